@@ -1,0 +1,53 @@
+"""Logging set-up: the library logs to ``earlywarn.*`` loggers with a NullHandler."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime, timezone
+
+__all__ = ["configure_logging", "get_logger"]
+
+logging.getLogger("earlywarn").addHandler(logging.NullHandler())
+
+
+def get_logger(name: str) -> logging.Logger:
+    """Return the library logger for module ``name``."""
+    return logging.getLogger(name)
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {
+            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("stage", "as_of", "rows", "seconds", "url", "reason"):
+            if hasattr(record, key):
+                payload[key] = getattr(record, key)
+        if record.exc_info:
+            payload["exc"] = self.formatException(record.exc_info)
+        return json.dumps(payload, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: int = logging.INFO, *, json_logs: bool = False) -> None:
+    """Send earlywarn's logs to stderr (used by the CLI, never at import)."""
+    root = logging.getLogger("earlywarn")
+    for h in list(root.handlers):
+        if not isinstance(h, logging.NullHandler):
+            root.removeHandler(h)
+    handler: logging.Handler
+    if json_logs:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_JsonFormatter())
+    else:
+        from rich.logging import RichHandler
+
+        handler = RichHandler(show_path=False, rich_tracebacks=False, markup=False)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("cmdstanpy", "prophet", "distributed", "mlflow", "alembic", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

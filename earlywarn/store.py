@@ -1,0 +1,327 @@
+"""The archive: one DuckDB file with a versioned schema, one writer at a time.
+
+Every stage writes through :meth:`Archive.commit_stage`, which applies all of the
+stage's writes and marks the stage done in a single transaction: a crash (even
+``kill -9``) leaves either the whole stage or nothing. Writes are keyed upserts, so
+rerunning a stage for the same ``as_of`` changes nothing.
+
+Examples
+--------
+>>> import tempfile, pandas as pd
+>>> from earlywarn.store import Archive
+>>> path = tempfile.mkdtemp() + "/a.duckdb"
+>>> with Archive(path) as archive:
+...     frame = pd.DataFrame({"as_of": [pd.Timestamp("2024-01-31")], "unique_id": ["VNM"],
+...                           "ds": [pd.Timestamp("2024-01-01")], "y": [3.0]})
+...     _ = archive.upsert("series", frame)
+...     _ = archive.upsert("series", frame)
+...     archive.count("series")
+1
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from earlywarn._log import get_logger
+from earlywarn.errors import LockedError, StoreError
+from earlywarn.schema import TABLES, validate
+
+__all__ = ["SCHEMA_VERSION", "Archive", "Write"]
+
+log = get_logger(__name__)
+
+#: Migrations, in order: version -> SQL statements. Version 1 creates every table.
+MIGRATIONS: dict[int, list[str]] = {
+    1: [t.ddl() for t in TABLES.values()],
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+_MAGIC = b"DUCK"
+
+
+@dataclass
+class Write:
+    """One write of a stage: upsert ``frame`` into ``table``.
+
+    With ``replace`` (a dict of column -> value) the rows matching it are deleted
+    first, so a stage that recomputes a partition (e.g. ``as_of``) leaves no stale rows.
+    """
+
+    table: str
+    frame: pd.DataFrame
+    replace: dict[str, Any] = field(default_factory=dict)
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise StoreError(f"archive path {path} is a directory; give a file path such as {path}/earlywarn.duckdb")
+    size = path.stat().st_size
+    if size == 0:
+        raise StoreError(f"archive {path} is an empty file; delete it and rerun to create a fresh archive")
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head[8:12] != _MAGIC:
+        raise StoreError(
+            f"archive {path} is not a DuckDB file (corrupt or another format); "
+            "restore it from a backup, or move it away to start a new archive"
+        )
+
+
+class Archive:
+    """The DuckDB archive.
+
+    Parameters
+    ----------
+    path : path-like
+        The DuckDB file; created (with parent folders) on first use unless ``create=False``.
+    read_only : bool
+        Open without writing (no migrations, no lock).
+    create : bool
+        Create the file if missing; when False a missing file is a :class:`StoreError`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, create: bool = True):
+        self.path = Path(path)
+        self.read_only = read_only
+        _check_file(self.path)
+        if not self.path.exists():
+            if read_only or not create:
+                raise StoreError(
+                    f"archive {self.path} does not exist; run `earlywarn demo` or "
+                    "`earlywarn nightly` to create it, or pass the right --archive"
+                )
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise LockedError(
+                    f"archive {self.path} is open in another process (a running job?); "
+                    "wait for it to finish"
+                ) from exc
+            raise StoreError(f"cannot open archive {self.path}: {exc}; restore it from a backup") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open archive {self.path}: {exc}; restore it from a backup") from exc
+        if not read_only:
+            self._migrate()
+        self._check_version()
+
+    # -- life cycle -------------------------------------------------------------
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        con = getattr(self, "con", None)
+        if con is not None:
+            con.close()
+            self.con = None  # type: ignore[assignment]
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Archive({str(self.path)!r})"
+
+    def _migrate(self) -> None:
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        current = int(row[0]) if row else 0
+        for version in sorted(v for v in MIGRATIONS if v > current):
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                for stmt in MIGRATIONS[version]:
+                    self.con.execute(stmt)
+                self.con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+                )
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
+            log.info("archive %s migrated to schema version %d", self.path, version)
+
+    def _check_version(self) -> None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            row = None
+        if row is None:
+            raise StoreError(f"{self.path} is a DuckDB file but not an earlywarn archive (no schema version)")
+        if int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(
+                f"archive {self.path} has schema version {row[0]}, newer than this earlywarn "
+                f"({SCHEMA_VERSION}); upgrade earlywarn"
+            )
+
+    @contextmanager
+    def lock(self, timeout: float = 0.0) -> Iterator[None]:
+        """Hold the single-writer lock (``<archive>.lock``) for a job.
+
+        Raises
+        ------
+        LockedError
+            If another job holds it for longer than ``timeout`` seconds.
+        """
+        lock = FileLock(str(self.path) + ".lock")
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise LockedError(
+                f"another earlywarn job holds {self.path}.lock; wait for it to finish "
+                "or pass --wait SECONDS"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    # -- writing ----------------------------------------------------------------
+    def _apply(self, w: Write) -> int:
+        spec = TABLES[w.table]
+        frame = validate(w.frame, w.table)
+        if w.replace:
+            cond = " AND ".join(f'"{c}" = ?' for c in w.replace)
+            self.con.execute(f"DELETE FROM {w.table} WHERE {cond}", list(w.replace.values()))
+        if frame.empty:
+            return 0
+        self.con.register("_ew_frame", frame)
+        try:
+            keys = " AND ".join(f't."{k}" = f."{k}"' for k in spec.key)
+            key_cols = ", ".join(f'"{k}"' for k in spec.key)
+            self.con.execute(
+                f"DELETE FROM {w.table} t USING (SELECT {key_cols} FROM _ew_frame) f WHERE {keys}"
+            )
+            cols = ", ".join(f'"{c}"' for c in spec.columns)
+            self.con.execute(f"INSERT INTO {w.table} ({cols}) SELECT {cols} FROM _ew_frame")
+        finally:
+            self.con.unregister("_ew_frame")
+        return len(frame)
+
+    def upsert(self, table: str, frame: pd.DataFrame) -> int:
+        """Insert or replace rows of ``table`` by key, atomically; returns rows written."""
+        return self.commit([Write(table, frame)])[table]
+
+    def commit(self, writes: Sequence[Write]) -> dict[str, int]:
+        """Apply ``writes`` in one transaction; returns rows written per table."""
+        self._writable()
+        counts: dict[str, int] = {}
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for w in writes:
+                counts[w.table] = counts.get(w.table, 0) + self._apply(w)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return counts
+
+    def commit_stage(
+        self,
+        as_of: date,
+        stage: str,
+        writes: Sequence[Write],
+        *,
+        run_id: str = "",
+        started_at: datetime | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> dict[str, int]:
+        """Apply a stage's writes and mark it done for ``as_of``, all in one transaction."""
+        now = datetime.now(timezone.utc)
+        counts = {w.table: len(w.frame) for w in writes}
+        rows = {**counts, **(extra or {})}
+        run = pd.DataFrame(
+            {
+                "as_of": [pd.Timestamp(as_of)],
+                "stage": [stage],
+                "run_id": [run_id],
+                "status": ["done"],
+                "started_at": [pd.Timestamp(started_at or now)],
+                "finished_at": [pd.Timestamp(now)],
+                "rows": [json.dumps(rows, default=str)],
+                "error": [None],
+            }
+        )
+        self.commit([*writes, Write("runs", run)])
+        return counts
+
+    def stage_done(self, as_of: date, stage: str) -> bool:
+        """Whether ``stage`` finished for ``as_of``."""
+        row = self.con.execute(
+            "SELECT 1 FROM runs WHERE as_of = ? AND stage = ? AND status = 'done'",
+            [pd.Timestamp(as_of).date(), stage],
+        ).fetchone()
+        return row is not None
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"archive {self.path} is open read-only; open it without read_only to write")
+
+    # -- reading ----------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+        """Run SQL against the archive and return a frame."""
+        return self.con.execute(sql, list(params or [])).df()
+
+    def table(self, name: str, where: str = "", params: Sequence[Any] | None = None) -> pd.DataFrame:
+        """All rows of ``name`` (optionally filtered by a SQL ``where`` clause)."""
+        if name not in TABLES:
+            raise StoreError(f"no table '{name}'; tables are {sorted(TABLES)}")
+        clause = f" WHERE {where}" if where else ""
+        return self.query(f"SELECT * FROM {name}{clause}", params)
+
+    def count(self, name: str) -> int:
+        """Number of rows in table ``name``."""
+        if name not in TABLES:
+            raise StoreError(f"no table '{name}'; tables are {sorted(TABLES)}")
+        return int(self.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])  # type: ignore[index]
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of every table."""
+        return {name: self.count(name) for name in TABLES}
+
+    def articles(
+        self, since: str | date | None = None, until: str | date | None = None,
+        languages: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Canonical articles (not near-duplicates) published in ``[since, until]``."""
+        where, params = ["duplicate_of IS NULL"], []
+        if since is not None:
+            where.append("published >= ?")
+            params.append(pd.Timestamp(since, tz="UTC"))
+        if until is not None:
+            where.append("published < ?")
+            params.append(pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1))
+        if languages:
+            where.append("list_contains(?, language)")
+            params.append(list(languages))
+        return self.table("articles", " AND ".join(where), params)
+
+    def events(
+        self, since: str | date | None = None, until: str | date | None = None,
+        countries: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Events dated in ``[since, until]``, optionally where either actor is in ``countries``."""
+        where, params = ["TRUE"], []
+        if since is not None:
+            where.append("date >= ?")
+            params.append(pd.Timestamp(since).date())
+        if until is not None:
+            where.append("date <= ?")
+            params.append(pd.Timestamp(until).date())
+        if countries:
+            where.append("(list_contains(?, source_country) OR list_contains(?, target_country))")
+            params += [list(countries), list(countries)]
+        return self.table("events", " AND ".join(where), params)
