@@ -91,6 +91,10 @@ TABLES: dict[str, Table] = {
             weight="DOUBLE", n_events="INTEGER", goldstein_mean="DOUBLE",
         ),
         _t(
+            "counts", ("unique_id", "ds"), "Imported aggregate counts (e.g. GDELT monthly counts per code).",
+            unique_id="VARCHAR", ds="TIMESTAMP", y="DOUBLE", source="VARCHAR",
+        ),
+        _t(
             "series", ("as_of", "unique_id", "ds"), "Long frame of every series as known at as_of.",
             as_of="DATE", unique_id="VARCHAR", ds="TIMESTAMP", y="DOUBLE",
         ),
