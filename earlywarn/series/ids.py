@@ -1,0 +1,73 @@
+"""Series identifiers: one readable string per series, parsed back into its parts.
+
+=====================  ==================================================
+``ev:VNM``             events involving a country (as source or target)
+``ev:VNM:q4``          ... of one QuadClass (1-4)
+``ev:VNM:r14``         ... of one CAMEO root code (14 protest, 18 assault ...)
+``dyad:CHN>VNM``       events from one country to another
+``cov:VNM``            articles that mention the country (coverage volume)
+``tone:VNM``           mean tone of the articles that mention the country
+``YEM:root14``         imported aggregate counts (country, then a free label)
+=====================  ==================================================
+
+Examples
+--------
+>>> parse_id("ev:VNM:r14")
+SeriesId(kind='ev', country='VNM', target=None, quad_class=None, root='14', label=None)
+>>> parse_id("dyad:CHN>VNM").target
+'VNM'
+>>> parse_id("YEM:root14")
+SeriesId(kind='counts', country='YEM', target=None, quad_class=None, root='14', label='root14')
+>>> series_id("ev", "VNM", quad_class=4)
+'ev:VNM:q4'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+__all__ = ["SeriesId", "parse_id", "series_id"]
+
+
+class SeriesId(NamedTuple):
+    """The parts of a series identifier."""
+
+    kind: str
+    country: str | None
+    target: str | None = None
+    quad_class: int | None = None
+    root: str | None = None
+    label: str | None = None
+
+
+def series_id(kind: str, country: str, *, target: str | None = None,
+              quad_class: int | None = None, root: str | None = None) -> str:
+    """Build a series identifier (see the module docstring)."""
+    if kind == "dyad":
+        return f"dyad:{country}>{target}"
+    uid = f"{kind}:{country}"
+    if quad_class is not None:
+        uid += f":q{quad_class}"
+    if root is not None:
+        uid += f":r{root}"
+    return uid
+
+
+def parse_id(uid: str) -> SeriesId:
+    """Split a series identifier into its parts; unknown shapes keep the whole as ``label``."""
+    head, _, rest = uid.partition(":")
+    if head == "dyad":
+        src, _, dst = rest.partition(">")
+        return SeriesId("dyad", src or None, dst or None)
+    if head in ("ev", "cov", "tone"):
+        parts = rest.split(":")
+        q = r = None
+        for p in parts[1:]:
+            if p.startswith("q") and p[1:].isdigit():
+                q = int(p[1:])
+            elif p.startswith("r") and p[1:].isdigit():
+                r = p[1:]
+        return SeriesId(head, parts[0] or None, None, q, r)
+    m = re.search(r"root(\d{2})$", rest)
+    return SeriesId("counts", head or None, None, None, m.group(1) if m else None, rest or None)
