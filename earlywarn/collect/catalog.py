@@ -1,0 +1,265 @@
+"""Feed catalogs: the :class:`Feed` record and YAML / OPML files of feeds.
+
+A catalog is data (``feeds/*.yaml`` or ``feeds/*.opml``). Loading validates every
+entry; errors name the file, the entry and the key at fault.
+
+Examples
+--------
+>>> from earlywarn.collect.catalog import Feed
+>>> f = Feed("https://VnExpress.net/rss/tin-moi-nhat.rss", outlet="VnExpress", language="vi", country="VNM")
+>>> f.normalized_url
+'https://vnexpress.net/rss/tin-moi-nhat.rss'
+>>> len(f.feed_id)
+16
+"""
+
+from __future__ import annotations
+
+import hashlib
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag
+
+import defusedxml.ElementTree as SafeET
+import yaml
+from courlan import normalize_url
+
+from earlywarn.errors import ConfigError
+
+__all__ = ["KINDS", "Feed", "load_catalog", "normalize_link", "save_opml", "save_yaml"]
+
+KINDS = (
+    "newspaper",
+    "news agency",
+    "broadcaster",
+    "ministry",
+    "think tank",
+    "international organisation",
+    "magazine",
+    "blog",
+)
+
+
+def normalize_link(url: str) -> str:
+    """Normalise a URL with courlan (lower-case host, drop fragments and tracking parameters).
+
+    Examples
+    --------
+    >>> normalize_link("HTTPS://Example.com/a/?utm_source=x&id=2#top")
+    'https://example.com/a/?id=2'
+    """
+    try:
+        out = str(normalize_url(url.strip(), strict=False))
+    except Exception:  # courlan raises bare ValueError/TypeError on hopeless input
+        out = url.strip()
+    return urldefrag(out).url
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One news feed of the catalog.
+
+    Parameters
+    ----------
+    url : str
+        The feed's http(s) address.
+    title, outlet : str
+        Human-readable names.
+    language : str, optional
+        ISO 639-1 code of the feed's language.
+    country : str, optional
+        ISO 3166-1 alpha-3 code of the outlet's country.
+    kind : str
+        One of :data:`KINDS`.
+    interval_minutes : int
+        Polling interval.
+    """
+
+    url: str
+    title: str = ""
+    outlet: str = ""
+    language: str | None = None
+    country: str | None = None
+    kind: str = "newspaper"
+    interval_minutes: int = 60
+
+    @property
+    def normalized_url(self) -> str:
+        """The courlan-normalised URL."""
+        return normalize_link(self.url)
+
+    @property
+    def feed_id(self) -> str:
+        """Stable id: the first 16 hex digits of sha1 of the normalised URL."""
+        return hashlib.sha1(self.normalized_url.encode("utf-8")).hexdigest()[:16]
+
+
+_FIELDS = {f.name for f in fields(Feed)}
+
+
+def _check(entry: Mapping[str, Any], where: str) -> Feed:
+    unknown = set(entry) - _FIELDS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; allowed keys are {sorted(_FIELDS)}")
+    url = entry.get("url")
+    if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: key 'url' must be an http(s) URL (got {url!r})")
+    out: dict[str, Any] = {"url": url.strip()}
+    for key in ("title", "outlet"):
+        value = entry.get(key) or ""
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: key '{key}' must be text (got {value!r})")
+        out[key] = value.strip()
+    lang = entry.get("language")
+    if lang is not None and not (isinstance(lang, str) and len(lang) == 2 and lang.isalpha()):
+        raise ConfigError(f"{where}: key 'language' must be an ISO 639-1 code such as 'vi' (got {lang!r})")
+    out["language"] = lang.lower() if isinstance(lang, str) else None
+    country = entry.get("country")
+    if country is not None and not (isinstance(country, str) and len(country) == 3 and country.isalpha()):
+        raise ConfigError(f"{where}: key 'country' must be an ISO 3166-1 alpha-3 code such as 'VNM' (got {country!r})")
+    out["country"] = country.upper() if isinstance(country, str) else None
+    kind = entry.get("kind", "newspaper")
+    if kind not in KINDS:
+        raise ConfigError(f"{where}: key 'kind' must be one of {list(KINDS)} (got {kind!r})")
+    out["kind"] = kind
+    interval = entry.get("interval_minutes", 60)
+    if isinstance(interval, str) and interval.isdigit():
+        interval = int(interval)
+    if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
+        raise ConfigError(f"{where}: key 'interval_minutes' must be a positive integer (got {interval!r})")
+    out["interval_minutes"] = interval
+    return Feed(**out)
+
+
+def _load_yaml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc}); fix the syntax") from None
+    if isinstance(data, Mapping):
+        defaults = data.get("defaults") or {}
+        items = data.get("feeds")
+    else:
+        defaults, items = {}, data
+    if not isinstance(items, list):
+        raise ConfigError(f"{path}: expected a list of feeds (or a mapping with key 'feeds')")
+    if not isinstance(defaults, Mapping):
+        raise ConfigError(f"{path}: key 'defaults' must be a mapping")
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise ConfigError(f"{path}: feed #{i + 1} must be a mapping with at least 'url' (got {item!r})")
+        out.append((f"{path}: feed #{i + 1} ({item.get('url', '?')})", {**defaults, **item}))
+    return out
+
+
+def _load_opml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
+    try:
+        root = SafeET.parse(str(path)).getroot()
+    except (ET.ParseError, ValueError) as exc:  # defusedxml errors derive from ValueError
+        raise ConfigError(f"{path}: not valid OPML ({exc}); fix the XML") from None
+    out = []
+    for i, node in enumerate(root.iter("outline")):
+        url = node.get("xmlUrl")
+        if not url:
+            continue  # a folder outline
+        entry: dict[str, Any] = {"url": url, "title": node.get("title") or node.get("text") or ""}
+        for key in ("outlet", "language", "country", "kind", "interval_minutes"):
+            if node.get(key) is not None:
+                entry[key] = node.get(key)
+        out.append((f"{path}: outline #{i + 1} ({url})", entry))
+    return out
+
+
+def load_catalog(path: str | Path) -> list[Feed]:
+    """Load and validate a feed catalog (``.yaml``/``.yml`` or ``.opml``).
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, unreadable, or an entry is invalid or duplicated;
+        the message names the file, the entry and the key.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.yaml"
+    >>> _ = p.write_text("- {url: 'https://e.com/rss', language: vi, country: VNM}")
+    >>> load_catalog(p)[0].country
+    'VNM'
+    >>> _ = p.write_text("- {url: 'https://e.com/rss', country: Vietnam}")
+    >>> load_catalog(p)
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.ConfigError: ...c.yaml: feed #1 (https://e.com/rss): key 'country' must be an ISO 3166-1 alpha-3 code such as 'VNM' (got 'Vietnam')
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"feed catalog {p} does not exist; pass a .yaml or .opml file")
+    suffix = p.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        raw = _load_yaml(p)
+    elif suffix in (".opml", ".xml"):
+        raw = _load_opml(p)
+    else:
+        raise ConfigError(f"{p}: unknown catalog format {suffix!r}; use .yaml, .yml or .opml")
+    feeds: list[Feed] = []
+    seen: dict[str, str] = {}
+    for where, entry in raw:
+        feed = _check(entry, where)
+        if feed.feed_id in seen:
+            raise ConfigError(f"{where}: key 'url' duplicates {seen[feed.feed_id]}; remove one of them")
+        seen[feed.feed_id] = where
+        feeds.append(feed)
+    return feeds
+
+
+def save_yaml(feeds: Sequence[Feed], path: str | Path) -> Path:
+    """Write ``feeds`` as a YAML catalog and return the path."""
+    p = Path(path)
+    rows = [{k: v for k, v in asdict(f).items() if v is not None} for f in feeds]
+    p.write_text(yaml.safe_dump({"feeds": rows}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def save_opml(feeds: Sequence[Feed], path: str | Path, *, title: str = "earlywarn feeds") -> Path:
+    """Write ``feeds`` as OPML 2.0 (one folder per country) and return the path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.opml"
+    >>> fs = [Feed("https://e.com/rss", outlet="E", language="en", country="GBR")]
+    >>> load_catalog(save_opml(fs, p)) == fs
+    True
+    """
+    p = Path(path)
+    opml = ET.Element("opml", version="2.0")
+    head = ET.SubElement(opml, "head")
+    ET.SubElement(head, "title").text = title
+    body = ET.SubElement(opml, "body")
+    folders: dict[str, ET.Element] = {}
+    for f in feeds:
+        key = f.country or "international"
+        if key not in folders:
+            folders[key] = ET.SubElement(body, "outline", text=key, title=key)
+        attrs = {
+            "type": "rss",
+            "text": f.title or f.outlet or f.url,
+            "title": f.title,
+            "xmlUrl": f.url,
+            "outlet": f.outlet,
+            "kind": f.kind,
+            "interval_minutes": str(f.interval_minutes),
+        }
+        if f.language:
+            attrs["language"] = f.language
+        if f.country:
+            attrs["country"] = f.country
+        ET.SubElement(folders[key], "outline", attrs)
+    ET.indent(opml)
+    ET.ElementTree(opml).write(p, encoding="utf-8", xml_declaration=True)
+    return p

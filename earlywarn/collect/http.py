@@ -1,0 +1,396 @@
+"""The one hardened HTTP client of earlywarn (httpx underneath).
+
+What it enforces, from :class:`earlywarn.config.HttpSettings`:
+
+- connect / read deadlines per operation and a total deadline per fetch;
+- a streamed body cap on the compressed bytes *and* on the decompressed bytes
+  (gzip/deflate are decoded here with a bounded ``zlib`` window, so a gzip bomb stops
+  at ``max_bytes``);
+- content-type checks (and binary sniffing of bodies labelled as text);
+- manual redirects with a limit and loop detection;
+- the SSRF guard on every connection (see :mod:`earlywarn.collect._guard`);
+- robots.txt per host (cached per client), per-host concurrency and politeness delay;
+- conditional GET (ETag / Last-Modified) and retries with backoff on timeouts, 5xx and
+  429 honouring ``Retry-After`` (tenacity).
+
+Examples
+--------
+>>> from earlywarn.config import HttpSettings
+>>> with HttpClient(HttpSettings(retries=0)) as client:
+...     client.fetch("http://10.0.0.1/feed.xml")
+Traceback (most recent call last):
+...
+earlywarn.collect._guard.SSRFBlocked: ssrf_blocked: 10.0.0.1 resolves to non-public address 10.0.0.1; ...
+"""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+import urllib.robotparser
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+from earlywarn._log import get_logger
+from earlywarn.collect._guard import (
+    AddressGuard,
+    BadContentType,
+    FetchFailed,
+    GuardedBackend,
+    HttpStatus,
+    RedirectError,
+    RobotsDisallowed,
+    SSRFBlocked,
+    TooLarge,
+)
+from earlywarn.config import HttpSettings
+
+__all__ = [
+    "BadContentType",
+    "FetchFailed",
+    "HttpClient",
+    "HttpStatus",
+    "RedirectError",
+    "Response",
+    "RobotsDisallowed",
+    "SSRFBlocked",
+    "TooLarge",
+    "looks_binary",
+]
+
+log = get_logger(__name__)
+
+Kind = Literal["feed", "page", "any"]
+_REDIRECTS = {301, 302, 303, 307, 308}
+_FEED_TYPES = ("xml", "rss", "atom", "rdf", "text/plain", "text/html", "octet-stream")
+_PAGE_TYPES = ("text/html", "application/xhtml", "text/plain")
+_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"PK\x03\x04", b"\x1f\x8b", b"\xff\xd8\xff", b"ID3", b"OggS", b"RIFF", b"\x7fELF")
+_MAX_RETRY_AFTER = 60.0
+
+
+def looks_binary(head: bytes) -> bool:
+    """True if ``head`` (the first bytes of a body) is a known binary format or has NUL bytes.
+
+    Examples
+    --------
+    >>> looks_binary(b"%PDF-1.7 ..."), looks_binary(b"<html><body>hi</body></html>")
+    (True, False)
+    """
+    head = head[:1024]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs
+        return False
+    return head.startswith(_MAGIC) or b"\x00" in head
+
+
+@dataclass
+class Response:
+    """A finished fetch: final URL, status (200 or 304), body and headers."""
+
+    url: str
+    status: int
+    content: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        """The charset of the Content-Type header, if any."""
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            key, _, value = part.partition("=")
+            if key.strip().lower() == "charset" and value.strip():
+                return value.strip().strip("\"'")
+        return None
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+
+class _Retryable(FetchFailed):
+    """Internal: a failure worth retrying (timeout, 5xx, 429)."""
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class _HostGate:
+    """Per-host semaphore and politeness delay (state lives in the client, not globally)."""
+
+    def __init__(self, concurrency: int, delay: float) -> None:
+        self._sem = threading.Semaphore(concurrency)
+        self._lock = threading.Lock()
+        self._delay = delay
+        self._next = 0.0
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._sem:
+            with self._lock:
+                now = time.monotonic()
+                wait = max(0.0, self._next - now)
+                self._next = max(now, self._next) + self._delay
+            if wait:
+                time.sleep(wait)
+            yield
+
+
+class HttpClient:
+    """A thread-safe hardened client; use as a context manager or call :meth:`close`.
+
+    Parameters
+    ----------
+    settings : HttpSettings, optional
+        Deadlines, caps, politeness, robots, SSRF allow-list, user agent.
+    """
+
+    def __init__(self, settings: HttpSettings | None = None) -> None:
+        self.settings = s = settings or HttpSettings()
+        self._guard = AddressGuard(s.allow_private)
+        transport = httpx.HTTPTransport(retries=0)
+        # swap the pool for one whose every connection passes the SSRF guard
+        transport._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=s.max_connections,
+            network_backend=GuardedBackend(self._guard),
+        )
+        self._client = httpx.Client(
+            transport=transport,
+            follow_redirects=False,
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout, pool=s.total_timeout),
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
+        )
+        self._lock = threading.Lock()
+        self._gates: dict[str, _HostGate] = {}
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    # ------------------------------------------------------------------ public
+    def fetch(
+        self,
+        url: str,
+        *,
+        kind: Kind = "any",
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> Response:
+        """GET ``url`` under every limit; return a :class:`Response` (status 200 or 304).
+
+        Raises
+        ------
+        FetchFailed
+            (or a subclass) with ``reason`` such as ``timeout``, ``too_large``,
+            ``bad_content_type``, ``ssrf_blocked``, ``robots_disallowed``, ``http_404``.
+        """
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        if kind == "feed":
+            headers["Accept"] = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+        elif kind == "page":
+            headers["Accept"] = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+        retrying = Retrying(
+            stop=stop_after_attempt(self.settings.retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
+            reraise=True,
+        )
+        try:
+            result: Response = retrying(self._fetch_once, url, kind, headers)
+        except _Retryable as exc:
+            raise (exc.__cause__ if isinstance(exc.__cause__, FetchFailed) else exc) from None
+        return result
+
+    # ----------------------------------------------------------------- private
+    @staticmethod
+    def _wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        cause = getattr(exc, "__cause__", None)
+        after = getattr(cause, "retry_after", None)
+        if isinstance(after, float):
+            return min(after, _MAX_RETRY_AFTER)
+        return float(min(0.5 * 2 ** (state.attempt_number - 1), 10.0))
+
+    def _gate(self, host: str) -> _HostGate:
+        with self._lock:
+            gate = self._gates.get(host)
+            if gate is None:
+                gate = self._gates[host] = _HostGate(
+                    self.settings.per_host_concurrency, self.settings.politeness_delay
+                )
+            return gate
+
+    def _fetch_once(self, url: str, kind: Kind, headers: dict[str, str]) -> Response:
+        try:
+            return self._follow(url, kind, headers)
+        except HttpStatus as exc:
+            if exc.status == 429 or exc.status >= 500:
+                raise _Retryable(str(exc), url=url, reason=exc.reason) from exc
+            raise
+        except FetchFailed as exc:
+            if exc.reason == "timeout":
+                raise _Retryable(str(exc), url=url, reason=exc.reason) from exc
+            raise
+
+    def _follow(self, url: str, kind: Kind, headers: dict[str, str]) -> Response:
+        deadline = time.monotonic() + self.settings.total_timeout
+        seen: set[str] = set()
+        current = url
+        for _ in range(self.settings.max_redirects + 1):
+            parts = urlsplit(current)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise RedirectError(f"refusing non-http(s) URL {current!r}", url=url, reason="bad_url")
+            if current in seen:
+                raise RedirectError(f"redirect loop back to {current}", url=url, reason="redirect_loop")
+            seen.add(current)
+            if kind != "any" and self.settings.respect_robots:
+                self._check_robots(current, deadline)
+            location, response = self._request(current, kind, headers, deadline)
+            if location is None:
+                assert response is not None
+                return response
+            current = urljoin(current, location)
+            log.debug("redirect %s -> %s", url, current)
+        raise RedirectError(f"more than {self.settings.max_redirects} redirects from {url}", url=url)
+
+    def _request(
+        self, url: str, kind: Kind, headers: dict[str, str], deadline: float, cap: int | None = None
+    ) -> tuple[str | None, Response | None]:
+        cap = cap or self.settings.max_bytes
+        host = urlsplit(url).netloc.lower()
+        start = time.monotonic()
+        with self._gate(host).slot():
+            try:
+                with self._client.stream("GET", url, headers=headers) as r:
+                    if r.status_code in _REDIRECTS and "location" in r.headers:
+                        return r.headers["location"], None
+                    hdrs = {k.lower(): v for k, v in r.headers.items()}
+                    if r.status_code == 304:
+                        return None, Response(str(r.url), 304, b"", hdrs, time.monotonic() - start)
+                    if r.status_code >= 400:
+                        raise HttpStatus(r.status_code, url=url, retry_after=_retry_after(r.headers.get("retry-after")))
+                    resp = Response(str(r.url), r.status_code, b"", hdrs)
+                    self._check_type(resp, kind, url)
+                    length = r.headers.get("content-length", "")
+                    if length.isdigit() and int(length) > cap:
+                        raise TooLarge(f"Content-Length {length} > cap {cap} bytes", url=url)
+                    resp.content = self._read_body(r, url, cap, deadline)
+            except httpx.TimeoutException as exc:
+                raise FetchFailed(f"{type(exc).__name__} after {time.monotonic() - start:.1f}s", url=url, reason="timeout") from None
+            except httpx.TooManyRedirects as exc:  # pragma: no cover - we follow manually
+                raise RedirectError(str(exc), url=url) from None
+            except (httpx.TransportError, httpx.InvalidURL) as exc:
+                raise FetchFailed(f"{type(exc).__name__}: {exc}", url=url, reason="connect_error") from None
+        resp.elapsed = time.monotonic() - start
+        if kind != "any" and looks_binary(resp.content[:1024]):
+            raise BadContentType(f"binary body served as {resp.content_type or 'no content type'}", url=url)
+        return None, resp
+
+    @staticmethod
+    def _check_type(resp: Response, kind: Kind, url: str) -> None:
+        ctype = resp.content_type
+        if kind == "any" or not ctype:
+            return
+        allowed = _FEED_TYPES if kind == "feed" else _PAGE_TYPES
+        if not any(a in ctype for a in allowed):
+            raise BadContentType(f"content type {ctype!r} is not a {kind}", url=url)
+
+    def _read_body(self, r: httpx.Response, url: str, cap: int, deadline: float) -> bytes:
+        encoding = r.headers.get("content-encoding", "identity").strip().lower()
+        decoder: Any = None
+        if encoding in ("gzip", "x-gzip"):
+            decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            decoder = zlib.decompressobj()
+        elif encoding not in ("identity", ""):
+            raise BadContentType(f"unsupported Content-Encoding {encoding!r}", url=url, reason="bad_encoding")
+        out = bytearray()
+        raw = 0
+        for chunk in r.iter_raw(65536):
+            if time.monotonic() > deadline:
+                raise FetchFailed(f"total deadline of {self.settings.total_timeout}s exceeded", url=url, reason="timeout")
+            raw += len(chunk)
+            if raw > cap:
+                raise TooLarge(f"body larger than cap {cap} bytes", url=url)
+            if decoder is None:
+                out += chunk
+            else:
+                try:
+                    data = decoder.decompress(chunk, cap - len(out) + 1)
+                except zlib.error as exc:
+                    raise FetchFailed(f"corrupt {encoding} body: {exc}", url=url, reason="bad_encoding") from None
+                out += data
+            if len(out) > cap:
+                raise TooLarge(f"decompressed body larger than cap {cap} bytes", url=url)
+        return bytes(out)
+
+    def _check_robots(self, url: str, deadline: float) -> None:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        with self._lock:
+            known = origin in self._robots
+            parser = self._robots.get(origin)
+        if not known:
+            parser = self._load_robots(origin, deadline)
+            with self._lock:
+                self._robots[origin] = parser
+        if parser is not None and not parser.can_fetch(self.settings.user_agent, url):
+            raise RobotsDisallowed(f"{origin}/robots.txt disallows {url}", url=url)
+
+    def _load_robots(self, origin: str, deadline: float) -> urllib.robotparser.RobotFileParser | None:
+        parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
+        try:
+            _, resp = self._request(origin + "/robots.txt", "any", {}, deadline, cap=512_000)
+        except HttpStatus as exc:
+            if exc.status >= 500 or exc.status == 429:  # RFC 9309: unreachable -> disallow all
+                parser.parse(["User-agent: *", "Disallow: /"])
+                return parser
+            return None  # 4xx: no robots.txt -> allow all
+        except SSRFBlocked:
+            raise
+        except FetchFailed as exc:
+            log.debug("robots.txt of %s unavailable (%s); allowing", origin, exc.reason)
+            return None
+        if resp is None:  # redirected: treat as absent
+            return None
+        parser.parse(resp.content.decode("utf-8", "replace").splitlines())
+        return parser

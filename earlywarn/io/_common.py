@@ -1,0 +1,287 @@
+"""Shared machinery of the importers: the report, streaming blocks, tolerant parsing.
+
+Files are read in byte blocks that end on a line break, repaired to UTF-8 line by line
+where needed (mixed encodings), and parsed with ``pyarrow.csv`` (multithreaded). Rows
+with the wrong number of fields are counted, never fatal; a file that cannot be read
+at all raises :class:`~earlywarn.errors.ImportFormatError`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from earlywarn._log import get_logger
+from earlywarn.errors import ImportFormatError
+from earlywarn.schema import TABLES, empty_frame
+
+__all__ = [
+    "BLOCK_BYTES",
+    "ImportReport",
+    "PathLike",
+    "collect_events",
+    "finish_events",
+    "iter_blocks",
+    "parse_block",
+    "read_head",
+    "sha1_ids",
+]
+
+log = get_logger(__name__)
+
+PathLike = str | os.PathLike[str]
+
+_ROOT_QUAD = {r: 1 if r <= 5 else 2 if r <= 9 else 3 if r <= 14 else 4 for r in range(1, 21)}
+
+#: Bytes per streamed block (a block always ends on a line break).
+BLOCK_BYTES = 32 * 1024 * 1024
+
+
+@dataclass
+class ImportReport:
+    """What an importer did with one file.
+
+    ``rows_read == rows_kept + rows_rejected``; ``reasons`` counts rejected rows by
+    reason, ``repaired`` counts kept rows that needed a fix (e.g. re-decoded bytes).
+
+    Examples
+    --------
+    >>> r = ImportReport("gdelt", "x.tsv")
+    >>> r.reject("bad_date", 2)
+    >>> r.rows_rejected, r.reasons
+    (2, {'bad_date': 2})
+    """
+
+    source: str
+    path: str
+    rows_read: int = 0
+    rows_kept: int = 0
+    rows_rejected: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    repaired: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def reject(self, reason: str, n: int = 1) -> None:
+        """Count ``n`` rejected rows for ``reason``."""
+        if n:
+            self.rows_rejected += n
+            self.reasons[reason] = self.reasons.get(reason, 0) + n
+
+    def repair(self, what: str, n: int = 1) -> None:
+        """Count ``n`` kept rows that needed repair ``what``."""
+        if n:
+            self.repaired[what] = self.repaired.get(what, 0) + n
+
+
+def _open(path: PathLike) -> IO[bytes]:
+    p = Path(path)
+    if not p.exists():
+        raise ImportFormatError(f"{p} does not exist; check the path")
+    if p.is_dir():
+        raise ImportFormatError(f"{p} is a directory; give one data file")
+    fh: IO[bytes] = p.open("rb")
+    magic = fh.read(2)
+    fh.seek(0)
+    if magic == b"\x1f\x8b":
+        return gzip.open(fh)  # type: ignore[return-value]
+    return fh
+
+
+def _to_utf8(block: bytes, report: ImportReport) -> bytes:
+    """Return ``block`` as valid UTF-8, re-decoding bad lines as cp1252/latin-1."""
+    try:
+        block.decode("utf-8")
+        return block
+    except UnicodeDecodeError:
+        pass
+    out = []
+    for line in block.split(b"\n"):
+        try:
+            line.decode("utf-8")
+            out.append(line)
+        except UnicodeDecodeError:
+            try:
+                text = line.decode("cp1252")
+            except UnicodeDecodeError:
+                text = line.decode("latin-1")
+            out.append(text.encode("utf-8"))
+            report.repair("recoded_cp1252")
+    return b"\n".join(out)
+
+
+def iter_blocks(path: PathLike, report: ImportReport, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """Yield UTF-8 byte blocks of ``path`` (gzip or plain), each ending on a line break."""
+    try:
+        with _open(path) as fh:
+            rest = b""
+            while True:
+                chunk = fh.read(block_bytes)
+                if not chunk:
+                    break
+                data = rest + chunk
+                cut = data.rfind(b"\n")
+                if cut < 0:
+                    rest = data
+                    continue
+                rest = data[cut + 1 :]
+                yield _to_utf8(data[: cut + 1], report)
+            if rest.strip():
+                yield _to_utf8(rest + b"\n", report)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise ImportFormatError(f"cannot read {path}: {exc}; is the file complete (gzip truncated?)") from exc
+
+
+def read_head(path: PathLike, n_bytes: int = 1 << 16) -> str:
+    """The first line of ``path`` decoded leniently (for layout detection); '' if empty."""
+    try:
+        with _open(path) as fh:
+            head = fh.read(n_bytes)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise ImportFormatError(f"cannot read {path}: {exc}") from exc
+    head = head.lstrip(b"\xef\xbb\xbf")
+    return head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
+
+
+def parse_block(
+    data: bytes,
+    names: Sequence[str],
+    report: ImportReport,
+    *,
+    delimiter: str = "\t",
+    quoting: bool = False,
+    include: Sequence[str] | None = None,
+    pad_from: int | None = None,
+) -> pd.DataFrame:
+    """Parse one block of lines into a frame of strings (empty fields are null).
+
+    Rows whose field count differs from ``len(names)`` are rejected as
+    ``wrong_column_count`` (``truncated_row`` when shorter), except that rows with at
+    least ``pad_from`` fields are padded with nulls (layouts that trim trailing fields).
+    """
+    bad: list[pacsv.InvalidRow] = []
+
+    def handler(row: pacsv.InvalidRow) -> str:
+        bad.append(row)
+        return "skip"
+
+    ropts = pacsv.ReadOptions(column_names=list(names), use_threads=True, block_size=1 << 22)
+    popts = pacsv.ParseOptions(
+        delimiter=delimiter,
+        quote_char='"' if quoting else False,
+        invalid_row_handler=handler,
+        newlines_in_values=False,
+    )
+    copts = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names},
+        include_columns=list(include) if include else None,
+        strings_can_be_null=True,
+        null_values=[""],
+        quoted_strings_can_be_null=True,
+    )
+    try:
+        table = pacsv.read_csv(io.BytesIO(data), read_options=ropts, parse_options=popts, convert_options=copts)
+    except pa.ArrowInvalid as exc:
+        raise ImportFormatError(f"unreadable CSV block: {exc}") from exc
+    frame = table.to_pandas()
+    padded: list[list[str | None]] = []
+    for row in bad:
+        if pad_from is not None and pad_from <= row.actual_columns < len(names):
+            fields: list[str | None] = [f or None for f in row.text.rstrip("\r").split(delimiter)]
+            padded.append(fields + [None] * (len(names) - len(fields)))
+        elif row.actual_columns < row.expected_columns:
+            report.reject("truncated_row")
+        else:
+            report.reject("wrong_column_count")
+    if padded:
+        extra = pd.DataFrame(padded, columns=list(names), dtype=object)
+        cols = list(include) if include else list(names)
+        frame = pd.concat([frame, extra[cols].astype(frame.dtypes.to_dict())], ignore_index=True)
+    report.rows_read += len(frame) + len(bad) - len(padded)
+    return frame
+
+
+def sha1_ids(prefix: str, frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
+    """Stable ids: ``prefix`` + sha1 of the ``|``-joined values of ``cols`` (null as '')."""
+    parts = [frame[c].astype("string").fillna("") for c in cols]
+    joined = parts[0].str.cat(parts[1:], sep="|") if len(parts) > 1 else parts[0]
+    return pd.Series(
+        [prefix + hashlib.sha1(s.encode("utf-8")).hexdigest() for s in joined],
+        index=frame.index,
+        dtype=object,
+    )
+
+
+def _as_int(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce").round().astype("Int64")
+
+
+def finish_events(frame: pd.DataFrame, report: ImportReport, *, check: Callable[[pd.DataFrame], pd.Series] | None = None) -> pd.DataFrame:
+    """Coerce a frame with (some of) the events columns to the events table's columns and types.
+
+    Rows with a null date are rejected as ``bad_date``; rows with a cameo code outside
+    the codebook as ``unknown_cameo_code``; duplicate ``event_id`` as ``duplicate_id``.
+    """
+    from earlywarn.extract.cameo import cameo_table
+
+    n0 = len(frame)
+    out = empty_frame("events") if frame.empty else pd.DataFrame(index=frame.index)
+    if frame.empty:
+        return out
+    for col, typ in TABLES["events"].columns.items():
+        s = frame[col] if col in frame else pd.Series(None, index=frame.index, dtype=object)
+        if typ == "DATE":
+            out[col] = pd.to_datetime(s, errors="coerce").astype("datetime64[ns]")
+        elif typ == "DOUBLE":
+            out[col] = pd.to_numeric(s, errors="coerce").astype("float64")
+        elif typ == "INTEGER":
+            out[col] = _as_int(s).astype("Int64")
+        elif typ == "TINYINT":
+            out[col] = _as_int(s).astype("Int8")
+        else:
+            out[col] = s.astype(object).where(s.notna(), None)
+    root = out["root_code"].where(out["root_code"].notna(), out["cameo_code"].str[:2])
+    out["root_code"] = root.astype(object).where(root.notna(), None)
+    quad = _as_int(root).map(_ROOT_QUAD).astype("Int8")
+    out["quad_class"] = out["quad_class"].fillna(quad)
+    keep = out["date"].notna()
+    report.reject("bad_date", int((~keep).sum()))
+    codes = out["cameo_code"]
+    valid = codes.isin(set(cameo_table()["code"])) & keep
+    report.reject("unknown_cameo_code", int((keep & ~valid).sum()))
+    keep &= valid
+    if check is not None:
+        keep &= check(out)
+    out = out[keep]
+    dup = out["event_id"].duplicated()
+    report.reject("duplicate_id", int(dup.sum()))
+    out = out[~dup].reset_index(drop=True)
+    log.debug("finished %d of %d event rows", len(out), n0)
+    return out
+
+
+def collect_events(chunks: Iterator[pd.DataFrame], report: ImportReport) -> tuple[pd.DataFrame, ImportReport]:
+    """Concatenate event chunks, drop file-wide duplicate ids, and close the report."""
+    frames = [c for c in chunks if not c.empty]
+    if not frames:
+        if report.rows_read == 0:
+            report.notes.append("empty file: no data rows")
+        log.warning("imported %s: no events kept (%s)", report.path, report.reasons or "empty file")
+        return empty_frame("events"), report
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    dup = out["event_id"].duplicated()
+    if dup.any():
+        report.reject("duplicate_id", int(dup.sum()))
+        out = out[~dup].reset_index(drop=True)
+    report.rows_kept = len(out)
+    log.info("imported %s: %d kept, %d rejected %s", report.path, report.rows_kept, report.rows_rejected, report.reasons)
+    return out, report

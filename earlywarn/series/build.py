@@ -1,0 +1,212 @@
+"""Events and articles to long frames ``unique_id, ds, y``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from earlywarn.series import event_counts
+>>> ev = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-03"]),
+...                    "source_country": ["VNM", "CHN", "VNM"], "target_country": ["CHN", None, None],
+...                    "quad_class": [1, 4, 4], "root_code": ["04", "19", "14"]})
+>>> event_counts(ev, freq="D").query("unique_id == 'ev:VNM'")["y"].tolist()
+[1.0, 0.0, 1.0]
+>>> sorted(event_counts(ev, by=["country", "quad_class"])["unique_id"].unique())
+['ev:CHN:q1', 'ev:CHN:q4', 'ev:VNM:q1', 'ev:VNM:q4']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+
+from earlywarn.series.ids import series_id
+
+__all__ = ["CRISIS_ROOTS", "build_series", "coverage", "event_counts", "tone_series"]
+
+#: CAMEO roots watched one by one: protest, coerce, assault, fight, mass violence.
+CRISIS_ROOTS = ("14", "17", "18", "19", "20")
+_BY = {"country", "quad_class", "root_code"}
+
+
+def _long_by_country(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per (event, country involved): an event between two countries counts for both."""
+    src = events.assign(country=events["source_country"])
+    tgt = events.assign(country=events["target_country"])
+    both = pd.concat([src, tgt], ignore_index=True)
+    both = both[both["country"].notna() & (both["country"] != "")]
+    key = both.index if "event_id" not in both else both["event_id"]
+    return both.loc[~pd.Series(list(zip(key, both["country"], strict=True)), index=both.index).duplicated()]
+
+
+def _fill(counts: pd.DataFrame, freq: str, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.DataFrame:
+    """Complete each series with zeros on a regular grid from its start (or ``start``) to ``end``."""
+    out = []
+    for uid, g in counts.groupby("unique_id", sort=True):
+        lo = start if start is not None else g["ds"].min()
+        hi = end if end is not None else g["ds"].max()
+        grid = pd.date_range(lo, hi, freq=_GRID.get(freq, freq))
+        s = g.set_index("ds")["y"].reindex(grid, fill_value=0.0)
+        out.append(pd.DataFrame({"unique_id": uid, "ds": grid, "y": s.to_numpy(dtype=float)}))
+    if not out:
+        return pd.DataFrame({"unique_id": pd.Series(dtype=object), "ds": pd.Series(dtype="datetime64[ns]"),
+                             "y": pd.Series(dtype=float)})
+    return pd.concat(out, ignore_index=True)
+
+
+_PERIODS = {"D": "D", "W": "W", "MS": "M"}
+_GRID = {"D": "D", "W": "W-MON", "MS": "MS"}
+
+
+def _period(ds: pd.Series, freq: str) -> pd.Series:
+    """Period start of each timestamp (UTC, naive) for ``freq`` in D, W (Monday) or MS."""
+    if freq not in _PERIODS:
+        raise ValueError(f"freq={freq!r}: use one of {sorted(_PERIODS)}")
+    ds = pd.to_datetime(ds)
+    if getattr(ds.dt, "tz", None) is not None:
+        ds = ds.dt.tz_convert("UTC").dt.tz_localize(None)
+    return ds.dt.to_period(_PERIODS[freq]).dt.start_time.astype("datetime64[ns]")
+
+
+def event_counts(
+    events: pd.DataFrame,
+    by: Sequence[str] = ("country",),
+    freq: str = "D",
+    *,
+    start: str | date | None = None,
+    end: str | date | None = None,
+) -> pd.DataFrame:
+    """Count events per period by country (either side), and optionally QuadClass or root code.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Events (``date``, ``source_country``, ``target_country``, ``quad_class``, ``root_code``).
+    by : sequence of {"country", "quad_class", "root_code"}
+    freq : {"D", "W", "MS"}
+        Period; ``ds`` is the period start.
+    start, end : date, optional
+        Grid bounds (zero-filled); default each series' first and last period.
+    """
+    unknown = set(by) - _BY
+    if unknown or "country" not in by:
+        raise ValueError(f"by={list(by)}: must include 'country' and only use {sorted(_BY)}")
+    if events.empty:
+        return _fill(pd.DataFrame(columns=["unique_id", "ds", "y"]), freq, None, None)
+    long = _long_by_country(events)
+    long = long.assign(ds=_period(long["date"], freq))
+    keys = ["country", *[b for b in by if b != "country"]]
+    counts = long.groupby([*keys, "ds"], observed=True).size().rename("y").reset_index()
+    if counts.empty:
+        return _fill(counts.assign(unique_id=[]), freq, None, None)
+
+    def uid(row: pd.Series) -> str:
+        return series_id(
+            "ev", row["country"],
+            quad_class=int(row["quad_class"]) if "quad_class" in row else None,
+            root=row["root_code"] if "root_code" in row else None,
+        )
+
+    counts["unique_id"] = counts.apply(uid, axis=1)
+    lo = pd.Timestamp(start) if start is not None else None
+    hi = pd.Timestamp(end) if end is not None else None
+    return _fill(counts[["unique_id", "ds", "y"]], freq, lo, hi)
+
+
+def coverage(articles: pd.DataFrame, mentions: pd.DataFrame, freq: str = "D", **grid: object) -> pd.DataFrame:
+    """Articles per period that mention each country (``cov:ISO3``) and in all (``cov:ALL``).
+
+    Near-duplicates (``duplicate_of`` set) and articles without a publication date are left out.
+    """
+    arts = articles[articles["duplicate_of"].isna() & articles["published"].notna()][["article_id", "published"]]
+    arts = arts.assign(ds=_period(arts["published"], freq))
+    countries = mentions[(mentions["kind"] == "country") & mentions["country"].notna()]
+    m = countries[["article_id", "country"]].drop_duplicates().merge(arts, on="article_id")
+    per = m.groupby(["country", "ds"]).size().rename("y").reset_index()
+    per["unique_id"] = "cov:" + per["country"]
+    total = arts.groupby("ds").size().rename("y").reset_index().assign(unique_id="cov:ALL")
+    out = pd.concat([per[["unique_id", "ds", "y"]], total[["unique_id", "ds", "y"]]], ignore_index=True)
+    return _fill(out, freq, _ts(grid.get("start")), _ts(grid.get("end")))
+
+
+def tone_series(articles: pd.DataFrame, mentions: pd.DataFrame, tone: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
+    """Mean tone per period of the articles that mention each country (``tone:ISO3``); no zero fill."""
+    arts = articles[articles["duplicate_of"].isna() & articles["published"].notna()][["article_id", "published"]]
+    arts = arts.assign(ds=_period(arts["published"], freq))
+    countries = mentions[(mentions["kind"] == "country") & mentions["country"].notna()]
+    m = countries[["article_id", "country"]].drop_duplicates().merge(arts, on="article_id")
+    m = m.merge(tone[["article_id", "tone"]], on="article_id").dropna(subset=["tone"])
+    out = m.groupby(["country", "ds"])["tone"].mean().rename("y").reset_index()
+    out["unique_id"] = "tone:" + out["country"]
+    return out[["unique_id", "ds", "y"]].astype({"y": float})
+
+
+def _ts(value: object) -> pd.Timestamp | None:
+    return None if value is None else pd.Timestamp(value)  # type: ignore[arg-type]
+
+
+def build_series(
+    *,
+    as_of: date,
+    events: pd.DataFrame,
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    tone: pd.DataFrame,
+    counts: pd.DataFrame,
+    days: int = 365,
+    top_countries: int = 30,
+    top_dyads: int = 20,
+    focal_country: str = "VNM",
+) -> pd.DataFrame:
+    """Every series the nightly job watches, as known at ``as_of``.
+
+    Daily series cover the last ``days`` days up to ``as_of`` (from the first day with data),
+    zero-filled; imported counts keep their own frequency and full history up to ``as_of``.
+    Event series are kept for the ``top_countries`` busiest countries and the focal country,
+    by QuadClass and crisis root; dyads for the ``top_dyads`` busiest country pairs.
+    """
+    end = pd.Timestamp(as_of)
+    lo = end - pd.Timedelta(days=days - 1)
+    ev = events[(pd.to_datetime(events["date"]) >= lo) & (pd.to_datetime(events["date"]) <= end)]
+    frames = []
+    if not ev.empty:
+        start = pd.to_datetime(ev["date"]).min()
+        by_country = _long_by_country(ev)["country"].value_counts()
+        keep = set(by_country.index[:top_countries]) | {focal_country}
+        sel = ev[ev["source_country"].isin(keep) | ev["target_country"].isin(keep)]
+        totals = event_counts(sel, freq="D", start=start, end=end)
+        frames.append(totals[totals["unique_id"].str[3:].isin(keep)])
+        quads = event_counts(sel, by=["country", "quad_class"], start=start, end=end)
+        frames.append(quads[quads["unique_id"].str[3:6].isin(keep)])
+        crisis = sel[sel["root_code"].isin(CRISIS_ROOTS)]
+        roots = event_counts(crisis, by=["country", "root_code"], start=start, end=end)
+        frames.append(roots[roots["unique_id"].str[3:6].isin(keep)])
+        all_ev = ev.assign(date=pd.to_datetime(ev["date"]).dt.floor("D")).groupby("date").size()
+        frames.append(_fill(pd.DataFrame({"unique_id": "ev:ALL", "ds": all_ev.index, "y": all_ev.to_numpy(float)}),
+                            "D", start, end))
+        pairs = ev[ev["source_country"].notna() & ev["target_country"].notna()
+                   & (ev["source_country"] != ev["target_country"])]
+        if not pairs.empty:
+            top = pairs.groupby(["source_country", "target_country"]).size().nlargest(top_dyads)
+            d = pairs.set_index(["source_country", "target_country"]).loc[top.index].reset_index()
+            d = d.assign(unique_id="dyad:" + d["source_country"] + ">" + d["target_country"],
+                         ds=pd.to_datetime(d["date"]).dt.floor("D"))
+            dc = d.groupby(["unique_id", "ds"]).size().rename("y").reset_index()
+            frames.append(_fill(dc, "D", start, end))
+    arts = articles[articles["published"].notna()]
+    pub = pd.to_datetime(arts["published"], utc=True).dt.tz_localize(None)
+    arts = arts[(pub >= lo) & (pub < end + pd.Timedelta(days=1))]
+    if not arts.empty:
+        start = pd.to_datetime(arts["published"], utc=True).dt.tz_localize(None).min().floor("D")
+        frames.append(coverage(arts, mentions, start=start, end=end))
+        frames.append(tone_series(arts, mentions, tone))
+    if not counts.empty:
+        c = counts[pd.to_datetime(counts["ds"]) <= end]
+        frames.append(c[["unique_id", "ds", "y"]])
+    if not frames:
+        return pd.DataFrame({"unique_id": pd.Series(dtype=object), "ds": pd.Series(dtype="datetime64[ns]"),
+                             "y": pd.Series(dtype=float)})
+    out = pd.concat(frames, ignore_index=True)
+    out["ds"] = pd.to_datetime(out["ds"]).astype("datetime64[ns]")
+    out["y"] = out["y"].astype(float)
+    return out.drop_duplicates(["unique_id", "ds"]).sort_values(["unique_id", "ds"], ignore_index=True)
