@@ -164,7 +164,7 @@ def validate(frame: pd.DataFrame, table: str, *, stage: str = "") -> pd.DataFram
     earlywarn.errors.EarlywarnError: frame for table 'series' breaks its contract: ...
     """
     try:
-        out = _pandera_schema(table).validate(frame)
+        out = _pandera_schema(table).validate(frame.reset_index(drop=True))
     except (pa.errors.SchemaError, pa.errors.SchemaErrors) as exc:
         where = f" from stage '{stage}'" if stage else ""
         msg = str(exc).splitlines()[0]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -38,7 +38,7 @@ from earlywarn._log import get_logger
 from earlywarn.errors import LockedError, StoreError
 from earlywarn.schema import TABLES, validate
 
-__all__ = ["SCHEMA_VERSION", "Archive", "Write"]
+__all__ = ["SCHEMA_VERSION", "Archive", "Write", "archive_lock"]
 
 log = get_logger(__name__)
 
@@ -61,6 +61,36 @@ class Write:
     table: str
     frame: pd.DataFrame
     replace: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def archive_lock(path: str | os.PathLike[str], timeout: float = 0.0) -> Iterator[None]:
+    """Hold the single-writer lock ``<archive>.lock`` for a job.
+
+    Parameters
+    ----------
+    timeout : float
+        Seconds to wait for another job to finish; 0 fails at once.
+
+    Raises
+    ------
+    LockedError
+        If another job holds the lock for longer than ``timeout``.
+    """
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(p) + ".lock")
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise LockedError(
+            f"another earlywarn job holds {p}.lock; wait for it to finish "
+            "or pass --wait SECONDS"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _check_file(path: Path) -> None:
@@ -115,9 +145,16 @@ class Archive:
             raise StoreError(f"cannot open archive {self.path}: {exc}; restore it from a backup") from exc
         except duckdb.Error as exc:
             raise StoreError(f"cannot open archive {self.path}: {exc}; restore it from a backup") from exc
-        if not read_only:
-            self._migrate()
-        self._check_version()
+        try:
+            if not read_only:
+                self._migrate()
+            self._check_version()
+        except duckdb.Error as exc:
+            self.close()
+            raise StoreError(
+                f"archive {self.path} is damaged ({exc}); restore it from a backup, "
+                "or move it away to start a new archive"
+            ) from exc
 
     # -- life cycle -------------------------------------------------------------
     def close(self) -> None:
@@ -167,27 +204,9 @@ class Archive:
                 f"({SCHEMA_VERSION}); upgrade earlywarn"
             )
 
-    @contextmanager
-    def lock(self, timeout: float = 0.0) -> Iterator[None]:
-        """Hold the single-writer lock (``<archive>.lock``) for a job.
-
-        Raises
-        ------
-        LockedError
-            If another job holds it for longer than ``timeout`` seconds.
-        """
-        lock = FileLock(str(self.path) + ".lock")
-        try:
-            lock.acquire(timeout=timeout)
-        except Timeout:
-            raise LockedError(
-                f"another earlywarn job holds {self.path}.lock; wait for it to finish "
-                "or pass --wait SECONDS"
-            ) from None
-        try:
-            yield
-        finally:
-            lock.release()
+    def lock(self, timeout: float = 0.0) -> AbstractContextManager[None]:
+        """Hold the single-writer lock of this archive (see :func:`archive_lock`)."""
+        return archive_lock(self.path, timeout)
 
     # -- writing ----------------------------------------------------------------
     def _apply(self, w: Write) -> int:

@@ -1,0 +1,37 @@
+# The two commands: `make demo` (the nightly pipeline end to end, offline, on the bundled demo
+# corpus) and `make test` (the test suite, lint and type checks). Each creates .venv and installs
+# what it needs from the package registries.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+
+.PHONY: demo test lint typecheck install browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev,web]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/earlywarn demo --out earlywarn-demo
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+	  else echo "chromium missing: install Debian's chromium package for the browser tests" >&2; exit 1; fi; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check earlywarn tests benchmarks examples
+
+typecheck: $(STAMP)
+	$(BIN)/mypy earlywarn
+
+test: $(STAMP) browser lint typecheck
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) earlywarn-demo earlywarn-out

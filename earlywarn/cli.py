@@ -1,0 +1,375 @@
+"""The ``earlywarn`` command line: one command per stage, plus nightly, demo, import and eval.
+
+Exit codes follow sysexits: 0 ok, 64 usage, 65 bad input data, 66 missing input,
+70 internal failure, 74 archive I/O, 75 locked (try again later), 78 configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from earlywarn import __version__
+from earlywarn._log import configure_logging
+from earlywarn.config import Settings, load_settings
+from earlywarn.errors import (
+    ConfigError,
+    EarlywarnError,
+    ImportFormatError,
+    LockedError,
+    StoreError,
+)
+
+__all__ = ["EXIT_CODES", "app", "main"]
+
+EX_OK, EX_USAGE, EX_DATAERR, EX_NOINPUT, EX_SOFTWARE, EX_IOERR, EX_TEMPFAIL, EX_CONFIG = (
+    0, 64, 65, 66, 70, 74, 75, 78,
+)
+#: Exception class -> exit code (the first match in order wins).
+EXIT_CODES: list[tuple[type[BaseException], int]] = [
+    (ConfigError, EX_CONFIG),
+    (LockedError, EX_TEMPFAIL),
+    (StoreError, EX_IOERR),
+    (ImportFormatError, EX_DATAERR),
+    (FileNotFoundError, EX_NOINPUT),
+    (EarlywarnError, EX_SOFTWARE),
+]
+
+app = typer.Typer(
+    name="earlywarn",
+    help="Strategic early warning: collect news, code events, forecast, detect, alert, report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Measure quality on real data: coding, forecasts, alerts.", no_args_is_help=True)
+feeds_app = typer.Typer(help="Feed catalogs: validate, check, export.", no_args_is_help=True)
+tracking_app = typer.Typer(help="Experiment tracking (MLflow).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+app.add_typer(feeds_app, name="feeds")
+app.add_typer(tracking_app, name="tracking")
+
+err = Console(stderr=True)
+out = Console()
+
+
+class _State:
+    config: Path | None = None
+    overrides: dict[str, Any] = {}  # noqa: RUF012
+    quiet: bool = False
+
+
+state = _State()
+
+
+def settings(**extra: Any) -> Settings:
+    """The settings of this invocation: config file, environment, then options."""
+    return load_settings(state.config, **{**state.overrides, **extra})
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        err.print("[red]interrupted[/red]")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        for cls, code in EXIT_CODES:
+            if isinstance(exc, cls):
+                err.print(f"[red]error:[/red] {exc}")
+                logging.getLogger("earlywarn").debug("details", exc_info=True)
+                raise typer.Exit(code) from None
+        err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}")
+        logging.getLogger("earlywarn").error("internal error", exc_info=True)
+        raise typer.Exit(EX_SOFTWARE) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"earlywarn {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file.")] = None,
+    archive: Annotated[Path | None, typer.Option(help="DuckDB archive file.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for reports and the local MLflow store.")] = None,
+    tracking_uri: Annotated[str | None, typer.Option(help="MLflow tracking URI.")] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging (-vv for debug).")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    json_logs: Annotated[bool, typer.Option("--json-logs", help="Log JSON lines to stderr.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Strategic early warning from global news and event data."""
+    state.config = config
+    state.quiet = quiet
+    state.overrides = {"archive": archive, "output_dir": out_dir, "tracking_uri": tracking_uri}
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose + 1, 2)]
+    configure_logging(level, json_logs=json_logs)
+
+
+def _progress() -> tuple[Callable[[str, str], None], Callable[[], None]]:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    if state.quiet or not err.is_terminal:
+        def plain(stage: str, event: str) -> None:
+            if not state.quiet and event != "start":
+                err.print(f"{stage}: {event}")
+        return plain, lambda: None
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err)
+    progress.start()
+    tasks: dict[str, Any] = {}
+
+    def cb(stage: str, event: str) -> None:
+        if event == "start":
+            tasks[stage] = progress.add_task(stage, total=1)
+        elif event == "done":
+            progress.update(tasks[stage], completed=1, description=f"{stage} [green]done")
+        else:
+            progress.add_task(f"{stage} [dim]already done", total=1, completed=1)
+
+    return cb, progress.stop
+
+
+def _print_result(result: Any) -> None:
+    table = Table(title=f"nightly {result.as_of} (run {result.run_id})")
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    table.add_column("rows")
+    for stage in result.ran:
+        table.add_row(stage, f"{result.timings.get(stage, 0):.1f}", json.dumps(result.rows.get(stage, {})))
+    for stage in result.skipped:
+        table.add_row(stage, "-", "already done")
+    if not state.quiet:
+        out.print(table)
+        if result.report:
+            out.print(f"report: {result.report}")
+
+
+AsOf = Annotated[str, typer.Option("--as-of", help="Date YYYY-MM-DD, 'today' or 'yesterday' (UTC).")]
+Force = Annotated[bool, typer.Option("--force", help="Rerun stages already done for this date.")]
+Wait = Annotated[float | None, typer.Option("--wait", help="Seconds to wait for another running job.")]
+
+
+@app.command()
+def nightly(
+    as_of: AsOf = "yesterday",
+    stages: Annotated[str | None, typer.Option(help="Comma-separated subset of stages.")] = None,
+    force: Force = False,
+    catalog: Annotated[Path | None, typer.Option(help="Feed catalog (YAML or OPML).")] = None,
+    wait: Wait = None,
+) -> None:
+    """Run the nightly job for one date: collect, extract, network, series, forecast, detect,
+    alerts, report, track. Resumes after a crash; a rerun for the same date changes nothing."""
+    from earlywarn.pipeline import run_nightly
+
+    with _errors():
+        s = settings(catalog=catalog, lock_timeout=wait)
+        cb, stop = _progress()
+        try:
+            result = run_nightly(s, as_of, stages=stages.split(",") if stages else None, force=force, on_stage=cb)
+        finally:
+            stop()
+        _print_result(result)
+
+
+def _stage_command(stage: str) -> None:
+    def command(as_of: AsOf = "yesterday", force: Force = True, wait: Wait = None) -> None:
+        from earlywarn.pipeline import run_nightly
+
+        with _errors():
+            result = run_nightly(settings(lock_timeout=wait), as_of, stages=[stage], force=force)
+            _print_result(result)
+
+    command.__doc__ = f"Run only the {stage} stage for one date."
+    app.command(name=stage)(command)
+
+
+for _stage in ("collect", "extract", "network", "series", "forecast", "detect", "alerts", "report"):
+    _stage_command(_stage)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo archive, report and MLflow store.")] = Path("earlywarn-demo"),
+) -> None:
+    """Run the whole pipeline offline on the bundled demo corpus (real articles and events)."""
+    from earlywarn.demo import demo_settings, run_demo
+
+    with _errors():
+        s = demo_settings(settings(), out_dir)
+        cb, stop = _progress()
+        try:
+            result = run_demo(s, on_stage=cb)
+        finally:
+            stop()
+        for kind, rep in result.imports.items():
+            if not state.quiet:
+                out.print(f"import {kind}: {rep.get('rows_kept')} kept of {rep.get('rows_read')} read")
+        for night in result.nights:
+            _print_result(night)
+        if not state.quiet:
+            from earlywarn.store import Archive
+
+            with Archive(s.archive, read_only=True) as archive:
+                out.print(f"archive {s.archive}: {json.dumps(archive.counts())}")
+            out.print(f"MLflow: {s.resolved_tracking_uri()}  (mlflow ui --backend-store-uri {s.resolved_tracking_uri()})")
+
+
+@app.command(name="import")
+def import_(
+    kind: Annotated[str, typer.Argument(help="gdelt, icews, acled, ucdp or counts.")],
+    path: Annotated[Path, typer.Argument(help="The file to import.")],
+) -> None:
+    """Import a foreign event file into the archive (all or nothing; reimport changes nothing)."""
+    from earlywarn.pipeline import import_history
+
+    with _errors():
+        if kind not in ("gdelt", "icews", "acled", "ucdp", "counts"):
+            err.print(f"[red]error:[/red] unknown kind {kind!r}: use gdelt, icews, acled, ucdp or counts")
+            raise typer.Exit(EX_USAGE)
+        report = import_history(settings(), kind, path)
+        out.print_json(json.dumps(report, default=str))
+
+
+@app.command()
+def backtest(
+    experiment: Annotated[Path, typer.Argument(help="An experiments/*.yaml file.")],
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
+) -> None:
+    """Run a rolling-origin backtest experiment and log it to MLflow."""
+    from earlywarn.forecast import run_experiment
+
+    with _errors():
+        s = settings()
+        client = None
+        if scheduler != "synchronous":
+            from earlywarn.scale import get_client
+
+            client = get_client(scheduler, s.n_workers)
+        try:
+            result = run_experiment(experiment, tracking_uri=s.resolved_tracking_uri(), client=client)
+        finally:
+            if client is not None:
+                client.close()
+        out.print(result.summary().to_string())
+
+
+@app.command()
+def status() -> None:
+    """Row counts of the archive and the stages done per date."""
+    from earlywarn.store import Archive
+
+    with _errors():
+        s = settings()
+        with Archive(s.archive, read_only=True) as archive:
+            out.print_json(json.dumps(archive.counts()))
+            runs = archive.query("SELECT as_of, stage, status, finished_at FROM runs ORDER BY finished_at")
+            out.print(runs.to_string(index=False))
+
+
+@eval_app.command("coding")
+def eval_coding(
+    data: Annotated[Path, typer.Option(help="Folder with PETR.UnitTest.records.xml and PETR.Validate.* dictionaries.")] = Path("../shared/data/event_coding/petrarch2"),
+) -> None:
+    """Event-coding precision and recall on the PETRARCH gold records, and on the Vietnamese set."""
+    from earlywarn.extract.evaluate import evaluate_coding, evaluate_vietnamese
+
+    with _errors():
+        res = evaluate_coding(
+            data / "PETR.UnitTest.records.xml", data / "PETR.Validate.verbs.txt",
+            data / "PETR.Validate.actors.txt", data / "PETR.Validate.agents.txt",
+            data / "PETR.Validate.discards.txt",
+        )
+        out.print_json(json.dumps({"petrarch": res, "vietnamese": evaluate_vietnamese()}, default=float))
+
+
+@eval_app.command("forecast")
+def eval_forecast(
+    data: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared/data"),
+) -> None:
+    """CRPS and MASE of each model relative to seasonal naive on Yemen and ICEWS series."""
+    from earlywarn.forecast.evaluate import evaluate
+
+    with _errors():
+        out.print(evaluate(data).to_string())
+
+
+@eval_app.command("alerts")
+def eval_alerts(
+    data: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared/data"),
+) -> None:
+    """Alert precision, recall, lead time and false alerts per series-year on labelled crises."""
+    from earlywarn.alerts.evaluate import main as evaluate_main
+
+    with _errors():
+        out.print_json(json.dumps(evaluate_main(data), default=float))
+
+
+@feeds_app.command("check")
+def feeds_check(
+    catalog: Annotated[Path, typer.Argument(help="Feed catalog (YAML or OPML).")],
+    online: Annotated[bool, typer.Option(help="Fetch each feed and report status, latency, entries.")] = False,
+) -> None:
+    """Validate a catalog offline; with --online also fetch every feed."""
+    from earlywarn.collect.catalog import check_catalog, load_catalog
+
+    with _errors():
+        feeds = load_catalog(catalog)
+        langs = sorted({f.language for f in feeds if f.language})
+        out.print(f"{catalog}: {len(feeds)} feeds, {len(langs)} languages ({', '.join(langs)})")
+        if online:
+            out.print(check_catalog(feeds, settings().http).to_string())
+
+
+@feeds_app.command("export")
+def feeds_export(
+    catalog: Annotated[Path, typer.Argument(help="Feed catalog (YAML or OPML).")],
+    dest: Annotated[Path, typer.Argument(help="Output .opml or .yaml file.")],
+) -> None:
+    """Convert a catalog between YAML and OPML."""
+    from earlywarn.collect.catalog import load_catalog, save_opml, save_yaml
+
+    with _errors():
+        feeds = load_catalog(catalog)
+        (save_opml if dest.suffix == ".opml" else save_yaml)(feeds, dest)
+        out.print(f"wrote {len(feeds)} feeds to {dest}")
+
+
+@tracking_app.command("sync")
+def tracking_sync() -> None:
+    """Replay tracking calls buffered while the MLflow server was down."""
+    from earlywarn.tracking import sync_buffer
+
+    with _errors():
+        s = settings()
+        n = sync_buffer(s.resolved_tracking_uri(), s.output_dir / "tracking-buffer")
+        out.print(f"replayed {n} buffered tracking calls")
+
+
+def main() -> None:
+    """Entry point of the ``earlywarn`` command."""
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code
+        if code == 2:  # click's usage error -> sysexits EX_USAGE
+            sys.exit(EX_USAGE)
+        raise
+
+
+if __name__ == "__main__":
+    main()

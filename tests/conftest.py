@@ -1,0 +1,25 @@
+"""Shared fixtures: paths to the real data beside the repository."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("EARLYWARN_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The shared evaluation data (../shared/data); its absence is an error, not a skip."""
+    assert SHARED.is_dir(), f"shared data not found at {SHARED}; set EARLYWARN_SHARED_DATA"
+    return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith("EARLYWARN_") and key != "EARLYWARN_SHARED_DATA":
+            monkeypatch.delenv(key)

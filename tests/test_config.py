@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from earlywarn.config import load_settings
+from earlywarn.errors import ConfigError
+
+
+def test_layers_in_order(tmp_path: Path) -> None:
+    cfg = tmp_path / "ew.toml"
+    cfg.write_text('archive = "from_file.duckdb"\nfocal_country = "PHL"\n[http]\nuser_agent = "file"\n')
+    env = {"EARLYWARN_FOCAL_COUNTRY": "CHN", "EARLYWARN_HTTP__USER_AGENT": "env"}
+    s = load_settings(cfg, environ=env, focal_country="LAO")
+    assert s.archive == Path("from_file.duckdb")  # file beats default
+    assert s.http.user_agent == "env"  # environment beats file
+    assert s.focal_country == "LAO"  # arguments beat environment
+    assert load_settings(cfg, environ=env).focal_country == "CHN"
+
+
+def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('archiv = "typo.duckdb"\n')
+    with pytest.raises(ConfigError, match=r"bad\.toml: unknown key 'archiv'"):
+        load_settings(cfg, environ={})
+
+
+def test_bad_value_names_key(tmp_path: Path) -> None:
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("[http]\nconnect_timeout = -1\n")
+    with pytest.raises(ConfigError, match=r"bad\.toml: key 'http\.connect_timeout'"):
+        load_settings(cfg, environ={})
+
+
+def test_bad_toml_and_missing_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "broken.toml"
+    cfg.write_text("archive = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(cfg, environ={})
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(tmp_path / "nope.toml", environ={})
+
+
+def test_bad_environment_names_variable_source() -> None:
+    with pytest.raises(ConfigError, match=r"environment \(EARLYWARN_\*\): unknown key 'bogus'"):
+        load_settings(environ={"EARLYWARN_BOGUS": "1"})
+    with pytest.raises(ConfigError, match="n_workers"):
+        load_settings(environ={"EARLYWARN_N_WORKERS": "zero"})
+
+
+def test_default_tracking_uri_is_local_sqlite(tmp_path: Path) -> None:
+    s = load_settings(environ={}, output_dir=tmp_path)
+    assert s.resolved_tracking_uri() == f"sqlite:///{tmp_path.resolve()}/mlflow.db"
