@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from earlywarn.series import build_series, event_counts, parse_id
+
+
+@pytest.fixture(scope="module")
+def icews(shared_data: Path) -> pd.DataFrame:
+    df = pd.read_csv(
+        shared_data / "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz", sep="\t",
+        keep_default_na=False, dtype={"cameo_code": str}, parse_dates=["event_date"],
+    )
+    iso = {"India": "IND", "China": "CHN", "United States": "USA", "Russia": "RUS"}
+    return pd.DataFrame({
+        "event_id": range(len(df)),
+        "date": df["event_date"],
+        "source_country": df["source_affiliation"].map(iso),
+        "target_country": df["target_affiliation"].map(iso),
+        "quad_class": df["quad_class"],
+        "root_code": df["cameo_code"].str[:2],
+    })
+
+
+def test_counts_on_real_icews_match_pandas(icews: pd.DataFrame) -> None:
+    y = event_counts(icews, freq="D")
+    ind = y[y["unique_id"] == "ev:IND"]
+    involved = icews[(icews["source_country"] == "IND") | (icews["target_country"] == "IND")]
+    assert ind["y"].sum() == len(involved)
+    assert ind["ds"].is_monotonic_increasing
+    assert ind["ds"].diff().dropna().eq(pd.Timedelta(days=1)).all()  # regular grid, zero-filled
+
+
+def test_quad_class_split_adds_up(icews: pd.DataFrame) -> None:
+    total = event_counts(icews, freq="W")
+    quads = event_counts(icews, by=["country", "quad_class"], freq="W")
+    q = quads.assign(country=quads["unique_id"].str[3:6]).groupby("country")["y"].sum()
+    t = total.assign(country=total["unique_id"].str[3:]).groupby("country")["y"].sum()
+    pd.testing.assert_series_equal(q.sort_index(), t.sort_index(), check_names=False)
+
+
+def test_build_series_never_reads_past_as_of(icews: pd.DataFrame) -> None:
+    empty_art = pd.DataFrame(columns=["article_id", "published", "duplicate_of"])
+    empty_m = pd.DataFrame(columns=["article_id", "entity", "name", "country", "kind", "count"])
+    empty_t = pd.DataFrame(columns=["article_id", "tone"])
+    counts = pd.DataFrame({"unique_id": "YEM:total", "ds": pd.date_range("2018-01-01", periods=12, freq="MS"),
+                           "y": 1.0, "source": "test"})
+    y = build_series(as_of=pd.Timestamp("2018-09-30").date(), events=icews, articles=empty_art,
+                     mentions=empty_m, tone=empty_t, counts=counts, focal_country="VNM")
+    assert y["ds"].max() <= pd.Timestamp("2018-09-30")
+    kinds = {parse_id(u).kind for u in y["unique_id"].unique()}
+    assert {"ev", "counts", "dyad"} <= kinds
+    assert "ev:IND:r14" in set(y["unique_id"])
+    assert not y.duplicated(["unique_id", "ds"]).any()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.sampled_from(["VNM", "CHN", None]),
+                          st.sampled_from(["VNM", "USA", None]), st.integers(1, 4)), min_size=1, max_size=50))
+def test_event_counts_conserve_events(rows: list[tuple[int, str | None, str | None, int]]) -> None:
+    ev = pd.DataFrame(rows, columns=["day", "source_country", "target_country", "quad_class"])
+    ev["date"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(ev["day"], unit="D")
+    ev["root_code"] = "01"
+    ev["event_id"] = range(len(ev))
+    y = event_counts(ev, freq="D")
+    for c in ["VNM", "CHN", "USA"]:
+        n = ((ev["source_country"] == c) | (ev["target_country"] == c)).sum()
+        assert y.loc[y["unique_id"] == f"ev:{c}", "y"].sum() == n
