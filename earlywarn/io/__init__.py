@@ -1,1 +1,71 @@
-"""io stage."""
+"""Importers: foreign event data (GDELT, ICEWS, ACLED, UCDP) and aggregate counts in our schema.
+
+Every reader streams its file in blocks, returns ``(frame, ImportReport)`` with the
+columns of the archive table (``events`` or ``counts``), and counts bad rows by reason
+instead of failing; a file that is unreadable as a whole raises
+:class:`~earlywarn.errors.ImportFormatError`.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "YEM_long.csv"
+>>> _ = p.write_text("unique_id,ds,y\\nYEM:total,2010-02-01,5694\\n")
+>>> frame, report = import_file("counts", p)
+>>> list(frame.columns), report.rows_kept
+(['unique_id', 'ds', 'y', 'source'], 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from earlywarn.errors import ImportFormatError
+from earlywarn.io._common import ImportReport, PathLike
+from earlywarn.io.acled import iter_acled, read_acled
+from earlywarn.io.counts import read_counts
+from earlywarn.io.gdelt import iter_gdelt_events, read_gdelt_events
+from earlywarn.io.gkg import read_gdelt_gkg
+from earlywarn.io.icews import iter_icews, read_icews
+from earlywarn.io.ucdp import iter_ucdp, read_ucdp
+
+__all__ = [
+    "KINDS",
+    "ImportReport",
+    "import_file",
+    "iter_acled",
+    "iter_gdelt_events",
+    "iter_icews",
+    "iter_ucdp",
+    "read_acled",
+    "read_counts",
+    "read_gdelt_events",
+    "read_gdelt_gkg",
+    "read_icews",
+    "read_ucdp",
+]
+
+#: The kinds :func:`import_file` accepts, and their readers.
+KINDS: dict[str, Callable[[PathLike], tuple[pd.DataFrame, ImportReport]]] = {
+    "gdelt": read_gdelt_events,
+    "gkg": read_gdelt_gkg,
+    "icews": read_icews,
+    "acled": read_acled,
+    "ucdp": read_ucdp,
+    "counts": read_counts,
+}
+
+
+def import_file(kind: str, path: PathLike) -> tuple[pd.DataFrame, ImportReport]:
+    """Read ``path`` with the importer for ``kind`` (gdelt, gkg, icews, acled, ucdp, counts).
+
+    Raises
+    ------
+    ImportFormatError
+        If ``kind`` is unknown or the file does not have that kind's layout.
+    """
+    reader = KINDS.get(str(kind).lower())
+    if reader is None:
+        raise ImportFormatError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
+    return reader(path)

@@ -32,6 +32,7 @@ __all__ = [
     "collect_events",
     "finish_events",
     "iter_blocks",
+    "iter_quoted_csv",
     "parse_block",
     "read_head",
     "sha1_ids",
@@ -119,7 +120,9 @@ def _to_utf8(block: bytes, report: ImportReport) -> bytes:
     return b"\n".join(out)
 
 
-def iter_blocks(path: PathLike, report: ImportReport, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
+def iter_blocks(
+    path: PathLike, report: ImportReport, block_bytes: int = BLOCK_BYTES
+) -> Iterator[bytes]:
     """Yield UTF-8 byte blocks of ``path`` (gzip or plain), each ending on a line break."""
     try:
         with _open(path) as fh:
@@ -138,7 +141,9 @@ def iter_blocks(path: PathLike, report: ImportReport, block_bytes: int = BLOCK_B
             if rest.strip():
                 yield _to_utf8(rest + b"\n", report)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise ImportFormatError(f"cannot read {path}: {exc}; is the file complete (gzip truncated?)") from exc
+        raise ImportFormatError(
+            f"cannot read {path}: {exc}; is the file complete (gzip truncated?)"
+        ) from exc
 
 
 def read_head(path: PathLike, n_bytes: int = 1 << 16) -> str:
@@ -189,7 +194,9 @@ def parse_block(
         quoted_strings_can_be_null=True,
     )
     try:
-        table = pacsv.read_csv(io.BytesIO(data), read_options=ropts, parse_options=popts, convert_options=copts)
+        table = pacsv.read_csv(
+            io.BytesIO(data), read_options=ropts, parse_options=popts, convert_options=copts
+        )
     except pa.ArrowInvalid as exc:
         raise ImportFormatError(f"unreadable CSV block: {exc}") from exc
     frame = table.to_pandas()
@@ -213,7 +220,9 @@ def parse_block(
 def sha1_ids(prefix: str, frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
     """Stable ids: ``prefix`` + sha1 of the ``|``-joined values of ``cols`` (null as '')."""
     parts = [frame[c].astype("string").fillna("") for c in cols]
-    joined = parts[0].str.cat(parts[1:], sep="|") if len(parts) > 1 else parts[0]
+    joined = parts[0]
+    if len(parts) > 1:
+        joined = parts[0].str.cat(list(parts[1:]), sep="|")  # type: ignore[arg-type]
     return pd.Series(
         [prefix + hashlib.sha1(s.encode("utf-8")).hexdigest() for s in joined],
         index=frame.index,
@@ -225,7 +234,24 @@ def _as_int(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").round().astype("Int64")
 
 
-def finish_events(frame: pd.DataFrame, report: ImportReport, *, check: Callable[[pd.DataFrame], pd.Series] | None = None) -> pd.DataFrame:
+def _codebook_goldstein(codes: pd.Series) -> dict[str, float]:
+    from earlywarn.extract.cameo import goldstein
+
+    table: dict[str, float] = {}
+    for code in pd.unique(codes.dropna()):
+        try:
+            table[code] = goldstein(code)
+        except ValueError:
+            continue
+    return table
+
+
+def finish_events(
+    frame: pd.DataFrame,
+    report: ImportReport,
+    *,
+    check: Callable[[pd.DataFrame], pd.Series] | None = None,
+) -> pd.DataFrame:
     """Coerce a frame with (some of) the events columns to the events table's columns and types.
 
     Rows with a null date are rejected as ``bad_date``; rows with a cameo code outside
@@ -253,6 +279,10 @@ def finish_events(frame: pd.DataFrame, report: ImportReport, *, check: Callable[
     out["root_code"] = root.astype(object).where(root.notna(), None)
     quad = _as_int(root).map(_ROOT_QUAD).astype("Int8")
     out["quad_class"] = out["quad_class"].fillna(quad)
+    if out["goldstein"].isna().any():
+        out["goldstein"] = out["goldstein"].fillna(
+            out["cameo_code"].map(_codebook_goldstein(out["cameo_code"]))
+        )
     keep = out["date"].notna()
     report.reject("bad_date", int((~keep).sum()))
     codes = out["cameo_code"]
@@ -269,7 +299,9 @@ def finish_events(frame: pd.DataFrame, report: ImportReport, *, check: Callable[
     return out
 
 
-def collect_events(chunks: Iterator[pd.DataFrame], report: ImportReport) -> tuple[pd.DataFrame, ImportReport]:
+def collect_events(
+    chunks: Iterator[pd.DataFrame], report: ImportReport
+) -> tuple[pd.DataFrame, ImportReport]:
     """Concatenate event chunks, drop file-wide duplicate ids, and close the report."""
     frames = [c for c in chunks if not c.empty]
     if not frames:
@@ -283,5 +315,79 @@ def collect_events(chunks: Iterator[pd.DataFrame], report: ImportReport) -> tupl
         report.reject("duplicate_id", int(dup.sum()))
         out = out[~dup].reset_index(drop=True)
     report.rows_kept = len(out)
-    log.info("imported %s: %d kept, %d rejected %s", report.path, report.rows_kept, report.rows_rejected, report.reasons)
+    log.info(
+        "imported %s: %d kept, %d rejected %s",
+        report.path,
+        report.rows_kept,
+        report.rows_rejected,
+        report.reasons,
+    )
     return out, report
+
+
+class _BlockStream(io.RawIOBase):
+    """A readable byte stream over :func:`iter_blocks` (repaired UTF-8), for pyarrow."""
+
+    def __init__(self, blocks: Iterator[bytes]):
+        self._blocks, self._buf = blocks, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._buf:
+            nxt = next(self._blocks, None)
+            if nxt is None:
+                return 0
+            self._buf = nxt
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+def iter_quoted_csv(
+    path: PathLike, report: ImportReport, *, delimiter: str = ",", batch_bytes: int = 1 << 24
+) -> Iterator[pd.DataFrame]:
+    """Stream a headered, quoted CSV (fields may hold newlines) as frames of strings.
+
+    Rows with the wrong field count are rejected and counted like :func:`parse_block`.
+    """
+    import csv
+
+    head = read_head(path)
+    if not head.strip():
+        report.notes.append("empty file: no data rows")
+        return
+    names = [h.strip() for h in next(csv.reader([head], delimiter=delimiter))]
+    short = [0]
+    wrong = [0]
+
+    def handler(row: pacsv.InvalidRow) -> str:
+        (short if row.actual_columns < row.expected_columns else wrong)[0] += 1
+        return "skip"
+
+    stream = io.BufferedReader(_BlockStream(iter_blocks(path, report)), buffer_size=1 << 20)
+    try:
+        reader = pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(block_size=batch_bytes, use_threads=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=handler
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+        for batch in reader:
+            frame = batch.to_pandas()
+            report.rows_read += len(frame)
+            yield frame
+    except pa.ArrowInvalid as exc:
+        raise ImportFormatError(f"unreadable CSV {path}: {exc}") from exc
+    finally:
+        report.rows_read += short[0] + wrong[0]
+        report.reject("truncated_row", short[0])
+        report.reject("wrong_column_count", wrong[0])

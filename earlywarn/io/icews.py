@@ -14,8 +14,8 @@ Examples
 ...                  "quad_class\\ttarget_name\\ttarget_affiliation\\n"
 ...                  "2018-09-01\\tPolice (India)\\tIndia\\tMake statement\\t010\\t1\\tChina\\tChina\\n")
 >>> events, report = read_icews(p)
->>> events.loc[0, ["source_country", "source_type", "target_country", "cameo_code", "goldstein"]].tolist()
-['IND', 'COP', 'CHN', '010', 0.0]
+>>> events.loc[0, ["source_country", "source_type", "target_country", "cameo_code", "goldstein"]].astype(str).tolist()
+['IND', 'COP', 'CHN', '010', '0.0']
 >>> report.rows_kept
 1
 """
@@ -47,16 +47,36 @@ log = get_logger(__name__)
 
 #: Columns of a raw ICEWS coded-event file, in order.
 RAW_COLUMNS = (
-    "Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
-    "CAMEO Code", "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID",
-    "Sentence Number", "Publisher", "City", "District", "Province", "Country", "Latitude",
+    "Event ID",
+    "Event Date",
+    "Source Name",
+    "Source Sectors",
+    "Source Country",
+    "Event Text",
+    "CAMEO Code",
+    "Intensity",
+    "Target Name",
+    "Target Sectors",
+    "Target Country",
+    "Story ID",
+    "Sentence Number",
+    "Publisher",
+    "City",
+    "District",
+    "Province",
+    "Country",
+    "Latitude",
     "Longitude",
 )
 _EXTRACT_REQUIRED = ("event_date", "source_name", "event_text", "cameo_code", "target_name")
 
 
 def _layout(header: list[str]) -> str:
-    if header[: len(RAW_COLUMNS)] == list(RAW_COLUMNS) or {"Event ID", "Event Date", "CAMEO Code"} <= set(header):
+    if header[: len(RAW_COLUMNS)] == list(RAW_COLUMNS) or {
+        "Event ID",
+        "Event Date",
+        "CAMEO Code",
+    } <= set(header):
         return "raw"
     if set(_EXTRACT_REQUIRED) <= set(header):
         return "extract"
@@ -74,25 +94,27 @@ def _map(values: pd.Series, fn: object) -> pd.Series:
 
 def _from_raw(f: pd.DataFrame) -> pd.DataFrame:
     code = f["CAMEO Code"].str.strip()
-    return pd.DataFrame({
-        "event_id": "icews:" + f["Event ID"].astype(str),
-        "date": pd.to_datetime(f["Event Date"], format="%Y-%m-%d", errors="coerce"),
-        "source_name": f["Source Name"],
-        "source_country": _map(f["Source Country"], country_iso3),
-        "source_type": _map(f["Source Sectors"].fillna(f["Source Name"]), icews_actor_type),
-        "target_name": f["Target Name"],
-        "target_country": _map(f["Target Country"], country_iso3),
-        "target_type": _map(f["Target Sectors"].fillna(f["Target Name"]), icews_actor_type),
-        "cameo_code": code,
-        "root_code": code.str[:2],
-        "goldstein": f["Intensity"],
-        "location_country": _map(f["Country"], country_iso3),
-        "admin1": f["Province"],
-        "lat": f["Latitude"],
-        "lon": f["Longitude"],
-        "sentence": f["Event Text"],
-        "origin": "icews",
-    })
+    return pd.DataFrame(
+        {
+            "event_id": "icews:" + f["Event ID"].astype(str),
+            "date": pd.to_datetime(f["Event Date"], format="%Y-%m-%d", errors="coerce"),
+            "source_name": f["Source Name"],
+            "source_country": _map(f["Source Country"], country_iso3),
+            "source_type": _map(f["Source Sectors"].fillna(f["Source Name"]), icews_actor_type),
+            "target_name": f["Target Name"],
+            "target_country": _map(f["Target Country"], country_iso3),
+            "target_type": _map(f["Target Sectors"].fillna(f["Target Name"]), icews_actor_type),
+            "cameo_code": code,
+            "root_code": code.str[:2],
+            "goldstein": f["Intensity"],
+            "location_country": _map(f["Country"], country_iso3),
+            "admin1": f["Province"],
+            "lat": f["Latitude"],
+            "lon": f["Longitude"],
+            "sentence": f["Event Text"],
+            "origin": "icews",
+        }
+    )
 
 
 def _from_extract(f: pd.DataFrame) -> pd.DataFrame:
@@ -102,25 +124,30 @@ def _from_extract(f: pd.DataFrame) -> pd.DataFrame:
     code = f["cameo_code"].str.strip()
     src_aff = f["source_affiliation"] if "source_affiliation" in f else f["source_name"]
     tgt_aff = f["target_affiliation"] if "target_affiliation" in f else f["target_name"]
-    return pd.DataFrame({
-        "event_id": sha1_ids("icews:", f, ["event_date", "source_name", "cameo_code", "target_name"]),
-        "date": pd.to_datetime(f["event_date"], format="%Y-%m-%d", errors="coerce"),
-        "source_name": f["source_name"],
-        "source_country": _map(src_aff.fillna(f["source_name"]), country_iso3),
-        "source_type": _map(f["source_name"], icews_actor_type),
-        "target_name": f["target_name"],
-        "target_country": _map(tgt_aff.fillna(f["target_name"]), country_iso3),
-        "target_type": _map(f["target_name"], icews_actor_type),
-        "cameo_code": code,
-        "root_code": code.str[:2],
-        "goldstein": code.map(gold),
-        "sentence": f["event_text"],
-        "origin": "icews",
-    })
+    return pd.DataFrame(
+        {
+            "event_id": sha1_ids(
+                "icews:", f, ["event_date", "source_name", "cameo_code", "target_name"]
+            ),
+            "date": pd.to_datetime(f["event_date"], format="%Y-%m-%d", errors="coerce"),
+            "source_name": f["source_name"],
+            "source_country": _map(src_aff.fillna(f["source_name"]), country_iso3),
+            "source_type": _map(f["source_name"], icews_actor_type),
+            "target_name": f["target_name"],
+            "target_country": _map(tgt_aff.fillna(f["target_name"]), country_iso3),
+            "target_type": _map(f["target_name"], icews_actor_type),
+            "cameo_code": code,
+            "root_code": code.str[:2],
+            "goldstein": code.map(gold),
+            "sentence": f["event_text"],
+            "origin": "icews",
+        }
+    )
 
 
-def iter_icews(path: PathLike, report: ImportReport | None = None, *,
-               block_bytes: int = BLOCK_BYTES) -> Iterator[pd.DataFrame]:
+def iter_icews(
+    path: PathLike, report: ImportReport | None = None, *, block_bytes: int = BLOCK_BYTES
+) -> Iterator[pd.DataFrame]:
     """Yield events frames (columns of the ``events`` table) block by block.
 
     Duplicate ids are dropped within a block only; :func:`read_icews` drops them file-wide.
@@ -166,4 +193,3 @@ def read_icews(path: PathLike) -> tuple[pd.DataFrame, ImportReport]:
     """
     report = ImportReport("icews", str(path))
     return collect_events(iter_icews(path, report), report)
-

@@ -1,0 +1,88 @@
+"""Import throughput: GDELT 1.0 events -> events frame -> DuckDB archive, vs plain pandas.read_csv.
+
+The real GDELT rows in shared/data/gdelt (the 10-row 1.0 daily sample) are REPLICATED to
+>= 1,000,000 rows (each copy gets a fresh GLOBALEVENTID) because no large real extract
+is available offline. Prints rows/s of our importer alone, of importer + archive upsert,
+and the ratio against ``pandas.read_csv`` of the same file (parse only, no mapping).
+
+    .venv/bin/python benchmarks/bench_import.py           # 1,000,000 rows
+    .venv/bin/python benchmarks/bench_import.py --quick   # 100,000 rows
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from earlywarn.io import read_gdelt_events
+from earlywarn.store import Archive
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def make_file(path: Path, n_rows: int) -> int:
+    lines = (
+        (SHARED / "gdelt/events_v1_daily_20170912_sample.tsv")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    rests = [line.split("\t", 1)[1] for line in lines]
+    written = 0
+    with path.open("w", encoding="utf-8") as fh:
+        while written < n_rows:
+            batch = [
+                f"{900000000 + written + i}\t{rests[i % len(rests)]}"
+                for i in range(min(100_000, n_rows - written))
+            ]
+            fh.write("\n".join(batch) + "\n")
+            written += len(batch)
+    return written
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="100k rows instead of 1M")
+    n = 100_000 if ap.parse_args().quick else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "gdelt_replicated.tsv"
+        rows = make_file(path, n)
+        print(
+            f"replicated the 10 real GDELT 1.0 rows of shared/data/gdelt to {rows:,} rows "
+            f"({path.stat().st_size / 1e6:.0f} MB)"
+        )
+
+        t0 = time.perf_counter()
+        ref = pd.read_csv(path, sep="\t", header=None, dtype=str, keep_default_na=False)
+        t_ref = time.perf_counter() - t0
+        assert len(ref) == rows
+        del ref
+
+        t0 = time.perf_counter()
+        events, report = read_gdelt_events(path)
+        t_imp = time.perf_counter() - t0
+        assert report.rows_kept == rows, report
+
+        t0 = time.perf_counter()
+        with Archive(Path(tmp) / "bench.duckdb") as archive:
+            written = archive.upsert("events", events)
+        t_db = time.perf_counter() - t0
+        assert written == rows
+
+    total = t_imp + t_db
+    print(f"pandas.read_csv (parse only, all str): {rows / t_ref:>12,.0f} rows/s  ({t_ref:.2f} s)")
+    print(f"earlywarn read_gdelt_events:           {rows / t_imp:>12,.0f} rows/s  ({t_imp:.2f} s)")
+    print(
+        f"  + Archive.upsert('events'):          {rows / total:>12,.0f} rows/s  ({total:.2f} s end to end)"
+    )
+    print(
+        f"ratio importer / pandas.read_csv: {t_ref / t_imp:.2f}x faster; "
+        f"end-to-end incl. DuckDB: {t_ref / total:.2f}x  (target >= 200,000 rows/s end to end)"
+    )
+
+
+if __name__ == "__main__":
+    main()
