@@ -13,7 +13,7 @@ Examples
 >>> g.check("10.0.0.1", 80)
 Traceback (most recent call last):
 ...
-earlywarn.collect._guard.SSRFBlocked: ssrf_blocked: 10.0.0.1 resolves to non-public address 10.0.0.1; add it to http.allow_private if this is intended
+earlywarn.collect._guard.SSRFBlockedError: ssrf_blocked: 10.0.0.1 resolves to non-public address 10.0.0.1; add it to http.allow_private if this is intended
 """
 
 from __future__ import annotations
@@ -29,18 +29,18 @@ from earlywarn.errors import FetchError
 
 __all__ = [
     "AddressGuard",
-    "BadContentType",
-    "FetchFailed",
+    "BadContentTypeError",
     "GuardedBackend",
-    "HttpStatus",
+    "HttpFetchError",
+    "HttpStatusError",
     "RedirectError",
-    "RobotsDisallowed",
-    "SSRFBlocked",
-    "TooLarge",
+    "RobotsDisallowedError",
+    "SSRFBlockedError",
+    "TooLargeError",
 ]
 
 
-class FetchFailed(FetchError):
+class HttpFetchError(FetchError):
     """A fetch failed; ``reason`` is a short code such as ``timeout`` or ``http_404``."""
 
     reason = "fetch_failed"
@@ -52,43 +52,45 @@ class FetchFailed(FetchError):
         super().__init__(f"{self.reason}: {message}")
 
 
-class SSRFBlocked(FetchFailed):
+class SSRFBlockedError(HttpFetchError):
     """The address is private, loopback, link-local or reserved and not allow-listed."""
 
     reason = "ssrf_blocked"
 
 
-class TooLarge(FetchFailed):
+class TooLargeError(HttpFetchError):
     """The body (compressed or decompressed) is larger than ``http.max_bytes``."""
 
     reason = "too_large"
 
 
-class BadContentType(FetchFailed):
+class BadContentTypeError(HttpFetchError):
     """The response is not of a content type we read (or is binary under a text label)."""
 
     reason = "bad_content_type"
 
 
-class RobotsDisallowed(FetchFailed):
+class RobotsDisallowedError(HttpFetchError):
     """robots.txt of the host disallows our user agent for this path."""
 
     reason = "robots_disallowed"
 
 
-class RedirectError(FetchFailed):
+class RedirectError(HttpFetchError):
     """Too many redirects, a redirect loop, or a redirect to a non-http(s) URL."""
 
     reason = "too_many_redirects"
 
 
-class HttpStatus(FetchFailed):
+class HttpStatusError(HttpFetchError):
     """The server answered with an error status; ``reason`` is ``http_<status>``."""
 
     def __init__(self, status: int, *, url: str = "", retry_after: float | None = None) -> None:
         self.status = status
         self.retry_after = retry_after
-        super().__init__(f"server answered HTTP {status} for {url}", url=url, reason=f"http_{status}")
+        super().__init__(
+            f"server answered HTTP {status} for {url}", url=url, reason=f"http_{status}"
+        )
 
 
 class AddressGuard:
@@ -118,8 +120,12 @@ class AddressGuard:
             return True
         return addr.is_global and not addr.is_multicast
 
-    def check(self, host: str, port: int) -> str:
-        """Resolve ``host`` and return the address to connect to, or raise :class:`SSRFBlocked`."""
+    def check(self, host: str, port: int) -> list[str]:
+        """Resolve ``host``; return its addresses, or raise :class:`SSRFBlockedError`.
+
+        Every address must pass (a name resolving to one public and one private address
+        is refused).
+        """
         name = host.strip("[]").lower().rstrip(".")
         try:
             ipaddress.ip_address(name.split("%", 1)[0])
@@ -128,19 +134,22 @@ class AddressGuard:
             try:
                 infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
             except OSError as exc:
-                raise FetchFailed(f"cannot resolve {host}: {exc}", url=host, reason="dns_error") from None
+                raise HttpFetchError(
+                    f"cannot resolve {host}: {exc}", url=host, reason="dns_error"
+                ) from None
             addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
         if not addresses:
-            raise FetchFailed(f"{host} has no address", url=host, reason="dns_error")
+            raise HttpFetchError(f"{host} has no address", url=host, reason="dns_error")
         if name in self._hosts:
-            return addresses[0]
+            return addresses
         for ip in addresses:
             if not self.is_allowed_ip(ip):
-                raise SSRFBlocked(
-                    f"{host} resolves to non-public address {ip}; add it to http.allow_private if this is intended",
+                raise SSRFBlockedError(
+                    f"{host} resolves to non-public address {ip}; "
+                    "add it to http.allow_private if this is intended",
                     url=host,
                 )
-        return addresses[0]
+        return addresses
 
 
 class GuardedBackend(httpcore.NetworkBackend):
@@ -158,13 +167,18 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        ip = self._guard.check(host, port)
-        return self._inner.connect_tcp(ip, port, timeout, local_address, socket_options)
+        addresses = self._guard.check(host, port)
+        for ip in addresses[:-1]:
+            try:
+                return self._inner.connect_tcp(ip, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError:
+                continue
+        return self._inner.connect_tcp(addresses[-1], port, timeout, local_address, socket_options)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> httpcore.NetworkStream:
-        raise SSRFBlocked(f"unix socket {path} refused", url=path)
+        raise SSRFBlockedError(f"unix socket {path} refused", url=path)
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)

@@ -103,7 +103,9 @@ _FIELDS = {f.name for f in fields(Feed)}
 def _check(entry: Mapping[str, Any], where: str) -> Feed:
     unknown = set(entry) - _FIELDS
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; allowed keys are {sorted(_FIELDS)}")
+        raise ConfigError(
+            f"{where}: unknown key(s) {sorted(unknown)}; allowed keys are {sorted(_FIELDS)}"
+        )
     url = entry.get("url")
     if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
         raise ConfigError(f"{where}: key 'url' must be an http(s) URL (got {url!r})")
@@ -115,11 +117,17 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
         out[key] = value.strip()
     lang = entry.get("language")
     if lang is not None and not (isinstance(lang, str) and len(lang) == 2 and lang.isalpha()):
-        raise ConfigError(f"{where}: key 'language' must be an ISO 639-1 code such as 'vi' (got {lang!r})")
+        raise ConfigError(
+            f"{where}: key 'language' must be an ISO 639-1 code such as 'vi' (got {lang!r})"
+        )
     out["language"] = lang.lower() if isinstance(lang, str) else None
     country = entry.get("country")
-    if country is not None and not (isinstance(country, str) and len(country) == 3 and country.isalpha()):
-        raise ConfigError(f"{where}: key 'country' must be an ISO 3166-1 alpha-3 code such as 'VNM' (got {country!r})")
+    if country is not None and not (
+        isinstance(country, str) and len(country) == 3 and country.isalpha()
+    ):
+        raise ConfigError(
+            f"{where}: key 'country' must be an ISO 3166-1 alpha-3 code such as 'VNM' (got {country!r})"
+        )
     out["country"] = country.upper() if isinstance(country, str) else None
     kind = entry.get("kind", "newspaper")
     if kind not in KINDS:
@@ -129,7 +137,9 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
     if isinstance(interval, str) and interval.isdigit():
         interval = int(interval)
     if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
-        raise ConfigError(f"{where}: key 'interval_minutes' must be a positive integer (got {interval!r})")
+        raise ConfigError(
+            f"{where}: key 'interval_minutes' must be a positive integer (got {interval!r})"
+        )
     out["interval_minutes"] = interval
     return Feed(**out)
 
@@ -148,10 +158,12 @@ def _load_yaml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
         raise ConfigError(f"{path}: expected a list of feeds (or a mapping with key 'feeds')")
     if not isinstance(defaults, Mapping):
         raise ConfigError(f"{path}: key 'defaults' must be a mapping")
-    out = []
+    out: list[tuple[str, Mapping[str, Any]]] = []
     for i, item in enumerate(items):
         if not isinstance(item, Mapping):
-            raise ConfigError(f"{path}: feed #{i + 1} must be a mapping with at least 'url' (got {item!r})")
+            raise ConfigError(
+                f"{path}: feed #{i + 1} must be a mapping with at least 'url' (got {item!r})"
+            )
         out.append((f"{path}: feed #{i + 1} ({item.get('url', '?')})", {**defaults, **item}))
     return out
 
@@ -161,12 +173,16 @@ def _load_opml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
         root = SafeET.parse(str(path)).getroot()
     except (ET.ParseError, ValueError) as exc:  # defusedxml errors derive from ValueError
         raise ConfigError(f"{path}: not valid OPML ({exc}); fix the XML") from None
-    out = []
+    out: list[tuple[str, Mapping[str, Any]]] = []
     for i, node in enumerate(root.iter("outline")):
         url = node.get("xmlUrl")
         if not url:
             continue  # a folder outline
-        entry: dict[str, Any] = {"url": url, "title": node.get("title") or node.get("text") or ""}
+        title = node.get("title")
+        entry: dict[str, Any] = {
+            "url": url,
+            "title": title if title is not None else node.get("text", ""),
+        }
         for key in ("outlet", "language", "country", "kind", "interval_minutes"):
             if node.get(key) is not None:
                 entry[key] = node.get(key)
@@ -211,7 +227,9 @@ def load_catalog(path: str | Path) -> list[Feed]:
     for where, entry in raw:
         feed = _check(entry, where)
         if feed.feed_id in seen:
-            raise ConfigError(f"{where}: key 'url' duplicates {seen[feed.feed_id]}; remove one of them")
+            raise ConfigError(
+                f"{where}: key 'url' duplicates {seen[feed.feed_id]}; remove one of them"
+            )
         seen[feed.feed_id] = where
         feeds.append(feed)
     return feeds
@@ -221,7 +239,9 @@ def save_yaml(feeds: Sequence[Feed], path: str | Path) -> Path:
     """Write ``feeds`` as a YAML catalog and return the path."""
     p = Path(path)
     rows = [{k: v for k, v in asdict(f).items() if v is not None} for f in feeds]
-    p.write_text(yaml.safe_dump({"feeds": rows}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    p.write_text(
+        yaml.safe_dump({"feeds": rows}, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return p
 
 

@@ -24,6 +24,7 @@ import email.utils
 import hashlib
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -83,7 +84,7 @@ def strip_html(text: str | None) -> str:
         text = _TAG.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    return _WS.sub(" ", text).strip()
+    return unicodedata.normalize("NFC", _WS.sub(" ", text).strip())
 
 
 def parse_date(value: str | None) -> datetime | None:
@@ -154,7 +155,11 @@ def _rss_item(item: Any, ns: str, base: str) -> Entry:
         atom_link = c.get(_ATOM + "link")
         if atom_link is not None:
             link = atom_link.get("href", "")
-        elif gtext.startswith(("http://", "https://")) and (guid.get("isPermaLink") or "true") != "false":
+        elif (
+            guid is not None
+            and gtext.startswith(("http://", "https://"))
+            and (guid.get("isPermaLink") or "true") != "false"
+        ):
             link = gtext
     eid = gtext or item.get(_RDF + "about", "")
     summary = _text(c.get(ns + "description")) or _text(c.get(_CONTENT + "encoded"))
@@ -173,7 +178,11 @@ def _atom_entry(entry: Any, ns: str, base: str) -> Entry:
         first = c.get(ns + "link")
         link = first.get("href", "") if first is not None else ""
     summary = _text(c.get(ns + "summary")) or _text(c.get(ns + "content"))
-    date = _text(c.get(ns + "published")) or _text(c.get(ns + "updated")) or _text(c.get(ns + "issued"))
+    date = (
+        _text(c.get(ns + "published"))
+        or _text(c.get(ns + "updated"))
+        or _text(c.get(ns + "issued"))
+    )
     date = date or _text(c.get(ns + "modified"))
     return _make(_text(c.get(ns + "id")), link, _text(c.get(ns + "title")), summary, date, base)
 
@@ -211,14 +220,25 @@ def _slow(content: bytes, url: str, content_type: str | None) -> list[Entry]:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    parsed = feedparser.parse(
+        content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     if not parsed.get("version") and not parsed.entries:
         why = parsed.get("bozo_exception")
         raise FeedParseError(f"{url}: not RSS or Atom ({why or 'no feed elements found'})")
     out = []
     for e in parsed.entries:
         date = e.get("published") or e.get("updated") or e.get("created") or ""
-        out.append(_make(e.get("id", ""), e.get("link", ""), e.get("title", ""), e.get("summary", ""), date, url))
+        out.append(
+            _make(
+                e.get("id", ""),
+                e.get("link", ""),
+                e.get("title", ""),
+                e.get("summary", ""),
+                date,
+                url,
+            )
+        )
     return out
 
 
@@ -255,7 +275,9 @@ def parse_feed(
     if not content:
         raise FeedParseError(f"{where}: empty document")
     if _ENTITY_DECL.search(content):
-        raise FeedParseError(f"{where}: document declares XML entities; refused", reason="unsafe_xml")
+        raise FeedParseError(
+            f"{where}: document declares XML entities; refused", reason="unsafe_xml"
+        )
     try:
         return _fast(content, url)
     except etree.XMLSyntaxError:

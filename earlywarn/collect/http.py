@@ -20,7 +20,7 @@ Examples
 ...     client.fetch("http://10.0.0.1/feed.xml")
 Traceback (most recent call last):
 ...
-earlywarn.collect._guard.SSRFBlocked: ssrf_blocked: 10.0.0.1 resolves to non-public address 10.0.0.1; ...
+earlywarn.collect._guard.SSRFBlockedError: ssrf_blocked: 10.0.0.1 resolves to non-public address 10.0.0.1; ...
 """
 
 from __future__ import annotations
@@ -44,27 +44,27 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from earlywarn._log import get_logger
 from earlywarn.collect._guard import (
     AddressGuard,
-    BadContentType,
-    FetchFailed,
+    BadContentTypeError,
     GuardedBackend,
-    HttpStatus,
+    HttpFetchError,
+    HttpStatusError,
     RedirectError,
-    RobotsDisallowed,
-    SSRFBlocked,
-    TooLarge,
+    RobotsDisallowedError,
+    SSRFBlockedError,
+    TooLargeError,
 )
 from earlywarn.config import HttpSettings
 
 __all__ = [
-    "BadContentType",
-    "FetchFailed",
+    "BadContentTypeError",
     "HttpClient",
-    "HttpStatus",
+    "HttpFetchError",
+    "HttpStatusError",
     "RedirectError",
     "Response",
-    "RobotsDisallowed",
-    "SSRFBlocked",
-    "TooLarge",
+    "RobotsDisallowedError",
+    "SSRFBlockedError",
+    "TooLargeError",
     "looks_binary",
 ]
 
@@ -74,7 +74,18 @@ Kind = Literal["feed", "page", "any"]
 _REDIRECTS = {301, 302, 303, 307, 308}
 _FEED_TYPES = ("xml", "rss", "atom", "rdf", "text/plain", "text/html", "octet-stream")
 _PAGE_TYPES = ("text/html", "application/xhtml", "text/plain")
-_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"PK\x03\x04", b"\x1f\x8b", b"\xff\xd8\xff", b"ID3", b"OggS", b"RIFF", b"\x7fELF")
+_MAGIC = (
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"\xff\xd8\xff",
+    b"ID3",
+    b"OggS",
+    b"RIFF",
+    b"\x7fELF",
+)
 _MAX_RETRY_AFTER = 60.0
 
 
@@ -124,7 +135,7 @@ class Response:
         return self.headers.get("last-modified")
 
 
-class _Retryable(FetchFailed):
+class _RetryableError(HttpFetchError):
     """Internal: a failure worth retrying (timeout, 5xx, 429)."""
 
 
@@ -174,7 +185,7 @@ class HttpClient:
     """
 
     def __init__(self, settings: HttpSettings | None = None) -> None:
-        self.settings = s = settings or HttpSettings()
+        self.settings = s = settings or HttpSettings.model_validate({})
         self._guard = AddressGuard(s.allow_private)
         transport = httpx.HTTPTransport(retries=0)
         # swap the pool for one whose every connection passes the SSRF guard
@@ -215,7 +226,7 @@ class HttpClient:
 
         Raises
         ------
-        FetchFailed
+        HttpFetchError
             (or a subclass) with ``reason`` such as ``timeout``, ``too_large``,
             ``bad_content_type``, ``ssrf_blocked``, ``robots_disallowed``, ``http_404``.
         """
@@ -225,19 +236,21 @@ class HttpClient:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         if kind == "feed":
-            headers["Accept"] = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+            headers["Accept"] = (
+                "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+            )
         elif kind == "page":
             headers["Accept"] = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
         retrying = Retrying(
             stop=stop_after_attempt(self.settings.retries + 1),
             wait=self._wait,
-            retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
+            retry=retry_if_exception(lambda e: isinstance(e, _RetryableError)),
             reraise=True,
         )
         try:
             result: Response = retrying(self._fetch_once, url, kind, headers)
-        except _Retryable as exc:
-            raise (exc.__cause__ if isinstance(exc.__cause__, FetchFailed) else exc) from None
+        except _RetryableError as exc:
+            raise (exc.__cause__ if isinstance(exc.__cause__, HttpFetchError) else exc) from None
         return result
 
     # ----------------------------------------------------------------- private
@@ -262,13 +275,13 @@ class HttpClient:
     def _fetch_once(self, url: str, kind: Kind, headers: dict[str, str]) -> Response:
         try:
             return self._follow(url, kind, headers)
-        except HttpStatus as exc:
+        except HttpStatusError as exc:
             if exc.status == 429 or exc.status >= 500:
-                raise _Retryable(str(exc), url=url, reason=exc.reason) from exc
+                raise _RetryableError(str(exc), url=url, reason=exc.reason) from exc
             raise
-        except FetchFailed as exc:
+        except HttpFetchError as exc:
             if exc.reason == "timeout":
-                raise _Retryable(str(exc), url=url, reason=exc.reason) from exc
+                raise _RetryableError(str(exc), url=url, reason=exc.reason) from exc
             raise
 
     def _follow(self, url: str, kind: Kind, headers: dict[str, str]) -> Response:
@@ -278,9 +291,13 @@ class HttpClient:
         for _ in range(self.settings.max_redirects + 1):
             parts = urlsplit(current)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise RedirectError(f"refusing non-http(s) URL {current!r}", url=url, reason="bad_url")
+                raise RedirectError(
+                    f"refusing non-http(s) URL {current!r}", url=url, reason="bad_url"
+                )
             if current in seen:
-                raise RedirectError(f"redirect loop back to {current}", url=url, reason="redirect_loop")
+                raise RedirectError(
+                    f"redirect loop back to {current}", url=url, reason="redirect_loop"
+                )
             seen.add(current)
             if kind != "any" and self.settings.respect_robots:
                 self._check_robots(current, deadline)
@@ -290,7 +307,9 @@ class HttpClient:
                 return response
             current = urljoin(current, location)
             log.debug("redirect %s -> %s", url, current)
-        raise RedirectError(f"more than {self.settings.max_redirects} redirects from {url}", url=url)
+        raise RedirectError(
+            f"more than {self.settings.max_redirects} redirects from {url}", url=url
+        )
 
     def _request(
         self, url: str, kind: Kind, headers: dict[str, str], deadline: float, cap: int | None = None
@@ -307,22 +326,34 @@ class HttpClient:
                     if r.status_code == 304:
                         return None, Response(str(r.url), 304, b"", hdrs, time.monotonic() - start)
                     if r.status_code >= 400:
-                        raise HttpStatus(r.status_code, url=url, retry_after=_retry_after(r.headers.get("retry-after")))
+                        raise HttpStatusError(
+                            r.status_code,
+                            url=url,
+                            retry_after=_retry_after(r.headers.get("retry-after")),
+                        )
                     resp = Response(str(r.url), r.status_code, b"", hdrs)
                     self._check_type(resp, kind, url)
                     length = r.headers.get("content-length", "")
                     if length.isdigit() and int(length) > cap:
-                        raise TooLarge(f"Content-Length {length} > cap {cap} bytes", url=url)
+                        raise TooLargeError(f"Content-Length {length} > cap {cap} bytes", url=url)
                     resp.content = self._read_body(r, url, cap, deadline)
             except httpx.TimeoutException as exc:
-                raise FetchFailed(f"{type(exc).__name__} after {time.monotonic() - start:.1f}s", url=url, reason="timeout") from None
+                raise HttpFetchError(
+                    f"{type(exc).__name__} after {time.monotonic() - start:.1f}s",
+                    url=url,
+                    reason="timeout",
+                ) from None
             except httpx.TooManyRedirects as exc:  # pragma: no cover - we follow manually
                 raise RedirectError(str(exc), url=url) from None
             except (httpx.TransportError, httpx.InvalidURL) as exc:
-                raise FetchFailed(f"{type(exc).__name__}: {exc}", url=url, reason="connect_error") from None
+                raise HttpFetchError(
+                    f"{type(exc).__name__}: {exc}", url=url, reason="connect_error"
+                ) from None
         resp.elapsed = time.monotonic() - start
         if kind != "any" and looks_binary(resp.content[:1024]):
-            raise BadContentType(f"binary body served as {resp.content_type or 'no content type'}", url=url)
+            raise BadContentTypeError(
+                f"binary body served as {resp.content_type or 'no content type'}", url=url
+            )
         return None, resp
 
     @staticmethod
@@ -332,7 +363,7 @@ class HttpClient:
             return
         allowed = _FEED_TYPES if kind == "feed" else _PAGE_TYPES
         if not any(a in ctype for a in allowed):
-            raise BadContentType(f"content type {ctype!r} is not a {kind}", url=url)
+            raise BadContentTypeError(f"content type {ctype!r} is not a {kind}", url=url)
 
     def _read_body(self, r: httpx.Response, url: str, cap: int, deadline: float) -> bytes:
         encoding = r.headers.get("content-encoding", "identity").strip().lower()
@@ -342,25 +373,33 @@ class HttpClient:
         elif encoding == "deflate":
             decoder = zlib.decompressobj()
         elif encoding not in ("identity", ""):
-            raise BadContentType(f"unsupported Content-Encoding {encoding!r}", url=url, reason="bad_encoding")
+            raise BadContentTypeError(
+                f"unsupported Content-Encoding {encoding!r}", url=url, reason="bad_encoding"
+            )
         out = bytearray()
         raw = 0
-        for chunk in r.iter_raw(65536):
+        for chunk in r.iter_raw():
             if time.monotonic() > deadline:
-                raise FetchFailed(f"total deadline of {self.settings.total_timeout}s exceeded", url=url, reason="timeout")
+                raise HttpFetchError(
+                    f"total deadline of {self.settings.total_timeout}s exceeded",
+                    url=url,
+                    reason="timeout",
+                )
             raw += len(chunk)
             if raw > cap:
-                raise TooLarge(f"body larger than cap {cap} bytes", url=url)
+                raise TooLargeError(f"body larger than cap {cap} bytes", url=url)
             if decoder is None:
                 out += chunk
             else:
                 try:
                     data = decoder.decompress(chunk, cap - len(out) + 1)
                 except zlib.error as exc:
-                    raise FetchFailed(f"corrupt {encoding} body: {exc}", url=url, reason="bad_encoding") from None
+                    raise HttpFetchError(
+                        f"corrupt {encoding} body: {exc}", url=url, reason="bad_encoding"
+                    ) from None
                 out += data
             if len(out) > cap:
-                raise TooLarge(f"decompressed body larger than cap {cap} bytes", url=url)
+                raise TooLargeError(f"decompressed body larger than cap {cap} bytes", url=url)
         return bytes(out)
 
     def _check_robots(self, url: str, deadline: float) -> None:
@@ -374,20 +413,22 @@ class HttpClient:
             with self._lock:
                 self._robots[origin] = parser
         if parser is not None and not parser.can_fetch(self.settings.user_agent, url):
-            raise RobotsDisallowed(f"{origin}/robots.txt disallows {url}", url=url)
+            raise RobotsDisallowedError(f"{origin}/robots.txt disallows {url}", url=url)
 
-    def _load_robots(self, origin: str, deadline: float) -> urllib.robotparser.RobotFileParser | None:
+    def _load_robots(
+        self, origin: str, deadline: float
+    ) -> urllib.robotparser.RobotFileParser | None:
         parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
         try:
             _, resp = self._request(origin + "/robots.txt", "any", {}, deadline, cap=512_000)
-        except HttpStatus as exc:
+        except HttpStatusError as exc:
             if exc.status >= 500 or exc.status == 429:  # RFC 9309: unreachable -> disallow all
                 parser.parse(["User-agent: *", "Disallow: /"])
                 return parser
             return None  # 4xx: no robots.txt -> allow all
-        except SSRFBlocked:
+        except SSRFBlockedError:
             raise
-        except FetchFailed as exc:
+        except HttpFetchError as exc:
             log.debug("robots.txt of %s unavailable (%s); allowing", origin, exc.reason)
             return None
         if resp is None:  # redirected: treat as absent

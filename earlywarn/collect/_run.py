@@ -1,0 +1,313 @@
+"""The collect stage: feeds -> entries -> pages -> articles frame (see :func:`collect`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from earlywarn._log import get_logger
+from earlywarn.collect.articles import content_hash, detect_language, extract_article
+from earlywarn.collect.catalog import Feed, normalize_link
+from earlywarn.collect.dedup import mark_duplicates
+from earlywarn.collect.feeds import Entry, FeedParseError, parse_feed
+from earlywarn.collect.http import HttpClient, HttpFetchError
+from earlywarn.config import HttpSettings
+from earlywarn.schema import TABLES, empty_frame
+
+__all__ = ["CollectResult", "collect"]
+
+log = get_logger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class CollectResult:
+    """What :func:`collect` returns.
+
+    Attributes
+    ----------
+    articles : DataFrame
+        Columns exactly ``earlywarn.schema.TABLES["articles"].columns``.
+    feeds : DataFrame
+        Columns exactly ``TABLES["feeds"].columns``: status per feed, etag/last_modified for next time.
+    stats : dict
+        ``feeds_ok``, ``feeds_failed``, ``feeds_not_modified``, ``entries``, ``future``,
+        ``no_link``, ``pages_ok``, ``pages_failed``, ``same_url``, ``duplicates``, ``articles``
+        and ``reason:<code>`` counts of failures.
+    """
+
+    articles: pd.DataFrame
+    feeds: pd.DataFrame
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _FeedOutcome:
+    feed: Feed
+    status: str
+    entries: list[Entry]
+    etag: str | None
+    last_modified: str | None
+
+
+def _round_robin(items: Iterable[tuple[str, T]]) -> list[T]:
+    """Interleave items by host so one slow host does not hold every worker."""
+    queues: dict[str, list[T]] = {}
+    for host, item in items:
+        queues.setdefault(host, []).append(item)
+    out: list[T] = []
+    while queues:
+        for host in list(queues):
+            out.append(queues[host].pop(0))
+            if not queues[host]:
+                del queues[host]
+    return out
+
+
+def _map(pool: ThreadPoolExecutor, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    return list(pool.map(fn, items))
+
+
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "reason", "") or type(exc).__name__)
+
+
+def _state_map(state: pd.DataFrame | None) -> dict[str, tuple[str | None, str | None]]:
+    if state is None or state.empty:
+        return {}
+    out = {}
+    for row in state.itertuples(index=False):
+        etag = getattr(row, "etag", None)
+        lm = getattr(row, "last_modified", None)
+        out[str(row.feed_id)] = (
+            etag if isinstance(etag, str) else None,
+            lm if isinstance(lm, str) else None,
+        )
+    return out
+
+
+def collect(
+    feeds: Sequence[Feed],
+    as_of: dt.date,
+    *,
+    settings: HttpSettings | None = None,
+    state: pd.DataFrame | None = None,
+) -> CollectResult:
+    """Fetch every feed and every entry's page; return articles, feed status and counts.
+
+    Entries published after the end of the ``as_of`` day (UTC) are dropped and counted as
+    ``future``. One bad feed or page never stops the run: it is logged with a reason and
+    counted.
+
+    Parameters
+    ----------
+    feeds : sequence of Feed
+        The catalog.
+    as_of : date
+        The day being collected (the pipeline replays past dates).
+    settings : HttpSettings, optional
+        Limits of the HTTP client.
+    state : DataFrame, optional
+        The feeds table of the previous run (for conditional GET).
+    """
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    settings = settings or HttpSettings.model_validate({})
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc)
+    previous = _state_map(state)
+    stats: Counter[str] = Counter()
+    workers = max(1, min(settings.max_connections, 16))
+
+    with HttpClient(settings) as client, ThreadPoolExecutor(max_workers=workers) as pool:
+
+        def fetch_feed(feed: Feed) -> _FeedOutcome:
+            etag, lm = previous.get(feed.feed_id, (None, None))
+            try:
+                resp = client.fetch(feed.url, kind="feed", etag=etag, last_modified=lm)
+                if resp.status == 304:
+                    return _FeedOutcome(feed, "not_modified", [], etag, lm)
+                entries = parse_feed(
+                    resp.content, resp.url, feed=feed, content_type=resp.headers.get("content-type")
+                )
+                return _FeedOutcome(feed, "ok", entries, resp.etag, resp.last_modified)
+            except (HttpFetchError, FeedParseError) as exc:
+                log.warning(
+                    "feed %s skipped: %s",
+                    feed.url,
+                    exc,
+                    extra={"url": feed.url, "reason": _reason(exc)},
+                )
+                return _FeedOutcome(feed, _reason(exc), [], etag, lm)
+            except Exception as exc:  # the edge tolerates: one feed never kills the run
+                log.warning(
+                    "feed %s failed unexpectedly: %r",
+                    feed.url,
+                    exc,
+                    extra={"url": feed.url, "reason": "error"},
+                )
+                return _FeedOutcome(feed, "error", [], etag, lm)
+
+        outcomes = _map(pool, fetch_feed, _round_robin((urlsplit(f.url).netloc, f) for f in feeds))
+        fetched_at = pd.Timestamp.now(tz="UTC")
+        tasks: list[tuple[Feed, Entry]] = []
+        seen_links: set[str] = set()
+        for oc in outcomes:
+            key = {"ok": "feeds_ok", "not_modified": "feeds_not_modified"}.get(
+                oc.status, "feeds_failed"
+            )
+            stats[key] += 1
+            if key == "feeds_failed":
+                stats[f"reason:{oc.status}"] += 1
+            for entry in oc.entries:
+                stats["entries"] += 1
+                if entry.published is not None and entry.published >= end:
+                    stats["future"] += 1
+                    continue
+                if not entry.link.startswith(("http://", "https://")):
+                    stats["no_link"] += 1
+                    continue
+                link = normalize_link(entry.link)
+                if link in seen_links:
+                    stats["same_url"] += 1
+                    continue
+                seen_links.add(link)
+                tasks.append((oc.feed, entry))
+
+        def fetch_page(task: tuple[Feed, Entry]) -> tuple[dict[str, Any], list[str]]:
+            return _article_row(client, task[0], task[1], as_of)
+
+        ordered = _round_robin((urlsplit(e.link).netloc, (f, e)) for f, e in tasks)
+        rows = []
+        for row, counts in _map(pool, fetch_page, ordered):
+            rows.append(row)
+            stats.update(counts)
+
+    articles = _articles_frame(rows, as_of, stats)
+    feeds_frame = _feeds_frame(outcomes, fetched_at)
+    stats["articles"] = len(articles)
+    log.info(
+        "collected %d articles from %d feeds for %s",
+        len(articles),
+        len(feeds),
+        as_of,
+        extra={"as_of": str(as_of)},
+    )
+    return CollectResult(articles, feeds_frame, dict(stats))
+
+
+def _article_row(
+    client: HttpClient, feed: Feed, entry: Entry, as_of: dt.date
+) -> tuple[dict[str, Any], list[str]]:
+    counts: list[str] = []
+    url = normalize_link(entry.link)
+    title, text, published = entry.title, "", entry.published
+    try:
+        resp = client.fetch(entry.link, kind="page")
+        art = extract_article(
+            resp.content,
+            resp.url,
+            charset=resp.charset,
+            want_date=published is None,
+            max_date=as_of,
+        )
+        if art is None:
+            raise HttpFetchError("page has no readable HTML", url=entry.link, reason="bad_html")
+        url = art.url
+        title = title or art.title
+        text = art.text
+        published = published or art.published
+        counts.append("pages_ok")
+    except HttpFetchError as exc:
+        log.warning(
+            "page %s skipped: %s",
+            entry.link,
+            exc,
+            extra={"url": entry.link, "reason": _reason(exc)},
+        )
+        counts += ["pages_failed", f"reason:{_reason(exc)}"]
+    except Exception as exc:  # tolerant edge
+        log.warning(
+            "page %s failed unexpectedly: %r",
+            entry.link,
+            exc,
+            extra={"url": entry.link, "reason": "error"},
+        )
+        counts += ["pages_failed", "reason:error"]
+    text = text or entry.summary
+    row = {
+        "article_id": hashlib.sha1(url.encode("utf-8")).hexdigest(),
+        "url": url,
+        "feed_id": feed.feed_id,
+        "outlet": feed.outlet,
+        "title": title,
+        "summary": entry.summary,
+        "text": text,
+        "language": detect_language(f"{title}\n{text}") or feed.language,
+        "country": feed.country,
+        "published": published,
+        "date_flag": "ok" if published is not None else "missing",
+        "fetched": pd.Timestamp.now(tz="UTC"),
+        "content_hash": content_hash(text),
+        "duplicate_of": None,
+        "outlets": [feed.outlet],
+        "as_of": as_of,
+    }
+    return row, counts
+
+
+def _articles_frame(
+    rows: list[dict[str, Any]], as_of: dt.date, stats: Counter[str]
+) -> pd.DataFrame:
+    columns = list(TABLES["articles"].columns)
+    if not rows:
+        return empty_frame("articles")
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["published"] = pd.to_datetime(frame["published"], utc=True)
+    frame["fetched"] = pd.to_datetime(frame["fetched"], utc=True)
+    frame["as_of"] = pd.Timestamp(as_of)
+    # several entry links with one canonical URL: keep the earliest, merge outlets
+    frame = frame.sort_values(["published", "article_id"], na_position="last", kind="stable")
+    groups = frame.groupby("article_id", sort=False)["outlet"].agg(lambda s: sorted(set(s)))
+    stats["same_url"] += int(frame["article_id"].duplicated().sum())
+    frame = frame.drop_duplicates("article_id", keep="first").reset_index(drop=True)
+    frame = mark_duplicates(frame)
+    merged = frame["article_id"].map(groups)
+    frame["outlets"] = [
+        sorted(set(a) | set(b)) for a, b in zip(frame["outlets"], merged, strict=True)
+    ]
+    stats["duplicates"] += int(frame["duplicate_of"].notna().sum())
+    dtypes = empty_frame("articles").dtypes
+    return frame.loc[:, columns].astype(dtypes.to_dict())
+
+
+def _feeds_frame(outcomes: list[_FeedOutcome], fetched_at: pd.Timestamp) -> pd.DataFrame:
+    if not outcomes:
+        return empty_frame("feeds")
+    rows = [
+        {
+            "feed_id": oc.feed.feed_id,
+            "url": oc.feed.url,
+            "title": oc.feed.title,
+            "outlet": oc.feed.outlet,
+            "language": oc.feed.language,
+            "country": oc.feed.country,
+            "kind": oc.feed.kind,
+            "etag": oc.etag,
+            "last_modified": oc.last_modified,
+            "last_status": oc.status,
+            "last_fetched": fetched_at,
+            "entries": len(oc.entries),
+        }
+        for oc in outcomes
+    ]
+    frame = pd.DataFrame(rows, columns=list(TABLES["feeds"].columns)).drop_duplicates("feed_id")
+    return frame.reset_index(drop=True).astype(empty_frame("feeds").dtypes.to_dict())

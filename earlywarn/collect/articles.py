@@ -1,0 +1,231 @@
+"""Article pages: decoding, canonical URL, main text (trafilatura), date (htmldate), language.
+
+Examples
+--------
+>>> page = '''<html><head><title>Ha Noi</title>
+... <link rel="canonical" href="https://vnexpress.net/a-1.html"></head>
+... <body><article><p>Thủ tướng Chính phủ đã chủ trì cuộc họp với các bộ ngành về tình hình
+... kinh tế xã hội trong tháng, nhấn mạnh yêu cầu đẩy mạnh giải ngân vốn đầu tư công.</p>
+... </article></body></html>'''.encode("utf-8")
+>>> a = extract_article(page, "http://127.0.0.1:8000/a-1")
+>>> a.url, a.language, a.text[:9]
+('https://vnexpress.net/a-1.html', 'vi', 'Thủ tướng')
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urljoin
+
+import charset_normalizer
+import lxml.html
+import trafilatura
+from htmldate import find_date
+from lxml import etree
+
+from earlywarn._log import get_logger
+from earlywarn.collect.catalog import normalize_link
+
+__all__ = ["Article", "content_hash", "decode_html", "detect_language", "extract_article"]
+
+log = get_logger(__name__)
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_LATIN = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Article:
+    """What a page yields: canonical URL, title, main text, publication date, language."""
+
+    url: str
+    title: str
+    text: str
+    published: datetime | None
+    language: str | None
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def decode_html(content: bytes, charset: str | None = None) -> str:
+    """Decode a page: BOM, then a declared charset that decodes cleanly, then detection.
+
+    A declared charset (HTTP, then ``<meta>``) is used only if the bytes decode under it
+    without error; a latin-1/cp1252 label on valid UTF-8 is taken as UTF-8.
+
+    Examples
+    --------
+    >>> decode_html("Việt Nam".encode("utf-8"), "iso-8859-1")
+    'Việt Nam'
+    >>> decode_html(b'<meta charset="windows-1258"><p>Vi\\xea\\xf2t</p>', "utf-8")
+    '<meta charset="windows-1258"><p>Việt</p>'
+    """
+    for bom, bom_enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if content.startswith(bom):
+            return unicodedata.normalize("NFC", content.decode(bom_enc, "replace").lstrip("\ufeff"))
+    meta = _META_CHARSET.search(content[:4096])
+    candidates = [_codec(charset), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"]
+    for enc in candidates:
+        if enc is None:
+            continue
+        if enc in _LATIN or enc == "iso8859-1":
+            try:
+                text = content.decode("utf-8")
+                if not text.isascii():
+                    return unicodedata.normalize("NFC", text)
+            except UnicodeDecodeError:
+                pass
+        try:
+            return unicodedata.normalize("NFC", content.decode(enc))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best = charset_normalizer.from_bytes(content[:200_000]).best()
+    text = str(best) if best is not None else content.decode("cp1252", "replace")
+    return unicodedata.normalize("NFC", text)
+
+
+def content_hash(text: str) -> str:
+    """sha1 hex of the text after NFC, lower-casing and whitespace collapsing.
+
+    Examples
+    --------
+    >>> content_hash(" A  b\\n") == content_hash("a b")
+    True
+    """
+    norm = _WS.sub(" ", unicodedata.normalize("NFC", text).lower()).strip()
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str | None, *, min_chars: int = 20, min_prob: float = 0.5) -> str | None:
+    """ISO 639-1 language of ``text`` by py3langid, or ``None`` if too short or unsure.
+
+    Examples
+    --------
+    >>> detect_language("Bộ Ngoại giao Việt Nam phản đối hành động của tàu nước ngoài.")
+    'vi'
+    >>> detect_language("ok") is None
+    True
+    """
+    if not text or len(text.strip()) < min_chars:
+        return None
+    lang, prob = _identifier().classify(text[:3000])
+    return str(lang) if prob >= min_prob else None
+
+
+def _canonical(tree: Any, url: str) -> str:
+    for xp in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
+        for href in tree.xpath(xp):
+            href = urljoin(url, str(href).strip())
+            if href.startswith(("http://", "https://")):
+                return normalize_link(href)
+    return normalize_link(url)
+
+
+def _title(tree: Any) -> str:
+    for xp in ('//meta[@property="og:title"]/@content', "//title/text()", "//h1//text()"):
+        found = [str(t).strip() for t in tree.xpath(xp) if str(t).strip()]
+        if found:
+            return _WS.sub(" ", found[0])
+    return ""
+
+
+def _page_date(tree: Any, max_date: date | None) -> datetime | None:
+    kwargs: dict[str, Any] = {"extensive_search": False, "original_date": True}
+    if max_date is not None:
+        kwargs["max_date"] = max_date.isoformat()
+    try:
+        found = find_date(tree, **kwargs)
+    except Exception as exc:  # htmldate is tolerant but not total
+        log.debug("htmldate failed: %s", exc)
+        return None
+    if not found:
+        return None
+    return datetime.strptime(found, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+
+
+def extract_text(html: str, url: str | None = None) -> str:
+    """Main text of a page with trafilatura (comments and images left out), or ``""``."""
+    text = trafilatura.extract(
+        html,
+        url=url,
+        include_comments=False,
+        include_images=False,
+        deduplicate=False,
+    )
+    return text or ""
+
+
+def extract_article(
+    html: bytes | str,
+    url: str,
+    *,
+    charset: str | None = None,
+    want_date: bool = True,
+    max_date: date | None = None,
+) -> Article | None:
+    """Read a page: canonical URL, title, main text, date (htmldate), language.
+
+    Returns ``None`` (with a logged reason) when the page is not parseable HTML or has no text.
+
+    Parameters
+    ----------
+    html : bytes or str
+        The page; bytes are decoded with :func:`decode_html`.
+    url : str
+        The URL it was fetched from (base for relative canonical links).
+    charset : str, optional
+        The HTTP charset.
+    want_date : bool
+        Look for a publication date in the page (skip when the feed had one).
+    max_date : date, optional
+        Latest acceptable publication date (the ``as_of`` of a replay).
+    """
+    text_in = decode_html(html, charset) if isinstance(html, bytes) else html
+    if not text_in.strip():
+        log.warning("empty page at %s", url, extra={"url": url, "reason": "empty_page"})
+        return None
+    try:
+        tree = lxml.html.fromstring(
+            text_in.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
+        )
+    except (etree.ParserError, ValueError) as exc:
+        log.warning(
+            "unparseable page at %s: %s", url, exc, extra={"url": url, "reason": "bad_html"}
+        )
+        return None
+    canonical = _canonical(tree, url)
+    title = _title(tree)
+    published = _page_date(tree, max_date) if want_date else None
+    body = extract_text(text_in, canonical)
+    if not body:
+        log.info("no main text found at %s", url, extra={"url": url, "reason": "no_text"})
+    language = detect_language(f"{title}\n{body}")
+    return Article(canonical, title, body, published, language)

@@ -1,0 +1,128 @@
+"""Article extraction on real pages, decoding, language, near-duplicates."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import Counter
+
+import pandas as pd
+
+from earlywarn.collect.articles import decode_html, detect_language, extract_article
+from earlywarn.collect.dedup import mark_duplicates
+from tests.collect.conftest import DATA
+
+AE = DATA / "article_extraction"
+
+
+def token_f1(pred: str, gold: str) -> float:
+    p, g = Counter(pred.split()), Counter(gold.split())
+    common = sum((p & g).values())
+    if not common:
+        return 0.0
+    prec, rec = common / sum(p.values()), common / sum(g.values())
+    return 2 * prec * rec / (prec + rec)
+
+
+def test_scrapinghub_f1_on_a_sample() -> None:
+    truth = json.loads((AE / "scrapinghub" / "ground-truth.json").read_text(encoding="utf-8"))
+    keys = sorted(truth)[:12]
+    scores = []
+    for key in keys:
+        html = gzip.decompress((AE / "scrapinghub" / "html" / f"{key}.html.gz").read_bytes())
+        art = extract_article(html, truth[key]["url"], want_date=False)
+        scores.append(token_f1(art.text if art else "", truth[key]["articleBody"]))
+    assert sum(scores) / len(scores) >= 0.8, scores
+
+
+def test_multilingual_pages_language() -> None:
+    expect = {
+        "spanish_article": "es",
+        "chinese_article": "zh",
+        "arabic_article": "ar",
+        "japanese_article": "ja",
+    }
+    for stem, lang in expect.items():
+        html = gzip.decompress((AE / "newspaper" / "html" / f"{stem}.html.gz").read_bytes())
+        art = extract_article(html, f"https://example.com/{stem}")
+        assert art is not None and art.text, stem
+        assert art.language == lang, (stem, art.language)
+
+
+def _vn_rows() -> list[dict[str, str]]:
+    with gzip.open(
+        DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
+    ) as fh:
+        return [json.loads(line) for line in fh]
+
+
+def test_vietnamese_language_and_canonical() -> None:
+    rows = _vn_rows()
+    body = rows[0]["body"]
+    page = f"""<html><head><title>{rows[0]["title"]}</title>
+    <link rel="canonical" href="https://tuoitre.vn/a-1.htm"></head>
+    <body><nav>Trang chủ</nav><article><h1>{rows[0]["title"]}</h1><p>{body}</p></article></body></html>"""
+    art = extract_article(page.encode("utf-8"), "http://127.0.0.1:9/x")
+    assert art is not None
+    assert art.url == "https://tuoitre.vn/a-1.htm"
+    assert art.language == "vi"
+    assert body[:40] in art.text
+
+
+def _cp1258(text: str) -> bytes:
+    """Encode Vietnamese the windows-1258 way: precomposed base letters + combining tone marks."""
+    import unicodedata
+
+    out = b""
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            decomposed = unicodedata.normalize("NFD", ch)
+            base, marks = decomposed[0], list(decomposed[1:])
+            for m in marks:  # fold the vowel mark into the base letter, keep the tone mark
+                head = unicodedata.normalize("NFC", base + m)
+                if len(head) == 1 and head.encode("cp1258", "ignore"):
+                    rest = [x for x in marks if x != m]
+                    out += head.encode("cp1258") + "".join(rest).encode("cp1258")
+                    break
+            else:
+                out += (base + "".join(marks)).encode("cp1258")
+    return out
+
+
+def test_windows_1258_page_mislabelled_utf8() -> None:
+    text = "Bộ Ngoại giao Việt Nam phản đối việc tàu nước ngoài xâm phạm vùng biển."
+    raw = (
+        b'<html><head><meta charset="windows-1258"></head><body><p>'
+        + _cp1258(text)
+        + b"</p></body></html>"
+    )
+    decoded = decode_html(raw, charset="utf-8")  # the HTTP header lies
+    assert text in decoded
+    # no label at all, UTF-8 bytes
+    assert text in decode_html(f"<p>{text}</p>".encode(), None)
+
+
+def test_detect_language_short_or_unsure() -> None:
+    assert detect_language("") is None
+    assert detect_language("The ministry said the talks would resume next week in Hanoi.") == "en"
+
+
+def test_mark_duplicates_cross_outlet() -> None:
+    rows = _vn_rows()
+    a, b = rows[0]["body"], rows[5]["body"]
+    frame = pd.DataFrame(
+        {
+            "article_id": ["x1", "x2", "x3", "x4"],
+            "outlet": ["Tuoi Tre", "Thanh Nien", "VnExpress", "Nhan Dan"],
+            "text": [a, a + " (TTXVN)", b, ""],
+            "published": pd.to_datetime(
+                pd.Series(["2013-10-23 05:00", "2013-10-23 04:00", None, None]), utc=True
+            ),
+        }
+    )
+    out = mark_duplicates(frame)
+    assert out["duplicate_of"].tolist() == ["x2", None, None, None]
+    assert out.loc[1, "outlets"] == ["Thanh Nien", "Tuoi Tre"]
+    assert out.loc[2, "outlets"] == ["VnExpress"]

@@ -1,0 +1,178 @@
+"""Feed parsing on real feeds: parity with rss-parser's expected output, ill-formed and hostile input."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from earlywarn.collect.feeds import FeedParseError, parse_feed, strip_html
+from earlywarn.errors import FeedError
+from tests.collect.conftest import DATA
+
+RSS = DATA / "rss_feeds"
+
+
+def _read(path: Path) -> bytes:
+    raw = path.read_bytes()
+    return gzip.decompress(raw) if path.suffix == ".gz" else raw
+
+
+def _parity() -> tuple[int, int, list[str]]:
+    ok = total = 0
+    misses: list[str] = []
+    for out in sorted((RSS / "rss-parser" / "output").glob("*.json*")):
+        stem = out.name.split(".")[0]
+        inp = next((RSS / "rss-parser" / "input").glob(stem + ".*"))
+        text = _read(out).decode("latin-1" if stem == "encoding" else "utf-8")
+        expected = json.loads(text)["feed"]["items"]
+        got = parse_feed(_read(inp), "https://base.example/")
+        total += 1
+        ok += len(got) == len(expected)
+        for g, e in zip(got, expected, strict=False):
+            want_date = e.get("isoDate")
+            pairs = [
+                ("title", strip_html(e.get("title") or ""), g.title),
+                ("link", (e.get("link") or "").strip(), g.link),
+                (
+                    "date",
+                    want_date[:19] if want_date else None,
+                    g.published.isoformat()[:19] if g.published else None,
+                ),
+            ]
+            for name, want, have in pairs:
+                total += 1
+                good = want == have or (
+                    name == "link"
+                    and isinstance(want, str)
+                    and bool(want)
+                    and isinstance(have, str)
+                    and have.endswith(want)
+                )
+                ok += good
+                if not good:
+                    misses.append(f"{stem}:{name}: {want!r} != {have!r}")
+    return ok, total, misses
+
+
+def test_parity_with_rss_parser_expected_output() -> None:
+    ok, total, misses = _parity()
+    assert total > 3000
+    assert ok / total >= 0.95, misses[:20]
+
+
+def test_vnexpress_feed() -> None:
+    raw = (RSS / "vietnamese" / "vnexpress_tin-moi-nhat_2017-07-26.rss").read_bytes()
+    entries = parse_feed(raw, "http://vnexpress.net/rss/tin-moi-nhat.rss")
+    assert len(entries) > 20
+    first = entries[0]
+    assert first.title.startswith("Một tuần Hà Nội có 1.400 người bệnh sốt xuất huyết")
+    assert first.link.startswith("http") and "vnexpress.net" in first.link
+    assert first.published is not None and first.published.tzinfo is not None
+    assert all(
+        e.published and e.published.date() <= datetime(2017, 7, 26, tzinfo=timezone.utc).date()
+        for e in entries
+    )
+    assert "<" not in first.summary and first.date_flag == "ok"
+
+
+def test_vnexpress_dates_are_utc() -> None:
+    raw = b"""<rss version="2.0"><channel><item><title>a</title><link>http://e.vn/a</link>
+    <pubDate>Wed, 26 Jul 2017 19:55:20 +0700</pubDate></item></channel></rss>"""
+    (e,) = parse_feed(raw, "http://e.vn/rss")
+    assert e.published == datetime(2017, 7, 26, 12, 55, 20, tzinfo=timezone.utc)
+
+
+def _expectations() -> list[dict[str, str]]:
+    with open(RSS / "malformed" / "EXPECTATIONS.tsv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+@pytest.mark.parametrize("row", _expectations(), ids=lambda r: r["file"])
+def test_malformed_never_crash(row: dict[str, str]) -> None:
+    raw = (RSS / "malformed" / row["file"]).read_bytes()
+    header = row["http_header"].partition(":")[2].strip() or None
+    try:
+        entries = parse_feed(raw, "http://link/", content_type=header)
+    except FeedError as exc:  # a clean, reasoned refusal is fine
+        assert getattr(exc, "reason", "") in {"not_a_feed", "unsafe_xml"}
+        return
+    assert isinstance(entries, list)
+    if row["file"] == "illformed__rss_item_link_corrupted_ampersands.xml":
+        assert entries[0].link == "http://link/get?a=1&b=2"
+
+
+def test_billion_laughs_refused() -> None:
+    bomb = b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">
+    <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+    <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+    <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
+    <rss><channel><item><title>&lol9;</title></item></channel></rss>"""
+    with pytest.raises(FeedParseError) as info:
+        parse_feed(bomb, "http://e.com/")
+    assert info.value.reason == "unsafe_xml"
+
+
+def test_xxe_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    xxe = f"""<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>
+    <rss><channel><item><title>&x;</title><link>http://e.com/a</link></item></channel></rss>""".encode()
+    with pytest.raises(FeedParseError) as info:
+        parse_feed(xxe, "http://e.com/")
+    assert info.value.reason == "unsafe_xml"
+
+
+def test_html_is_not_a_feed() -> None:
+    for doc in (
+        b"<html><body><p>hi</p></body></html>",
+        b"<!doctype html><html><body><p>hi<br></body>",
+    ):
+        with pytest.raises(FeedParseError) as info:
+            parse_feed(doc, "http://e.com/")
+        assert info.value.reason == "not_a_feed"
+    with pytest.raises(FeedParseError):
+        parse_feed(
+            (RSS / "rss-parser" / "input" / "unrecognized.rss").read_bytes(), "http://e.com/"
+        )
+
+
+def test_empty_feed_and_empty_document() -> None:
+    assert (
+        parse_feed(b'<rss version="2.0"><channel><title>x</title></channel></rss>', "http://e.com/")
+        == []
+    )
+    with pytest.raises(FeedParseError):
+        parse_feed(b"  \n", "http://e.com/")
+
+
+def test_missing_dates_are_flagged_not_invented() -> None:
+    raw = (RSS / "rss-parser" / "input" / "missing-fields.atom").read_bytes()
+    (e,) = parse_feed(raw, "http://e.com/")
+    assert e.published is None and e.date_flag == "missing"
+
+
+def test_windows_1258_declared_feed() -> None:
+    title = "Việt Nam"
+    body = b"Vi\xea\xf2t Nam"  # e-circumflex + combining dot below, as windows-1258 writes it
+    raw = b'<?xml version="1.0" encoding="windows-1258"?><rss><channel><item><title>' + body
+    raw += b"</title><link>http://e.vn/a</link></item></channel></rss>"
+    (e,) = parse_feed(raw, "http://e.vn/")
+    assert e.title == title
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.binary(max_size=300)
+    | st.text(max_size=200).map(lambda s: f"<rss><channel><item><title>{s}").map(str.encode)
+)
+def test_arbitrary_bytes_never_crash(data: bytes) -> None:
+    with contextlib.suppress(FeedError):
+        assert isinstance(parse_feed(data, "http://e.com/"), list)
