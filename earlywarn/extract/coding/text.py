@@ -26,7 +26,7 @@ __all__ = ["PhraseIndex", "Token", "normalize", "split_sentences", "tokenize", "
 
 T = TypeVar("T")
 
-_WORD = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]", re.UNICODE)
+_WORD = re.compile(r"\w+(?=['’]s\b)|['’]s\b|\w+(?:['’]\w+)?|[^\w\s]", re.UNICODE)
 _WORD_ONLY = re.compile(r"\w+", re.UNICODE)
 # Sentence ends: . ! ? followed by space + capital/quote/digit; keep abbreviations together.
 _SENT_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-ZÀ-Ỹ0-9Đ])")
@@ -55,7 +55,9 @@ class Token:
 
 def normalize(text: str) -> str:
     """NFC-normalise ``text`` (Vietnamese diacritics may arrive decomposed)."""
-    return unicodedata.normalize("NFC", text) if not unicodedata.is_normalized("NFC", text) else text
+    return (
+        unicodedata.normalize("NFC", text) if not unicodedata.is_normalized("NFC", text) else text
+    )
 
 
 def tokenize(text: str, *, punctuation: bool = True) -> list[Token]:
@@ -66,7 +68,7 @@ def tokenize(text: str, *, punctuation: bool = True) -> list[Token]:
     Examples
     --------
     >>> [t.text for t in tokenize("Hanoi's talks, U.S.-led.")]
-    ["Hanoi's", 'talks', ',', 'U', '.', 'S', '.', '-', 'led', '.']
+    ['Hanoi', "'s", 'talks', ',', 'U', '.', 'S', '.', '-', 'led', '.']
     """
     text = normalize(text)
     rx = _WORD if punctuation else _WORD_ONLY

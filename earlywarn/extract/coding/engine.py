@@ -1,0 +1,421 @@
+"""The sentence coder: verb phrases, their source and target actors, pattern codes.
+
+No parser is available offline, so the coder works on tokens with shallow rules:
+the source is the nearest actor (group) before the verb inside the same clause, the target
+the first actor after it before the next clause boundary or coded verb; passives
+(``was attacked by``, Vietnamese ``bị``) swap the roles; ``A and B`` groups code once per
+member; a verb right after ``and`` inherits the previous verb's source. The verb's block
+patterns (``pre * post``) pick the most specific code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from earlywarn.extract.coding.petrarch import Pattern, VerbDictionary, VerbForm
+from earlywarn.extract.coding.text import PhraseIndex, Token
+
+__all__ = ["Actor", "ActorSpan", "Grammar", "RawEvent", "VerbMatcher", "code_tokens"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A resolved actor: ``code`` is PETRARCH style (country + agent, e.g. ``CHNGOV``)."""
+
+    code: str
+    name: str
+    country: str | None
+    type: str | None
+    entity: str | None = None
+    kind: str = "actor"
+
+
+@dataclass(frozen=True)
+class ActorSpan:
+    start: int  # token indices in the full token list
+    end: int
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class RawEvent:
+    source: Actor
+    target: Actor
+    code: str
+    verb: str
+    verb_start: int
+    pattern: bool
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """Language words the shallow rules rely on."""
+
+    boundaries: frozenset[str]
+    conj: frozenset[str]
+    determiners: frozenset[str]
+    be_aux: frozenset[str]
+    by: frozenset[str]
+    passive: frozenset[str]
+    negations: frozenset[str]
+    window: int = 12
+
+    @classmethod
+    def english(cls) -> Grammar:
+        return cls(
+            boundaries=frozenset(
+                [
+                    ".",
+                    ";",
+                    ":",
+                    "?",
+                    "!",
+                    "after",
+                    "before",
+                    "because",
+                    "while",
+                    "although",
+                    "though",
+                    "whereas",
+                    "since",
+                    "if",
+                    "unless",
+                    "until",
+                    "when",
+                    "who",
+                    "which",
+                    "whom",
+                    "whose",
+                    "where",
+                    "but",
+                ]
+            ),
+            conj=frozenset(["and", ",", "&", "as well as"]),
+            determiners=frozenset(
+                [
+                    "the",
+                    "a",
+                    "an",
+                    "its",
+                    "their",
+                    "his",
+                    "her",
+                    "this",
+                    "these",
+                    "those",
+                    "our",
+                    "your",
+                ]
+            ),
+            be_aux=frozenset(
+                [
+                    "was",
+                    "were",
+                    "is",
+                    "are",
+                    "been",
+                    "being",
+                    "be",
+                    "has",
+                    "have",
+                    "had",
+                    "get",
+                    "got",
+                ]
+            ),
+            by=frozenset(["by"]),
+            passive=frozenset(),
+            negations=frozenset(["not", "n't", "never", "no", "didn't", "won't", "refused"]),
+        )
+
+    @classmethod
+    def vietnamese(cls) -> Grammar:
+        return cls(
+            boundaries=frozenset(
+                [
+                    ".",
+                    ";",
+                    ":",
+                    "?",
+                    "!",
+                    "sau_khi",
+                    "trước_khi",
+                    "vì",
+                    "khi",
+                    "nhưng",
+                    "mà",
+                    "nếu",
+                    "do",
+                ]
+            ),
+            conj=frozenset(["và", ",", "cùng", "với"]),
+            determiners=frozenset(["cuộc", "vụ", "các", "những", "sự", "việc"]),
+            be_aux=frozenset(),
+            by=frozenset(),
+            passive=frozenset(["bị"]),
+            negations=frozenset(["không", "chưa", "chẳng"]),
+            window=14,
+        )
+
+
+@dataclass
+class VerbMatcher:
+    """Verb phrases of a :class:`VerbDictionary` compiled into a phrase index."""
+
+    vd: VerbDictionary
+    index: PhraseIndex[VerbForm] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = PhraseIndex()
+        for phrase, forms in self.vd.forms.items():
+            for f in forms:
+                self.index.add(phrase, f)
+
+    def code_for(
+        self, form: VerbForm, low: list[str], vs: int, ve: int, hi: int | None = None
+    ) -> tuple[str | None, str | None, bool]:
+        """(code, paired code, pattern matched) of a verb occurrence at tokens ``vs:ve``."""
+        block = self.vd.blocks.get(form.block)
+        best: Pattern | None = None
+        if block is not None:
+            for pat in block.patterns:
+                if (best is None or pat.weight > best.weight) and _match(pat, low, vs, ve, hi):
+                    best = pat
+        if best is not None:
+            return best.code, best.paired, True
+        if form.code or form.paired:
+            return form.code, form.paired, False
+        if block is None:
+            return None, None, False
+        return block.code, block.paired, False
+
+
+def _find_seq(low: list[str], seq: tuple[str, ...], lo: int, hi: int, forward: bool) -> int:
+    """Start index of ``seq`` (last word may be plural) within ``low[lo:hi]``, or -1."""
+    n = len(seq)
+    rng = range(lo, hi - n + 1) if forward else range(hi - n, lo - 1, -1)
+    for k in rng:
+        ok = True
+        for m, w in enumerate(seq):
+            t = low[k + m]
+            if t != w and not (
+                t.startswith(w) and len(t) - len(w) <= 2 and t[len(w) :] in ("s", "es")
+            ):
+                ok = False
+                break
+        if ok:
+            return k
+    return -1
+
+
+def _match(pat: Pattern, low: list[str], vs: int, ve: int, limit: int | None = None) -> bool:
+    pos = ve
+    hi = min(len(low), ve + 10, limit if limit is not None else len(low))
+    for elem in pat.post:
+        found = -1
+        for alt in elem:
+            k = _find_seq(low, alt, pos, hi, True)
+            if k >= 0 and (found < 0 or k < found):
+                found = k
+                end = k + len(alt)
+        if found < 0:
+            return False
+        pos = end
+    pos = vs
+    lo = max(0, vs - 6)
+    for elem in reversed(pat.pre):
+        found = -1
+        for alt in elem:
+            k = _find_seq(low, alt, lo, pos, False)
+            if k >= 0 and k > found:
+                found = k
+        if found < 0:
+            return False
+        pos = found
+    return True
+
+
+def _group(
+    spans: list[ActorSpan], idx: int, low: list[str], conj: frozenset[str]
+) -> list[ActorSpan]:
+    """The actor at ``spans[idx]`` and its neighbours joined by conjunctions."""
+    group = [spans[idx]]
+    k = idx
+    while (
+        k > 0
+        and all(w in conj for w in low[spans[k - 1].end : spans[k].start])
+        and spans[k - 1].end < spans[k].start
+    ):
+        k -= 1
+        group.insert(0, spans[k])
+    k = idx
+    while (
+        k + 1 < len(spans)
+        and all(w in conj for w in low[spans[k].end : spans[k + 1].start])
+        and spans[k].end < spans[k + 1].start
+    ):
+        k += 1
+        group.append(spans[k])
+    return group
+
+
+def code_tokens(
+    toks: list[Token],
+    actors: list[ActorSpan],
+    verbs: VerbMatcher,
+    grammar: Grammar,
+    verb_ok: Callable[[int, int], bool] | None = None,
+) -> list[RawEvent]:
+    """Events of one tokenised sentence given its actor spans."""
+    low = [t.low for t in toks]
+    covered: set[int] = set()
+    for a in actors:
+        covered.update(range(a.start, a.end))
+    cands: list[tuple[int, int, VerbForm]] = []
+    i = 0
+    while i < len(toks):
+        if i in covered:
+            i += 1
+            continue
+        got = verbs.index.match_at(toks, i)
+        if got is None:
+            i += 1
+            continue
+        j, forms = got
+        after_verb = bool(cands) and cands[-1][1] == i
+        if after_verb and low[i].endswith("ed") and not low[i - 1].endswith("ed"):
+            cands.pop()  # 'coast guard ships attacked': the earlier word was a noun
+            after_verb = False
+        if (
+            not after_verb
+            and not (i > 0 and low[i - 1] in grammar.determiners)
+            and not any(k in covered for k in range(i, j))
+            and (verb_ok is None or verb_ok(i, j))
+        ):
+            cands.append((i, j, forms[0]))
+        i = j
+    events: list[RawEvent] = []
+    prev_sources: list[ActorSpan] = []
+    prev_verb_end = -1
+    for n, (vs, ve, form) in enumerate(cands):
+        next_verb = cands[n + 1][0] if n + 1 < len(cands) else len(toks)
+        before = [k for k, a in enumerate(actors) if a.end <= vs]
+        src_idx = None
+        for k in reversed(before):
+            gap = low[actors[k].end : vs]
+            if any(w in grammar.boundaries for w in gap):
+                break
+            src_idx = k
+            break
+        passive = _is_passive(low, vs, ve, grammar)
+        tgt_idx = None
+        for k, a in enumerate(actors):
+            if a.start >= ve:
+                gap = low[ve : a.start]
+                if (
+                    a.start < next_verb
+                    and not any(w in grammar.boundaries for w in gap)
+                    and a.start - ve <= grammar.window
+                ):
+                    tgt_idx = k
+                break
+        sources: list[ActorSpan] = []
+        targets: list[ActorSpan] = []
+        if passive and grammar.by:
+            if src_idx is not None:
+                targets = _group(actors, src_idx, low, grammar.conj)
+            if tgt_idx is not None and any(
+                w in grammar.by for w in low[ve : actors[tgt_idx].start]
+            ):
+                sources = _group(actors, tgt_idx, low, grammar.conj)
+        elif (
+            grammar.passive
+            and src_idx is not None
+            and _vi_passive(low, actors, src_idx, vs, grammar)
+        ):
+            sources = _group(actors, src_idx, low, grammar.conj)
+            earlier = [k for k in before if k < src_idx]
+            if earlier:
+                targets = _group(actors, earlier[-1], low, grammar.conj)
+        elif (
+            grammar.passive
+            and src_idx is not None
+            and any(w in grammar.passive for w in low[actors[src_idx].end : vs])
+        ):
+            sources = []  # 'A bị tấn công': agentless passive, no source
+        else:
+            if src_idx is not None:
+                sources = _group(actors, src_idx, low, grammar.conj)
+            if (
+                vs > 0
+                and low[vs - 1] in ("and", "và")
+                and prev_sources
+                and prev_verb_end >= 0
+                and (src_idx is None or actors[src_idx].start >= prev_verb_end)
+            ):
+                sources = prev_sources
+            if tgt_idx is not None:
+                targets = _group(actors, tgt_idx, low, grammar.conj)
+        if sources:
+            prev_sources, prev_verb_end = sources, ve
+        if any(w in grammar.negations for w in low[max(0, vs - 2) : vs]):
+            continue
+        by_at = next((k for k in range(ve, min(len(low), ve + 4)) if low[k] in grammar.by), None)
+        limit = by_at if passive and by_at is not None else None
+        code, paired, by_pattern = verbs.code_for(form, low, vs, ve, limit)
+        verb_text = " ".join(t.text for t in toks[vs:ve])
+        pairs = [(s, t) for s in sources for t in targets]
+        if not targets and len(sources) > 1 and not passive:
+            pairs = [(s, t) for s in sources for t in sources if s is not t]  # 'A and B signed'
+        for s, t in pairs:
+            if s.actor.code == t.actor.code:
+                continue
+            if code:
+                events.append(RawEvent(s.actor, t.actor, code, verb_text, vs, by_pattern))
+            if paired:
+                events.append(RawEvent(t.actor, s.actor, paired, verb_text, vs, by_pattern))
+    seen = set()
+    out = []
+    for e in events:
+        key = (e.source.code, e.target.code, e.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def _is_passive(low: list[str], vs: int, ve: int, g: Grammar) -> bool:
+    if not g.be_aux:
+        return False
+    verb = low[vs]
+    if not (
+        verb.endswith(("ed", "en"))
+        or verb
+        in (
+            "held",
+            "hit",
+            "struck",
+            "shot",
+            "met",
+            "seized",
+            "caught",
+            "fought",
+            "sent",
+            "built",
+            "made",
+        )
+    ):
+        return False
+    prev = [
+        w
+        for w in low[max(0, vs - 3) : vs]
+        if w not in ("not", "n't", "also", "reportedly", "being", "allegedly")
+    ]
+    return bool(prev) and prev[-1] in g.be_aux - {"has", "have", "had"}
+
+
+def _vi_passive(low: list[str], actors: list[ActorSpan], src_idx: int, vs: int, g: Grammar) -> bool:
+    """'A bị B tấn công': the passive marker sits right before the nearest actor."""
+    s = actors[src_idx].start
+    return s > 0 and low[s - 1] in g.passive

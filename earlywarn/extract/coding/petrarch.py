@@ -1,0 +1,371 @@
+"""Readers for PETRARCH/TABARI dictionaries: verbs (CAMEO patterns), actors, agents, discards.
+
+The formats are those of openeventdata/petrarch2 (``CAMEO.2.0.txt``,
+``PETR.Validate.*.txt``): synsets ``&NAME`` with ``+member`` lines; verb blocks
+``--- NAME [code] ---`` listing verbs (``WORD {IRREGULAR FORMS} [code]``, ``+`` marks the
+verb inside a multi-word phrase) and patterns ``- pre * post [code]``; actors
+``NAME [CODE]`` with ``+synonym`` lines and dated code lines ``[CODE >|< yymmdd]`` or
+``[CODE yyyymmdd - yyyymmdd]``; agents ``NAME {PLURALS} [~AGT]`` with ``!SUBST! = a, b``.
+
+Examples
+--------
+>>> lines = ["--- ATTACK [190] ---", "ATTACK", "- * &WEAPON [194]", "", "&WEAPON", "+ROCKETS"]
+>>> vd = read_verbs(lines)
+>>> sorted(vd.forms)[:3], vd.blocks["ATTACK"].patterns[0].code
+([('attack',), ('attacked',), ('attacking',)], '194')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from earlywarn.errors import ExtractionError
+from earlywarn.extract.coding.text import words
+
+__all__ = [
+    "ActorCode",
+    "AgentEntry",
+    "Pattern",
+    "VerbBlock",
+    "VerbDictionary",
+    "inflect_noun",
+    "inflect_verb",
+    "read_actors",
+    "read_agents",
+    "read_discards",
+    "read_verbs",
+]
+
+_CODE = re.compile(r"\[([^\]]*)\]")
+_COMMENT = re.compile(r"#.*$")
+
+
+class DictionaryError(ExtractionError, ValueError):
+    """A PETRARCH-format dictionary file could not be read."""
+
+
+def _lines(source: Path | Iterable[str]) -> list[str]:
+    if isinstance(source, (str, Path)):
+        try:
+            text = Path(source).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise DictionaryError(
+                f"cannot read dictionary {source}: {exc}; check the path"
+            ) from None
+        text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+        return text.splitlines()
+    return list(source)
+
+
+def _phrase(raw: str) -> tuple[tuple[str, ...], bool]:
+    """'NEW_ZEALAND_' -> (('new', 'zealand'), exact=True)."""
+    raw = raw.strip()
+    exact = raw.endswith("_")
+    return words(raw.replace("_", " ")), exact
+
+
+def inflect_verb(word: str) -> set[str]:
+    """Regular forms of an English verb (lower case).
+
+    Examples
+    --------
+    >>> sorted(inflect_verb("stop"))
+    ['stop', 'stopped', 'stopping', 'stops']
+    >>> sorted(inflect_verb("deny"))
+    ['denied', 'denies', 'deny', 'denying']
+    """
+    w = word.lower()
+    out = {w}
+    if w.endswith("e"):
+        out |= {w + "s", w + "d", w[:-1] + "ing"}
+    elif w.endswith("y") and len(w) > 1 and w[-2] not in "aeiou":
+        out |= {w[:-1] + "ies", w[:-1] + "ied", w + "ing"}
+    elif w.endswith(("s", "sh", "ch", "x", "z")):
+        out |= {w + "es", w + "ed", w + "ing"}
+    elif re.search(r"(^|[^aeiou])[aeiou][bdgmnprt]$", w) and len(w) <= 5:
+        out |= {w + "s", w + w[-1] + "ed", w + w[-1] + "ing"}
+        if len(w) == 5:  # visit/visited but admit/admitted: keep both
+            out |= {w + "ed", w + "ing"}
+    else:
+        out |= {w + "s", w + "ed", w + "ing"}
+    return out
+
+
+def inflect_noun(word: str) -> set[str]:
+    """Singular and regular plural of an English noun (lower case)."""
+    w = word.lower()
+    if w.endswith("y") and len(w) > 1 and w[-2] not in "aeiou":
+        return {w, w[:-1] + "ies"}
+    if w.endswith(("s", "sh", "ch", "x", "z")):
+        return {w, w + "es"}
+    return {w, w + "s"}
+
+
+# ---------------------------------------------------------------- verbs
+
+
+@dataclass
+class Pattern:
+    """``pre * post -> code``; each element is a set of alternative word tuples."""
+
+    pre: list[list[tuple[str, ...]]]
+    post: list[list[tuple[str, ...]]]
+    code: str | None
+    paired: str | None
+    weight: int
+
+
+@dataclass
+class VerbBlock:
+    name: str
+    code: str | None
+    paired: str | None
+    patterns: list[Pattern] = field(default_factory=list)
+
+
+@dataclass
+class VerbForm:
+    """A surface verb phrase: its block and an optional verb-specific code."""
+
+    block: str
+    code: str | None = None
+    paired: str | None = None
+    head: int = 0  # index of the verb word inside the phrase
+
+
+@dataclass
+class VerbDictionary:
+    forms: dict[tuple[str, ...], list[VerbForm]] = field(default_factory=dict)
+    blocks: dict[str, VerbBlock] = field(default_factory=dict)
+    synsets: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _split_code(raw: str | None) -> tuple[str | None, str | None]:
+    if raw is None:
+        return None, None
+    raw = raw.strip()
+    first, _, second = raw.partition(":")
+    norm = [None if not c or set(c) <= {"-"} else c for c in (first.strip(), second.strip())]
+    return norm[0], norm[1]
+
+
+def _verb_phrases(raw: str) -> list[tuple[tuple[str, ...], int]]:
+    """'KLM_NOP_+RST' -> [(('klm','nop','rst'), 2)] plus inflections of the head word."""
+    raw = raw.strip().rstrip("_")
+    parts = [p for p in re.split(r"[\s_]+", raw) if p]
+    head = next((i for i, p in enumerate(parts) if p.startswith("+")), 0)
+    parts = [w for p in parts for w in (words(p) or (p.lstrip("+").lower(),))]
+    head = min(head, len(parts) - 1)
+    return [((*parts[:head], f, *parts[head + 1 :]), head) for f in inflect_verb(parts[head])]
+
+
+def _tokens(pattern: str) -> list[str]:
+    return re.findall(r"\{[^}]*\}|\([^)]*\)|[^\s{}()]+", pattern)
+
+
+def _element(tok: str, synsets: dict[str, list[str]]) -> list[tuple[str, ...]] | None:
+    tok = tok.strip()
+    if tok in ("$", "+", "%", "^", "*") or not tok:
+        return None
+    if tok.startswith("{") or tok.startswith("("):
+        inner = tok[1:-1]
+        seqs: list[tuple[str, ...]] = [()]
+        for sub in _tokens(inner):
+            alts = _element(sub, synsets)
+            if alts:
+                seqs = [(*s, *a) for s in seqs for a in alts]
+        return [s for s in seqs if s] or None
+    if tok.startswith("&"):
+        name = tok.rstrip("_")
+        out: list[tuple[str, ...]] = []
+        for member in synsets.get(name, synsets.get(name + "_", [])):
+            alts = _element(member, synsets) if member.startswith("&") else [_phrase(member)[0]]
+            out.extend(alts or [])
+        return out or None
+    ws, _ = _phrase(tok.replace("+", ""))
+    return [ws] if ws else None
+
+
+def read_verbs(source: Path | Iterable[str]) -> VerbDictionary:
+    """Parse a PETRARCH verb dictionary (e.g. ``CAMEO.2.0.txt``)."""
+    vd = VerbDictionary()
+    raw_patterns: list[tuple[str, str, str | None]] = []
+    block: str | None = None
+    synset: str | None = None
+    for line in _lines(source):
+        line = _COMMENT.sub("", line).rstrip()
+        s = line.strip()
+        if not s:
+            synset = None
+            continue
+        m = re.match(r"^---\s*(.+?)\s*\[([^\]]*)\]\s*---", s)
+        if m:
+            block, synset = m.group(1).strip().rstrip("_"), None
+            code, paired = _split_code(m.group(2))
+            vd.blocks[block] = VerbBlock(block, code, paired)
+            continue
+        if s.startswith("&"):
+            synset = s.split()[0]
+            vd.synsets.setdefault(synset.rstrip("_"), [])
+            continue
+        if synset is not None and s.startswith("+"):
+            vd.synsets[synset.rstrip("_")].append(s[1:].strip())
+            continue
+        if block is None:
+            continue
+        codes = _CODE.findall(s)
+        code = codes[-1] if codes else None
+        body = _CODE.sub("", s)
+        if s.startswith("-"):
+            raw_patterns.append((block, body[1:].strip(), code))
+            continue
+        irregular = re.search(r"\{([^}]*)\}", body)
+        base = re.sub(r"\{[^}]*\}", "", body).strip()
+        c, p = _split_code(code) if code is not None else (None, None)
+        phrases = _verb_phrases(base) if base else []
+        for form in irregular.group(1).split() if irregular else []:
+            parts = [x for x in re.split(r"[_\s]+", form) if x]
+            head = next((i for i, x in enumerate(parts) if x.startswith("+")), 0)
+            ws = tuple(w for x in parts for w in words(x))
+            if ws:
+                phrases.append((ws, min(head, len(ws) - 1)))
+        for ph, head in phrases:
+            vd.forms.setdefault(ph, []).append(VerbForm(block, c, p, head))
+    for blk, body, code in raw_patterns:
+        if "*" not in body:
+            continue
+        pre_s, _, post_s = body.partition("*")
+        pre = [e for e in (_element(t, vd.synsets) for t in _tokens(pre_s.replace("_", " "))) if e]
+        post = [
+            e for e in (_element(t, vd.synsets) for t in _tokens(post_s.replace("_", " "))) if e
+        ]
+        c, p = _split_code(code)
+        weight = sum(min(len(a) for a in e) for e in pre + post)
+        if (c is None and p is None and code is None) or not (pre or post):
+            continue
+        vd.blocks[blk].patterns.append(Pattern(pre, post, c, p, weight))
+    return vd
+
+
+# ---------------------------------------------------------------- actors
+
+
+@dataclass(frozen=True)
+class ActorCode:
+    """An actor code valid in ``[start, end)`` (``None`` = open)."""
+
+    code: str
+    start: date | None = None
+    end: date | None = None
+
+
+def _pdate(s: str) -> date:
+    s = s.strip()
+    if len(s) == 6:
+        yy = int(s[:2])
+        s = f"{1900 + yy if yy > 30 else 2000 + yy}{s[2:]}"
+    return date(int(s[:4]), int(s[4:6]), int(s[6:8]))
+
+
+def _actor_code(raw: str) -> ActorCode:
+    raw = raw.strip()
+    m = re.match(r"^(\S+)\s*<\s*(\d+)$", raw)
+    if m:
+        return ActorCode(m.group(1), None, _pdate(m.group(2)))
+    m = re.match(r"^(\S+)\s*>\s*(\d+)$", raw)
+    if m:
+        return ActorCode(m.group(1), _pdate(m.group(2)), None)
+    m = re.match(r"^(\S+)\s+(\d+)\s*-\s*(\d+)$", raw)
+    if m:
+        return ActorCode(m.group(1), _pdate(m.group(2)), _pdate(m.group(3)))
+    return ActorCode(raw.split()[0].split("/")[0] if raw else "---")
+
+
+def read_actors(
+    source: Path | Iterable[str],
+) -> dict[tuple[tuple[str, ...], bool], list[ActorCode]]:
+    """Parse an actor dictionary: ``{(words, exact): [ActorCode ...]}``."""
+    out: dict[tuple[tuple[str, ...], bool], list[ActorCode]] = {}
+    names: list[tuple[tuple[str, ...], bool]] = []
+    codes: list[ActorCode] = []
+
+    def flush() -> None:
+        if names and codes:
+            for n in names:
+                out.setdefault(n, []).extend(codes)
+
+    for line in _lines(source):
+        line = _COMMENT.sub("", line).rstrip()
+        s = line.strip()
+        if not s:
+            continue
+        indented = line[:1] in (" ", "\t")
+        body = _CODE.sub("", s).strip()
+        found = [_actor_code(c) for c in _CODE.findall(s)]
+        if s.startswith("+"):
+            names.append(_phrase(body[1:]))
+        elif indented and not body:
+            pass
+        else:
+            flush()
+            names, codes = [_phrase(body)] if body else [], []
+        codes.extend(found)
+    flush()
+    return out
+
+
+@dataclass(frozen=True)
+class AgentEntry:
+    code: str  # e.g. 'GOV'
+    prefix: bool  # '[NGO~]' puts the code before the country
+
+
+def read_agents(source: Path | Iterable[str]) -> dict[tuple[str, ...], AgentEntry]:
+    """Parse an agents dictionary: ``{words: AgentEntry}`` including plurals."""
+    subst: dict[str, list[str]] = {}
+    out: dict[tuple[str, ...], AgentEntry] = {}
+    for line in _lines(source):
+        s = _COMMENT.sub("", line).strip()
+        if not s:
+            continue
+        m = re.match(r"^(![A-Z]+!)\s*=\s*(.+)$", s)
+        if m:
+            subst[m.group(1)] = [x.strip() for x in m.group(2).split(",") if x.strip()]
+            continue
+        codes = _CODE.findall(s)
+        if not codes:
+            continue
+        code = codes[-1].strip()
+        entry = AgentEntry(code.strip("~").strip(), code.endswith("~"))
+        plural = re.search(r"\{([^}]*)\}", s)
+        name = re.sub(r"\{[^}]*\}", "", _CODE.sub("", s)).strip()
+        variants = [name]
+        for key, vals in subst.items():
+            if key in name:
+                variants = [v.replace(key, "_" + x) for v in variants for x in vals]
+        for v in variants:
+            ws, _ = _phrase(v)
+            if not ws:
+                continue
+            out[ws] = entry
+            if plural is None:
+                for p in inflect_noun(ws[-1]):
+                    out[(*ws[:-1], p)] = entry
+            else:
+                for p in plural.group(1).split():
+                    out[_phrase(p)[0]] = entry
+    return out
+
+
+def read_discards(source: Path | Iterable[str]) -> list[tuple[str, ...]]:
+    """Parse a discards dictionary into word tuples (story- and sentence-level alike)."""
+    out = []
+    for line in _lines(source):
+        s = _COMMENT.sub("", line).strip().lstrip("+").strip()
+        if s:
+            out.append(_phrase(s)[0])
+    return out

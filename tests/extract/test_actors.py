@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from earlywarn.extract.actors import Gazetteer, Mention, extract_mentions
+from earlywarn.schema import TABLES, validate
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def _vi_articles() -> pd.DataFrame:
+    with gzip.open(
+        DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
+    ) as fh:
+        rows = [json.loads(line) for line in fh]
+    return pd.DataFrame(
+        {
+            "article_id": [r["doc_id"] for r in rows],
+            "title": [r["title"] for r in rows],
+            "text": [r["body"] for r in rows],
+            "language": "vi",
+        }
+    )
+
+
+def test_find_english_and_vietnamese_forms() -> None:
+    gz = Gazetteer.default()
+    en = gz.find("Chinese and American diplomats met in Beijing with the ASEAN secretariat.", "en")
+    assert [m.entity for m in en] == ["CHN", "USA", "CITY:CHN:beijing", "ORG:ASEAN"]
+    vi = gz.find(
+        "Tổng thống Hoa Kỳ gặp Chủ tịch Tập Cận Bình; Nhật Bản và Liên Hợp Quốc lên tiếng.", "vi"
+    )
+    assert [m.entity for m in vi] == ["USA", "PER:CHN:xi-jinping", "JPN", "ORG:UN"]
+    assert all(isinstance(m, Mention) for m in vi)
+    text = "Tổng thống Hoa Kỳ"
+    m = gz.find(text, "vi")[0]
+    assert text[m.start : m.end] == "Hoa Kỳ" and m.kind == "country"
+
+
+def test_georgia_disambiguation() -> None:
+    gz = Gazetteer.default()
+    us = gz.find("Storms hit Atlanta, Georgia, and the governor declared an emergency.", "en")
+    assert [m.entity for m in us][-1] == "PLACE:USA:georgia"
+    assert us[-1].country == "USA"
+    geo = gz.find("Georgia accused Russia of moving the border near Tbilisi.", "en")
+    assert geo[0].entity == "GEO" and geo[0].kind == "country"
+
+
+def test_lowercase_words_and_names_are_not_countries() -> None:
+    gz = Gazetteer.default()
+    assert gz.find("we ate turkey in china cups with us", "en") == []
+    # 'Đức' inside a personal name is not Germany, 'Trung ương' is not China
+    assert [m.entity for m in gz.find("Ông Nguyễn Minh Đức dự hội nghị Trung ương.", "vi")] == []
+
+
+def test_extract_mentions_real_vietnamese_articles() -> None:
+    arts = _vi_articles()
+    out = extract_mentions(arts)
+    assert list(out.columns) == list(TABLES["mentions"].columns)
+    validate(out, "mentions")
+    assert out["article_id"].nunique() >= 90
+    cambodia = out[out["article_id"] == arts["article_id"].iloc[0]]
+    assert {"KHM", "ORG:CNRP", "PER:KHM:hun-sen"} <= set(cambodia["entity"])
+    assert (out["count"] >= 1).all()
+
+
+def test_extract_mentions_empty() -> None:
+    arts = pd.DataFrame(
+        {"article_id": ["x"], "title": ["nothing here"], "text": [""], "language": ["en"]}
+    )
+    out = extract_mentions(arts)
+    assert out.empty and list(out.columns) == list(TABLES["mentions"].columns)
