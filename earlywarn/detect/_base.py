@@ -47,7 +47,7 @@ def infer_freq(ds: pd.Series | pd.DatetimeIndex) -> str:
     values = pd.DatetimeIndex(ds).sort_values()
     if len(values) < 2:
         return "D"
-    step = float(np.median(np.diff(values.asi8))) / 86_400e9
+    step = float(np.median(np.diff(values.to_numpy()) / np.timedelta64(1, "D")))
     if step <= 1.5:
         return "D"
     if step <= 8:
@@ -213,8 +213,13 @@ class BaseDetector:
                 str(uid), g["ds"], g["y"].to_numpy(float), self._freq(str(uid), g["ds"]), frame
             )
             part = pd.DataFrame(
-                {"unique_id": uid, "ds": g["ds"].to_numpy(), "y": g["y"].to_numpy(float),
-                 "expected": expected, "score": score}
+                {
+                    "unique_id": uid,
+                    "ds": g["ds"].to_numpy(),
+                    "y": g["y"].to_numpy(float),
+                    "expected": expected,
+                    "score": score,
+                }
             )
             parts.append(part.iloc[-last:] if last else part)
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -225,8 +230,13 @@ class BaseDetector:
         raise NotImplementedError
 
 
-_DTYPES = {"unique_id": "object", "ds": "datetime64[ns]", "y": "float64",
-           "expected": "float64", "score": "float64"}
+_DTYPES = {
+    "unique_id": "object",
+    "ds": "datetime64[ns]",
+    "y": "float64",
+    "expected": "float64",
+    "score": "float64",
+}
 
 
 def _check_frame(y: pd.DataFrame) -> pd.DataFrame:

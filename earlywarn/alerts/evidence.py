@@ -1,0 +1,329 @@
+"""Evidence packs: what an analyst needs to judge an alert, as plain JSON-ready data."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from earlywarn.detect._base import infer_freq
+from earlywarn.extract.cameo import QUAD_CLASSES, cameo_table
+from earlywarn.series.ids import parse_id
+
+__all__ = ["build_evidence", "country_name", "describe_series", "forecast_for", "period_bounds"]
+
+_CHART_POINTS = {"D": 90, "W": 52, "MS": 36}
+_PREFERRED_MODELS = ("ensemble", "prophet", "autoets", "autoarima", "seasonal_naive")
+
+
+def country_name(code: str | None) -> str:
+    """English short name of an ISO3 code (the code itself if unknown).
+
+    Examples
+    --------
+    >>> country_name("VNM"), country_name("XYZ")
+    ('Vietnam', 'XYZ')
+    """
+    if not code:
+        return ""
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=str(code).upper())
+    return str(getattr(c, "common_name", None) or c.name) if c else str(code)
+
+
+def describe_series(unique_id: str) -> str:
+    """A readable label for a series identifier.
+
+    Examples
+    --------
+    >>> describe_series("ev:VNM:r14")
+    'Vietnam: protest events (CAMEO 14)'
+    >>> describe_series("dyad:CHN>VNM")
+    'events China → Vietnam'
+    """
+    sid = parse_id(unique_id)
+    name = country_name(sid.country)
+    if sid.kind == "dyad":
+        return f"events {name} → {country_name(sid.target)}"
+    if sid.kind == "cov":
+        return f"{name}: articles mentioning it"
+    if sid.kind == "tone":
+        return f"{name}: mean tone of articles"
+    what = "events"
+    if sid.quad_class is not None:
+        what = (
+            f"{QUAD_CLASSES.get(sid.quad_class, 'QuadClass')} events (QuadClass {sid.quad_class})"
+        )
+    if sid.root is not None:
+        roots = cameo_table().set_index("code")["name"]
+        label = str(roots.get(sid.root, "")).lower()
+        what = f"{label} events (CAMEO {sid.root})" if label else f"CAMEO {sid.root} events"
+    if sid.kind == "counts" and sid.root is None:
+        what = f"{sid.label} events"
+    return f"{name}: {what}"
+
+
+def period_bounds(ds: pd.Timestamp, freq: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """``[start, end)`` of the period starting at ``ds``."""
+    if freq == "MS":
+        return ds, ds + pd.DateOffset(months=1)
+    return ds, ds + pd.Timedelta(days=7 if freq == "W" else 1)
+
+
+def _naive(values: pd.Series) -> pd.Series:
+    out = pd.to_datetime(values, errors="coerce", utc=True)
+    return out.dt.tz_localize(None)
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    try:
+        return pd.Timestamp(value).isoformat()
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return _iso(value)
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    cols = [c for c in columns if c in frame.columns]
+    return [
+        {c: _clean(v) for c, v in zip(cols, row, strict=True)}
+        for row in frame.loc[:, cols].itertuples(index=False, name=None)
+    ]
+
+
+def build_evidence(
+    unique_id: str,
+    ds: date | datetime | str | pd.Timestamp,
+    *,
+    as_of: date | datetime | str,
+    series: pd.DataFrame,
+    events: pd.DataFrame | None,
+    articles: pd.DataFrame | None,
+    mentions: pd.DataFrame | None,
+    forecasts: pd.DataFrame | None,
+    n_events: int = 10,
+    n_articles: int = 10,
+) -> dict[str, Any]:
+    """The evidence pack for an anomaly of ``unique_id`` at period ``ds``.
+
+    Returns a JSON-ready dict: ``unique_id``, ``label``, ``ds``, ``as_of``, ``freq``,
+    ``window`` (start/end of the period), ``series`` (last points up to ``as_of``:
+    ``ds``, ``y``), ``forecast`` (``model, yhat, q05, q50, q95`` expected for ``ds``, or
+    None), ``forecast_band`` (the forecast rows over the chart range), ``events`` (top
+    events behind ``ev:``/``dyad:``/imported series: ``event_id, date, source_name,
+    source_country, target_name, target_country, cameo_code, root_code, quad_class,
+    goldstein, sentence, url, article_id``), ``articles`` (``article_id, url, outlet,
+    language, published, title, sentence``; for ``cov:``/``tone:`` the articles
+    mentioning the country) and ``counts`` (events/articles in the window).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"unique_id": "ev:VNM", "ds": pd.date_range("2024-01-01", periods=3),
+    ...                   "y": [1.0, 2.0, 9.0]})
+    >>> ev = build_evidence("ev:VNM", "2024-01-03", as_of="2024-01-03", series=s,
+    ...                     events=None, articles=None, mentions=None, forecasts=None)
+    >>> [p["y"] for p in ev["series"]], ev["events"], ev["forecast"]
+    ([1.0, 2.0, 9.0], [], None)
+    """
+    cutoff = pd.Timestamp(as_of)
+    cutoff = cutoff.tz_convert("UTC").tz_localize(None) if cutoff.tzinfo else cutoff
+    end_of_as_of = cutoff.normalize() + pd.Timedelta(days=1)
+    ts = pd.Timestamp(ds)
+    ts = ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo else ts
+    own = series[series["unique_id"] == unique_id].copy()
+    own["ds"] = _naive(own["ds"])
+    own = own[own["ds"] <= cutoff].sort_values("ds")
+    freq = infer_freq(own["ds"]) if len(own) > 1 else "D"
+    start, end = period_bounds(ts, freq)
+    end = min(end, end_of_as_of)
+    chart = own.tail(_CHART_POINTS.get(freq, 90))
+    sid = parse_id(unique_id)
+
+    fc_row, band = forecast_for(unique_id, ts, cutoff, chart, forecasts)
+    evs = _events(sid, start, end, events)
+    n_ev = len(evs)
+    evs = evs.head(n_events)
+    if sid.kind in ("cov", "tone"):
+        arts, n_art = _mentioning_articles(sid.country, start, end, articles, mentions, n_articles)
+    else:
+        arts = _event_articles(evs, articles, n_articles)
+        n_art = len(arts)
+    return {
+        "unique_id": unique_id,
+        "label": describe_series(unique_id),
+        "ds": _iso(ts),
+        "as_of": _iso(cutoff.normalize()),
+        "freq": freq,
+        "window": {"start": _iso(start), "end": _iso(end)},
+        "series": [
+            {"ds": _iso(d), "y": _clean(y)} for d, y in zip(chart["ds"], chart["y"], strict=True)
+        ],
+        "forecast": fc_row,
+        "forecast_band": band,
+        "events": _records(
+            evs,
+            [
+                "event_id",
+                "date",
+                "source_name",
+                "source_country",
+                "target_name",
+                "target_country",
+                "cameo_code",
+                "root_code",
+                "quad_class",
+                "goldstein",
+                "sentence",
+                "url",
+                "article_id",
+            ],
+        ),
+        "articles": arts,
+        "counts": {"events_in_window": n_ev, "articles_in_window": n_art},
+    }
+
+
+def forecast_for(
+    uid: str,
+    ts: pd.Timestamp,
+    cutoff: pd.Timestamp,
+    chart: pd.DataFrame,
+    forecasts: pd.DataFrame | None,
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The forecast expected for ``ts`` and the forecast rows over the chart's range.
+
+    Uses forecasts made at or before ``cutoff`` (latest vintage if ``as_of`` is a
+    column) and one model: ``ensemble``/``prophet``/... if present, else the first.
+    """
+    if forecasts is None or forecasts.empty or "unique_id" not in forecasts:
+        return None, []
+    fc = forecasts[forecasts["unique_id"] == uid].copy()
+    if fc.empty:
+        return None, []
+    fc["ds"] = _naive(fc["ds"])
+    if "as_of" in fc:
+        made = _naive(fc["as_of"])
+        fc = fc[made <= cutoff].assign(_made=made)
+        fc = fc[fc["_made"] == fc.groupby(["model", "ds"])["_made"].transform("max")]
+    if fc.empty:
+        return None, []
+    models = list(fc["model"].dropna().unique()) if "model" in fc else []
+    preferred = [m for m in _PREFERRED_MODELS if m in models] or sorted(map(str, models))
+    if preferred:
+        fc = fc[fc["model"] == preferred[0]]
+    cols = ["model", "ds", "yhat", "q05", "q50", "q95", "p_exceed", "threshold"]
+    lo = chart["ds"].min() if not chart.empty else ts
+    band = fc[fc["ds"] >= lo].sort_values("ds")
+    at = fc[fc["ds"] == ts]
+    row = _records(at, cols)[0] if not at.empty else None
+    return row, _records(band, cols)
+
+
+def _events(
+    sid: Any, start: pd.Timestamp, end: pd.Timestamp, events: pd.DataFrame | None
+) -> pd.DataFrame:
+    if events is None or events.empty or sid.kind in ("cov", "tone"):
+        return pd.DataFrame()
+    ev = events.copy()
+    when = _naive(ev["date"])
+    ev = ev[(when >= start) & (when < end)]
+    src = ev.get("source_country")
+    dst = ev.get("target_country")
+    if src is None or dst is None:
+        return pd.DataFrame()
+    if sid.kind == "dyad":
+        ev = ev[(src.loc[ev.index] == sid.country) & (dst.loc[ev.index] == sid.target)]
+    else:
+        ev = ev[(src.loc[ev.index] == sid.country) | (dst.loc[ev.index] == sid.country)]
+    if sid.quad_class is not None and "quad_class" in ev:
+        ev = ev[pd.to_numeric(ev["quad_class"], errors="coerce") == sid.quad_class]
+    if sid.root is not None and "root_code" in ev:
+        ev = ev[ev["root_code"].astype(str).str.zfill(2) == sid.root]
+    keys = [c for c in ("num_mentions", "num_sources") if c in ev]
+    ev = ev.assign(_mag=pd.to_numeric(ev.get("goldstein"), errors="coerce").abs())
+    ev = ev.sort_values([*keys, "_mag"], ascending=False, na_position="last", kind="stable")
+    return ev.drop(columns="_mag")
+
+
+_ART_COLS = ["article_id", "url", "outlet", "language", "published", "title"]
+
+
+def _event_articles(
+    evs: pd.DataFrame, articles: pd.DataFrame | None, n: int
+) -> list[dict[str, Any]]:
+    if evs.empty or "article_id" not in evs:
+        return []
+    first = evs.dropna(subset=["article_id"]).drop_duplicates("article_id")
+    out: list[dict[str, Any]] = []
+    table = (
+        articles.drop_duplicates("article_id").set_index("article_id")
+        if articles is not None and not articles.empty
+        else None
+    )
+    for row in first.head(n).itertuples(index=False):
+        aid = row.article_id
+        rec: dict[str, Any] = {
+            "article_id": aid,
+            "url": _clean(getattr(row, "url", None)),
+            "outlet": None,
+            "language": _clean(getattr(row, "language", None)),
+            "published": None,
+            "title": None,
+            "sentence": _clean(getattr(row, "sentence", None)),
+        }
+        if table is not None and aid in table.index:
+            art = table.loc[aid]  # type: ignore[index]
+            for c in _ART_COLS[1:]:
+                val = _clean(art.get(c))
+                if val is not None:
+                    rec[c] = val
+        out.append(rec)
+    return out
+
+
+def _mentioning_articles(
+    country: str | None,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    articles: pd.DataFrame | None,
+    mentions: pd.DataFrame | None,
+    n: int,
+) -> tuple[list[dict[str, Any]], int]:
+    if articles is None or articles.empty or mentions is None or mentions.empty or not country:
+        return [], 0
+    hit = mentions[(mentions["entity"] == country) | (mentions.get("country") == country)]
+    weight = (
+        hit.groupby("article_id")["count"].sum()
+        if "count" in hit
+        else hit.groupby("article_id").size()
+    )
+    arts = articles[articles["article_id"].isin(weight.index)].copy()
+    when = _naive(arts["published"])
+    arts = arts[(when >= start) & (when < end)]
+    arts = arts.assign(_w=arts["article_id"].map(weight)).sort_values(
+        ["_w", "published"], ascending=False, kind="stable"
+    )
+    recs = _records(arts.head(n), _ART_COLS)
+    summaries = arts.head(n).get("summary")
+    for rec, summ in zip(
+        recs, summaries if summaries is not None else [None] * len(recs), strict=True
+    ):
+        rec["sentence"] = _clean(summ)
+    return recs, len(arts)

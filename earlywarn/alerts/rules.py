@@ -1,0 +1,215 @@
+"""Alert rules: a YAML file of named rules, validated on load.
+
+A rules file looks like::
+
+    rules:
+      - name: protest-surge
+        series: ["ev:*:r14"]          # glob patterns over unique_id
+        detector: ensemble            # a detector name in the anomalies frame
+        threshold: 3.0                # score at or above which a period is anomalous
+        severity:                     # a fixed level, or levels escalating by score
+          - {score: 3, level: medium}
+          - {score: 6, level: high}
+        min_duration: 1               # consecutive anomalous periods before alerting
+        cooldown: 2                   # quiet periods that still belong to the same episode
+        window: 7D                    # how recent the last anomalous ds must be (vs as_of)
+        title: "Protest surge: {country_name}"
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from earlywarn.errors import ConfigError
+
+__all__ = ["SEVERITIES", "Rule", "load_rules"]
+
+#: Severity levels, lowest first.
+SEVERITIES = ("low", "medium", "high", "critical")
+
+_DEFAULT_DEDUP = "{rule}|{unique_id}|{episode_start}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One alert rule (see the module docstring for the YAML form).
+
+    Examples
+    --------
+    >>> r = Rule("protest", series=("ev:*:r14",), threshold=3.0,
+    ...          severity=((3.0, "medium"), (6.0, "high")))
+    >>> r.matches("ev:VNM:r14"), r.matches("ev:VNM:r18")
+    (True, False)
+    >>> r.severity_for(7.5)
+    'high'
+    """
+
+    name: str
+    series: tuple[str, ...] = ("*",)
+    detector: str = "ensemble"
+    threshold: float = 3.0
+    severity: str | tuple[tuple[float, str], ...] = "medium"
+    min_duration: int = 1
+    cooldown: int = 0
+    window: str = "7D"
+    dedup_key: str = _DEFAULT_DEDUP
+    title: str = "{rule}: {series_label}"
+    description: str = ""
+    exclude: tuple[str, ...] = field(default_factory=tuple)
+
+    def matches(self, unique_id: str) -> bool:
+        """Whether ``unique_id`` matches one of the rule's patterns (and no exclusion)."""
+        if any(fnmatch.fnmatchcase(unique_id, p) for p in self.exclude):
+            return False
+        return any(fnmatch.fnmatchcase(unique_id, p) for p in self.series)
+
+    def severity_for(self, score: float) -> str:
+        """The severity level for ``score`` (the highest level whose score is reached)."""
+        if isinstance(self.severity, str):
+            return self.severity
+        level = self.severity[0][1]
+        for limit, name in self.severity:
+            if score >= limit:
+                level = name
+        return level
+
+    def window_offset(self) -> pd.DateOffset | pd.Timedelta:
+        """The recency window as a pandas offset (``"7D"`` -> 7 days, ``"3MS"`` -> 3 months)."""
+        return _parse_window(self.window)
+
+
+def _parse_window(text: str) -> pd.DateOffset | pd.Timedelta:
+    s = str(text).strip()
+    num = "".join(ch for ch in s if ch.isdigit()) or "1"
+    unit = s[len(num) :] if s.startswith(num) else s
+    n = int(num)
+    if unit in ("MS", "M", "ME"):
+        return pd.DateOffset(months=n)
+    if unit in ("W",):
+        return pd.Timedelta(weeks=n)
+    if unit in ("D",):
+        return pd.Timedelta(days=n)
+    raise ValueError(f"{text!r} is not a window like '7D', '2W' or '3MS'")
+
+
+def load_rules(path: str | Path | None = None) -> list[Rule]:
+    """Load and validate alert rules from YAML (``None``: the shipped default rules).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file, the rule (by index and name) and the key that is wrong.
+
+    Examples
+    --------
+    >>> rules = load_rules()
+    >>> any(r.matches("cov:VNM") for r in rules)
+    True
+    """
+    if path is None:
+        resource = files("earlywarn.data").joinpath("alerts.yaml")
+        where = "earlywarn/data/alerts.yaml"
+        text = resource.read_text(encoding="utf-8")
+    else:
+        where = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{where}: cannot read rules file ({exc.strerror})") from None
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where}: not valid YAML: {exc}") from None
+    items = doc.get("rules") if isinstance(doc, Mapping) else doc
+    if not isinstance(items, list):
+        raise ConfigError(f"{where}: expected a top-level 'rules:' list of rules")
+    rules = [_rule(item, where, i) for i, item in enumerate(items)]
+    names = [r.name for r in rules]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{where}: rule names must be unique; repeated: {dupes}")
+    return rules
+
+
+_KEYS = {f for f in Rule.__dataclass_fields__}
+
+
+def _rule(item: Any, where: str, index: int) -> Rule:
+    if not isinstance(item, Mapping):
+        raise ConfigError(f"{where}: rule #{index} must be a mapping, got {type(item).__name__}")
+    name = item.get("name")
+    at = f"{where}: rule #{index} ({name!r})"
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{at}: key 'name' is required and must be a non-empty string")
+    unknown = sorted(set(item) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{at}: unknown key(s) {unknown}; allowed: {sorted(_KEYS)}")
+    kw: dict[str, Any] = {"name": name}
+    for key in ("series", "exclude"):
+        if key in item:
+            val = item[key]
+            val = [val] if isinstance(val, str) else val
+            if not isinstance(val, list) or not val or not all(isinstance(v, str) for v in val):
+                raise ConfigError(f"{at}: key '{key}' must be a glob or a list of globs")
+            kw[key] = tuple(val)
+    for key in ("detector", "dedup_key", "title", "description"):
+        if key in item:
+            if not isinstance(item[key], str):
+                raise ConfigError(f"{at}: key '{key}' must be a string")
+            kw[key] = item[key]
+    if "dedup_key" in kw and "{unique_id}" not in kw["dedup_key"]:
+        raise ConfigError(f"{at}: key 'dedup_key' must contain '{{unique_id}}'")
+    if "threshold" in item:
+        if not isinstance(item["threshold"], (int, float)) or isinstance(item["threshold"], bool):
+            raise ConfigError(f"{at}: key 'threshold' must be a number, got {item['threshold']!r}")
+        kw["threshold"] = float(item["threshold"])
+    for key in ("min_duration", "cooldown"):
+        if key in item:
+            v = item[key]
+            if (
+                not isinstance(v, int)
+                or isinstance(v, bool)
+                or v < (1 if key == "min_duration" else 0)
+            ):
+                raise ConfigError(
+                    f"{at}: key '{key}' must be an integer >= "
+                    f"{1 if key == 'min_duration' else 0}, got {v!r}"
+                )
+            kw[key] = v
+    if "window" in item:
+        try:
+            _parse_window(str(item["window"]))
+        except ValueError as exc:
+            raise ConfigError(f"{at}: key 'window': {exc}") from None
+        kw["window"] = str(item["window"])
+    if "severity" in item:
+        kw["severity"] = _severity(item["severity"], at)
+    return Rule(**kw)
+
+
+def _severity(value: Any, at: str) -> str | tuple[tuple[float, str], ...]:
+    if isinstance(value, str):
+        if value not in SEVERITIES:
+            raise ConfigError(f"{at}: key 'severity': {value!r} is not one of {SEVERITIES}")
+        return value
+    if isinstance(value, Sequence) and value:
+        levels = []
+        for lv in value:
+            if not (isinstance(lv, Mapping) and set(lv) == {"score", "level"}):
+                raise ConfigError(f"{at}: key 'severity': each level is {{score: N, level: NAME}}")
+            if lv["level"] not in SEVERITIES or not isinstance(lv["score"], (int, float)):
+                raise ConfigError(
+                    f"{at}: key 'severity': bad level {dict(lv)!r}; levels are "
+                    f"{SEVERITIES} with numeric scores"
+                )
+            levels.append((float(lv["score"]), str(lv["level"])))
+        return tuple(sorted(levels))
+    raise ConfigError(f"{at}: key 'severity' must be a level name or a list of levels")
