@@ -49,5 +49,6 @@ def configure_logging(level: int = logging.INFO, *, json_logs: bool = False) -> 
         handler = RichHandler(show_path=False, rich_tracebacks=False, markup=False)
     root.addHandler(handler)
     root.setLevel(level)
+    root.propagate = False
     for noisy in ("cmdstanpy", "prophet", "distributed", "mlflow", "alembic", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

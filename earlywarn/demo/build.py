@@ -93,7 +93,7 @@ def build(shared: Path) -> None:
             row = json.loads(line)
             sid = _sid(row["url"])
             (HERE / "pages" / f"{sid}.html.gz").write_bytes(gzip.compress(_vi_page(row).encode(), mtime=0))
-            feeds[(row["source"], "vi")].append(
+            feeds[(row["source"].removeprefix("www."), "vi")].append(
                 {"sid": sid, "url": row["url"], "title": row["title"], "summary": row["summary"],
                  "published": pd.Timestamp(row["time_iso"]).tz_convert("UTC")}
             )

@@ -1,0 +1,152 @@
+"""The nightly job end to end on a slice of the real demo corpus, served over loopback HTTP,
+with its faults: kill -9 mid-run then rerun, two runs at once, reruns that change nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from earlywarn.config import Settings, load_settings
+from earlywarn.demo import CORPUS, ReplayServer
+from earlywarn.pipeline import STAGES, run_nightly
+from earlywarn.store import Archive
+
+AS_OF = "2019-11-20"
+FEEDS = ["tuoitre-vn", "vov-vn", "baotintuc-vn", "chron-com", "express-co-uk", "nytimes-com",
+         "theguardian-com", "bbc-com", "reuters-com", "rt-com", "washingtonexaminer-com"]
+
+
+@pytest.fixture(scope="module")
+def mini_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("corpus")
+    (root / "feeds").mkdir()
+    (root / "pages").mkdir()
+    import re
+
+    for name in FEEDS:
+        text = (CORPUS / "feeds" / f"{name}.xml").read_text(encoding="utf-8")
+        (root / "feeds" / f"{name}.xml").write_text(text, encoding="utf-8")
+        for sid in re.findall(r"/pages/([0-9a-f]+)\.html", text):
+            shutil.copy(CORPUS / "pages" / f"{sid}.html.gz", root / "pages" / f"{sid}.html.gz")
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(mini_corpus: Path) -> Iterator[str]:
+    with ReplayServer(mini_corpus) as base:
+        yield base
+
+
+def _catalog(tmp: Path, base: str) -> Path:
+    lines = ["feeds:"]
+    for name in FEEDS:
+        lang = "vi" if name.endswith("-vn") else "en"
+        lines += [f"- url: {base}/feeds/{name}.xml", f"  outlet: {name}", f"  language: {lang}"]
+    path = tmp / "catalog.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _config(tmp: Path, base: str) -> Path:
+    cfg = tmp / "earlywarn.toml"
+    cfg.write_text(
+        f'archive = "{tmp / "a.duckdb"}"\noutput_dir = "{tmp / "out"}"\n'
+        f'catalog = "{_catalog(tmp, base)}"\nscheduler = "synchronous"\nmax_forecast_series = 4\n'
+        '[http]\npoliteness_delay = 0.0\nallow_private = ["127.0.0.1"]\nretries = 0\n'
+    )
+    return cfg
+
+
+def _settings(tmp: Path, base: str) -> Settings:
+    return load_settings(_config(tmp, base), environ={})
+
+
+def _counts(path: Path) -> dict[str, int]:
+    with Archive(path, read_only=True) as a:
+        counts = a.counts()
+        done = a.query("SELECT count(*) AS n FROM runs WHERE status = 'done'")["n"][0]
+    counts.pop("runs")
+    counts["runs_done"] = int(done)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory, server: str) -> dict[str, int]:
+    tmp = tmp_path_factory.mktemp("ref")
+    s = _settings(tmp, server)
+    result = run_nightly(s, AS_OF)
+    assert result.ran == list(STAGES)
+    return _counts(s.archive)
+
+
+def test_nightly_fills_every_stage(reference: dict[str, int]) -> None:
+    for table in ("articles", "mentions", "events", "tone", "stories", "edges", "series",
+                  "forecasts", "anomalies"):
+        assert reference[table] > 0, table
+    assert reference["runs_done"] == len(STAGES)
+
+
+def test_rerun_changes_nothing(tmp_path: Path, server: str, reference: dict[str, int]) -> None:
+    s = _settings(tmp_path, server)
+    run_nightly(s, AS_OF)
+    again = run_nightly(s, AS_OF)
+    assert again.ran == [] and again.skipped == list(STAGES)
+    forced = run_nightly(s, AS_OF, force=True)
+    assert forced.ran == list(STAGES)
+    assert _counts(s.archive) == reference
+    report = s.output_dir / f"report-{AS_OF}.html"
+    assert report.stat().st_size > 10_000
+
+
+def _nightly_cmd(cfg: Path) -> list[str]:
+    return [sys.executable, "-m", "earlywarn.cli", "--config", str(cfg), "-v", "--json-logs",
+            "nightly", "--as-of", AS_OF]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_after", ["collect", "series", "forecast"])
+def test_kill_9_then_rerun_is_consistent(
+    tmp_path: Path, server: str, reference: dict[str, int], kill_after: str
+) -> None:
+    cfg = _config(tmp_path, server)
+    proc = subprocess.Popen(_nightly_cmd(cfg), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 300
+    killed = False
+    for line in proc.stderr:
+        if f'"stage": "{kill_after}"' in line and "done" in line:
+            os.kill(proc.pid, signal.SIGKILL)
+            killed = True
+            break
+        assert time.monotonic() < deadline, "nightly did not reach the stage in time"
+    proc.wait(30)
+    assert killed and proc.returncode == -signal.SIGKILL
+    with Archive(tmp_path / "a.duckdb", read_only=True) as a:
+        done = set(a.query("SELECT stage FROM runs WHERE status='done'")["stage"])
+    assert kill_after in done and "track" not in done
+    rerun = subprocess.run(_nightly_cmd(cfg), capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert _counts(tmp_path / "a.duckdb") == reference
+
+
+@pytest.mark.slow
+def test_two_runs_at_once(tmp_path: Path, server: str) -> None:
+    cfg = _config(tmp_path, server)
+    first = subprocess.Popen(_nightly_cmd(cfg), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert first.stderr is not None
+    for line in first.stderr:  # wait until the first run holds the lock and works
+        if '"stage": "collect"' in line:
+            break
+    second = subprocess.run(_nightly_cmd(cfg), capture_output=True, text=True, timeout=120)
+    assert second.returncode == 75, second.stderr
+    assert "another earlywarn job" in second.stderr
+    first.stderr.read()
+    assert first.wait(600) == 0
