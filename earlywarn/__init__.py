@@ -66,7 +66,17 @@ __all__ = [
     "series",
 ]
 
-_SUBPACKAGES = {"alerts", "collect", "detect", "extract", "forecast", "io", "network", "report", "series"}
+_SUBPACKAGES = {
+    "alerts",
+    "collect",
+    "detect",
+    "extract",
+    "forecast",
+    "io",
+    "network",
+    "report",
+    "series",
+}
 
 
 def __getattr__(name: str) -> Any:

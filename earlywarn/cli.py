@@ -32,7 +32,14 @@ from earlywarn.errors import (
 __all__ = ["EXIT_CODES", "app", "main"]
 
 EX_OK, EX_USAGE, EX_DATAERR, EX_NOINPUT, EX_SOFTWARE, EX_IOERR, EX_TEMPFAIL, EX_CONFIG = (
-    0, 64, 65, 66, 70, 74, 75, 78,
+    0,
+    64,
+    65,
+    66,
+    70,
+    74,
+    75,
+    78,
 )
 #: Exception class -> exit code (the first match in order wins).
 EXIT_CODES: list[tuple[type[BaseException], int]] = [
@@ -51,7 +58,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-eval_app = typer.Typer(help="Measure quality on real data: coding, forecasts, alerts.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Measure quality on real data: coding, forecasts, alerts.", no_args_is_help=True
+)
 feeds_app = typer.Typer(help="Feed catalogs: validate, check, export.", no_args_is_help=True)
 tracking_app = typer.Typer(help="Experiment tracking (MLflow).", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
@@ -106,18 +115,30 @@ def _version(value: bool) -> None:
 def _main(
     config: Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file.")] = None,
     archive: Annotated[Path | None, typer.Option(help="DuckDB archive file.")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for reports and the local MLflow store.")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for reports and the local MLflow store.")
+    ] = None,
     tracking_uri: Annotated[str | None, typer.Option(help="MLflow tracking URI.")] = None,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging (-vv for debug).")] = 0,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More logging (-vv for debug).")
+    ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
-    json_logs: Annotated[bool, typer.Option("--json-logs", help="Log JSON lines to stderr.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    json_logs: Annotated[
+        bool, typer.Option("--json-logs", help="Log JSON lines to stderr.")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """Strategic early warning from global news and event data."""
     state.config = config
     state.quiet = quiet
     state.overrides = {"archive": archive, "output_dir": out_dir, "tracking_uri": tracking_uri}
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose + 1, 2)]
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose + 1, 2)]
+    )
     configure_logging(level, json_logs=json_logs)
 
 
@@ -125,11 +146,15 @@ def _progress() -> tuple[Callable[[str, str], None], Callable[[], None]]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     if state.quiet or not err.is_terminal:
+
         def plain(stage: str, event: str) -> None:
             if not state.quiet and event != "start":
                 err.print(f"{stage}: {event}")
+
         return plain, lambda: None
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err)
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
+    )
     progress.start()
     tasks: dict[str, Any] = {}
 
@@ -150,7 +175,9 @@ def _print_result(result: Any) -> None:
     table.add_column("seconds", justify="right")
     table.add_column("rows")
     for stage in result.ran:
-        table.add_row(stage, f"{result.timings.get(stage, 0):.1f}", json.dumps(result.rows.get(stage, {})))
+        table.add_row(
+            stage, f"{result.timings.get(stage, 0):.1f}", json.dumps(result.rows.get(stage, {}))
+        )
     for stage in result.skipped:
         table.add_row(stage, "-", "already done")
     if not state.quiet:
@@ -159,9 +186,13 @@ def _print_result(result: Any) -> None:
             out.print(f"report: {result.report}")
 
 
-AsOf = Annotated[str, typer.Option("--as-of", help="Date YYYY-MM-DD, 'today' or 'yesterday' (UTC).")]
+AsOf = Annotated[
+    str, typer.Option("--as-of", help="Date YYYY-MM-DD, 'today' or 'yesterday' (UTC).")
+]
 Force = Annotated[bool, typer.Option("--force", help="Rerun stages already done for this date.")]
-Wait = Annotated[float | None, typer.Option("--wait", help="Seconds to wait for another running job.")]
+Wait = Annotated[
+    float | None, typer.Option("--wait", help="Seconds to wait for another running job.")
+]
 
 
 @app.command()
@@ -180,7 +211,9 @@ def nightly(
         s = settings(catalog=catalog, lock_timeout=wait)
         cb, stop = _progress()
         try:
-            result = run_nightly(s, as_of, stages=stages.split(",") if stages else None, force=force, on_stage=cb)
+            result = run_nightly(
+                s, as_of, stages=stages.split(",") if stages else None, force=force, on_stage=cb
+            )
         finally:
             stop()
         _print_result(result)
@@ -204,7 +237,9 @@ for _stage in ("collect", "extract", "network", "series", "forecast", "detect", 
 
 @app.command()
 def demo(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo archive, report and MLflow store.")] = Path("earlywarn-demo"),
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for the demo archive, report and MLflow store.")
+    ] = Path("earlywarn-demo"),
 ) -> None:
     """Run the whole pipeline offline on the bundled demo corpus (real articles and events)."""
     from earlywarn.demo import demo_settings, run_demo
@@ -218,7 +253,9 @@ def demo(
             stop()
         for kind, rep in result.imports.items():
             if not state.quiet:
-                out.print(f"import {kind}: {rep.get('rows_kept')} kept of {rep.get('rows_read')} read")
+                out.print(
+                    f"import {kind}: {rep.get('rows_kept')} kept of {rep.get('rows_read')} read"
+                )
         for night in result.nights:
             _print_result(night)
         if not state.quiet:
@@ -226,7 +263,9 @@ def demo(
 
             with Archive(s.archive, read_only=True) as archive:
                 out.print(f"archive {s.archive}: {json.dumps(archive.counts())}")
-            out.print(f"MLflow: {s.resolved_tracking_uri()}  (mlflow ui --backend-store-uri {s.resolved_tracking_uri()})")
+            out.print(
+                f"MLflow: {s.resolved_tracking_uri()}  (mlflow ui --backend-store-uri {s.resolved_tracking_uri()})"
+            )
 
 
 @app.command(name="import")
@@ -239,7 +278,9 @@ def import_(
 
     with _errors():
         if kind not in ("gdelt", "icews", "acled", "ucdp", "counts"):
-            err.print(f"[red]error:[/red] unknown kind {kind!r}: use gdelt, icews, acled, ucdp or counts")
+            err.print(
+                f"[red]error:[/red] unknown kind {kind!r}: use gdelt, icews, acled, ucdp or counts"
+            )
             raise typer.Exit(EX_USAGE)
         report = import_history(settings(), kind, path)
         out.print_json(json.dumps(report, default=str))
@@ -248,7 +289,9 @@ def import_(
 @app.command()
 def backtest(
     experiment: Annotated[Path, typer.Argument(help="An experiments/*.yaml file.")],
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")
+    ] = None,
 ) -> None:
     """Run a rolling-origin backtest experiment and log it to MLflow."""
     from earlywarn.forecast import run_experiment
@@ -261,7 +304,9 @@ def backtest(
 
             client = get_client(scheduler, s.n_workers)
         try:
-            result = run_experiment(experiment, tracking_uri=s.resolved_tracking_uri(), client=client)
+            result = run_experiment(
+                experiment, tracking_uri=s.resolved_tracking_uri(), client=client
+            )
         finally:
             if client is not None:
                 client.close()
@@ -277,62 +322,75 @@ def status() -> None:
         s = settings()
         with Archive(s.archive, read_only=True) as archive:
             out.print_json(json.dumps(archive.counts()))
-            runs = archive.query("SELECT as_of, stage, status, finished_at FROM runs ORDER BY finished_at")
+            runs = archive.query(
+                "SELECT as_of, stage, status, finished_at FROM runs ORDER BY finished_at"
+            )
             out.print(runs.to_string(index=False))
 
 
 @eval_app.command("coding")
 def eval_coding(
-    data: Annotated[Path, typer.Option(help="Folder with PETR.UnitTest.records.xml and PETR.Validate.* dictionaries.")] = Path("../shared/data/event_coding/petrarch2"),
+    data: Annotated[
+        Path,
+        typer.Option(
+            help="Folder with PETR.UnitTest.records.xml and PETR.Validate.* dictionaries."
+        ),
+    ] = Path("../shared/data/event_coding/petrarch2"),
 ) -> None:
     """Event-coding precision and recall on the PETRARCH gold records, and on the Vietnamese set."""
     from earlywarn.extract.evaluate import evaluate_coding, evaluate_vietnamese
 
     with _errors():
         res = evaluate_coding(
-            data / "PETR.UnitTest.records.xml", data / "PETR.Validate.verbs.txt",
-            data / "PETR.Validate.actors.txt", data / "PETR.Validate.agents.txt",
+            data / "PETR.UnitTest.records.xml",
+            data / "PETR.Validate.verbs.txt",
+            data / "PETR.Validate.actors.txt",
+            data / "PETR.Validate.agents.txt",
             data / "PETR.Validate.discards.txt",
         )
-        out.print_json(json.dumps({"petrarch": res, "vietnamese": evaluate_vietnamese()}, default=float))
+        out.print_json(
+            json.dumps({"petrarch": res, "vietnamese": evaluate_vietnamese()}, default=float)
+        )
 
 
 @eval_app.command("forecast")
 def eval_forecast(
-    data: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared/data"),
+    quick: Annotated[bool, typer.Option(help="5 series and 4 models only.")] = False,
 ) -> None:
     """CRPS and MASE of each model relative to seasonal naive on Yemen and ICEWS series."""
-    from earlywarn.forecast.evaluate import evaluate
+    from earlywarn.forecast.evaluate import main as evaluate_main
 
     with _errors():
-        out.print(evaluate(data).to_string())
+        raise typer.Exit(evaluate_main(["--quick"] if quick else []))
 
 
 @eval_app.command("alerts")
 def eval_alerts(
-    data: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared/data"),
+    rules: Annotated[Path | None, typer.Option(help="Rules YAML (default: the shipped rules).")] = None,
 ) -> None:
     """Alert precision, recall, lead time and false alerts per series-year on labelled crises."""
     from earlywarn.alerts.evaluate import main as evaluate_main
 
     with _errors():
-        out.print_json(json.dumps(evaluate_main(data), default=float))
+        raise typer.Exit(evaluate_main(["--rules", str(rules)] if rules else []))
 
 
 @feeds_app.command("check")
 def feeds_check(
     catalog: Annotated[Path, typer.Argument(help="Feed catalog (YAML or OPML).")],
-    online: Annotated[bool, typer.Option(help="Fetch each feed and report status, latency, entries.")] = False,
+    online: Annotated[
+        bool, typer.Option(help="Fetch each feed and report status, latency, entries.")
+    ] = False,
 ) -> None:
     """Validate a catalog offline; with --online also fetch every feed."""
-    from earlywarn.collect.catalog import check_catalog, load_catalog
+    from earlywarn.collect import check_feeds, load_catalog
 
     with _errors():
         feeds = load_catalog(catalog)
         langs = sorted({f.language for f in feeds if f.language})
         out.print(f"{catalog}: {len(feeds)} feeds, {len(langs)} languages ({', '.join(langs)})")
         if online:
-            out.print(check_catalog(feeds, settings().http).to_string())
+            out.print(check_feeds(feeds, settings().http).to_string())
 
 
 @feeds_app.command("export")
@@ -352,11 +410,11 @@ def feeds_export(
 @tracking_app.command("sync")
 def tracking_sync() -> None:
     """Replay tracking calls buffered while the MLflow server was down."""
-    from earlywarn.tracking import sync_buffer
+    from earlywarn.tracking import Tracker
 
     with _errors():
         s = settings()
-        n = sync_buffer(s.resolved_tracking_uri(), s.output_dir / "tracking-buffer")
+        n = Tracker(s.resolved_tracking_uri(), s.experiment).sync()
         out.print(f"replayed {n} buffered tracking calls")
 
 

@@ -13,10 +13,10 @@ Examples
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
+import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from earlywarn.errors import ConfigError
@@ -62,7 +62,7 @@ class Settings(BaseModel):
     log_format: Literal["text", "json"] = "text"
     max_forecast_series: int = Field(40, ge=1)
     horizon: int = Field(8, ge=1)
-    http: HttpSettings = Field(default_factory=HttpSettings)
+    http: HttpSettings = Field(default_factory=lambda: HttpSettings.model_validate({}))
 
     def resolved_tracking_uri(self) -> str:
         """The MLflow tracking URI: the configured one, or a sqlite store beside the archive."""
@@ -93,7 +93,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def _env_layer(environ: dict[str, str]) -> dict[str, Any]:
-    flat = {
+    flat: dict[str, Any] = {
         k[len(ENV_PREFIX) :].lower(): v
         for k, v in environ.items()
         if k.startswith(ENV_PREFIX) and k != ENV_PREFIX + "CONFIG"
@@ -109,7 +109,9 @@ def _format_error(err: ValidationError, source: str) -> str:
     for e in err.errors():
         key = ".".join(str(p) for p in e["loc"])
         if e["type"] == "extra_forbidden":
-            lines.append(f"{source}: unknown key '{key}'; allowed keys are listed in earlywarn.config.Settings")
+            lines.append(
+                f"{source}: unknown key '{key}'; allowed keys are listed in earlywarn.config.Settings"
+            )
         else:
             lines.append(f"{source}: key '{key}': {e['msg']} (got {e.get('input')!r})")
     return "\n".join(lines)

@@ -38,7 +38,15 @@ __all__ = [
 log = get_logger(__name__)
 
 STAGES: tuple[str, ...] = (
-    "collect", "extract", "network", "series", "forecast", "detect", "alerts", "report", "track",
+    "collect",
+    "extract",
+    "network",
+    "series",
+    "forecast",
+    "detect",
+    "alerts",
+    "report",
+    "track",
 )
 
 
@@ -62,7 +70,9 @@ def parse_as_of(value: str | date | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise EarlywarnError(f"as_of {value!r} is not a date; use YYYY-MM-DD, 'today' or 'yesterday'") from None
+        raise EarlywarnError(
+            f"as_of {value!r} is not a date; use YYYY-MM-DD, 'today' or 'yesterday'"
+        ) from None
 
 
 @dataclass
@@ -76,7 +86,7 @@ class StageContext:
     catalog: Sequence[Any] | None = None
     client: Any = None
     timings: dict[str, float] = field(default_factory=dict)
-    rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    rows: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def as_of_ts(self) -> pd.Timestamp:
@@ -92,7 +102,7 @@ class NightlyResult:
     ran: list[str]
     skipped: list[str]
     timings: dict[str, float]
-    rows: dict[str, dict[str, int]]
+    rows: dict[str, dict[str, float]]
     report: Path | None = None
 
 
@@ -104,14 +114,19 @@ def _collect(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     feeds = ctx.catalog
     if feeds is None:
         if ctx.settings.catalog is None:
-            raise EarlywarnError("no feed catalog: set catalog in the config file or pass --catalog")
+            raise EarlywarnError(
+                "no feed catalog: set catalog in the config file or pass --catalog"
+            )
         feeds = load_catalog(ctx.settings.catalog)
     state = ctx.archive.table("feeds")
     result = collect(feeds, ctx.as_of, settings=ctx.settings.http, state=state)
     arts = result.articles
     known = ctx.archive.query("SELECT article_id FROM articles")["article_id"]
     new = arts[~arts["article_id"].isin(set(known))]
-    return [Write("feeds", result.feeds), Write("articles", new)], {**result.stats, "new_articles": len(new)}
+    return [Write("feeds", result.feeds), Write("articles", new)], {
+        **result.stats,
+        "new_articles": len(new),
+    }
 
 
 def _batch_articles(ctx: StageContext) -> pd.DataFrame:
@@ -130,7 +145,8 @@ def _extract(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     tone = score_tone(arts)
     lo = ctx.as_of_ts - pd.Timedelta(days=7)
     recent = ctx.archive.table(
-        "articles", "duplicate_of IS NULL AND (published IS NULL OR published >= ?) AND as_of <= ?",
+        "articles",
+        "duplicate_of IS NULL AND (published IS NULL OR published >= ?) AND as_of <= ?",
         [lo.tz_localize("UTC"), ctx.as_of],
     )
     recent_ids = recent["article_id"].tolist()
@@ -141,7 +157,12 @@ def _extract(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
         ["article_id", "entity"], keep="last"
     )
     stories = cluster_stories(recent, all_mentions)
-    writes = [Write("mentions", mentions), Write("events", events), Write("tone", tone), Write("stories", stories)]
+    writes = [
+        Write("mentions", mentions),
+        Write("events", events),
+        Write("tone", tone),
+        Write("stories", stories),
+    ]
     return writes, {"articles": len(arts)}
 
 
@@ -157,7 +178,10 @@ def _network(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
         [pd.Timestamp(lo, tz="UTC"), pd.Timestamp(ctx.as_of, tz="UTC") + pd.Timedelta(days=1)],
     )
     edges = pd.concat(
-        [event_edges(events, ctx.as_of, window), comention_edges(mentions, arts, ctx.as_of, window)],
+        [
+            event_edges(events, ctx.as_of, window),
+            comention_edges(mentions, arts, ctx.as_of, window),
+        ],
         ignore_index=True,
     )
     return [Write("edges", edges, replace={"as_of": ctx.as_of})], {}
@@ -179,11 +203,19 @@ def _series(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     tone = ctx.archive.query("SELECT * FROM tone WHERE list_contains(?, article_id)", [ids])
     counts = ctx.archive.table("counts")
     y = build_series(
-        as_of=ctx.as_of, events=events, articles=articles, mentions=mentions, tone=tone,
-        counts=counts, days=days, focal_country=ctx.settings.focal_country,
+        as_of=ctx.as_of,
+        events=events,
+        articles=articles,
+        mentions=mentions,
+        tone=tone,
+        counts=counts,
+        days=days,
+        focal_country=ctx.settings.focal_country,
     )
     y.insert(0, "as_of", ctx.as_of_ts)
-    return [Write("series", y, replace={"as_of": ctx.as_of})], {"n_series": int(y["unique_id"].nunique())}
+    return [Write("series", y, replace={"as_of": ctx.as_of})], {
+        "n_series": int(y["unique_id"].nunique())
+    }
 
 
 def _series_frame(ctx: StageContext) -> pd.DataFrame:
@@ -195,9 +227,17 @@ def _series_frame(ctx: StageContext) -> pd.DataFrame:
 def select_for_forecast(y: pd.DataFrame, n: int, focal_country: str) -> pd.DataFrame:
     """The ``n`` busiest count series (by recent volume), always with the focal country's."""
     counts = y[~y["unique_id"].str.startswith("tone:")]
-    vol = counts.groupby("unique_id")["y"].agg(lambda s: s.tail(30).sum()).sort_values(ascending=False)
+    vol = (
+        counts.groupby("unique_id")["y"]
+        .agg(lambda s: s.tail(30).sum())
+        .sort_values(ascending=False)
+    )
     keep = list(vol.index[:n])
-    keep += [u for u in vol.index if u in (f"ev:{focal_country}", f"cov:{focal_country}") and u not in keep]
+    keep += [
+        u
+        for u in vol.index
+        if u in (f"ev:{focal_country}", f"cov:{focal_country}") and u not in keep
+    ]
     return y[y["unique_id"].isin(keep)]
 
 
@@ -212,10 +252,14 @@ def _models(ctx: StageContext) -> dict[str, Any]:
 def _forecast(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     from earlywarn.forecast import forecast_frame
 
-    y = select_for_forecast(_series_frame(ctx), ctx.settings.max_forecast_series, ctx.settings.focal_country)
+    y = select_for_forecast(
+        _series_frame(ctx), ctx.settings.max_forecast_series, ctx.settings.focal_country
+    )
     fc = forecast_frame(y, _models(ctx), ctx.settings.horizon, client=ctx.client)
     fc.insert(0, "as_of", ctx.as_of_ts)
-    return [Write("forecasts", fc, replace={"as_of": ctx.as_of})], {"n_series": int(y["unique_id"].nunique())}
+    return [Write("forecasts", fc, replace={"as_of": ctx.as_of})], {
+        "n_series": int(y["unique_id"].nunique())
+    }
 
 
 def _detect(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
@@ -223,7 +267,9 @@ def _detect(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
 
     an = detect(_series_frame(ctx), as_of=ctx.as_of)
     an.insert(0, "as_of", ctx.as_of_ts)
-    return [Write("anomalies", an, replace={"as_of": ctx.as_of})], {"flagged": int(an["is_anomaly"].sum())}
+    return [Write("anomalies", an, replace={"as_of": ctx.as_of})], {
+        "flagged": int(an["is_anomaly"].sum())
+    }
 
 
 def _evidence_frames(ctx: StageContext, days: int = 120) -> dict[str, pd.DataFrame]:
@@ -234,7 +280,9 @@ def _evidence_frames(ctx: StageContext, days: int = 120) -> dict[str, pd.DataFra
         "series": _series_frame(ctx),
         "events": ctx.archive.events(since=lo, until=ctx.as_of),
         "articles": articles,
-        "mentions": ctx.archive.query("SELECT * FROM mentions WHERE list_contains(?, article_id)", [ids]),
+        "mentions": ctx.archive.query(
+            "SELECT * FROM mentions WHERE list_contains(?, article_id)", [ids]
+        ),
         "forecasts": ctx.archive.table("forecasts", "as_of = ?", [ctx.as_of]),
     }
 
@@ -245,8 +293,10 @@ def _alerts(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     rules = load_rules(ctx.settings.rules)
     anomalies = ctx.archive.table("anomalies", "as_of = ?", [ctx.as_of])
     previous = ctx.archive.table("alerts")
+    f = _evidence_frames(ctx)
     alerts = evaluate_rules(
-        anomalies, rules, as_of=ctx.as_of, previous=previous, **_evidence_frames(ctx)
+        anomalies, rules, as_of=ctx.as_of, previous=previous, series=f["series"],
+        events=f["events"], articles=f["articles"], mentions=f["mentions"], forecasts=f["forecasts"],
     )
     return [Write("alerts", alerts)], {"alerts": len(alerts)}
 
@@ -263,7 +313,11 @@ def _report(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     path = report_path(ctx.settings, ctx.as_of)
     tmp = path.with_suffix(".tmp.html")
     path.parent.mkdir(parents=True, exist_ok=True)
-    stats = {"as_of": ctx.as_of.isoformat(), "timings": dict(ctx.timings), "rows": ctx.archive.counts()}
+    stats = {
+        "as_of": ctx.as_of.isoformat(),
+        "timings": dict(ctx.timings),
+        "rows": ctx.archive.counts(),
+    }
     render_report(
         tmp,
         as_of=ctx.as_of,
@@ -284,18 +338,28 @@ def _report(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
 def _track(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     from earlywarn.tracking import log_pipeline_run
 
-    rows = {f"{stage}.{k}": v for stage, d in ctx.rows.items() for k, v in d.items()
-            if isinstance(v, (int, float))}
+    rows = {f"{stage}.{k}": int(v) for stage, d in ctx.rows.items() for k, v in d.items()}
     mlflow_run = log_pipeline_run(
-        ctx.settings.resolved_tracking_uri(), ctx.settings.experiment, ctx.as_of,
-        stage_seconds=dict(ctx.timings), rows=rows, metrics={"archive." + k: v for k, v in ctx.archive.counts().items()},
+        ctx.settings.resolved_tracking_uri(),
+        ctx.settings.experiment,
+        ctx.as_of,
+        stage_seconds=dict(ctx.timings),
+        rows=rows,
+        metrics={"archive." + k: v for k, v in ctx.archive.counts().items()},
     )
     return [], {"mlflow_run": 1 if mlflow_run else 0}
 
 
 _STAGE_FUNCS: dict[str, Callable[[StageContext], tuple[list[Write], dict[str, Any]]]] = {
-    "collect": _collect, "extract": _extract, "network": _network, "series": _series,
-    "forecast": _forecast, "detect": _detect, "alerts": _alerts, "report": _report, "track": _track,
+    "collect": _collect,
+    "extract": _extract,
+    "network": _network,
+    "series": _series,
+    "forecast": _forecast,
+    "detect": _detect,
+    "alerts": _alerts,
+    "report": _report,
+    "track": _track,
 }
 
 
@@ -311,21 +375,47 @@ def run_stage(ctx: StageContext, stage: str) -> dict[str, int]:
     )
     ctx.timings[stage] = round(time.perf_counter() - t0, 3)
     ctx.rows[stage] = {**counts, **{k: v for k, v in extra.items() if isinstance(v, (int, float))}}
-    log.info("stage %s done for %s in %.1fs: %s", stage, ctx.as_of, ctx.timings[stage], ctx.rows[stage],
-             extra={"stage": stage, "as_of": str(ctx.as_of), "rows": ctx.rows[stage],
-                    "seconds": ctx.timings[stage]})
+    log.info(
+        "stage %s done for %s in %.1fs: %s",
+        stage,
+        ctx.as_of,
+        ctx.timings[stage],
+        ctx.rows[stage],
+        extra={
+            "stage": stage,
+            "as_of": str(ctx.as_of),
+            "rows": ctx.rows[stage],
+            "seconds": ctx.timings[stage],
+        },
+    )
     return counts
 
 
-def _record_failure(archive: Archive, as_of: date, stage: str, run_id: str, exc: BaseException) -> None:
+def _record_failure(
+    archive: Archive, as_of: date, stage: str, run_id: str, exc: BaseException
+) -> None:
     if archive.stage_done(as_of, stage):
         return
     try:
-        archive.commit([Write("runs", pd.DataFrame({
-            "as_of": [pd.Timestamp(as_of)], "stage": [stage], "run_id": [run_id], "status": ["failed"],
-            "started_at": [pd.Timestamp.now(tz="UTC")], "finished_at": [pd.Timestamp.now(tz="UTC")],
-            "rows": ["{}"], "error": [f"{type(exc).__name__}: {exc}"[:2000]],
-        }))])
+        archive.commit(
+            [
+                Write(
+                    "runs",
+                    pd.DataFrame(
+                        {
+                            "as_of": [pd.Timestamp(as_of)],
+                            "stage": [stage],
+                            "run_id": [run_id],
+                            "status": ["failed"],
+                            "started_at": [pd.Timestamp.now(tz="UTC")],
+                            "finished_at": [pd.Timestamp.now(tz="UTC")],
+                            "rows": ["{}"],
+                            "error": [f"{type(exc).__name__}: {exc}"[:2000]],
+                        }
+                    ),
+                )
+            ]
+        )
     except Exception:  # the failure record is best effort; the original error matters
         log.exception("could not record the failure of stage %s", stage)
 
@@ -374,7 +464,10 @@ def run_nightly(
     ran: list[str] = []
     skipped: list[str] = []
     own_client = None
-    with archive_lock(settings.archive, settings.lock_timeout), Archive(settings.archive) as archive:
+    with (
+        archive_lock(settings.archive, settings.lock_timeout),
+        Archive(settings.archive) as archive,
+    ):
         ctx = StageContext(archive, settings, day, run_id, catalog=catalog, client=client)
         try:
             for stage in wanted:
@@ -383,7 +476,11 @@ def run_nightly(
                     if on_stage:
                         on_stage(stage, "skipped")
                     continue
-                if stage == "forecast" and ctx.client is None and settings.scheduler != "synchronous":
+                if (
+                    stage == "forecast"
+                    and ctx.client is None
+                    and settings.scheduler != "synchronous"
+                ):
                     from earlywarn.scale import get_client
 
                     own_client = ctx.client = get_client(settings.scheduler, settings.n_workers)
@@ -395,7 +492,9 @@ def run_nightly(
                     _record_failure(archive, day, stage, run_id, exc)
                     if isinstance(exc, EarlywarnError):
                         raise
-                    raise EarlywarnError(f"stage {stage} failed for {day}: {type(exc).__name__}: {exc}") from exc
+                    raise EarlywarnError(
+                        f"stage {stage} failed for {day}: {type(exc).__name__}: {exc}"
+                    ) from exc
                 ran.append(stage)
                 if on_stage:
                     on_stage(stage, "done")
@@ -403,7 +502,9 @@ def run_nightly(
             if own_client is not None:
                 own_client.close()
     report = report_path(settings, day)
-    return NightlyResult(day, run_id, ran, skipped, ctx.timings, ctx.rows, report if report.exists() else None)
+    return NightlyResult(
+        day, run_id, ran, skipped, ctx.timings, ctx.rows, report if report.exists() else None
+    )
 
 
 def import_history(settings: Settings, kind: str, path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -423,7 +524,10 @@ def import_history(settings: Settings, kind: str, path: str | os.PathLike[str]) 
     frame, report = import_file(kind, p)
     digest = hashlib.sha1(p.read_bytes()).hexdigest()[:12]
     table = "counts" if kind == "counts" else "events"
-    with archive_lock(settings.archive, settings.lock_timeout), Archive(settings.archive) as archive:
+    with (
+        archive_lock(settings.archive, settings.lock_timeout),
+        Archive(settings.archive) as archive,
+    ):
         stage = f"import:{kind}:{digest}"
         summary = asdict(report)
         rows = {k: v for k, v in summary.items() if isinstance(v, int)}

@@ -84,8 +84,7 @@ def archive_lock(path: str | os.PathLike[str], timeout: float = 0.0) -> Iterator
         lock.acquire(timeout=timeout)
     except Timeout:
         raise LockedError(
-            f"another earlywarn job holds {p}.lock; wait for it to finish "
-            "or pass --wait SECONDS"
+            f"another earlywarn job holds {p}.lock; wait for it to finish or pass --wait SECONDS"
         ) from None
     try:
         yield
@@ -97,10 +96,14 @@ def _check_file(path: Path) -> None:
     if not path.exists():
         return
     if path.is_dir():
-        raise StoreError(f"archive path {path} is a directory; give a file path such as {path}/earlywarn.duckdb")
+        raise StoreError(
+            f"archive path {path} is a directory; give a file path such as {path}/earlywarn.duckdb"
+        )
     size = path.stat().st_size
     if size == 0:
-        raise StoreError(f"archive {path} is an empty file; delete it and rerun to create a fresh archive")
+        raise StoreError(
+            f"archive {path} is an empty file; delete it and rerun to create a fresh archive"
+        )
     with path.open("rb") as fh:
         head = fh.read(16)
     if head[8:12] != _MAGIC:
@@ -123,7 +126,9 @@ class Archive:
         Create the file if missing; when False a missing file is a :class:`StoreError`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, create: bool = True):
+    def __init__(
+        self, path: str | os.PathLike[str], *, read_only: bool = False, create: bool = True
+    ):
         self.path = Path(path)
         self.read_only = read_only
         _check_file(self.path)
@@ -142,9 +147,13 @@ class Archive:
                     f"archive {self.path} is open in another process (a running job?); "
                     "wait for it to finish"
                 ) from exc
-            raise StoreError(f"cannot open archive {self.path}: {exc}; restore it from a backup") from exc
+            raise StoreError(
+                f"cannot open archive {self.path}: {exc}; restore it from a backup"
+            ) from exc
         except duckdb.Error as exc:
-            raise StoreError(f"cannot open archive {self.path}: {exc}; restore it from a backup") from exc
+            raise StoreError(
+                f"cannot open archive {self.path}: {exc}; restore it from a backup"
+            ) from exc
         try:
             if not read_only:
                 self._migrate()
@@ -197,7 +206,9 @@ class Archive:
         except duckdb.CatalogException:
             row = None
         if row is None:
-            raise StoreError(f"{self.path} is a DuckDB file but not an earlywarn archive (no schema version)")
+            raise StoreError(
+                f"{self.path} is a DuckDB file but not an earlywarn archive (no schema version)"
+            )
         if int(row[0]) > SCHEMA_VERSION:
             raise StoreError(
                 f"archive {self.path} has schema version {row[0]}, newer than this earlywarn "
@@ -287,14 +298,18 @@ class Archive:
 
     def _writable(self) -> None:
         if self.read_only:
-            raise StoreError(f"archive {self.path} is open read-only; open it without read_only to write")
+            raise StoreError(
+                f"archive {self.path} is open read-only; open it without read_only to write"
+            )
 
     # -- reading ----------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         """Run SQL against the archive and return a frame."""
         return self.con.execute(sql, list(params or [])).df()
 
-    def table(self, name: str, where: str = "", params: Sequence[Any] | None = None) -> pd.DataFrame:
+    def table(
+        self, name: str, where: str = "", params: Sequence[Any] | None = None
+    ) -> pd.DataFrame:
         """All rows of ``name`` (optionally filtered by a SQL ``where`` clause)."""
         if name not in TABLES:
             raise StoreError(f"no table '{name}'; tables are {sorted(TABLES)}")
@@ -312,11 +327,14 @@ class Archive:
         return {name: self.count(name) for name in TABLES}
 
     def articles(
-        self, since: str | date | None = None, until: str | date | None = None,
+        self,
+        since: str | date | None = None,
+        until: str | date | None = None,
         languages: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Canonical articles (not near-duplicates) published in ``[since, until]``."""
-        where, params = ["duplicate_of IS NULL"], []
+        where: list[str] = ["duplicate_of IS NULL"]
+        params: list[Any] = []
         if since is not None:
             where.append("published >= ?")
             params.append(pd.Timestamp(since, tz="UTC"))
@@ -329,11 +347,14 @@ class Archive:
         return self.table("articles", " AND ".join(where), params)
 
     def events(
-        self, since: str | date | None = None, until: str | date | None = None,
+        self,
+        since: str | date | None = None,
+        until: str | date | None = None,
         countries: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Events dated in ``[since, until]``, optionally where either actor is in ``countries``."""
-        where, params = ["TRUE"], []
+        where: list[str] = ["TRUE"]
+        params: list[Any] = []
         if since is not None:
             where.append("date >= ?")
             params.append(pd.Timestamp(since).date())

@@ -10,7 +10,9 @@ from earlywarn.errors import ConfigError
 
 def test_layers_in_order(tmp_path: Path) -> None:
     cfg = tmp_path / "ew.toml"
-    cfg.write_text('archive = "from_file.duckdb"\nfocal_country = "PHL"\n[http]\nuser_agent = "file"\n')
+    cfg.write_text(
+        'archive = "from_file.duckdb"\nfocal_country = "PHL"\n[http]\nuser_agent = "file"\n'
+    )
     env = {"EARLYWARN_FOCAL_COUNTRY": "CHN", "EARLYWARN_HTTP__USER_AGENT": "env"}
     s = load_settings(cfg, environ=env, focal_country="LAO")
     assert s.archive == Path("from_file.duckdb")  # file beats default

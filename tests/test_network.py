@@ -5,18 +5,34 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from earlywarn.network import comention_edges, event_edges, export_graph, network_change, node_metrics, to_graph
+from earlywarn.network import (
+    comention_edges,
+    event_edges,
+    export_graph,
+    network_change,
+    node_metrics,
+    to_graph,
+)
 
 
 def _icews(shared_data: Path) -> pd.DataFrame:
-    df = pd.read_csv(shared_data / "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz", sep="\t",
-                     keep_default_na=False, dtype={"cameo_code": str}, parse_dates=["event_date"])
-    return pd.DataFrame({
-        "date": df["event_date"], "source_name": df["source_name"], "target_name": df["target_name"],
-        "source_country": df["source_affiliation"].replace("", None),
-        "target_country": df["target_affiliation"].replace("", None),
-        "goldstein": df["quad_class"].map({1: 1.0, 2: 5.0, 3: -2.0, 4: -8.0}),
-    })
+    df = pd.read_csv(
+        shared_data / "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz",
+        sep="\t",
+        keep_default_na=False,
+        dtype={"cameo_code": str},
+        parse_dates=["event_date"],
+    )
+    return pd.DataFrame(
+        {
+            "date": df["event_date"],
+            "source_name": df["source_name"],
+            "target_name": df["target_name"],
+            "source_country": df["source_affiliation"].replace("", None),
+            "target_country": df["target_affiliation"].replace("", None),
+            "goldstein": df["quad_class"].map({1: 1.0, 2: 5.0, 3: -2.0, 4: -8.0}),
+        }
+    )
 
 
 def test_event_network_on_icews(shared_data: Path, tmp_path: Path) -> None:
@@ -37,9 +53,25 @@ def test_event_network_on_icews(shared_data: Path, tmp_path: Path) -> None:
 
 
 def test_comention_edges_are_undirected_pairs() -> None:
-    arts = pd.DataFrame({"article_id": ["a", "b"], "published": pd.to_datetime(["2024-01-02", "2024-01-03"], utc=True)})
-    mentions = pd.DataFrame({"article_id": ["a", "a", "b", "b", "b"], "entity": ["VNM", "CHN", "CHN", "VNM", "USA"],
-                             "name": "", "country": ["VNM", "CHN", "CHN", "VNM", "USA"], "kind": "country", "count": 1})
+    arts = pd.DataFrame(
+        {
+            "article_id": ["a", "b"],
+            "published": pd.to_datetime(["2024-01-02", "2024-01-03"], utc=True),
+        }
+    )
+    mentions = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "b", "b", "b"],
+            "entity": ["VNM", "CHN", "CHN", "VNM", "USA"],
+            "name": "",
+            "country": ["VNM", "CHN", "CHN", "VNM", "USA"],
+            "kind": "country",
+            "count": 1,
+        }
+    )
     e = comention_edges(mentions, arts, "2024-01-03")
     assert e[["source", "target", "n_events"]].values.tolist() == [
-        ["CHN", "USA", 1], ["CHN", "VNM", 2], ["USA", "VNM", 1]]
+        ["CHN", "USA", 1],
+        ["CHN", "VNM", 2],
+        ["USA", "VNM", 1],
+    ]

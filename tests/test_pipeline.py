@@ -20,8 +20,19 @@ from earlywarn.pipeline import STAGES, run_nightly
 from earlywarn.store import Archive
 
 AS_OF = "2019-11-20"
-FEEDS = ["tuoitre-vn", "vov-vn", "baotintuc-vn", "chron-com", "express-co-uk", "nytimes-com",
-         "theguardian-com", "bbc-com", "reuters-com", "rt-com", "washingtonexaminer-com"]
+FEEDS = [
+    "tuoitre-vn",
+    "vov-vn",
+    "baotintuc-vn",
+    "chron-com",
+    "express-co-uk",
+    "nytimes-com",
+    "theguardian-com",
+    "bbc-com",
+    "reuters-com",
+    "rt-com",
+    "washingtonexaminer-com",
+]
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +99,17 @@ def reference(tmp_path_factory: pytest.TempPathFactory, server: str) -> dict[str
 
 
 def test_nightly_fills_every_stage(reference: dict[str, int]) -> None:
-    for table in ("articles", "mentions", "events", "tone", "stories", "edges", "series",
-                  "forecasts", "anomalies"):
+    for table in (
+        "articles",
+        "mentions",
+        "events",
+        "tone",
+        "stories",
+        "edges",
+        "series",
+        "forecasts",
+        "anomalies",
+    ):
         assert reference[table] > 0, table
     assert reference["runs_done"] == len(STAGES)
 
@@ -107,8 +127,18 @@ def test_rerun_changes_nothing(tmp_path: Path, server: str, reference: dict[str,
 
 
 def _nightly_cmd(cfg: Path) -> list[str]:
-    return [sys.executable, "-m", "earlywarn.cli", "--config", str(cfg), "-v", "--json-logs",
-            "nightly", "--as-of", AS_OF]
+    return [
+        sys.executable,
+        "-m",
+        "earlywarn.cli",
+        "--config",
+        str(cfg),
+        "-v",
+        "--json-logs",
+        "nightly",
+        "--as-of",
+        AS_OF,
+    ]
 
 
 @pytest.mark.slow
@@ -117,7 +147,9 @@ def test_kill_9_then_rerun_is_consistent(
     tmp_path: Path, server: str, reference: dict[str, int], kill_after: str
 ) -> None:
     cfg = _config(tmp_path, server)
-    proc = subprocess.Popen(_nightly_cmd(cfg), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        _nightly_cmd(cfg), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
     assert proc.stderr is not None
     deadline = time.monotonic() + 300
     killed = False
@@ -140,7 +172,9 @@ def test_kill_9_then_rerun_is_consistent(
 @pytest.mark.slow
 def test_two_runs_at_once(tmp_path: Path, server: str) -> None:
     cfg = _config(tmp_path, server)
-    first = subprocess.Popen(_nightly_cmd(cfg), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    first = subprocess.Popen(
+        _nightly_cmd(cfg), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
     assert first.stderr is not None
     for line in first.stderr:  # wait until the first run holds the lock and works
         if '"stage": "collect"' in line:

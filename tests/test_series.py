@@ -13,18 +13,23 @@ from earlywarn.series import build_series, event_counts, parse_id
 @pytest.fixture(scope="module")
 def icews(shared_data: Path) -> pd.DataFrame:
     df = pd.read_csv(
-        shared_data / "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz", sep="\t",
-        keep_default_na=False, dtype={"cameo_code": str}, parse_dates=["event_date"],
+        shared_data / "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz",
+        sep="\t",
+        keep_default_na=False,
+        dtype={"cameo_code": str},
+        parse_dates=["event_date"],
     )
     iso = {"India": "IND", "China": "CHN", "United States": "USA", "Russia": "RUS"}
-    return pd.DataFrame({
-        "event_id": range(len(df)),
-        "date": df["event_date"],
-        "source_country": df["source_affiliation"].map(iso),
-        "target_country": df["target_affiliation"].map(iso),
-        "quad_class": df["quad_class"],
-        "root_code": df["cameo_code"].str[:2],
-    })
+    return pd.DataFrame(
+        {
+            "event_id": range(len(df)),
+            "date": df["event_date"],
+            "source_country": df["source_affiliation"].map(iso),
+            "target_country": df["target_affiliation"].map(iso),
+            "quad_class": df["quad_class"],
+            "root_code": df["cameo_code"].str[:2],
+        }
+    )
 
 
 def test_counts_on_real_icews_match_pandas(icews: pd.DataFrame) -> None:
@@ -48,10 +53,23 @@ def test_build_series_never_reads_past_as_of(icews: pd.DataFrame) -> None:
     empty_art = pd.DataFrame(columns=["article_id", "published", "duplicate_of"])
     empty_m = pd.DataFrame(columns=["article_id", "entity", "name", "country", "kind", "count"])
     empty_t = pd.DataFrame(columns=["article_id", "tone"])
-    counts = pd.DataFrame({"unique_id": "YEM:total", "ds": pd.date_range("2018-01-01", periods=12, freq="MS"),
-                           "y": 1.0, "source": "test"})
-    y = build_series(as_of=pd.Timestamp("2018-09-30").date(), events=icews, articles=empty_art,
-                     mentions=empty_m, tone=empty_t, counts=counts, focal_country="VNM")
+    counts = pd.DataFrame(
+        {
+            "unique_id": "YEM:total",
+            "ds": pd.date_range("2018-01-01", periods=12, freq="MS"),
+            "y": 1.0,
+            "source": "test",
+        }
+    )
+    y = build_series(
+        as_of=pd.Timestamp("2018-09-30").date(),
+        events=icews,
+        articles=empty_art,
+        mentions=empty_m,
+        tone=empty_t,
+        counts=counts,
+        focal_country="VNM",
+    )
     assert y["ds"].max() <= pd.Timestamp("2018-09-30")
     kinds = {parse_id(u).kind for u in y["unique_id"].unique()}
     assert {"ev", "counts", "dyad"} <= kinds
@@ -60,8 +78,18 @@ def test_build_series_never_reads_past_as_of(icews: pd.DataFrame) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 60), st.sampled_from(["VNM", "CHN", None]),
-                          st.sampled_from(["VNM", "USA", None]), st.integers(1, 4)), min_size=1, max_size=50))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 60),
+            st.sampled_from(["VNM", "CHN", None]),
+            st.sampled_from(["VNM", "USA", None]),
+            st.integers(1, 4),
+        ),
+        min_size=1,
+        max_size=50,
+    )
+)
 def test_event_counts_conserve_events(rows: list[tuple[int, str | None, str | None, int]]) -> None:
     ev = pd.DataFrame(rows, columns=["day", "source_country", "target_country", "quad_class"])
     ev["date"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(ev["day"], unit="D")

@@ -12,15 +12,21 @@ from earlywarn.store import SCHEMA_VERSION, Archive, Write, archive_lock
 
 
 def _series(n: int = 3, as_of: str = "2024-01-31") -> pd.DataFrame:
-    return pd.DataFrame({
-        "as_of": pd.Timestamp(as_of), "unique_id": "ev:VNM",
-        "ds": pd.date_range("2024-01-01", periods=n, freq="D"), "y": range(n),
-    }).astype({"y": float})
+    return pd.DataFrame(
+        {
+            "as_of": pd.Timestamp(as_of),
+            "unique_id": "ev:VNM",
+            "ds": pd.date_range("2024-01-01", periods=n, freq="D"),
+            "y": range(n),
+        }
+    ).astype({"y": float})
 
 
 def test_creates_schema_and_upserts_idempotently(tmp_path: Path) -> None:
     with Archive(tmp_path / "a.duckdb") as a:
-        assert a.query("SELECT value FROM meta WHERE key='schema_version'")["value"][0] == str(SCHEMA_VERSION)
+        assert a.query("SELECT value FROM meta WHERE key='schema_version'")["value"][0] == str(
+            SCHEMA_VERSION
+        )
         a.upsert("series", _series())
         a.upsert("series", _series())
         assert a.count("series") == 3
@@ -55,14 +61,14 @@ def test_stage_commit_marks_done_and_replaces_partition(tmp_path: Path) -> None:
 
 
 def test_missing_archive_read_only(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="does not exist.*earlywarn demo"):
+    with pytest.raises(StoreError, match=r"does not exist.*earlywarn demo"):
         Archive(tmp_path / "missing.duckdb", read_only=True)
 
 
 def test_corrupt_archive_gives_hint(tmp_path: Path) -> None:
     p = tmp_path / "corrupt.duckdb"
     p.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="not a DuckDB file.*backup"):
+    with pytest.raises(StoreError, match=r"not a DuckDB file.*backup"):
         Archive(p)
     empty = tmp_path / "empty.duckdb"
     empty.touch()
@@ -112,7 +118,10 @@ def test_second_writer_is_refused_then_waits(tmp_path: Path) -> None:
     proc.start()
     try:
         assert ready.wait(30)
-        with pytest.raises(LockedError, match="another earlywarn job"), archive_lock(path, timeout=0.2):
+        with (
+            pytest.raises(LockedError, match="another earlywarn job"),
+            archive_lock(path, timeout=0.2),
+        ):
             pass
     finally:
         release.set()

@@ -6,7 +6,7 @@ it returns frames shaped like the ``articles`` and ``feeds`` tables.
 
 from __future__ import annotations
 
-from earlywarn.collect._run import CollectResult, collect
+from earlywarn.collect._run import CollectResult, check_feeds, collect
 from earlywarn.collect.articles import Article, detect_language, extract_article
 from earlywarn.collect.catalog import Feed, load_catalog, save_opml, save_yaml
 from earlywarn.collect.dedup import mark_duplicates
@@ -19,6 +19,7 @@ __all__ = [
     "Entry",
     "Feed",
     "HttpClient",
+    "check_feeds",
     "collect",
     "detect_language",
     "extract_article",

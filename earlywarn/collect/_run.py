@@ -311,3 +311,29 @@ def _feeds_frame(outcomes: list[_FeedOutcome], fetched_at: pd.Timestamp) -> pd.D
     ]
     frame = pd.DataFrame(rows, columns=list(TABLES["feeds"].columns)).drop_duplicates("feed_id")
     return frame.reset_index(drop=True).astype(empty_frame("feeds").dtypes.to_dict())
+
+
+def check_feeds(feeds: Sequence[Feed], settings: HttpSettings | None = None) -> pd.DataFrame:
+    """Fetch and parse every feed once: ``url, outlet, language, status, seconds, entries``.
+
+    ``status`` is ``ok`` or the failure reason (``http_404``, ``not_a_feed``, ``timeout`` ...).
+    """
+    import time
+
+    settings = settings or HttpSettings.model_validate({})
+
+    with HttpClient(settings) as client, ThreadPoolExecutor(max_workers=min(16, settings.max_connections)) as pool:
+
+        def one(feed: Feed) -> dict[str, Any]:
+            t0 = time.perf_counter()
+            status, n = "ok", 0
+            try:
+                resp = client.fetch(feed.url, kind="feed")
+                n = len(parse_feed(resp.content, resp.url, feed=feed))
+            except (HttpFetchError, FeedParseError) as exc:
+                status = _reason(exc)
+            return {"url": feed.url, "outlet": feed.outlet, "language": feed.language, "status": status,
+                    "seconds": round(time.perf_counter() - t0, 3), "entries": n}
+
+        rows = _map(pool, one, list(feeds))
+    return pd.DataFrame(rows, columns=["url", "outlet", "language", "status", "seconds", "entries"])

@@ -33,14 +33,20 @@ def demo_settings(settings: Settings, out: str | Path | None = None) -> Settings
     """Settings for the demo: its own archive and outputs under ``out``, loopback allowed,
     no politeness delay (the replay server is ours)."""
     base = Path(out) if out is not None else settings.output_dir
-    http = settings.http.model_copy(update={
-        "politeness_delay": 0.0,
-        "allow_private": [*settings.http.allow_private, "127.0.0.1"],
-        "per_host_concurrency": 8,
-    })
-    return settings.model_copy(update={
-        "archive": base / "demo.duckdb", "output_dir": base, "http": http,
-    })
+    http = settings.http.model_copy(
+        update={
+            "politeness_delay": 0.0,
+            "allow_private": [*settings.http.allow_private, "127.0.0.1"],
+            "per_host_concurrency": 8,
+        }
+    )
+    return settings.model_copy(
+        update={
+            "archive": base / "demo.duckdb",
+            "output_dir": base,
+            "http": http,
+        }
+    )
 
 
 def run_demo(
@@ -54,8 +60,12 @@ def run_demo(
     from earlywarn.pipeline import import_history, run_nightly
 
     result = DemoResult()
-    result.imports["icews"] = import_history(settings, "icews", CORPUS / "icews18_2018-08-29_2018-10-31.tsv.gz")
-    result.imports["counts"] = import_history(settings, "counts", CORPUS / "YEM_gdelt_monthly_long.csv")
+    result.imports["icews"] = import_history(
+        settings, "icews", CORPUS / "icews18_2018-08-29_2018-10-31.tsv.gz"
+    )
+    result.imports["counts"] = import_history(
+        settings, "counts", CORPUS / "YEM_gdelt_monthly_long.csv"
+    )
     with ReplayServer() as base:
         text = (CORPUS / "catalog.yaml").read_text(encoding="utf-8").replace("__BASE__", base)
         settings.output_dir.mkdir(parents=True, exist_ok=True)

@@ -44,15 +44,15 @@ def _vi_page(row: dict) -> str:
     title = html.escape(row["title"])
     return f"""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><title>{title}</title>
-<link rel="canonical" href="{html.escape(row['url'])}">
-<meta property="og:url" content="{html.escape(row['url'])}">
-<meta property="article:published_time" content="{row['time_iso']}">
-<meta name="description" content="{html.escape(row['summary'])}">
+<link rel="canonical" href="{html.escape(row["url"])}">
+<meta property="og:url" content="{html.escape(row["url"])}">
+<meta property="article:published_time" content="{row["time_iso"]}">
+<meta name="description" content="{html.escape(row["summary"])}">
 </head><body><header><nav><a href="/">Trang chủ</a> | <a href="/the-gioi">Thế giới</a></nav></header>
-<main><article><h1>{title}</h1><p class="time">{html.escape(row['time'])}</p>
-<p class="sapo"><strong>{html.escape(row['summary'])}</strong></p>
+<main><article><h1>{title}</h1><p class="time">{html.escape(row["time"])}</p>
+<p class="sapo"><strong>{html.escape(row["summary"])}</strong></p>
 {paras}
-</article></main><footer>Nguồn: {html.escape(row['source'])}</footer></body></html>
+</article></main><footer>Nguồn: {html.escape(row["source"])}</footer></body></html>
 """
 
 
@@ -88,14 +88,23 @@ def build(shared: Path) -> None:
     (HERE / "feeds").mkdir()
     feeds: dict[tuple[str, str], list[dict]] = defaultdict(list)
 
-    with gzip.open(data / "vietnamese_news/vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8") as fh:
+    with gzip.open(
+        data / "vietnamese_news/vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
+    ) as fh:
         for line in fh:
             row = json.loads(line)
             sid = _sid(row["url"])
-            (HERE / "pages" / f"{sid}.html.gz").write_bytes(gzip.compress(_vi_page(row).encode(), mtime=0))
+            (HERE / "pages" / f"{sid}.html.gz").write_bytes(
+                gzip.compress(_vi_page(row).encode(), mtime=0)
+            )
             feeds[(row["source"].removeprefix("www."), "vi")].append(
-                {"sid": sid, "url": row["url"], "title": row["title"], "summary": row["summary"],
-                 "published": pd.Timestamp(row["time_iso"]).tz_convert("UTC")}
+                {
+                    "sid": sid,
+                    "url": row["url"],
+                    "title": row["title"],
+                    "summary": row["summary"],
+                    "published": pd.Timestamp(row["time_iso"]).tz_convert("UTC"),
+                }
             )
 
     truth = json.loads((data / "article_extraction/scrapinghub/ground-truth.json").read_text())
@@ -104,8 +113,10 @@ def build(shared: Path) -> None:
         raw = gzip.decompress(src.read_bytes())
         page = raw.decode("utf-8", errors="replace")
         url = item["url"]
-        if "rel=\"canonical\"" not in page and "rel='canonical'" not in page:
-            page = page.replace("<head>", f'<head><link rel="canonical" href="{html.escape(url)}">', 1)
+        if 'rel="canonical"' not in page and "rel='canonical'" not in page:
+            page = page.replace(
+                "<head>", f'<head><link rel="canonical" href="{html.escape(url)}">', 1
+            )
             raw = page.encode("utf-8")
         sid = _sid(url)
         (HERE / "pages" / f"{sid}.html.gz").write_bytes(gzip.compress(raw, mtime=0))
@@ -115,8 +126,15 @@ def build(shared: Path) -> None:
         host = urlsplit(url).hostname or "unknown"
         host = host.removeprefix("www.")
         feeds[(host, "")].append(
-            {"sid": sid, "url": url, "title": re.sub(r"\s+", " ", title)[:300], "summary": "",
-             "published": pd.Timestamp(found, tz="UTC") + pd.Timedelta(hours=12) if found else None}
+            {
+                "sid": sid,
+                "url": url,
+                "title": re.sub(r"\s+", " ", title)[:300],
+                "summary": "",
+                "published": pd.Timestamp(found, tz="UTC") + pd.Timedelta(hours=12)
+                if found
+                else None,
+            }
         )
 
     catalog = []
@@ -126,8 +144,12 @@ def build(shared: Path) -> None:
         (HERE / "feeds" / f"{name}.xml").write_text(
             _rss(outlet, f"https://{outlet}/", lang or "en", items), encoding="utf-8"
         )
-        entry = {"url": f"__BASE__/feeds/{name}.xml", "title": outlet, "outlet": outlet,
-                 "kind": "newspaper"}
+        entry = {
+            "url": f"__BASE__/feeds/{name}.xml",
+            "title": outlet,
+            "outlet": outlet,
+            "kind": "newspaper",
+        }
         if lang:
             entry["language"] = lang
             entry["country"] = "VNM"
@@ -139,8 +161,13 @@ def build(shared: Path) -> None:
         + yaml.safe_dump({"feeds": catalog}, allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
-    shutil.copy(data / "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz", HERE / "icews18_2018-08-29_2018-10-31.tsv.gz")
-    shutil.copy(data / "event_counts/YEM_gdelt_monthly_long.csv", HERE / "YEM_gdelt_monthly_long.csv")
+    shutil.copy(
+        data / "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz",
+        HERE / "icews18_2018-08-29_2018-10-31.tsv.gz",
+    )
+    shutil.copy(
+        data / "event_counts/YEM_gdelt_monthly_long.csv", HERE / "YEM_gdelt_monthly_long.csv"
+    )
     n_pages = len(list((HERE / "pages").iterdir()))
     sys.stdout.write(f"demo corpus: {n_pages} pages, {len(catalog)} feeds\n")
 

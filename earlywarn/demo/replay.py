@@ -99,7 +99,7 @@ class ReplayServer:
         handler = type("Handler", (_Handler,), {"root": self.root})
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self._server.daemon_threads = True
-        handler.base = self.base_url
+        setattr(handler, "base", self.base_url)  # noqa: B010
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self.base_url

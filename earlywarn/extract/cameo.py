@@ -21,7 +21,12 @@ import pandas as pd
 __all__ = ["QUAD_CLASSES", "cameo_table", "goldstein", "is_valid", "quad_class", "root_code"]
 
 #: QuadClass labels, as in GDELT.
-QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+QUAD_CLASSES = {
+    1: "verbal cooperation",
+    2: "material cooperation",
+    3: "verbal conflict",
+    4: "material conflict",
+}
 
 
 @lru_cache(maxsize=1)
@@ -52,8 +57,6 @@ def _goldstein_map() -> dict[str, float]:
     return dict(zip(t["code"], t["goldstein"].astype(float), strict=True))
 
 
-
-
 def is_valid(code: str) -> bool:
     """Whether ``code`` is in the CAMEO codebook."""
     return str(code) in _goldstein_map()
@@ -79,4 +82,6 @@ def goldstein(code: str) -> float:
     for probe in (code, code[:3], code[:2]):
         if probe in m:
             return m[probe]
-    raise ValueError(f"'{code}' is not a CAMEO event code; see earlywarn.extract.cameo.cameo_table()")
+    raise ValueError(
+        f"'{code}' is not a CAMEO event code; see earlywarn.extract.cameo.cameo_table()"
+    )

@@ -26,7 +26,14 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-__all__ = ["comention_edges", "event_edges", "export_graph", "network_change", "node_metrics", "to_graph"]
+__all__ = [
+    "comention_edges",
+    "event_edges",
+    "export_graph",
+    "network_change",
+    "node_metrics",
+    "to_graph",
+]
 
 _EDGE_COLS = ["as_of", "kind", "source", "target", "weight", "n_events", "goldstein_mean"]
 
@@ -48,10 +55,14 @@ def event_edges(events: pd.DataFrame, as_of: str | date, window_days: int = 30) 
     ``weight`` is the number of events; ``goldstein_mean`` their mean Goldstein score.
     """
     ev = _window(events, "date", as_of, window_days)
-    ev = ev.assign(source=_node(ev["source_name"], ev["source_country"]),
-                   target=_node(ev["target_name"], ev["target_country"]))
+    ev = ev.assign(
+        source=_node(ev["source_name"], ev["source_country"]),
+        target=_node(ev["target_name"], ev["target_country"]),
+    )
     ev = ev[ev["source"].notna() & ev["target"].notna() & (ev["source"] != ev["target"])]
-    g = ev.groupby(["source", "target"]).agg(n_events=("goldstein", "size"), goldstein_mean=("goldstein", "mean"))
+    g = ev.groupby(["source", "target"]).agg(
+        n_events=("goldstein", "size"), goldstein_mean=("goldstein", "mean")
+    )
     out = g.reset_index().assign(as_of=pd.Timestamp(as_of), kind="event")
     out["weight"] = out["n_events"].astype(float)
     return out[_EDGE_COLS].sort_values(["source", "target"], ignore_index=True)
@@ -63,7 +74,9 @@ def comention_edges(
     """Undirected country co-mention edges (``source < target``) over articles in the window."""
     arts = articles[articles["published"].notna()]
     arts = _window(arts, "published", as_of, window_days)[["article_id"]]
-    m = mentions[(mentions["kind"] == "country") & mentions["country"].notna()].merge(arts, on="article_id")
+    m = mentions[(mentions["kind"] == "country") & mentions["country"].notna()].merge(
+        arts, on="article_id"
+    )
     pairs: dict[tuple[str, str], int] = {}
     for _, grp in m.groupby("article_id"):
         for a, b in combinations(sorted(set(grp["country"])), 2):
@@ -71,8 +84,12 @@ def comention_edges(
     out = pd.DataFrame(
         [(a, b, n) for (a, b), n in sorted(pairs.items())], columns=["source", "target", "n_events"]
     )
-    out = out.assign(as_of=pd.Timestamp(as_of), kind="comention", weight=out["n_events"].astype(float),
-                     goldstein_mean=float("nan"))
+    out = out.assign(
+        as_of=pd.Timestamp(as_of),
+        kind="comention",
+        weight=out["n_events"].astype(float),
+        goldstein_mean=float("nan"),
+    )
     return out[_EDGE_COLS]
 
 
@@ -81,14 +98,18 @@ def to_graph(edges: pd.DataFrame, kind: str = "event") -> nx.Graph:
     e = edges[edges["kind"] == kind]
     graph: nx.Graph = nx.DiGraph() if kind == "event" else nx.Graph()
     for row in e.itertuples(index=False):
-        graph.add_edge(row.source, row.target, weight=float(row.weight), goldstein=row.goldstein_mean)
+        graph.add_edge(
+            row.source, row.target, weight=float(row.weight), goldstein=row.goldstein_mean
+        )
     return graph
 
 
 def node_metrics(graph: nx.Graph) -> pd.DataFrame:
     """Per-node degree, strength (in/out for directed graphs), PageRank and betweenness."""
     if graph.number_of_nodes() == 0:
-        return pd.DataFrame(columns=["node", "degree", "in_strength", "out_strength", "pagerank", "betweenness"])
+        return pd.DataFrame(
+            columns=["node", "degree", "in_strength", "out_strength", "pagerank", "betweenness"]
+        )
     pr = nx.pagerank(graph, weight="weight")
     bt = nx.betweenness_centrality(graph, k=min(200, graph.number_of_nodes()), seed=0)
     directed = graph.is_directed()
@@ -98,7 +119,9 @@ def node_metrics(graph: nx.Graph) -> pd.DataFrame:
         outs = graph.out_degree(n, weight="weight") if directed else ins
         rows.append((n, graph.degree(n), float(ins), float(outs), pr[n], bt[n]))
     cols = ["node", "degree", "in_strength", "out_strength", "pagerank", "betweenness"]
-    return pd.DataFrame(rows, columns=cols).sort_values("pagerank", ascending=False, ignore_index=True)
+    return pd.DataFrame(rows, columns=cols).sort_values(
+        "pagerank", ascending=False, ignore_index=True
+    )
 
 
 def network_change(before: pd.DataFrame, after: pd.DataFrame, kind: str = "event") -> pd.DataFrame:
@@ -113,14 +136,20 @@ def network_change(before: pd.DataFrame, after: pd.DataFrame, kind: str = "event
         na = set(nx.all_neighbors(ga, n)) if n in ga else set()
         nb = set(nx.all_neighbors(gb, n)) if n in gb else set()
         union = na | nb
-        rows.append({
-            "node": n,
-            "pagerank_before": float(ma["pagerank"].get(n, 0.0)),
-            "pagerank_after": float(mb["pagerank"].get(n, 0.0)),
-            "strength_before": float(ma["in_strength"].get(n, 0.0) + ma["out_strength"].get(n, 0.0)),
-            "strength_after": float(mb["in_strength"].get(n, 0.0) + mb["out_strength"].get(n, 0.0)),
-            "neighbour_jaccard": len(na & nb) / len(union) if union else 1.0,
-        })
+        rows.append(
+            {
+                "node": n,
+                "pagerank_before": float(ma["pagerank"].get(n, 0.0)),
+                "pagerank_after": float(mb["pagerank"].get(n, 0.0)),
+                "strength_before": float(
+                    ma["in_strength"].get(n, 0.0) + ma["out_strength"].get(n, 0.0)
+                ),
+                "strength_after": float(
+                    mb["in_strength"].get(n, 0.0) + mb["out_strength"].get(n, 0.0)
+                ),
+                "neighbour_jaccard": len(na & nb) / len(union) if union else 1.0,
+            }
+        )
     out = pd.DataFrame(rows)
     if out.empty:
         return out

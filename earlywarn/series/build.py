@@ -32,14 +32,15 @@ _BY = {"country", "quad_class", "root_code"}
 def _long_by_country(events: pd.DataFrame) -> pd.DataFrame:
     """One row per (event, country involved): an event between two countries counts for both."""
     src = events.assign(country=events["source_country"])
-    tgt = events.assign(country=events["target_country"])
+    other = events["target_country"] != events["source_country"]
+    tgt = events[other].assign(country=events.loc[other, "target_country"])
     both = pd.concat([src, tgt], ignore_index=True)
-    both = both[both["country"].notna() & (both["country"] != "")]
-    key = both.index if "event_id" not in both else both["event_id"]
-    return both.loc[~pd.Series(list(zip(key, both["country"], strict=True)), index=both.index).duplicated()]
+    return both[both["country"].notna() & (both["country"] != "")]
 
 
-def _fill(counts: pd.DataFrame, freq: str, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.DataFrame:
+def _fill(
+    counts: pd.DataFrame, freq: str, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> pd.DataFrame:
     """Complete each series with zeros on a regular grid from its start (or ``start``) to ``end``."""
     out = []
     for uid, g in counts.groupby("unique_id", sort=True):
@@ -49,8 +50,13 @@ def _fill(counts: pd.DataFrame, freq: str, start: pd.Timestamp | None, end: pd.T
         s = g.set_index("ds")["y"].reindex(grid, fill_value=0.0)
         out.append(pd.DataFrame({"unique_id": uid, "ds": grid, "y": s.to_numpy(dtype=float)}))
     if not out:
-        return pd.DataFrame({"unique_id": pd.Series(dtype=object), "ds": pd.Series(dtype="datetime64[ns]"),
-                             "y": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {
+                "unique_id": pd.Series(dtype=object),
+                "ds": pd.Series(dtype="datetime64[ns]"),
+                "y": pd.Series(dtype=float),
+            }
+        )
     return pd.concat(out, ignore_index=True)
 
 
@@ -102,9 +108,10 @@ def event_counts(
 
     def uid(row: pd.Series) -> str:
         return series_id(
-            "ev", row["country"],
+            "ev",
+            row["country"],
             quad_class=int(row["quad_class"]) if "quad_class" in row else None,
-            root=row["root_code"] if "root_code" in row else None,
+            root=row.get("root_code"),
         )
 
     counts["unique_id"] = counts.apply(uid, axis=1)
@@ -113,25 +120,35 @@ def event_counts(
     return _fill(counts[["unique_id", "ds", "y"]], freq, lo, hi)
 
 
-def coverage(articles: pd.DataFrame, mentions: pd.DataFrame, freq: str = "D", **grid: object) -> pd.DataFrame:
+def coverage(
+    articles: pd.DataFrame, mentions: pd.DataFrame, freq: str = "D", **grid: object
+) -> pd.DataFrame:
     """Articles per period that mention each country (``cov:ISO3``) and in all (``cov:ALL``).
 
     Near-duplicates (``duplicate_of`` set) and articles without a publication date are left out.
     """
-    arts = articles[articles["duplicate_of"].isna() & articles["published"].notna()][["article_id", "published"]]
+    arts = articles[articles["duplicate_of"].isna() & articles["published"].notna()][
+        ["article_id", "published"]
+    ]
     arts = arts.assign(ds=_period(arts["published"], freq))
     countries = mentions[(mentions["kind"] == "country") & mentions["country"].notna()]
     m = countries[["article_id", "country"]].drop_duplicates().merge(arts, on="article_id")
     per = m.groupby(["country", "ds"]).size().rename("y").reset_index()
     per["unique_id"] = "cov:" + per["country"]
     total = arts.groupby("ds").size().rename("y").reset_index().assign(unique_id="cov:ALL")
-    out = pd.concat([per[["unique_id", "ds", "y"]], total[["unique_id", "ds", "y"]]], ignore_index=True)
+    out = pd.concat(
+        [per[["unique_id", "ds", "y"]], total[["unique_id", "ds", "y"]]], ignore_index=True
+    )
     return _fill(out, freq, _ts(grid.get("start")), _ts(grid.get("end")))
 
 
-def tone_series(articles: pd.DataFrame, mentions: pd.DataFrame, tone: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
+def tone_series(
+    articles: pd.DataFrame, mentions: pd.DataFrame, tone: pd.DataFrame, freq: str = "D"
+) -> pd.DataFrame:
     """Mean tone per period of the articles that mention each country (``tone:ISO3``); no zero fill."""
-    arts = articles[articles["duplicate_of"].isna() & articles["published"].notna()][["article_id", "published"]]
+    arts = articles[articles["duplicate_of"].isna() & articles["published"].notna()][
+        ["article_id", "published"]
+    ]
     arts = arts.assign(ds=_period(arts["published"], freq))
     countries = mentions[(mentions["kind"] == "country") & mentions["country"].notna()]
     m = countries[["article_id", "country"]].drop_duplicates().merge(arts, on="article_id")
@@ -182,15 +199,28 @@ def build_series(
         roots = event_counts(crisis, by=["country", "root_code"], start=start, end=end)
         frames.append(roots[roots["unique_id"].str[3:6].isin(keep)])
         all_ev = ev.assign(date=pd.to_datetime(ev["date"]).dt.floor("D")).groupby("date").size()
-        frames.append(_fill(pd.DataFrame({"unique_id": "ev:ALL", "ds": all_ev.index, "y": all_ev.to_numpy(float)}),
-                            "D", start, end))
-        pairs = ev[ev["source_country"].notna() & ev["target_country"].notna()
-                   & (ev["source_country"] != ev["target_country"])]
+        frames.append(
+            _fill(
+                pd.DataFrame(
+                    {"unique_id": "ev:ALL", "ds": all_ev.index, "y": all_ev.to_numpy(float)}
+                ),
+                "D",
+                start,
+                end,
+            )
+        )
+        pairs = ev[
+            ev["source_country"].notna()
+            & ev["target_country"].notna()
+            & (ev["source_country"] != ev["target_country"])
+        ]
         if not pairs.empty:
             top = pairs.groupby(["source_country", "target_country"]).size().nlargest(top_dyads)
             d = pairs.set_index(["source_country", "target_country"]).loc[top.index].reset_index()
-            d = d.assign(unique_id="dyad:" + d["source_country"] + ">" + d["target_country"],
-                         ds=pd.to_datetime(d["date"]).dt.floor("D"))
+            d = d.assign(
+                unique_id="dyad:" + d["source_country"] + ">" + d["target_country"],
+                ds=pd.to_datetime(d["date"]).dt.floor("D"),
+            )
             dc = d.groupby(["unique_id", "ds"]).size().rename("y").reset_index()
             frames.append(_fill(dc, "D", start, end))
     arts = articles[articles["published"].notna()]
@@ -204,9 +234,16 @@ def build_series(
         c = counts[pd.to_datetime(counts["ds"]) <= end]
         frames.append(c[["unique_id", "ds", "y"]])
     if not frames:
-        return pd.DataFrame({"unique_id": pd.Series(dtype=object), "ds": pd.Series(dtype="datetime64[ns]"),
-                             "y": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {
+                "unique_id": pd.Series(dtype=object),
+                "ds": pd.Series(dtype="datetime64[ns]"),
+                "y": pd.Series(dtype=float),
+            }
+        )
     out = pd.concat(frames, ignore_index=True)
     out["ds"] = pd.to_datetime(out["ds"]).astype("datetime64[ns]")
     out["y"] = out["y"].astype(float)
-    return out.drop_duplicates(["unique_id", "ds"]).sort_values(["unique_id", "ds"], ignore_index=True)
+    return out.drop_duplicates(["unique_id", "ds"]).sort_values(
+        ["unique_id", "ds"], ignore_index=True
+    )

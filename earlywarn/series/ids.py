@@ -41,8 +41,14 @@ class SeriesId(NamedTuple):
     label: str | None = None
 
 
-def series_id(kind: str, country: str, *, target: str | None = None,
-              quad_class: int | None = None, root: str | None = None) -> str:
+def series_id(
+    kind: str,
+    country: str,
+    *,
+    target: str | None = None,
+    quad_class: int | None = None,
+    root: str | None = None,
+) -> str:
     """Build a series identifier (see the module docstring)."""
     if kind == "dyad":
         return f"dyad:{country}>{target}"

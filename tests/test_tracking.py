@@ -1,0 +1,143 @@
+"""Tracker against a sqlite store, and against a real `mlflow server` that dies mid-run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pandas as pd
+import pytest
+
+from earlywarn.forecast import Naive
+from earlywarn.tracking import Tracker, log_pipeline_run
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def test_sqlite_runs_params_metrics_artifacts(tmp_path: Path) -> None:
+    t = Tracker(f"sqlite:///{tmp_path / 'mlflow.db'}", "t")
+    with t.start_run("parent", tags={"k": "v"}) as parent:
+        t.log_params({"h": 3, "models": "a,b"})
+        with t.start_run("child", nested=True) as child:
+            t.log_metrics({f"m{i}": float(i) for i in range(1500)})  # > one batch
+        t.log_artifact(pd.DataFrame({"a": [1, 2]}), "frame.csv")
+    assert not t.offline and t.pending() == 0
+    info = t.get_run(parent.run_id)
+    assert info["params"] == {"h": "3", "models": "a,b"} and info["status"] == "FINISHED"
+    child_info = t.get_run(child.run_id)
+    assert child_info["tags"]["mlflow.parentRunId"] == parent.run_id
+    assert len(child_info["metrics"]) == 1500
+    arts = [a.path for a in t._mlflow().list_artifacts(parent.run_id)]
+    assert arts == ["frame.csv"]
+
+
+def test_failed_block_marks_run_failed(tmp_path: Path) -> None:
+    t = Tracker(f"sqlite:///{tmp_path / 'mlflow.db'}", "t")
+    with pytest.raises(RuntimeError), t.start_run("boom") as run:
+        raise RuntimeError("x")
+    assert t.get_run(run.run_id)["status"] == "FAILED"
+
+
+def test_log_pipeline_run(tmp_path: Path) -> None:
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    rid = log_pipeline_run(
+        uri, "nightly", "2026-11-22", {"collect": 1.5}, {"events": 10}, {"alerts": 2}
+    )
+    assert rid is not None
+    info = Tracker(uri, "nightly").get_run(rid)
+    assert info["metrics"] == {"seconds_collect": 1.5, "rows_events": 10.0, "alerts": 2.0}
+    assert info["params"] == {"as_of": "2026-11-22"}
+
+
+def test_log_pipeline_run_never_raises_when_unreachable(tmp_path: Path) -> None:
+    port = _free_port()  # nothing listens there
+    rid = log_pipeline_run(f"http://127.0.0.1:{port}", "nightly", "2026-11-22", {}, {}, {"x": 1})
+    assert rid is None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_server(root: Path, port: int) -> subprocess.Popen[bytes]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--backend-store-uri",
+        f"sqlite:///{root / 'server.db'}",
+        "--artifacts-destination",
+        str(root / "artifacts"),
+        "--workers",
+        "1",
+    ]
+    # its own process group: `mlflow server` runs uvicorn as a child, both must die
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.monotonic() + 90  # ~5 s with bytecode caches, ~35 s without
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    _stop(proc)
+    raise AssertionError("mlflow server did not start within 90 s")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_outage_buffers_then_sync_replays(tmp_path: Path) -> None:
+    port = _free_port()
+    server = _start_server(tmp_path, port)
+    buffer = tmp_path / "buffer"
+    t = Tracker(f"http://127.0.0.1:{port}", "outage", buffer_dir=buffer)
+    y = pd.read_csv(DATA / "event_counts" / "YEM_gdelt_monthly_long.csv")
+    try:
+        with t.start_run("nightly") as run:
+            t.log_params({"as_of": "2026-11-22"})
+            t.log_metrics({"before": 1.0})
+            assert not t.offline
+            _stop(server)  # the server dies mid-run
+            t.log_metrics({"after": 2.0})
+            t.log_artifact(pd.DataFrame({"a": [1]}), "metrics.csv")
+            with t.start_run("child", nested=True) as child:
+                t.log_metrics({"crps": 0.5})
+            t.log_model(Naive().fit(y[y["unique_id"] == "YEM:total"]), "model")
+        assert t.offline and t.pending() >= 5
+        assert child.run_id.startswith("local-")
+        server = _start_server(tmp_path, port)
+        delivered = t.sync()
+        assert delivered >= 5 and t.pending() == 0 and not t.offline
+        info = t.get_run(run.run_id)
+        assert info["metrics"] == {"before": 1.0, "after": 2.0}
+        assert info["status"] == "FINISHED"
+        client = t._mlflow()
+        arts = {a.path for a in client.list_artifacts(run.run_id)}
+        assert {"metrics.csv", "model"} <= arts
+        exp = client.get_experiment_by_name("outage")
+        children = client.search_runs(
+            [exp.experiment_id], f"tags.mlflow.parentRunId = '{run.run_id}'"
+        )
+        assert [c.data.metrics for c in children] == [{"crps": 0.5}]
+    finally:
+        _stop(server)
