@@ -55,10 +55,14 @@ def test_log_pipeline_run(tmp_path: Path) -> None:
     assert info["params"] == {"as_of": "2026-11-22"}
 
 
-def test_log_pipeline_run_never_raises_when_unreachable(tmp_path: Path) -> None:
+def test_log_pipeline_run_never_raises_when_unreachable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the default buffer is ./.earlywarn/mlflow-buffer
     port = _free_port()  # nothing listens there
     rid = log_pipeline_run(f"http://127.0.0.1:{port}", "nightly", "2026-11-22", {}, {}, {"x": 1})
     assert rid is None
+    assert (tmp_path / ".earlywarn" / "mlflow-buffer" / "buffer.jsonl").exists()
 
 
 def _free_port() -> int:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
+from pandas.tseries.offsets import BaseOffset
 
 from earlywarn._log import get_logger
 from earlywarn.errors import EarlywarnError
@@ -49,7 +50,7 @@ class SeriesData:
     uid: str
     ds: pd.DatetimeIndex
     y: np.ndarray
-    freq: pd.DateOffset
+    freq: BaseOffset
     season: int
 
     def __len__(self) -> int:
@@ -65,7 +66,7 @@ class SeriesData:
         return bool(np.all(self.y >= 0))
 
 
-def infer_offset(ds: pd.DatetimeIndex) -> pd.DateOffset:
+def infer_offset(ds: pd.DatetimeIndex) -> BaseOffset:
     """Infer a series' frequency from its (sorted, unique) dates, tolerating gaps.
 
     Examples
@@ -97,14 +98,14 @@ def infer_offset(ds: pd.DatetimeIndex) -> pd.DateOffset:
     return to_offset(f"{max(days, 1)}D")
 
 
-def _season(offset: pd.DateOffset) -> int:
+def _season(offset: BaseOffset) -> int:
     name = offset.freqstr
     if name.startswith("W"):
         return 52
     return _SEASON.get(name, 1)
 
 
-def _snap(ds: pd.DatetimeIndex, offset: pd.DateOffset) -> pd.DatetimeIndex:
+def _snap(ds: pd.DatetimeIndex, offset: BaseOffset) -> pd.DatetimeIndex:
     name = offset.freqstr
     if name in ("MS", "ME", "M"):
         return ds.to_period("M").to_timestamp()

@@ -1,0 +1,286 @@
+"""Rolling-origin backtests: every fit sees only the data up to its cutoff.
+
+For a series of ``n`` periods, fold ``f`` (``0 .. folds-1``) trains on the first
+``initial + f * step`` periods and scores the next ``horizon``; ``step`` defaults to
+``horizon`` and ``initial`` to ``n - horizon - (folds - 1) * step``. Folds are computed per
+series, so series of different lengths and frequencies mix freely. The exceedance threshold
+of a fold is the 95th percentile of its training data.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from earlywarn.forecast import Naive, SeasonalNaive
+>>> y = pd.DataFrame({"unique_id": "a", "ds": pd.date_range("2020-01-01", periods=30, freq="MS"),
+...                   "y": [float(i % 12 + i) for i in range(30)]})
+>>> res = backtest(y, {"naive": Naive(), "snaive": SeasonalNaive()}, horizon=3, folds=2)
+>>> res.forecasts["cutoff"].nunique(), len(res.metrics)
+(2, 2)
+>>> float(res.summary().loc["snaive", "crps_rel"])
+1.0
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from earlywarn._log import get_logger
+from earlywarn.forecast import metrics as mt
+from earlywarn.forecast._data import SeriesData, iter_groups, prepare
+from earlywarn.forecast.base import BaseForecaster, quantile_column
+from earlywarn.forecast.baselines import SeasonalNaive
+from earlywarn.scale import map_series
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from earlywarn.tracking import Tracker
+
+__all__ = ["LEVELS", "BacktestResult", "backtest"]
+
+_log = get_logger(__name__)
+
+#: quantile levels scored in a backtest (CRPS is approximated on this grid)
+LEVELS: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(1, 20))
+_QCOLS = [quantile_column(q, "pct") for q in LEVELS]
+
+
+@dataclass
+class BacktestResult:
+    """Forecasts and scores of a backtest.
+
+    Attributes
+    ----------
+    forecasts : DataFrame
+        ``unique_id, model, cutoff, ds, y, yhat, q05 .. q95, p_exceed, threshold``.
+    metrics : DataFrame
+        One row per series and model: ``unique_id, model, folds, mase, smape, crps,
+        coverage90, width90, brier``.
+    reference : str
+        Name of the seasonal-naive model the relative scores divide by.
+    timings : dict
+        Seconds spent computing (``compute``) and tracking (``tracking``).
+    """
+
+    forecasts: pd.DataFrame
+    metrics: pd.DataFrame
+    reference: str
+    timings: dict[str, float] = field(default_factory=dict)
+    run_id: str | None = None
+
+    def summary(self) -> pd.DataFrame:
+        """Per model: mean metrics, ``crps_rel`` (geometric mean over series of CRPS over the
+        reference's) and ``mase_rel`` (mean MASE over the reference's); best first."""
+        m = self.metrics
+        if m.empty:
+            return pd.DataFrame(
+                columns=[
+                    "series",
+                    "mase",
+                    "smape",
+                    "crps",
+                    "coverage90",
+                    "width90",
+                    "brier",
+                    "crps_rel",
+                    "mase_rel",
+                ]
+            )
+        agg = m.groupby("model").agg(
+            series=("unique_id", "nunique"),
+            mase=("mase", "mean"),
+            smape=("smape", "mean"),
+            crps=("crps", "mean"),
+            coverage90=("coverage90", "mean"),
+            width90=("width90", "mean"),
+            brier=("brier", "mean"),
+        )
+        ref = m[m["model"] == self.reference].set_index("unique_id")
+        rel_crps, rel_mase = {}, {}
+        for name, part in m.groupby("model"):
+            part = part.set_index("unique_id")
+            common = part.index.intersection(ref.index)
+            ratio = part.loc[common, "crps"] / ref.loc[common, "crps"]
+            ratio = ratio[np.isfinite(ratio) & (ratio > 0)]
+            rel_crps[name] = float(np.exp(np.log(ratio).mean())) if len(ratio) else np.nan
+            base = ref.loc[common, "mase"].mean()
+            rel_mase[name] = float(part.loc[common, "mase"].mean() / base) if base else np.nan
+        agg["crps_rel"] = pd.Series(rel_crps).round(6)
+        agg["mase_rel"] = pd.Series(rel_mase).round(6)
+        return agg.sort_values("crps_rel")
+
+
+def _cutoffs(n: int, horizon: int, folds: int, step: int, initial: int | None) -> list[int]:
+    start = n - horizon - (folds - 1) * step if initial is None else initial
+    return [
+        start + f * step
+        for f in range(folds)
+        if start + f * step + horizon <= n and start + f * step >= 1
+    ]
+
+
+def _series_frame(s: SeriesData, end: int) -> pd.DataFrame:
+    return pd.DataFrame({"unique_id": s.uid, "ds": s.ds[:end], "y": s.y[:end]})
+
+
+def _backtest_one(
+    uid: str,
+    frame: pd.DataFrame,
+    *,
+    models: Mapping[str, BaseForecaster],
+    horizon: int,
+    folds: int,
+    step: int,
+    initial: int | None,
+) -> pd.DataFrame:
+    series, _ = prepare(frame)
+    if not series:
+        return pd.DataFrame()
+    s = series[0]
+    parts = []
+    for end in _cutoffs(len(s), horizon, folds, step, initial):
+        train = _series_frame(s, end)
+        thr = {uid: float(np.quantile(s.y[:end], 0.95))}
+        actual = s.y[end : end + horizon]
+        for name, model in models.items():
+            t0 = time.perf_counter()
+            fc = model.clone().fit(train).predict_frame(horizon, LEVELS, thr)
+            if fc.empty:
+                continue
+            fc.insert(1, "model", name)
+            fc.insert(2, "cutoff", s.ds[end - 1])
+            fc.insert(4, "y", actual)
+            fc["seconds"] = time.perf_counter() - t0
+            fc["train_len"] = end
+            parts.append(fc)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _score(fc: pd.DataFrame, history: Mapping[str, SeriesData]) -> pd.DataFrame:
+    rows = []
+    levels = np.asarray(LEVELS)
+    for (uid, model), part in fc.groupby(["unique_id", "model"], sort=True):
+        s = history[str(uid)]
+        per_fold = []
+        for _, f in part.groupby("cutoff"):
+            y, q = f["y"].to_numpy(), f[_QCOLS].to_numpy()
+            hist = s.y[: int(f["train_len"].iloc[0])]
+            per_fold.append(
+                {
+                    "mase": mt.mase(y, f["yhat"].to_numpy(), hist, s.season),
+                    "smape": mt.smape(y, f["yhat"].to_numpy()),
+                    "crps": mt.crps_from_quantiles(y, q, levels),
+                    "coverage90": mt.coverage(y, f["q05"].to_numpy(), f["q95"].to_numpy()),
+                    "width90": mt.interval_width(f["q05"].to_numpy(), f["q95"].to_numpy()),
+                    "brier": mt.brier(f["p_exceed"].to_numpy(), y > f["threshold"].to_numpy()),
+                }
+            )
+        means = pd.DataFrame(per_fold).mean()
+        rows.append({"unique_id": uid, "model": model, "folds": len(per_fold), **means})
+    return pd.DataFrame(rows)
+
+
+def backtest(
+    y: pd.DataFrame,
+    models: Mapping[str, BaseForecaster],
+    *,
+    horizon: int,
+    folds: int = 3,
+    step: int | None = None,
+    initial: int | None = None,
+    tracker: Tracker | None = None,
+    client: Client | None = None,
+    experiment_name: str | None = None,
+) -> BacktestResult:
+    """Rolling-origin evaluation of ``models`` on every series of ``y``.
+
+    A ``SeasonalNaive`` reference is added when no model is one. With ``tracker`` the run is
+    logged to MLflow (see :func:`earlywarn.forecast.experiment.log_backtest`); with
+    ``client`` the series are processed in parallel on Dask (identical results).
+    """
+    if int(horizon) < 1 or int(folds) < 1:
+        raise ValueError(f"horizon ({horizon!r}) and folds ({folds!r}) must be >= 1")
+    step = int(step or horizon)
+    models = dict(models)
+    reference = next((k for k, v in models.items() if type(v) is SeasonalNaive), None)
+    if reference is None:
+        reference = "SeasonalNaive"
+        models[reference] = SeasonalNaive()
+    t0 = time.perf_counter()
+    series, skipped = prepare(y)
+    task = partial(
+        _backtest_one,
+        models=models,
+        horizon=int(horizon),
+        folds=int(folds),
+        step=step,
+        initial=initial,
+    )
+    groups = (
+        list(iter_groups(pd.concat([_series_frame(s, len(s)) for s in series]))) if series else []
+    )
+    parts = [p for p in map_series(task, groups, client) if len(p)]
+    fc = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(
+            columns=[
+                "unique_id",
+                "model",
+                "cutoff",
+                "ds",
+                "y",
+                "yhat",
+                *_QCOLS,
+                "p_exceed",
+                "threshold",
+                "seconds",
+                "train_len",
+            ]
+        )
+    )
+    metrics = (
+        _score(fc, {s.uid: s for s in series})
+        if len(fc)
+        else pd.DataFrame(
+            columns=[
+                "unique_id",
+                "model",
+                "folds",
+                "mase",
+                "smape",
+                "crps",
+                "coverage90",
+                "width90",
+                "brier",
+            ]
+        )
+    )
+    result = BacktestResult(
+        fc, metrics, reference, {"compute": time.perf_counter() - t0, "tracking": 0.0}
+    )
+    if skipped:
+        _log.warning("backtest skipped %d series: %s", len(skipped), skipped)
+    if tracker is not None:
+        from earlywarn.forecast.experiment import log_backtest
+
+        t1 = time.perf_counter()
+        result.run_id = log_backtest(
+            tracker,
+            result,
+            y,
+            models,
+            horizon=int(horizon),
+            folds=int(folds),
+            step=step,
+            initial=initial,
+            name=experiment_name or "backtest",
+        )
+        result.timings["tracking"] = time.perf_counter() - t1
+    return result
