@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev,web]"
+	$(BIN)/python -m compileall -q -j 2 $(VENV)/lib >/dev/null 2>&1 || true
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import logging
 import sys
 from datetime import datetime, timezone
@@ -48,6 +49,9 @@ def configure_logging(level: int = logging.INFO, *, json_logs: bool = False) -> 
 
         handler = RichHandler(show_path=False, rich_tracebacks=False, markup=False)
     root.addHandler(handler)
+    # distributed configures its own loggers from dask config when imported: keep it quiet.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "WARNING")
     root.setLevel(level)
     root.propagate = False
     for noisy in ("cmdstanpy", "prophet", "distributed", "mlflow", "alembic", "httpx"):

@@ -146,8 +146,8 @@ def _extract(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     lo = ctx.as_of_ts - pd.Timedelta(days=7)
     recent = ctx.archive.table(
         "articles",
-        "duplicate_of IS NULL AND (published IS NULL OR published >= ?) AND as_of <= ?",
-        [lo.tz_localize("UTC"), ctx.as_of],
+        "duplicate_of IS NULL AND as_of <= ? AND (as_of = ? OR published >= ?)",
+        [ctx.as_of, ctx.as_of, lo.tz_localize("UTC")],
     )
     recent_ids = recent["article_id"].tolist()
     recent_mentions = ctx.archive.query(
@@ -224,21 +224,29 @@ def _series_frame(ctx: StageContext) -> pd.DataFrame:
     )
 
 
-def select_for_forecast(y: pd.DataFrame, n: int, focal_country: str) -> pd.DataFrame:
-    """The ``n`` busiest count series (by recent volume), always with the focal country's."""
+def select_for_forecast(y: pd.DataFrame, n: int, focal_country: str, as_of: date) -> pd.DataFrame:
+    """The ``n`` busiest fresh count series, always with the focal country's.
+
+    Fresh: observed within the 92 days before ``as_of`` (a series that went silent years
+    ago is a data-health matter, not something to forecast). Busiest: the largest mean of
+    the last 30 observations.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y = pd.DataFrame({"unique_id": ["a", "a", "b", "old"], "y": [1.0, 2.0, 5.0, 9.0],
+    ...     "ds": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-02", "2020-01-01"])})
+    >>> sorted(select_for_forecast(y, 1, "VNM", date(2024, 1, 2))["unique_id"].unique())
+    ['b']
+    """
+    fresh_since = pd.Timestamp(as_of) - pd.Timedelta(days=92)
     counts = y[~y["unique_id"].str.startswith("tone:")]
-    vol = (
-        counts.groupby("unique_id")["y"]
-        .agg(lambda s: s.tail(30).sum())
-        .sort_values(ascending=False)
-    )
+    last = counts.groupby("unique_id")["ds"].max()
+    counts = counts[counts["unique_id"].isin(last.index[last >= fresh_since])]
+    vol = counts.groupby("unique_id")["y"].agg(lambda s: s.tail(30).mean()).sort_values(ascending=False)
     keep = list(vol.index[:n])
-    keep += [
-        u
-        for u in vol.index
-        if u in (f"ev:{focal_country}", f"cov:{focal_country}") and u not in keep
-    ]
-    return y[y["unique_id"].isin(keep)]
+    focal = [u for u in vol.index if u in (f"ev:{focal_country}", f"cov:{focal_country}")]
+    return y[y["unique_id"].isin(keep + [u for u in focal if u not in keep])]
 
 
 def _models(ctx: StageContext) -> dict[str, Any]:
@@ -253,7 +261,7 @@ def _forecast(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     from earlywarn.forecast import forecast_frame
 
     y = select_for_forecast(
-        _series_frame(ctx), ctx.settings.max_forecast_series, ctx.settings.focal_country
+        _series_frame(ctx), ctx.settings.max_forecast_series, ctx.settings.focal_country, ctx.as_of
     )
     fc = forecast_frame(y, _models(ctx), ctx.settings.horizon, client=ctx.client)
     fc.insert(0, "as_of", ctx.as_of_ts)

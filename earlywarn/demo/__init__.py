@@ -17,8 +17,9 @@ from earlywarn.demo.replay import CORPUS, ReplayServer
 
 __all__ = ["CORPUS", "DEMO_NIGHTS", "DemoResult", "ReplayServer", "demo_settings", "run_demo"]
 
-#: The nights the demo replays: the end of the ICEWS extract, then the English news snapshot.
-DEMO_NIGHTS: tuple[str, ...] = ("2018-10-31", "2019-11-20")
+#: The nights the demo replays: the end of the Yemen counts (monthly forecasts on six years),
+#: the end of the ICEWS extract (daily event series), then the English news snapshot.
+DEMO_NIGHTS: tuple[str, ...] = ("2016-05-31", "2018-10-31", "2019-11-20")
 
 
 @dataclass

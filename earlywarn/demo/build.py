@@ -82,10 +82,9 @@ def build(shared: Path) -> None:
     from htmldate import find_date
 
     data = shared / "data" if (shared / "data").is_dir() else shared
-    if HERE.exists():
-        shutil.rmtree(HERE)
-    (HERE / "pages").mkdir(parents=True)
-    (HERE / "feeds").mkdir()
+    for sub in ("pages", "feeds"):  # SOURCES.md stays
+        shutil.rmtree(HERE / sub, ignore_errors=True)
+        (HERE / sub).mkdir(parents=True)
     feeds: dict[tuple[str, str], list[dict]] = defaultdict(list)
 
     with gzip.open(
