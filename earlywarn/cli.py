@@ -67,7 +67,7 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(tracking_app, name="tracking")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 

@@ -134,10 +134,7 @@ def _batch_articles(ctx: StageContext) -> pd.DataFrame:
 
 
 def _extract(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
-    from earlywarn.extract.actors import extract_mentions
-    from earlywarn.extract.events import code_events
-    from earlywarn.extract.stories import cluster_stories
-    from earlywarn.extract.tone import score_tone
+    from earlywarn.extract import cluster_stories, code_events, extract_mentions, score_tone
 
     arts = _batch_articles(ctx)
     mentions = extract_mentions(arts)

@@ -1,0 +1,3 @@
+"""Small data shipped with earlywarn (see SOURCES.md)."""
+
+__all__: list[str] = []
