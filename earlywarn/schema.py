@@ -36,8 +36,9 @@ class Table:
 
     def ddl(self) -> str:
         cols = ", ".join(f'"{c}" {t}' for c, t in self.columns.items())
+        keys = ", ".join(f'"{k}"' for k in self.key)
         return (
-            f"CREATE TABLE IF NOT EXISTS {self.name} ({cols}, PRIMARY KEY ({', '.join(self.key)}))"
+            f"CREATE TABLE IF NOT EXISTS {self.name} ({cols}, PRIMARY KEY ({keys}))"
         )
 
 
@@ -219,6 +220,32 @@ TABLES: dict[str, Table] = {
             created_at="TIMESTAMPTZ",
             updated_at="TIMESTAMPTZ",
             note="VARCHAR",
+        ),
+        _t(
+            "outbox",
+            ("alert_id", "channel"),
+            "Delivery outbox: one row per alert and channel, sent at most once.",
+            alert_id="VARCHAR",
+            channel="VARCHAR",
+            status="VARCHAR",
+            attempts="INTEGER",
+            payload="JSON",
+            last_error="VARCHAR",
+            created_at="TIMESTAMPTZ",
+            next_attempt_at="TIMESTAMPTZ",
+            sent_at="TIMESTAMPTZ",
+        ),
+        _t(
+            "health",
+            ("as_of", "check", "subject"),
+            "Data-health checks per night (feed failure rate, silent sources, schema drift).",
+            as_of="DATE",
+            check="VARCHAR",
+            subject="VARCHAR",
+            value="DOUBLE",
+            threshold="DOUBLE",
+            status="VARCHAR",
+            message="VARCHAR",
         ),
         _t(
             "runs",

@@ -44,7 +44,8 @@ log = get_logger(__name__)
 
 #: Migrations, in order: version -> SQL statements. Version 1 creates every table.
 MIGRATIONS: dict[int, list[str]] = {
-    1: [t.ddl() for t in TABLES.values()],
+    1: [t.ddl() for name, t in TABLES.items() if name not in ("outbox", "health")],
+    2: [TABLES["outbox"].ddl(), TABLES["health"].ddl()],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _MAGIC = b"DUCK"
@@ -158,12 +159,15 @@ class Archive:
             if not read_only:
                 self._migrate()
             self._check_version()
-        except duckdb.Error as exc:
+        except (duckdb.IOException, duckdb.InternalException, duckdb.SerializationException) as exc:
             self.close()
             raise StoreError(
                 f"archive {self.path} is damaged ({exc}); restore it from a backup, "
                 "or move it away to start a new archive"
             ) from exc
+        except duckdb.Error as exc:
+            self.close()
+            raise StoreError(f"cannot migrate archive {self.path}: {exc}; nothing was changed") from exc
 
     # -- life cycle -------------------------------------------------------------
     def close(self) -> None:

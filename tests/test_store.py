@@ -128,3 +128,18 @@ def test_second_writer_is_refused_then_waits(tmp_path: Path) -> None:
         proc.join(10)
     with archive_lock(path, timeout=5):
         pass
+
+
+def test_migrates_a_version_1_archive(tmp_path: Path) -> None:
+    from earlywarn.store import MIGRATIONS
+
+    p = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(p))
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    for stmt in MIGRATIONS[1]:
+        con.execute(stmt)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.close()
+    with Archive(p) as a:
+        assert a.query("SELECT value FROM meta")["value"][0] == str(SCHEMA_VERSION)
+        assert a.count("outbox") == 0 and a.count("health") == 0
