@@ -231,7 +231,7 @@ def _stage_command(stage: str) -> None:
     app.command(name=stage)(command)
 
 
-for _stage in ("collect", "extract", "network", "series", "forecast", "detect", "alerts", "report"):
+for _stage in ("collect", "extract", "network", "series", "health", "forecast", "detect", "alerts", "report"):
     _stage_command(_stage)
 
 

@@ -9,6 +9,7 @@ reruns upsert by key and change nothing when the inputs are unchanged.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
@@ -23,6 +24,7 @@ import pandas as pd
 from earlywarn._log import get_logger
 from earlywarn.config import Settings
 from earlywarn.errors import EarlywarnError
+from earlywarn.schema import TABLES
 from earlywarn.store import Archive, Write, archive_lock
 
 __all__ = [
@@ -42,6 +44,7 @@ STAGES: tuple[str, ...] = (
     "extract",
     "network",
     "series",
+    "health",
     "forecast",
     "detect",
     "alerts",
@@ -215,6 +218,32 @@ def _series(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     }
 
 
+def _health(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
+    from earlywarn.health import check_health, gate_open
+
+    lo = ctx.as_of - timedelta(days=28)
+    articles = ctx.archive.query(
+        "SELECT as_of, outlet, date_flag, text FROM articles WHERE as_of > ? AND as_of <= ?",
+        [lo, ctx.as_of],
+    )
+    origins = ctx.archive.query(
+        "SELECT origin, max(date) AS last_date FROM events WHERE date <= ? GROUP BY origin",
+        [ctx.as_of],
+    )
+    health = check_health(
+        as_of=ctx.as_of, feeds=ctx.archive.table("feeds"), articles=articles, origins=origins
+    )
+    return [Write("health", health, replace={"as_of": ctx.as_of})], {
+        "gate_open": int(gate_open(health)),
+        "warnings": int((health["status"] == "warn").sum()),
+        "failures": int((health["status"] == "fail").sum()),
+    }
+
+
+#: Series kinds fed by tonight's collection: their alerts wait when the health gate is closed.
+_COLLECTION_KINDS = ("cov:", "tone:", "ev:", "dyad:")
+
+
 def _series_frame(ctx: StageContext) -> pd.DataFrame:
     return ctx.archive.query(
         "SELECT unique_id, ds, y FROM series WHERE as_of = ? ORDER BY unique_id, ds", [ctx.as_of]
@@ -240,7 +269,11 @@ def select_for_forecast(y: pd.DataFrame, n: int, focal_country: str, as_of: date
     counts = y[~y["unique_id"].str.startswith("tone:")]
     last = counts.groupby("unique_id")["ds"].max()
     counts = counts[counts["unique_id"].isin(last.index[last >= fresh_since])]
-    vol = counts.groupby("unique_id")["y"].agg(lambda s: s.tail(30).mean()).sort_values(ascending=False)
+    vol = (
+        counts.groupby("unique_id")["y"]
+        .agg(lambda s: s.tail(30).mean())
+        .sort_values(ascending=False)
+    )
     keep = list(vol.index[:n])
     focal = [u for u in vol.index if u in (f"ev:{focal_country}", f"cov:{focal_country}")]
     return y[y["unique_id"].isin(keep + [u for u in focal if u not in keep])]
@@ -300,15 +333,54 @@ def _alerts(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     previous = ctx.archive.table("alerts")
     f = _evidence_frames(ctx)
     alerts = evaluate_rules(
-        anomalies, rules, as_of=ctx.as_of, previous=previous, series=f["series"],
-        events=f["events"], articles=f["articles"], mentions=f["mentions"], forecasts=f["forecasts"],
+        anomalies,
+        rules,
+        as_of=ctx.as_of,
+        previous=previous,
+        series=f["series"],
+        events=f["events"],
+        articles=f["articles"],
+        mentions=f["mentions"],
+        forecasts=f["forecasts"],
     )
-    return [Write("alerts", alerts)], {"alerts": len(alerts)}
+    from earlywarn.health import gate_open
+
+    health = ctx.archive.table("health", "as_of = ?", [ctx.as_of])
+    suppressed = 0
+    if not gate_open(health):
+        held = alerts["unique_id"].str.startswith(_COLLECTION_KINDS)
+        suppressed = int(held.sum())
+        alerts = alerts[~held]
+        log.warning(
+            "data-health gate closed for %s (%s): %d crisis alerts held back as a data-health notice",
+            ctx.as_of,
+            "; ".join(health.loc[health["status"] == "fail", "message"]),
+            suppressed,
+        )
+    return [Write("alerts", alerts)], {"alerts": len(alerts), "suppressed_by_health": suppressed}
 
 
 def report_path(settings: Settings, as_of: date) -> Path:
     """Where the HTML report for ``as_of`` goes."""
     return settings.output_dir / f"report-{as_of.isoformat()}.html"
+
+
+def _run_stats(ctx: StageContext) -> dict[str, dict[str, float]]:
+    """Seconds and rows written per stage for ``as_of``, from the ``runs`` table (so a
+    resumed night reports the stages an earlier, interrupted run finished too)."""
+    runs = ctx.archive.query(
+        "SELECT stage, epoch(finished_at) - epoch(started_at) AS seconds, rows FROM runs "
+        "WHERE as_of = ? AND status = 'done' ORDER BY finished_at",
+        [ctx.as_of],
+    )
+    rows = {
+        r.stage: sum(v for k, v in json.loads(r.rows).items() if k in TABLES)
+        for r in runs.itertuples()
+    }
+    return {
+        "seconds": dict(zip(runs["stage"], runs["seconds"].round(2), strict=True)),
+        "rows": rows,
+    }
 
 
 def _report(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
@@ -318,11 +390,8 @@ def _report(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     path = report_path(ctx.settings, ctx.as_of)
     tmp = path.with_suffix(".tmp.html")
     path.parent.mkdir(parents=True, exist_ok=True)
-    stats = {
-        "as_of": ctx.as_of.isoformat(),
-        "timings": dict(ctx.timings),
-        "rows": ctx.archive.counts(),
-    }
+    stats = _run_stats(ctx)
+    ids = frames["articles"]["article_id"].tolist()
     render_report(
         tmp,
         as_of=ctx.as_of,
@@ -335,6 +404,11 @@ def _report(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
         edges=ctx.archive.table("edges", "as_of = ?", [ctx.as_of]),
         stats=stats,
         focal_country=ctx.settings.focal_country,
+        mentions=frames["mentions"],
+        stories=ctx.archive.query(
+            "SELECT * FROM stories WHERE list_contains(?, article_id)", [ids]
+        ),
+        health=ctx.archive.table("health", "as_of = ?", [ctx.as_of]),
     )
     os.replace(tmp, path)
     return [], {"report_bytes": path.stat().st_size}
@@ -360,6 +434,7 @@ _STAGE_FUNCS: dict[str, Callable[[StageContext], tuple[list[Write], dict[str, An
     "extract": _extract,
     "network": _network,
     "series": _series,
+    "health": _health,
     "forecast": _forecast,
     "detect": _detect,
     "alerts": _alerts,

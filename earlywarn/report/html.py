@@ -293,6 +293,7 @@ def render_report(
     focal_country: str = "VNM",
     mentions: pd.DataFrame | None = None,
     stories: pd.DataFrame | None = None,
+    health: pd.DataFrame | None = None,
 ) -> Path:
     """Write the run's report to ``path``: one HTML file, plotly.js inlined, no URL loaded.
 
@@ -366,6 +367,7 @@ def render_report(
         metrics=metrics,
         stage_rows=stage_rows,
         flat_stats=flat,
+        health=[] if health is None else health.sort_values(["status", "check"]).to_dict("records"),
         charts=charts,
         focal_articles=len(focal),
         stories=_top_stories(articles, stories),
