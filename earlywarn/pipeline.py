@@ -448,6 +448,7 @@ def run_stage(ctx: StageContext, stage: str) -> dict[str, int]:
     if stage not in _STAGE_FUNCS:
         raise EarlywarnError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
     started = datetime.now(timezone.utc)
+    log.info("stage %s started for %s", stage, ctx.as_of, extra={"stage": stage, "as_of": str(ctx.as_of)})
     t0 = time.perf_counter()
     writes, extra = _STAGE_FUNCS[stage](ctx)
     counts = ctx.archive.commit_stage(

@@ -135,10 +135,11 @@ def _nightly_cmd(cfg: Path) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kill_after", ["collect", "series", "forecast"])
+@pytest.mark.parametrize("kill_in", STAGES)
 def test_kill_9_then_rerun_is_consistent(
-    tmp_path: Path, server: str, reference: dict[str, int], kill_after: str
+    tmp_path: Path, server: str, reference: dict[str, int], kill_in: str
 ) -> None:
+    """kill -9 as soon as a stage has started: the stage leaves nothing, the rerun resumes."""
     cfg = _config(tmp_path, server)
     _settings(tmp_path, server)  # imports the Yemen counts
     proc = subprocess.Popen(
@@ -148,7 +149,7 @@ def test_kill_9_then_rerun_is_consistent(
     deadline = time.monotonic() + 300
     killed = False
     for line in proc.stderr:
-        if f'"stage": "{kill_after}"' in line and "done" in line:
+        if f'"stage": "{kill_in}"' in line and "started" in line:
             os.kill(proc.pid, signal.SIGKILL)
             killed = True
             break
@@ -156,8 +157,11 @@ def test_kill_9_then_rerun_is_consistent(
     proc.wait(30)
     assert killed and proc.returncode == -signal.SIGKILL
     with Archive(tmp_path / "a.duckdb", read_only=True) as a:
-        done = set(a.query("SELECT stage FROM runs WHERE status='done'")["stage"])
-    assert kill_after in done and "track" not in done
+        done = set(a.query("SELECT stage FROM runs WHERE status='done' AND as_of = ?", [AS_OF])["stage"])
+    before = set(STAGES[: STAGES.index(kill_in)])
+    # whole stages only: those before the killed one, and the killed one only if its
+    # commit landed before the signal (fast stages can finish within the pipe's latency)
+    assert done in (before, before | {kill_in})
     rerun = subprocess.run(_nightly_cmd(cfg), capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert _counts(tmp_path / "a.duckdb") == reference
