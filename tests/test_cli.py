@@ -11,15 +11,33 @@ import pytest
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "earlywarn.cli", *args], capture_output=True, text=True, timeout=120, cwd=cwd
+        [sys.executable, "-m", "earlywarn.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
     )
 
 
 def test_help_lists_every_stage() -> None:
     r = _run("--help")
     assert r.returncode == 0
-    for cmd in ("demo", "nightly", "collect", "extract", "network", "series", "forecast",
-                "detect", "alerts", "report", "import", "backtest", "eval", "feeds"):
+    for cmd in (
+        "demo",
+        "nightly",
+        "collect",
+        "extract",
+        "network",
+        "series",
+        "forecast",
+        "detect",
+        "alerts",
+        "report",
+        "import",
+        "backtest",
+        "eval",
+        "feeds",
+    ):
         assert cmd in r.stdout
 
 
@@ -61,8 +79,10 @@ def test_import_twice_changes_nothing(tmp_path: Path, kind: str) -> None:
     from earlywarn.demo import CORPUS
     from earlywarn.store import Archive
 
-    path = {"icews": CORPUS / "icews18_2018-08-29_2018-10-31.tsv.gz",
-            "counts": CORPUS / "YEM_gdelt_monthly_long.csv"}[kind]
+    path = {
+        "icews": CORPUS / "icews18_2018-08-29_2018-10-31.tsv.gz",
+        "counts": CORPUS / "YEM_gdelt_monthly_long.csv",
+    }[kind]
     archive = tmp_path / "a.duckdb"
     for _ in range(2):
         r = _run("--archive", str(archive), "import", kind, str(path))

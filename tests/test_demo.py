@@ -15,8 +15,12 @@ from earlywarn.store import Archive
 @pytest.fixture(scope="module")
 def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
-    r = subprocess.run([sys.executable, "-m", "earlywarn.cli", "-q", "demo", "--out", str(out)],
-                       capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-m", "earlywarn.cli", "-q", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     return out
 
@@ -34,12 +38,15 @@ def test_demo_leaves_every_output(demo_out: Path) -> None:
         alerts = a.table("alerts")
         urls = set(a.query("SELECT url FROM articles")["url"])
     linked = [
-        art["url"] for ev in alerts["evidence"] for art in json.loads(ev)["articles"] if art.get("url")
+        art["url"]
+        for ev in alerts["evidence"]
+        for art in json.loads(ev)["articles"]
+        if art.get("url")
     ]
     assert linked and set(linked) <= urls
     for night in ("2016-05-31", "2018-10-31", "2019-11-20"):
         html = (demo_out / f"report-{night}.html").read_text(encoding="utf-8")
-        assert "earlywarn" in html and "<script src=\"http" not in html
+        assert "earlywarn" in html and '<script src="http' not in html
 
 
 @pytest.mark.slow
@@ -56,8 +63,12 @@ def test_demo_runs_are_in_mlflow(demo_out: Path) -> None:
 def test_demo_rerun_changes_no_row_counts(demo_out: Path) -> None:
     with Archive(demo_out / "demo.duckdb", read_only=True) as a:
         before = a.counts()
-    r = subprocess.run([sys.executable, "-m", "earlywarn.cli", "-q", "demo", "--out", str(demo_out)],
-                       capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-m", "earlywarn.cli", "-q", "demo", "--out", str(demo_out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     with Archive(demo_out / "demo.duckdb", read_only=True) as a:
         assert a.counts() == before

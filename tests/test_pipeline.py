@@ -157,7 +157,9 @@ def test_kill_9_then_rerun_is_consistent(
     proc.wait(30)
     assert killed and proc.returncode == -signal.SIGKILL
     with Archive(tmp_path / "a.duckdb", read_only=True) as a:
-        done = set(a.query("SELECT stage FROM runs WHERE status='done' AND as_of = ?", [AS_OF])["stage"])
+        done = set(
+            a.query("SELECT stage FROM runs WHERE status='done' AND as_of = ?", [AS_OF])["stage"]
+        )
     before = set(STAGES[: STAGES.index(kill_in)])
     # whole stages only: those before the killed one, and the killed one only if its
     # commit landed before the signal (fast stages can finish within the pipe's latency)
