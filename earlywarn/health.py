@@ -165,18 +165,20 @@ def check_health(
             )
         )
     if origins is not None:
-        for o in origins.itertuples(index=False):
-            age = (pd.Timestamp(as_of) - pd.Timestamp(o.last_date)).days
+        for origin, last in zip(
+            origins["origin"], pd.to_datetime(origins["last_date"]), strict=True
+        ):
+            age = (pd.Timestamp(as_of) - last).days
             if age > t.stale_origin_days:
                 rows.append(
                     _row(
                         as_of,
                         "stale_origin",
-                        str(o.origin),
+                        str(origin),
                         age,
                         t.stale_origin_days,
                         "info",
-                        f"newest {o.origin} event is {age} days old: its series are history, "
+                        f"newest {origin} event is {age} days old: its series are history, "
                         "not news",
                     )
                 )

@@ -374,8 +374,8 @@ def _run_stats(ctx: StageContext) -> dict[str, dict[str, float]]:
         [ctx.as_of],
     )
     rows = {
-        r.stage: sum(v for k, v in json.loads(r.rows).items() if k in TABLES)
-        for r in runs.itertuples()
+        stage: sum(v for k, v in json.loads(str(r)).items() if k in TABLES)
+        for stage, r in zip(runs["stage"], runs["rows"], strict=True)
     }
     return {
         "seconds": dict(zip(runs["stage"], runs["seconds"].round(2), strict=True)),
@@ -448,7 +448,9 @@ def run_stage(ctx: StageContext, stage: str) -> dict[str, int]:
     if stage not in _STAGE_FUNCS:
         raise EarlywarnError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
     started = datetime.now(timezone.utc)
-    log.info("stage %s started for %s", stage, ctx.as_of, extra={"stage": stage, "as_of": str(ctx.as_of)})
+    log.info(
+        "stage %s started for %s", stage, ctx.as_of, extra={"stage": stage, "as_of": str(ctx.as_of)}
+    )
     t0 = time.perf_counter()
     writes, extra = _STAGE_FUNCS[stage](ctx)
     counts = ctx.archive.commit_stage(

@@ -97,10 +97,10 @@ def to_graph(edges: pd.DataFrame, kind: str = "event") -> nx.Graph:
     """A networkx graph of one kind of edges (directed for events, undirected for co-mentions)."""
     e = edges[edges["kind"] == kind]
     graph: nx.Graph = nx.DiGraph() if kind == "event" else nx.Graph()
-    for row in e.itertuples(index=False):
-        graph.add_edge(
-            row.source, row.target, weight=float(row.weight), goldstein=row.goldstein_mean
-        )
+    for src, dst, weight, gold in zip(
+        e["source"], e["target"], e["weight"].astype(float), e["goldstein_mean"], strict=True
+    ):
+        graph.add_edge(src, dst, weight=weight, goldstein=gold)
     return graph
 
 
