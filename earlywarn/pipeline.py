@@ -193,7 +193,8 @@ def _series(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     days = 365
     lo = ctx.as_of - timedelta(days=days)
     events = ctx.archive.query(
-        "SELECT date, source_country, target_country, quad_class, root_code, event_id FROM events "
+        "SELECT date, source_name, source_country, target_name, target_country, quad_class, root_code, "
+        "event_id FROM events "
         "WHERE date > ? AND date <= ?",
         [lo, ctx.as_of],
     )

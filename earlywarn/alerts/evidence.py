@@ -52,6 +52,8 @@ def describe_series(unique_id: str) -> str:
         return f"{name}: articles mentioning it"
     if sid.kind == "tone":
         return f"{name}: mean tone of articles"
+    if sid.kind == "net":
+        return f"{name}: distinct counterparts in events (network)"
     what = "events"
     if sid.quad_class is not None:
         what = (

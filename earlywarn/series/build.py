@@ -22,7 +22,14 @@ import pandas as pd
 
 from earlywarn.series.ids import series_id
 
-__all__ = ["CRISIS_ROOTS", "build_series", "coverage", "event_counts", "tone_series"]
+__all__ = [
+    "CRISIS_ROOTS",
+    "build_series",
+    "counterparts",
+    "coverage",
+    "event_counts",
+    "tone_series",
+]
 
 #: CAMEO roots watched one by one: protest, coerce, assault, fight, mass violence.
 CRISIS_ROOTS = ("14", "17", "18", "19", "20")
@@ -120,6 +127,43 @@ def event_counts(
     return _fill(counts[["unique_id", "ds", "y"]], freq, lo, hi)
 
 
+def counterparts(events: pd.DataFrame, freq: str = "D", **grid: object) -> pd.DataFrame:
+    """Distinct counterparts per period of each country (``net:ISO3``): how many other
+    countries (or, without a country, named actors) it has events with. A jump means its
+    place in the actor network is changing.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"date": pd.to_datetime(["2024-01-01"] * 3),
+    ...     "source_country": ["VNM", "VNM", "CHN"], "target_country": ["CHN", "LAO", "VNM"],
+    ...     "source_name": ["Vietnam", "Vietnam", "China"], "target_name": ["China", "Laos", "Vietnam"]})
+    >>> counterparts(ev).set_index("unique_id")["y"].to_dict()
+    {'net:CHN': 1.0, 'net:LAO': 1.0, 'net:VNM': 2.0}
+    """
+    src = events["source_country"].where(
+        events["source_country"].notna(), events.get("source_name")
+    )
+    dst = events["target_country"].where(
+        events["target_country"].notna(), events.get("target_name")
+    )
+    pairs = pd.DataFrame({"ds": _period(events["date"], freq), "a": src, "b": dst})
+    pairs = pairs[pairs["a"].notna() & pairs["b"].notna() & (pairs["a"] != pairs["b"])]
+    both = pd.concat([pairs, pairs.rename(columns={"a": "b", "b": "a"})], ignore_index=True)
+    both = both[
+        both["a"].isin(
+            set(events["source_country"].dropna()) | set(events["target_country"].dropna())
+        )
+    ]
+    out = both.groupby(["a", "ds"])["b"].nunique().rename("y").reset_index()
+    out["unique_id"] = "net:" + out["a"].astype(str)
+    return _fill(
+        out[["unique_id", "ds", "y"]].astype({"y": float}),
+        freq,
+        _ts(grid.get("start")),
+        _ts(grid.get("end")),
+    )
+
+
 def coverage(
     articles: pd.DataFrame, mentions: pd.DataFrame, freq: str = "D", **grid: object
 ) -> pd.DataFrame:
@@ -198,6 +242,8 @@ def build_series(
         crisis = sel[sel["root_code"].isin(CRISIS_ROOTS)]
         roots = event_counts(crisis, by=["country", "root_code"], start=start, end=end)
         frames.append(roots[roots["unique_id"].str[3:6].isin(keep)])
+        net = counterparts(sel, start=start, end=end)
+        frames.append(net[net["unique_id"].str[4:].isin(keep)])
         all_ev = ev.assign(date=pd.to_datetime(ev["date"]).dt.floor("D")).groupby("date").size()
         frames.append(
             _fill(

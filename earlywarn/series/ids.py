@@ -7,6 +7,7 @@
 ``dyad:CHN>VNM``       events from one country to another
 ``cov:VNM``            articles that mention the country (coverage volume)
 ``tone:VNM``           mean tone of the articles that mention the country
+``net:VNM``            distinct counterparts the country has events with (network change)
 ``YEM:root14``         imported aggregate counts (country, then a free label)
 =====================  ==================================================
 
@@ -66,7 +67,7 @@ def parse_id(uid: str) -> SeriesId:
     if head == "dyad":
         src, _, dst = rest.partition(">")
         return SeriesId("dyad", src or None, dst or None)
-    if head in ("ev", "cov", "tone"):
+    if head in ("ev", "cov", "tone", "net"):
         parts = rest.split(":")
         q = r = None
         for p in parts[1:]:
