@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,3 +24,15 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("EARLYWARN_") and key != "EARLYWARN_SHARED_DATA":
             monkeypatch.delenv(key)
+
+
+@pytest.fixture(scope="session")
+def icews_events(shared_data: Path) -> pd.DataFrame:
+    """The real ICEWS extract (95,540 events) through the real importer."""
+    from earlywarn.io import read_icews
+
+    frame, report = read_icews(
+        shared_data / "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz"
+    )
+    assert report.rows_kept == 95_540
+    return frame

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -11,25 +9,8 @@ from earlywarn.series import build_series, event_counts, parse_id
 
 
 @pytest.fixture(scope="module")
-def icews(shared_data: Path) -> pd.DataFrame:
-    df = pd.read_csv(
-        shared_data / "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz",
-        sep="\t",
-        keep_default_na=False,
-        dtype={"cameo_code": str},
-        parse_dates=["event_date"],
-    )
-    iso = {"India": "IND", "China": "CHN", "United States": "USA", "Russia": "RUS"}
-    return pd.DataFrame(
-        {
-            "event_id": range(len(df)),
-            "date": df["event_date"],
-            "source_country": df["source_affiliation"].map(iso),
-            "target_country": df["target_affiliation"].map(iso),
-            "quad_class": df["quad_class"],
-            "root_code": df["cameo_code"].str[:2],
-        }
-    )
+def icews(icews_events: pd.DataFrame) -> pd.DataFrame:
+    return icews_events
 
 
 def test_counts_on_real_icews_match_pandas(icews: pd.DataFrame) -> None:
