@@ -89,9 +89,32 @@ def extra_articles(known: set[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _relink(f: dict[str, pd.DataFrame]) -> None:
+    """Attach the real Vietnamese articles to Vietnam's events of ``AS_OF`` (frames.py
+    attaches them to the sample's last days), re-dated to that day as frames.py does."""
+    ev, arts = f["events"], f["articles"]
+    linked = ev["article_id"].notna()
+    ev.loc[linked, ["article_id", "url", "language", "num_mentions"]] = [None, None, "en", 1]
+    day = ev[
+        (ev["date"] == pd.Timestamp(AS_OF))
+        & ((ev["source_country"] == "VNM") | (ev["target_country"] == "VNM"))
+    ].head(len(arts))
+    for idx, aid, url in zip(day.index, arts["article_id"], arts["url"], strict=False):
+        for col, value in (
+            ("article_id", aid),
+            ("url", url),
+            ("language", "vi"),
+            ("num_mentions", 5),
+        ):
+            ev.at[idx, col] = value
+    start = pd.Timestamp(AS_OF, tz="UTC") + pd.Timedelta(hours=4)
+    arts["published"] = start + pd.to_timedelta([30 * i for i in range(len(arts))], unit="min")
+
+
 def build(path: Path) -> dict[str, object]:
     """Write the archive at ``path``; returns facts the tests check against."""
     f = frames()
+    _relink(f)
     articles = pd.concat(
         [f["articles"], extra_articles(set(f["articles"]["article_id"]))], ignore_index=True
     )

@@ -1,0 +1,174 @@
+"""Plotly figures for the review page, as JSON for ``static/charts.js`` (no inline script).
+
+The figures follow the static report's look (``earlywarn.report``); they are shipped as
+``<script type="application/json">`` so the page's Content-Security-Policy can forbid
+inline scripts.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from markupsafe import Markup
+
+from earlywarn.report import plain_text
+
+__all__ = ["evidence_figure", "figure_json", "focal_figures", "label"]
+
+_LAYOUT: dict[str, Any] = {
+    "template": "plotly_white",
+    "margin": {"l": 48, "r": 16, "t": 40, "b": 36},
+    "height": 320,
+    "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
+    "legend": {"orientation": "h", "y": -0.18},
+}
+_BAR_MS = {u: d * 86_400_000 * 0.8 for u, d in (("day", 1), ("week", 7), ("month", 30))}
+_PALETTE = ["#2563eb", "#d97706", "#059669", "#7c3aed", "#db2777", "#0891b2", "#65a30d", "#6b7280"]
+
+
+def figure_json(fig: go.Figure) -> Markup:
+    """The figure as JSON safe to place inside ``<script type="application/json">``.
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> "</script>" in figure_json(go.Figure(layout={"title": {"text": "</script>"}}))
+    False
+    """
+    text = str(fig.to_json(validate=False, engine="json"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def label(value: Any, limit: int = 40) -> str:
+    """Text for a Plotly label: tags stripped, then escaped (Plotly reads ``<b>``, ``<a>``).
+
+    Examples
+    --------
+    >>> label("<b>evil</b> &lt;a href=x&gt;")
+    'evil &lt;a href=x&gt;'
+    """
+    return html.escape(plain_text(value, limit), quote=False)
+
+
+def _figure(*traces: Any) -> go.Figure:
+    return go.Figure(list(traces), layout=_LAYOUT)
+
+
+def evidence_figure(evidence: dict[str, Any]) -> Markup:
+    """Observed series, forecast band (q05..q95) and median, and the anomalous periods."""
+    pts = pd.DataFrame(evidence.get("series") or [], columns=["ds", "y"])
+    fig = _figure()
+    band = pd.DataFrame(evidence.get("forecast_band") or [])
+    if not band.empty and {"q05", "q95"} <= set(band.columns):
+        band = band.dropna(subset=["q05", "q95"])
+        fig.add_trace(
+            go.Scatter(
+                x=band["ds"], y=band["q95"], mode="lines", line={"width": 0},
+                showlegend=False, hoverinfo="skip",
+            )
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=band["ds"], y=band["q05"], mode="lines", line={"width": 0}, fill="tonexty",
+                fillcolor="rgba(37,99,235,0.15)", name="forecast 90% band",
+            )
+        )  # fmt: skip
+        mid = "q50" if "q50" in band and band["q50"].notna().any() else "yhat"
+        if mid in band:
+            fig.add_trace(
+                go.Scatter(
+                    x=band["ds"], y=band[mid], mode="lines",
+                    line={"dash": "dot", "color": "#2563eb"}, name="forecast",
+                )
+            )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=pts["ds"], y=pts["y"], mode="lines+markers", marker={"size": 4},
+            line={"color": "#111827"}, name="observed",
+        )
+    )  # fmt: skip
+    marked = set(evidence.get("anomalous_periods") or [evidence.get("ds")])
+    hit = pts[pts["ds"].isin(marked)]
+    if not hit.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=hit["ds"], y=hit["y"], mode="markers", name="anomaly",
+                marker={"size": 11, "color": "#dc2626", "symbol": "diamond"},
+            )
+        )  # fmt: skip
+    fig.update_layout(title={"text": label(evidence.get("label"), 120), "font": {"size": 13}})
+    return figure_json(fig)
+
+
+def _period(published: pd.Series) -> tuple[pd.Series, str]:
+    when = pd.to_datetime(published, utc=True).dt.tz_localize(None)
+    span = (when.max() - when.min()) if when.notna().any() else pd.Timedelta(0)
+    if span > pd.Timedelta(days=730):
+        return when.dt.to_period("M").dt.start_time, "month"
+    if span > pd.Timedelta(days=90):
+        return when.dt.to_period("W-SUN").dt.start_time, "week"
+    return when.dt.normalize(), "day"
+
+
+def focal_figures(articles: pd.DataFrame, top: int = 8) -> dict[str, Markup]:
+    """Charts of the focal view: articles over time by language and by outlet, tone over time.
+
+    ``articles`` has ``published``, ``language``, ``outlet`` and ``tone`` (may be NaN).
+    """
+    if articles.empty or articles["published"].isna().all():
+        return {}
+    arts = articles.dropna(subset=["published"]).copy()
+    arts["period"], unit = _period(arts["published"])
+    out: dict[str, Markup] = {}
+    periods = arts["period"].dropna().unique()
+    xaxis: dict[str, Any] = {
+        "tickformat": "%b %Y" if unit == "month" else "%Y-%m-%d",
+        "type": "date",
+    }
+    if len(periods) == 1:  # one period: a readable range instead of milliseconds
+        mid = pd.Timestamp(periods[0])
+        xaxis["range"] = [mid - pd.Timedelta(days=3), mid + pd.Timedelta(days=3)]
+    for col, title in (("language", "language"), ("outlet", "outlet")):
+        keys = arts[col].fillna("unknown").astype(str)
+        keep = keys.value_counts().head(top).index
+        arts["_k"] = keys.where(keys.isin(keep), "other")
+        table = arts.groupby(["period", "_k"]).size().unstack(fill_value=0).sort_index()
+        fig = _figure()
+        order = table.sum().sort_values(ascending=False).index
+        for i, key in enumerate(order):
+            fig.add_trace(
+                go.Bar(
+                    x=table.index, y=table[key], name=label(key), width=_BAR_MS[unit],
+                    marker={"color": _PALETTE[i % len(_PALETTE)]},
+                )
+            )  # fmt: skip
+        fig.update_layout(
+            barmode="stack",
+            xaxis=xaxis,
+            title={"text": f"Articles per {unit}, by {title}", "font": {"size": 13}},
+            height=360,
+        )
+        out[col] = figure_json(fig)
+    tone = arts.dropna(subset=["tone"])
+    if not tone.empty:
+        g = tone.groupby("period")["tone"].agg(["mean", "size"]).sort_index()
+        fig = _figure(
+            go.Scatter(
+                x=g.index, y=g["mean"], mode="lines+markers", line={"color": "#b45309"},
+                customdata=g["size"], name="mean tone",
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.2f} (%{customdata} articles)<extra></extra>",
+            )
+        )  # fmt: skip
+        fig.add_hline(y=0, line={"color": "#9ca3af", "width": 1})
+        fig.update_layout(
+            title={"text": f"Mean tone per {unit} (−1..1)", "font": {"size": 13}},
+            height=360,
+            yaxis={"range": [-1, 1]},
+            xaxis=xaxis,
+        )
+        out["tone"] = figure_json(fig)
+    return out

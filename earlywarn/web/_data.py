@@ -1,0 +1,242 @@
+"""Archive access for the web app: short-lived connections, one at a time, and the queries.
+
+The nightly job holds the DuckDB file read-write (and ``<archive>.lock``) while it runs;
+DuckDB then refuses any other process. The app therefore opens the archive per request,
+reads what the page needs into frames and closes it at once, so it never blocks the
+nightly job for longer than one query. Opening while the job writes raises
+:class:`~earlywarn.errors.LockedError`, which the app turns into a 503 page.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+
+from earlywarn._log import get_logger
+from earlywarn.errors import LockedError, StoreError
+from earlywarn.store import Archive, Write, archive_lock
+
+__all__ = ["ArchiveGate", "LifecycleAction", "fold_text", "search_terms"]
+
+log = get_logger(__name__)
+
+T = TypeVar("T")
+LifecycleAction = Callable[..., pd.DataFrame]
+
+_INBOX_COLUMNS = (
+    "alert_id, rule, unique_id, ds, as_of, severity, score, title, status, updated_at, note, "
+    "coalesce(try_cast(json_extract(evidence, '$.escalated') AS BOOLEAN), false) AS escalated"
+)
+
+
+def _fold(sql_expr: str) -> str:
+    """SQL folding case and accents (``đ`` to ``d`` too), for Vietnamese-friendly search."""
+    return f"replace(strip_accents(lower({sql_expr})), 'đ', 'd')"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def fold_text(text: str) -> str:
+    """Lower case without accents, ``đ`` as ``d`` (as :func:`_fold` does in SQL).
+
+    Examples
+    --------
+    >>> fold_text("Biển Đông")
+    'bien dong'
+    """
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in nfd if unicodedata.category(c) != "Mn").replace("đ", "d")
+
+
+def search_terms(query: str, limit: int = 8) -> tuple[list[str], bool]:
+    """Words of a search query for LIKE (wildcards escaped) and whether to fold accents.
+
+    A query typed without accents matches with or without them (``bien`` finds
+    ``Biển``); a query with accents matches them exactly (``Biển`` does not find
+    ``biến``). Case never matters.
+
+    Examples
+    --------
+    >>> search_terms("  Bien DONG 100%_ ")
+    (['bien', 'dong', '100\\\\%\\\\_'], True)
+    >>> search_terms("Biển Đông")
+    (['biển', 'đông'], False)
+    """
+    words = query.lower().split()[:limit]
+    fold = all(fold_text(w) == w for w in words)
+    return [_escape_like(w) for w in words if w], fold
+
+
+class ArchiveGate:
+    """Serialised, short-lived access to one archive file.
+
+    Parameters
+    ----------
+    path : Path
+        The DuckDB archive.
+    read_only : bool
+        Refuse every write (the app then hides its action forms).
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        # one connection at a time in this process: DuckDB refuses a read-only and a
+        # read-write connection to the same file side by side in one process
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def _open(self, *, write: bool) -> Iterator[Archive]:
+        with self._lock:
+            archive = Archive(self.path, read_only=not write, create=False)
+            try:
+                yield archive
+            except duckdb.IOException as exc:
+                if "lock" in str(exc).lower():
+                    raise LockedError(f"archive {self.path} is busy: {exc}") from exc
+                raise StoreError(f"archive {self.path} could not be read: {exc}") from exc
+            except duckdb.Error as exc:
+                raise StoreError(f"archive {self.path} could not be read: {exc}") from exc
+            finally:
+                archive.close()
+
+    def read(self, fn: Callable[[Archive], T]) -> T:
+        """Run ``fn`` on a read-only archive opened for this call only."""
+        with self._open(write=False) as archive:
+            return fn(archive)
+
+    # -- alerts ---------------------------------------------------------------
+    def alerts(self) -> pd.DataFrame:
+        """Every alert without its evidence, plus an ``escalated`` flag from the evidence."""
+        return self.read(lambda a: a.query(f"SELECT {_INBOX_COLUMNS} FROM alerts"))
+
+    def alert(self, alert_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The alert row (empty if unknown) and the forecasts of its series made by its as_of."""
+
+        def q(a: Archive) -> tuple[pd.DataFrame, pd.DataFrame]:
+            row = a.table("alerts", "alert_id = ?", [alert_id])
+            if row.empty:
+                return row, pd.DataFrame()
+            fc = a.table(
+                "forecasts",
+                "unique_id = ? AND as_of <= ?",
+                [row["unique_id"].iloc[0], pd.Timestamp(row["as_of"].iloc[0]).date()],
+            )
+            return row, fc
+
+        return self.read(q)
+
+    def update_alert(
+        self, alert_id: str, action: LifecycleAction, who: str, why: str, now: datetime
+    ) -> pd.DataFrame | None:
+        """Apply a lifecycle ``action`` to one alert and commit it; None if there is no such alert.
+
+        Holds the archive's single-writer lock (``<archive>.lock``) while writing, so a
+        change never interleaves with the nightly job; raises LockedError if it runs.
+        """
+        if self.read_only:
+            raise StoreError("this review page is read-only; start it without --read-only")
+        with archive_lock(self.path, 0.0), self._open(write=True) as archive:
+            row = archive.table("alerts", "alert_id = ?", [alert_id])
+            if row.empty:
+                return None
+            updated = action(row, alert_id, who, why, now=now)
+            archive.commit([Write("alerts", updated)])
+            log.info("alert %s set to %s by %s", alert_id, updated["status"].iloc[0], who)
+            return updated
+
+    # -- articles -------------------------------------------------------------
+    def focal_articles(self, country: str, since: pd.Timestamp | None) -> pd.DataFrame:
+        """Canonical articles mentioning ``country`` (mentions or coded events) with their tone."""
+
+        def q(a: Archive) -> pd.DataFrame:
+            params: list[Any] = [country, country, country, country]
+            where = "a.duplicate_of IS NULL"
+            if since is not None:
+                where += " AND a.published >= ?"
+                params.append(since)
+            sql = f"""
+                WITH ids AS (
+                    SELECT article_id FROM mentions WHERE entity = ? OR country = ?
+                    UNION
+                    SELECT article_id FROM events
+                    WHERE article_id IS NOT NULL AND (source_country = ? OR target_country = ?)
+                )
+                SELECT a.article_id, a.url, a.outlet, a.title, a.summary, a.language,
+                       a.published, t.tone
+                FROM articles a JOIN ids USING (article_id)
+                LEFT JOIN tone t USING (article_id)
+                WHERE {where}
+                ORDER BY a.published DESC NULLS LAST
+            """
+            return a.query(sql, params)
+
+        return self.read(q)
+
+    def search(self, query: str, language: str | None, limit: int) -> tuple[pd.DataFrame, int]:
+        """Articles whose title, summary or text holds every word of ``query``.
+
+        Case is ignored; accents are ignored only if the query has none (see
+        :func:`search_terms`). The exact phrase ranks first, then newest first.
+        """
+        terms, fold = search_terms(query)
+        if not terms:
+            return pd.DataFrame(), 0
+        raw = "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(text, '')"
+        hay = _fold(raw) if fold else f"lower({raw})"
+        conds = [f"{hay} LIKE '%' || ? || '%' ESCAPE '\\'" for _ in terms]
+        params: list[Any] = list(terms)
+        if language:
+            conds.append("language = ?")
+            params.append(language)
+        where = " AND ".join(conds)
+        phrase = " ".join(terms)
+        rank = f"CASE WHEN {hay} LIKE '%' || ? || '%' ESCAPE '\\' THEN 0 ELSE 1 END"
+
+        def q(a: Archive) -> tuple[pd.DataFrame, int]:
+            total = a.query(f"SELECT count(*) AS n FROM articles WHERE {where}", params)
+            rows = a.query(
+                f"""SELECT article_id, url, outlet, title, summary, text, language, published,
+                           duplicate_of
+                    FROM articles WHERE {where}
+                    ORDER BY {rank}, published DESC NULLS LAST LIMIT ?""",
+                [*params, phrase, limit],
+            )
+            return rows, int(total["n"].iloc[0])
+
+        return self.read(q)
+
+    def languages(self) -> list[str]:
+        """Languages present in the articles table."""
+        frame = self.read(
+            lambda a: a.query(
+                "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY 1"
+            )
+        )
+        return [str(x) for x in frame["language"]]
+
+    def health(self) -> dict[str, Any]:
+        """Row counts for ``/healthz``."""
+
+        def q(a: Archive) -> dict[str, Any]:
+            version = a.query("SELECT value FROM meta WHERE key = 'schema_version'")
+            last = a.query("SELECT max(as_of) AS d FROM runs WHERE status = 'done'")["d"].iloc[0]
+            return {
+                "schema_version": int(version["value"].iloc[0]),
+                "alerts": a.count("alerts"),
+                "articles": a.count("articles"),
+                "last_run_as_of": None if pd.isna(last) else pd.Timestamp(last).date().isoformat(),
+            }
+
+        return self.read(q)

@@ -1,0 +1,295 @@
+"""From archive frames to what the templates show: filters, plain text, safe links."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from earlywarn.alerts.evidence import forecast_for
+from earlywarn.alerts.rules import SEVERITIES
+from earlywarn.report import plain_text, safe_url
+
+__all__ = [
+    "STATUS_FILTERS",
+    "InboxQuery",
+    "alert_view",
+    "article_rows",
+    "fmt_time",
+    "inbox_rows",
+    "snippet",
+]
+
+#: Status filters of the inbox: lifecycle statuses plus ``open``, ``escalated`` and ``all``.
+STATUS_FILTERS = (
+    "open",
+    "new",
+    "acknowledged",
+    "escalated",
+    "reopened",
+    "resolved",
+    "dismissed",
+    "all",
+)
+_CLOSED = ("resolved", "dismissed")
+_SORTS = ("severity", "score", "date")
+
+
+def fmt_time(value: Any) -> str:
+    """A timestamp as ``YYYY-MM-DD`` (midnight) or ``YYYY-MM-DD HH:MM UTC``.
+
+    Examples
+    --------
+    >>> fmt_time("2024-05-01T00:00:00"), fmt_time(pd.Timestamp("2024-05-01 13:05", tz="UTC"))
+    ('2024-05-01', '2024-05-01 13:05 UTC')
+    """
+    if value is None or value is pd.NaT:
+        return ""
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return plain_text(value, 40)
+    if ts is pd.NaT:
+        return ""
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC")
+    if ts.hour == ts.minute == ts.second == 0:
+        return ts.strftime("%Y-%m-%d")
+    return ts.strftime("%Y-%m-%d %H:%M") + (" UTC" if ts.tzinfo is not None else "")
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """The inbox's filters and sort, validated from query parameters.
+
+    Examples
+    --------
+    >>> q = InboxQuery.parse({"status": "nonsense", "severity": "high", "sort": "score"})
+    >>> q.status, q.severity, q.sort, q.desc
+    ('open', 'high', 'score', True)
+    """
+
+    status: str = "open"
+    severity: str = ""
+    as_of: str = ""
+    sort: str = "severity"
+    desc: bool = True
+
+    @classmethod
+    def parse(cls, params: Any) -> InboxQuery:
+        status = str(params.get("status") or "open")
+        severity = str(params.get("severity") or "")
+        as_of = str(params.get("as_of") or "")
+        sort = str(params.get("sort") or "severity")
+        try:
+            as_of = pd.Timestamp(as_of).date().isoformat() if as_of else ""
+        except (TypeError, ValueError):
+            as_of = ""
+        return cls(
+            status=status if status in STATUS_FILTERS else "open",
+            severity=severity if severity in SEVERITIES else "",
+            as_of=as_of,
+            sort=sort if sort in _SORTS else "severity",
+            desc=str(params.get("dir") or "desc") != "asc",
+        )
+
+    def link(self, **change: Any) -> str:
+        """Query string of these filters with ``change`` applied (empty values dropped)."""
+        from urllib.parse import urlencode
+
+        values = {
+            "status": self.status,
+            "severity": self.severity,
+            "as_of": self.as_of,
+            "sort": self.sort,
+            "dir": "desc" if self.desc else "asc",
+        }
+        values.update(change)
+        return "?" + urlencode({k: v for k, v in values.items() if v})
+
+
+def _status_mask(frame: pd.DataFrame, status: str) -> pd.Series:
+    if status == "all":
+        return pd.Series(True, index=frame.index)
+    if status == "open":
+        return ~frame["status"].isin(_CLOSED)
+    if status == "escalated":
+        return frame["escalated"].fillna(False).astype(bool) & ~frame["status"].isin(_CLOSED)
+    return frame["status"] == status
+
+
+def inbox_rows(
+    alerts: pd.DataFrame, q: InboxQuery
+) -> tuple[list[dict[str, Any]], dict[str, int], list[str]]:
+    """Filtered, sorted alerts for the inbox, counts per severity (before the severity
+    filter) and the as_of dates present, newest first."""
+    if alerts.empty:
+        return [], dict.fromkeys(SEVERITIES, 0), []
+    frame = alerts.copy()
+    frame["_day"] = pd.to_datetime(frame["as_of"]).dt.strftime("%Y-%m-%d")
+    dates = sorted(frame["_day"].dropna().unique(), reverse=True)
+    frame = frame[_status_mask(frame, q.status)]
+    if q.as_of:
+        frame = frame[frame["_day"] == q.as_of]
+    counts = {s: int((frame["severity"] == s).sum()) for s in SEVERITIES}
+    if q.severity:
+        frame = frame[frame["severity"] == q.severity]
+    frame["_rank"] = frame["severity"].map({s: i for i, s in enumerate(SEVERITIES)}).fillna(-1)
+    keys = {
+        "severity": ["_rank", "score", "ds"],
+        "score": ["score", "_rank", "ds"],
+        "date": ["ds", "_rank", "score"],
+    }[q.sort]
+    frame = frame.sort_values(keys, ascending=not q.desc, kind="stable", na_position="last")
+    rows = [
+        {
+            "id": str(r["alert_id"]),
+            "severity": r["severity"] if r["severity"] in SEVERITIES else "low",
+            "title": plain_text(r["title"], 200),
+            "unique_id": plain_text(r["unique_id"], 80),
+            "rule": plain_text(r["rule"], 80),
+            "score": float(r["score"]) if pd.notna(r["score"]) else None,
+            "status": plain_text(r["status"], 20),
+            "escalated": bool(r["escalated"]) if pd.notna(r["escalated"]) else False,
+            "ds": fmt_time(r["ds"]),
+            "as_of": r["_day"],
+            "updated": fmt_time(r["updated_at"]),
+        }
+        for r in frame.to_dict("records")
+    ]
+    return rows, counts, [str(d) for d in dates]
+
+
+def _evidence(raw: Any) -> dict[str, Any]:
+    try:
+        ev = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+    except (TypeError, ValueError):
+        return {}
+    return ev if isinstance(ev, dict) else {}
+
+
+def _num(value: Any) -> float | None:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else f
+
+
+def alert_view(row: dict[str, Any], forecasts: pd.DataFrame) -> dict[str, Any]:
+    """Everything the evidence page shows about one alert (text stripped, links checked)."""
+    ev = _evidence(row.get("evidence"))
+    cutoff = pd.Timestamp(row["as_of"])
+    if not ev.get("forecast_band") and not forecasts.empty and ev.get("ds"):
+        chart = pd.DataFrame({"ds": pd.to_datetime([p["ds"] for p in ev.get("series") or []])})
+        found, band = forecast_for(
+            str(row["unique_id"]), pd.Timestamp(ev["ds"]), cutoff, chart, forecasts
+        )
+        ev = {**ev, "forecast": ev.get("forecast") or found, "forecast_band": band}
+    anomaly = ev.get("anomaly") or {}
+    fc = ev.get("forecast") or {}
+    events = [
+        {
+            "date": fmt_time(e.get("date")),
+            "source": plain_text(e.get("source_name"), 80),
+            "source_country": plain_text(e.get("source_country"), 3),
+            "target": plain_text(e.get("target_name"), 80),
+            "target_country": plain_text(e.get("target_country"), 3),
+            "code": plain_text(e.get("cameo_code"), 8),
+            "goldstein": _num(e.get("goldstein")),
+            "sentence": plain_text(e.get("sentence"), 400),
+            "url": safe_url(e.get("url")),
+        }
+        for e in ev.get("events") or []
+        if isinstance(e, dict)
+    ]
+    notes = [plain_text(line, 600) for line in str(row.get("note") or "").splitlines()]
+    episode = ev.get("episode") or {}
+    return {
+        "id": str(row["alert_id"]),
+        "severity": row["severity"] if row["severity"] in SEVERITIES else "low",
+        "title": plain_text(row["title"], 200),
+        "unique_id": plain_text(row["unique_id"], 80),
+        "label": plain_text(ev.get("label"), 160),
+        "rule": plain_text(row["rule"], 80),
+        "description": plain_text(ev.get("description"), 400),
+        "detector": plain_text(ev.get("detector"), 40),
+        "threshold": _num(ev.get("threshold")),
+        "score": _num(row["score"]),
+        "status": plain_text(row["status"], 20),
+        "escalated": bool(ev.get("escalated")),
+        "previous_severity": plain_text(ev.get("previous_severity"), 12),
+        "ds": fmt_time(row["ds"]),
+        "as_of": fmt_time(row["as_of"]),
+        "created": fmt_time(row.get("created_at")),
+        "updated": fmt_time(row.get("updated_at")),
+        "window": {k: fmt_time(v) for k, v in (ev.get("window") or {}).items()},
+        "episode": {
+            "start": fmt_time(episode.get("start")),
+            "end": fmt_time(episode.get("end")),
+            "periods": episode.get("periods"),
+        },
+        "observed": _num(anomaly.get("y")),
+        "expected": _num(anomaly.get("expected")),
+        "forecast": {
+            "model": plain_text(fc.get("model"), 40),
+            "yhat": _num(fc.get("yhat")),
+            "q05": _num(fc.get("q05")),
+            "q95": _num(fc.get("q95")),
+            "p_exceed": _num(fc.get("p_exceed")),
+        }
+        if fc
+        else None,
+        "events": events,
+        "articles": article_rows(ev.get("articles") or []),
+        "counts": {k: int(v) for k, v in (ev.get("counts") or {}).items() if _num(v) is not None},
+        "notes": [n for n in notes if n],
+        "evidence": ev,
+    }
+
+
+def article_rows(records: Any) -> list[dict[str, Any]]:
+    """Articles as shown in tables: plain title, outlet, language, date, checked link."""
+    out = []
+    for a in records:
+        if not isinstance(a, dict):
+            continue
+        out.append(
+            {
+                "title": plain_text(a.get("title") or a.get("url"), 220) or "(untitled)",
+                "url": safe_url(a.get("url")),
+                "outlet": plain_text(a.get("outlet"), 80),
+                "language": plain_text(a.get("language"), 12),
+                "published": fmt_time(a.get("published")),
+                "sentence": plain_text(a.get("sentence") or a.get("summary"), 320),
+                "tone": _num(a.get("tone")),
+                "snippet": a.get("snippet") or "",
+            }
+        )
+    return out
+
+
+def snippet(text: Any, terms: list[str], width: int = 220) -> str:
+    """Plain text around the first search term found (accent-insensitive), or the start.
+
+    Examples
+    --------
+    >>> snippet("Hội nghị về <b>Biển Đông</b> tại Hà Nội hôm nay", ["dong"], width=20)
+    '…về Biển Đông tại Hà Nội…'
+    """
+    import unicodedata
+
+    plain = plain_text(text, 20_000)
+    folded = "".join(
+        unicodedata.normalize("NFD", c)[0] if c not in "đĐ" else "d" for c in plain.lower()
+    )
+    found = (folded.find(t.replace("\\", "")) for t in terms if t)
+    at = min((i for i in found if i >= 0), default=0)
+    start = max(0, at - width // 3)
+    if start:  # whole words only
+        start = plain.rfind(" ", 0, start) + 1
+    end = plain.find(" ", start + width)
+    end = len(plain) if end < 0 else end
+    return ("…" if start else "") + plain[start:end].strip() + ("…" if end < len(plain) else "")

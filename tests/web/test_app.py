@@ -1,0 +1,294 @@
+"""The review page's routes on a real archive (Starlette TestClient, real DuckDB)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from earlywarn.errors import StoreError
+from earlywarn.store import Archive
+from earlywarn.web import create_app
+from tests.web.archive import HOSTILE_TITLE
+
+ORIGIN = "http://testserver"
+
+
+def client(path: Path, **kw: Any) -> TestClient:
+    return TestClient(create_app(path, **kw), follow_redirects=False)
+
+
+def status_of(path: Path, alert_id: str) -> tuple[str, str]:
+    with Archive(path, read_only=True) as a:
+        row = a.table("alerts", "alert_id = ?", [alert_id]).iloc[0]
+    return str(row["status"]), str(row["note"])
+
+
+def ids(html: str) -> list[str]:
+    return re.findall(r'<tr data-alert-id="([0-9a-f]+)">', html)
+
+
+def csrf(c: TestClient, alert_id: str) -> str:
+    page = c.get(f"/alerts/{alert_id}")
+    assert page.status_code == 200 and "ew_csrf" in c.cookies
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', page.text)
+    assert found
+    return found.group(1)
+
+
+def test_inbox_filters_sorts_and_counts(archive: Path, facts: dict[str, Any]) -> None:
+    c = client(archive)
+    page = c.get("/")
+    assert page.status_code == 200
+    assert len(ids(page.text)) == facts["n_alerts"] == 6
+    for sev, n in facts["severities"].items():
+        assert re.search(rf'data-severity="{sev}">\s*<span[^>]*>{sev}</span><b>{n}</b>', page.text)
+    high = c.get("/?severity=high")
+    assert len(ids(high.text)) == facts["severities"]["high"] == 1
+    assert "Unusual activity: China: material conflict events" in high.text
+    assert ids(c.get("/?status=acknowledged").text) == []
+    assert ids(c.get("/?as_of=2018-09-26").text) == ids(page.text)
+    assert ids(c.get("/?as_of=2018-01-01").text) == []
+    # sort by score ascending, by date descending
+    asc = ids(c.get("/?sort=score&dir=asc&status=all").text)
+    desc = ids(c.get("/?sort=score&dir=desc&status=all").text)
+    assert asc[0] == desc[-1] and asc[-1] == desc[0]
+    by_date = c.get("/?sort=date").text
+    periods = re.findall(r"<td>(2018-\d\d-\d\d)</td>\s*<td>2018-09-26</td>", by_date)
+    assert periods == sorted(periods, reverse=True) and len(periods) == 6
+    # junk parameters fall back to defaults instead of failing
+    assert c.get("/?status=<x>&severity=zzz&sort=drop&as_of=notadate").status_code == 200
+
+
+def test_evidence_pack(archive: Path, facts: dict[str, Any]) -> None:
+    c = client(archive)
+    page = c.get(f"/alerts/{facts['vn_alert']}")
+    assert page.status_code == 200
+    html = page.text
+    assert "Events surge: Vietnam" in html and "ev:VNM" in html
+    # chart data for static/charts.js, plotly.js from this server only
+    data = re.search(
+        r'<script type="application/json" id="evidence-chart-data">(.*?)</script>', html, re.S
+    )
+    assert data
+    fig = json.loads(data.group(1))
+    names = [t.get("name") for t in fig["data"]]
+    assert {"observed", "forecast", "forecast 90% band", "anomaly"} <= set(names)
+    assert '<script src="/static/plotly.min.js"></script>' in html
+    assert not re.search(r"<script[^>]+src=\"https?:", html)
+    assert "<script>" not in html  # no inline script at all (CSP script-src 'self')
+    # what the forecast expected, the top events and the real articles behind them
+    assert re.search(r'id="forecast-expected">\s*[\d.]+ by naive, 90% band', html)
+    events = re.search(r'<table class="card" id="events">(.*?)</table>', html, re.S)
+    assert events and events.group(1).count("<tr>") == 11  # header + 10 top events
+    assert "(VNM)" in events.group(1) and "<code>" in events.group(1)
+    articles = re.search(r'<table class="card" id="articles">(.*?)</table>', html, re.S)
+    assert articles and 'href="http://www.baomoi.com/' in articles.group(1)
+    assert 'rel="noopener noreferrer nofollow"' in articles.group(1)
+    assert "No one has reviewed this alert yet." in html
+    assert c.get("/alerts/0000000000").status_code == 404
+    assert c.get("/alerts/bad%20id").status_code == 404
+
+
+def test_acknowledge_writes_through_lifecycle_and_redirects(
+    archive: Path, facts: dict[str, Any]
+) -> None:
+    c = client(archive)
+    aid = facts["vn_alert"]
+    token = csrf(c, aid)
+    resp = c.post(
+        f"/alerts/{aid}/acknowledge",
+        data={"csrf": token, "who": "Lan Nguyễn", "why": "Checking with the embassy <b>now</b>"},
+        headers={"origin": ORIGIN},
+    )
+    assert resp.status_code == 303 and resp.headers["location"] == f"/alerts/{aid}?done=acknowledge"
+    status, note = status_of(archive, aid)
+    assert status == "acknowledged"
+    assert note.endswith("acknowledged by Lan Nguyễn: Checking with the embassy now")
+    page = c.get(resp.headers["location"])
+    assert "Alert acknowledged." in page.text and "acknowledged by Lan Nguyễn" in page.text
+    assert aid in ids(c.get("/?status=acknowledged").text)
+    for action, expected in (("resolve", "resolved"), ("dismiss", "dismissed")):
+        r = c.post(
+            f"/alerts/{aid}/{action}",
+            data={"csrf": token, "who": "Minh", "why": ""},
+            headers={"referer": f"{ORIGIN}/alerts/{aid}"},
+        )
+        assert r.status_code == 303
+        assert status_of(archive, aid)[0] == expected
+    history = re.search(
+        r'<ol class="history" id="history">(.*?)</ol>', c.get(f"/alerts/{aid}").text
+    )
+    assert history and history.group(1).count("<li>") == 3
+    assert aid not in ids(c.get("/").text)  # closed alerts leave the open inbox
+
+
+@pytest.mark.parametrize(
+    ("headers", "form", "why"),
+    [
+        ({"origin": "http://evil.example"}, {"who": "x"}, "another site"),
+        ({}, {"who": "x"}, "neither Origin nor Referer"),
+        ({"origin": ORIGIN}, {"who": "x", "csrf": "0" * 64}, "expired"),
+        ({"origin": ORIGIN}, {"who": "x", "csrf": ""}, "expired"),
+    ],
+)
+def test_forged_posts_are_refused(
+    archive: Path, facts: dict[str, Any], headers: dict[str, str], form: dict[str, str], why: str
+) -> None:
+    c = client(archive)
+    aid = facts["vn_alert"]
+    token = csrf(c, aid)
+    form = {"csrf": token, **form}
+    resp = c.post(f"/alerts/{aid}/acknowledge", data=form, headers=headers)
+    assert resp.status_code == 403 and why in resp.text
+    assert status_of(archive, aid)[0] == "new"
+
+
+def test_missing_name_unknown_alert_and_read_only(archive: Path, facts: dict[str, Any]) -> None:
+    c = client(archive)
+    aid = facts["vn_alert"]
+    token = csrf(c, aid)
+    h = {"origin": ORIGIN}
+    resp = c.post(f"/alerts/{aid}/acknowledge", data={"csrf": token, "who": "  "}, headers=h)
+    assert resp.status_code == 303 and "error=who" in resp.headers["location"]
+    assert "Say who you are" in c.get(resp.headers["location"]).text
+    assert status_of(archive, aid)[0] == "new"
+    assert (
+        c.post("/alerts/ffff/resolve", data={"csrf": token, "who": "a"}, headers=h).status_code
+        == 404
+    )
+    assert (
+        c.post(f"/alerts/{aid}/delete", data={"csrf": token, "who": "a"}, headers=h).status_code
+        == 404
+    )
+    assert (
+        c.post(
+            f"/alerts/{aid}/resolve",
+            content=b"{}",
+            headers={**h, "content-type": "application/json"},
+        ).status_code
+        == 415
+    )
+    ro = client(archive, read_only=True)
+    page = ro.get(f"/alerts/{aid}")
+    assert page.status_code == 200 and '<form method="post"' not in page.text
+    assert ro.post(f"/alerts/{aid}/resolve", data={"who": "a"}, headers=h).status_code == 403
+    assert status_of(archive, aid)[0] == "new"
+
+
+def test_focal_view_and_escaping(archive: Path) -> None:
+    c = client(archive)
+    page = c.get("/focal")
+    assert page.status_code == 200
+    html = page.text
+    assert re.search(r'id="focal-count">13<', html)  # 12 real articles + the crafted one
+    langs = re.search(r'<table id="by-language">(.*?)</table>', html, re.S)
+    assert langs and re.findall(r"<td>(\w+)</td>", langs.group(1)) == ["vi", "en"]
+    for key in ("language", "outlet", "tone"):
+        assert f'id="focal-{key}-data"' in html
+    # the crafted article: tags stripped, text escaped, javascript: URL not linked
+    assert HOSTILE_TITLE not in html and "onerror" not in html and "<script>window" not in html
+    assert "Hostile" in html and 'href="javascript:' not in html
+    assert "&lt;b&gt;evil" not in html and "evil" in html
+    assert "\\u003cb\\u003eevil" not in html  # Plotly would render <b> in a legend
+    assert c.get("/focal?country=chn").status_code == 200
+    assert c.get("/focal?country=x1").status_code == 400
+    assert "No article in the archive mentions" in c.get("/focal?country=ZZZ").text
+
+
+def test_search_all_languages_accents_and_wildcards(archive: Path, facts: dict[str, Any]) -> None:
+    c = client(archive)
+
+    def total(q: str, lang: str = "") -> int:
+        page = c.get("/search", params={"q": q, "lang": lang})
+        assert page.status_code == 200
+        m = re.search(r'id="search-total">(\d+) article', page.text)
+        assert m, page.text[:500]
+        return int(m.group(1))
+
+    plain, accented = total("bien dong"), total("Biển Đông")
+    assert 0 < accented < plain  # without accents also finds "biến động"
+    page = c.get("/search", params={"q": "Biển Đông"}).text
+    assert "Biển Đông" in page and "<mark>" not in page
+    assert total("Campuchia biểu tình") >= 1
+    assert total("trump", "en") >= 1 and total("trump", "vi") == 0
+    assert total("%") < facts["n_articles"] and total("_") < facts["n_articles"]
+    assert total("xyzzy-nothing") == 0
+    hostile = c.get("/search", params={"q": "hostile"}).text
+    assert "<script>" not in hostile and "Hostile" in hostile
+    assert 'id="search-total"' not in c.get("/search").text
+
+
+def test_healthz_static_and_headers(archive: Path) -> None:
+    c = client(archive)
+    h = c.get("/healthz")
+    assert h.status_code == 200
+    body = h.json()
+    assert body["status"] == "ok" and body["alerts"] == 6 and body["schema_version"] >= 2
+    assert body["last_run_as_of"] == "2018-09-26"
+    js = c.get("/static/plotly.min.js")
+    assert (
+        js.status_code == 200 and b"plotly" in js.content[:2000].lower() and len(js.content) > 1e6
+    )
+    assert c.get("/static/charts.js").status_code == 200
+    csp = c.get("/").headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe-eval" not in csp
+
+
+def test_missing_archive_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        create_app(tmp_path / "nope.duckdb")
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys
+    import duckdb
+    from filelock import FileLock
+    lock = FileLock(sys.argv[1] + ".lock")
+    lock.acquire(timeout=5)
+    con = duckdb.connect(sys.argv[1])  # read-write, as the nightly job holds it
+    print("holding", flush=True)
+    sys.stdin.readline()
+    """
+)
+
+
+def test_busy_archive_gives_503_with_retry_after(archive: Path, facts: dict[str, Any]) -> None:
+    c = client(archive)
+    aid = facts["vn_alert"]
+    token = csrf(c, aid)  # the app has used the archive ...
+    holder = subprocess.Popen(  # ... and does not keep it: another process can take it
+        [sys.executable, "-c", HOLDER, str(archive)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        for url in ("/", f"/alerts/{aid}", "/focal", "/search?q=x"):
+            resp = c.get(url)
+            assert resp.status_code == 503 and resp.headers["retry-after"] == "60", url
+            assert "The nightly job is writing to the archive" in resp.text
+        health = c.get("/healthz")
+        assert health.status_code == 503 and health.json()["status"] == "busy"
+        post = c.post(
+            f"/alerts/{aid}/acknowledge",
+            data={"csrf": token, "who": "Lan"},
+            headers={"origin": ORIGIN},
+        )
+        assert post.status_code == 503 and post.headers["retry-after"] == "60"
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(timeout=10)
+    assert c.get("/").status_code == 200
+    assert status_of(archive, aid)[0] == "new"

@@ -1,0 +1,130 @@
+"""The review page in a real browser: uvicorn on loopback, Debian's Chromium via playwright.
+
+Opens the inbox, follows an alert, checks Plotly drew the chart, acknowledges the alert
+through the form and checks the archive. Every request the browser makes is logged and
+anything not aimed at the local server is aborted and fails the test. Screenshots go to
+``/tmp/web-*.png``.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from playwright.sync_api import Route, sync_playwright
+
+from earlywarn.store import Archive
+from earlywarn.web import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def server(archive: Path) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(archive), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_review_in_chromium(server: str, archive: Path, facts: dict[str, Any]) -> None:
+    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
+    requests: list[str] = []
+    foreign: list[str] = []
+    problems: list[str] = []
+
+    def only_local(route: Route) -> None:
+        url = route.request.url
+        requests.append(url)
+        if url.startswith(server + "/"):
+            route.continue_()
+        else:
+            foreign.append(url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.route("**/*", only_local)
+            page = context.new_page()
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+
+            page.goto(server + "/")
+            rows = page.locator("#alerts tbody tr")
+            assert rows.count() == facts["n_alerts"]
+            page.screenshot(path="/tmp/web-inbox.png", full_page=True)
+
+            page.locator("a[data-sort=score]").click()  # sortable by score
+            page.wait_for_url("**/?*sort=score*")
+            page.select_option("select[name=severity]", "medium")
+            page.click("form.filters button[type=submit]")
+            page.wait_for_url("**severity=medium*")
+            assert rows.count() == facts["severities"]["medium"]
+
+            aid = facts["vn_alert"]
+            page.click(f"tr[data-alert-id='{aid}'] a.alert-link")
+            page.wait_for_url(f"**/alerts/{aid}")
+            chart = page.locator("#evidence-chart.js-plotly-plot")
+            chart.locator("svg.main-svg").first.wait_for(timeout=15_000)
+            assert chart.locator("g.scatterlayer g.trace").count() >= 3  # band, forecast, observed
+            assert page.locator("#events tbody tr").count() == 10
+            assert page.locator("#articles tbody tr a[href^='http://www.baomoi.com/']").count() > 0
+            page.screenshot(path="/tmp/web-alert.png", full_page=True)
+
+            page.fill("#who", "Lan Nguyễn")
+            page.fill("#why", "Embassy in Beijing is checking the reports")
+            page.click("button[value=acknowledge]")
+            page.wait_for_url(f"**/alerts/{aid}?done=acknowledge")
+            assert page.locator("#alert-status").inner_text() == "acknowledged"
+            assert "acknowledged by Lan Nguyễn" in page.locator("#history").inner_text()
+            page.screenshot(path="/tmp/web-acknowledged.png", full_page=False)
+
+            page.goto(server + "/focal")
+            page.locator("#focal-tone svg.main-svg").first.wait_for(timeout=15_000)
+            page.screenshot(path="/tmp/web-focal.png", full_page=True)
+            assert page.locator("#latest", has_text="Hostile").count() == 1
+            assert page.evaluate("window.pwned") is None  # the crafted article ran nothing
+            page.fill("header input[type=search]", "bien dong")
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/search?q=bien+dong")
+            assert page.locator("#results tbody tr").count() > 0
+        finally:
+            browser.close()
+
+    with Archive(archive, read_only=True) as a:
+        row = a.table("alerts", "alert_id = ?", [aid]).iloc[0]
+    assert row["status"] == "acknowledged"
+    assert row["note"].endswith(
+        "acknowledged by Lan Nguyễn: Embassy in Beijing is checking the reports"
+    )
+    assert requests and not foreign, f"requests left 127.0.0.1: {foreign}"
+    assert any(u.endswith("/static/plotly.min.js") for u in requests)
+    assert not problems, f"browser errors (CSP violations show here): {problems}"
