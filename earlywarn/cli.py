@@ -231,7 +231,17 @@ def _stage_command(stage: str) -> None:
     app.command(name=stage)(command)
 
 
-for _stage in ("collect", "extract", "network", "series", "health", "forecast", "detect", "alerts", "report"):
+for _stage in (
+    "collect",
+    "extract",
+    "network",
+    "series",
+    "health",
+    "forecast",
+    "detect",
+    "alerts",
+    "report",
+):
     _stage_command(_stage)
 
 
@@ -314,6 +324,23 @@ def backtest(
 
 
 @app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (keep it loopback: no login).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    read_only: Annotated[
+        bool, typer.Option("--read-only", help="No acknowledge/resolve/dismiss.")
+    ] = False,
+) -> None:
+    """Serve the review web page: alert inbox, evidence, lifecycle actions, focal view, search."""
+    from earlywarn.web import serve as serve_web
+
+    with _errors():
+        serve_web(settings(), host=host, port=port, read_only=read_only)
+
+
+@app.command()
 def status() -> None:
     """Row counts of the archive and the stages done per date."""
     from earlywarn.store import Archive
@@ -366,7 +393,9 @@ def eval_forecast(
 
 @eval_app.command("alerts")
 def eval_alerts(
-    rules: Annotated[Path | None, typer.Option(help="Rules YAML (default: the shipped rules).")] = None,
+    rules: Annotated[
+        Path | None, typer.Option(help="Rules YAML (default: the shipped rules).")
+    ] = None,
 ) -> None:
     """Alert precision, recall, lead time and false alerts per series-year on labelled crises."""
     from earlywarn.alerts.evaluate import main as evaluate_main

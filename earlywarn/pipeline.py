@@ -23,7 +23,7 @@ import pandas as pd
 
 from earlywarn._log import get_logger
 from earlywarn.config import Settings
-from earlywarn.errors import EarlywarnError
+from earlywarn.errors import EarlywarnError, LockedError
 from earlywarn.schema import TABLES
 from earlywarn.store import Archive, Write, archive_lock
 
@@ -504,6 +504,20 @@ def _record_failure(
         log.exception("could not record the failure of stage %s", stage)
 
 
+def _open(path: Path, wait: float = 60.0) -> Archive:
+    """Open the archive for writing, waiting up to ``wait`` seconds for short readers (the
+    review web page opens it read-only per request) to let go of DuckDB's file lock."""
+    from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
+
+    opener = retry(
+        retry=retry_if_exception_type(LockedError),
+        stop=stop_after_delay(wait),
+        wait=wait_exponential(multiplier=0.05, max=2.0),
+        reraise=True,
+    )(Archive)
+    return opener(path)
+
+
 def run_nightly(
     settings: Settings,
     as_of: str | date | None = None,
@@ -550,7 +564,7 @@ def run_nightly(
     own_client = None
     with (
         archive_lock(settings.archive, settings.lock_timeout),
-        Archive(settings.archive) as archive,
+        _open(settings.archive) as archive,
     ):
         ctx = StageContext(archive, settings, day, run_id, catalog=catalog, client=client)
         try:
@@ -610,7 +624,7 @@ def import_history(settings: Settings, kind: str, path: str | os.PathLike[str]) 
     table = "counts" if kind == "counts" else "events"
     with (
         archive_lock(settings.archive, settings.lock_timeout),
-        Archive(settings.archive) as archive,
+        _open(settings.archive) as archive,
     ):
         stage = f"import:{kind}:{digest}"
         summary = asdict(report)
