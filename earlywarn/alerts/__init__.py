@@ -1,4 +1,4 @@
-"""Alerts: YAML rules over anomaly scores, evidence packs and a simple lifecycle.
+"""Alerts: YAML rules over anomaly scores, evidence packs, a simple lifecycle and delivery.
 
 Examples
 --------
@@ -9,6 +9,8 @@ Examples
 
 from __future__ import annotations
 
+from earlywarn.alerts.channels import Channel, load_channels, parse_channels
+from earlywarn.alerts.dispatch import deliver, retry_failed
 from earlywarn.alerts.engine import episodes, evaluate_rules
 from earlywarn.alerts.evidence import build_evidence, describe_series
 from earlywarn.alerts.lifecycle import (
@@ -18,19 +20,31 @@ from earlywarn.alerts.lifecycle import (
     dismiss,
     resolve,
 )
+from earlywarn.alerts.outbox import OUTBOX_STATUSES, delivery_id, enqueue, outbox_for
 from earlywarn.alerts.rules import SEVERITIES, Rule, load_rules
+from earlywarn.alerts.senders import DeliveryError
 
 __all__ = [
+    "OUTBOX_STATUSES",
     "SEVERITIES",
     "STATUSES",
     "AlertNotFoundError",
+    "Channel",
+    "DeliveryError",
     "Rule",
     "acknowledge",
     "build_evidence",
+    "deliver",
+    "delivery_id",
     "describe_series",
     "dismiss",
+    "enqueue",
     "episodes",
     "evaluate_rules",
+    "load_channels",
     "load_rules",
+    "outbox_for",
+    "parse_channels",
     "resolve",
+    "retry_failed",
 ]

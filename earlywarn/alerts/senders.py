@@ -1,0 +1,279 @@
+"""Sending one outbox payload to one channel: apprise, e-mail and CloudEvents.
+
+Every message carries the payload's ``delivery_id`` (stable per alert, escalation and
+channel) so a receiver can drop the duplicate a retry after a crash may produce:
+
+- CloudEvents: the event ``id`` (and the ``X-Earlywarn-Delivery-Id`` header);
+- apprise webhooks (``json://``, ``xml://``, ``form://``): the ``X-Earlywarn-Delivery-Id`` header;
+- e-mail (``mailto://``, ``mailtos://``): ``Message-ID: <delivery_id@earlywarn>`` and the
+  ``X-Earlywarn-Delivery-Id`` header. Apprise's own e-mail sender sets a random
+  Message-ID, so e-mail URLs are parsed by apprise (same URL syntax, provider defaults)
+  but the message is built with :mod:`email` and sent with :mod:`smtplib`.
+
+Chat services (Slack, Teams ...) have no idempotency key; their messages end with the
+delivery id so a human can tell a repeat.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+import ssl
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from typing import Any
+
+import httpx
+
+from earlywarn._log import get_logger
+from earlywarn.alerts.channels import Channel
+from earlywarn.config import HttpSettings
+from earlywarn.errors import EarlywarnError
+
+__all__ = [
+    "CLOUDEVENT_TYPE",
+    "DELIVERY_HEADER",
+    "DeliveryError",
+    "cloudevent",
+    "render_message",
+    "send",
+]
+
+log = get_logger(__name__)
+
+#: The CloudEvents ``type`` of an alert delivery.
+CLOUDEVENT_TYPE = "org.earlywarn.alert.v1"
+#: The header carrying the delivery id on webhooks and e-mails.
+DELIVERY_HEADER = "X-Earlywarn-Delivery-Id"
+
+
+class DeliveryError(EarlywarnError):
+    """A message could not be delivered to a channel; the outbox will retry it."""
+
+
+def _fmt_day(value: Any) -> str:
+    return str(value or "")[:10]
+
+
+def render_message(payload: Mapping[str, Any]) -> tuple[str, str]:
+    """Subject and plain-text body of an alert message.
+
+    Examples
+    --------
+    >>> p = {"delivery_id": "d1", "kind": "new", "alert": {"alert_id": "a1",
+    ...      "title": "Protest surge in Vietnam", "severity": "high", "score": 7.25,
+    ...      "rule": "protest-surge", "unique_id": "ev:VNM:r14", "ds": "2024-03-05",
+    ...      "articles": [{"title": "Biểu tình", "url": "https://e.vn/a", "outlet": "e.vn"}]}}
+    >>> subject, body = render_message(p)
+    >>> subject
+    '[earlywarn HIGH] Protest surge in Vietnam'
+    >>> "https://e.vn/a" in body and "d1" in body
+    True
+    """
+    a = payload.get("alert", {})
+    sev = str(a.get("severity", "")).upper()
+    escalated = payload.get("kind") == "escalation"
+    subject = f"[earlywarn {sev}{' ESCALATED' if escalated else ''}] {a.get('title', '')}"
+    lines = [str(a.get("title", "")), ""]
+    sev_line = f"Severity: {sev}"
+    if escalated and a.get("previous_severity"):
+        sev_line += f" (escalated from {a['previous_severity']})"
+    score = a.get("score")
+    lines.append(
+        f"{sev_line}   Score: {score:.2f}   Rule: {a.get('rule', '')}"
+        if isinstance(score, (int, float))
+        else f"{sev_line}   Rule: {a.get('rule', '')}"
+    )
+    label = a.get("label") or a.get("unique_id", "")
+    lines.append(f"Series: {label} ({a.get('unique_id', '')})")
+    lines.append(f"Period: {_fmt_day(a.get('ds'))}   as of {_fmt_day(a.get('as_of'))}")
+    an = a.get("anomaly") or {}
+    if an.get("y") is not None:
+        exp = an.get("expected")
+        lines.append(
+            f"Observed {an['y']:g}" + (f" vs expected {exp:.3g}" if exp is not None else "")
+        )
+    ep = a.get("episode") or {}
+    if ep:
+        lines.append(
+            f"Episode: {_fmt_day(ep.get('start'))} .. {_fmt_day(ep.get('end'))}, "
+            f"{ep.get('periods', '?')} anomalous period(s)"
+        )
+    if a.get("description"):
+        lines += ["", str(a["description"])]
+    arts = a.get("articles") or []
+    if arts:
+        lines += ["", "Evidence articles:"]
+        for art in arts:
+            meta = ", ".join(str(x) for x in (art.get("outlet"), art.get("published")) if x)
+            lines.append(f" - {art.get('title') or '(untitled)'}" + (f" ({meta})" if meta else ""))
+            if art.get("url"):
+                lines.append(f"   {art['url']}")
+    evs = a.get("events") or []
+    if evs:
+        lines += ["", "Evidence events:"]
+        for e in evs:
+            who = f"{e.get('source_name') or '?'} -> {e.get('target_name') or '?'}"
+            lines.append(
+                f" - {_fmt_day(e.get('date'))} {who} (CAMEO {e.get('cameo_code') or '?'}): "
+                f"{e.get('sentence') or ''}".rstrip()
+            )
+            if e.get("url"):
+                lines.append(f"   {e['url']}")
+    lines += [
+        "",
+        f"Alert id: {a.get('alert_id', '')}   Delivery id: {payload.get('delivery_id', '')}",
+    ]
+    return subject, "\n".join(lines) + "\n"
+
+
+def cloudevent(payload: Mapping[str, Any], channel: Channel) -> dict[str, Any]:
+    """The CloudEvents 1.0 structured-mode event for a payload.
+
+    ``id`` is the delivery id (stable per alert, escalation and channel), ``subject``
+    the series id, ``data`` the alert with its evidence summary; ``severity`` is an
+    extension attribute for routing.
+
+    Examples
+    --------
+    >>> ch = Channel("bus", "cloudevents", "https://bus.example.org/e")
+    >>> p = {"delivery_id": "d1", "time": "2024-03-05T06:00:00+00:00",
+    ...      "alert": {"alert_id": "a1", "unique_id": "ev:VNM:r14", "severity": "high"}}
+    >>> ev = cloudevent(p, ch)
+    >>> ev["specversion"], ev["id"], ev["type"], ev["subject"], ev["data"]["alert_id"]
+    ('1.0', 'd1', 'org.earlywarn.alert.v1', 'ev:VNM:r14', 'a1')
+    """
+    alert = dict(payload.get("alert", {}))
+    data = {
+        **alert,
+        "delivery_id": payload.get("delivery_id"),
+        "delivery_key": payload.get("key"),
+        "delivery_kind": payload.get("kind"),
+    }
+    return {
+        "specversion": "1.0",
+        "id": str(payload["delivery_id"]),
+        "source": channel.source,
+        "type": CLOUDEVENT_TYPE,
+        "time": payload.get("time") or datetime.now(timezone.utc).isoformat(),
+        "subject": str(alert.get("unique_id", "")),
+        "datacontenttype": "application/json",
+        "severity": str(alert.get("severity", "")),
+        "data": data,
+    }
+
+
+def _send_cloudevent(channel: Channel, payload: Mapping[str, Any], http: HttpSettings) -> None:
+    body = json.dumps(cloudevent(payload, channel), ensure_ascii=False).encode("utf-8")
+    headers = {
+        "Content-Type": "application/cloudevents+json; charset=utf-8",
+        "User-Agent": http.user_agent,
+        DELIVERY_HEADER: str(payload["delivery_id"]),
+        **dict(channel.headers),
+    }
+    timeout = httpx.Timeout(
+        http.read_timeout, connect=http.connect_timeout, pool=http.connect_timeout
+    )
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+            resp = client.post(channel.url, content=body, headers=headers)
+    except httpx.HTTPError as exc:
+        raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+    if not 200 <= resp.status_code < 300:
+        raise DeliveryError(f"HTTP {resp.status_code}: {resp.text[:200].strip()}")
+
+
+def _is_email(obj: Any) -> bool:
+    from apprise.plugins.email import NotifyEmail
+
+    return isinstance(obj, NotifyEmail)
+
+
+def _send_email(obj: Any, payload: Mapping[str, Any], http: HttpSettings) -> None:
+    subject, body = render_message(payload)
+    delivery_id = str(payload["delivery_id"])
+    msg = EmailMessage()
+    for name, value in dict(obj.headers).items():
+        msg[name] = value
+    name, addr = obj.from_addr
+    msg["From"] = formataddr((name or "earlywarn", addr))
+    to = [a for _, a in obj.targets]
+    msg["To"] = ", ".join(formataddr((n or "", a)) for n, a in obj.targets)
+    if obj.cc:
+        msg["Cc"] = ", ".join(sorted(obj.cc))
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    msg["Message-ID"] = f"<{delivery_id}@earlywarn>"
+    msg[DELIVERY_HEADER] = delivery_id
+    msg["X-Earlywarn-Alert-Id"] = str(payload.get("alert", {}).get("alert_id", ""))
+    msg.set_content(body)
+    recipients = to + sorted(obj.cc) + sorted(obj.bcc)
+    if not recipients:
+        raise DeliveryError("the e-mail URL names no recipient; add ?to=address")
+    context = ssl.create_default_context()
+    if not obj.verify_certificate:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    mode = str(obj.secure_mode)
+    timeout = http.connect_timeout + http.read_timeout
+    try:
+        smtp: smtplib.SMTP
+        if mode == "ssl":
+            smtp = smtplib.SMTP_SSL(obj.smtp_host, obj.port, timeout=timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(obj.smtp_host, obj.port, timeout=timeout)
+        with smtp:
+            if mode == "starttls":
+                smtp.starttls(context=context)
+            if obj.user and obj.password:
+                smtp.login(obj.user, obj.password)
+            refused = smtp.send_message(msg, from_addr=addr, to_addrs=recipients)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DeliveryError(
+            f"SMTP {obj.smtp_host}:{obj.port}: {type(exc).__name__}: {exc}"
+        ) from exc
+    if refused:  # accepted for some recipients: a retry would repeat it for the others
+        log.warning("SMTP refused some recipients of %s: %s", delivery_id, sorted(refused))
+
+
+def _send_apprise(channel: Channel, payload: Mapping[str, Any], http: HttpSettings) -> None:
+    import apprise
+
+    obj = apprise.Apprise.instantiate(channel.url, suppress_exceptions=True)
+    if obj is None:
+        raise DeliveryError("the apprise URL of this channel is not valid")
+    if _is_email(obj):
+        _send_email(obj, payload, http)
+        return
+    headers = getattr(obj, "headers", None)
+    if isinstance(headers, dict):  # json://, xml://, form:// ... send these as HTTP headers
+        headers[DELIVERY_HEADER] = str(payload["delivery_id"])
+    obj.socket_connect_timeout = http.connect_timeout
+    obj.socket_read_timeout = http.read_timeout
+    subject, body = render_message(payload)
+    sev = str(payload.get("alert", {}).get("severity", ""))
+    kind = {"low": "info", "medium": "warning"}.get(sev, "failure")
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
+        ok = obj.notify(body=body, title=subject, notify_type=kind)
+        detail = "; ".join(line for line in captured.getvalue().splitlines() if line.strip())
+    if not ok:
+        raise DeliveryError((detail or "apprise reported a failure")[:1000])
+
+
+def send(channel: Channel, payload: Mapping[str, Any], http: HttpSettings | None = None) -> None:
+    """Send one outbox payload to ``channel``; returns when the receiver accepted it.
+
+    Raises
+    ------
+    DeliveryError
+        When the receiver is unreachable, times out or refuses (non-2xx, SMTP error);
+        the message says why and the outbox retries later.
+    """
+    settings = http or HttpSettings.model_validate({})
+    if channel.kind == "cloudevents":
+        _send_cloudevent(channel, payload, settings)
+    else:
+        _send_apprise(channel, payload, settings)
