@@ -324,6 +324,32 @@ def backtest(
 
 
 @app.command()
+def deliver(
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Queue permanently failed deliveries again.")
+    ] = False,
+    wait: Wait = None,
+) -> None:
+    """Send due alert deliveries from the outbox (run it from cron every few minutes)."""
+    from earlywarn.alerts import deliver as deliver_due
+    from earlywarn.alerts import load_channels
+    from earlywarn.alerts import retry_failed as requeue
+    from earlywarn.store import Archive, archive_lock
+
+    with _errors():
+        s = settings(lock_timeout=wait)
+        if s.channels is None:
+            raise ConfigError(
+                'no delivery channels: set channels = "channels.yaml" in the config (see earlywarn/data/channels.example.yaml)'
+            )
+        channels = load_channels(s.channels)
+        with archive_lock(s.archive, s.lock_timeout), Archive(s.archive, create=False) as archive:
+            if retry_failed:
+                out.print(f"queued again: {requeue(archive)}")
+            out.print_json(json.dumps(deliver_due(archive, channels, http=s.http)))
+
+
+@app.command()
 def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on (keep it loopback: no login).")

@@ -55,6 +55,7 @@ class Settings(BaseModel):
     catalog: Path | None = None
     models_dir: Path | None = None
     rules: Path | None = None
+    channels: Path | None = None
     focal_country: str = Field("VNM", min_length=3, max_length=3)
     scheduler: str | None = None
     n_workers: int = Field(2, ge=1)

@@ -48,9 +48,12 @@ STAGES: tuple[str, ...] = (
     "forecast",
     "detect",
     "alerts",
+    "deliver",
     "report",
     "track",
 )
+#: Stages that run on every invocation, even when done for the night (retries of deliveries).
+ALWAYS_RUN: frozenset[str] = frozenset({"deliver"})
 
 
 def parse_as_of(value: str | date | None) -> date:
@@ -358,7 +361,26 @@ def _alerts(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
             "; ".join(health.loc[health["status"] == "fail", "message"]),
             suppressed,
         )
-    return [Write("alerts", alerts)], {"alerts": len(alerts), "suppressed_by_health": suppressed}
+    from earlywarn.alerts import enqueue, outbox_for
+
+    outbox = enqueue(alerts, _channels(ctx), outbox_for(ctx.archive, alerts["alert_id"].tolist()))
+    return [Write("alerts", alerts), Write("outbox", outbox)], {
+        "alerts": len(alerts),
+        "suppressed_by_health": suppressed,
+        "enqueued": len(outbox),
+    }
+
+
+def _channels(ctx: StageContext) -> list[Any]:
+    from earlywarn.alerts import load_channels
+
+    return load_channels(ctx.settings.channels) if ctx.settings.channels else []
+
+
+def _deliver(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
+    from earlywarn.alerts import deliver
+
+    return [], deliver(ctx.archive, _channels(ctx), http=ctx.settings.http)
 
 
 def report_path(settings: Settings, as_of: date) -> Path:
@@ -439,6 +461,7 @@ _STAGE_FUNCS: dict[str, Callable[[StageContext], tuple[list[Write], dict[str, An
     "forecast": _forecast,
     "detect": _detect,
     "alerts": _alerts,
+    "deliver": _deliver,
     "report": _report,
     "track": _track,
 }
@@ -569,7 +592,7 @@ def run_nightly(
         ctx = StageContext(archive, settings, day, run_id, catalog=catalog, client=client)
         try:
             for stage in wanted:
-                if not force and archive.stage_done(day, stage):
+                if not force and stage not in ALWAYS_RUN and archive.stage_done(day, stage):
                     skipped.append(stage)
                     if on_stage:
                         on_stage(stage, "skipped")
