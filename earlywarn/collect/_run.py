@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import multiprocessing
+import os
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -14,7 +19,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from earlywarn._log import get_logger
-from earlywarn.collect.articles import content_hash, detect_language, extract_article
+from earlywarn.collect.articles import Article, content_hash, detect_language, extract_article
 from earlywarn.collect.catalog import Feed, normalize_link
 from earlywarn.collect.dedup import mark_duplicates
 from earlywarn.collect.feeds import Entry, FeedParseError, parse_feed
@@ -27,6 +32,12 @@ __all__ = ["CollectResult", "collect"]
 log = get_logger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
+Extractor = Callable[..., "Article | None"]
+
+# Extraction (trafilatura) is CPU-bound and holds the GIL; with this many pages or more it
+# runs in worker processes, one per usable core, while the HTTP stays threaded here.
+# Starting the workers costs about a second, so small runs (and tests) extract in-thread.
+_POOL_MIN_PAGES = 64
 
 
 @dataclass
@@ -125,9 +136,11 @@ def collect(
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc)
     previous = _state_map(state)
     stats: Counter[str] = Counter()
-    workers = max(1, min(settings.max_connections, 16))
+    # threads mostly wait (politeness, the network, extraction workers): one per connection
+    workers = max(1, settings.max_connections)
 
     with HttpClient(settings) as client, ThreadPoolExecutor(max_workers=workers) as pool:
+        _warm_robots(pool, client, [f.url for f in feeds])
 
         def fetch_feed(feed: Feed) -> _FeedOutcome:
             etag, lm = previous.get(feed.feed_id, (None, None))
@@ -160,6 +173,7 @@ def collect(
         fetched_at = pd.Timestamp.now(tz="UTC")
         tasks: list[tuple[Feed, Entry]] = []
         seen_links: set[str] = set()
+        links: dict[str, str] = {}
         for oc in outcomes:
             key = {"ok": "feeds_ok", "not_modified": "feeds_not_modified"}.get(
                 oc.status, "feeds_failed"
@@ -175,21 +189,23 @@ def collect(
                 if not entry.link.startswith(("http://", "https://")):
                     stats["no_link"] += 1
                     continue
-                link = normalize_link(entry.link)
+                link = _normalized(entry.link, links)
                 if link in seen_links:
                     stats["same_url"] += 1
                     continue
                 seen_links.add(link)
                 tasks.append((oc.feed, entry))
 
-        def fetch_page(task: tuple[Feed, Entry]) -> tuple[dict[str, Any], list[str]]:
-            return _article_row(client, task[0], task[1], as_of)
-
         ordered = _round_robin((urlsplit(e.link).netloc, (f, e)) for f, e in tasks)
         rows = []
-        for row, counts in _map(pool, fetch_page, ordered):
-            rows.append(row)
-            stats.update(counts)
+        with _extractor(len(ordered)) as extract:
+
+            def fetch_page(task: tuple[Feed, Entry]) -> tuple[dict[str, Any], list[str]]:
+                return _article_row(client, task[0], task[1], as_of, extract, links)
+
+            for row, counts in _map(pool, fetch_page, ordered):
+                rows.append(row)
+                stats.update(counts)
 
     articles = _articles_frame(rows, as_of, stats)
     feeds_frame = _feeds_frame(outcomes, fetched_at)
@@ -204,15 +220,88 @@ def collect(
     return CollectResult(articles, feeds_frame, dict(stats))
 
 
+def _warm_robots(pool: ThreadPoolExecutor, client: HttpClient, urls: Sequence[str]) -> None:
+    """Fetch robots.txt of every origin first, one request per host.
+
+    Each robots.txt request starts the host's politeness delay; asking every host first
+    means the delays run concurrently instead of holding a worker thread per host later.
+    Failures are left for the real fetch to report.
+    """
+    if not client.settings.respect_robots:
+        return
+    origins: dict[str, str] = {}
+    for url in urls:
+        parts = urlsplit(url)
+        origins.setdefault(f"{parts.scheme}://{parts.netloc.lower()}", url)
+
+    def one(url: str) -> None:
+        try:
+            client.allowed(url)
+        except Exception as exc:  # the feed fetch reports it with its reason
+            log.debug("robots.txt for %s: %r", url, exc)
+
+    _map(pool, one, list(origins.values()))
+
+
+def _normalized(link: str, cache: dict[str, str] | None) -> str:
+    """courlan's normalisation, once per distinct link of a run."""
+    if cache is None:
+        return normalize_link(link)
+    out = cache.get(link)
+    if out is None:
+        out = cache[link] = normalize_link(link)
+    return out
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _quiet_worker() -> None:
+    """Worker initialiser: the parent logs every page failure; workers stay silent."""
+    logging.getLogger("earlywarn").setLevel(logging.CRITICAL)
+    detect_language("warm up the language model in the worker, not on the first page")
+
+
+@contextmanager
+def _extractor(pages: int) -> Iterator[Extractor]:
+    """``extract_article`` in-thread, or in worker processes for big runs on several cores."""
+    workers = min(_usable_cores(), 8)
+    if pages < _POOL_MIN_PAGES or workers < 2:
+        yield extract_article
+        return
+    # spawn, not fork: the parent has HTTP threads running (a forked lock may be held)
+    context = multiprocessing.get_context("spawn")
+    pool: Executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
+    log.debug("extracting %d pages in %d worker processes", pages, workers)
+
+    def extract(*args: Any, **kwargs: Any) -> Article | None:
+        return pool.submit(extract_article, *args, **kwargs).result()  # type: ignore[no-any-return]
+
+    try:
+        yield extract
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _article_row(
-    client: HttpClient, feed: Feed, entry: Entry, as_of: dt.date
+    client: HttpClient,
+    feed: Feed,
+    entry: Entry,
+    as_of: dt.date,
+    extract: Extractor = extract_article,
+    links: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     counts: list[str] = []
-    url = normalize_link(entry.link)
+    url = _normalized(entry.link, links)
     title, text, published = entry.title, "", entry.published
+    language: str | None = None
     try:
         resp = client.fetch(entry.link, kind="page")
-        art = extract_article(
+        art = extract(
             resp.content,
             resp.url,
             charset=resp.charset,
@@ -225,6 +314,7 @@ def _article_row(
         title = title or art.title
         text = art.text
         published = published or art.published
+        language = art.language  # identified on the page's own title and text
         counts.append("pages_ok")
     except HttpFetchError as exc:
         log.warning(
@@ -242,7 +332,10 @@ def _article_row(
             extra={"url": entry.link, "reason": "error"},
         )
         counts += ["pages_failed", "reason:error"]
-    text = text or entry.summary
+    if not text:
+        text, language = entry.summary, None
+    if language is None:
+        language = detect_language(f"{title}\n{text}"[:1000])
     row = {
         "article_id": hashlib.sha1(url.encode("utf-8")).hexdigest(),
         "url": url,
@@ -251,7 +344,7 @@ def _article_row(
         "title": title,
         "summary": entry.summary,
         "text": text,
-        "language": detect_language(f"{title}\n{text}") or feed.language,
+        "language": language or feed.language,
         "country": feed.country,
         "published": published,
         "date_flag": "ok" if published is not None else "missing",
@@ -318,11 +411,13 @@ def check_feeds(feeds: Sequence[Feed], settings: HttpSettings | None = None) -> 
 
     ``status`` is ``ok`` or the failure reason (``http_404``, ``not_a_feed``, ``timeout`` ...).
     """
-    import time
-
     settings = settings or HttpSettings.model_validate({})
 
-    with HttpClient(settings) as client, ThreadPoolExecutor(max_workers=min(16, settings.max_connections)) as pool:
+    with (
+        HttpClient(settings) as client,
+        ThreadPoolExecutor(max_workers=settings.max_connections) as pool,
+    ):
+        _warm_robots(pool, client, [f.url for f in feeds])
 
         def one(feed: Feed) -> dict[str, Any]:
             t0 = time.perf_counter()
@@ -332,8 +427,14 @@ def check_feeds(feeds: Sequence[Feed], settings: HttpSettings | None = None) -> 
                 n = len(parse_feed(resp.content, resp.url, feed=feed))
             except (HttpFetchError, FeedParseError) as exc:
                 status = _reason(exc)
-            return {"url": feed.url, "outlet": feed.outlet, "language": feed.language, "status": status,
-                    "seconds": round(time.perf_counter() - t0, 3), "entries": n}
+            return {
+                "url": feed.url,
+                "outlet": feed.outlet,
+                "language": feed.language,
+                "status": status,
+                "seconds": round(time.perf_counter() - t0, 3),
+                "entries": n,
+            }
 
         rows = _map(pool, one, list(feeds))
     return pd.DataFrame(rows, columns=["url", "outlet", "language", "status", "seconds", "entries"])

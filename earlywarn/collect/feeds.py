@@ -20,6 +20,8 @@ Examples
 from __future__ import annotations
 
 import calendar
+import codecs
+import contextlib
 import email.utils
 import hashlib
 import html
@@ -45,9 +47,35 @@ _RSS1 = "{http://purl.org/rss/1.0/}"
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _TAG = re.compile(r"<[^>]*>")
-_WS = re.compile(r"\s+")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _rss_fields(ns: str) -> dict[str, str]:
+    """Child tag -> field name of an RSS 2.0 (``ns=""``) or RSS 1.0 item."""
+    return {
+        ns + "title": "title",
+        ns + "link": "link",
+        ns + "guid": "guid",
+        ns + "description": "description",
+        ns + "pubDate": "date",
+        _CONTENT + "encoded": "content",
+        _DC + "date": "dc_date",
+        _ATOM + "link": "atom_link",
+    }
+
+
+def _atom_fields(ns: str) -> dict[str, str]:
+    """Child tag -> field name of an Atom 1.0 / 0.3 entry (links are read separately)."""
+    names = ("id", "title", "summary", "content", "published", "updated", "issued", "modified")
+    return {ns + name: name for name in names}
+
+
+_RSS2_FIELDS = _rss_fields("")
+_RSS1_FIELDS = _rss_fields(_RSS1)
+_ATOM_FIELDS = {_ATOM: _atom_fields(_ATOM), _ATOM03: _atom_fields(_ATOM03)}
 
 
 class FeedParseError(FeedError):
@@ -73,6 +101,9 @@ class Entry:
 def strip_html(text: str | None) -> str:
     """Remove tags, unescape entities and collapse whitespace.
 
+    Plain text (no ``<`` and no ``&``, the common case for titles) only has its whitespace
+    collapsed; NFC normalisation is skipped for ASCII.
+
     Examples
     --------
     >>> strip_html("<p>Tin&nbsp;<b>mới</b></p>  nhất")
@@ -84,18 +115,23 @@ def strip_html(text: str | None) -> str:
         text = _TAG.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    return unicodedata.normalize("NFC", _WS.sub(" ", text).strip())
+    text = " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def parse_date(value: str | None) -> datetime | None:
     """Parse an RFC 822 or ISO 8601 date to tz-aware UTC; ``None`` when unreadable.
 
-    Naive dates are taken as UTC.
+    ISO 8601 (``datetime.fromisoformat``) is tried first when the value starts with a
+    year, RFC 822 (``email.utils``) otherwise; feedparser's date handlers are the last
+    resort. Naive dates are taken as UTC.
 
     Examples
     --------
     >>> parse_date("2016-02-01T17:22:00+01:00").isoformat()
     '2016-02-01T16:22:00+00:00'
+    >>> parse_date("Tue, 01 Oct 2019 14:30:00 PST").isoformat()
+    '2019-10-01T22:30:00+00:00'
     >>> parse_date("not a date") is None
     True
     """
@@ -103,34 +139,38 @@ def parse_date(value: str | None) -> datetime | None:
         return None
     value = value.strip()
     out: datetime | None = None
-    try:
-        out = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        try:
+    if value[:4].isdigit():
+        with contextlib.suppress(ValueError):
             out = datetime.fromisoformat(value)
-        except ValueError:
+    if out is None:
+        try:
+            out = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
             st = _fp_parse_date(value)
             if st is not None:
                 out = datetime.fromtimestamp(calendar.timegm(st), tz=timezone.utc)
     if out is None:
         return None
     if out.tzinfo is None:
-        out = out.replace(tzinfo=timezone.utc)
+        return out.replace(tzinfo=timezone.utc)
     return out.astimezone(timezone.utc)
 
 
 def _text(el: Any) -> str:
     if el is None:
         return ""
-    return "".join(el.itertext()).strip()
+    text = el.text if len(el) == 0 else "".join(el.itertext())
+    return text.strip() if text else ""
 
 
-def _children(item: Any) -> dict[str, Any]:
+def _pick(node: Any, fields: dict[str, str]) -> dict[str, Any]:
+    """The first child of ``node`` for each wanted tag, by field name (one pass)."""
     out: dict[str, Any] = {}
-    for child in item:
-        tag = child.tag
-        if isinstance(tag, str) and tag not in out:
-            out[tag] = child
+    # lxml filters by tag in C: no Python proxy or tag string for the children we skip
+    for child in node.iterchildren(*fields):
+        key = fields[child.tag]
+        if key not in out:
+            out[key] = child
     return out
 
 
@@ -146,13 +186,13 @@ def _make(eid: str, link: str, title: str, summary: str, date: str, base: str) -
     return Entry(eid.strip(), link, title, summary, published, "ok" if published else "missing")
 
 
-def _rss_item(item: Any, ns: str, base: str) -> Entry:
-    c = _children(item)
-    link = _text(c.get(ns + "link"))
-    guid = c.get(ns + "guid")
+def _rss_item(item: Any, fields: dict[str, str], base: str) -> Entry:
+    c = _pick(item, fields)
+    link = _text(c.get("link"))
+    guid = c.get("guid")
     gtext = _text(guid)
     if not link:
-        atom_link = c.get(_ATOM + "link")
+        atom_link = c.get("atom_link")
         if atom_link is not None:
             link = atom_link.get("href", "")
         elif (
@@ -162,29 +202,31 @@ def _rss_item(item: Any, ns: str, base: str) -> Entry:
         ):
             link = gtext
     eid = gtext or item.get(_RDF + "about", "")
-    summary = _text(c.get(ns + "description")) or _text(c.get(_CONTENT + "encoded"))
-    date = _text(c.get(ns + "pubDate")) or _text(c.get(_DC + "date"))
-    return _make(eid, link, _text(c.get(ns + "title")), summary, date, base)
+    summary = _text(c.get("description")) or _text(c.get("content"))
+    date = _text(c.get("date")) or _text(c.get("dc_date"))
+    return _make(eid, link, _text(c.get("title")), summary, date, base)
 
 
 def _atom_entry(entry: Any, ns: str, base: str) -> Entry:
-    c = _children(entry)
-    link = ""
+    c = _pick(entry, _ATOM_FIELDS[ns])
+    link, first = "", None
     for el in entry.iterchildren(ns + "link"):
-        if el.get("rel", "alternate") == "alternate" and el.get("href"):
-            link = el.get("href")
+        href = el.get("href")
+        if first is None:
+            first = href or ""
+        if href and el.get("rel", "alternate") == "alternate":
+            link = href
             break
     else:
-        first = c.get(ns + "link")
-        link = first.get("href", "") if first is not None else ""
-    summary = _text(c.get(ns + "summary")) or _text(c.get(ns + "content"))
+        link = first or ""
+    summary = _text(c.get("summary")) or _text(c.get("content"))
     date = (
-        _text(c.get(ns + "published"))
-        or _text(c.get(ns + "updated"))
-        or _text(c.get(ns + "issued"))
+        _text(c.get("published"))
+        or _text(c.get("updated"))
+        or _text(c.get("issued"))
+        or _text(c.get("modified"))
     )
-    date = date or _text(c.get(ns + "modified"))
-    return _make(_text(c.get(ns + "id")), link, _text(c.get(ns + "title")), summary, date, base)
+    return _make(_text(c.get("id")), link, _text(c.get("title")), summary, date, base)
 
 
 _PARSER_KW: dict[str, Any] = {
@@ -197,23 +239,49 @@ _PARSER_KW: dict[str, Any] = {
 }
 
 
-def _fast(content: bytes, url: str) -> list[Entry]:
-    root = etree.fromstring(content, etree.XMLParser(**_PARSER_KW))
+def _fast(content: bytes, url: str, encoding: str | None = None) -> list[Entry]:
+    root = etree.fromstring(content, etree.XMLParser(encoding=encoding, **_PARSER_KW))
+    # entities can only be declared in a DOCTYPE (external DTDs are never loaded), so the
+    # byte scan for declarations is needed only when the document has one
+    if root.getroottree().docinfo.internalDTD is not None and _ENTITY_DECL.search(content):
+        raise _unsafe(url)
     tag = root.tag if isinstance(root.tag, str) else ""
     local = tag.rpartition("}")[2].lower()
     if local == "rss":
         channel = root.find("channel")
         items = channel.iterfind("item") if channel is not None else iter(())
-        return [_rss_item(i, "", url) for i in items]
+        return [_rss_item(i, _RSS2_FIELDS, url) for i in items]
     if local == "rdf":
-        return [_rss_item(i, _RSS1, url) for i in root.iter(_RSS1 + "item")]
+        return [_rss_item(i, _RSS1_FIELDS, url) for i in root.iter(_RSS1 + "item")]
     if local == "feed":
         ns = tag[: len(tag) - len("feed")]
-        if ns not in (_ATOM, _ATOM03):
+        if ns not in _ATOM_FIELDS:
             ns = _ATOM
-        base = root.get("{http://www.w3.org/XML/1998/namespace}base") or url
+        base = root.get(_XML_BASE) or url
         return [_atom_entry(e, ns, base) for e in root.iterfind(ns + "entry")]
     raise FeedParseError(f"{url}: root element <{local or '?'}> is not rss, RDF or Atom")
+
+
+def _unsafe(where: str) -> FeedParseError:
+    return FeedParseError(f"{where}: document declares XML entities; refused", reason="unsafe_xml")
+
+
+def _undeclared_8bit(content: bytes, content_type: str | None) -> bool:
+    """True for a document with no BOM, no declared encoding and bytes that are not UTF-8.
+
+    feedparser reads such a document as windows-1252 (utf-8 failing); so does the fast path.
+    """
+    if content.startswith(_BOMS) or (content_type and "charset" in content_type.lower()):
+        return False
+    if content.startswith(b"<?xml"):
+        decl = content[: content.find(b"?>") + 2]
+        if b"encoding" in decl:
+            return False
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _slow(content: bytes, url: str, content_type: str | None) -> list[Entry]:
@@ -271,14 +339,20 @@ def parse_feed(
     earlywarn.collect.feeds.FeedParseError: not_a_feed: https://e.com/: root element <html> is not rss, RDF or Atom
     """
     where = f"{url} ({feed.outlet})" if feed is not None and feed.outlet else url
-    content = content.lstrip(b" \t\r\n")
+    if content[:1] in b" \t\r\n":  # also true for b"": no copy of a big body otherwise
+        content = content.lstrip(b" \t\r\n")
     if not content:
         raise FeedParseError(f"{where}: empty document")
-    if _ENTITY_DECL.search(content):
-        raise FeedParseError(
-            f"{where}: document declares XML entities; refused", reason="unsafe_xml"
-        )
     try:
         return _fast(content, url)
+    except FeedParseError as exc:
+        if exc.reason == "unsafe_xml":
+            raise _unsafe(where) from None
+        raise
     except etree.XMLSyntaxError:
+        if _ENTITY_DECL.search(content):  # the tolerant parser must never see entities
+            raise _unsafe(where) from None
+        if _undeclared_8bit(content, content_type):
+            with contextlib.suppress(etree.XMLSyntaxError):
+                return _fast(content, url, encoding="windows-1252")
         return _slow(content, url, content_type)

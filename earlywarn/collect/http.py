@@ -253,6 +253,27 @@ class HttpClient:
             raise (exc.__cause__ if isinstance(exc.__cause__, HttpFetchError) else exc) from None
         return result
 
+    def allowed(self, url: str) -> bool:
+        """Whether robots.txt of ``url``'s origin lets our user agent fetch ``url``.
+
+        robots.txt is fetched once per origin (``scheme://host:port``) and cached in the
+        client; ``True`` when ``respect_robots`` is off. Fetching it early for every origin
+        (as :func:`earlywarn.collect.collect` does) lets the politeness delay it starts run
+        out while other hosts are served.
+
+        Raises
+        ------
+        SSRFBlockedError
+            If the host is not allowed to be contacted at all.
+        """
+        if not self.settings.respect_robots:
+            return True
+        try:
+            self._check_robots(url, time.monotonic() + self.settings.total_timeout)
+        except RobotsDisallowedError:
+            return False
+        return True
+
     # ----------------------------------------------------------------- private
     @staticmethod
     def _wait(state: RetryCallState) -> float:

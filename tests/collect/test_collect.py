@@ -180,3 +180,28 @@ def test_collect_conditional_get_304(site: Server) -> None:
 def test_collect_nothing() -> None:
     result = collect([], AS_OF)
     assert result.articles.empty and result.feeds.empty and result.stats.get("articles") == 0
+
+
+def test_collect_extracts_in_worker_processes(
+    site: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big runs extract in worker processes; the frame is the same as in-thread."""
+    from earlywarn.collect import _run
+
+    inline = collect(_feeds(site), AS_OF, settings=settings())
+    monkeypatch.setattr(_run, "_POOL_MIN_PAGES", 1)
+    monkeypatch.setattr(_run, "_usable_cores", lambda: 2)
+    pooled = collect(_feeds(site), AS_OF, settings=settings())
+    cols = ["url", "title", "text", "language", "published", "duplicate_of", "outlets"]
+    a = inline.articles.sort_values("url").reset_index(drop=True)[cols]
+    b = pooled.articles.sort_values("url").reset_index(drop=True)[cols]
+    assert a.equals(b)
+    assert pooled.stats == inline.stats
+
+
+def test_collect_warms_robots_once_per_host(site: Server) -> None:
+    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /tt/2\n")
+    result = collect(_feeds(site), AS_OF, settings=settings(respect_robots=True))
+    assert site.hits["/robots.txt"] == 1
+    assert result.stats["reason:robots_disallowed"] == 1
+    assert "/tt/2" not in site.hits

@@ -158,3 +158,25 @@ def test_feed_content_type_check(server: Server, caplog: pytest.LogCaptureFixtur
     server.routes["/f.json"] = Route(b"{}", headers={"Content-Type": "application/json"})
     with HttpClient(settings()) as c, caplog.at_level(logging.WARNING):
         assert reason_of(c, server.url("/f.json"), kind="feed") == "bad_content_type"
+
+
+def test_allowed_reads_robots_once_per_origin(server: Server) -> None:
+    server.routes["/robots.txt"] = Route(
+        b"User-agent: *\nDisallow: /private\n", headers={"Content-Type": "text/plain"}
+    )
+    with HttpClient(settings(respect_robots=True)) as c:
+        assert c.allowed(server.url("/public")) is True
+        assert c.allowed(server.url("/private/x")) is False
+    assert server.hits["/robots.txt"] == 1
+    with HttpClient(settings(respect_robots=False)) as c:
+        assert c.allowed(server.url("/private/x")) is True
+    assert server.hits["/robots.txt"] == 1
+
+
+def test_politeness_delay_per_origin(server: Server) -> None:
+    server.routes["/a"] = Route(HTML, headers={"Content-Type": "text/html"})
+    with HttpClient(settings(politeness_delay=0.3)) as c:
+        start = time.monotonic()
+        for _ in range(3):
+            c.fetch(server.url("/a"), kind="page")
+        assert time.monotonic() - start >= 0.6  # three starts on one origin: two delays
