@@ -1,7 +1,9 @@
 """Throughput of the gazetteer and the English event coder on real sentences (one core).
 
-Prints sentences/s of ``EventCoder.code_sentence`` (shipped CAMEO.2.0 verbs + gazetteer)
-and of ``Gazetteer.find``, each with the ratio against a naive reference: one compiled
+Prints sentences/s of ``EventCoder.code_sentence`` (shipped CAMEO.2.0 verbs + gazetteer;
+Vietnamese with underthesea segmentation of the few syllables around verb hits only),
+articles/s of ``code_events`` on the 100 real Vietnamese articles, and sentences/s of
+``Gazetteer.find``, each with the ratio against a naive reference: one compiled
 regular expression per alias scanned over each sentence (what a per-sentence regex scan
 of the same dictionary costs). Run: ``.venv/bin/python benchmarks/bench_coder.py``.
 """
@@ -14,9 +16,11 @@ import re
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from earlywarn.extract.actors import Gazetteer
 from earlywarn.extract.coding.text import split_sentences
-from earlywarn.extract.events import EventCoder
+from earlywarn.extract.events import EventCoder, code_events
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -65,9 +69,26 @@ def main() -> None:
     ) as fh:
         vi = [s for line in fh for s in split_sentences(json.loads(line)["body"], "vi")][:400]
     r_vi = rate(lambda s: coder.code_sentence(s, "vi"), vi, 2.0)
+    with gzip.open(
+        DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
+    ) as fh:
+        rows = [json.loads(line) for line in fh]
+    arts = pd.DataFrame({"article_id": [r["doc_id"] for r in rows],
+                         "title": [r["title"] for r in rows], "text": [r["body"] for r in rows],
+                         "language": "vi"})  # fmt: skip
+    code_events(arts.head(2), coder)
+    t0 = time.perf_counter()
+    n_vi_events = len(code_events(arts, coder))
+    t_art = time.perf_counter() - t0
     print(f"english sentences: {len(sents)}, events coded: {n_events}")
     print(f"EventCoder.code_sentence (en): {r_coder:,.0f} sentences/s")
-    print(f"EventCoder.code_sentence (vi, incl. underthesea segmentation): {r_vi:,.0f} sentences/s")
+    print(
+        f"EventCoder.code_sentence (vi, incl. local underthesea segmentation): {r_vi:,.0f} sentences/s"
+    )
+    print(
+        f"code_events on {len(arts)} Vietnamese articles (sentence splitting, coding, "
+        f"locations): {len(arts) / t_art:,.1f} articles/s, {n_vi_events} events"
+    )
     print(f"Gazetteer.find (en): {r_find:,.0f} sentences/s")
     print(f"naive per-alias regex scan ({len(naive)} aliases): {r_naive:,.0f} sentences/s")
     print(

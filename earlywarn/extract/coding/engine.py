@@ -12,7 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
+from earlywarn.extract.coding.grammar import Grammar
+from earlywarn.extract.coding.news import (
+    after_subject,
+    in_pp,
+    is_modal,
+    joint,
+    nested,
+    unknown_subject,
+)
 from earlywarn.extract.coding.petrarch import Pattern, VerbDictionary, VerbForm
 from earlywarn.extract.coding.text import PhraseIndex, Token
 
@@ -46,117 +56,6 @@ class RawEvent:
     verb: str
     verb_start: int
     pattern: bool
-
-
-@dataclass(frozen=True)
-class Grammar:
-    """Language words the shallow rules rely on."""
-
-    boundaries: frozenset[str]
-    conj: frozenset[str]
-    determiners: frozenset[str]
-    be_aux: frozenset[str]
-    by: frozenset[str]
-    passive: frozenset[str]
-    negations: frozenset[str]
-    window: int = 12
-
-    @classmethod
-    def english(cls) -> Grammar:
-        return cls(
-            boundaries=frozenset(
-                [
-                    ".",
-                    ";",
-                    ":",
-                    "?",
-                    "!",
-                    "after",
-                    "before",
-                    "because",
-                    "while",
-                    "although",
-                    "though",
-                    "whereas",
-                    "since",
-                    "if",
-                    "unless",
-                    "until",
-                    "when",
-                    "who",
-                    "which",
-                    "whom",
-                    "whose",
-                    "where",
-                    "but",
-                ]
-            ),
-            conj=frozenset(["and", ",", "&", "as well as"]),
-            determiners=frozenset(
-                [
-                    "the",
-                    "a",
-                    "an",
-                    "its",
-                    "their",
-                    "his",
-                    "her",
-                    "this",
-                    "these",
-                    "those",
-                    "our",
-                    "your",
-                ]
-            ),
-            be_aux=frozenset(
-                [
-                    "was",
-                    "were",
-                    "is",
-                    "are",
-                    "been",
-                    "being",
-                    "be",
-                    "has",
-                    "have",
-                    "had",
-                    "get",
-                    "got",
-                ]
-            ),
-            by=frozenset(["by"]),
-            passive=frozenset(),
-            negations=frozenset(["not", "n't", "never", "no", "didn't", "won't", "refused"]),
-        )
-
-    @classmethod
-    def vietnamese(cls) -> Grammar:
-        return cls(
-            boundaries=frozenset(
-                [
-                    ".",
-                    ";",
-                    ":",
-                    "?",
-                    "!",
-                    "sau_khi",
-                    "trước_khi",
-                    "vì",
-                    "khi",
-                    "nhưng",
-                    "mà",
-                    "nếu",
-                    "do",
-                ]
-            ),
-            conj=frozenset(["và", ",", "cùng", "với"]),
-            determiners=frozenset(["cuộc", "vụ", "các", "những", "sự", "việc"]),
-            be_aux=frozenset(),
-            by=frozenset(),
-            passive=frozenset(["bị"]),
-            negations=frozenset(["không", "chưa", "chẳng"]),
-            window=14,
-        )
 
 
 @dataclass
@@ -237,9 +136,36 @@ def _match(pat: Pattern, low: list[str], vs: int, ve: int, limit: int | None = N
 
 
 def _group(
+    spans: list[ActorSpan],
+    idx: int,
+    low: list[str],
+    conj: frozenset[str],
+    lists: bool = False,
+) -> list[ActorSpan]:
+    """The actor at ``spans[idx]`` and its neighbours joined by conjunctions.
+
+    With ``lists=True`` commas join only in a real list, one that ends with a conjunction
+    ('A, B and C'); otherwise 'Iran and Syria, Saudi Arabia warned' splits at the comma.
+    """
+    group = _raw_group(spans, idx, low, conj)
+    if not lists or len(group) < 2:
+        return group
+    joins = [low[a.end : b.start] for a, b in pairwise(group)]
+    if all(j != [","] for j in joins) or joins[-1] != [","]:
+        return group
+    anchor = group.index(spans[idx])
+    lo = anchor
+    while lo > 0 and joins[lo - 1] != [","]:
+        lo -= 1
+    hi = anchor
+    while hi < len(joins) and joins[hi] != [","]:
+        hi += 1
+    return group[lo : hi + 1]
+
+
+def _raw_group(
     spans: list[ActorSpan], idx: int, low: list[str], conj: frozenset[str]
 ) -> list[ActorSpan]:
-    """The actor at ``spans[idx]`` and its neighbours joined by conjunctions."""
     group = [spans[idx]]
     k = idx
     while (
@@ -269,6 +195,10 @@ def code_tokens(
 ) -> list[RawEvent]:
     """Events of one tokenised sentence given its actor spans."""
     low = [t.low for t in toks]
+    news = grammar.news
+    lists = news is not None
+    if news and news.max_words and sum(t.text[0].isalnum() for t in toks) > news.max_words:
+        return []
     covered: set[int] = set()
     for a in actors:
         covered.update(range(a.start, a.end))
@@ -306,11 +236,21 @@ def code_tokens(
             gap = low[actors[k].end : vs]
             if any(w in grammar.boundaries for w in gap):
                 break
+            if news and (
+                len(gap) > news.source_window
+                or any(w in news.quotes for w in gap)
+                or unknown_subject(toks, actors[k].end, vs, news)
+            ):
+                break
+            if news and in_pp(actors[k], low, news):
+                continue  # 'ambassador to Britain ... said': not the subject
             src_idx = k
             break
         passive = _is_passive(low, vs, ve, grammar)
         tgt_idx = None
         for k, a in enumerate(actors):
+            if a.start >= ve and news and a.actor.kind == "agent":
+                continue  # 'bán chiến đấu cơ cho Philippines': an object noun, look further
             if a.start >= ve:
                 gap = low[ve : a.start]
                 if (
@@ -324,20 +264,20 @@ def code_tokens(
         targets: list[ActorSpan] = []
         if passive and grammar.by:
             if src_idx is not None:
-                targets = _group(actors, src_idx, low, grammar.conj)
+                targets = _group(actors, src_idx, low, grammar.conj, lists)
             if tgt_idx is not None and any(
                 w in grammar.by for w in low[ve : actors[tgt_idx].start]
             ):
-                sources = _group(actors, tgt_idx, low, grammar.conj)
+                sources = _group(actors, tgt_idx, low, grammar.conj, lists)
         elif (
             grammar.passive
             and src_idx is not None
             and _vi_passive(low, actors, src_idx, vs, grammar)
         ):
-            sources = _group(actors, src_idx, low, grammar.conj)
+            sources = _group(actors, src_idx, low, grammar.conj, lists)
             earlier = [k for k in before if k < src_idx]
             if earlier:
-                targets = _group(actors, earlier[-1], low, grammar.conj)
+                targets = _group(actors, earlier[-1], low, grammar.conj, lists)
         elif (
             grammar.passive
             and src_idx is not None
@@ -346,7 +286,7 @@ def code_tokens(
             sources = []  # 'A bị tấn công': agentless passive, no source
         else:
             if src_idx is not None:
-                sources = _group(actors, src_idx, low, grammar.conj)
+                sources = _group(actors, src_idx, low, grammar.conj, lists)
             if (
                 vs > 0
                 and low[vs - 1] in ("and", "và")
@@ -356,20 +296,40 @@ def code_tokens(
             ):
                 sources = prev_sources
             if tgt_idx is not None:
-                targets = _group(actors, tgt_idx, low, grammar.conj)
+                targets = _group(actors, tgt_idx, low, grammar.conj, lists)
         if sources:
             prev_sources, prev_verb_end = sources, ve
         if any(w in grammar.negations for w in low[max(0, vs - 2) : vs]):
             continue
+        if news and (
+            is_modal(low, vs, news)
+            or (vs > 0 and low[vs - 1] in news.noun_before)
+            or (
+                ve < len(low)
+                and low[ve] in news.compound_heads
+                and not after_subject(vs, low, covered)
+            )
+        ):
+            continue
         by_at = next((k for k in range(ve, min(len(low), ve + 4)) if low[k] in grammar.by), None)
         limit = by_at if passive and by_at is not None else None
         code, paired, by_pattern = verbs.code_for(form, low, vs, ve, limit)
+        if news and not by_pattern and not form.code and low[vs] in news.light_verbs:
+            continue  # 'taken advantage': light verbs code only through their patterns
+        if news and code and any(w in news.future for w in low[max(0, vs - 2) : vs]):
+            code, paired = news.intent_code(code), None  # 'will provide': intent, not aid
         verb_text = " ".join(t.text for t in toks[vs:ve])
         pairs = [(s, t) for s in sources for t in targets]
-        if not targets and len(sources) > 1 and not passive:
+        if not targets and len(sources) > 1 and not passive and joint(sources, low, news):
             pairs = [(s, t) for s in sources for t in sources if s is not t]  # 'A and B signed'
+        if not sources and len(targets) == 2 and verb_text.lower() in grammar.reciprocal:
+            pairs = [(s, t) for s in targets for t in targets if s is not t]  # 'Gặp gỡ A và B'
         for s, t in pairs:
             if s.actor.code == t.actor.code:
+                continue
+            if news and "agent" in (s.actor.kind, t.actor.kind):
+                continue  # 'police', 'officials' with no country: not attributable
+            if news and nested(s.actor, t.actor):
                 continue
             if code:
                 events.append(RawEvent(s.actor, t.actor, code, verb_text, vs, by_pattern))

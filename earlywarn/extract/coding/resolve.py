@@ -9,14 +9,28 @@ with no actor become country-less actors (``---GOV``), as in PETRARCH.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from earlywarn.extract.coding.engine import Actor, ActorSpan
 from earlywarn.extract.coding.petrarch import ActorCode, AgentEntry
 from earlywarn.extract.coding.text import PhraseIndex, Token
 
-__all__ = ["GazetteerResolver", "PetrarchResolver", "attach_agents", "word_view"]
+__all__ = [
+    "LOCATIVES",
+    "GazetteerResolver",
+    "PetrarchResolver",
+    "Place",
+    "attach_agents",
+    "inherit_country",
+    "word_view",
+]
 
+#: Words that make the following city or country a location ('talks in Hanoi', 'tại Hà Nội').
+LOCATIVES = frozenset(["in", "at", "near", "outside", "inside", "around", "across", "tại", "ở"])
+
+_DIRECTIONS = frozenset(["north", "south", "east", "west", "northeast", "northwest",
+                         "southeast", "southwest", "outskirts"])  # fmt: skip
 _LINK_BEFORE = frozenset(["of", "in", "from", "for", "the", "at", "của", "tại", "ở"])
 _JOIN = frozenset(["'s", "’s"])
 
@@ -103,6 +117,36 @@ def _combine(actor: Actor, agent: AgentEntry) -> Actor:
     return Actor(code, actor.name, actor.country, agent.code[:3], actor.entity, actor.kind)
 
 
+def inherit_country(spans: list[ActorSpan]) -> list[ActorSpan]:
+    """Agents with no actor take the country when the sentence names exactly one.
+
+    Used for Vietnamese, where news names the country once and then says *chính phủ*; in
+    English news it mostly turned reporting noise into domestic events (hand check), so
+    English agents with no actor stay country-less.
+
+    'Phe đối lập Campuchia biểu tình phản đối chính phủ': *the government* is Cambodia's.
+    With several countries named the agent stays country-less (``---GOV``).
+
+    Examples
+    --------
+    >>> gov = ActorSpan(5, 6, Actor("---GOV", "chính phủ", None, "GOV", None, "agent"))
+    >>> khm = ActorSpan(0, 2, Actor("KHMOPP", "Cambodia", "KHM", "OPP", "KHM", "country"))
+    >>> [s.actor.code for s in inherit_country([khm, gov])]
+    ['KHMOPP', 'KHMGOV']
+    """
+    countries = {s.actor.country for s in spans if s.actor.country}
+    if len(countries) != 1:
+        return spans
+    (cc,) = countries
+    out = []
+    for sp in spans:
+        a = sp.actor
+        if a.kind == "agent" and a.code.startswith("---"):
+            a = Actor(cc + a.code[3:], a.name, cc, a.type, None, "inherited")
+        out.append(ActorSpan(sp.start, sp.end, a))
+    return out
+
+
 class PetrarchResolver:
     """Actors from PETRARCH dictionaries (codes as written there, dated codes by sentence date)."""
 
@@ -151,6 +195,27 @@ def _pick(codes: list[ActorCode], day: date | None) -> str | None:
     return dated[-1].code if dated else None
 
 
+def _located(toks: list[Token], s: int) -> bool:
+    """Whether token ``s`` follows a locative ('in Hanoi', 'tại Hà Nội', 'south of Jerusalem')."""
+    if s == 0:
+        return False
+    if toks[s - 1].low in LOCATIVES:
+        return True
+    return s > 1 and toks[s - 1].low == "of" and toks[s - 2].low in _DIRECTIONS
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place named in a sentence: a city or region, or a country after a locative."""
+
+    entity: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    specific: bool  # a city/region (True) or only a country (False)
+
+
 class GazetteerResolver:
     """Real-world actors: gazetteer mentions plus an agent dictionary for the language."""
 
@@ -171,27 +236,38 @@ class GazetteerResolver:
         language: str,
         day: date | None,
         is_verb: Callable[[int], bool],
-    ) -> tuple[list[ActorSpan], list[str]]:
-        """(actor spans, countries of places named) of a tokenised sentence."""
+    ) -> tuple[list[ActorSpan], list[Place]]:
+        """(actor spans, places named) of a tokenised sentence.
+
+        A capital city is a metonym for its government (``Hanoi said``), not a place, unless
+        a locative precedes it (``talks in Hanoi``): then it is only a place. Other cities
+        and regions are places wherever they occur; countries only after a locative.
+        """
         starts = {t.start: k for k, t in enumerate(toks)}
         ends = {t.end: k for k, t in enumerate(toks)}
         actors: list[ActorSpan] = []
-        places: list[str] = []
+        places: list[Place] = []
         for m in self.gazetteer.find(text, language):
             s, e = starts.get(m.start), ends.get(m.end)
             if s is None or e is None:
                 continue
-            actor = self._actor(m, day)
-            if actor is None:
-                if m.country:
-                    places.append(m.country)
-                continue
-            if m.kind == "city":
-                places.append(m.country or "")
-            actors.append(ActorSpan(s, e + 1, actor))
+            located = _located(toks, s)
+            actor = None if (located and m.kind == "city") else self._actor(m, day)
+            if (m.kind in ("city", "place") and actor is None) or (m.kind == "country" and located):
+                places.append(self.place(m.entity, m.country, m.kind != "country"))
+            if actor is not None:
+                actors.append(ActorSpan(s, e + 1, actor))
         agents = [(s, e, p[0]) for s, e, p in _scan(self.agent_index, toks)]
         agents = [g for g in agents if not any(a.start <= g[0] < a.end for a in actors)]
-        return attach_agents(actors, agents, [t.low for t in toks], is_verb), places
+        merged = attach_agents(actors, agents, [t.low for t in toks], is_verb)
+        return (inherit_country(merged) if language == "vi" else merged), places
+
+    def place(self, entity: str, country: str | None, specific: bool = True) -> Place:
+        """The :class:`Place` of a gazetteer entity (coordinates from its entries, if any)."""
+        geo = next((x for x in self._entries_of(entity) if x.lat is not None), None)
+        adm = next((x.admin1 for x in self._entries_of(entity) if x.admin1), None)
+        lat, lon = (geo.lat, geo.lon) if geo is not None and specific else (None, None)
+        return Place(entity, country, adm if specific else None, lat, lon, specific)
 
     def _actor(self, m: object, day: date | None) -> Actor | None:
         from earlywarn.extract.actors import Mention
@@ -223,6 +299,10 @@ class GazetteerResolver:
             name = self.country_names.get(m.country, m.country)
             return Actor(m.country + "GOV", name, m.country, "GOV", m.country, "city")
         return None
+
+    def is_capital(self, entity: str) -> bool:
+        """Whether the gazetteer entity is a national capital."""
+        return self._is_capital(entity)
 
     def _is_capital(self, entity: str) -> bool:
         return any(e.capital for e in self._entries_of(entity))
