@@ -2,26 +2,33 @@
 
 The default is a ``LocalCluster`` of single-threaded worker **processes**: Prophet/cmdstan
 and numba-compiled statsforecast are not thread-friendly, and processes keep a crash in one
-fit from taking down the caller.
+fit from taking down the caller. Series are sent in batches (several series per Dask task) so
+the per-task overhead (scheduling, pickling the models) is paid once per batch, not per series.
 
 Examples
 --------
 >>> map_series(lambda uid, frame: (uid, len(frame)), [("a", [1, 2]), ("b", [3])])
 [('a', 2), ('b', 1)]
+>>> batches([("a", 1), ("b", 2), ("c", 3)], 2)
+[[('a', 1), ('b', 2)], [('c', 3)]]
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import math
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["get_client", "map_series"]
+__all__ = ["batches", "get_client", "map_series"]
 
 T = TypeVar("T")
+
+#: most series per Dask task (amortises overhead, still balances work across workers)
+MAX_BATCH = 50
 
 
 def get_client(scheduler: str | None = None, n_workers: int = 2) -> Client:
@@ -42,18 +49,44 @@ def get_client(scheduler: str | None = None, n_workers: int = 2) -> Client:
     )
 
 
+def batches(items: Sequence[T], size: int) -> list[list[T]]:
+    """Consecutive chunks of ``items`` of at most ``size`` elements (order kept)."""
+    if size < 1:
+        raise ValueError(f"batch size {size!r} must be >= 1")
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _apply_batch(func: Callable[[str, Any], T], items: list[tuple[str, Any]]) -> list[T]:
+    return [func(uid, frame) for uid, frame in items]
+
+
+def _batch_size(n_items: int, n_workers: int) -> int:
+    # about 4 tasks per worker so a slow batch does not leave a worker idle at the end
+    return max(1, min(MAX_BATCH, math.ceil(n_items / (4 * max(n_workers, 1)))))
+
+
 def map_series(
-    func: Callable[[str, Any], T], groups: Iterable[tuple[str, Any]], client: Client | None = None
+    func: Callable[[str, Any], T],
+    groups: Iterable[tuple[str, Any]],
+    client: Client | None = None,
+    *,
+    batch_size: int | None = None,
 ) -> list[T]:
     """Apply ``func(uid, frame)`` to every group; results in input order.
 
-    Serial when ``client`` is None, otherwise one Dask task per group (``pure=False`` so equal
-    inputs still run). Exceptions propagate to the caller.
+    Serial when ``client`` is None. Otherwise the groups go to Dask in batches of
+    ``batch_size`` series per task (default: about four tasks per worker, at most
+    :data:`MAX_BATCH` series each; ``pure=False`` so equal inputs still run). Exceptions
+    propagate to the caller.
     """
     items = list(groups)
     if client is None:
         return [func(uid, frame) for uid, frame in items]
     if not items:
         return []
-    futures = client.map(func, [u for u, _ in items], [f for _, f in items], pure=False)
-    return list(client.gather(futures))
+    if batch_size is None:
+        n_workers = len(client.scheduler_info().get("workers", {})) or 1
+        batch_size = _batch_size(len(items), n_workers)
+    chunks = batches(items, int(batch_size))
+    futures = client.map(_apply_batch, [func] * len(chunks), chunks, pure=False)
+    return [out for chunk in client.gather(futures) for out in chunk]

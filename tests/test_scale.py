@@ -55,3 +55,12 @@ def test_forecast_and_backtest_identical_serial_vs_dask(client: object) -> None:
     cols = [c for c in bs.forecasts.columns if c != "seconds"]
     pd.testing.assert_frame_equal(bs.forecasts[cols], bp.forecasts[cols])
     pd.testing.assert_frame_equal(bs.summary(), bp.summary())
+
+
+def test_map_series_batches(client: object) -> None:
+    groups = [(f"s{i}", pd.DataFrame({"y": range(i)})) for i in range(1, 12)]
+    expected = [(f"s{i}", i) for i in range(1, 12)]
+    for size in (1, 4, 50):
+        assert map_series(_uid_len, groups, client, batch_size=size) == expected
+    with pytest.raises(ValueError, match="batch size"):
+        map_series(_uid_len, groups, client, batch_size=0)

@@ -145,3 +145,44 @@ def test_outage_buffers_then_sync_replays(tmp_path: Path) -> None:
         assert [c.data.metrics for c in children] == [{"crps": 0.5}]
     finally:
         _stop(server)
+
+
+def test_log_run_and_batch_in_one_call_each(tmp_path: Path) -> None:
+    t = Tracker(f"sqlite:///{tmp_path / 'mlflow.db'}", "t")
+    t.connect()
+    with t.start_run("parent") as parent:
+        child = t.log_run("m fold 0", params={"fold": 0}, metrics={"crps": 1.0}, step=0)
+        t.log_batch(params={f"p{i}": i for i in range(150)}, metrics={"a": 1.0}, tags={"k": "v"})
+    info = t.get_run(child)
+    assert info["status"] == "FINISHED" and info["params"] == {"fold": "0"}
+    assert info["tags"]["mlflow.parentRunId"] == parent.run_id
+    pinfo = t.get_run(parent.run_id)
+    assert len(pinfo["params"]) == 150 and pinfo["metrics"] == {"a": 1.0}
+    assert pinfo["tags"]["k"] == "v"
+    assert t.seconds["log_run"] > 0 and t.seconds["log_batch"] > 0
+
+
+def test_background_connect_then_log(tmp_path: Path) -> None:
+    t = Tracker(f"sqlite:///{tmp_path / 'mlflow.db'}", "bg")
+    t.connect(background=True)
+    rid = t.log_run("r", metrics={"x": 2.0})  # waits for the connecting thread
+    assert t.get_run(rid)["metrics"] == {"x": 2.0} and "connect" in t.seconds
+
+
+def test_offline_log_run_replays_into_another_store(tmp_path: Path) -> None:
+    buffer = tmp_path / "buffer"
+    down = Tracker(f"http://127.0.0.1:{_free_port()}", "replay", buffer_dir=buffer)
+    with down.start_run("parent") as parent:
+        child = down.log_run("child", params={"a": 1}, metrics={"m": 2.0}, tags={"t": "v"})
+        down.log_batch(params={"x": 1}, metrics={"y": 3.0})
+    assert down.offline and parent.run_id.startswith("local-") and child.startswith("local-")
+    assert down.pending() == 4  # create_run, log_run, log_batch, end_run
+    up = Tracker(f"sqlite:///{tmp_path / 'mlflow.db'}", "replay", buffer_dir=buffer)
+    assert up.sync() == 4 and up.pending() == 0
+    client = up._mlflow()
+    runs = client.search_runs([client.get_experiment_by_name("replay").experiment_id])
+    by_name = {r.info.run_name: r for r in runs}
+    assert by_name["parent"].data.metrics == {"y": 3.0}
+    assert by_name["child"].data.params == {"a": "1"}
+    assert by_name["child"].data.tags["mlflow.parentRunId"] == by_name["parent"].info.run_id
+    assert {r.info.status for r in runs} == {"FINISHED"}

@@ -49,6 +49,8 @@ _log = get_logger(__name__)
 #: quantile levels scored in a backtest (CRPS is approximated on this grid)
 LEVELS: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(1, 20))
 _QCOLS = [quantile_column(q, "pct") for q in LEVELS]
+_KEYS = ["unique_id", "model"]
+_METRICS = ["mase", "smape", "crps", "coverage90", "width90", "brier"]
 
 
 @dataclass
@@ -65,7 +67,14 @@ class BacktestResult:
     reference : str
         Name of the seasonal-naive model the relative scores divide by.
     timings : dict
-        Seconds spent computing (``compute``) and tracking (``tracking``).
+        Seconds spent computing (``compute``: fits and scores), refitting the best model on
+        all data for the registry (``champion_fit``) and logging to MLflow (``tracking``,
+        with its parts as ``tracking_<part>``).
+    run_id : str or None
+        The MLflow parent run, when logged.
+    fold_metrics : DataFrame
+        One row per series, model and fold: ``unique_id, model, fold, cutoff, mase, smape,
+        crps, coverage90, width90, brier``.
     """
 
     forecasts: pd.DataFrame
@@ -73,6 +82,7 @@ class BacktestResult:
     reference: str
     timings: dict[str, float] = field(default_factory=dict)
     run_id: str | None = None
+    fold_metrics: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> pd.DataFrame:
         """Per model: mean metrics, ``crps_rel`` (geometric mean over series of CRPS over the
@@ -162,17 +172,21 @@ def _backtest_one(
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def _score(fc: pd.DataFrame, history: Mapping[str, SeriesData]) -> pd.DataFrame:
+def _score_folds(fc: pd.DataFrame, history: Mapping[str, SeriesData]) -> pd.DataFrame:
+    """One row per series, model and fold: ``unique_id, model, fold, cutoff, mase, ...``."""
     rows = []
     levels = np.asarray(LEVELS)
     for (uid, model), part in fc.groupby(["unique_id", "model"], sort=True):
         s = history[str(uid)]
-        per_fold = []
-        for _, f in part.groupby("cutoff"):
+        for fold, (cutoff, f) in enumerate(part.groupby("cutoff", sort=True)):
             y, q = f["y"].to_numpy(), f[_QCOLS].to_numpy()
             hist = s.y[: int(f["train_len"].iloc[0])]
-            per_fold.append(
+            rows.append(
                 {
+                    "unique_id": uid,
+                    "model": model,
+                    "fold": fold,
+                    "cutoff": cutoff,
                     "mase": mt.mase(y, f["yhat"].to_numpy(), hist, s.season),
                     "smape": mt.smape(y, f["yhat"].to_numpy()),
                     "crps": mt.crps_from_quantiles(y, q, levels),
@@ -181,9 +195,20 @@ def _score(fc: pd.DataFrame, history: Mapping[str, SeriesData]) -> pd.DataFrame:
                     "brier": mt.brier(f["p_exceed"].to_numpy(), y > f["threshold"].to_numpy()),
                 }
             )
-        means = pd.DataFrame(per_fold).mean()
-        rows.append({"unique_id": uid, "model": model, "folds": len(per_fold), **means})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[*_KEYS[:2], "fold", "cutoff", *_METRICS])
+
+
+def _score(
+    fc: pd.DataFrame,
+    history: Mapping[str, SeriesData],
+    per_fold: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per series and model: the mean of its fold scores (``folds`` = how many)."""
+    folds = _score_folds(fc, history) if per_fold is None else per_fold
+    grouped = folds.groupby(_KEYS[:2], sort=True)
+    out = grouped[_METRICS].mean()
+    out.insert(0, "folds", grouped.size())
+    return out.reset_index()[[*_KEYS[:2], "folds", *_METRICS]]
 
 
 def backtest(
@@ -197,12 +222,15 @@ def backtest(
     tracker: Tracker | None = None,
     client: Client | None = None,
     experiment_name: str | None = None,
+    register: bool = True,
 ) -> BacktestResult:
     """Rolling-origin evaluation of ``models`` on every series of ``y``.
 
     A ``SeasonalNaive`` reference is added when no model is one. With ``tracker`` the run is
-    logged to MLflow (see :func:`earlywarn.forecast.experiment.log_backtest`); with
-    ``client`` the series are processed in parallel on Dask (identical results).
+    logged to MLflow (see :func:`earlywarn.forecast.experiment.log_backtest`; the tracker
+    connects in background threads while the models fit, and the best model is registered
+    as ``champion`` when ``register``); with ``client`` the series are processed in parallel
+    on Dask (identical results).
     """
     if int(horizon) < 1 or int(folds) < 1:
         raise ValueError(f"horizon ({horizon!r}) and folds ({folds!r}) must be >= 1")
@@ -212,6 +240,10 @@ def backtest(
     if reference is None:
         reference = "SeasonalNaive"
         models[reference] = SeasonalNaive()
+    if tracker is not None:  # MLflow and matplotlib get ready in threads while models fit
+        from earlywarn.forecast.experiment import prepare_logging
+
+        prepare_logging(tracker)
     t0 = time.perf_counter()
     series, skipped = prepare(y)
     task = partial(
@@ -245,25 +277,23 @@ def backtest(
             ]
         )
     )
-    metrics = (
-        _score(fc, {s.uid: s for s in series})
+    history = {s.uid: s for s in series}
+    per_fold = (
+        _score_folds(fc, history)
         if len(fc)
-        else pd.DataFrame(
-            columns=[
-                "unique_id",
-                "model",
-                "folds",
-                "mase",
-                "smape",
-                "crps",
-                "coverage90",
-                "width90",
-                "brier",
-            ]
-        )
+        else pd.DataFrame(columns=[*_KEYS, "fold", "cutoff", *_METRICS])
+    )
+    metrics = (
+        _score(fc, history, per_fold)
+        if len(fc)
+        else pd.DataFrame(columns=[*_KEYS, "folds", *_METRICS])
     )
     result = BacktestResult(
-        fc, metrics, reference, {"compute": time.perf_counter() - t0, "tracking": 0.0}
+        fc,
+        metrics,
+        reference,
+        {"compute": time.perf_counter() - t0, "tracking": 0.0},
+        fold_metrics=per_fold,
     )
     if skipped:
         _log.warning("backtest skipped %d series: %s", len(skipped), skipped)
@@ -281,6 +311,9 @@ def backtest(
             step=step,
             initial=initial,
             name=experiment_name or "backtest",
+            register=register,
+            timings=result.timings,
         )
-        result.timings["tracking"] = time.perf_counter() - t1
+        elapsed = time.perf_counter() - t1
+        result.timings["tracking"] = elapsed - result.timings.get("champion_fit", 0.0)
     return result

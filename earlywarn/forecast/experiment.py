@@ -13,11 +13,21 @@
 ``series`` is a CSV/Parquet ``path`` (relative to the repository, i.e. the parent of the
 experiment file's folder, or to that folder) or an ``archive`` plus a SQL ``query``
 returning ``unique_id, ds, y``. ``models_dir`` defaults to ``models/`` in the repository.
+
+Logged to MLflow (:func:`log_backtest`): a parent run (params, ``best_*`` metrics, and in one
+upload ``series_metrics.csv``, ``summary.csv``, ``forecast.png`` of the best model and that
+model refitted on all data as a pyfunc ``model/``), one nested run per model (its mean
+scores) and per model and fold (the fold's scores, ``step`` = fold); with ``register`` the
+model becomes ``models:/earlywarn-<name>@champion``. MLflow's fixed costs (import, opening
+the store, a fresh sqlite store's migrations) are paid in background threads while the
+models fit; ``BacktestResult.timings`` reports what remains on the critical path.
 """
 
 from __future__ import annotations
 
 import tempfile
+import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +46,7 @@ if TYPE_CHECKING:
     from earlywarn.forecast.base import BaseForecaster
     from earlywarn.tracking import Tracker
 
-__all__ = ["load_series", "log_backtest", "run_experiment"]
+__all__ = ["load_series", "log_backtest", "prepare_logging", "run_experiment"]
 
 _log = get_logger(__name__)
 _KEYS = {
@@ -135,18 +145,20 @@ def run_experiment(
         tracker=tracker,
         client=client,
         experiment_name=name,
+        register=bool(spec.get("register", True)),
     )
 
 
-def _plot(result: BacktestResult, y: pd.DataFrame, model: str, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+def _plot(result: BacktestResult, y: pd.DataFrame, model: str, path: Path, n: int = 4) -> None:
+    """Observed history and the ``model``'s 90% bands of every fold for ``n`` series (PNG)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     fc = result.forecasts[result.forecasts["model"] == model]
-    ids = list(fc["unique_id"].drop_duplicates()[:4])
-    fig, axes = plt.subplots(len(ids), 1, figsize=(8, 2.4 * max(len(ids), 1)), squeeze=False)
+    ids = list(fc["unique_id"].drop_duplicates()[:n])
+    fig = Figure(figsize=(8, 2.4 * max(len(ids), 1)))
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(len(ids), 1, squeeze=False)
     for ax, uid in zip(axes[:, 0], ids, strict=False):
         hist = y[y["unique_id"] == uid]
         ax.plot(pd.to_datetime(hist["ds"]), hist["y"], color="black", lw=1, label="observed")
@@ -157,7 +169,40 @@ def _plot(result: BacktestResult, y: pd.DataFrame, model: str, path: Path) -> No
         ax.set_title(f"{uid}: {model} (90% band)", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
-    plt.close(fig)
+
+
+def _warm_plotting() -> None:
+    """Import matplotlib and load its font cache (run in a thread while the models fit)."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(1, 1))
+        FigureCanvasAgg(fig)
+        fig.subplots().set_title("warm-up")
+        fig.canvas.draw()
+    except Exception as exc:  # plotting is optional; log_backtest will report a real failure
+        _log.debug("matplotlib warm-up failed (%s: %s)", type(exc).__name__, exc)
+
+
+def prepare_logging(tracker: Tracker) -> None:
+    """Start, in background threads, what :func:`log_backtest` will need: MLflow's client
+    and store (see :meth:`Tracker.connect`) and matplotlib. Returns at once."""
+    tracker.connect(background=True)
+    threading.Thread(target=_warm_plotting, daemon=True, name="matplotlib-warm-up").start()
+
+
+def _fit_champion(
+    models: Mapping[str, BaseForecaster], best: str, y: pd.DataFrame, timings: dict[str, float]
+) -> BaseForecaster | None:
+    t0 = time.perf_counter()
+    try:
+        return models[best].clone().fit(y)
+    except Exception as exc:  # the backtest is logged all the same, without a model
+        _log.warning("could not refit %s on all data (%s: %s)", best, type(exc).__name__, exc)
+        return None
+    finally:
+        timings["champion_fit"] = time.perf_counter() - t0
 
 
 def log_backtest(
@@ -172,55 +217,90 @@ def log_backtest(
     initial: int | None,
     name: str,
     register: bool = True,
+    plot_series: int = 4,
+    timings: dict[str, float] | None = None,
 ) -> str | None:
-    """Log a backtest: a parent run, nested runs per model and fold, artifacts, champion."""
-    from earlywarn.forecast.backtest import _score
+    """Log a backtest: a parent run, nested runs per model and fold, artifacts, champion.
 
+    Each nested run is written whole (create, one ``log_batch``, end); the parent's params
+    and metrics go in one ``log_batch``; ``series_metrics.csv``, ``summary.csv``,
+    ``forecast.png`` (the best model on ``plot_series`` series; 0 for none) and the best
+    model refitted on all data (``model/``, an MLflow pyfunc) go up in one artifact upload;
+    with ``register`` that model becomes version ``champion`` of ``earlywarn-<name>``.
+    ``timings`` (when given) receives ``champion_fit`` (the refit) and ``tracking_<operation>``
+    seconds (``tracking_background``: importing MLflow and opening the store, off the
+    critical path when :func:`prepare_logging` ran before the fits).
+    """
+    from earlywarn.forecast.backtest import _METRICS, _score_folds
+
+    timings = {} if timings is None else timings
+    before = dict(tracker.seconds)
     summary = result.summary()
     rows: dict[Any, dict[Any, Any]] = summary.to_dict("index")
-    fc = result.forecasts
-    history = {s.uid: s for s in prepare(y)[0]}
-    fold_of = fc.groupby(["unique_id", "model"])["cutoff"].rank(method="dense").astype(int) - 1
+    per_fold = result.fold_metrics
+    if per_fold.empty and len(result.forecasts):
+        per_fold = _score_folds(result.forecasts, {s.uid: s for s in prepare(y)[0]})
+    means = per_fold.groupby(["model", "fold"])[_METRICS].mean().reset_index()
+    fold_rows = {
+        (str(r["model"]), int(r["fold"])): {k: float(r[k]) for k in _METRICS}
+        for r in means.to_dict("records")
+    }
+    best = None if summary.empty else str(summary.index[0])
+    champion = _fit_champion(models, best, y, timings) if best is not None else None
     with tracker.start_run(name, tags={"earlywarn.kind": "backtest"}) as parent:
-        tracker.log_params(
-            {
-                "horizon": horizon,
-                "folds": folds,
-                "step": step,
-                "initial": initial,
-                "n_series": fc["unique_id"].nunique(),
-                "models": ",".join(models),
-                "reference": result.reference,
-            }
-        )
         for model, est in models.items():
-            with tracker.start_run(model, nested=True, tags={"earlywarn.model": model}):
-                tracker.log_params({"estimator": type(est).__name__, **est.get_params()})
-                if model in summary.index:
-                    tracker.log_metrics({str(k): float(v) for k, v in rows[model].items()})
-                for fold in range(folds):
-                    part = fc[(fc["model"] == model) & (fold_of == fold)]
-                    if part.empty:
-                        continue
-                    with tracker.start_run(f"{model} fold {fold}", nested=True):
-                        scores = _score(part, history).drop(columns=["unique_id", "model"])
-                        tracker.log_params({"fold": fold})
-                        tracker.log_metrics(
-                            {str(k): float(v) for k, v in scores.mean().items()}, step=fold
-                        )
-        if summary.empty:
+            child = tracker.log_run(
+                model,
+                params={"estimator": type(est).__name__, **est.get_params()},
+                metrics=rows.get(model, {}),
+                tags={"earlywarn.model": model},
+            )
+            for fold in range(folds):
+                if (model, fold) in fold_rows:
+                    tracker.log_run(
+                        f"{model} fold {fold}",
+                        params={"fold": fold},
+                        metrics=fold_rows[(model, fold)],
+                        tags={"earlywarn.model": model},
+                        parent=child,
+                        step=fold,
+                    )
+        params: dict[str, Any] = {
+            "horizon": horizon,
+            "folds": folds,
+            "step": step,
+            "initial": initial,
+            "n_series": result.forecasts["unique_id"].nunique(),
+            "models": ",".join(models),
+            "reference": result.reference,
+        }
+        metrics: dict[str, float] = {}
+        if best is not None:
+            params["best_model"] = best
+            metrics = {f"best_{k}": float(v) for k, v in rows[best].items()}
+        tracker.log_batch(params=params, metrics=metrics)
+        if best is None:
             return parent.run_id
-        best = str(summary.index[0])
-        tracker.log_params({"best_model": best})
-        tracker.log_metrics({f"best_{k}": float(v) for k, v in rows[best].items()})
         with tempfile.TemporaryDirectory() as tmp:
-            tracker.log_artifact(result.metrics, "series_metrics.csv")
-            tracker.log_artifact(summary.reset_index(), "summary.csv")
-            plot = Path(tmp) / "forecast.png"
-            _plot(result, y, best, plot)
-            tracker.log_artifact(plot)
-            fitted = models[best].clone().fit(y)
-            tracker.log_model(fitted, "model", pd.DataFrame({"h": [horizon]}))
-        if register:
+            t0 = time.perf_counter()
+            stage = Path(tmp)
+            result.metrics.to_csv(stage / "series_metrics.csv", index=False)
+            summary.reset_index().to_csv(stage / "summary.csv", index=False)
+            if plot_series > 0:
+                _plot(result, y, best, stage / "forecast.png", plot_series)
+            timings["tracking_files"] = time.perf_counter() - t0
+            if champion is not None:
+                tracker.save_model(champion, stage / "model", pd.DataFrame({"h": [horizon]}))
+            tracker.log_artifact(stage)
+        if register and champion is not None:
             tracker.register_model(parent.run_id, f"earlywarn-{name}", "champion")
-        return parent.run_id
+    background = ("connect", "prefetch")  # done in a thread while the models fitted
+    timings.update(
+        {
+            f"tracking_{k}": v - before.get(k, 0.0)
+            for k, v in tracker.seconds.items()
+            if k not in background
+        }
+    )
+    timings["tracking_background"] = sum(tracker.seconds.get(k, 0.0) for k in background)
+    return parent.run_id

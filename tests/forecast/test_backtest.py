@@ -69,8 +69,22 @@ def test_run_experiment_logs_and_registers_champion(tmp_path: Path) -> None:
     parents = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
     assert len(parents) == 1
     assert len(runs) == 1 + 4 + 4 * 2  # parent, models, folds
+    assert {r.info.status for r in runs} == {"FINISHED"}
+    by_name = {r.info.run_name: r for r in runs}
+    theta, fold1 = by_name["theta"], by_name["theta fold 1"]
+    assert theta.data.tags["mlflow.parentRunId"] == res.run_id
+    assert fold1.data.tags["mlflow.parentRunId"] == theta.info.run_id
+    assert fold1.data.params == {"fold": "1"} and fold1.data.metrics["crps"] > 0
+    assert theta.data.params["estimator"] == "Theta" and "crps_rel" in theta.data.metrics
+    parent = by_name["demo"]
+    assert parent.data.params["best_model"] == str(res.summary().index[0])
+    assert parent.data.metrics["best_crps_rel"] == res.summary()["crps_rel"].iloc[0]
     arts = {a.path for a in client.list_artifacts(res.run_id)}
     assert {"series_metrics.csv", "summary.csv", "forecast.png", "model"} <= arts
+    series_csv = pd.read_csv(client.download_artifacts(res.run_id, "series_metrics.csv", tmp_path))
+    assert len(series_csv) == 3 * 4 and {"unique_id", "model", "crps", "mase"} <= set(series_csv)
+    assert {"compute", "tracking", "champion_fit"} <= set(res.timings)
+    assert res.fold_metrics["fold"].tolist().count(1) == 3 * 4
     old = mlflow.get_tracking_uri()
     mlflow.set_tracking_uri(uri)
     try:

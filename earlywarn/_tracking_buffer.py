@@ -1,0 +1,136 @@
+"""The offline buffer of :class:`earlywarn.tracking.Tracker` (no ``mlflow`` import here).
+
+Calls that could not reach the tracking store are appended as JSON lines to
+``buffer.jsonl``; :meth:`CallBuffer.replay` hands them back in order, rewriting the local run
+ids (``local-…``) of runs created during the replay to the ids the store gave them.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> buf = CallBuffer(pathlib.Path(tempfile.mkdtemp()))
+>>> buf.append("create_run", {"local_id": "local-1", "name": "r"})
+>>> buf.append("log_batch", {"run_id": "local-1", "metrics": {"m": 1.0}})
+>>> seen = []
+>>> def apply(op, rec):
+...     seen.append((op, rec.get("run_id")))
+...     return "server-7" if op == "create_run" else None
+>>> buf.pending(), buf.replay(apply), buf.pending(), seen[1]
+(2, 2, 0, ('log_batch', 'server-7'))
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from earlywarn._log import get_logger
+
+__all__ = ["CREATES_RUN", "LOCAL", "CallBuffer", "default_buffer_dir", "fast_fail"]
+
+_log = get_logger(__name__)
+
+#: prefix of run ids made up while the store is unreachable
+LOCAL = "local-"
+#: buffered operations whose result is a new run id (to map ``local_id`` to)
+CREATES_RUN = ("create_run", "log_run")
+_FAST_FAIL = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0", "MLFLOW_HTTP_REQUEST_TIMEOUT": "5"}
+
+
+@contextlib.contextmanager
+def fast_fail() -> Iterator[None]:
+    """Make MLflow's HTTP client fail fast (no retry storm) for the duration of one call."""
+    saved = {k: os.environ.get(k) for k in _FAST_FAIL}
+    for key, value in _FAST_FAIL.items():
+        os.environ.setdefault(key, value)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+
+
+def default_buffer_dir(tracking_uri: str | None) -> Path:
+    """Beside a sqlite store, else ``./.earlywarn/mlflow-buffer``."""
+    if tracking_uri and tracking_uri.startswith("sqlite:///"):
+        return Path(tracking_uri[len("sqlite:///") :]).parent / "mlflow-buffer"
+    return Path.cwd() / ".earlywarn" / "mlflow-buffer"
+
+
+def _substitute(rec: dict[str, Any], ids: Mapping[str, str]) -> dict[str, Any]:
+    return {k: ids.get(v, v) if isinstance(v, str) else v for k, v in rec.items()}
+
+
+class CallBuffer:
+    """JSON-lines file of buffered tracking calls (plus copies of their artifacts).
+
+    Parameters
+    ----------
+    directory : Path
+        Holds ``buffer.jsonl`` and ``artifacts/``.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    @property
+    def file(self) -> Path:
+        """The JSON-lines file."""
+        return self.directory / "buffer.jsonl"
+
+    def append(self, op: str, record: Mapping[str, Any]) -> None:
+        """Buffer one call."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with self.file.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"op": op, **record}, default=str) + "\n")
+
+    def _lines(self) -> list[str]:
+        if not self.file.exists():
+            return []
+        return [ln for ln in self.file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+    def pending(self) -> int:
+        """Number of buffered calls."""
+        return len(self._lines())
+
+    def replay(self, apply: Callable[[str, dict[str, Any]], Any]) -> int:
+        """Call ``apply(op, record)`` for each buffered call in order; return how many succeeded.
+
+        Stops at the first failure and keeps the rest buffered (with the ids of runs created
+        in this pass already rewritten), so it can be retried. When all succeed the buffer
+        and its artifact copies are removed.
+        """
+        lines = self._lines()
+        if not lines:
+            return 0
+        ids: dict[str, str] = {}
+        done = 0
+        try:
+            with fast_fail():
+                for line in lines:
+                    rec = json.loads(line)
+                    op = rec.pop("op")
+                    rec = _substitute(rec, ids)
+                    result = apply(op, rec)
+                    if op in CREATES_RUN:
+                        ids[rec["local_id"]] = str(result)
+                    done += 1
+        except Exception as exc:
+            _log.warning(
+                "MLflow sync stopped after %d of %d calls (%s: %s)",
+                done,
+                len(lines),
+                type(exc).__name__,
+                exc,
+            )
+            rest = [json.dumps(_substitute(json.loads(ln), ids)) for ln in lines[done:]]
+            self.file.write_text("".join(ln + "\n" for ln in rest), encoding="utf-8")
+            return done
+        self.file.unlink()
+        shutil.rmtree(self.directory / "artifacts", ignore_errors=True)
+        return done
