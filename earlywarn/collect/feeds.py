@@ -28,7 +28,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin
 
@@ -51,6 +51,12 @@ _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _TAG = re.compile(r"<[^>]*>")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# the common RFC 822 shape, "Wed, 26 Jul 2017 19:55:20 +0700" (email.utils for the rest)
+_RFC822 = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"\s*(?:([+-])(\d{2})(\d{2})|GMT|UTC?|Z)?"
+)
+_MONTHS = {m: i for i, m in enumerate(calendar.month_abbr) if m}
 
 
 def _rss_fields(ns: str) -> dict[str, str]:
@@ -143,6 +149,8 @@ def parse_date(value: str | None) -> datetime | None:
         with contextlib.suppress(ValueError):
             out = datetime.fromisoformat(value)
     if out is None:
+        out = _rfc822(value)
+    if out is None:
         try:
             out = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
@@ -154,6 +162,25 @@ def parse_date(value: str | None) -> datetime | None:
     if out.tzinfo is None:
         return out.replace(tzinfo=timezone.utc)
     return out.astimezone(timezone.utc)
+
+
+def _rfc822(value: str) -> datetime | None:
+    """The common RFC 822 date shape in one regular expression, or ``None``."""
+    m = _RFC822.fullmatch(value)
+    if m is None:
+        return None
+    day, mon, year, hour, minute, sec, sign, oh, om = m.groups()
+    month = _MONTHS.get(mon.title())
+    if month is None:
+        return None
+    try:
+        out = datetime(int(year), month, int(day), int(hour), int(minute), int(sec or 0))
+    except ValueError:
+        return None
+    if sign:
+        offset = (int(oh) * 60 + int(om)) * (-1 if sign == "-" else 1)
+        return (out - timedelta(minutes=offset)).replace(tzinfo=timezone.utc)
+    return out.replace(tzinfo=timezone.utc)
 
 
 def _text(el: Any) -> str:

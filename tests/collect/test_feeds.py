@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
+import email.utils
 import gzip
 import json
 from datetime import datetime, timezone
@@ -13,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from earlywarn.collect.feeds import FeedParseError, parse_feed, strip_html
+from earlywarn.collect.feeds import FeedParseError, parse_date, parse_feed, strip_html
 from earlywarn.errors import FeedError
 from tests.collect.conftest import DATA
 
@@ -176,3 +178,20 @@ def test_windows_1258_declared_feed() -> None:
 def test_arbitrary_bytes_never_crash(data: bytes) -> None:
     with contextlib.suppress(FeedError):
         assert isinstance(parse_feed(data, "http://e.com/"), list)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=dt.datetime(1971, 1, 1), max_value=dt.datetime(2099, 12, 31)),
+    st.integers(min_value=-14 * 60, max_value=14 * 60),
+    st.booleans(),
+)
+def test_rfc822_fast_path_agrees_with_email_utils(
+    when: dt.datetime, offset_min: int, weekday: bool
+) -> None:
+    when = when.replace(microsecond=0, tzinfo=dt.timezone(dt.timedelta(minutes=offset_min)))
+    text = email.utils.format_datetime(when)
+    if not weekday:
+        text = text.split(", ", 1)[1]
+    expected = email.utils.parsedate_to_datetime(text).astimezone(dt.timezone.utc)
+    assert parse_date(text) == expected
