@@ -19,6 +19,7 @@ from typing import IO
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from earlywarn._log import get_logger
@@ -230,8 +231,29 @@ def sha1_ids(prefix: str, frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series
     )
 
 
+def to_float(s: pd.Series) -> pd.Series:
+    """Strings to float64, unreadable values as NaN (``pd.to_numeric(errors="coerce")``).
+
+    Text columns are cast by Arrow in C; only a column holding an unreadable value falls
+    back to pandas, which is about ten times slower on a million strings.
+
+    Examples
+    --------
+    >>> to_float(pd.Series(["1.5", None, " 2", "x"])).tolist()
+    [1.5, nan, 2.0, nan]
+    """
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        try:
+            arr = pc.utf8_trim_whitespace(pa.array(s, type=pa.large_string(), from_pandas=True))
+            values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+            return pd.Series(values, index=s.index, dtype="float64")
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            pass
+    return pd.to_numeric(s, errors="coerce").astype("float64")
+
+
 def _as_int(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s, errors="coerce").round().astype("Int64")
+    return to_float(s).round().astype("Int64")
 
 
 def _codebook_goldstein(codes: pd.Series) -> dict[str, float]:
@@ -268,17 +290,21 @@ def finish_events(
         if typ == "DATE":
             out[col] = pd.to_datetime(s, errors="coerce").astype("datetime64[ns]")
         elif typ == "DOUBLE":
-            out[col] = pd.to_numeric(s, errors="coerce").astype("float64")
+            out[col] = to_float(s)
         elif typ == "INTEGER":
             out[col] = _as_int(s).astype("Int64")
         elif typ == "TINYINT":
             out[col] = _as_int(s).astype("Int8")
+        elif s.dtype != object and pd.api.types.is_string_dtype(s.dtype):
+            out[col] = s  # Arrow-backed text stays so (no per-value Python objects)
         else:
             out[col] = s.astype(object).where(s.notna(), None)
-    root = out["root_code"].where(out["root_code"].notna(), out["cameo_code"].str[:2])
-    out["root_code"] = root.astype(object).where(root.notna(), None)
-    quad = _as_int(root).map(_ROOT_QUAD).astype("Int8")
-    out["quad_class"] = out["quad_class"].fillna(quad)
+    if out["root_code"].isna().any():
+        root = out["root_code"].where(out["root_code"].notna(), out["cameo_code"].str[:2])
+        out["root_code"] = root.where(root.notna(), None)
+    if out["quad_class"].isna().any():
+        root_num = to_float(out["root_code"]).round().astype("Int64")
+        out["quad_class"] = out["quad_class"].fillna(root_num.map(_ROOT_QUAD).astype("Int8"))
     if out["goldstein"].isna().any():
         out["goldstein"] = out["goldstein"].fillna(
             out["cameo_code"].map(_codebook_goldstein(out["cameo_code"]))

@@ -254,7 +254,7 @@ def iter_gdelt_events(
         if first:
             block = block.split(b"\n", 1)[1] if b"\n" in block else b""
             first = False
-        if not block.strip():
+        if not block or block.isspace():  # isspace stops at the first other byte
             continue
         frame = parse_block(block, names, report, include=include, pad_from=pad_from)
         if not frame.empty:
