@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pandas as pd
 import pytest
 
 from earlywarn.forecast import Naive
 from earlywarn.tracking import Tracker, log_pipeline_run
+from tests.mlflow_server import free_port as _free_port
+from tests.mlflow_server import start_server as _start_server
+from tests.mlflow_server import stop as _stop
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -63,50 +59,6 @@ def test_log_pipeline_run_never_raises_when_unreachable(
     rid = log_pipeline_run(f"http://127.0.0.1:{port}", "nightly", "2026-11-22", {}, {}, {"x": 1})
     assert rid is None
     assert (tmp_path / ".earlywarn" / "mlflow-buffer" / "buffer.jsonl").exists()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start_server(root: Path, port: int) -> subprocess.Popen[bytes]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "mlflow",
-        "server",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--backend-store-uri",
-        f"sqlite:///{root / 'server.db'}",
-        "--artifacts-destination",
-        str(root / "artifacts"),
-        "--workers",
-        "1",
-    ]
-    # its own process group: `mlflow server` runs uvicorn as a child, both must die
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    deadline = time.monotonic() + 90  # ~5 s with bytecode caches, ~35 s without
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    _stop(proc)
-    raise AssertionError("mlflow server did not start within 90 s")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
 
 
 @pytest.mark.slow

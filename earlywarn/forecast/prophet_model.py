@@ -61,6 +61,12 @@ class Prophet(BaseForecaster):
         Posterior predictive draws per step.
     random_state : int
         Seed for the draws.
+    algorithm : {"LBFGS", "Newton", "auto"}
+        Stan optimiser for the MAP fit. ``"auto"`` is Prophet's own choice (Newton below 100
+        observations). LBFGS fits a 70-point series in 12 ms instead of 240 ms, and Prophet
+        falls back to Newton when LBFGS fails. Backtests (2026-12-02, 3 folds): Yemen monthly
+        CRPS/snaive 0.720 (LBFGS) vs 0.724 (auto) in 26% of the time; ICEWS daily 0.840 vs
+        0.841 in 41% of the time.
     """
 
     _tags: ClassVar[dict[str, Any]] = {"requires:min_length": 8}
@@ -75,6 +81,7 @@ class Prophet(BaseForecaster):
         country_holidays: str | None = None,
         uncertainty_samples: int = 200,
         random_state: int = 0,
+        algorithm: str = "LBFGS",
     ) -> None:
         self.growth = growth
         self.seasonality_mode = seasonality_mode
@@ -84,6 +91,7 @@ class Prophet(BaseForecaster):
         self.country_holidays = country_holidays
         self.uncertainty_samples = uncertainty_samples
         self.random_state = random_state
+        self.algorithm = algorithm
 
     def _validate_params(self) -> None:
         if self.growth not in ("linear", "flat"):
@@ -92,6 +100,10 @@ class Prophet(BaseForecaster):
             raise ValueError(
                 f"Prophet: seasonality_mode={self.seasonality_mode!r} must be "
                 "'additive' or 'multiplicative'"
+            )
+        if self.algorithm not in ("auto", "LBFGS", "Newton"):
+            raise ValueError(
+                f"Prophet: algorithm={self.algorithm!r} must be 'auto', 'LBFGS' or 'Newton'"
             )
         if int(self.uncertainty_samples) < 10:
             raise ValueError(
@@ -124,7 +136,8 @@ class Prophet(BaseForecaster):
         if self.country_holidays and daily:
             model.add_country_holidays(country_name=self.country_holidays)
         with _quiet():
-            model.fit(pd.DataFrame({"ds": s.ds, "y": s.y}))
+            kwargs = {} if self.algorithm == "auto" else {"algorithm": self.algorithm}
+            model.fit(pd.DataFrame({"ds": s.ds, "y": s.y}), **kwargs)
         return model
 
     def _predict(self, state: Any, s: SeriesData, h: int) -> Predictive:
