@@ -63,6 +63,7 @@ class Settings(BaseModel):
     log_format: Literal["text", "json"] = "text"
     max_forecast_series: int = Field(40, ge=1)
     horizon: int = Field(8, ge=1)
+    keep_raw_html: bool = False
     http: HttpSettings = Field(default_factory=lambda: HttpSettings.model_validate({}))
 
     def resolved_tracking_uri(self) -> str:

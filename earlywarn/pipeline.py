@@ -125,14 +125,21 @@ def _collect(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
             )
         feeds = load_catalog(ctx.settings.catalog)
     state = ctx.archive.table("feeds")
-    result = collect(feeds, ctx.as_of, settings=ctx.settings.http, state=state)
+    result = collect(
+        feeds,
+        ctx.as_of,
+        settings=ctx.settings.http,
+        state=state,
+        keep_raw_html=ctx.settings.keep_raw_html,
+    )
     arts = result.articles
-    known = ctx.archive.query("SELECT article_id FROM articles")["article_id"]
-    new = arts[~arts["article_id"].isin(set(known))]
-    return [Write("feeds", result.feeds), Write("articles", new)], {
-        **result.stats,
-        "new_articles": len(new),
-    }
+    known = set(ctx.archive.query("SELECT article_id FROM articles")["article_id"])
+    new = arts[~arts["article_id"].isin(known)]
+    writes = [Write("feeds", result.feeds), Write("articles", new)]
+    pages = result.pages[~result.pages["article_id"].isin(known)]
+    if not pages.empty:
+        writes.append(Write("pages", pages))
+    return writes, {**result.stats, "new_articles": len(new)}
 
 
 def _batch_articles(ctx: StageContext) -> pd.DataFrame:

@@ -88,6 +88,19 @@ TABLES: dict[str, Table] = {
             as_of="DATE",
         ),
         _t(
+            "pages",
+            ("article_id",),
+            "Raw article pages as fetched (gzip), kept only with keep_raw_html.",
+            article_id="VARCHAR",
+            url="VARCHAR",
+            fetched="TIMESTAMPTZ",
+            content_type="VARCHAR",
+            charset="VARCHAR",
+            raw_bytes="INTEGER",
+            html_gzip="BLOB",
+            as_of="DATE",
+        ),
+        _t(
             "events",
             ("event_id",),
             "Coded events (CAMEO), from articles or imported datasets.",
@@ -274,6 +287,7 @@ _PANDAS = {
     "BOOLEAN": "boolean",
     "JSON": "object",
     "VARCHAR[]": "object",
+    "BLOB": "object",
 }
 
 

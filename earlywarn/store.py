@@ -44,8 +44,9 @@ log = get_logger(__name__)
 
 #: Migrations, in order: version -> SQL statements. Version 1 creates every table.
 MIGRATIONS: dict[int, list[str]] = {
-    1: [t.ddl() for name, t in TABLES.items() if name not in ("outbox", "health")],
+    1: [t.ddl() for name, t in TABLES.items() if name not in ("outbox", "health", "pages")],
     2: [TABLES["outbox"].ddl(), TABLES["health"].ddl()],
+    3: [TABLES["pages"].ddl()],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _MAGIC = b"DUCK"
@@ -318,6 +319,15 @@ class Archive:
             raise StoreError(f"no table '{name}'; tables are {sorted(TABLES)}")
         clause = f" WHERE {where}" if where else ""
         return self.query(f"SELECT * FROM {name}{clause}", params)
+
+    def raw_html(self, article_id: str) -> bytes | None:
+        """The page of ``article_id`` as fetched (kept with ``keep_raw_html``), or ``None``."""
+        import gzip
+
+        row = self.con.execute(
+            "SELECT html_gzip FROM pages WHERE article_id = ?", [article_id]
+        ).fetchone()
+        return None if row is None else gzip.decompress(row[0])
 
     def count(self, name: str) -> int:
         """Number of rows in table ``name``."""

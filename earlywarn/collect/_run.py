@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import logging
 import multiprocessing
@@ -54,11 +55,15 @@ class CollectResult:
         ``feeds_ok``, ``feeds_failed``, ``feeds_not_modified``, ``entries``, ``future``,
         ``no_link``, ``pages_ok``, ``pages_failed``, ``same_url``, ``duplicates``, ``articles``
         and ``reason:<code>`` counts of failures.
+    pages : DataFrame
+        Columns of ``TABLES["pages"]``: the raw bytes of every page fetched for a kept
+        article, gzip-compressed (empty unless ``keep_raw_html``).
     """
 
     articles: pd.DataFrame
     feeds: pd.DataFrame
     stats: dict[str, int] = field(default_factory=dict)
+    pages: pd.DataFrame = field(default_factory=lambda: empty_frame("pages"))
 
 
 @dataclass
@@ -112,6 +117,7 @@ def collect(
     *,
     settings: HttpSettings | None = None,
     state: pd.DataFrame | None = None,
+    keep_raw_html: bool = False,
 ) -> CollectResult:
     """Fetch every feed and every entry's page; return articles, feed status and counts.
 
@@ -129,6 +135,8 @@ def collect(
         Limits of the HTTP client.
     state : DataFrame, optional
         The feeds table of the previous run (for conditional GET).
+    keep_raw_html : bool
+        Also return each fetched page's raw bytes, gzip-compressed (``CollectResult.pages``).
     """
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
@@ -201,12 +209,13 @@ def collect(
         with _extractor(len(ordered)) as extract:
 
             def fetch_page(task: tuple[Feed, Entry]) -> tuple[dict[str, Any], list[str]]:
-                return _article_row(client, task[0], task[1], as_of, extract, links)
+                return _article_row(client, task[0], task[1], as_of, extract, links, keep_raw_html)
 
             for row, counts in _map(pool, fetch_page, ordered):
                 rows.append(row)
                 stats.update(counts)
 
+    raw = {r["article_id"]: r.pop("_raw") for r in rows if "_raw" in r}
     articles = _articles_frame(rows, as_of, stats)
     feeds_frame = _feeds_frame(outcomes, fetched_at)
     stats["articles"] = len(articles)
@@ -217,7 +226,7 @@ def collect(
         as_of,
         extra={"as_of": str(as_of)},
     )
-    return CollectResult(articles, feeds_frame, dict(stats))
+    return CollectResult(articles, feeds_frame, dict(stats), _pages_frame(raw, articles, as_of))
 
 
 def _warm_robots(pool: ThreadPoolExecutor, client: HttpClient, urls: Sequence[str]) -> None:
@@ -294,13 +303,23 @@ def _article_row(
     as_of: dt.date,
     extract: Extractor = extract_article,
     links: dict[str, str] | None = None,
+    keep_raw: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
     counts: list[str] = []
+    raw: dict[str, Any] | None = None
     url = _normalized(entry.link, links)
     title, text, published = entry.title, "", entry.published
     language: str | None = None
     try:
         resp = client.fetch(entry.link, kind="page")
+        if keep_raw:
+            raw = {
+                "url": resp.url,
+                "content_type": resp.content_type or None,
+                "charset": resp.charset,
+                "raw_bytes": len(resp.content),
+                "html_gzip": gzip.compress(resp.content, compresslevel=6),
+            }
         art = extract(
             resp.content,
             resp.url,
@@ -354,7 +373,28 @@ def _article_row(
         "outlets": [feed.outlet],
         "as_of": as_of,
     }
+    if raw is not None:
+        row["_raw"] = raw
     return row, counts
+
+
+def _pages_frame(
+    raw: dict[str, dict[str, Any]], articles: pd.DataFrame, as_of: dt.date
+) -> pd.DataFrame:
+    """Raw pages of the articles kept (same canonical URL: the kept row's page)."""
+    if not raw or articles.empty:
+        return empty_frame("pages")
+    rows = [
+        {"article_id": aid, "fetched": fetched, **raw[aid]}
+        for aid, fetched in zip(articles["article_id"], articles["fetched"], strict=True)
+        if aid in raw
+    ]
+    if not rows:
+        return empty_frame("pages")
+    frame = pd.DataFrame(rows)
+    frame["as_of"] = pd.Timestamp(as_of)
+    frame["raw_bytes"] = frame["raw_bytes"].astype("Int64")
+    return frame[list(TABLES["pages"].columns)]
 
 
 def _articles_frame(

@@ -8,11 +8,14 @@ import json
 import logging
 from html import escape
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from earlywarn.collect import Feed, collect
 from earlywarn.schema import TABLES, validate
+from earlywarn.store import Archive
 from tests.collect.conftest import DATA, Route, Server, settings
 
 AS_OF = dt.date(2013, 10, 24)
@@ -205,3 +208,22 @@ def test_collect_warms_robots_once_per_host(site: Server) -> None:
     assert site.hits["/robots.txt"] == 1
     assert result.stats["reason:robots_disallowed"] == 1
     assert "/tt/2" not in site.hits
+
+
+def test_collect_keeps_raw_pages_compressed(site: Server, tmp_path: Path) -> None:
+    plain = collect(_feeds(site), AS_OF, settings=settings())
+    assert plain.pages.empty
+    kept = collect(_feeds(site), AS_OF, settings=settings(), keep_raw_html=True)
+    pages = kept.pages
+    assert list(pages.columns) == list(TABLES["pages"].columns)
+    assert set(pages["article_id"]) <= set(kept.articles["article_id"])
+    assert len(pages) == kept.stats["pages_ok"]
+    with Archive(tmp_path / "a.duckdb") as archive:
+        archive.upsert("pages", pages)
+        archive.upsert("pages", pages)  # a rerun upserts
+        assert archive.count("pages") == len(pages)
+        row = pages.iloc[0]
+        served = site.routes[urlsplit(row["url"]).path].body
+        assert archive.raw_html(row["article_id"]) == served
+        assert row["raw_bytes"] == len(served) and len(row["html_gzip"]) < len(served)
+        assert archive.raw_html("no such article") is None
