@@ -355,7 +355,7 @@ def _article_row(
         text, language = entry.summary, None
     if language is None:
         language = detect_language(f"{title}\n{text}"[:1000])
-    row = {
+    row: dict[str, Any] = {
         "article_id": hashlib.sha1(url.encode("utf-8")).hexdigest(),
         "url": url,
         "feed_id": feed.feed_id,
