@@ -22,13 +22,14 @@ from tests.mlflow_server import free_port, start_server, stop
 class _KillsServer(Naive):
     """A naive forecaster that kills the tracking server (its process group) when it fits."""
 
-    def __init__(self, server_pid: int = 0) -> None:
+    def __init__(self, server_pid: int = 0, method: str = "auto") -> None:
         self.server_pid = server_pid
+        self.method = method
 
-    def _fit(self, y, X=None):  # type: ignore[no-untyped-def]
+    def _fit(self, s):  # type: ignore[no-untyped-def]
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.server_pid, signal.SIGKILL)
-        return super()._fit(y, X)
+        return super()._fit(s)
 
 
 @pytest.mark.slow
