@@ -1,9 +1,12 @@
-"""Import throughput: GDELT 1.0 events -> events frame -> DuckDB archive, vs plain pandas.read_csv.
+"""Import throughput: GDELT 1.0 events -> DuckDB archive, vs plain pandas.read_csv.
 
 The real GDELT rows in shared/data/gdelt (the 10-row 1.0 daily sample) are REPLICATED to
 >= 1,000,000 rows (each copy gets a fresh GLOBALEVENTID) because no large real extract
-is available offline. Prints rows/s of our importer alone, of importer + archive upsert,
-and the ratio against ``pandas.read_csv`` of the same file (parse only, no mapping).
+is available offline. Prints rows/s of our importer alone (``read_gdelt_events``), of
+importer + one ``Archive.upsert``, of ``earlywarn import gdelt`` (``import_history``: the
+file hashed, parsed in blocks, each block written by a writer thread while the next is
+parsed, one transaction), and the ratios against ``pandas.read_csv`` of the same file
+(parse only, no mapping). Target: >= 200,000 rows/s into the archive.
 
     .venv/bin/python benchmarks/bench_import.py           # 1,000,000 rows
     .venv/bin/python benchmarks/bench_import.py --quick   # 100,000 rows
@@ -18,7 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from earlywarn.config import load_settings
 from earlywarn.io import read_gdelt_events
+from earlywarn.pipeline import import_history
 from earlywarn.store import Archive
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -71,6 +76,15 @@ def main() -> None:
             written = archive.upsert("events", events)
         t_db = time.perf_counter() - t0
         assert written == rows
+        del events
+
+        settings = load_settings(archive=Path(tmp) / "cli.duckdb")
+        t0 = time.perf_counter()
+        summary = import_history(settings, "gdelt", path)
+        t_cli = time.perf_counter() - t0
+        assert summary["rows_kept"] == rows
+        with Archive(settings.archive, read_only=True) as archive:
+            assert archive.count("events") == rows
 
     total = t_imp + t_db
     print(f"pandas.read_csv (parse only, all str): {rows / t_ref:>12,.0f} rows/s  ({t_ref:.2f} s)")
@@ -79,8 +93,14 @@ def main() -> None:
         f"  + Archive.upsert('events'):          {rows / total:>12,.0f} rows/s  ({total:.2f} s end to end)"
     )
     print(
-        f"ratio importer / pandas.read_csv: {t_ref / t_imp:.2f}x faster; "
-        f"end-to-end incl. DuckDB: {t_ref / total:.2f}x  (target >= 200,000 rows/s end to end)"
+        f"earlywarn import gdelt (import_history):  {rows / t_cli:>12,.0f} rows/s  ({t_cli:.2f} s, "
+        "streamed into the archive)"
+    )
+    print(
+        f"ratio importer / pandas.read_csv: {t_ref / t_imp:.2f}x faster; into the archive: "
+        f"{t_ref / t_cli:.2f}x (import_history), {t_ref / total:.2f}x (read + one upsert); "
+        f"target >= 200,000 rows/s into the archive: "
+        f"{'met' if rows / t_cli >= 200_000 else 'NOT met'}"
     )
 
 

@@ -13,7 +13,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -642,22 +642,47 @@ def import_history(settings: Settings, kind: str, path: str | os.PathLike[str]) 
     Returns the import report (rows read, kept, rejected and why).
     """
     import hashlib
+    from concurrent.futures import ThreadPoolExecutor
     from dataclasses import asdict
 
-    from earlywarn.io import import_file
+    from earlywarn.io import ImportReport, iter_file
+    from earlywarn.io._common import drop_seen
 
     p = Path(path)
     if not p.is_file():
         raise EarlywarnError(f"{p} does not exist; give the path of a {kind} file")
-    frame, report = import_file(kind, p)
-    digest = hashlib.sha1(p.read_bytes()).hexdigest()[:12]
+
+    def sha1() -> str:
+        with p.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha1").hexdigest()[:12]
+
     table = "counts" if kind == "counts" else "events"
-    with (
-        archive_lock(settings.archive, settings.lock_timeout),
-        _open(settings.archive) as archive,
-    ):
-        stage = f"import:{kind}:{digest}"
-        summary = asdict(report)
-        rows = {k: v for k, v in summary.items() if isinstance(v, int)}
-        archive.commit_stage(date(1970, 1, 1), stage, [Write(table, frame)], extra=rows)
-    return summary
+    report = ImportReport(kind, str(p))
+    seen: set[str] = set()
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        for frame in iter_file(kind, p, report):
+            if table == "events":  # ids seen in an earlier chunk: the first one stays
+                frame = drop_seen(frame, "event_id", seen, report)
+            report.rows_kept += len(frame)
+            yield frame
+
+    def counts() -> dict[str, Any]:
+        return {k: v for k, v in asdict(report).items() if isinstance(v, int)}
+
+    with ThreadPoolExecutor(1) as hasher:
+        digest = hasher.submit(sha1)  # hashing releases the GIL: it overlaps the lock wait
+        with (
+            archive_lock(settings.archive, settings.lock_timeout),
+            _open(settings.archive) as archive,
+        ):
+            stage = f"import:{kind}:{digest.result()}"
+            archive.commit_stage_stream(date(1970, 1, 1), stage, table, chunks(), extra=counts)
+    log.info(
+        "imported %s: %d kept, %d rejected %s",
+        p,
+        report.rows_kept,
+        report.rows_rejected,
+        report.reasons,
+    )
+    return asdict(report)

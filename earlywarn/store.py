@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -113,6 +114,25 @@ def _check_file(path: Path) -> None:
             f"archive {path} is not a DuckDB file (corrupt or another format); "
             "restore it from a backup, or move it away to start a new archive"
         )
+
+
+def _run_row(
+    as_of: date, stage: str, rows: dict[str, Any], run_id: str, started_at: datetime | None
+) -> pd.DataFrame:
+    """The ``runs`` row that marks ``stage`` done for ``as_of``."""
+    now = datetime.now(timezone.utc)
+    return pd.DataFrame(
+        {
+            "as_of": [pd.Timestamp(as_of)],
+            "stage": [stage],
+            "run_id": [run_id],
+            "status": ["done"],
+            "started_at": [pd.Timestamp(started_at or now)],
+            "finished_at": [pd.Timestamp(now)],
+            "rows": [json.dumps(rows, default=str)],
+            "error": [None],
+        }
+    )
 
 
 class Archive:
@@ -274,23 +294,48 @@ class Archive:
         extra: dict[str, Any] | None = None,
     ) -> dict[str, int]:
         """Apply a stage's writes and mark it done for ``as_of``, all in one transaction."""
-        now = datetime.now(timezone.utc)
         counts = {w.table: len(w.frame) for w in writes}
-        rows = {**counts, **(extra or {})}
-        run = pd.DataFrame(
-            {
-                "as_of": [pd.Timestamp(as_of)],
-                "stage": [stage],
-                "run_id": [run_id],
-                "status": ["done"],
-                "started_at": [pd.Timestamp(started_at or now)],
-                "finished_at": [pd.Timestamp(now)],
-                "rows": [json.dumps(rows, default=str)],
-                "error": [None],
-            }
-        )
+        run = _run_row(as_of, stage, {**counts, **(extra or {})}, run_id, started_at)
         self.commit([*writes, Write("runs", run)])
         return counts
+
+    def commit_stage_stream(
+        self,
+        as_of: date,
+        stage: str,
+        table: str,
+        frames: Iterable[pd.DataFrame],
+        *,
+        extra: Callable[[], dict[str, Any]] | None = None,
+        run_id: str = "",
+    ) -> int:
+        """Like :meth:`commit_stage` for one table whose rows arrive in chunks.
+
+        Each chunk is validated and upserted by a writer thread while ``frames`` produces
+        the next one (DuckDB and Arrow release the GIL), all in one transaction with the
+        stage's ``runs`` row: an error or a kill leaves nothing of the stage. ``extra`` is
+        called after the last chunk for the counts to record. Returns rows written.
+        """
+        self._writable()
+        started = datetime.now(timezone.utc)
+        written = 0
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            with ThreadPoolExecutor(1, thread_name_prefix="earlywarn-writer") as writer:
+                pending: Future[int] | None = None
+                for frame in frames:
+                    if pending is not None:
+                        written += pending.result()
+                    pending = writer.submit(self._apply, Write(table, frame))
+                if pending is not None:
+                    written += pending.result()
+            rows = {table: written, **(extra() if extra else {})}
+            self._apply(Write("runs", _run_row(as_of, stage, rows, run_id, started)))
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return written
 
     def stage_done(self, as_of: date, stage: str) -> bool:
         """Whether ``stage`` finished for ``as_of``."""

@@ -17,7 +17,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 
@@ -35,6 +35,7 @@ __all__ = [
     "ImportReport",
     "import_file",
     "iter_acled",
+    "iter_file",
     "iter_gdelt_events",
     "iter_icews",
     "iter_ucdp",
@@ -69,3 +70,30 @@ def import_file(kind: str, path: PathLike) -> tuple[pd.DataFrame, ImportReport]:
     if reader is None:
         raise ImportFormatError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
     return reader(path)
+
+
+_ITERATORS: dict[str, Callable[[PathLike, ImportReport], Iterator[pd.DataFrame]]] = {
+    "gdelt": iter_gdelt_events,
+    "icews": iter_icews,
+    "acled": iter_acled,
+    "ucdp": iter_ucdp,
+}
+
+
+def iter_file(kind: str, path: PathLike, report: ImportReport) -> Iterator[pd.DataFrame]:
+    """Yield ``path``'s rows for ``kind`` in chunks (one frame for kinds read whole).
+
+    Duplicate ids are dropped within a chunk only, and ``report.rows_kept`` is left to the
+    caller (who sees every chunk); :func:`import_file` does both file-wide.
+    """
+    name = str(kind).lower()
+    iterate = _ITERATORS.get(name)
+    if iterate is not None:
+        yield from iterate(path, report)
+        return
+    frame, whole = import_file(name, path)
+    for key in ("rows_read", "rows_rejected"):
+        setattr(report, key, getattr(whole, key))
+    report.reasons, report.repaired, report.notes = whole.reasons, whole.repaired, whole.notes
+    if len(frame):
+        yield frame

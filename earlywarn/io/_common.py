@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,6 +32,7 @@ __all__ = [
     "ImportReport",
     "PathLike",
     "collect_events",
+    "drop_seen",
     "finish_events",
     "iter_blocks",
     "iter_quoted_csv",
@@ -349,6 +351,25 @@ def collect_events(
         report.reasons,
     )
     return out, report
+
+
+def drop_seen(
+    frame: pd.DataFrame, key: str, seen: set[str], report: ImportReport
+) -> pd.DataFrame:
+    """Drop rows whose ``key`` is in ``seen`` (counted as ``duplicate_id``), then add the rest.
+
+    For importers that write chunk by chunk: the first row with an id stays, as in
+    :func:`collect_events`.
+    """
+    ids = frame[key].tolist()
+    if seen:
+        dup = np.fromiter((i in seen for i in ids), dtype=bool, count=len(ids))
+        if dup.any():
+            report.reject("duplicate_id", int(dup.sum()))
+            frame = frame[~dup].reset_index(drop=True)
+            ids = frame[key].tolist()
+    seen.update(ids)
+    return frame
 
 
 class _BlockStream(io.RawIOBase):
