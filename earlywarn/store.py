@@ -299,6 +299,34 @@ class Archive:
         self.commit([*writes, Write("runs", run)])
         return counts
 
+    def commit_stage_sql(
+        self,
+        as_of: date,
+        stage: str,
+        table: str,
+        write: Callable[[duckdb.DuckDBPyConnection], int],
+        *,
+        extra: Callable[[], dict[str, Any]] | None = None,
+        run_id: str = "",
+    ) -> int:
+        """Like :meth:`commit_stage` for a stage that writes ``table`` with SQL of its own.
+
+        ``write(connection)`` runs inside the transaction and returns the rows it wrote; any
+        exception rolls everything back and propagates.
+        """
+        self._writable()
+        started = datetime.now(timezone.utc)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            written = int(write(self.con))
+            rows = {table: written, **(extra() if extra else {})}
+            self._apply(Write("runs", _run_row(as_of, stage, rows, run_id, started)))
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return written
+
     def commit_stage_stream(
         self,
         as_of: date,
