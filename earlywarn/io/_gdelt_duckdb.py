@@ -31,11 +31,17 @@ __all__ = ["UnsupportedFileError", "import_gdelt_events"]
 log = get_logger(__name__)
 
 _RAW = "_ew_gdelt_raw"
+_USED = (
+    "GLOBALEVENTID", "SQLDATE", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code",
+    "Actor2Name", "Actor2CountryCode", "Actor2Type1Code", "EventCode", "EventRootCode",
+    "QuadClass", "GoldsteinScale", "NumMentions", "NumSources", "ActionGeo_CountryCode",
+    "ActionGeo_ADM1Code", "ActionGeo_Lat", "ActionGeo_Long", "SOURCEURL",
+)  # fmt: skip
 _REJECTS = ("_ew_reject_scans", "_ew_reject_errors")
 _SELECT = """
 WITH mapped AS (
     SELECT
-        r.rn,
+        r.rowid AS rn,
         'gdelt:' || r."GLOBALEVENTID" AS event_id,
         try_strptime(r."SQLDATE", '%Y%m%d')::DATE AS date,
         r."Actor1Name" AS source_name,
@@ -132,10 +138,11 @@ def import_gdelt_events(
     if not need <= set(names):
         raise UnsupportedFileError(f"columns missing: {sorted(need - set(names))}")
     report.notes.append(f"layout {layout}")
+    used = ", ".join(f'"{c}"' for c in _USED if c in names)
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {_RAW} AS "
-            f"SELECT row_number() OVER () AS rn, * FROM read_csv({_options(path, names, has_header)})"
+            f"SELECT {used} FROM read_csv({_options(path, names, has_header)})"
         )
     except duckdb.Error as exc:
         raise UnsupportedFileError(f"DuckDB cannot read it: {exc}") from exc
@@ -187,11 +194,15 @@ def _map(con: duckdb.DuckDBPyConnection, report: ImportReport, has_url: bool) ->
     report.reject("unknown_cameo_code", int(stats[1]))
     report.reject("duplicate_id", int(stats[2]))
     cols = ", ".join(f'"{c}"' for c in TABLES["events"].columns)
+    # the file's order is the temp table's rowid (insertion order is preserved); a repeated
+    # id keeps its first row, as the pandas path does
+    first = (
+        "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY rn) = 1" if stats[2] else ""
+    )
     con.execute(
         f"INSERT OR REPLACE INTO events ({cols}) "
         + select
-        + f"""SELECT {cols} FROM mapped WHERE date IS NOT NULL AND known_code
-              QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY rn) = 1"""
+        + f"SELECT {cols} FROM mapped WHERE date IS NOT NULL AND known_code {first}"
     )
     kept = total - int(stats[0]) - int(stats[1]) - int(stats[2])
     report.rows_kept += kept
