@@ -320,7 +320,7 @@ def backtest(
         finally:
             if client is not None:
                 client.close()
-        out.print(result.summary().to_string())
+        out.print(result.summary().round(3).to_string(), soft_wrap=True)
         t = result.timings
         share = t.get("tracking", 0.0) / max(t.get("compute", 0.0), 1e-9)
         out.print(
