@@ -54,8 +54,11 @@ _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # the common RFC 822 shape, "Wed, 26 Jul 2017 19:55:20 +0700" (email.utils for the rest)
 _RFC822 = re.compile(
     r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
-    r"\s*(?:([+-])(\d{2})(\d{2})|GMT|UTC?|Z)?"
+    r"\s*(?:([+-])(\d{2})(\d{2})|(GMT|UTC?|Z|[ECMP][SD]T))?"
 )
+# RFC 822's zone names, in hours east of UTC
+_ZONES = {"GMT": 0, "UT": 0, "UTC": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
+          "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}  # fmt: skip
 _MONTHS = {m: i for i, m in enumerate(calendar.month_abbr) if m}
 
 
@@ -169,7 +172,7 @@ def _rfc822(value: str) -> datetime | None:
     m = _RFC822.fullmatch(value)
     if m is None:
         return None
-    day, mon, year, hour, minute, sec, sign, oh, om = m.groups()
+    day, mon, year, hour, minute, sec, sign, oh, om, zone = m.groups()
     month = _MONTHS.get(mon.title())
     if month is None:
         return None
@@ -179,8 +182,9 @@ def _rfc822(value: str) -> datetime | None:
         return None
     if sign:
         offset = (int(oh) * 60 + int(om)) * (-1 if sign == "-" else 1)
-        return (out - timedelta(minutes=offset)).replace(tzinfo=timezone.utc)
-    return out.replace(tzinfo=timezone.utc)
+    else:
+        offset = 60 * _ZONES[zone] if zone else 0
+    return (out - timedelta(minutes=offset)).replace(tzinfo=timezone.utc)
 
 
 def _text(el: Any) -> str:

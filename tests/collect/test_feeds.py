@@ -195,3 +195,9 @@ def test_rfc822_fast_path_agrees_with_email_utils(
         text = text.split(", ", 1)[1]
     expected = email.utils.parsedate_to_datetime(text).astimezone(dt.timezone.utc)
     assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("zone", ["GMT", "UT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"])
+def test_rfc822_zone_names_agree_with_email_utils(zone: str) -> None:
+    text = f"Tue, 02 Aug 2011 01:30:00 {zone}"
+    assert parse_date(text) == email.utils.parsedate_to_datetime(text).astimezone(dt.timezone.utc)
