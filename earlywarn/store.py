@@ -344,11 +344,9 @@ class Archive:
         stage's ``runs`` row: an error or a kill leaves nothing of the stage. ``extra`` is
         called after the last chunk for the counts to record. Returns rows written.
         """
-        self._writable()
-        started = datetime.now(timezone.utc)
-        written = 0
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+
+        def write(_: duckdb.DuckDBPyConnection) -> int:
+            written = 0
             with ThreadPoolExecutor(1, thread_name_prefix="earlywarn-writer") as writer:
                 pending: Future[int] | None = None
                 for frame in frames:
@@ -357,13 +355,9 @@ class Archive:
                     pending = writer.submit(self._apply, Write(table, frame))
                 if pending is not None:
                     written += pending.result()
-            rows = {table: written, **(extra() if extra else {})}
-            self._apply(Write("runs", _run_row(as_of, stage, rows, run_id, started)))
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        return written
+            return written
+
+        return self.commit_stage_sql(as_of, stage, table, write, extra=extra, run_id=run_id)
 
     def stage_done(self, as_of: date, stage: str) -> bool:
         """Whether ``stage`` finished for ``as_of``."""

@@ -68,13 +68,8 @@ class Tracker(RunLogger):
 
     Parameters
     ----------
-    tracking_uri : str, optional
-        ``sqlite:///…/mlflow.db``, ``http://127.0.0.1:5000`` …; None uses MLflow's default.
-    experiment : str
-        Experiment name (created on first use).
-    buffer_dir : Path, optional
-        Where calls are buffered while the store is unreachable (default: beside a sqlite
-        store, else ``./.earlywarn/mlflow-buffer``).
+    tracking_uri, experiment, buffer_dir
+        As for :class:`~earlywarn._tracking_runs.RunLogger`.
 
     Attributes
     ----------
