@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import resource
+import statistics
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -109,24 +110,37 @@ def run_serial(name: str, fn: Callable[[bytes, str], str], pages: list[Page]) ->
     return len(pages) / wall
 
 
-def run_pool(processes: int, pages: list[Page]) -> float:
-    """Extraction in worker processes; the workers are started and warmed before timing."""
+def run_pool(processes: int, pages: list[Page], passes: int) -> tuple[float, float]:
+    """Extraction in worker processes, ``passes`` times over all pages; (median, best) pages/s.
+
+    The workers are started and warmed before timing. A pass takes about a second, so one
+    pass is at the mercy of the machine's jitter: the median and the best of several are
+    printed (as ``timeit`` reports the best).
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rates: list[float] = []
     with ProcessPoolExecutor(processes, initializer=_quiet) as pool:
         list(pool.map(_ours_safe, [(pages[0][0], "http://x/")] * processes))
-        start = time.perf_counter()
-        texts = list(pool.map(_ours_safe, [(h, g["url"]) for h, g in pages], chunksize=4))
-        wall = time.perf_counter() - start
+        for _ in range(passes):
+            start = time.perf_counter()
+            texts = list(pool.map(_ours_safe, [(h, g["url"]) for h, g in pages], chunksize=4))
+            rates.append(len(pages) / (time.perf_counter() - start))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    _score(f"earlywarn-{processes}proc", texts, pages, wall, cpu / processes)
-    return len(pages) / wall
+    wall = sum(len(pages) / r for r in rates)  # seconds of all timed passes
+    _score(f"earlywarn-{processes}proc", texts, pages, wall / passes, cpu / processes / passes)
+    print(
+        f"  {passes} passes: " + ", ".join(f"{r:.1f}" for r in rates) + " pages/s wall",
+        flush=True,
+    )
+    return statistics.median(rates), max(rates)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="20 pages (a few seconds)")
     ap.add_argument("--processes", type=int, default=min(2, os.cpu_count() or 1))
+    ap.add_argument("--passes", type=int, default=5, help="timed passes of the process pool")
     args = ap.parse_args()
     logging.disable(logging.WARNING)
     truth = json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))
@@ -143,7 +157,7 @@ def main() -> None:
     print(f"pages: {len(pages)}; cores usable: {len(os.sched_getaffinity(0))}")
     rates = {name: run_serial(name, fn, pages) for name, fn in backends.items()}
     if args.processes > 1:
-        rates["pool"] = run_pool(args.processes, pages)
+        rates["pool"], best = run_pool(args.processes, pages, max(1, args.passes))
     print(
         f"earlywarn/trafilatura speed ratio (1 process): "
         f"{rates['earlywarn'] / rates['trafilatura']:.2f}x; "
@@ -151,8 +165,10 @@ def main() -> None:
     )
     if "pool" in rates:
         print(
-            f"earlywarn in {args.processes} processes: {rates['pool']:.1f} pages/s wall "
-            f"({rates['pool'] / rates['trafilatura']:.2f}x trafilatura defaults); target >= 150"
+            f"earlywarn in {args.processes} processes: {rates['pool']:.1f} pages/s wall median, "
+            f"{best:.1f} best ({rates['pool'] / rates['trafilatura']:.2f}x trafilatura "
+            f"defaults in one process); target >= 150: "
+            f"{'met' if rates['pool'] >= 150 else 'NOT met'} (median)"
         )
 
 
