@@ -123,7 +123,7 @@ def run_pool(processes: int, pages: list[Page], passes: int) -> tuple[float, flo
         list(pool.map(_ours_safe, [(pages[0][0], "http://x/")] * processes))
         for _ in range(passes):
             start = time.perf_counter()
-            texts = list(pool.map(_ours_safe, [(h, g["url"]) for h, g in pages], chunksize=4))
+            texts = list(pool.map(_ours_safe, [(h, g["url"]) for h, g in pages], chunksize=1))
             rates.append(len(pages) / (time.perf_counter() - start))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
