@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -269,18 +268,24 @@ class Archive:
         """Insert or replace rows of ``table`` by key, atomically; returns rows written."""
         return self.commit([Write(table, frame)])[table]
 
-    def commit(self, writes: Sequence[Write]) -> dict[str, int]:
-        """Apply ``writes`` in one transaction; returns rows written per table."""
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
         self._writable()
-        counts: dict[str, int] = {}
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for w in writes:
-                counts[w.table] = counts.get(w.table, 0) + self._apply(w)
+            yield
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+    def commit(self, writes: Sequence[Write]) -> dict[str, int]:
+        """Apply ``writes`` in one transaction; returns rows written per table."""
+        counts: dict[str, int] = {}
+        with self._transaction():
+            for w in writes:
+                counts[w.table] = counts.get(w.table, 0) + self._apply(w)
         return counts
 
     def commit_stage(
@@ -314,17 +319,11 @@ class Archive:
         ``write(connection)`` runs inside the transaction and returns the rows it wrote; any
         exception rolls everything back and propagates.
         """
-        self._writable()
         started = datetime.now(timezone.utc)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             written = int(write(self.con))
             rows = {table: written, **(extra() if extra else {})}
             self._apply(Write("runs", _run_row(as_of, stage, rows, run_id, started)))
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
         return written
 
     def commit_stage_stream(
@@ -339,23 +338,14 @@ class Archive:
     ) -> int:
         """Like :meth:`commit_stage` for one table whose rows arrive in chunks.
 
-        Each chunk is validated and upserted by a writer thread while ``frames`` produces
-        the next one (DuckDB and Arrow release the GIL), all in one transaction with the
-        stage's ``runs`` row: an error or a kill leaves nothing of the stage. ``extra`` is
-        called after the last chunk for the counts to record. Returns rows written.
+        Each chunk is validated and upserted as it comes (the whole file is never one frame
+        in memory), all in one transaction with the stage's ``runs`` row: an error or a kill
+        leaves nothing of the stage. ``extra`` is called after the last chunk for the counts
+        to record. Returns rows written.
         """
 
         def write(_: duckdb.DuckDBPyConnection) -> int:
-            written = 0
-            with ThreadPoolExecutor(1, thread_name_prefix="earlywarn-writer") as writer:
-                pending: Future[int] | None = None
-                for frame in frames:
-                    if pending is not None:
-                        written += pending.result()
-                    pending = writer.submit(self._apply, Write(table, frame))
-                if pending is not None:
-                    written += pending.result()
-            return written
+            return sum(self._apply(Write(table, frame)) for frame in frames)
 
         return self.commit_stage_sql(as_of, stage, table, write, extra=extra, run_id=run_id)
 

@@ -305,8 +305,8 @@ def finish_events(
         root = out["root_code"].where(out["root_code"].notna(), out["cameo_code"].str[:2])
         out["root_code"] = root.where(root.notna(), None)
     if out["quad_class"].isna().any():
-        root_num = to_float(out["root_code"]).round().astype("Int64")
-        out["quad_class"] = out["quad_class"].fillna(root_num.map(_ROOT_QUAD).astype("Int8"))
+        quad = _as_int(out["root_code"]).map(_ROOT_QUAD).astype("Int8")
+        out["quad_class"] = out["quad_class"].fillna(quad)
     if out["goldstein"].isna().any():
         out["goldstein"] = out["goldstein"].fillna(
             out["cameo_code"].map(_codebook_goldstein(out["cameo_code"]))

@@ -20,15 +20,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from earlywarn._log import get_logger
 from earlywarn.io._common import ImportReport, PathLike, read_head
 from earlywarn.io._countries import fips_to_iso3
 from earlywarn.io.gdelt import detect_layout
 from earlywarn.schema import TABLES
 
 __all__ = ["UnsupportedFileError", "import_gdelt_events"]
-
-log = get_logger(__name__)
 
 _RAW = "_ew_gdelt_raw"
 _USED = (
@@ -39,9 +36,12 @@ _USED = (
 )  # fmt: skip
 _REJECTS = ("_ew_reject_scans", "_ew_reject_errors")
 _SELECT = """
-WITH mapped AS (
+WITH rooted AS (
+    SELECT r.*, r.rowid AS rn, coalesce(r."EventRootCode", left(r."EventCode", 2)) AS root
+    FROM {raw} r
+), mapped AS (
     SELECT
-        r.rowid AS rn,
+        r.rn,
         'gdelt:' || r."GLOBALEVENTID" AS event_id,
         try_strptime(r."SQLDATE", '%Y%m%d')::DATE AS date,
         r."Actor1Name" AS source_name,
@@ -51,18 +51,14 @@ WITH mapped AS (
         r."Actor2CountryCode" AS target_country,
         r."Actor2Type1Code" AS target_type,
         r."EventCode" AS cameo_code,
-        coalesce(r."EventRootCode", left(r."EventCode", 2)) AS root_code,
+        r.root AS root_code,
         coalesce(
             CAST(round(TRY_CAST(r."QuadClass" AS DOUBLE)) AS TINYINT),
-            CASE
-                WHEN TRY_CAST(coalesce(r."EventRootCode", left(r."EventCode", 2)) AS DOUBLE)
-                     BETWEEN 1 AND 5 THEN 1
-                WHEN TRY_CAST(coalesce(r."EventRootCode", left(r."EventCode", 2)) AS DOUBLE)
-                     BETWEEN 6 AND 9 THEN 2
-                WHEN TRY_CAST(coalesce(r."EventRootCode", left(r."EventCode", 2)) AS DOUBLE)
-                     BETWEEN 10 AND 14 THEN 3
-                WHEN TRY_CAST(coalesce(r."EventRootCode", left(r."EventCode", 2)) AS DOUBLE)
-                     BETWEEN 15 AND 20 THEN 4
+            CASE  -- the QuadClass of the root code
+                WHEN TRY_CAST(r.root AS DOUBLE) BETWEEN 1 AND 5 THEN 1
+                WHEN TRY_CAST(r.root AS DOUBLE) BETWEEN 6 AND 9 THEN 2
+                WHEN TRY_CAST(r.root AS DOUBLE) BETWEEN 10 AND 14 THEN 3
+                WHEN TRY_CAST(r.root AS DOUBLE) BETWEEN 15 AND 20 THEN 4
             END
         ) AS quad_class,
         coalesce(TRY_CAST(r."GoldsteinScale" AS DOUBLE), c.goldstein) AS goldstein,
@@ -79,7 +75,7 @@ WITH mapped AS (
         NULL::DOUBLE AS confidence,
         'gdelt' AS origin,
         c.code IS NOT NULL AS known_code
-    FROM {raw} r
+    FROM rooted r
     LEFT JOIN _ew_codebook c ON c.code = r."EventCode"
     LEFT JOIN _ew_fips f ON f.fips = r."ActionGeo_CountryCode"
 )
@@ -108,11 +104,6 @@ def _lookups(con: duckdb.DuckDBPyConnection) -> None:
     codes = pd.DataFrame({"code": cameo_table()["code"].astype(str)})
     codes["goldstein"] = [goldstein(c) for c in codes["code"]]
     con.register("_ew_codebook", codes)
-
-
-def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
 
 
 def import_gdelt_events(
@@ -172,7 +163,7 @@ def _map(con: duckdb.DuckDBPyConnection, report: ImportReport, has_url: bool) ->
         "_ew_fips",
         pd.DataFrame({"fips": fips, "iso3": [fips_to_iso3(c) for c in fips]}, dtype=object),
     )
-    total = _count(con, f"SELECT count(*) FROM {_RAW}")
+    total = int(con.execute(f"SELECT count(*) FROM {_RAW}").fetchone()[0])  # type: ignore[index]
     short = int(errors.get("MISSING COLUMNS", 0))
     wide = int(errors.get("TOO MANY COLUMNS", 0))
     report.rows_read += total + short + wide
