@@ -20,13 +20,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from earlywarn._log import get_logger
-from earlywarn.collect.articles import (
-    _LANG_CHARS,
-    Article,
-    content_hash,
-    detect_language,
-    extract_article,
-)
+from earlywarn.collect.articles import Article, content_hash, detect_language, extract_article
 from earlywarn.collect.catalog import Feed, normalize_link
 from earlywarn.collect.dedup import mark_duplicates
 from earlywarn.collect.feeds import Entry, FeedParseError, parse_feed
@@ -360,7 +354,7 @@ def _article_row(
     if not text:
         text, language = entry.summary, None
     if language is None:
-        language = detect_language(f"{title}\n{text}"[:_LANG_CHARS])
+        language = detect_language(f"{title}\n{text}")
     row: dict[str, Any] = {
         "article_id": hashlib.sha1(url.encode("utf-8")).hexdigest(),
         "url": url,

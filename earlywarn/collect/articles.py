@@ -134,8 +134,11 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def detect_language(text: str | None, *, min_chars: int = 20, min_prob: float = 0.5) -> str | None:
-    """ISO 639-1 language of ``text`` by py3langid, or ``None`` if too short or unsure.
+def detect_language(
+    text: str | None, *, min_chars: int = 20, min_prob: float = 0.5, max_chars: int = _LANG_CHARS
+) -> str | None:
+    """ISO 639-1 language of ``text``'s first ``max_chars`` by py3langid, or ``None`` if too
+    short or unsure.
 
     Examples
     --------
@@ -144,9 +147,10 @@ def detect_language(text: str | None, *, min_chars: int = 20, min_prob: float = 
     >>> detect_language("ok") is None
     True
     """
-    if not text or len(text.strip()) < min_chars:
+    text = (text or "")[:max_chars]
+    if len(text.strip()) < min_chars:
         return None
-    lang, prob = _identifier().classify(text[:3000])
+    lang, prob = _identifier().classify(text)
     return str(lang) if prob >= min_prob else None
 
 
@@ -312,5 +316,5 @@ def extract_article(
     body = extract_text(tree, canonical)
     if not body:
         log.info("no main text found at %s", url, extra={"url": url, "reason": "no_text"})
-    language = detect_language(f"{title}\n{body}"[:_LANG_CHARS])
+    language = detect_language(f"{title}\n{body}")
     return Article(canonical, title, body, published, language)
