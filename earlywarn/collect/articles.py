@@ -29,7 +29,7 @@ import lxml.html
 import trafilatura
 from htmldate import find_date
 from lxml import etree
-from trafilatura.utils import is_dubious_html, repair_faulty_html
+from trafilatura.settings import Extractor
 
 from earlywarn._log import get_logger
 from earlywarn.collect.catalog import normalize_link
@@ -74,8 +74,39 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
+def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
+    """The page's text (not normalised) and the codec that decoded it."""
+    for bom, bom_enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if content.startswith(bom):
+            return content.decode(bom_enc, "replace").lstrip("\ufeff"), bom_enc
+    meta = _META_CHARSET.search(content[:4096])
+    candidates = [_codec(charset), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"]
+    for enc in candidates:
+        if enc is None:
+            continue
+        if enc in _LATIN or enc == "iso8859-1":
+            try:
+                text = content.decode("utf-8")
+                if not text.isascii():
+                    return text, "utf-8"
+            except UnicodeDecodeError:
+                pass
+        try:
+            return content.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best = charset_normalizer.from_bytes(content[:200_000]).best()
+    if best is not None:
+        return str(best), str(best.encoding)
+    return content.decode("cp1252", "replace"), "cp1252"
+
+
 def decode_html(content: bytes, charset: str | None = None) -> str:
-    """Decode a page: BOM, then a declared charset that decodes cleanly, then detection.
+    """Decode a page: BOM, then a declared charset that decodes cleanly, then detection (NFC).
 
     A declared charset (HTTP, then ``<meta>``) is used only if the bytes decode under it
     without error; a latin-1/cp1252 label on valid UTF-8 is taken as UTF-8.
@@ -87,32 +118,13 @@ def decode_html(content: bytes, charset: str | None = None) -> str:
     >>> decode_html(b'<meta charset="windows-1258"><p>Vi\\xea\\xf2t</p>', "utf-8")
     '<meta charset="windows-1258"><p>Việt</p>'
     """
-    for bom, bom_enc in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if content.startswith(bom):
-            return unicodedata.normalize("NFC", content.decode(bom_enc, "replace").lstrip("\ufeff"))
-    meta = _META_CHARSET.search(content[:4096])
-    candidates = [_codec(charset), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"]
-    for enc in candidates:
-        if enc is None:
-            continue
-        if enc in _LATIN or enc == "iso8859-1":
-            try:
-                text = content.decode("utf-8")
-                if not text.isascii():
-                    return unicodedata.normalize("NFC", text)
-            except UnicodeDecodeError:
-                pass
-        try:
-            return unicodedata.normalize("NFC", content.decode(enc))
-        except (UnicodeDecodeError, LookupError):
-            continue
-    best = charset_normalizer.from_bytes(content[:200_000]).best()
-    text = str(best) if best is not None else content.decode("cp1252", "replace")
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", _decode(content, charset)[0])
+
+
+def _utf8(content: bytes, charset: str | None) -> bytes:
+    """The page as UTF-8 bytes (what the parser reads): the bytes themselves when they are."""
+    text, enc = _decode(content, charset)
+    return content if enc == "utf-8" else text.encode("utf-8", "replace")
 
 
 def content_hash(text: str) -> str:
@@ -223,27 +235,61 @@ def _html_parser() -> lxml.html.HTMLParser:
 
 
 _PARSER = _html_parser()
+# what trafilatura's repair_faulty_html removes or mends, on UTF-8 bytes: control characters
+# XML forbids (ASCII bytes never occur inside a multi-byte UTF-8 sequence, so a C translate is
+# safe and does in a quarter of the time the regex pass over the str did), the two
+# non-characters, a self-closed doctype and a self-closed <html/>
+_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
+_NONCHARS = ("\ufffe".encode(), "\uffff".encode())
+_DOCTYPE = re.compile(rb"^< ?! ?DOCTYPE[^>]*/[^<>]*>", re.IGNORECASE)
+_SELF_CLOSED_HTML = re.compile(rb"(<html.*?)\s*/>", re.IGNORECASE)
 
 
-def load_html(text: str) -> Any:
-    """Parse a decoded page as ``trafilatura.load_html`` does; ``None`` if it is not HTML."""
-    beginning = text[:50].lower()
-    text = repair_faulty_html(text, beginning)
+def _repair(data: bytes, beginning: bytes) -> bytes:
+    data = data.translate(None, _CONTROL)
+    for nonchar in _NONCHARS:
+        if nonchar in data:
+            data = data.replace(nonchar, b"")
+    if b"doctype" in beginning:
+        first, _, rest = data.partition(b"\n")
+        data = _DOCTYPE.sub(b"", first, count=1) + b"\n" + rest
+    for line in data[:4096].splitlines()[:4]:
+        if b"<html" in line and line.endswith(b"/>"):
+            data = _SELF_CLOSED_HTML.sub(rb"\1>", data, count=1)
+            break
+    return data
+
+
+def load_html(page: str | bytes) -> Any:
+    """Parse a page as ``trafilatura.load_html`` does; ``None`` if it is not HTML.
+
+    ``page`` is a decoded str or UTF-8 bytes (:func:`decode_html` decodes other bytes).
+
+    Examples
+    --------
+    >>> load_html(b"<html><body><p>Hu\\xe1\\xba\\xbf</p></body></html>").findtext(".//p")
+    'Huế'
+    >>> load_html("plain text, no markup") is None
+    True
+    """
+    data = page.encode("utf-8", "replace") if isinstance(page, str) else page
+    beginning = data[:50].lower()
     try:
-        tree = lxml.html.fromstring(text, parser=_PARSER)
-    except ValueError:  # a str with an encoding declaration: parse the UTF-8 bytes
-        tree = None
-    if tree is None or len(tree) < 1:
-        try:
-            tree = lxml.html.fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
-        except (etree.ParserError, ValueError):
-            tree = None
-    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+        tree = lxml.html.fromstring(_repair(data, beginning), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    if tree is not None and b"html" not in beginning and len(tree) < 2:
         return None
     return tree
 
 
-def extract_text(html: str | Any, url: str | None = None) -> str:
+@lru_cache(maxsize=1)
+def _options() -> Extractor:
+    # built once: the url only matters for links and metadata, which are not extracted
+    return Extractor(fast=True, recall=True, comments=False, images=False, dedup=False)
+
+
+def extract_text(html: str | Any) -> str:
     """Main text of a page (HTML string or a tree from :func:`load_html`), or ``""``.
 
     trafilatura in its fast mode (no readability/jusText comparison) favouring recall: on the
@@ -252,16 +298,7 @@ def extract_text(html: str | Any, url: str | None = None) -> str:
     mode runs on short results; ``benchmarks/bench_extraction.py``). Comments and images are
     left out. A tree passed in is modified (pruned) by trafilatura.
     """
-    text = trafilatura.extract(
-        html,
-        url=url,
-        fast=True,
-        favor_recall=True,
-        include_comments=False,
-        include_images=False,
-        deduplicate=False,
-    )
-    return text or ""
+    return trafilatura.extract(html, options=_options()) or ""
 
 
 def extract_article(
@@ -294,26 +331,19 @@ def extract_article(
     max_date : date, optional
         Latest acceptable publication date (the ``as_of`` of a replay).
     """
-    text_in = decode_html(html, charset) if isinstance(html, bytes) else html
-    if not text_in.strip():
+    data = _utf8(html, charset) if isinstance(html, bytes) else html.encode("utf-8", "replace")
+    if not data.strip():
         log.warning("empty page at %s", url, extra={"url": url, "reason": "empty_page"})
         return None
-    try:
-        tree = load_html(text_in)
-    except (etree.ParserError, ValueError, TypeError) as exc:
-        tree, why = None, str(exc)
-    else:
-        why = "not HTML"
+    tree = load_html(data)
     if tree is None:
-        log.warning(
-            "unparseable page at %s: %s", url, why, extra={"url": url, "reason": "bad_html"}
-        )
+        log.warning("unparseable page at %s: not HTML", url, extra={"url": url, "reason": "bad_html"})
         return None
     canonical = _canonical(tree, url)
-    title = _title(tree)
+    title = unicodedata.normalize("NFC", _title(tree))
     published = _page_date(tree, max_date) if want_date else None
     _prune(tree)
-    body = extract_text(tree, canonical)
+    body = unicodedata.normalize("NFC", extract_text(tree))
     if not body:
         log.info("no main text found at %s", url, extra={"url": url, "reason": "no_text"})
     language = detect_language(f"{title}\n{body}")
