@@ -331,11 +331,11 @@ def extract_article(
     max_date : date, optional
         Latest acceptable publication date (the ``as_of`` of a replay).
     """
-    data = _utf8(html, charset) if isinstance(html, bytes) else html.encode("utf-8", "replace")
-    if not data.strip():
+    page = _utf8(html, charset) if isinstance(html, bytes) else html
+    if not page.strip():
         log.warning("empty page at %s", url, extra={"url": url, "reason": "empty_page"})
         return None
-    tree = load_html(data)
+    tree = load_html(page)
     if tree is None:
         log.warning("unparseable page at %s: not HTML", url, extra={"url": url, "reason": "bad_html"})
         return None
