@@ -121,7 +121,11 @@ def strip_html(text: str | None) -> str:
     if not text:
         return ""
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        # a "<" with no ">" after it is left alone by _TAG, but the regex would scan to the
+        # end from each one (quadratic on a summary of many "&lt;"): only the text up to the
+        # last ">" can hold tags
+        end = text.rfind(">") + 1
+        text = _TAG.sub(" ", text[:end]) + text[end:]
     if "&" in text:
         text = html.unescape(text)
     text = " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
