@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -19,35 +20,67 @@ from typing import Any, Literal
 import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from earlywarn._log import get_logger
 from earlywarn.errors import ConfigError
 
 __all__ = ["ENV_PREFIX", "Settings", "load_settings"]
 
 ENV_PREFIX = "EARLYWARN_"
+log = get_logger(__name__)
+
+
+_DAY = 86_400.0
 
 
 class HttpSettings(BaseModel):
-    """Settings of the one HTTP client."""
+    """Settings of the one HTTP client (and of alert deliveries).
 
-    model_config = ConfigDict(extra="forbid")
+    Every limit must be finite and sane: infinity, NaN and absurd values (a timeout of
+    more than a day, a body cap above 2 GiB ...) are refused with the key named.
+    ``total_timeout`` bounds one fetch (connect, headers, body, redirects, retries) and
+    one delivery; ``stage_timeout`` bounds all fetches of a collect run.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     user_agent: str = "earlywarn/0.1 (+https://example.invalid/earlywarn)"
-    connect_timeout: float = Field(10.0, gt=0)
-    read_timeout: float = Field(20.0, gt=0)
-    total_timeout: float = Field(60.0, gt=0)
-    max_bytes: int = Field(10_000_000, gt=0)
-    max_redirects: int = Field(5, ge=0)
-    per_host_concurrency: int = Field(2, ge=1)
-    politeness_delay: float = Field(1.0, ge=0)
-    max_connections: int = Field(32, ge=1)
-    retries: int = Field(3, ge=0)
+    connect_timeout: float = Field(10.0, gt=0, le=600)
+    read_timeout: float = Field(20.0, gt=0, le=3600)
+    total_timeout: float = Field(60.0, gt=0, le=_DAY)
+    stage_timeout: float = Field(4 * 3600.0, gt=0, le=7 * _DAY)
+    max_bytes: int = Field(10_000_000, gt=0, le=2**31)
+    max_redirects: int = Field(5, ge=0, le=50)
+    per_host_concurrency: int = Field(2, ge=1, le=64)
+    politeness_delay: float = Field(1.0, ge=0, le=3600)
+    max_connections: int = Field(32, ge=1, le=1024)
+    retries: int = Field(3, ge=0, le=20)
     respect_robots: bool = True
     allow_private: list[str] = Field(default_factory=list)
+
+    def wide_allowances(self) -> list[str]:
+        """Entries of ``allow_private`` that open more than one host (whole networks).
+
+        Examples
+        --------
+        >>> HttpSettings(allow_private=["127.0.0.1", "10.0.0.0/8", "intranet"]).wide_allowances()
+        ['10.0.0.0/8 (16777216 addresses)']
+        """
+        out = []
+        for item in self.allow_private:
+            try:
+                net = ipaddress.ip_network(item.strip(), strict=False)
+            except ValueError:
+                if "*" in item:
+                    out.append(f"{item} (a wildcard matches no host: list names exactly)")
+                continue
+            if net.num_addresses > 1:
+                out.append(f"{item} ({net.num_addresses} addresses)")
+        return out
 
 
 class Settings(BaseModel):
     """All of earlywarn's settings; unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
     archive: Path = Path("earlywarn.duckdb")
     output_dir: Path = Path("earlywarn-out")
     tracking_uri: str | None = None
@@ -58,11 +91,11 @@ class Settings(BaseModel):
     channels: Path | None = None
     focal_country: str = Field("VNM", min_length=3, max_length=3)
     scheduler: str | None = None
-    n_workers: int = Field(2, ge=1)
-    lock_timeout: float = Field(0.0, ge=0)
+    n_workers: int = Field(2, ge=1, le=1024)
+    lock_timeout: float = Field(0.0, ge=0, le=_DAY)
     log_format: Literal["text", "json"] = "text"
-    max_forecast_series: int = Field(40, ge=1)
-    horizon: int = Field(8, ge=1)
+    max_forecast_series: int = Field(40, ge=1, le=1_000_000)
+    horizon: int = Field(8, ge=1, le=10_000)
     keep_raw_html: bool = False
     http: HttpSettings = Field(default_factory=lambda: HttpSettings.model_validate({}))
 
@@ -170,6 +203,13 @@ def load_settings(
             raise ConfigError(_format_error(exc, "environment (EARLYWARN_*)")) from None
     data = _merge(data, {k: v for k, v in overrides.items() if v is not None})
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_format_error(exc, "arguments")) from None
+    for wide in settings.http.wide_allowances():
+        log.warning(
+            "http.allow_private entry %s is wider than one host: every address in it "
+            "may be fetched (SSRF); list single hosts instead",
+            wide,
+        )
+    return settings

@@ -25,6 +25,7 @@ from typing import Any
 
 import httpcore
 
+from earlywarn.collect._deadline import DeadlineStream, time_left
 from earlywarn.errors import FetchError
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "RobotsDisallowedError",
     "SSRFBlockedError",
     "TooLargeError",
+    "embedded_ipv4",
 ]
 
 
@@ -93,6 +95,35 @@ class HttpStatusError(HttpFetchError):
         )
 
 
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215: local-use translation
+# IPv4 address in the low 32 bits: IPv4-compatible (RFC 4291), SIIT (RFC 2765), NAT64 (RFC 6052)
+_LOW32 = tuple(ipaddress.IPv6Network(n) for n in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96"))
+
+
+def embedded_ipv4(addr: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (6to4, Teredo, NAT64, mapped, compatible).
+
+    Examples
+    --------
+    >>> [str(a) for a in embedded_ipv4(ipaddress.IPv6Address("2002:a00:1::1"))]
+    ['10.0.0.1']
+    >>> [str(a) for a in embedded_ipv4(ipaddress.IPv6Address("64:ff9b::7f00:1"))]
+    ['127.0.0.1']
+    >>> embedded_ipv4(ipaddress.IPv6Address("2001:4860::8888"))
+    []
+    """
+    out: list[ipaddress.IPv4Address] = []
+    if addr.ipv4_mapped is not None:
+        out.append(addr.ipv4_mapped)
+    if addr.sixtofour is not None:
+        out.append(addr.sixtofour)
+    if addr.teredo is not None:
+        out += list(addr.teredo)
+    if any(addr in net for net in _LOW32):
+        out.append(ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF))
+    return out
+
+
 class AddressGuard:
     """Decide which addresses may be contacted.
 
@@ -112,13 +143,30 @@ class AddressGuard:
                 self._hosts.add(item.strip().lower().rstrip("."))
 
     def is_allowed_ip(self, ip: str) -> bool:
-        """True if ``ip`` is public or allow-listed."""
+        """True if ``ip`` is public or allow-listed.
+
+        An IPv6 address that carries an IPv4 address (IPv4-mapped and -compatible, SIIT,
+        NAT64 ``64:ff9b::/96``, 6to4 ``2002::/16``, Teredo) is public only if every
+        IPv4 address it carries is public too; local-use NAT64 ``64:ff9b:1::/48`` never is.
+
+        Examples
+        --------
+        >>> g = AddressGuard()
+        >>> [g.is_allowed_ip(a) for a in ("64:ff9b::8.8.8.8", "64:ff9b::10.0.0.1", "2002:a00:1::")]
+        [True, False, False]
+        """
         addr = ipaddress.ip_address(ip.split("%", 1)[0])
-        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-            addr = addr.ipv4_mapped
-        if any(addr in net for net in self._nets):
+        candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [addr]
+        if isinstance(addr, ipaddress.IPv6Address):
+            if addr.ipv4_mapped is not None:
+                candidates = [addr.ipv4_mapped]
+            else:
+                candidates += embedded_ipv4(addr)
+        if any(c in net for c in candidates for net in self._nets):
             return True
-        return addr.is_global and not addr.is_multicast
+        if isinstance(addr, ipaddress.IPv6Address) and addr in _NAT64_LOCAL:
+            return False
+        return all(c.is_global and not c.is_multicast for c in candidates)
 
     def check(self, host: str, port: int) -> list[str]:
         """Resolve ``host``; return its addresses, or raise :class:`SSRFBlockedError`.
@@ -153,7 +201,11 @@ class AddressGuard:
 
 
 class GuardedBackend(httpcore.NetworkBackend):
-    """A network backend that checks every address with :class:`AddressGuard` before connecting."""
+    """A network backend that checks every address with :class:`AddressGuard` before connecting.
+
+    Connects and every later read and write are bounded by the request deadline
+    (:mod:`earlywarn.collect._deadline`).
+    """
 
     def __init__(self, guard: AddressGuard) -> None:
         self._guard = guard
@@ -170,10 +222,14 @@ class GuardedBackend(httpcore.NetworkBackend):
         addresses = self._guard.check(host, port)
         for ip in addresses[:-1]:
             try:
-                return self._inner.connect_tcp(ip, port, timeout, local_address, socket_options)
+                left = time_left(timeout, httpcore.ConnectTimeout)
+                stream = self._inner.connect_tcp(ip, port, left, local_address, socket_options)
             except httpcore.ConnectError:
                 continue
-        return self._inner.connect_tcp(addresses[-1], port, timeout, local_address, socket_options)
+            return DeadlineStream(stream)
+        left = time_left(timeout, httpcore.ConnectTimeout)
+        stream = self._inner.connect_tcp(addresses[-1], port, left, local_address, socket_options)
+        return DeadlineStream(stream)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None

@@ -147,7 +147,10 @@ def collect(
     # threads mostly wait (politeness, the network, extraction workers): one per connection
     workers = max(1, settings.max_connections)
 
-    with HttpClient(settings) as client, ThreadPoolExecutor(max_workers=workers) as pool:
+    with (
+        HttpClient(settings, budget=settings.stage_timeout) as client,
+        ThreadPoolExecutor(max_workers=workers) as pool,
+    ):
         _warm_robots(pool, client, [f.url for f in feeds])
 
         def fetch_feed(feed: Feed) -> _FeedOutcome:
@@ -454,7 +457,7 @@ def check_feeds(feeds: Sequence[Feed], settings: HttpSettings | None = None) -> 
     settings = settings or HttpSettings.model_validate({})
 
     with (
-        HttpClient(settings) as client,
+        HttpClient(settings, budget=settings.stage_timeout) as client,
         ThreadPoolExecutor(max_workers=settings.max_connections) as pool,
     ):
         _warm_robots(pool, client, [f.url for f in feeds])

@@ -2,7 +2,12 @@
 
 What it enforces, from :class:`earlywarn.config.HttpSettings`:
 
-- connect / read deadlines per operation and a total deadline per fetch;
+- connect / read timeouts per operation and one total deadline per fetch, covering
+  connect, status line, headers, body, redirects, robots.txt and retries; it starts
+  when the first request is sent (time spent waiting for the host's turn does not
+  count) and is enforced on every socket operation (:mod:`earlywarn.collect._deadline`),
+  so a server dripping its status line, headers or body one byte at a time is cut off;
+- an optional budget for all fetches of the client (``budget``: the stage's budget);
 - a streamed body cap on the compressed bytes *and* on the decompressed bytes
   (gzip/deflate are decoded here with a bounded ``zlib`` window, so a gzip bomb stops
   at ``max_bytes``);
@@ -39,9 +44,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from earlywarn._log import get_logger
+from earlywarn.collect._deadline import at
 from earlywarn.collect._guard import (
     AddressGuard,
     BadContentTypeError,
@@ -154,6 +160,31 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
+class _Budget:
+    """The one deadline of a fetch: started by the first request sent, paused while queued."""
+
+    def __init__(self, total: float, stage_end: float | None) -> None:
+        self.total = total
+        self.stage_end = stage_end
+        self.end: float | None = None
+
+    def sent(self, queued: float) -> float:
+        """Start the clock, or move it by the ``queued`` seconds spent waiting; the end."""
+        if self.end is None:
+            self.end = time.monotonic() + self.total
+        else:
+            self.end += queued
+        if self.stage_end is not None:
+            self.end = min(self.end, self.stage_end)
+        return self.end
+
+    def left(self) -> float:
+        end = self.end if self.end is not None else time.monotonic() + self.total
+        if self.stage_end is not None:
+            end = min(end, self.stage_end)
+        return end - time.monotonic()
+
+
 class _HostGate:
     """Per-host semaphore and politeness delay (state lives in the client, not globally)."""
 
@@ -182,17 +213,24 @@ class HttpClient:
     ----------
     settings : HttpSettings, optional
         Deadlines, caps, politeness, robots, SSRF allow-list, user agent.
+    budget : float, optional
+        Seconds, from now, for all fetches of this client (a stage's time budget): a
+        fetch still running then is cut off, later ones fail at once with reason
+        ``stage_budget``.
     """
 
-    def __init__(self, settings: HttpSettings | None = None) -> None:
+    def __init__(
+        self, settings: HttpSettings | None = None, *, budget: float | None = None
+    ) -> None:
         self.settings = s = settings or HttpSettings.model_validate({})
+        self._stage_end = None if budget is None else time.monotonic() + budget
         self._guard = AddressGuard(s.allow_private)
         transport = httpx.HTTPTransport(retries=0)
         # swap the pool for one whose every connection passes the SSRF guard
         transport._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(),
             max_connections=s.max_connections,
-            network_backend=GuardedBackend(self._guard),
+            network_backend=GuardedBackend(self._guard),  # deadline-bounded streams
         )
         self._client = httpx.Client(
             transport=transport,
@@ -241,14 +279,22 @@ class HttpClient:
             )
         elif kind == "page":
             headers["Accept"] = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+        budget = self._budget()
+
+        def wait(state: RetryCallState) -> float:
+            return max(0.0, min(self._wait(state), budget.left()))
+
         retrying = Retrying(
-            stop=stop_after_attempt(self.settings.retries + 1),
-            wait=self._wait,
+            # stop after the last attempt, or when no time is left for the next one
+            stop=lambda state: (
+                state.attempt_number > self.settings.retries or budget.left() <= self._wait(state)
+            ),
+            wait=wait,
             retry=retry_if_exception(lambda e: isinstance(e, _RetryableError)),
             reraise=True,
         )
         try:
-            result: Response = retrying(self._fetch_once, url, kind, headers)
+            result: Response = retrying(self._fetch_once, url, kind, headers, budget)
         except _RetryableError as exc:
             raise (exc.__cause__ if isinstance(exc.__cause__, HttpFetchError) else exc) from None
         return result
@@ -269,12 +315,19 @@ class HttpClient:
         if not self.settings.respect_robots:
             return True
         try:
-            self._check_robots(url, time.monotonic() + self.settings.total_timeout)
+            self._check_robots(url, self._budget())
         except RobotsDisallowedError:
             return False
         return True
 
     # ----------------------------------------------------------------- private
+    def _budget(self) -> _Budget:
+        if self._stage_end is not None and time.monotonic() >= self._stage_end:
+            raise HttpFetchError(
+                "the stage's time budget is spent; not fetched", reason="stage_budget"
+            )
+        return _Budget(self.settings.total_timeout, self._stage_end)
+
     @staticmethod
     def _wait(state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -293,9 +346,11 @@ class HttpClient:
                 )
             return gate
 
-    def _fetch_once(self, url: str, kind: Kind, headers: dict[str, str]) -> Response:
+    def _fetch_once(
+        self, url: str, kind: Kind, headers: dict[str, str], budget: _Budget
+    ) -> Response:
         try:
-            return self._follow(url, kind, headers)
+            return self._follow(url, kind, headers, budget)
         except HttpStatusError as exc:
             if exc.status == 429 or exc.status >= 500:
                 raise _RetryableError(str(exc), url=url, reason=exc.reason) from exc
@@ -305,8 +360,7 @@ class HttpClient:
                 raise _RetryableError(str(exc), url=url, reason=exc.reason) from exc
             raise
 
-    def _follow(self, url: str, kind: Kind, headers: dict[str, str]) -> Response:
-        deadline = time.monotonic() + self.settings.total_timeout
+    def _follow(self, url: str, kind: Kind, headers: dict[str, str], budget: _Budget) -> Response:
         seen: set[str] = set()
         current = url
         for _ in range(self.settings.max_redirects + 1):
@@ -321,8 +375,8 @@ class HttpClient:
                 )
             seen.add(current)
             if kind != "any" and self.settings.respect_robots:
-                self._check_robots(current, deadline)
-            location, response = self._request(current, kind, headers, deadline)
+                self._check_robots(current, budget)
+            location, response = self._request(current, kind, headers, budget)
             if location is None:
                 assert response is not None
                 return response
@@ -333,14 +387,18 @@ class HttpClient:
         )
 
     def _request(
-        self, url: str, kind: Kind, headers: dict[str, str], deadline: float, cap: int | None = None
+        self, url: str, kind: Kind, headers: dict[str, str], budget: _Budget, cap: int | None = None
     ) -> tuple[str | None, Response | None]:
         cap = cap or self.settings.max_bytes
         host = urlsplit(url).netloc.lower()
-        start = time.monotonic()
+        queued = time.monotonic()
         with self._gate(host).slot():
+            start = time.monotonic()
+            end = budget.sent(start - queued)
             try:
-                with self._client.stream("GET", url, headers=headers) as r:
+                if start >= end:
+                    raise httpx.PoolTimeout("the fetch's total deadline passed while queued")
+                with at(end), self._client.stream("GET", url, headers=headers) as r:
                     if r.status_code in _REDIRECTS and "location" in r.headers:
                         return r.headers["location"], None
                     hdrs = {k.lower(): v for k, v in r.headers.items()}
@@ -357,10 +415,16 @@ class HttpClient:
                     length = r.headers.get("content-length", "")
                     if length.isdigit() and int(length) > cap:
                         raise TooLargeError(f"Content-Length {length} > cap {cap} bytes", url=url)
-                    resp.content = self._read_body(r, url, cap, deadline)
+                    resp.content = self._read_body(r, url, cap)
             except httpx.TimeoutException as exc:
+                now = time.monotonic()
+                if budget.stage_end is not None and now >= budget.stage_end:
+                    raise HttpFetchError(
+                        "the stage's time budget is spent", url=url, reason="stage_budget"
+                    ) from None
                 raise HttpFetchError(
-                    f"{type(exc).__name__} after {time.monotonic() - start:.1f}s",
+                    f"{type(exc).__name__} after {now - start:.1f}s"
+                    + (f" (total deadline {self.settings.total_timeout:g}s)" if now >= end else ""),
                     url=url,
                     reason="timeout",
                 ) from None
@@ -386,7 +450,7 @@ class HttpClient:
         if not any(a in ctype for a in allowed):
             raise BadContentTypeError(f"content type {ctype!r} is not a {kind}", url=url)
 
-    def _read_body(self, r: httpx.Response, url: str, cap: int, deadline: float) -> bytes:
+    def _read_body(self, r: httpx.Response, url: str, cap: int) -> bytes:
         encoding = r.headers.get("content-encoding", "identity").strip().lower()
         decoder: Any = None
         if encoding in ("gzip", "x-gzip"):
@@ -399,13 +463,7 @@ class HttpClient:
             )
         out = bytearray()
         raw = 0
-        for chunk in r.iter_raw():
-            if time.monotonic() > deadline:
-                raise HttpFetchError(
-                    f"total deadline of {self.settings.total_timeout}s exceeded",
-                    url=url,
-                    reason="timeout",
-                )
+        for chunk in r.iter_raw():  # each read is bounded by the deadline (_deadline)
             raw += len(chunk)
             if raw > cap:
                 raise TooLargeError(f"body larger than cap {cap} bytes", url=url)
@@ -423,25 +481,25 @@ class HttpClient:
                 raise TooLargeError(f"decompressed body larger than cap {cap} bytes", url=url)
         return bytes(out)
 
-    def _check_robots(self, url: str, deadline: float) -> None:
+    def _check_robots(self, url: str, budget: _Budget) -> None:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc.lower()}"
         with self._lock:
             known = origin in self._robots
             parser = self._robots.get(origin)
         if not known:
-            parser = self._load_robots(origin, deadline)
+            parser = self._load_robots(origin, budget)
             with self._lock:
                 self._robots[origin] = parser
         if parser is not None and not parser.can_fetch(self.settings.user_agent, url):
             raise RobotsDisallowedError(f"{origin}/robots.txt disallows {url}", url=url)
 
     def _load_robots(
-        self, origin: str, deadline: float
+        self, origin: str, budget: _Budget
     ) -> urllib.robotparser.RobotFileParser | None:
         parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
         try:
-            _, resp = self._request(origin + "/robots.txt", "any", {}, deadline, cap=512_000)
+            _, resp = self._request(origin + "/robots.txt", "any", {}, budget, cap=512_000)
         except HttpStatusError as exc:
             if exc.status >= 500 or exc.status == 429:  # RFC 9309: unreachable -> disallow all
                 parser.parse(["User-agent: *", "Disallow: /"])

@@ -1,0 +1,218 @@
+"""Hostile servers and inputs, one test per class of failure (issue 14).
+
+Every server here is a real loopback TCP server that misbehaves on purpose
+(:mod:`tests.hostile`); every test is bounded to a few seconds whatever the client does.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from earlywarn.collect._guard import AddressGuard
+from earlywarn.collect.http import HttpClient, HttpFetchError
+from earlywarn.config import HttpSettings, load_settings
+from earlywarn.errors import ConfigError
+from tests.collect.conftest import settings
+from tests.hostile import Conn, ok_head, raw_server
+
+BODY = b"<html><body><p>" + b"word " * 40 + b"</p></body></html>"
+
+
+def _reason(client: HttpClient, url: str, **kw: object) -> str:
+    try:
+        client.fetch(url, **kw)  # type: ignore[arg-type]
+    except HttpFetchError as exc:
+        return exc.reason
+    return "ok"
+
+
+# -- 1. one deadline per fetch, enforced on every read -------------------------------
+
+
+@pytest.mark.parametrize("where", ["status_line", "headers", "body"])
+def test_drip_anywhere_is_cut_at_the_total_deadline(where: str) -> None:
+    head = ok_head(length=len(BODY))
+
+    def drip(conn: Conn) -> None:
+        if where == "status_line":
+            conn.drip(head + BODY, 0.2)
+        elif where == "headers":
+            conn.send(head[:17]) and conn.drip(head[17:] + BODY, 0.2)
+        else:
+            conn.send(head) and conn.drip(BODY, 0.2)
+
+    with raw_server() as srv, HttpClient(settings(total_timeout=1.0, read_timeout=3.0)) as c:
+        srv.routes["/drip"] = drip
+        start = time.monotonic()
+        assert _reason(c, srv.url("/drip"), kind="page") == "timeout"
+        assert time.monotonic() - start < 1.8
+
+
+def test_one_deadline_covers_every_retry() -> None:
+    def slow_503(conn: Conn) -> None:
+        time.sleep(0.6)
+        conn.send(b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    with raw_server() as srv, HttpClient(settings(total_timeout=1.5, retries=4)) as c:
+        srv.routes["/busy"] = slow_503
+        start = time.monotonic()
+        assert _reason(c, srv.url("/busy")) in ("http_503", "timeout")
+        assert time.monotonic() - start < 2.5  # not 5 x (0.6 s + backoff)
+
+
+def test_slow_robots_txt_is_bounded() -> None:
+    def robots(conn: Conn) -> None:
+        conn.drip(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nUser-agent: *\n", 0.2)
+
+    with (
+        raw_server() as srv,
+        HttpClient(settings(total_timeout=1.0, respect_robots=True)) as c,
+    ):
+        srv.routes["/robots.txt"] = robots
+        start = time.monotonic()
+        assert c.allowed(srv.url("/page"))  # unreadable robots.txt: allowed, logged
+        assert time.monotonic() - start < 1.8
+
+
+def test_slow_but_in_budget_pages_on_one_host_are_all_kept() -> None:
+    """The deadline starts when the request is sent, not while it waits for the host."""
+
+    def slow_page(conn: Conn) -> None:
+        time.sleep(0.4)
+        conn.send(ok_head(length=len(BODY)) + BODY)
+
+    s = settings(total_timeout=1.0, per_host_concurrency=1, politeness_delay=0.05)
+    with raw_server() as srv, HttpClient(s) as c, ThreadPoolExecutor(8) as pool:
+        for i in range(8):
+            srv.routes[f"/p{i}"] = slow_page
+        reasons = list(pool.map(lambda i: _reason(c, srv.url(f"/p{i}"), kind="page"), range(8)))
+    assert reasons == ["ok"] * 8
+
+
+def test_stage_budget_cuts_a_collect_run_short() -> None:
+    import datetime as dt
+
+    from earlywarn.collect import Feed, collect
+    from earlywarn.collect.articles import detect_language
+
+    detect_language("load the language model before the clock starts")
+
+    def slow_page(conn: Conn) -> None:
+        time.sleep(0.5)
+        conn.send(ok_head(length=len(BODY)) + BODY)
+
+    with raw_server() as srv:
+        items = "".join(
+            f"<item><title>t{i}</title><link>{srv.url(f'/p{i}')}</link>"
+            f"<description>summary {i}</description></item>"
+            for i in range(10)
+        )
+        feed = f'<rss version="2.0"><channel><title>x</title>{items}</channel></rss>'.encode()
+        srv.routes["/feed"] = lambda conn: conn.send(
+            ok_head("application/rss+xml", len(feed)) + feed
+        )
+        for i in range(10):
+            srv.routes[f"/p{i}"] = slow_page
+        s = settings(stage_timeout=1.5, per_host_concurrency=1)
+        start = time.monotonic()
+        out = collect([Feed(srv.url("/feed"), outlet="x")], dt.date(2030, 1, 1), settings=s)
+        assert time.monotonic() - start < 3.0
+    assert out.stats["entries"] == 10 and len(out.articles) == 10  # nothing lost
+    assert out.stats["reason:stage_budget"] >= 5
+    assert out.stats["pages_ok"] >= 1
+
+
+# -- 7. SSRF: IPv6 spellings of private IPv4 addresses --------------------------------
+
+_PRIVATE_V4 = (
+    st.sampled_from(
+        [
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "100.64.0.0/10",
+            "0.0.0.0/8",
+        ]
+    )
+    .flatmap(
+        lambda net: st.integers(
+            int(ipaddress.ip_network(net).network_address),
+            int(ipaddress.ip_network(net).broadcast_address),
+        )
+    )
+    .map(ipaddress.IPv4Address)
+)
+
+
+def _spellings(v4: ipaddress.IPv4Address) -> dict[str, str]:
+    n = int(v4)
+    inv = n ^ 0xFFFFFFFF
+    return {
+        "mapped": f"::ffff:{v4}",
+        "compatible": f"::{v4}",
+        "siit": f"::ffff:0:{v4}",
+        "nat64": str(ipaddress.IPv6Address((0x64FF9B << 96) | n)),
+        "6to4": str(ipaddress.IPv6Address((0x2002 << 112) | (n << 80) | 1)),
+        "teredo": str(ipaddress.IPv6Address((0x20010000 << 96) | (0x08080808 << 64) | inv)),
+    }
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(_PRIVATE_V4)
+def test_ipv6_forms_of_private_ipv4_are_blocked(v4: ipaddress.IPv4Address) -> None:
+    guard = AddressGuard()
+    for form, ip in _spellings(v4).items():
+        assert not guard.is_allowed_ip(ip), (form, ip)
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(st.sampled_from(["8.8.8.8", "1.1.1.1", "9.9.9.9", "208.67.222.222"]))
+def test_ipv6_forms_of_public_ipv4_pass(v4: str) -> None:
+    guard = AddressGuard()
+    forms = _spellings(ipaddress.IPv4Address(v4))
+    for form in ("nat64", "6to4"):
+        assert guard.is_allowed_ip(forms[form]), form
+    assert not guard.is_allowed_ip("64:ff9b:1::808:808")  # local-use NAT64
+
+
+def test_ipv6_private_forms_are_refused_before_connecting() -> None:
+    with HttpClient(settings(allow_private=[])) as c:
+        for ip in ("64:ff9b::7f00:1", "2002:7f00:1::1", "::127.0.0.1"):
+            assert _reason(c, f"http://[{ip}]:9/") == "ssrf_blocked"
+
+
+# -- 8. configuration: finite, sane limits; narrow allow-lists -----------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("total_timeout", "inf"),
+        ("read_timeout", "nan"),
+        ("connect_timeout", "1e300"),
+        ("max_bytes", "100000000000000"),
+        ("stage_timeout", "-1"),
+    ],
+)
+def test_config_refuses_infinite_or_absurd_limits(key: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=f"http.{key}"):
+        load_settings(environ={f"EARLYWARN_HTTP__{key.upper()}": value})
+
+
+def test_config_warns_on_allow_lists_wider_than_a_host(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="earlywarn"):
+        s = load_settings(environ={"EARLYWARN_HTTP__ALLOW_PRIVATE": "127.0.0.1,10.0.0.0/8"})
+    assert s.http.allow_private == ["127.0.0.1", "10.0.0.0/8"]
+    warned = [r.getMessage() for r in caplog.records if "allow_private" in r.getMessage()]
+    assert len(warned) == 1 and "10.0.0.0/8" in warned[0]
+    assert HttpSettings(allow_private=["::1"]).wide_allowances() == []
