@@ -23,7 +23,7 @@ import pandas as pd
 
 from earlywarn.config import load_settings
 from earlywarn.io import read_gdelt_events
-from earlywarn.pipeline import import_history
+from earlywarn.io.history import import_history
 from earlywarn.store import Archive
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"

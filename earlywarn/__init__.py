@@ -30,7 +30,8 @@ from earlywarn.errors import (
     StoreError,
     TrackingError,
 )
-from earlywarn.pipeline import STAGES, import_history, parse_as_of, run_nightly
+from earlywarn.io.history import import_history
+from earlywarn.pipeline import STAGES, parse_as_of, run_nightly
 from earlywarn.store import Archive
 
 if TYPE_CHECKING:

@@ -284,7 +284,7 @@ def import_(
     path: Annotated[Path, typer.Argument(help="The file to import.")],
 ) -> None:
     """Import a foreign event file into the archive (all or nothing; reimport changes nothing)."""
-    from earlywarn.pipeline import import_history
+    from earlywarn.io.history import import_history
 
     with _errors():
         if kind not in ("gdelt", "icews", "acled", "ucdp", "counts"):

@@ -21,11 +21,14 @@ False
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
-__all__ = ["HealthThresholds", "check_health", "gate_open"]
+from earlywarn.stage import StageContext, StageResult
+from earlywarn.store import Write
+
+__all__ = ["HealthThresholds", "check_health", "gate_open", "stage"]
 
 _COLUMNS = ["as_of", "check", "subject", "value", "threshold", "status", "message"]
 
@@ -188,3 +191,24 @@ def check_health(
 def gate_open(health: pd.DataFrame) -> bool:
     """Whether crisis alerts may be raised: no check failed."""
     return not (health["status"] == "fail").any()
+
+
+def stage(ctx: StageContext) -> StageResult:
+    """The nightly ``health`` stage: tonight's checks, stored per ``as_of``."""
+    lo = ctx.as_of - timedelta(days=28)
+    articles = ctx.archive.query(
+        "SELECT as_of, outlet, date_flag, text FROM articles WHERE as_of > ? AND as_of <= ?",
+        [lo, ctx.as_of],
+    )
+    origins = ctx.archive.query(
+        "SELECT origin, max(date) AS last_date FROM events WHERE date <= ? GROUP BY origin",
+        [ctx.as_of],
+    )
+    health = check_health(
+        as_of=ctx.as_of, feeds=ctx.archive.table("feeds"), articles=articles, origins=origins
+    )
+    return [Write("health", health, replace={"as_of": ctx.as_of})], {
+        "gate_open": int(gate_open(health)),
+        "warnings": int((health["status"] == "warn").sum()),
+        "failures": int((health["status"] == "fail").sum()),
+    }

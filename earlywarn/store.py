@@ -38,7 +38,7 @@ from earlywarn._log import get_logger
 from earlywarn.errors import LockedError, StoreError
 from earlywarn.schema import TABLES, validate
 
-__all__ = ["SCHEMA_VERSION", "Archive", "Write", "archive_lock"]
+__all__ = ["SCHEMA_VERSION", "Archive", "Write", "archive_lock", "open_for_writing"]
 
 log = get_logger(__name__)
 
@@ -435,3 +435,17 @@ class Archive:
             where.append("(list_contains(?, source_country) OR list_contains(?, target_country))")
             params += [list(countries), list(countries)]
         return self.table("events", " AND ".join(where), params)
+
+
+def open_for_writing(path: str | os.PathLike[str], wait: float = 60.0) -> Archive:
+    """Open the archive for writing, waiting up to ``wait`` seconds for short readers (the
+    review web page opens it read-only per request) to let go of DuckDB's file lock."""
+    from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
+
+    opener = retry(
+        retry=retry_if_exception_type(LockedError),
+        stop=stop_after_delay(wait),
+        wait=wait_exponential(multiplier=0.05, max=2.0),
+        reraise=True,
+    )(Archive)
+    return opener(path)

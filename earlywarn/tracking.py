@@ -44,8 +44,9 @@ import pandas as pd
 from earlywarn._log import get_logger
 from earlywarn._tracking_buffer import LOCAL, fast_fail
 from earlywarn._tracking_runs import RunHandle, RunLogger
+from earlywarn.stage import StageContext, StageResult
 
-__all__ = ["RunHandle", "Tracker", "log_pipeline_run"]
+__all__ = ["RunHandle", "Tracker", "log_pipeline_run", "stage"]
 
 _log = get_logger(__name__)
 _MAX_PARAMS, _MAX_TAGS, _MAX_ENTITIES = 100, 100, 1000
@@ -332,3 +333,17 @@ def log_pipeline_run(
     except Exception as exc:
         _log.warning("could not log the nightly run (%s: %s)", type(exc).__name__, exc)
         return None
+
+
+def stage(ctx: StageContext) -> StageResult:
+    """The nightly ``track`` stage: log tonight's seconds, rows and archive counts."""
+    rows = {f"{stage}.{k}": int(v) for stage, d in ctx.rows.items() for k, v in d.items()}
+    mlflow_run = log_pipeline_run(
+        ctx.settings.resolved_tracking_uri(),
+        ctx.settings.experiment,
+        ctx.as_of,
+        stage_seconds=dict(ctx.timings),
+        rows=rows,
+        metrics={"archive." + k: v for k, v in ctx.archive.counts().items()},
+    )
+    return [], {"mlflow_run": 1 if mlflow_run else 0}

@@ -9,7 +9,8 @@ import pandas as pd
 from earlywarn.config import load_settings
 from earlywarn.demo import CORPUS, ReplayServer
 from earlywarn.health import check_health, gate_open
-from earlywarn.pipeline import import_history, run_nightly
+from earlywarn.io.history import import_history
+from earlywarn.pipeline import run_nightly
 from earlywarn.store import Archive
 
 NIGHT = date(2024, 5, 10)

@@ -16,7 +16,8 @@ import pytest
 
 from earlywarn.config import Settings, load_settings
 from earlywarn.demo import CORPUS, ReplayServer
-from earlywarn.pipeline import STAGES, import_history, run_nightly
+from earlywarn.io.history import import_history
+from earlywarn.pipeline import STAGES, run_nightly
 from earlywarn.store import Archive
 
 AS_OF = "2013-10-23"  # Vietnamese articles up to that night; Yemen monthly counts still fresh

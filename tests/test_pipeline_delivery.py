@@ -7,7 +7,8 @@ from pathlib import Path
 
 from earlywarn.config import load_settings
 from earlywarn.demo import CORPUS, ReplayServer
-from earlywarn.pipeline import import_history, run_nightly
+from earlywarn.io.history import import_history
+from earlywarn.pipeline import run_nightly
 from earlywarn.store import Archive
 from tests.alerts.servers import webhook_server
 

@@ -58,7 +58,8 @@ def run_demo(
 ) -> DemoResult:
     """Run the demo with ``settings`` (use :func:`demo_settings` to derive them)."""
     from earlywarn.collect.catalog import load_catalog
-    from earlywarn.pipeline import import_history, run_nightly
+    from earlywarn.io.history import import_history
+    from earlywarn.pipeline import run_nightly
 
     result = DemoResult()
     result.imports["icews"] = import_history(

@@ -14,7 +14,7 @@ from earlywarn.extract.cameo import goldstein
 from earlywarn.io import read_gdelt_events
 from earlywarn.io._common import ImportReport
 from earlywarn.io._gdelt_duckdb import UnsupportedFileError, import_gdelt_events
-from earlywarn.pipeline import import_history
+from earlywarn.io.history import import_history
 from earlywarn.store import Archive
 
 DAILY = "gdelt/events_v1_daily_20170912_sample.tsv"

@@ -1,0 +1,64 @@
+"""The nightly ``forecast`` stage: the busiest fresh series, forecast ``horizon`` steps."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from earlywarn.stage import StageContext, StageResult, series_frame
+from earlywarn.store import Write
+
+__all__ = ["select_for_forecast", "stage"]
+
+
+def select_for_forecast(y: pd.DataFrame, n: int, focal_country: str, as_of: date) -> pd.DataFrame:
+    """The ``n`` busiest fresh count series, always with the focal country's.
+
+    Fresh: observed within the 92 days before ``as_of`` (a series that went silent years
+    ago is a data-health matter, not something to forecast). Busiest: the largest mean of
+    the last 30 observations.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y = pd.DataFrame({"unique_id": ["a", "a", "b", "old"], "y": [1.0, 2.0, 5.0, 9.0],
+    ...     "ds": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-02", "2020-01-01"])})
+    >>> sorted(select_for_forecast(y, 1, "VNM", date(2024, 1, 2))["unique_id"].unique())
+    ['b']
+    """
+    fresh_since = pd.Timestamp(as_of) - pd.Timedelta(days=92)
+    counts = y[~y["unique_id"].str.startswith("tone:")]
+    last = counts.groupby("unique_id")["ds"].max()
+    counts = counts[counts["unique_id"].isin(last.index[last >= fresh_since])]
+    vol = (
+        counts.groupby("unique_id")["y"]
+        .agg(lambda s: s.tail(30).mean())
+        .sort_values(ascending=False)
+    )
+    keep = list(vol.index[:n])
+    focal = [u for u in vol.index if u in (f"ev:{focal_country}", f"cov:{focal_country}")]
+    return y[y["unique_id"].isin(keep + [u for u in focal if u not in keep])]
+
+
+def _models(ctx: StageContext) -> dict[str, Any]:
+    from earlywarn.forecast import Prophet, SeasonalNaive, load_models
+
+    if ctx.settings.models_dir is not None:
+        return load_models(ctx.settings.models_dir)
+    return {"seasonal_naive": SeasonalNaive(), "prophet": Prophet()}
+
+
+def stage(ctx: StageContext) -> StageResult:
+    """Forecast tonight's selected series with the configured models (on ``ctx.client``)."""
+    from earlywarn.forecast import forecast_frame
+
+    y = select_for_forecast(
+        series_frame(ctx), ctx.settings.max_forecast_series, ctx.settings.focal_country, ctx.as_of
+    )
+    fc = forecast_frame(y, _models(ctx), ctx.settings.horizon, client=ctx.client)
+    fc.insert(0, "as_of", ctx.as_of_ts)
+    return [Write("forecasts", fc, replace={"as_of": ctx.as_of})], {
+        "n_series": int(y["unique_id"].nunique())
+    }

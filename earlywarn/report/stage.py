@@ -1,0 +1,60 @@
+"""The nightly ``report`` stage: the self-contained HTML report for ``as_of``."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from earlywarn.schema import TABLES
+from earlywarn.stage import StageContext, StageResult, evidence_frames, report_path
+
+__all__ = ["stage"]
+
+
+def _run_stats(ctx: StageContext) -> dict[str, dict[str, float]]:
+    """Seconds and rows written per stage for ``as_of``, from the ``runs`` table (so a
+    resumed night reports the stages an earlier, interrupted run finished too)."""
+    runs = ctx.archive.query(
+        "SELECT stage, epoch(finished_at) - epoch(started_at) AS seconds, rows FROM runs "
+        "WHERE as_of = ? AND status = 'done' ORDER BY finished_at",
+        [ctx.as_of],
+    )
+    rows = {
+        stage: sum(v for k, v in json.loads(str(r)).items() if k in TABLES)
+        for stage, r in zip(runs["stage"], runs["rows"], strict=True)
+    }
+    return {
+        "seconds": dict(zip(runs["stage"], runs["seconds"].round(2), strict=True)),
+        "rows": rows,
+    }
+
+
+def stage(ctx: StageContext) -> StageResult:
+    """Render the report to a temporary file, then move it into place (atomic)."""
+    from earlywarn.report import render_report
+
+    frames = evidence_frames(ctx)
+    path = report_path(ctx.settings, ctx.as_of)
+    tmp = path.with_suffix(".tmp.html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ids = frames["articles"]["article_id"].tolist()
+    render_report(
+        tmp,
+        as_of=ctx.as_of,
+        alerts=ctx.archive.table("alerts", "as_of = ?", [ctx.as_of]),
+        series=frames["series"],
+        forecasts=frames["forecasts"],
+        anomalies=ctx.archive.table("anomalies", "as_of = ?", [ctx.as_of]),
+        articles=frames["articles"],
+        events=frames["events"],
+        edges=ctx.archive.table("edges", "as_of = ?", [ctx.as_of]),
+        stats=_run_stats(ctx),
+        focal_country=ctx.settings.focal_country,
+        mentions=frames["mentions"],
+        stories=ctx.archive.query(
+            "SELECT * FROM stories WHERE list_contains(?, article_id)", [ids]
+        ),
+        health=ctx.archive.table("health", "as_of = ?", [ctx.as_of]),
+    )
+    os.replace(tmp, path)
+    return [], {"report_bytes": path.stat().st_size}

@@ -1,0 +1,43 @@
+"""The nightly ``series`` stage: every series of the last year, as of tonight."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from earlywarn.stage import StageContext, StageResult
+from earlywarn.store import Write
+
+__all__ = ["stage"]
+
+#: Days of history behind tonight's series.
+DAYS = 365
+
+
+def stage(ctx: StageContext) -> StageResult:
+    """Build the long frame ``unique_id, ds, y`` from events, articles, tone and counts."""
+    from earlywarn.series import build_series
+
+    lo = ctx.as_of - timedelta(days=DAYS)
+    events = ctx.archive.query(
+        "SELECT date, source_name, source_country, target_name, target_country, quad_class, "
+        "root_code, event_id FROM events WHERE date > ? AND date <= ?",
+        [lo, ctx.as_of],
+    )
+    articles = ctx.archive.articles(since=lo, until=ctx.as_of)
+    ids = articles["article_id"].tolist()
+    mentions = ctx.archive.query("SELECT * FROM mentions WHERE list_contains(?, article_id)", [ids])
+    tone = ctx.archive.query("SELECT * FROM tone WHERE list_contains(?, article_id)", [ids])
+    y = build_series(
+        as_of=ctx.as_of,
+        events=events,
+        articles=articles,
+        mentions=mentions,
+        tone=tone,
+        counts=ctx.archive.table("counts"),
+        days=DAYS,
+        focal_country=ctx.settings.focal_country,
+    )
+    y.insert(0, "as_of", ctx.as_of_ts)
+    return [Write("series", y, replace={"as_of": ctx.as_of})], {
+        "n_series": int(y["unique_id"].nunique())
+    }
