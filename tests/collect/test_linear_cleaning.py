@@ -89,3 +89,48 @@ def test_a_feed_of_unclosed_lt_keeps_its_other_items() -> None:
         + "</description></item><item><title>two</title></item></channel></rss>"
     ).encode()
     assert [e.title for e in parse_feed(xml, "https://e.com/")] == ["one", "two"]
+
+
+def _feedparser_calls(xml: bytes) -> tuple[list[str], int]:
+    """Titles parsed, and how often the slow path (feedparser) was entered for them."""
+    from unittest import mock
+
+    import earlywarn.collect.feeds as feeds
+
+    with mock.patch.object(feeds.feedparser, "parse", wraps=feeds.feedparser.parse) as spy:
+        titles = [e.title for e in parse_feed(xml, "https://e.com/")]
+    return titles, spy.call_count
+
+
+def test_undefined_html_entity_stays_on_the_fast_path() -> None:
+    items = "".join(
+        f"<item><title>Caf&eacute; {i} &ndash; &nosuch; &amp; &lt;b&gt;</title>"
+        f"<link>https://e.com/{i}</link></item>"
+        for i in range(200)
+    )
+    xml = f"<?xml version='1.0'?><rss version='2.0'><channel>{items}</channel></rss>".encode()
+    titles, slow = _feedparser_calls(xml)
+    assert slow == 0
+    assert len(titles) == 200
+    assert titles[7] == "Café 7 – &nosuch; &"
+
+
+def test_entity_declarations_are_still_refused() -> None:
+    from earlywarn.collect.feeds import FeedParseError
+
+    xml = (
+        b"<?xml version='1.0'?><!DOCTYPE r [<!ENTITY e 'x'>]>"
+        b"<rss><channel><item><title>&e;&eacute;</title></item></channel></rss>"
+    )
+    with pytest.raises(FeedParseError, match="unsafe_xml"):
+        parse_feed(xml, "https://e.com/")
+
+
+def test_bare_ampersand_feed_is_read_whole_without_the_slow_path() -> None:
+    xml = (
+        b"<rss version='2.0'><channel><item><title>A & B &nbsp;</title>"
+        b"<link>https://e.com/a?x=1&y=2</link></item></channel></rss>"
+    )
+    titles, slow = _feedparser_calls(xml)
+    assert (slow, titles) == (0, ["A & B"])
+    assert parse_feed(xml, "https://e.com/")[0].link == "https://e.com/a?x=1&y=2"
