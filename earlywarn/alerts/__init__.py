@@ -12,7 +12,7 @@ from __future__ import annotations
 from earlywarn.alerts.channels import Channel, load_channels, parse_channels
 from earlywarn.alerts.dispatch import deliver, retry_failed
 from earlywarn.alerts.engine import episodes, evaluate_rules
-from earlywarn.alerts.evidence import build_evidence, describe_series
+from earlywarn.alerts.evidence import build_evidence
 from earlywarn.alerts.lifecycle import (
     STATUSES,
     AlertNotFoundError,
@@ -36,7 +36,6 @@ __all__ = [
     "build_evidence",
     "deliver",
     "delivery_id",
-    "describe_series",
     "dismiss",
     "enqueue",
     "episodes",

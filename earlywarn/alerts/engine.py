@@ -12,15 +12,11 @@ import numpy as np
 import pandas as pd
 
 from earlywarn._log import get_logger
-from earlywarn.alerts.evidence import (
-    build_evidence,
-    country_name,
-    describe_series,
-    period_bounds,
-)
+from earlywarn.alerts.evidence import build_evidence, period_bounds
 from earlywarn.alerts.rules import SEVERITIES, Rule
 from earlywarn.detect._base import infer_freq
 from earlywarn.errors import ConfigError
+from earlywarn.labels import country_name, series_label
 from earlywarn.schema import TABLES, empty_frame
 from earlywarn.series.ids import parse_id
 
@@ -271,7 +267,7 @@ def _alert_row(
         country_name=country_name(sid.country) or uid,
         target=sid.target or "",
         target_name=country_name(sid.target),
-        series_label=describe_series(uid),
+        series_label=series_label(uid, freq),
     )
     return {
         "alert_id": alert_id,

@@ -9,63 +9,13 @@ from typing import Any
 import pandas as pd
 
 from earlywarn.detect._base import infer_freq
-from earlywarn.extract.cameo import QUAD_CLASSES, cameo_table
+from earlywarn.labels import series_label
 from earlywarn.series.ids import parse_id
 
-__all__ = ["build_evidence", "country_name", "describe_series", "forecast_for", "period_bounds"]
+__all__ = ["build_evidence", "forecast_for", "period_bounds"]
 
 _CHART_POINTS = {"D": 90, "W": 52, "MS": 36}
 _PREFERRED_MODELS = ("ensemble", "prophet", "autoets", "autoarima", "seasonal_naive")
-
-
-def country_name(code: str | None) -> str:
-    """English short name of an ISO3 code (the code itself if unknown).
-
-    Examples
-    --------
-    >>> country_name("VNM"), country_name("XYZ")
-    ('Vietnam', 'XYZ')
-    """
-    if not code:
-        return ""
-    import pycountry
-
-    c = pycountry.countries.get(alpha_3=str(code).upper())
-    return str(getattr(c, "common_name", None) or c.name) if c else str(code)
-
-
-def describe_series(unique_id: str) -> str:
-    """A readable label for a series identifier.
-
-    Examples
-    --------
-    >>> describe_series("ev:VNM:r14")
-    'Vietnam: protest events (CAMEO 14)'
-    >>> describe_series("dyad:CHN>VNM")
-    'events China → Vietnam'
-    """
-    sid = parse_id(unique_id)
-    name = country_name(sid.country)
-    if sid.kind == "dyad":
-        return f"events {name} → {country_name(sid.target)}"
-    if sid.kind == "cov":
-        return f"{name}: articles mentioning it"
-    if sid.kind == "tone":
-        return f"{name}: mean tone of articles"
-    if sid.kind == "net":
-        return f"{name}: distinct counterparts in events (network)"
-    what = "events"
-    if sid.quad_class is not None:
-        what = (
-            f"{QUAD_CLASSES.get(sid.quad_class, 'QuadClass')} events (QuadClass {sid.quad_class})"
-        )
-    if sid.root is not None:
-        roots = cameo_table().set_index("code")["name"]
-        label = str(roots.get(sid.root, "")).lower()
-        what = f"{label} events (CAMEO {sid.root})" if label else f"CAMEO {sid.root} events"
-    if sid.kind == "counts" and sid.root is None:
-        what = f"{sid.label} events"
-    return f"{name}: {what}"
 
 
 def period_bounds(ds: pd.Timestamp, freq: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -169,7 +119,7 @@ def build_evidence(
         n_art = len(arts)
     return {
         "unique_id": unique_id,
-        "label": describe_series(unique_id),
+        "label": series_label(unique_id, freq),
         "ds": _iso(ts),
         "as_of": _iso(cutoff.normalize()),
         "freq": freq,
@@ -195,6 +145,7 @@ def build_evidence(
                 "sentence",
                 "url",
                 "article_id",
+                "origin",
             ],
         ),
         "articles": arts,

@@ -1,83 +1,42 @@
-"""``render_report``: one self-contained, offline HTML report of a nightly run."""
+"""``render_report``: one offline HTML report of a nightly run, readable on a phone."""
 
 from __future__ import annotations
 
-import html
 import json
 from datetime import date, datetime, timezone
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import nh3
 import pandas as pd
 
 from earlywarn import __version__
 from earlywarn._log import get_logger
-from earlywarn.alerts.evidence import country_name, forecast_for
+from earlywarn.alerts.evidence import forecast_for
 from earlywarn.alerts.rules import SEVERITIES
-from earlywarn.report._charts import bar_chart, evidence_chart, line_chart
+from earlywarn.labels import (
+    alert_reason,
+    cameo_label,
+    country_label,
+    country_name,
+    dataset_label,
+    edge_kind_label,
+    language_name,
+    number,
+    rarity,
+    score_kind,
+    series_label,
+)
+from earlywarn.report._text import fmt_time as _fmt_time
+from earlywarn.report._text import plain_text, safe_url
+from earlywarn.report._watch import watch_list
+from earlywarn.report.charts import evidence_figure, focal_figures, trend_figure
 
-__all__ = ["plain_text", "render_report", "safe_url"]
+__all__ = ["render_report", "write_scripts"]
 
 log = get_logger(__name__)
 
 _MAX_ALERT_CHARTS = 60
-
-
-def safe_url(url: Any) -> str | None:
-    """``url`` if it is an absolute http(s) URL without control characters, else None.
-
-    Examples
-    --------
-    >>> safe_url("https://vnexpress.net/a?b=1"), safe_url("javascript:alert(1)")
-    ('https://vnexpress.net/a?b=1', None)
-    """
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if any(ord(c) < 32 or c in "<>\"'`" for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
-
-
-def plain_text(value: Any, limit: int = 400) -> str:
-    """Text with every HTML tag removed (nh3), entities decoded, cut to ``limit`` chars.
-
-    The result is plain text: the template escapes it on output.
-
-    Examples
-    --------
-    >>> plain_text("<b>Protest</b> in <script>x()</script>Hà Nội &amp; more")
-    'Protest in Hà Nội & more'
-    """
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    text = html.unescape(nh3.clean(str(value), tags=set(), clean_content_tags={"script", "style"}))
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _fmt_time(value: Any) -> str:
-    if value is None or value is pd.NaT:
-        return ""
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if ts is pd.NaT:
-        return ""
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC")
-    if ts.hour == ts.minute == ts.second == 0:
-        return ts.strftime("%Y-%m-%d")
-    return ts.strftime("%Y-%m-%d %H:%M") + (" UTC" if ts.tzinfo is not None else "")
 
 
 def _with_forecast(
@@ -114,16 +73,17 @@ def _alerts(
             ev = {}
         if cutoff is not None:
             ev = _with_forecast(ev, forecasts, cutoff)
-        div = f"chart-{i}"
-        chart = evidence_chart(ev, div) if ev.get("series") and i < _MAX_ALERT_CHARTS else ""
+        freq = ev.get("freq")
+        ev.setdefault("unique_id", row["unique_id"])
+        ev["label"] = series_label(str(row["unique_id"]), freq)
+        chart = evidence_figure(ev) if ev.get("series") and i < _MAX_ALERT_CHARTS else None
         events = [
             {
                 "date": _fmt_time(e.get("date")),
-                "actors": plain_text(
-                    f"{e.get('source_name') or ''} → {e.get('target_name') or ''}", 160
-                ),
-                "code": plain_text(e.get("cameo_code"), 8),
+                "actors": plain_text(f"{_actor(e, 'source')} → {_actor(e, 'target')}", 200),
+                "code": plain_text(cameo_label(e.get("cameo_code")), 120),
                 "goldstein": e.get("goldstein"),
+                "dataset": dataset_label(e.get("origin")),
                 "sentence": plain_text(e.get("sentence"), 300),
                 "url": safe_url(e.get("url")),
             }
@@ -134,7 +94,7 @@ def _alerts(
                 "title": plain_text(a.get("title") or a.get("url"), 200),
                 "url": safe_url(a.get("url")),
                 "outlet": plain_text(a.get("outlet"), 80),
-                "language": plain_text(a.get("language"), 12),
+                "language": plain_text(language_name(a.get("language")), 40),
                 "published": _fmt_time(a.get("published")),
                 "sentence": plain_text(a.get("sentence"), 300),
             }
@@ -148,7 +108,11 @@ def _alerts(
                 "severity": row["severity"] if row["severity"] in SEVERITIES else "low",
                 "title": plain_text(row["title"], 200),
                 "unique_id": plain_text(row["unique_id"], 80),
-                "label": plain_text(ev.get("label"), 120),
+                "label": plain_text(series_label(str(row["unique_id"]), freq), 160),
+                "reason": plain_text(alert_reason(ev, str(row["rule"])), 600),
+                "rarity": rarity(
+                    anomaly.get("score", row["score"]), freq, score_kind(ev.get("detector"))
+                ),
                 "rule": plain_text(row["rule"], 80),
                 "score": float(row["score"]) if pd.notna(row["score"]) else None,
                 "status": plain_text(row["status"], 20),
@@ -166,6 +130,15 @@ def _alerts(
             }
         )
     return out
+
+
+def _actor(event: dict[str, Any], side: str) -> str:
+    name = str(event.get(f"{side}_name") or "")
+    country = event.get(f"{side}_country")
+    where = country_name(country) if country else ""
+    if where and where.lower() not in name.lower():
+        return f"{name} ({where})" if name else where
+    return name or "?"
 
 
 def _focal_articles(
@@ -216,7 +189,9 @@ def _top_stories(
                 "url": safe_url(rep.get("url")),
                 "articles": len(g),
                 "outlets": len(outlets),
-                "languages": ", ".join(sorted(map(str, g["language"].dropna().unique())))
+                "languages": ", ".join(
+                    sorted(language_name(x) for x in g["language"].dropna().unique())
+                )
                 if "language" in g
                 else "",
                 "published": _fmt_time(rep.get("published")),
@@ -239,15 +214,20 @@ def _edges(edges: pd.DataFrame, as_of: pd.Timestamp, n: int = 15) -> list[dict[s
     e = e.sort_values("weight", ascending=False).head(n)
     return [
         {
-            "kind": plain_text(r.get("kind"), 30),
-            "source": plain_text(r.get("source"), 80),
-            "target": plain_text(r.get("target"), 80),
+            "kind": plain_text(edge_kind_label(r.get("kind")), 60),
+            "source": plain_text(_node(r.get("source")), 80),
+            "target": plain_text(_node(r.get("target")), 80),
             "weight": r.get("weight"),
             "n_events": r.get("n_events"),
             "goldstein_mean": r.get("goldstein_mean"),
         }
         for r in e.to_dict("records")
     ]
+
+
+def _node(value: Any) -> str:
+    text = str(value or "")
+    return country_label(text) if len(text) == 3 and text.isupper() else text
 
 
 def _stats(stats: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]], dict[str, Any]]:
@@ -278,6 +258,31 @@ def _fmt_stat(v: Any) -> str:
     return plain_text(v, 200)
 
 
+def write_scripts(folder: str | Path) -> list[str]:
+    """Write ``plotly-<version>.min.js`` and ``charts.js`` into ``folder`` unless there already.
+
+    Every report in the folder shares them, so each report stays small. Returns the file
+    names, in the order a page loads them.
+    """
+    import plotly
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [f"plotly-{plotly.__version__}.min.js", "charts.js"]
+    sources = [
+        files("plotly").joinpath("package_data", "plotly.min.js"),
+        files("earlywarn.report").joinpath("static", "charts.js"),
+    ]
+    for name, src in zip(names, sources, strict=True):
+        data = src.read_bytes()
+        dest = folder / name
+        if not dest.is_file() or dest.stat().st_size != len(data) or dest.read_bytes() != data:
+            tmp = dest.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(dest)
+    return names
+
+
 def render_report(
     path: str | Path,
     *,
@@ -295,26 +300,30 @@ def render_report(
     stories: pd.DataFrame | None = None,
     health: pd.DataFrame | None = None,
 ) -> Path:
-    """Write the run's report to ``path``: one HTML file, plotly.js inlined, no URL loaded.
+    """Write the run's report to ``path``: one HTML file that loads nothing from elsewhere.
 
     Sections: header (``as_of``, run stats per stage: ``stats`` is ``{stage: {"rows": n,
     "seconds": s}}`` or ``{"rows": {stage: n}, "seconds": {stage: s}}``, plain values are
-    listed as well), the alert inbox with each alert's evidence pack (chart with forecast
-    band and the anomaly marked, top events, linked articles), the focal country (coverage
-    by language and outlet, coverage and tone over time), top stories and the network's
-    top edges. Every text is stripped of HTML (nh3) and escaped; only http(s) URLs are
-    linked. ``mentions``/``stories`` are optional and refine the focal view and stories.
+    listed as well), the alert inbox with each alert's reason in one sentence and its
+    evidence pack (chart with forecast band and the anomaly marked, top events with
+    their dataset, linked articles), the trend and watch list (the series whose
+    forecasts change most, with bands, alerts or not), the focal country (coverage by
+    language and outlet, coverage and tone over time), top stories and the network's
+    top edges. Codes are shown with their names (:mod:`earlywarn.labels`). Every text is
+    stripped of HTML (nh3) and escaped; only http(s) URLs are linked.
+
+    Charts are Plotly figures as JSON (:mod:`earlywarn.report.charts`), drawn by
+    ``plotly-<version>.min.js`` and ``charts.js`` written once beside the report
+    (:func:`write_scripts`); a report without charts loads no script at all.
 
     Returns
     -------
     Path
         The written file.
     """
-    from importlib.resources import files
-
     import jinja2
-    from plotly.offline import get_plotlyjs
 
+    out = Path(path)
     cutoff = pd.Timestamp(as_of)
     cutoff = cutoff.tz_convert("UTC").tz_localize(None) if cutoff.tzinfo else cutoff
     alert_items = _alerts(alerts, forecasts, cutoff)
@@ -324,30 +333,33 @@ def render_report(
         )
         for s in SEVERITIES
     }
-
     focal = _focal_articles(articles, events, mentions, focal_country)
-    charts: dict[str, str] = {}
-    if not focal.empty:
-        for col, title in (("language", "by language"), ("outlet", "by outlet (top 15)")):
-            if col in focal:
-                top = focal[col].fillna("unknown").astype(str).value_counts().head(15)
-                charts[col] = bar_chart(
-                    [plain_text(x, 40) for x in top.index],
-                    top.astype(float).tolist(),
-                    f"Articles about {country_name(focal_country)} {title}",
-                    f"focal-{col}",
-                )
-    ser = series.copy() if series is not None else pd.DataFrame(columns=["unique_id", "ds", "y"])
+    focal_name = country_name(focal_country)
+    charts: dict[str, Any] = {}
+    if not focal.empty and "published" in focal:
+        arts = focal.assign(tone=focal["tone"] if "tone" in focal else float("nan"))
+        charts.update(focal_figures(arts))
+    empty = series is None or series.empty
+    ser = pd.DataFrame(columns=["unique_id", "ds", "y"]) if empty else series.copy()
     ser["ds"] = pd.to_datetime(ser["ds"])
     ser = ser[ser["ds"] <= cutoff]
-    for kind, color in (("cov", "#2563eb"), ("tone", "#b45309")):
-        own = ser[ser["unique_id"] == f"{kind}:{focal_country}"].sort_values("ds").tail(120)
-        if not own.empty:
-            what = "Articles mentioning" if kind == "cov" else "Mean tone of articles about"
-            charts[kind] = line_chart(
-                own, "ds", "y", f"{what} {country_name(focal_country)}", f"focal-{kind}", color
-            )
+    for kind in ("cov", "tone"):
+        uid = f"{kind}:{focal_country}"
+        own = ser[ser["unique_id"] == uid].sort_values("ds").tail(120)
+        if not own.empty and not (kind == "tone" and "tone" in charts):
+            points = [
+                {"ds": d.isoformat(), "y": float(y)}
+                for d, y in zip(own["ds"], own["y"], strict=True)
+            ]
+            charts[f"series-{kind}"] = trend_figure(points, [], series_label(uid))
+    watch = watch_list(ser, forecasts, cutoff)
     metrics, stage_rows, flat = _stats(stats)
+    has_charts = (
+        bool(charts)
+        or any(a["chart"] for a in alert_items)
+        or any(r["chart"] for r in watch["rows"])
+    )
+    scripts = write_scripts(out.parent) if has_charts else []
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(files("earlywarn.report").joinpath("templates"))),
         autoescape=True,
@@ -355,12 +367,13 @@ def render_report(
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["num"] = number
     page = env.get_template("report.html.j2").render(
         as_of=cutoff.strftime("%Y-%m-%d"),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         version=__version__,
         focal=focal_country,
-        focal_name=country_name(focal_country),
+        focal_name=focal_name,
         alerts=alert_items,
         counts=counts,
         severities=SEVERITIES,
@@ -372,13 +385,13 @@ def render_report(
         focal_articles=len(focal),
         stories=_top_stories(articles, stories),
         edges=_edges(edges, cutoff),
+        watch=watch,
         n_series=int(ser["unique_id"].nunique()),
         n_anomalies=int(anomalies["is_anomaly"].sum())
         if anomalies is not None and "is_anomaly" in anomalies
         else 0,
-        plotly_js=get_plotlyjs(),
+        scripts=scripts,
     )
-    out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     log.info("report written to %s (%d alerts)", out, len(alert_items))

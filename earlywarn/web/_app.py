@@ -23,10 +23,10 @@ from starlette.staticfiles import StaticFiles
 from earlywarn import __version__
 from earlywarn._log import get_logger
 from earlywarn.alerts import SEVERITIES, acknowledge, dismiss, resolve
-from earlywarn.alerts.evidence import country_name
 from earlywarn.errors import LockedError, StoreError
+from earlywarn.labels import country_name
 from earlywarn.report import plain_text
-from earlywarn.web._charts import evidence_figure, focal_figures
+from earlywarn.report.charts import evidence_figure, focal_figures
 from earlywarn.web._data import ArchiveGate, fold_text, search_terms
 from earlywarn.web._security import CSRF_COOKIE, Csrf, SecurityHeaders
 from earlywarn.web._views import (
@@ -303,7 +303,11 @@ def create_app(
         Route("/healthz", web.healthz),
         Route("/static/plotly.min.js", web.plotly_js),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
-        Mount("/static", StaticFiles(packages=[("earlywarn.web", "static")]), name="static"),
+        Mount(
+            "/static",
+            StaticFiles(packages=[("earlywarn.web", "static"), ("earlywarn.report", "static")]),
+            name="static",
+        ),
     ]
     return Starlette(
         routes=routes,

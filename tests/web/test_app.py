@@ -52,7 +52,7 @@ def test_inbox_filters_sorts_and_counts(archive: Path, facts: dict[str, Any]) ->
         assert re.search(rf'data-severity="{sev}">\s*<span[^>]*>{sev}</span><b>{n}</b>', page.text)
     high = c.get("/?severity=high")
     assert len(ids(high.text)) == facts["severities"]["high"] == 1
-    assert "Unusual activity: China: material conflict events" in high.text
+    assert "Unusual activity: Fighting in China (events per day)" in high.text
     assert ids(c.get("/?status=acknowledged").text) == []
     assert ids(c.get("/?as_of=2018-09-26").text) == ids(page.text)
     assert ids(c.get("/?as_of=2018-01-01").text) == []

@@ -1,8 +1,9 @@
-"""Plotly figures for the review page, as JSON for ``static/charts.js`` (no inline script).
+"""The Plotly figures of the report and the review page, as JSON for ``static/charts.js``.
 
-The figures follow the static report's look (``earlywarn.report``); they are shipped as
-``<script type="application/json">`` so the page's Content-Security-Policy can forbid
-inline scripts.
+One module for both views of the same data: the HTML report and the review web page
+place each figure in a ``<script type="application/json">`` block that ``charts.js``
+draws with Plotly, so neither needs an inline script (their Content-Security-Policy
+allows scripts from their own folder or server only).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
 
-from earlywarn.report import plain_text
+from earlywarn.report._text import plain_text
 
-__all__ = ["evidence_figure", "figure_json", "focal_figures", "label"]
+__all__ = ["evidence_figure", "figure_json", "focal_figures", "label", "trend_figure"]
 
 _LAYOUT: dict[str, Any] = {
     "template": "plotly_white",
@@ -102,6 +103,13 @@ def evidence_figure(evidence: dict[str, Any]) -> Markup:
         )  # fmt: skip
     fig.update_layout(title={"text": label(evidence.get("label"), 120), "font": {"size": 13}})
     return figure_json(fig)
+
+
+def trend_figure(series: list[dict[str, Any]], band: list[dict[str, Any]], title: str) -> Markup:
+    """Observed points and the forecast's median and 90% band (the watch list's charts)."""
+    return evidence_figure(
+        {"series": series, "forecast_band": band, "label": title, "anomalous_periods": ["-"]}
+    )
 
 
 def _period(published: pd.Series) -> tuple[pd.Series, str]:

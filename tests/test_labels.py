@@ -1,0 +1,67 @@
+"""Every series id kind, country, CAMEO code and dataset reads as words (earlywarn.labels)."""
+
+from __future__ import annotations
+
+import pytest
+
+from earlywarn import labels
+
+
+@pytest.mark.parametrize(
+    ("uid", "freq", "expected"),
+    [
+        ("ev:SYR:q4", "D", "Fighting in Syria (events per day)"),
+        ("ev:SYR:q1", "D", "Cooperative statements involving Syria (events per day)"),
+        ("ev:VNM", "W", "Events involving Vietnam (events per week)"),
+        ("ev:YEM:r14", "D", "Protests in Yemen (events per day)"),
+        ("ev:ALL", "D", "All events (events per day)"),
+        ("dyad:CHN>VNM", "D", "Events from China towards Vietnam (events per day)"),
+        ("cov:VNM", "D", "News coverage of Vietnam (articles per day)"),
+        ("cov:ALL", "D", "All collected articles (articles per day)"),
+        ("tone:VNM", "D", "Tone of news about Vietnam (mean tone of articles, -1 to 1, per day)"),
+        ("net:USA", "D", "Counterparts of United States (distinct countries in events per day)"),
+        ("YEM:root19", "MS", "Armed fighting in Yemen (events per month)"),
+        ("YEM:total", "MS", "Events involving Yemen (events per month)"),
+        ("YEM:fatalities", "MS", "Yemen: fatalities (events per month)"),
+    ],
+)
+def test_series_ids_in_words(uid: str, freq: str, expected: str) -> None:
+    assert labels.series_label(uid, freq) == expected
+    assert ":" not in labels.series_title(uid) or uid == "YEM:fatalities"
+
+
+def test_vietnamese_country_names() -> None:
+    assert labels.series_title("ev:CHN:r14", "vi") == "Protests in Trung Quốc"
+    assert labels.country_label("USA", "vi") == "Hoa Kỳ (USA)"
+    assert labels.language_name("vi", "vi") == "Tiếng Việt"
+
+
+def test_every_cameo_code_has_a_name() -> None:
+    from earlywarn.extract.cameo import cameo_table
+
+    codes = cameo_table()["code"]
+    assert len(codes) > 300 and all(labels.cameo_name(c) for c in codes)
+    assert labels.cameo_label("0831") == "0831 Accede to demands for change in leadership"
+
+
+@pytest.mark.parametrize(
+    ("score", "kind", "expected"),
+    [
+        (3.0, "neglog10p", "about 1 in 1,000 months"),
+        (1.0, "neglog10p", "about 1 in 10 months"),
+        (6.5, "neglog10p", "less than 1 in a million months"),
+        (2.0, "z", "about 1 in 40 months"),
+    ],
+)
+def test_rarity_in_plain_words(score: float, kind: str, expected: str) -> None:
+    assert labels.rarity(score, "MS", kind) == expected
+
+
+def test_imported_evidence_names_its_dataset() -> None:
+    assert [labels.dataset_label(o) for o in ("icews", "gdelt", "acled", "ucdp", "coder")] == [
+        "ICEWS",
+        "GDELT",
+        "ACLED",
+        "UCDP GED",
+        "news (coded by earlywarn)",
+    ]
