@@ -28,12 +28,14 @@ from earlywarn.collect.http import HttpClient, HttpFetchError
 from earlywarn.config import HttpSettings
 from earlywarn.schema import TABLES, empty_frame
 
-__all__ = ["CollectResult", "collect"]
+__all__ = ["CollectResult", "collect", "is_fallback"]
 
 log = get_logger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 Extractor = Callable[..., "Article | None"]
+_EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
+_LATEST = dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
 
 # Extraction (trafilatura) is CPU-bound and holds the GIL; with this many pages or more it
 # runs in worker processes, one per usable core, while the HTTP stays threaded here.
@@ -53,8 +55,10 @@ class CollectResult:
         Columns exactly ``TABLES["feeds"].columns``: status per feed, etag/last_modified for next time.
     stats : dict
         ``feeds_ok``, ``feeds_failed``, ``feeds_not_modified``, ``entries``, ``future``,
-        ``no_link``, ``pages_ok``, ``pages_failed``, ``same_url``, ``duplicates``, ``articles``
-        and ``reason:<code>`` counts of failures.
+        ``no_link``, ``pages_ok``, ``pages_failed``, ``same_url``, ``duplicates``, ``articles``,
+        ``refetched`` / ``refetch_failed`` (stored fallback texts tried again), ``bad_date``
+        (entry dates out of range, kept undated) and ``reason:<code>`` counts of failures
+        (``stage_budget`` for fetches cut by the stage's time budget).
     pages : DataFrame
         Columns of ``TABLES["pages"]``: the raw bytes of every page fetched for a kept
         article, gzip-compressed (empty unless ``keep_raw_html``).
@@ -118,6 +122,7 @@ def collect(
     settings: HttpSettings | None = None,
     state: pd.DataFrame | None = None,
     keep_raw_html: bool = False,
+    refetch: pd.DataFrame | None = None,
 ) -> CollectResult:
     """Fetch every feed and every entry's page; return articles, feed status and counts.
 
@@ -137,12 +142,23 @@ def collect(
         The feeds table of the previous run (for conditional GET).
     keep_raw_html : bool
         Also return each fetched page's raw bytes, gzip-compressed (``CollectResult.pages``).
+    refetch : DataFrame, optional
+        Stored ``articles`` rows whose text is a fallback (the feed summary, kept after a
+        failed fetch): their pages are fetched again and, when that works, returned with
+        the page's text under the same ``article_id`` (failures are only counted). A
+        stored fallback seen again in tonight's feeds keeps its ``article_id`` too.
+
+    Notes
+    -----
+    An article's text is a fallback exactly when it equals its ``summary`` (see
+    :func:`is_fallback`).
     """
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     settings = settings or HttpSettings.model_validate({})
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc)
     previous = _state_map(state)
+    stored = _stored_fallbacks(refetch)
     stats: Counter[str] = Counter()
     # threads mostly wait (politeness, the network, extraction workers): one per connection
     workers = max(1, settings.max_connections)
@@ -182,7 +198,8 @@ def collect(
 
         outcomes = _map(pool, fetch_feed, _round_robin((urlsplit(f.url).netloc, f) for f in feeds))
         fetched_at = pd.Timestamp.now(tz="UTC")
-        tasks: list[tuple[Feed, Entry]] = []
+        # (feed, entry, how): 0 new, 1 tonight's entry stored as a fallback, 2 refetch only
+        tasks: list[tuple[Feed, Entry, int]] = []
         seen_links: set[str] = set()
         links: dict[str, str] = {}
         for oc in outcomes:
@@ -194,6 +211,8 @@ def collect(
                 stats[f"reason:{oc.status}"] += 1
             for entry in oc.entries:
                 stats["entries"] += 1
+                if entry.date_flag == "invalid":
+                    stats["bad_date"] += 1
                 if entry.published is not None and entry.published >= end:
                     stats["future"] += 1
                     continue
@@ -205,18 +224,33 @@ def collect(
                     stats["same_url"] += 1
                     continue
                 seen_links.add(link)
-                tasks.append((oc.feed, entry))
+                tasks.append((oc.feed, entry, int(link in stored)))
+        by_id = {f.feed_id: f for f in feeds}
+        for link, row in stored.items():
+            feed = by_id.get(str(row["feed_id"]))
+            if link not in seen_links and feed is not None:
+                seen_links.add(link)
+                tasks.append((feed, _stored_entry(row), 2))
 
-        ordered = _round_robin((urlsplit(e.link).netloc, (f, e)) for f, e in tasks)
+        ordered = _round_robin((urlsplit(t[1].link).netloc, t) for t in tasks)
         rows = []
         with _extractor(len(ordered)) as extract:
 
-            def fetch_page(task: tuple[Feed, Entry]) -> tuple[dict[str, Any], list[str]]:
-                return _article_row(client, task[0], task[1], as_of, extract, links, keep_raw_html)
+            def fetch_page(task: tuple[Feed, Entry, int]) -> tuple[dict[str, Any], list[str]]:
+                feed, entry, how = task
+                return _article_row(
+                    client, feed, entry, as_of, extract, links, keep_raw_html, keep_url=how > 0
+                )
 
-            for row, counts in _map(pool, fetch_page, ordered):
-                rows.append(row)
+            for (_, _, how), (row, counts) in zip(
+                ordered, _map(pool, fetch_page, ordered), strict=True
+            ):
                 stats.update(counts)
+                if how:
+                    stats["refetched" if "pages_ok" in counts else "refetch_failed"] += 1
+                if how == 2 and "pages_ok" not in counts:
+                    continue  # still failing: the stored row stays as it is
+                rows.append(row)
 
     raw = {r["article_id"]: r.pop("_raw") for r in rows if "_raw" in r}
     articles = _articles_frame(rows, as_of, stats)
@@ -307,6 +341,8 @@ def _article_row(
     extract: Extractor = extract_article,
     links: dict[str, str] | None = None,
     keep_raw: bool = False,
+    *,
+    keep_url: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
     counts: list[str] = []
     raw: dict[str, Any] | None = None
@@ -332,10 +368,11 @@ def _article_row(
         )
         if art is None:
             raise HttpFetchError("page has no readable HTML", url=entry.link, reason="bad_html")
-        url = art.url
+        if not keep_url:  # a stored fallback keeps its identity when its page arrives
+            url = art.url
         title = title or art.title
         text = art.text
-        published = published or art.published
+        published = published or _in_range(art.published)
         language = art.language  # identified on the page's own title and text
         counts.append("pages_ok")
     except HttpFetchError as exc:
@@ -369,7 +406,7 @@ def _article_row(
         "language": language or feed.language,
         "country": feed.country,
         "published": published,
-        "date_flag": "ok" if published is not None else "missing",
+        "date_flag": "ok" if published is not None else _flag(entry.date_flag),
         "fetched": pd.Timestamp.now(tz="UTC"),
         "content_hash": content_hash(text),
         "duplicate_of": None,
@@ -379,6 +416,61 @@ def _article_row(
     if raw is not None:
         row["_raw"] = raw
     return row, counts
+
+
+def _in_range(when: Any) -> dt.datetime | None:
+    """A publication time pandas and the archive can hold (1900-2199 UTC), else ``None``."""
+    if not isinstance(when, dt.datetime):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when if _EARLIEST <= when < _LATEST else None
+
+
+def _flag(entry_flag: str) -> str:
+    return entry_flag if entry_flag in ("missing", "invalid") else "missing"
+
+
+def is_fallback(articles: pd.DataFrame) -> pd.Series:
+    """True for rows whose text is a fallback: the feed summary (or nothing), no page text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_fallback(pd.DataFrame({"text": ["s", "page text", ""], "summary": ["s", "s", ""]}))
+    0     True
+    1    False
+    2     True
+    dtype: bool
+    """
+    text = articles["text"].fillna("")
+    return (text == articles["summary"].fillna("")) | (text == "")
+
+
+def _stored_fallbacks(refetch: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
+    if refetch is None or refetch.empty:
+        return {}
+    rows = refetch[is_fallback(refetch)]
+    return {
+        normalize_link(str(r["url"])): {str(k): v for k, v in r.items()}
+        for r in rows.to_dict("records")
+    }
+
+
+def _stored_entry(row: dict[str, Any]) -> Entry:
+    published = (
+        _in_range(pd.Timestamp(row["published"]).to_pydatetime())
+        if pd.notna(row.get("published"))
+        else None
+    )
+    return Entry(
+        str(row["url"]),
+        str(row["url"]),
+        str(row.get("title") or ""),
+        str(row.get("summary") or ""),
+        published,
+        "ok" if published is not None else "missing",
+    )
 
 
 def _pages_frame(

@@ -7,9 +7,15 @@ Examples
 ... <body><article><p>Thủ tướng Chính phủ đã chủ trì cuộc họp với các bộ ngành về tình hình
 ... kinh tế xã hội trong tháng, nhấn mạnh yêu cầu đẩy mạnh giải ngân vốn đầu tư công.</p>
 ... </article></body></html>'''.encode("utf-8")
->>> a = extract_article(page, "http://127.0.0.1:8000/a-1")
+>>> a = extract_article(page, "https://m.vnexpress.net/a-1?utm_source=rss")
 >>> a.url, a.language, a.text[:9]
 ('https://vnexpress.net/a-1.html', 'vi', 'Thủ tướng')
+
+A canonical link to another site is not believed: the fetched URL stays the identity.
+
+>>> extract_article(page, "http://127.0.0.1:8000/a-1").url
+'http://127.0.0.1:8000/a-1'
+
 """
 
 from __future__ import annotations
@@ -22,11 +28,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
 import lxml.html
 import trafilatura
+from courlan import extract_domain
 from htmldate import find_date
 from lxml import etree
 from trafilatura.settings import Extractor
@@ -34,7 +41,14 @@ from trafilatura.settings import Extractor
 from earlywarn._log import get_logger
 from earlywarn.collect.catalog import normalize_link
 
-__all__ = ["Article", "content_hash", "decode_html", "detect_language", "extract_article", "load_html"]
+__all__ = [
+    "Article",
+    "content_hash",
+    "decode_html",
+    "detect_language",
+    "extract_article",
+    "load_html",
+]
 
 log = get_logger(__name__)
 
@@ -166,11 +180,32 @@ def detect_language(
     return str(lang) if prob >= min_prob else None
 
 
+def _registrable_domain(url: str) -> str:
+    """The registrable domain of ``url`` (public suffix list), or its host for IPs and bare names.
+
+    Examples
+    --------
+    >>> _registrable_domain("https://news.bbc.co.uk/x"), _registrable_domain("http://127.0.0.1:8/")
+    ('bbc.co.uk', '127.0.0.1')
+    """
+    try:
+        domain = extract_domain(url)
+    except ValueError:
+        domain = None
+    return domain or (urlsplit(url).hostname or "").lower()
+
+
 def _canonical(tree: Any, url: str) -> str:
+    """The page's canonical URL if it is on the page's own registrable domain, else ``url``.
+
+    A page may not claim another site's article (``<link rel=canonical>`` or ``og:url``
+    pointing elsewhere): that would let it take the other article's identity.
+    """
+    own = _registrable_domain(url)
     for xp in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
         for href in tree.xpath(xp):
             href = urljoin(url, str(href).strip())
-            if href.startswith(("http://", "https://")):
+            if href.startswith(("http://", "https://")) and _registrable_domain(href) == own:
                 return normalize_link(href)
     return normalize_link(url)
 
@@ -359,7 +394,9 @@ def extract_article(
         return None
     tree = load_html(page)
     if tree is None:
-        log.warning("unparseable page at %s: not HTML", url, extra={"url": url, "reason": "bad_html"})
+        log.warning(
+            "unparseable page at %s: not HTML", url, extra={"url": url, "reason": "bad_html"}
+        )
         return None
     canonical = _canonical(tree, url)
     title = unicodedata.normalize("NFC", _title(tree))

@@ -145,7 +145,8 @@ def parse_date(value: str | None) -> datetime | None:
 
     ISO 8601 (``datetime.fromisoformat``) is tried first when the value starts with a
     year, RFC 822 (``email.utils``) otherwise; feedparser's date handlers are the last
-    resort. Naive dates are taken as UTC.
+    resort. Naive dates are taken as UTC. A date outside 1900-2199 (year 0, 1, 1500,
+    9999, absurd time zones) is ``None`` too: the entry is undated, never an overflow.
 
     Examples
     --------
@@ -153,12 +154,23 @@ def parse_date(value: str | None) -> datetime | None:
     '2016-02-01T16:22:00+00:00'
     >>> parse_date("Tue, 01 Oct 2019 14:30:00 PST").isoformat()
     '2019-10-01T22:30:00+00:00'
-    >>> parse_date("not a date") is None
-    True
+    >>> parse_date("not a date"), parse_date("Mon, 01 Jan 0001 00:00:00 +0100")
+    (None, None)
     """
     if not value:
         return None
     value = value.strip()
+    zone = _OFFSET.search(value)
+    if zone and (int(zone[1]) > 14 or int(zone[2]) > 59):  # no such time zone
+        return None
+    try:
+        out = _parse_date(value)
+    except (ValueError, OverflowError, OSError, TypeError, IndexError):
+        return None
+    return out if out is None or _EARLIEST <= out < _LATEST else None
+
+
+def _parse_date(value: str) -> datetime | None:
     out: datetime | None = None
     if value[:4].isdigit():
         with contextlib.suppress(ValueError):
@@ -217,6 +229,11 @@ def _pick(node: Any, fields: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+_OFFSET = re.compile(r"[+-](\d\d):?(\d\d)$")
+_EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
+
+
 def _make(eid: str, link: str, title: str, summary: str, date: str, base: str) -> Entry:
     link = link.strip()
     if link and not link.startswith(("http://", "https://")):
@@ -226,7 +243,8 @@ def _make(eid: str, link: str, title: str, summary: str, date: str, base: str) -
     summary = strip_html(summary)
     if not eid:
         eid = link or hashlib.sha1(f"{title}\n{summary}".encode()).hexdigest()
-    return Entry(eid.strip(), link, title, summary, published, "ok" if published else "missing")
+    flag = "ok" if published else "invalid" if date.strip() else "missing"
+    return Entry(eid.strip(), link, title, summary, published, flag)
 
 
 def _rss_item(item: Any, fields: dict[str, str], base: str) -> Entry:

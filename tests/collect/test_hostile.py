@@ -6,17 +6,22 @@ Every server here is a real loopback TCP server that misbehaves on purpose
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from earlywarn.collect import Feed, collect
 from earlywarn.collect._guard import AddressGuard
+from earlywarn.collect.feeds import parse_date
 from earlywarn.collect.http import HttpClient, HttpFetchError
 from earlywarn.config import HttpSettings, load_settings
 from earlywarn.errors import ConfigError
@@ -98,9 +103,6 @@ def test_slow_but_in_budget_pages_on_one_host_are_all_kept() -> None:
 
 
 def test_stage_budget_cuts_a_collect_run_short() -> None:
-    import datetime as dt
-
-    from earlywarn.collect import Feed, collect
     from earlywarn.collect.articles import detect_language
 
     detect_language("load the language model before the clock starts")
@@ -216,3 +218,147 @@ def test_config_warns_on_allow_lists_wider_than_a_host(caplog: pytest.LogCapture
     warned = [r.getMessage() for r in caplog.records if "allow_private" in r.getMessage()]
     assert len(warned) == 1 and "10.0.0.0/8" in warned[0]
     assert HttpSettings(allow_private=["::1"]).wide_allowances() == []
+
+
+# -- 3. dates out of range: undated items, never an overflow ---------------------------
+
+BAD_DATES = [
+    "Mon, 01 Jan 1500 10:00:00 +0000",
+    "0001-01-01T00:30:00+01:00",
+    "Fri, 31 Dec 9999 23:59:59 -1200",
+    "0000-01-01T00:00:00",
+    "Mon, 01 Jan 2024 00:00:00 +9900",
+    "2024-01-01T00:00:00+25:00",
+]
+
+
+def _rss(items: list[tuple[str, str, str]]) -> bytes:
+    body = "".join(
+        f"<item><title>{t}</title><link>{link}</link><description>about {t}</description>"
+        + (f"<pubDate>{d}</pubDate>" if d else "")
+        + "</item>"
+        for t, link, d in items
+    )
+    return f'<rss version="2.0"><channel><title>x</title>{body}</channel></rss>'.encode()
+
+
+def _static(body: bytes, ctype: str = "text/html") -> Callable[[Conn], None]:
+    return lambda conn: conn.send(ok_head(ctype, len(body)) + body) and None
+
+
+def test_out_of_range_dates_never_fail_the_stage_nor_drop_a_feed() -> None:
+    good = "Wed, 01 Jan 2025 10:00:00 +0700"
+    with raw_server() as srv:
+        page = (
+            b"<html><body><article><p>"
+            + b"Tin tuc hom nay. " * 30
+            + b"</p></article></body></html>"
+        )
+        items = [("good-a", srv.url("/a"), good)]
+        items += [(f"bad-{i}", srv.url(f"/bad{i}"), d) for i, d in enumerate(BAD_DATES)]
+        items += [("good-b", srv.url("/b"), good)]
+        srv.routes["/feed1"] = _static(_rss(items), "application/rss+xml")
+        srv.routes["/feed2"] = _static(_rss([("good-c", srv.url("/c"), good)]), "text/xml")
+        for path in ["/a", "/b", "/c"] + [f"/bad{i}" for i in range(len(BAD_DATES))]:
+            srv.routes[path] = _static(page)
+        feeds = [Feed(srv.url("/feed1"), outlet="one"), Feed(srv.url("/feed2"), outlet="two")]
+        out = collect(feeds, dt.date(2025, 1, 2), settings=settings())
+    arts = out.articles.set_index("title")
+    assert set(arts.index) == {"good-a", "good-b", "good-c"} | {
+        f"bad-{i}" for i in range(len(BAD_DATES))
+    }
+    bad = arts.loc[[f"bad-{i}" for i in range(len(BAD_DATES))]]
+    assert bad["published"].isna().all() and (bad["date_flag"] == "invalid").all()
+    assert out.stats["bad_date"] == len(BAD_DATES) and out.stats["feeds_ok"] == 2
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.builds(
+            lambda y, mo, d, hh, oh, om, sign: (
+                f"{y:04d}-{mo:02d}-{d:02d}T{hh:02d}:00:00{sign}{oh:02d}:{om:02d}"
+            ),
+            st.integers(0, 9999),
+            st.integers(1, 12),
+            st.integers(1, 31),
+            st.integers(0, 23),
+            st.integers(0, 99),
+            st.integers(0, 99),
+            st.sampled_from("+-"),
+        ),
+        st.builds(
+            lambda d, y, hh, oh, sign: f"Mon, {d:02d} Jan {y:04d} {hh:02d}:00:00 {sign}{oh:04d}",
+            st.integers(1, 31),
+            st.integers(0, 9999),
+            st.integers(0, 23),
+            st.integers(0, 9999),
+            st.sampled_from("+-"),
+        ),
+    )
+)
+def test_parse_date_is_total_and_in_range(value: str) -> None:
+    out = parse_date(value)
+    assert out is None or (1900 <= out.year < 2200 and out.utcoffset() == dt.timedelta(0))
+    if out is not None:
+        pd.Timestamp(out)  # the archive and pandas can hold it
+
+
+# -- 5. canonical links: only on the page's own site; fallback texts refetched ----------
+
+
+def test_a_page_cannot_claim_another_sites_article() -> None:
+    with raw_server() as srv:
+        real_url = srv.url("/real", host="localhost")
+        evil = (
+            f'<html><head><link rel="canonical" href="{real_url}"></head><body><article><p>'
+            + "Fake news planted here. " * 30
+            + "</p></article></body></html>"
+        ).encode()
+        real = (
+            b"<html><body><article><p>"
+            + b"The real article text. " * 30
+            + b"</p></article></body></html>"
+        )
+        srv.routes["/evil"] = _static(evil)
+        srv.routes["/real"] = _static(real)
+        feed = _rss(
+            [
+                ("evil", srv.url("/evil"), "Wed, 01 Jan 2025 08:00:00 +0000"),
+                ("real", real_url, "Wed, 01 Jan 2025 09:00:00 +0000"),
+            ]
+        )
+        srv.routes["/feed"] = _static(feed, "application/rss+xml")
+        s = settings(allow_private=["127.0.0.1", "localhost"])
+        out = collect([Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=s)
+    arts = out.articles.set_index("title")
+    assert set(arts.index) == {"evil", "real"}
+    assert "real article" in arts.loc["real", "text"] and arts.loc["real", "url"] == real_url
+    assert arts.loc["evil", "url"].endswith("/evil")
+
+
+def test_fallback_text_is_refetched_and_replaced_later() -> None:
+    page = (
+        b"<html><body><article><p>"
+        + b"Full page text arrives later. " * 30
+        + b"</p></article></body></html>"
+    )
+    with raw_server() as srv:
+        feed = _rss([("story", srv.url("/story?id=1"), "Wed, 01 Jan 2025 08:00:00 +0000")])
+        srv.routes["/feed"] = _static(feed, "application/rss+xml")
+        srv.routes["/story"] = lambda conn: (
+            conn.send(b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            and None
+        )
+        feeds = [Feed(srv.url("/feed"), outlet="x")]
+        first = collect(feeds, dt.date(2025, 1, 1), settings=settings())
+        stored = first.articles
+        assert stored.loc[0, "text"] == "about story"  # the feed summary, a fallback
+        srv.routes["/feed"] = _static(_rss([]), "application/rss+xml")  # gone from the feed
+        srv.routes["/story"] = _static(page)
+        second = collect(feeds, dt.date(2025, 1, 2), settings=settings(), refetch=stored)
+    assert second.stats["refetched"] == 1
+    row = second.articles.iloc[0]
+    assert row["article_id"] == stored.loc[0, "article_id"]  # same identity: replaces it
+    assert "Full page text" in row["text"] and row["published"] == stored.loc[0, "published"]
