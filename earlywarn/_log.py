@@ -35,7 +35,11 @@ class _JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: int = logging.INFO, *, json_logs: bool = False) -> None:
-    """Send earlywarn's logs to stderr (used by the CLI, never at import)."""
+    """Send earlywarn's logs to stderr, never stdout (used by the CLI, never at import).
+
+    Also the loggers of libraries that log on our behalf (``distributed``, ``mlflow``,
+    ``cmdstanpy`` ...) are pointed at stderr, so a command's stdout stays its data.
+    """
     root = logging.getLogger("earlywarn")
     for h in list(root.handlers):
         if not isinstance(h, logging.NullHandler):
@@ -45,9 +49,12 @@ def configure_logging(level: int = logging.INFO, *, json_logs: bool = False) -> 
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(_JsonFormatter())
     else:
+        from rich.console import Console
         from rich.logging import RichHandler
 
-        handler = RichHandler(show_path=False, rich_tracebacks=False, markup=False)
+        handler = RichHandler(
+            console=Console(stderr=True), show_path=False, rich_tracebacks=False, markup=False
+        )
     root.addHandler(handler)
     # distributed configures its own loggers from dask config when imported: keep it quiet.
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")

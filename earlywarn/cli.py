@@ -1,7 +1,9 @@
 """The ``earlywarn`` command line: one command per stage, plus nightly, demo, import and eval.
 
-Exit codes follow sysexits: 0 ok, 64 usage, 65 bad input data, 66 missing input,
-70 internal failure, 74 archive I/O, 75 locked (try again later), 78 configuration.
+Exit codes follow sysexits (the README's table): 0 ok, 64 usage (a bad option, date or
+kind), 65 bad input data, 66 missing input (an import file, or the archive of a read-only
+command: nothing is created), 70 a stage failed, 74 archive I/O, 75 locked (try again
+later), 78 configuration. Logs go to stderr, so stdout carries only a command's output.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from earlywarn import __version__
 from earlywarn._log import configure_logging
 from earlywarn.config import Settings, load_settings
 from earlywarn.errors import (
+    ArchiveNotFoundError,
     ConfigError,
     EarlywarnError,
     ImportFormatError,
     LockedError,
+    MissingInputError,
     StoreError,
+    UsageError,
 )
 
 __all__ = ["EXIT_CODES", "app", "main"]
@@ -45,7 +50,9 @@ EX_OK, EX_USAGE, EX_DATAERR, EX_NOINPUT, EX_SOFTWARE, EX_IOERR, EX_TEMPFAIL, EX_
 EXIT_CODES: list[tuple[type[BaseException], int]] = [
     (ConfigError, EX_CONFIG),
     (LockedError, EX_TEMPFAIL),
+    (MissingInputError, EX_NOINPUT),
     (StoreError, EX_IOERR),
+    (UsageError, EX_USAGE),
     (ImportFormatError, EX_DATAERR),
     (FileNotFoundError, EX_NOINPUT),
     (EarlywarnError, EX_SOFTWARE),
@@ -83,6 +90,16 @@ state = _State()
 def settings(**extra: Any) -> Settings:
     """The settings of this invocation: config file, environment, then options."""
     return load_settings(state.config, **{**state.overrides, **extra})
+
+
+def existing_archive(s: Settings) -> Path:
+    """The archive of a read-only command; exit 66 if it does not exist (nothing is created)."""
+    if not s.archive.is_file():
+        raise ArchiveNotFoundError(
+            f"archive {s.archive} does not exist; run `earlywarn demo` or `earlywarn nightly` "
+            "to create it, or pass the right --archive"
+        )
+    return s.archive
 
 
 @contextmanager
@@ -221,10 +238,14 @@ def nightly(
 
 def _stage_command(stage: str) -> None:
     def command(as_of: AsOf = "yesterday", force: Force = True, wait: Wait = None) -> None:
-        from earlywarn.pipeline import run_nightly
+        from earlywarn.pipeline import parse_as_of, run_nightly
 
         with _errors():
-            result = run_nightly(settings(lock_timeout=wait), as_of, stages=[stage], force=force)
+            s = settings(lock_timeout=wait)
+            day = parse_as_of(as_of)
+            if stage != "collect":  # every other stage reads what earlier stages stored
+                existing_archive(s)
+            result = run_nightly(s, day, stages=[stage], force=force)
             _print_result(result)
 
     command.__doc__ = f"Run only the {stage} stage for one date."
@@ -288,10 +309,7 @@ def import_(
 
     with _errors():
         if kind not in ("gdelt", "icews", "acled", "ucdp", "counts"):
-            err.print(
-                f"[red]error:[/red] unknown kind {kind!r}: use gdelt, icews, acled, ucdp or counts"
-            )
-            raise typer.Exit(EX_USAGE)
+            raise UsageError(f"unknown kind {kind!r}: use gdelt, icews, acled, ucdp or counts")
         report = import_history(settings(), kind, path)
         out.print_json(json.dumps(report, default=str))
 
@@ -370,7 +388,9 @@ def serve(
     from earlywarn.web import serve as serve_web
 
     with _errors():
-        serve_web(settings(), host=host, port=port, read_only=read_only)
+        s = settings()
+        existing_archive(s)
+        serve_web(s, host=host, port=port, read_only=read_only)
 
 
 @app.command()
@@ -380,7 +400,7 @@ def status() -> None:
 
     with _errors():
         s = settings()
-        with Archive(s.archive, read_only=True) as archive:
+        with Archive(existing_archive(s), read_only=True) as archive:
             out.print_json(json.dumps(archive.counts()))
             runs = archive.query(
                 "SELECT as_of, stage, status, finished_at FROM runs ORDER BY finished_at"

@@ -6,6 +6,7 @@ Messages say what was wrong and what to do about it.
 from __future__ import annotations
 
 __all__ = [
+    "ArchiveNotFoundError",
     "ConfigError",
     "EarlywarnError",
     "ExtractionError",
@@ -13,9 +14,11 @@ __all__ = [
     "FetchError",
     "ImportFormatError",
     "LockedError",
+    "MissingInputError",
     "NotFittedError",
     "StoreError",
     "TrackingError",
+    "UsageError",
 ]
 
 
@@ -29,6 +32,18 @@ class ConfigError(EarlywarnError, ValueError):
 
 class StoreError(EarlywarnError):
     """The archive is missing, corrupt, locked or of an unknown schema version."""
+
+
+class UsageError(EarlywarnError, ValueError):
+    """An argument is malformed (a date, a kind, a stage name); the message says what is allowed."""
+
+
+class MissingInputError(EarlywarnError, FileNotFoundError):
+    """An input file does not exist; the message names it."""
+
+
+class ArchiveNotFoundError(MissingInputError, StoreError):
+    """The archive a read-only command needs does not exist (nothing was created)."""
 
 
 class LockedError(StoreError):

@@ -22,7 +22,7 @@ import pandas as pd
 
 from earlywarn._log import get_logger
 from earlywarn.config import Settings
-from earlywarn.errors import EarlywarnError
+from earlywarn.errors import EarlywarnError, UsageError
 from earlywarn.stage import StageContext, StageResult, report_path
 from earlywarn.store import Archive, Write, archive_lock, open_for_writing
 
@@ -74,7 +74,7 @@ def parse_as_of(value: str | date | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise EarlywarnError(
+        raise UsageError(
             f"as_of {value!r} is not a date; use YYYY-MM-DD, 'today' or 'yesterday'"
         ) from None
 
@@ -117,7 +117,7 @@ def _stage_func(stage: str) -> Callable[[StageContext], StageResult]:
 def run_stage(ctx: StageContext, stage: str) -> dict[str, int]:
     """Run one stage for ``ctx.as_of`` and commit it atomically; returns rows written per table."""
     if stage not in _STAGE_FUNCS:
-        raise EarlywarnError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
+        raise UsageError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
     started = datetime.now(timezone.utc)
     log.info(
         "stage %s started for %s", stage, ctx.as_of, extra={"stage": stage, "as_of": str(ctx.as_of)}
@@ -213,7 +213,7 @@ def run_nightly(
     wanted = [s for s in STAGES if stages is None or s in stages]
     unknown = set(stages or []) - set(STAGES)
     if unknown:
-        raise EarlywarnError(f"unknown stages {sorted(unknown)}; stages are {', '.join(STAGES)}")
+        raise UsageError(f"unknown stages {sorted(unknown)}; stages are {', '.join(STAGES)}")
     run_id = uuid.uuid4().hex[:12]
     ran: list[str] = []
     skipped: list[str] = []

@@ -35,7 +35,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from earlywarn._log import get_logger
-from earlywarn.errors import LockedError, StoreError
+from earlywarn.errors import ArchiveNotFoundError, LockedError, StoreError
 from earlywarn.schema import TABLES, validate
 
 __all__ = ["SCHEMA_VERSION", "Archive", "Write", "archive_lock", "open_for_writing"]
@@ -155,7 +155,7 @@ class Archive:
         _check_file(self.path)
         if not self.path.exists():
             if read_only or not create:
-                raise StoreError(
+                raise ArchiveNotFoundError(
                     f"archive {self.path} does not exist; run `earlywarn demo` or "
                     "`earlywarn nightly` to create it, or pass the right --archive"
                 )

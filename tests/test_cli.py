@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,37 +42,86 @@ def test_help_lists_every_stage() -> None:
         assert cmd in r.stdout
 
 
-def test_bad_config_key_exits_78(tmp_path: Path) -> None:
-    cfg = tmp_path / "bad.toml"
-    cfg.write_text('focal_contry = "VNM"\n')
-    r = _run("--config", str(cfg), "status")
-    assert r.returncode == 78
-    assert "unknown key 'focal_contry'" in r.stderr
+def _invoke(*args: str) -> Any:
+    """The CLI in this process (typer's CliRunner): stdout and stderr apart, the exit code."""
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    return CliRunner().invoke(app, list(args))
 
 
-def test_missing_archive_exits_74_with_hint(tmp_path: Path) -> None:
-    r = _run("--archive", str(tmp_path / "none.duckdb"), "status")
-    assert r.returncode == 74
-    assert "earlywarn demo" in r.stderr
+YEMEN = Path(__file__).resolve().parents[1] / "earlywarn/demo/corpus/YEM_gdelt_monthly_long.csv"
 
 
-def test_corrupt_archive_exits_74(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.duckdb"
-    bad.write_bytes(b"\x00garbage" * 1000)
-    r = _run("--archive", str(bad), "status")
-    assert r.returncode == 74
-    assert "not a DuckDB file" in r.stderr
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive with the Yemen monthly counts (1,596 rows), imported through the CLI."""
+    path = tmp_path_factory.mktemp("cli") / "a.duckdb"
+    r = _invoke("--archive", str(path), "import", "counts", str(YEMEN))
+    assert r.exit_code == 0, r.stderr
+    return path
+
+
+# The README's exit-code table, row by row: (code, what, arguments, a phrase of the message).
+# "{a}" is the small archive, "{tmp}" a fresh folder.
+EXIT_TABLE = [
+    (0, "ok", ["--archive", "{a}", "status"], ""),
+    (64, "usage: a bad date", ["--archive", "{a}", "report", "--as-of", "31/12/2024"], "YYYY-MM-DD"),
+    (64, "usage: unknown import kind", ["--archive", "{a}", "import", "acme", str(YEMEN)], "gdelt"),
+    (65, "bad data", ["--archive", "{tmp}/b.duckdb", "import", "icews", "{tmp}/bad.tsv"], "ICEWS"),
+    (66, "missing import file", ["--archive", "{a}", "import", "icews", "{tmp}/no.tsv"], "does not exist"),
+    (66, "missing archive: report", ["--archive", "{tmp}/no.duckdb", "report", "--as-of", "2016-05-31"], "earlywarn demo"),
+    (66, "missing archive: status", ["--archive", "{tmp}/no.duckdb", "status"], "does not exist"),
+    (70, "a stage failed", ["--archive", "{a}", "--out", "{tmp}/file", "report", "--as-of", "2016-05-31"], "stage report failed"),
+    (74, "archive I/O", ["--archive", "{tmp}/corrupt.duckdb", "status"], "not a DuckDB file"),
+    (75, "archive locked", ["--archive", "{a}", "series", "--as-of", "2016-05-31"], "--wait"),
+    (78, "configuration", ["--config", "{tmp}/bad.toml", "status"], "unknown key 'focal_contry'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("code", "what", "args", "says"), EXIT_TABLE, ids=[f"{r[0]} {r[1]}" for r in EXIT_TABLE]
+)
+def test_exit_code_table(
+    small_archive: Path, tmp_path: Path, code: int, what: str, args: list[str], says: str
+) -> None:
+    from filelock import FileLock
+
+    (tmp_path / "bad.tsv").write_text("garbage\tdata\n1\t2\n")
+    (tmp_path / "file").write_text("a file where the output folder should be")
+    (tmp_path / "corrupt.duckdb").write_bytes(b"\x00garbage" * 1000)
+    (tmp_path / "bad.toml").write_text('focal_contry = "VNM"\n')
+    argv = [a.replace("{a}", str(small_archive)).replace("{tmp}", str(tmp_path)) for a in args]
+    if code == 75:
+        with FileLock(f"{small_archive}.lock"):
+            r = _invoke(*argv)
+    else:
+        r = _invoke(*argv)
+    assert r.exit_code == code, (what, r.stdout[-2000:], r.stderr[-2000:])
+    assert says in r.stderr, r.stderr[-2000:]
+    assert not (tmp_path / "no.duckdb").exists()  # a read-only command created nothing
 
 
 def test_usage_error_exits_64() -> None:
+    """click's own usage errors (exit 2) become 64 in the installed command."""
     r = _run("nightly", "--no-such-option")
-    assert r.returncode == 64
+    assert r.returncode == 64 and "No such option" in r.stderr
 
 
-def test_bad_date_is_a_clear_error(tmp_path: Path) -> None:
-    r = _run("--archive", str(tmp_path / "a.duckdb"), "nightly", "--as-of", "31/12/2024")
-    assert r.returncode == 70
-    assert "YYYY-MM-DD" in r.stderr
+def test_json_logs_keep_stdout_parseable(tmp_path: Path) -> None:
+    """Logs (JSON lines) go to stderr; stdout is the command's JSON and nothing else."""
+    import json
+
+    r = _run(
+        "--archive", str(tmp_path / "a.duckdb"), "-v", "--json-logs", "import", "counts", str(YEMEN)
+    )
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["rows_kept"] == 1596
+    logs = [json.loads(line) for line in r.stderr.splitlines() if line.startswith("{")]
+    assert any(rec["level"] == "INFO" and rec["logger"].startswith("earlywarn") for rec in logs)
+    plain = _run("--archive", str(tmp_path / "a.duckdb"), "-v", "import", "counts", str(YEMEN))
+    assert json.loads(plain.stdout)["rows_kept"] == 1596 and "imported" in plain.stderr
 
 
 @pytest.mark.parametrize("kind", ["icews", "counts"])

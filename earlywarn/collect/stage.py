@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from earlywarn.errors import EarlywarnError
+from earlywarn.errors import ConfigError
 from earlywarn.stage import StageContext, StageResult
 from earlywarn.store import Write
 
@@ -17,7 +17,7 @@ def stage(ctx: StageContext) -> StageResult:
     feeds = ctx.catalog
     if feeds is None:
         if ctx.settings.catalog is None:
-            raise EarlywarnError(
+            raise ConfigError(
                 "no feed catalog: set catalog in the config file or pass --catalog"
             )
         feeds = load_catalog(ctx.settings.catalog)

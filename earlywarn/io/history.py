@@ -15,7 +15,7 @@ import pandas as pd
 
 from earlywarn._log import get_logger
 from earlywarn.config import Settings
-from earlywarn.errors import EarlywarnError
+from earlywarn.errors import MissingInputError
 from earlywarn.io import ImportReport, iter_file
 from earlywarn.io._common import drop_seen
 from earlywarn.store import archive_lock, open_for_writing
@@ -33,7 +33,7 @@ def import_history(settings: Settings, kind: str, path: str | os.PathLike[str]) 
     """
     p = Path(path)
     if not p.is_file():
-        raise EarlywarnError(f"{p} does not exist; give the path of a {kind} file")
+        raise MissingInputError(f"{p} does not exist; give the path of a {kind} file")
 
     def sha1() -> str:
         with p.open("rb") as fh:
