@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test lint typecheck install browser clean
+.PHONY: demo test lint typecheck install browser clean locale locale-compile
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,6 +33,15 @@ typecheck: $(STAMP)
 
 test: $(STAMP) browser lint typecheck
 	$(BIN)/python -m pytest -p no:cacheprovider
+
+locale: $(STAMP)
+	$(BIN)/pybabel extract -F earlywarn/locale/babel.cfg -k N_ -k t:2 -k ngettext:1,2 \
+	  --no-location --sort-output --project earlywarn -o earlywarn/locale/earlywarn.pot .
+	$(BIN)/pybabel update -i earlywarn/locale/earlywarn.pot -d earlywarn/locale -D earlywarn \
+	  --no-location --width 100 --ignore-obsolete
+
+locale-compile: $(STAMP)
+	$(BIN)/pybabel compile -d earlywarn/locale -D earlywarn --statistics
 
 clean:
 	rm -rf $(VENV) earlywarn-demo earlywarn-out

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from earlywarn import __version__
+from earlywarn._cli_web import users_app
 from earlywarn._log import configure_logging
 from earlywarn.config import Settings, load_settings
 from earlywarn.errors import (
@@ -73,6 +74,7 @@ tracking_app = typer.Typer(help="Experiment tracking (MLflow).", no_args_is_help
 app.add_typer(eval_app, name="eval")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(tracking_app, name="tracking")
+app.add_typer(users_app, name="users")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console()
@@ -377,7 +379,7 @@ def deliver(
 @app.command()
 def serve(
     host: Annotated[
-        str, typer.Option(help="Address to listen on (keep it loopback: no login).")
+        str, typer.Option(help="Address to listen on (off loopback, put TLS in front).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     read_only: Annotated[
@@ -512,4 +514,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # run the imported module, not this __main__ copy: subcommand modules (``_cli_web``)
+    # import ``earlywarn.cli`` and must see the state its callback set
+    from earlywarn.cli import main as _entry
+
+    _entry()

@@ -77,6 +77,26 @@ class HttpSettings(BaseModel):
         return out
 
 
+class WebSettings(BaseModel):
+    """Settings of the review page (``earlywarn serve``): sessions, login, proxy trust."""
+
+    model_config = ConfigDict(extra="forbid")
+    #: Key signing the session cookies; empty: a random key per start (everyone logs in again).
+    session_secret: str = ""
+    session_hours: float = Field(12.0, gt=0)
+    #: Let visitors who are not logged in read (never act); off: every page needs a login.
+    anonymous_read: bool = False
+    #: Header an authenticating reverse proxy sets to the user name (e.g. ``X-Remote-User``);
+    #: empty (the default): never trusted.
+    proxy_user_header: str = ""
+    #: Addresses the proxy connects from; the header is ignored from any other address.
+    proxy_trusted: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    login_max_failures: int = Field(5, ge=1)
+    login_max_failures_per_address: int = Field(20, ge=1)
+    login_window_minutes: float = Field(15.0, gt=0)
+    login_lockout_minutes: float = Field(15.0, gt=0)
+
+
 class Settings(BaseModel):
     """All of earlywarn's settings; unknown keys are errors."""
 
@@ -97,6 +117,9 @@ class Settings(BaseModel):
     max_forecast_series: int = Field(40, ge=1, le=1_000_000)
     horizon: int = Field(8, ge=1, le=10_000)
     keep_raw_html: bool = False
+    #: Language of the report and the review page's default (``en`` or ``vi``).
+    locale: Literal["en", "vi"] = "en"
+    web: WebSettings = Field(default_factory=lambda: WebSettings.model_validate({}))
     http: HttpSettings = Field(default_factory=lambda: HttpSettings.model_validate({}))
 
     def resolved_tracking_uri(self) -> str:
@@ -134,7 +157,7 @@ def _env_layer(environ: dict[str, str]) -> dict[str, Any]:
         if k.startswith(ENV_PREFIX) and k != ENV_PREFIX + "CONFIG"
     }
     for key, value in flat.items():
-        if key == "http__allow_private":
+        if key in ("http__allow_private", "web__proxy_trusted"):
             flat[key] = [v for v in value.split(",") if v]
     return _nest(flat)
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -44,9 +44,14 @@ log = get_logger(__name__)
 
 #: Migrations, in order: version -> SQL statements. Version 1 creates every table.
 MIGRATIONS: dict[int, list[str]] = {
-    1: [t.ddl() for name, t in TABLES.items() if name not in ("outbox", "health", "pages")],
+    1: [
+        t.ddl()
+        for name, t in TABLES.items()
+        if name not in ("outbox", "health", "pages", "users", "audit")
+    ],
     2: [TABLES["outbox"].ddl(), TABLES["health"].ddl()],
     3: [TABLES["pages"].ddl()],
+    4: [TABLES["users"].ddl(), TABLES["audit"].ddl()],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _MAGIC = b"DUCK"
@@ -58,11 +63,14 @@ class Write:
 
     With ``replace`` (a dict of column -> value) the rows matching it are deleted
     first, so a stage that recomputes a partition (e.g. ``as_of``) leaves no stale rows.
+    With ``append`` the rows are inserted only: a key already stored is an error (for
+    append-only tables such as ``audit``).
     """
 
     table: str
     frame: pd.DataFrame
     replace: dict[str, Any] = field(default_factory=dict)
+    append: bool = False
 
 
 @contextmanager
@@ -257,11 +265,15 @@ class Archive:
             # the primary key decides: a row whose key is stored replaces it (a DELETE ...
             # USING join over a big table costs ~20x more on re-imports)
             cols = ", ".join(f'"{c}"' for c in spec.columns)
-            self.con.execute(
-                f"INSERT OR REPLACE INTO {w.table} ({cols}) SELECT {cols} FROM _ew_frame"
-            )
+            verb = "INSERT" if w.append else "INSERT OR REPLACE"
+            self.con.execute(f"{verb} INTO {w.table} ({cols}) SELECT {cols} FROM _ew_frame")
+        except duckdb.ConstraintException as exc:
+            if w.append:
+                raise StoreError(f"table {w.table} is append-only; {exc}") from exc
+            raise
         finally:
-            self.con.unregister("_ew_frame")
+            with suppress(duckdb.Error):  # fails in an aborted transaction; ROLLBACK follows
+                self.con.unregister("_ew_frame")
         return len(frame)
 
     def upsert(self, table: str, frame: pd.DataFrame) -> int:
@@ -385,6 +397,13 @@ class Archive:
             "SELECT html_gzip FROM pages WHERE article_id = ?", [article_id]
         ).fetchone()
         return None if row is None else gzip.decompress(row[0])
+
+    def has_table(self, name: str) -> bool:
+        """Whether the archive holds table ``name`` (an older schema may not)."""
+        row = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchone()
+        return bool(row and row[0])
 
     def count(self, name: str) -> int:
         """Number of rows in table ``name``."""

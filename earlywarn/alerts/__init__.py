@@ -17,7 +17,9 @@ from earlywarn.alerts.lifecycle import (
     STATUSES,
     AlertNotFoundError,
     acknowledge,
+    comment,
     dismiss,
+    reopen,
     resolve,
 )
 from earlywarn.alerts.outbox import OUTBOX_STATUSES, delivery_id, enqueue, outbox_for
@@ -34,6 +36,7 @@ __all__ = [
     "Rule",
     "acknowledge",
     "build_evidence",
+    "comment",
     "deliver",
     "delivery_id",
     "dismiss",
@@ -44,6 +47,7 @@ __all__ = [
     "load_rules",
     "outbox_for",
     "parse_channels",
+    "reopen",
     "resolve",
     "retry_failed",
 ]

@@ -1,4 +1,4 @@
-"""Alert lifecycle: acknowledge, resolve, dismiss (returning updated frames)."""
+"""Alert lifecycle: acknowledge, resolve, dismiss, reopen, comment (returning updated frames)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ import pandas as pd
 
 from earlywarn.errors import EarlywarnError
 
-__all__ = ["STATUSES", "AlertNotFoundError", "acknowledge", "dismiss", "resolve"]
+__all__ = [
+    "STATUSES",
+    "AlertNotFoundError",
+    "acknowledge",
+    "comment",
+    "dismiss",
+    "reopen",
+    "resolve",
+]
 
 #: Statuses an alert can have.
 STATUSES = ("new", "reopened", "acknowledged", "resolved", "dismissed")
@@ -19,7 +27,13 @@ class AlertNotFoundError(EarlywarnError, KeyError):
 
 
 def _set(
-    alerts: pd.DataFrame, alert_id: str, status: str, who: str, why: str, now: datetime | None
+    alerts: pd.DataFrame,
+    alert_id: str,
+    status: str,
+    who: str,
+    why: str,
+    now: datetime | None,
+    verb: str = "",
 ) -> pd.DataFrame:
     mask = alerts["alert_id"] == alert_id
     if not mask.any():
@@ -31,7 +45,9 @@ def _set(
     out = alerts.copy()
     stamp = pd.Timestamp(now or datetime.now(timezone.utc))
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    line = f"{stamp.strftime('%Y-%m-%d %H:%M')}Z {status} by {who}" + (f": {why}" if why else "")
+    line = f"{stamp.strftime('%Y-%m-%d %H:%M')}Z {verb or status} by {who}" + (
+        f": {why}" if why else ""
+    )
     old = out.loc[mask, "note"].iloc[0]
     out.loc[mask, "note"] = f"{old}\n{line}" if isinstance(old, str) and old else line
     out.loc[mask, "status"] = status
@@ -69,3 +85,31 @@ def dismiss(
 ) -> pd.DataFrame:
     """Close an alert as a false alarm; it stays dismissed while its episode lasts."""
     return _set(alerts, alert_id, "dismissed", who, why, now)
+
+
+def reopen(
+    alerts: pd.DataFrame, alert_id: str, who: str, why: str = "", *, now: datetime | None = None
+) -> pd.DataFrame:
+    """Open a resolved or dismissed alert again (status ``reopened``)."""
+    return _set(alerts, alert_id, "reopened", who, why, now)
+
+
+def comment(
+    alerts: pd.DataFrame, alert_id: str, who: str, why: str = "", *, now: datetime | None = None
+) -> pd.DataFrame:
+    """Add a comment to an alert's ``note`` without changing its status.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"alert_id": ["x1"], "status": ["new"], "note": [None],
+    ...                   "updated_at": [pd.Timestamp("2024-01-01", tz="UTC")]})
+    >>> out = comment(a, "x1", "lan", "asked the embassy", now=pd.Timestamp("2024-01-02", tz="UTC"))
+    >>> out.status[0], out.note[0]
+    ('new', '2024-01-02 00:00Z comment by lan: asked the embassy')
+    """
+    if not why or not str(why).strip():
+        raise EarlywarnError("comment: write the comment (why=...)")
+    row = alerts.loc[alerts["alert_id"] == alert_id, "status"]
+    status = str(row.iloc[0]) if len(row) else "new"
+    return _set(alerts, alert_id, status, who, why, now, verb="comment")

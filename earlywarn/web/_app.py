@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlencode
 
 import jinja2
 import pandas as pd
@@ -22,18 +24,24 @@ from starlette.staticfiles import StaticFiles
 
 from earlywarn import __version__
 from earlywarn._log import get_logger
-from earlywarn.alerts import SEVERITIES, acknowledge, dismiss, resolve
+from earlywarn.alerts import SEVERITIES, acknowledge, comment, dismiss, reopen, resolve
+from earlywarn.config import WebSettings
 from earlywarn.errors import LockedError, StoreError
+from earlywarn.i18n import LOCALES, N_, jinja_env, translations
 from earlywarn.labels import country_name
 from earlywarn.report import plain_text
 from earlywarn.report.charts import evidence_figure, focal_figures
+from earlywarn.web._accounts import User
+from earlywarn.web._auth import LANG_COOKIE, Auth, Sessions
 from earlywarn.web._data import ArchiveGate, fold_text, search_terms
 from earlywarn.web._security import CSRF_COOKIE, Csrf, SecurityHeaders
 from earlywarn.web._views import (
+    LABELS,
     STATUS_FILTERS,
     InboxQuery,
     alert_view,
     article_rows,
+    audit_rows,
     inbox_rows,
     snippet,
 )
@@ -46,43 +54,132 @@ __all__ = ["create_app", "serve"]
 log = get_logger(__name__)
 
 RETRY_AFTER = 60
-_ACTIONS = {"acknowledge": acknowledge, "resolve": resolve, "dismiss": dismiss}
+_OPEN = ("new", "reopened", "acknowledged")
+_CLOSED = ("resolved", "dismissed")
+#: action -> (lifecycle function, statuses it applies to; None: any)
+_ACTIONS: dict[str, tuple[Callable[..., pd.DataFrame], tuple[str, ...] | None]] = {
+    "acknowledge": (acknowledge, ("new", "reopened")),
+    "resolve": (resolve, _OPEN),
+    "dismiss": (dismiss, _OPEN),
+    "reopen": (reopen, _CLOSED),
+    "comment": (comment, None),
+}
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _MAX_FORM = 16_384
 _MESSAGES = {
-    "acknowledge": "Alert acknowledged.",
-    "resolve": "Alert resolved.",
-    "dismiss": "Alert dismissed.",
-    "who": "Say who you are (the name field) before changing an alert.",
+    "acknowledge": N_("Alert acknowledged."),
+    "resolve": N_("Alert resolved."),
+    "dismiss": N_("Alert dismissed."),
+    "reopen": N_("Alert reopened."),
+    "comment": N_("Comment added."),
+    "why": N_("Write the comment before sending it."),
+    "state": N_("That action does not apply to the alert's current status."),
 }
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _form(body: bytes) -> dict[str, str]:
+    parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+    return {k: v[0] for k, v in parsed.items() if v}
 
 
 class _Web:
-    """The handlers, bound to one archive and one template environment."""
+    """The handlers, bound to one archive and one template environment per language."""
 
-    def __init__(self, archive_path: Path, read_only: bool, focal_country: str) -> None:
+    def __init__(
+        self,
+        archive_path: Path,
+        read_only: bool,
+        focal_country: str,
+        locale: str,
+        web: WebSettings,
+    ) -> None:
         self.gate = ArchiveGate(archive_path, read_only=read_only)
         self.focal = focal_country
+        self.locale = locale
+        self.web = web
         self.csrf = Csrf()
-        self.env = jinja2.Environment(
-            loader=jinja2.PackageLoader("earlywarn.web", "templates"),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
+        self.auth = Auth(self.gate, web)
+        loader = jinja2.PackageLoader("earlywarn.web", "templates")
+        self.envs = {
+            loc: jinja_env(
+                loader, loc, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+            )
+            for loc in LOCALES
+        }
+        for env in self.envs.values():
+            env.globals["labels"] = LABELS
+
+    # -- request context ---------------------------------------------------------
+    def lang(self, request: Request) -> str:
+        chosen = request.cookies.get(LANG_COOKIE, "")
+        return chosen if chosen in LOCALES else self.locale
+
+    def t(self, request: Request, message: str) -> str:
+        return translations(self.lang(request)).gettext(message)
+
+    def page(self, request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        locale = self.lang(request)
+        nonce, fresh = self.csrf.nonce_for(request)
+        user: User | None = getattr(request.state, "user", None)
+        html = (
+            self.envs[locale]
+            .get_template(name)
+            .render(
+                version=__version__,
+                archive=self.gate.path.name,
+                read_only=self.gate.read_only,
+                focal=self.focal,
+                focal_name=country_name(self.focal),
+                user=user,
+                csrf=self.csrf.token(nonce),
+                here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+                locales=LOCALES,
+                **ctx,
+            )
+        )
+        resp = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+        if fresh:
+            resp.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", path="/")
+        return resp
+
+    def error(self, request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+        return self.page(
+            request,
+            "error.html.j2",
+            status,
+            title=self.t(request, title),
+            detail=self.t(request, detail),
         )
 
-    def page(self, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-        html = self.env.get_template(name).render(
-            version=__version__,
-            archive=self.gate.path.name,
-            read_only=self.gate.read_only,
-            focal=self.focal,
-            focal_name=country_name(self.focal),
-            **ctx,
-        )
-        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    async def form(self, request: Request) -> dict[str, str] | Response:
+        """The POSTed form, or the error response (wrong type, too large, CSRF)."""
+        ctype = request.headers.get("content-type", "").split(";")[0].strip()
+        if ctype != "application/x-www-form-urlencoded":
+            return self.error(
+                request, 415, N_("Unsupported form"), N_("Send the form from the page.")
+            )
+        body = await request.body()
+        if len(body) > _MAX_FORM:
+            return self.error(
+                request,
+                413,
+                N_("Form too large"),
+                N_("Keep the text under a few thousand characters."),
+            )
+        form = _form(body)
+        reason = self.csrf.check(request, form)
+        if reason is not None:
+            log.warning("refused POST %s: %s", request.url.path, reason)
+            return self.page(
+                request,
+                "error.html.j2",
+                403,
+                title=self.t(request, "Request refused"),
+                detail=self.t(request, reason),
+            )
+        return form
 
     # -- errors ----------------------------------------------------------------
     async def busy(self, request: Request, exc: Exception) -> Response:
@@ -93,9 +190,10 @@ class _Web:
             body = {"status": "busy" if locked else "unavailable", "detail": str(exc)}
             return JSONResponse(body, status_code=503, headers=headers)
         resp = self.page(
+            request,
             "busy.html.j2",
             503,
-            title="Archive busy" if locked else "Archive unavailable",
+            title=self.t(request, N_("Archive busy") if locked else N_("Archive unavailable")),
             locked=locked,
             detail=plain_text(str(exc), 400),
             retry=RETRY_AFTER,
@@ -103,17 +201,15 @@ class _Web:
         resp.headers.update(headers)
         return resp
 
-    def error(self, status: int, title: str, detail: str) -> HTMLResponse:
-        return self.page("error.html.j2", status, title=title, detail=detail)
-
     # -- pages -----------------------------------------------------------------
     async def inbox(self, request: Request) -> Response:
         q = InboxQuery.parse(request.query_params)
         frame = await run_in_threadpool(self.gate.alerts)
         rows, counts, dates = inbox_rows(frame, q)
         return self.page(
+            request,
             "inbox.html.j2",
-            title="Alert inbox",
+            title=self.t(request, "Alert inbox"),
             q=q,
             rows=rows,
             counts=counts,
@@ -126,64 +222,75 @@ class _Web:
     async def alert(self, request: Request) -> Response:
         alert_id = request.path_params["alert_id"]
         if not _ID.match(alert_id):
-            return self.error(404, "No such alert", "Alert ids are letters, digits, - and _.")
+            return self.error(
+                request, 404, N_("No such alert"), N_("Alert ids are letters, digits, - and _.")
+            )
         row, forecasts = await run_in_threadpool(self.gate.alert, alert_id)
         if row.empty:
-            return self.error(404, "No such alert", f"There is no alert {alert_id} in the archive.")
+            return self.error(
+                request, 404, N_("No such alert"), N_("There is no such alert in the archive.")
+            )
         view = alert_view({str(k): v for k, v in row.iloc[0].items()}, forecasts)
-        nonce, fresh = self.csrf.nonce_for(request)
-        message = _MESSAGES.get(request.query_params.get("done", ""), "")
-        problem = _MESSAGES.get(request.query_params.get("error", ""), "")
-        resp = self.page(
+        audit = await run_in_threadpool(self.gate.audit, alert_id)
+        done = request.query_params.get("done", "")
+        problem = request.query_params.get("error", "")
+        status = view["status"]
+        return self.page(
+            request,
             "alert.html.j2",
             title=view["title"],
             a=view,
             chart=evidence_figure(view["evidence"]) if view["evidence"].get("series") else None,
-            csrf=self.csrf.token(nonce),
-            message=message,
-            problem=problem,
+            message=self.t(request, _MESSAGES[done]) if done in _MESSAGES else "",
+            problem=self.t(request, _MESSAGES[problem]) if problem in _MESSAGES else "",
+            audit=audit_rows(audit),
+            possible=[
+                name
+                for name, (_, allowed) in _ACTIONS.items()
+                if name != "comment" and (allowed is None or status in allowed)
+            ],
         )
-        if fresh:
-            resp.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", path="/")
-        return resp
 
     async def act(self, request: Request) -> Response:
         alert_id, action = request.path_params["alert_id"], request.path_params["action"]
         if self.gate.read_only:
-            return self.error(403, "Read-only", "This review page was started read-only.")
-        if action not in _ACTIONS or not _ID.match(alert_id):
-            return self.error(404, "No such action", "Actions are acknowledge, resolve, dismiss.")
-        ctype = request.headers.get("content-type", "").split(";")[0].strip()
-        if ctype != "application/x-www-form-urlencoded":
-            return self.error(415, "Unsupported form", "Send the form from the alert page.")
-        body = await request.body()
-        if len(body) > _MAX_FORM:
             return self.error(
-                413, "Form too large", "Keep the reason under a few thousand characters."
+                request, 403, N_("Read-only"), N_("This review page was started read-only.")
             )
-        parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-        form = {k: v[0] for k, v in parsed.items() if v}
-        reason = self.csrf.check(request, form)
-        if reason is not None:
-            log.warning("refused %s of %s: %s", action, alert_id, reason)
-            return self.error(403, "Request refused", reason)
-        who = plain_text(form.get("who"), 80)
+        if action not in _ACTIONS or not _ID.match(alert_id):
+            return self.error(
+                request,
+                404,
+                N_("No such action"),
+                N_("Actions are acknowledge, resolve, dismiss, reopen and comment."),
+            )
+        form = await self.form(request)
+        if isinstance(form, Response):
+            return form
+        user: User = request.state.user
         why = plain_text(form.get("why"), 500)
         target = f"/alerts/{quote(alert_id)}"
-        if not who:
-            return RedirectResponse(f"{target}?error=who#actions", status_code=303)
+        if action == "comment" and not why:
+            return RedirectResponse(f"{target}?error=why#actions", status_code=303)
+        fn, allowed = _ACTIONS[action]
         now = datetime.now(timezone.utc)
-        updated = await run_in_threadpool(
-            self.gate.update_alert, alert_id, _ACTIONS[action], who, why, now
+        changed = await run_in_threadpool(
+            self.gate.update_alert, alert_id, action, fn, user, why, now, allowed
         )
-        if updated is None:
-            return self.error(404, "No such alert", f"There is no alert {alert_id} in the archive.")
+        if changed is None:
+            return self.error(
+                request, 404, N_("No such alert"), N_("There is no such alert in the archive.")
+            )
+        if allowed is not None and changed[0] == changed[1]:
+            return RedirectResponse(f"{target}?error=state#actions", status_code=303)
         return RedirectResponse(f"{target}?done={action}", status_code=303)
 
     async def focal_view(self, request: Request) -> Response:
         country = str(request.query_params.get("country") or self.focal).upper()
         if not _ISO3.match(country):
-            return self.error(400, "Bad country", "Give an ISO 3166 alpha-3 code such as VNM.")
+            return self.error(
+                request, 400, N_("Bad country"), N_("Give an ISO 3166 alpha-3 code such as VNM.")
+            )
         try:
             days = min(max(int(request.query_params.get("days") or 0), 0), 3650)
         except ValueError:
@@ -201,8 +308,9 @@ class _Web:
         )
         tone = pd.to_numeric(arts["tone"], errors="coerce") if len(arts) else pd.Series(dtype=float)
         return self.page(
+            request,
             "focal.html.j2",
-            title=f"{name}: coverage",
+            title=f"{name}: " + self.t(request, "coverage"),
             country=country,
             country_name=name,
             days=days,
@@ -231,9 +339,69 @@ class _Web:
                 )
             rows = article_rows(recs)
         return self.page(
-            "search.html.j2", title="Search", q=q, lang=lang, langs=langs, rows=rows, total=total
+            request,
+            "search.html.j2",
+            title=self.t(request, "Search"),
+            q=q,
+            lang=lang,
+            langs=langs,
+            rows=rows,
+            total=total,
         )
 
+    async def audit_log(self, request: Request) -> Response:
+        audit = await run_in_threadpool(self.gate.audit, None, 1000)
+        return self.page(
+            request, "audit.html.j2", title=self.t(request, "Audit log"), audit=audit_rows(audit)
+        )
+
+    # -- guards ----------------------------------------------------------------
+    def guard(self, perm: str) -> Callable[[Handler], Handler]:
+        """Wrap a handler: find the user, send strangers to the login page, refuse (403)
+        users whose role lacks ``perm`` (``read``, ``act``, ``admin``)."""
+
+        def wrap(fn: Handler) -> Handler:
+            @functools.wraps(fn)
+            async def handler(request: Request) -> Response:
+                user = await run_in_threadpool(self.auth.current, request)
+                request.state.user = user
+                if user is None:
+                    if perm == "read" and self.web.anonymous_read:
+                        return await fn(request)
+                    if request.method == "GET":
+                        here = request.url.path + (
+                            f"?{request.url.query}" if request.url.query else ""
+                        )
+                        return RedirectResponse(
+                            "/login?" + urlencode({"next": here}), status_code=303
+                        )
+                    return self.error(
+                        request,
+                        401,
+                        N_("Log in first"),
+                        N_("Your session has ended; log in again."),
+                    )
+                if not user.can(perm):
+                    log.warning(
+                        "%s (%s) refused %s %s",
+                        user.username,
+                        user.role,
+                        request.method,
+                        request.url.path,
+                    )
+                    return self.error(
+                        request,
+                        403,
+                        N_("Not allowed"),
+                        N_("Your role does not allow this; ask an administrator."),
+                    )
+                return await fn(request)
+
+            return handler
+
+        return wrap
+
+    # -- plain files -----------------------------------------------------------
     async def healthz(self, request: Request) -> Response:
         info = await run_in_threadpool(self.gate.health)
         return JSONResponse(
@@ -250,17 +418,37 @@ class _Web:
         )
 
 
+def _migrate(path: Path) -> None:
+    """Bring the archive's schema up to date (users, audit), unless the nightly job runs."""
+    from earlywarn.store import Archive, archive_lock
+
+    try:
+        with archive_lock(path, 0.0), Archive(path, create=False):
+            pass
+    except LockedError as exc:
+        log.warning("could not migrate %s now (%s); pages answer once the job ends", path, exc)
+
+
 def create_app(
-    archive_path: Path, *, read_only: bool = False, focal_country: str = "VNM"
+    archive_path: Path,
+    *,
+    read_only: bool = False,
+    focal_country: str = "VNM",
+    locale: str = "en",
+    web: WebSettings | None = None,
 ) -> Starlette:
     """The review web app over the archive at ``archive_path``.
 
-    Pages: ``/`` (alert inbox: filter by ``status``, ``severity``, ``as_of``; ``sort`` by
-    severity, score or date, ``dir`` asc/desc), ``/alerts/{alert_id}`` (evidence pack and
-    lifecycle history; POST ``/alerts/{alert_id}/acknowledge|resolve|dismiss`` with ``who``,
-    ``why`` and the form's ``csrf`` token, answered by a redirect), ``/focal?country=VNM``,
-    ``/search?q=...&lang=...`` and ``/healthz`` (JSON). The archive is opened per request
-    and closed at once; while the nightly job writes, pages answer 503 with Retry-After.
+    Every page needs a login (``/login``; accounts from ``earlywarn users add``) unless
+    ``web.anonymous_read`` lets strangers read. Viewers read, analysts also act on alerts,
+    admins also see the audit log of everything (``/audit``). Pages: ``/`` (alert inbox:
+    filter by ``status``, ``severity``, ``as_of``; ``sort`` by severity, score or date,
+    ``dir`` asc/desc), ``/alerts/{alert_id}`` (evidence pack, history and audit log;
+    POST ``/alerts/{alert_id}/acknowledge|resolve|dismiss|reopen|comment`` with ``why``
+    and the form's ``csrf`` token, answered by a redirect), ``/focal?country=VNM``,
+    ``/search?q=...&lang=...``, ``/lang/vi`` or ``/lang/en`` (the language cookie) and
+    ``/healthz`` (JSON). The archive is opened per request and closed at once; while the
+    nightly job writes, pages answer 503 with Retry-After.
 
     Parameters
     ----------
@@ -270,6 +458,10 @@ def create_app(
         Hide and refuse the lifecycle actions.
     focal_country : str
         ISO3 code of the default focal country.
+    locale : str
+        Language for users who have not picked one (``en`` or ``vi``).
+    web : WebSettings, optional
+        Sessions, login limits and proxy trust (``Settings.web``).
 
     Raises
     ------
@@ -293,15 +485,27 @@ def create_app(
         )
     if not _ISO3.match(focal_country):
         raise StoreError(f"focal_country must be an ISO3 code such as VNM, got {focal_country!r}")
-    web = _Web(path, read_only, focal_country)
+    if locale not in LOCALES:
+        raise StoreError(f"locale must be one of {', '.join(LOCALES)}, got {locale!r}")
+    settings = web or WebSettings.model_validate({})
+    if not read_only:
+        _migrate(path)
+    w = _Web(path, read_only, focal_country, locale, settings)
+    read, act, admin = w.guard("read"), w.guard("act"), w.guard("admin")
+    from earlywarn.web._admin import admin_routes
+    from earlywarn.web._login import login_routes
+
     routes = [
-        Route("/", web.inbox),
-        Route("/alerts/{alert_id}", web.alert),
-        Route("/alerts/{alert_id}/{action}", web.act, methods=["POST"]),
-        Route("/focal", web.focal_view),
-        Route("/search", web.search),
-        Route("/healthz", web.healthz),
-        Route("/static/plotly.min.js", web.plotly_js),
+        Route("/", read(w.inbox)),
+        Route("/alerts/{alert_id}", read(w.alert)),
+        Route("/alerts/{alert_id}/{action}", act(w.act), methods=["POST"]),
+        Route("/focal", read(w.focal_view)),
+        Route("/search", read(w.search)),
+        Route("/audit", admin(w.audit_log)),
+        *admin_routes(w, admin),
+        *login_routes(w),
+        Route("/healthz", w.healthz),
+        Route("/static/plotly.min.js", w.plotly_js),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
         Mount(
             "/static",
@@ -311,8 +515,11 @@ def create_app(
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
-        exception_handlers={StoreError: web.busy},
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(Sessions, secret=w.auth.secret, max_age=int(settings.session_hours * 3600)),
+        ],
+        exception_handlers={StoreError: w.busy},
     )
 
 
@@ -326,8 +533,8 @@ def serve(
 ) -> None:
     """Run the review page with uvicorn until interrupted (``earlywarn serve``).
 
-    The page has no login: the name in the action form is self-declared. Keep ``host``
-    on loopback, or put it behind a reverse proxy that authenticates.
+    Every page needs a login (``earlywarn users add``). Off loopback, serve it over https
+    (a TLS-terminating reverse proxy): the session cookie is then marked Secure.
     """
     import uvicorn
 
@@ -337,9 +544,23 @@ def serve(
         loopback = host == "localhost"
     if not loopback:
         log.warning(
-            "serving on %s: the review page has no login; anyone who reaches it can change "
-            "alerts. Put it behind an authenticating reverse proxy.",
+            "serving on %s: put the page behind a TLS-terminating reverse proxy so that "
+            "passwords and session cookies never cross the network in clear",
             host,
         )
-    app = create_app(settings.archive, read_only=read_only, focal_country=settings.focal_country)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
+    app = create_app(
+        settings.archive,
+        read_only=read_only,
+        focal_country=settings.focal_country,
+        locale=settings.locale,
+        web=settings.web,
+    )
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        server_header=False,
+        proxy_headers=True,
+        forwarded_allow_ips=",".join(settings.web.proxy_trusted),
+    )

@@ -21,7 +21,9 @@ import pandas as pd
 
 from earlywarn._log import get_logger
 from earlywarn.errors import LockedError, StoreError
+from earlywarn.schema import TABLES
 from earlywarn.store import Archive, Write, archive_lock
+from earlywarn.web._accounts import User, audit_row
 
 __all__ = ["ArchiveGate", "LifecycleAction", "fold_text", "search_terms"]
 
@@ -137,24 +139,64 @@ class ArchiveGate:
 
         return self.read(q)
 
-    def update_alert(
-        self, alert_id: str, action: LifecycleAction, who: str, why: str, now: datetime
-    ) -> pd.DataFrame | None:
-        """Apply a lifecycle ``action`` to one alert and commit it; None if there is no such alert.
+    def write(self, fn: Callable[[Archive], T]) -> T:
+        """Run ``fn`` on the archive opened for writing, under its single-writer lock.
 
-        Holds the archive's single-writer lock (``<archive>.lock``) while writing, so a
-        change never interleaves with the nightly job; raises LockedError if it runs.
+        Raises LockedError while the nightly job runs, StoreError if the page is read-only.
         """
         if self.read_only:
             raise StoreError("this review page is read-only; start it without --read-only")
         with archive_lock(self.path, 0.0), self._open(write=True) as archive:
+            return fn(archive)
+
+    def update_alert(
+        self,
+        alert_id: str,
+        name: str,
+        action: LifecycleAction,
+        user: User,
+        why: str,
+        now: datetime,
+        allowed: tuple[str, ...] | None = None,
+    ) -> tuple[str, str] | None:
+        """Apply lifecycle ``action`` (called ``name``) to one alert and append it to the audit
+        log, in one transaction.
+
+        Returns the status before and after; None if there is no such alert. When the
+        alert's status is not in ``allowed`` nothing is written and after == before.
+        """
+
+        def change(archive: Archive) -> tuple[str, str] | None:
             row = archive.table("alerts", "alert_id = ?", [alert_id])
             if row.empty:
                 return None
-            updated = action(row, alert_id, who, why, now=now)
-            archive.commit([Write("alerts", updated)])
-            log.info("alert %s set to %s by %s", alert_id, updated["status"].iloc[0], who)
-            return updated
+            before = str(row["status"].iloc[0])
+            if allowed is not None and before not in allowed:
+                return before, before
+            updated = action(row, alert_id, user.name, why, now=now)
+            after = str(updated["status"].iloc[0])
+            audit = audit_row(
+                user, name, alert_id=alert_id, before=before, after=after, comment=why, at=now
+            )
+            archive.commit([Write("alerts", updated), Write("audit", audit, append=True)])
+            log.info("alert %s: %s by %s (%s -> %s)", alert_id, name, user.username, before, after)
+            return before, after
+
+        return self.write(change)
+
+    def audit(self, alert_id: str | None = None, limit: int = 500) -> pd.DataFrame:
+        """Audit entries, newest first: of one alert, or of everything (``alert_id`` None)."""
+
+        def q(a: Archive) -> pd.DataFrame:
+            if not a.has_table("audit"):
+                return pd.DataFrame(columns=list(TABLES["audit"].columns))
+            where, params = ("WHERE alert_id = ?", [alert_id]) if alert_id else ("", [])
+            return a.query(
+                f'SELECT * FROM audit {where} ORDER BY "at" DESC, audit_id LIMIT ?',
+                [*params, limit],
+            )
+
+        return self.read(q)
 
     # -- articles -------------------------------------------------------------
     def focal_articles(self, country: str, since: pd.Timestamp | None) -> pd.DataFrame:

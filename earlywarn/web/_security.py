@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from earlywarn.i18n import N_
+
 __all__ = ["CSRF_COOKIE", "Csrf", "SecurityHeaders"]
 
 CSRF_COOKIE = "ew_csrf"
@@ -61,14 +63,14 @@ class Csrf:
         """None if the POST is same-origin and carries a valid token, else the reason."""
         origin = request.headers.get("origin") or request.headers.get("referer")
         if origin is None:
-            return "the request has neither Origin nor Referer; submit the form from the page"
+            return N_("the request has neither Origin nor Referer; submit the form from the page")
         parts = urlsplit(origin)
         if parts.scheme != request.url.scheme or parts.netloc != request.url.netloc:
-            return "the request comes from another site"
+            return N_("the request comes from another site")
         nonce = request.cookies.get(CSRF_COOKIE, "")
         sent = form.get("csrf", "")
         if not nonce or not sent or not hmac.compare_digest(self.token(nonce), sent):
-            return "the form has expired; reload the page and try again"
+            return N_("the form has expired; reload the page and try again")
         return None
 
 

@@ -10,13 +10,16 @@ import pandas as pd
 
 from earlywarn.alerts.evidence import forecast_for
 from earlywarn.alerts.rules import SEVERITIES
+from earlywarn.i18n import N_
 from earlywarn.report import plain_text, safe_url
 
 __all__ = [
+    "LABELS",
     "STATUS_FILTERS",
     "InboxQuery",
     "alert_view",
     "article_rows",
+    "audit_rows",
     "fmt_time",
     "inbox_rows",
     "snippet",
@@ -34,6 +37,36 @@ STATUS_FILTERS = (
     "all",
 )
 _CLOSED = ("resolved", "dismissed")
+
+#: Words the page shows for codes (statuses, severities, actions, roles), marked for
+#: translation; templates show ``_(labels[code])``.
+LABELS: dict[str, str] = {
+    "open": N_("open"),
+    "new": N_("new"),
+    "acknowledged": N_("acknowledged"),
+    "escalated": N_("escalated"),
+    "reopened": N_("reopened"),
+    "resolved": N_("resolved"),
+    "dismissed": N_("dismissed"),
+    "all": N_("all"),
+    "low": N_("low"),
+    "medium": N_("medium"),
+    "high": N_("high"),
+    "critical": N_("critical"),
+    "acknowledge": N_("Acknowledge"),
+    "resolve": N_("Resolve"),
+    "dismiss": N_("Dismiss as false alarm"),
+    "reopen": N_("Reopen"),
+    "comment": N_("Comment"),
+    "viewer": N_("viewer"),
+    "analyst": N_("analyst"),
+    "admin": N_("admin"),
+    "user.add": N_("account created"),
+    "user.disable": N_("account disabled"),
+    "user.enable": N_("account enabled"),
+    "user.role": N_("role changed"),
+    "user.password": N_("password changed"),
+}
 _SORTS = ("severity", "score", "date")
 
 
@@ -293,3 +326,21 @@ def snippet(text: Any, terms: list[str], width: int = 220) -> str:
     end = plain.find(" ", start + width)
     end = len(plain) if end < 0 else end
     return ("…" if start else "") + plain[start:end].strip() + ("…" if end < len(plain) else "")
+
+
+def audit_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Audit entries as the page shows them (text stripped; ``at`` kept for formatting)."""
+    return [
+        {
+            "at": fmt_time(r.get("at")),
+            "username": plain_text(r.get("username"), 64),
+            "role": plain_text(r.get("role"), 12),
+            "action": plain_text(r.get("action"), 24),
+            "alert_id": plain_text(r.get("alert_id"), 64),
+            "subject": plain_text(r.get("subject"), 80),
+            "before": plain_text(r.get("before"), 24),
+            "after": plain_text(r.get("after"), 24),
+            "comment": plain_text(r.get("comment"), 500),
+        }
+        for r in frame.to_dict("records")
+    ]

@@ -24,8 +24,16 @@ from earlywarn.extract.tone import score_tone
 from earlywarn.forecast import Naive, forecast_frame
 from earlywarn.schema import TABLES
 from earlywarn.store import Archive, Write
+from earlywarn.web._accounts import add_user, set_disabled
 from tests.alerts.frames import DATA, frames
 
+#: Accounts of the test archive: name -> (password, role, display name); "old" is disabled.
+USERS = {
+    "lan": ("lan-analyst-2018", "analyst", "Nguyễn Thị Lan"),
+    "minh": ("minh-viewer-2018", "viewer", "Trần Minh"),
+    "root": ("root-admin-2018!", "admin", ""),
+    "old": ("old-analyst-2018", "analyst", "Former analyst"),
+}
 AS_OF = "2018-09-26"  # the day with most events involving Vietnam in the sample
 HOSTILE_TITLE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">Hostile'
 
@@ -156,6 +164,9 @@ def build(path: Path) -> dict[str, object]:
             ]
         )
         archive.commit_stage(date.fromisoformat(AS_OF), "alerts", [])
+        for name, (password, role, display) in USERS.items():
+            add_user(archive, name, password, role=role, display_name=display)
+        set_disabled(archive, "old", True)
     vn = alerts[alerts["rule"] == "vn-events"]
     return {
         "n_alerts": len(alerts),

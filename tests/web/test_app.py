@@ -16,13 +16,16 @@ from starlette.testclient import TestClient
 from earlywarn.errors import StoreError
 from earlywarn.store import Archive
 from earlywarn.web import create_app
+from tests.web.accounts import ORIGIN, login
 from tests.web.archive import HOSTILE_TITLE
 
-ORIGIN = "http://testserver"
 
-
-def client(path: Path, **kw: Any) -> TestClient:
-    return TestClient(create_app(path, **kw), follow_redirects=False)
+def client(path: Path, user: str | None = "lan", **kw: Any) -> TestClient:
+    """A client of a new app on ``path``, logged in as ``user`` (None: not logged in)."""
+    c = TestClient(create_app(path, **kw), follow_redirects=False)
+    if user is not None:
+        assert login(c, user) == 303
+    return c
 
 
 def status_of(path: Path, alert_id: str) -> tuple[str, str]:
@@ -61,7 +64,9 @@ def test_inbox_filters_sorts_and_counts(archive: Path, facts: dict[str, Any]) ->
     desc = ids(c.get("/?sort=score&dir=desc&status=all").text)
     assert asc[0] == desc[-1] and asc[-1] == desc[0]
     by_date = c.get("/?sort=date").text
-    periods = re.findall(r"<td>(2018-\d\d-\d\d)</td>\s*<td>2018-09-26</td>", by_date)
+    periods = re.findall(
+        r'data-ds="(2018-\d\d-\d\d)">[^<]*</td>\s*<td data-as-of="2018-09-26"', by_date
+    )
     assert periods == sorted(periods, reverse=True) and len(periods) == 6
     # junk parameters fall back to defaults instead of failing
     assert c.get("/?status=<x>&severity=zzz&sort=drop&as_of=notadate").status_code == 200
@@ -97,46 +102,86 @@ def test_evidence_pack(archive: Path, facts: dict[str, Any]) -> None:
     assert c.get("/alerts/bad%20id").status_code == 404
 
 
-def test_acknowledge_writes_through_lifecycle_and_redirects(
-    archive: Path, facts: dict[str, Any]
-) -> None:
-    c = client(archive)
+def audit_of(path: Path, alert_id: str) -> list[dict[str, Any]]:
+    with Archive(path, read_only=True) as a:
+        frame = a.query('SELECT * FROM audit WHERE alert_id = ? ORDER BY "at"', [alert_id])
+    return frame.to_dict("records")
+
+
+def test_acknowledge_writes_lifecycle_and_audit(archive: Path, facts: dict[str, Any]) -> None:
+    c = client(archive, "lan")
     aid = facts["vn_alert"]
     token = csrf(c, aid)
     resp = c.post(
         f"/alerts/{aid}/acknowledge",
-        data={"csrf": token, "who": "Lan Nguyễn", "why": "Checking with the embassy <b>now</b>"},
+        # a typed "who" is ignored: the reviewer is the logged-in account
+        data={"csrf": token, "who": "Somebody Else", "why": "Checking with the embassy <b>now</b>"},
         headers={"origin": ORIGIN},
     )
     assert resp.status_code == 303 and resp.headers["location"] == f"/alerts/{aid}?done=acknowledge"
     status, note = status_of(archive, aid)
     assert status == "acknowledged"
-    assert note.endswith("acknowledged by Lan Nguyễn: Checking with the embassy now")
+    assert note.endswith("acknowledged by Nguyễn Thị Lan: Checking with the embassy now")
     page = c.get(resp.headers["location"])
-    assert "Alert acknowledged." in page.text and "acknowledged by Lan Nguyễn" in page.text
+    assert "Alert acknowledged." in page.text and "acknowledged by Nguyễn Thị Lan" in page.text
+    assert "Somebody Else" not in page.text
+    audit = re.search(r'<table class="card" id="audit">(.*?)</table>', page.text, re.S)
+    assert audit and "lan" in audit.group(1) and "new → acknowledged" in audit.group(1)
     assert aid in ids(c.get("/?status=acknowledged").text)
-    for action, expected in (("resolve", "resolved"), ("dismiss", "dismissed")):
+    # acknowledge twice: not from this status; nothing written
+    again = c.post(f"/alerts/{aid}/acknowledge", data={"csrf": token}, headers={"origin": ORIGIN})
+    assert again.status_code == 303 and "error=state" in again.headers["location"]
+    for action, expected in (
+        ("resolve", "resolved"),
+        ("reopen", "reopened"),
+        ("dismiss", "dismissed"),
+    ):
         r = c.post(
             f"/alerts/{aid}/{action}",
-            data={"csrf": token, "who": "Minh", "why": ""},
+            data={"csrf": token, "why": ""},
             headers={"referer": f"{ORIGIN}/alerts/{aid}"},
         )
-        assert r.status_code == 303
+        assert r.status_code == 303 and "done=" in r.headers["location"], action
         assert status_of(archive, aid)[0] == expected
+    empty = c.post(
+        f"/alerts/{aid}/comment", data={"csrf": token, "why": " "}, headers={"origin": ORIGIN}
+    )
+    assert "error=why" in empty.headers["location"]
+    note = c.post(
+        f"/alerts/{aid}/comment", data={"csrf": token, "why": "False alarm: a film festival"},
+        headers={"origin": ORIGIN},
+    )  # fmt: skip
+    assert "done=comment" in note.headers["location"] and status_of(archive, aid)[0] == "dismissed"
+    entries = audit_of(archive, aid)
+    assert [(e["action"], e["before"], e["after"]) for e in entries] == [
+        ("acknowledge", "new", "acknowledged"),
+        ("resolve", "acknowledged", "resolved"),
+        ("reopen", "resolved", "reopened"),
+        ("dismiss", "reopened", "dismissed"),
+        ("comment", "dismissed", "dismissed"),
+    ]
+    assert {(e["username"], e["role"]) for e in entries} == {("lan", "analyst")}
+    assert entries[0]["comment"] == "Checking with the embassy now"
+    assert entries[-1]["comment"] == "False alarm: a film festival"
     history = re.search(
         r'<ol class="history" id="history">(.*?)</ol>', c.get(f"/alerts/{aid}").text
     )
-    assert history and history.group(1).count("<li>") == 3
+    assert history and history.group(1).count("<li>") == 5
     assert aid not in ids(c.get("/").text)  # closed alerts leave the open inbox
+    # the audit table takes no replacement: a stored id cannot be written again
+    with Archive(archive) as a, pytest.raises(StoreError, match="append-only"):
+        from earlywarn.store import Write
+
+        a.commit([Write("audit", a.query("SELECT * FROM audit LIMIT 1"), append=True)])
 
 
 @pytest.mark.parametrize(
     ("headers", "form", "why"),
     [
-        ({"origin": "http://evil.example"}, {"who": "x"}, "another site"),
-        ({}, {"who": "x"}, "neither Origin nor Referer"),
-        ({"origin": ORIGIN}, {"who": "x", "csrf": "0" * 64}, "expired"),
-        ({"origin": ORIGIN}, {"who": "x", "csrf": ""}, "expired"),
+        ({"origin": "http://evil.example"}, {}, "another site"),
+        ({}, {}, "neither Origin nor Referer"),
+        ({"origin": ORIGIN}, {"csrf": "0" * 64}, "expired"),
+        ({"origin": ORIGIN}, {"csrf": ""}, "expired"),
     ],
 )
 def test_forged_posts_are_refused(
@@ -148,26 +193,20 @@ def test_forged_posts_are_refused(
     form = {"csrf": token, **form}
     resp = c.post(f"/alerts/{aid}/acknowledge", data=form, headers=headers)
     assert resp.status_code == 403 and why in resp.text
-    assert status_of(archive, aid)[0] == "new"
+    assert status_of(archive, aid)[0] == "new" and audit_of(archive, aid) == []
+    # the login form is protected the same way
+    fresh = client(archive, None)
+    refused = fresh.post("/login", data={"username": "lan", "password": "lan-analyst-2018"})
+    assert refused.status_code == 403 and "ew_session" not in fresh.cookies
 
 
-def test_missing_name_unknown_alert_and_read_only(archive: Path, facts: dict[str, Any]) -> None:
+def test_unknown_alert_action_and_read_only(archive: Path, facts: dict[str, Any]) -> None:
     c = client(archive)
     aid = facts["vn_alert"]
     token = csrf(c, aid)
     h = {"origin": ORIGIN}
-    resp = c.post(f"/alerts/{aid}/acknowledge", data={"csrf": token, "who": "  "}, headers=h)
-    assert resp.status_code == 303 and "error=who" in resp.headers["location"]
-    assert "Say who you are" in c.get(resp.headers["location"]).text
-    assert status_of(archive, aid)[0] == "new"
-    assert (
-        c.post("/alerts/ffff/resolve", data={"csrf": token, "who": "a"}, headers=h).status_code
-        == 404
-    )
-    assert (
-        c.post(f"/alerts/{aid}/delete", data={"csrf": token, "who": "a"}, headers=h).status_code
-        == 404
-    )
+    assert c.post("/alerts/ffff/resolve", data={"csrf": token}, headers=h).status_code == 404
+    assert c.post(f"/alerts/{aid}/delete", data={"csrf": token}, headers=h).status_code == 404
     assert (
         c.post(
             f"/alerts/{aid}/resolve",
@@ -178,8 +217,8 @@ def test_missing_name_unknown_alert_and_read_only(archive: Path, facts: dict[str
     )
     ro = client(archive, read_only=True)
     page = ro.get(f"/alerts/{aid}")
-    assert page.status_code == 200 and '<form method="post"' not in page.text
-    assert ro.post(f"/alerts/{aid}/resolve", data={"who": "a"}, headers=h).status_code == 403
+    assert page.status_code == 200 and '<form method="post" action="/alerts' not in page.text
+    assert ro.post(f"/alerts/{aid}/resolve", data={"csrf": token}, headers=h).status_code == 403
     assert status_of(archive, aid)[0] == "new"
 
 
@@ -242,6 +281,14 @@ def test_healthz_static_and_headers(archive: Path) -> None:
     assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe-eval" not in csp
 
 
+def test_healthz_needs_no_login_and_pages_do(archive: Path) -> None:
+    c = client(archive, None)
+    assert c.get("/healthz").status_code == 200
+    for url in ("/", "/alerts/abc", "/focal", "/search?q=x", "/audit", "/admin/users"):
+        resp = c.get(url)
+        assert resp.status_code == 303 and resp.headers["location"].startswith("/login?next="), url
+
+
 def test_missing_archive_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
         create_app(tmp_path / "nope.duckdb")
@@ -281,7 +328,7 @@ def test_busy_archive_gives_503_with_retry_after(archive: Path, facts: dict[str,
         assert health.status_code == 503 and health.json()["status"] == "busy"
         post = c.post(
             f"/alerts/{aid}/acknowledge",
-            data={"csrf": token, "who": "Lan"},
+            data={"csrf": token},
             headers={"origin": ORIGIN},
         )
         assert post.status_code == 503 and post.headers["retry-after"] == "60"

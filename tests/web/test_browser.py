@@ -21,6 +21,7 @@ from playwright.sync_api import Route, sync_playwright
 
 from earlywarn.store import Archive
 from earlywarn.web import create_app
+from tests.web.archive import USERS
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -78,6 +79,12 @@ def test_review_in_chromium(server: str, archive: Path, facts: dict[str, Any]) -
             page.on("pageerror", lambda e: problems.append(str(e)))
 
             page.goto(server + "/")
+            page.wait_for_url("**/login?next=*")
+            page.fill("#username", "lan")
+            page.fill("#password", USERS["lan"][0])
+            page.click("#login-form button[type=submit]")
+            page.wait_for_url(server + "/")
+            assert "Nguyễn Thị Lan" in page.locator("#whoami").inner_text()
             rows = page.locator("#alerts tbody tr")
             assert rows.count() == facts["n_alerts"]
             page.screenshot(path="/tmp/web-inbox.png", full_page=True)
@@ -99,12 +106,12 @@ def test_review_in_chromium(server: str, archive: Path, facts: dict[str, Any]) -
             assert page.locator("#articles tbody tr a[href^='http://www.baomoi.com/']").count() > 0
             page.screenshot(path="/tmp/web-alert.png", full_page=True)
 
-            page.fill("#who", "Lan Nguyễn")
             page.fill("#why", "Embassy in Beijing is checking the reports")
             page.click("button[value=acknowledge]")
             page.wait_for_url(f"**/alerts/{aid}?done=acknowledge")
             assert page.locator("#alert-status").inner_text() == "acknowledged"
-            assert "acknowledged by Lan Nguyễn" in page.locator("#history").inner_text()
+            assert "acknowledged by Nguyễn Thị Lan" in page.locator("#history").inner_text()
+            assert "lan (analyst)" in page.locator("#audit tbody tr").first.inner_text()
             page.screenshot(path="/tmp/web-acknowledged.png", full_page=False)
 
             page.goto(server + "/focal")
@@ -123,7 +130,7 @@ def test_review_in_chromium(server: str, archive: Path, facts: dict[str, Any]) -
         row = a.table("alerts", "alert_id = ?", [aid]).iloc[0]
     assert row["status"] == "acknowledged"
     assert row["note"].endswith(
-        "acknowledged by Lan Nguyễn: Embassy in Beijing is checking the reports"
+        "acknowledged by Nguyễn Thị Lan: Embassy in Beijing is checking the reports"
     )
     assert requests and not foreign, f"requests left 127.0.0.1: {foreign}"
     assert any(u.endswith("/static/plotly.min.js") for u in requests)
