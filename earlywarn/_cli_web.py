@@ -6,11 +6,12 @@ Kept apart from ``cli.py`` (one module per concern); ``cli.py`` mounts them.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-__all__ = ["users_app"]
+__all__ = ["export", "users_app"]
 
 users_app = typer.Typer(
     help="Accounts of the review page (earlywarn serve): add, list, disable, enable.",
@@ -30,7 +31,7 @@ def _password() -> str:
 
 
 def _write(fn_name: str, *args: object, **kw: object) -> None:
-    from earlywarn.cli import EX_DATAERR, _errors, err, settings
+    from earlywarn.cli import EX_DATAERR, _errors, err, existing_archive, settings
     from earlywarn.store import Archive, archive_lock
 
     with _errors():
@@ -39,6 +40,8 @@ def _write(fn_name: str, *args: object, **kw: object) -> None:
         s = settings()
         fn = getattr(_accounts, fn_name)
         create = fn_name == "add_user"
+        if not create:
+            existing_archive(s)
         try:
             with archive_lock(s.archive, s.lock_timeout), Archive(s.archive, create=create) as a:
                 fn(a, *args, **kw)
@@ -66,13 +69,13 @@ def users_add(
 @users_app.command("list")
 def users_list() -> None:
     """List the accounts (never their password hashes)."""
-    from earlywarn.cli import _errors, out, settings
+    from earlywarn.cli import _errors, existing_archive, out, settings
     from earlywarn.store import Archive
 
     with _errors():
         from earlywarn.web._accounts import list_users
 
-        with Archive(settings().archive, read_only=True) as a:
+        with Archive(existing_archive(settings()), read_only=True) as a:
             frame = list_users(a) if a.has_table("users") else None
         if frame is None or frame.empty:
             out.print("no accounts; add one with `earlywarn users add NAME --role admin`")
@@ -97,3 +100,78 @@ def users_enable(username: Annotated[str, typer.Argument(help="Login name.")]) -
 
     _write("set_disabled", username, False)
     err.print(f"user {username.strip().lower()} enabled")
+
+
+def export(
+    what: Annotated[str, typer.Argument(help="inbox, evidence or focal.")],
+    alert_id: Annotated[
+        str | None, typer.Argument(help="The alert (for evidence).", show_default=False)
+    ] = None,
+    out_file: Annotated[Path, typer.Option("--out", help="File to write.")] = Path(
+        "earlywarn-export.xlsx"
+    ),
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv or xlsx (default: the --out suffix).")
+    ] = None,
+    status: Annotated[
+        str, typer.Option(help="inbox: alerts of this status (open, new, ..., all).")
+    ] = "all",
+    country: Annotated[
+        str | None, typer.Option(help="focal: ISO3 country (default: the focal country).")
+    ] = None,
+) -> None:
+    """Export the alert inbox, an alert's evidence or the focal view to CSV or Excel."""
+    import pandas as pd
+
+    from earlywarn.cli import EX_USAGE, _errors, err, existing_archive, settings
+    from earlywarn.export import (
+        FORMATS,
+        evidence_table,
+        focal_articles,
+        focal_table,
+        inbox_table,
+        write_table,
+    )
+    from earlywarn.store import Archive
+
+    kinds = ("inbox", "evidence", "focal")
+    chosen = (fmt or out_file.suffix.lstrip(".")).lower()
+    problem = (
+        f"say what to export: one of {', '.join(kinds)}"
+        if what not in kinds
+        else f"--format must be one of {', '.join(FORMATS)} (or give --out a .csv/.xlsx name)"
+        if chosen not in FORMATS
+        else "evidence needs the alert id: earlywarn export evidence ALERT_ID --out FILE"
+        if what == "evidence" and not alert_id
+        else ""
+    )
+    if problem:
+        err.print(f"[red]error:[/red] {problem}")
+        raise typer.Exit(EX_USAGE)
+    with _errors():
+        s = settings()
+        with Archive(existing_archive(s), read_only=True) as a:
+            tables: dict[str, pd.DataFrame]
+            if what == "inbox":
+                alerts = a.table("alerts")
+                if status == "open":
+                    alerts = alerts[~alerts["status"].isin(["resolved", "dismissed"])]
+                elif status != "all":
+                    alerts = alerts[alerts["status"] == status]
+                alerts = alerts.sort_values(["as_of", "score"], ascending=False)
+                tables = {"alerts": inbox_table(alerts, s.locale)}
+            elif what == "evidence":
+                row = a.table("alerts", "alert_id = ?", [alert_id])
+                if row.empty:
+                    from earlywarn.errors import MissingInputError
+
+                    raise MissingInputError(
+                        f"no alert {alert_id!r}; list them with `earlywarn export inbox`"
+                    )
+                tables = evidence_table({str(k): v for k, v in row.iloc[0].items()}, s.locale)
+            else:
+                code = (country or s.focal_country).upper()
+                tables = {code: focal_table(focal_articles(a, code), s.locale)}
+        path = write_table(tables, out_file, chosen)
+        rows = sum(len(t) for t in tables.values())
+        err.print(f"wrote {rows} rows to {path}")

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from earlywarn import __version__
-from earlywarn._cli_web import users_app
+from earlywarn._cli_web import export, users_app
 from earlywarn._log import configure_logging
 from earlywarn.config import Settings, load_settings
 from earlywarn.errors import (
@@ -75,6 +75,7 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(tracking_app, name="tracking")
 app.add_typer(users_app, name="users")
+app.command("export")(export)
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console()

@@ -493,10 +493,12 @@ def create_app(
     w = _Web(path, read_only, focal_country, locale, settings)
     read, act, admin = w.guard("read"), w.guard("act"), w.guard("admin")
     from earlywarn.web._admin import admin_routes
+    from earlywarn.web._downloads import download_routes
     from earlywarn.web._login import login_routes
 
     routes = [
         Route("/", read(w.inbox)),
+        *download_routes(w, read),
         Route("/alerts/{alert_id}", read(w.alert)),
         Route("/alerts/{alert_id}/{action}", act(w.act), methods=["POST"]),
         Route("/focal", read(w.focal_view)),

@@ -200,31 +200,18 @@ class ArchiveGate:
 
     # -- articles -------------------------------------------------------------
     def focal_articles(self, country: str, since: pd.Timestamp | None) -> pd.DataFrame:
-        """Canonical articles mentioning ``country`` (mentions or coded events) with their tone."""
+        """Canonical articles mentioning ``country`` (mentions or coded events) with their
+        tone, newest first (:func:`earlywarn.export.focal_articles`), from ``since`` on."""
+        from earlywarn.export import focal_articles
 
-        def q(a: Archive) -> pd.DataFrame:
-            params: list[Any] = [country, country, country, country]
-            where = "a.duplicate_of IS NULL"
-            if since is not None:
-                where += " AND a.published >= ?"
-                params.append(since)
-            sql = f"""
-                WITH ids AS (
-                    SELECT article_id FROM mentions WHERE entity = ? OR country = ?
-                    UNION
-                    SELECT article_id FROM events
-                    WHERE article_id IS NOT NULL AND (source_country = ? OR target_country = ?)
-                )
-                SELECT a.article_id, a.url, a.outlet, a.title, a.summary, a.language,
-                       a.published, t.tone
-                FROM articles a JOIN ids USING (article_id)
-                LEFT JOIN tone t USING (article_id)
-                WHERE {where}
-                ORDER BY a.published DESC NULLS LAST
-            """
-            return a.query(sql, params)
+        frame = self.read(lambda a: focal_articles(a, country))
+        if since is not None and not frame.empty:
+            frame = frame[pd.to_datetime(frame["published"], utc=True) >= since]
+        return frame
 
-        return self.read(q)
+    def alerts_full(self) -> pd.DataFrame:
+        """Every alert with its evidence (for downloads)."""
+        return self.read(lambda a: a.table("alerts"))
 
     def search(self, query: str, language: str | None, limit: int) -> tuple[pd.DataFrame, int]:
         """Articles whose title, summary or text holds every word of ``query``.
