@@ -297,9 +297,11 @@ def demo(
 
             with Archive(s.archive, read_only=True) as archive:
                 out.print(f"archive {s.archive}: {json.dumps(archive.counts())}")
-            out.print(
-                f"MLflow: {s.resolved_tracking_uri()}  (mlflow ui --backend-store-uri {s.resolved_tracking_uri()})"
-            )
+            uri = s.resolved_tracking_uri()
+            if result.backtest is not None:
+                best = result.backtest.summary().index[0]
+                out.print(f"champion: {best}, registered as models:/earlywarn-demo@champion")
+            out.print(f"MLflow: {uri}  (mlflow ui --backend-store-uri {uri})")
 
 
 @app.command(name="import")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -122,10 +123,23 @@ class Settings(BaseModel):
     web: WebSettings = Field(default_factory=lambda: WebSettings.model_validate({}))
     http: HttpSettings = Field(default_factory=lambda: HttpSettings.model_validate({}))
 
-    def resolved_tracking_uri(self) -> str:
-        """The MLflow tracking URI: the configured one, or a sqlite store beside the archive."""
+    def resolved_tracking_uri(self, environ: Mapping[str, str] | None = None) -> str:
+        """The MLflow tracking URI: ``--tracking-uri`` or the ``tracking_uri`` setting, else
+        MLflow's own ``MLFLOW_TRACKING_URI``, else a sqlite store in ``output_dir``.
+
+        Examples
+        --------
+        >>> s = load_settings(output_dir="/tmp/o", environ={})
+        >>> s.resolved_tracking_uri({"MLFLOW_TRACKING_URI": "http://127.0.0.1:5000"})
+        'http://127.0.0.1:5000'
+        >>> s.resolved_tracking_uri({})
+        'sqlite:////tmp/o/mlflow.db'
+        """
         if self.tracking_uri:
             return self.tracking_uri
+        env = os.environ if environ is None else environ
+        if env.get("MLFLOW_TRACKING_URI"):
+            return env["MLFLOW_TRACKING_URI"]
         return f"sqlite:///{self.output_dir.resolve() / 'mlflow.db'}"
 
 

@@ -54,3 +54,22 @@ def test_bad_environment_names_variable_source() -> None:
 def test_default_tracking_uri_is_local_sqlite(tmp_path: Path) -> None:
     s = load_settings(environ={}, output_dir=tmp_path)
     assert s.resolved_tracking_uri() == f"sqlite:///{tmp_path.resolve()}/mlflow.db"
+
+
+@pytest.mark.parametrize(
+    ("option", "setting", "mlflow_env", "expected"),
+    [
+        ("http://option", "http://setting", "http://mlflow-env", "http://option"),
+        (None, "http://setting", "http://mlflow-env", "http://setting"),
+        (None, None, "http://mlflow-env", "http://mlflow-env"),
+        (None, None, None, "sqlite:///{out}/mlflow.db"),
+    ],
+)
+def test_tracking_uri_precedence(
+    tmp_path: Path, option: str | None, setting: str | None, mlflow_env: str | None, expected: str
+) -> None:
+    """--tracking-uri > EARLYWARN_TRACKING_URI > MLFLOW_TRACKING_URI > a sqlite store in --out."""
+    env = {"EARLYWARN_TRACKING_URI": setting, "MLFLOW_TRACKING_URI": mlflow_env}
+    env = {k: v for k, v in env.items() if v}
+    s = load_settings(environ=env, tracking_uri=option, output_dir=tmp_path)
+    assert s.resolved_tracking_uri(env) == expected.format(out=tmp_path.resolve())

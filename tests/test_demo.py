@@ -60,6 +60,19 @@ def test_demo_runs_are_in_mlflow(demo_out: Path) -> None:
 
 
 @pytest.mark.slow
+def test_demo_registers_its_champion(demo_out: Path) -> None:
+    """models:/earlywarn-demo@champion in the demo's mlflow.db loads and forecasts."""
+    import pandas as pd
+
+    from earlywarn.tracking import Tracker
+
+    model = Tracker(f"sqlite:///{demo_out / 'mlflow.db'}", "demo").load_model("earlywarn-demo")
+    fc = model.predict(pd.DataFrame({"h": [3]}))
+    assert set(fc["unique_id"]) == {"YEM:total", "YEM:root14", "YEM:root19"}
+    assert len(fc) == 9 and fc["yhat"].notna().all()
+
+
+@pytest.mark.slow
 def test_demo_rerun_changes_no_row_counts(demo_out: Path) -> None:
     with Archive(demo_out / "demo.duckdb", read_only=True) as a:
         before = a.counts()
