@@ -70,15 +70,16 @@ def translations(locale: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, locale_dir(), languages=[locale])
 
 
-def format_number(value: Any, locale: str, digits: int = 2) -> str:
-    """``value`` with the locale's separators and at most ``digits`` decimals ('' if missing)."""
+def format_number(value: Any, locale: str, digits: int = 2, fixed: bool = False) -> str:
+    """``value`` with the locale's separators and at most ``digits`` decimals (exactly
+    ``digits`` when ``fixed``); '' if missing."""
     try:
         x = float(value)
     except (TypeError, ValueError):
         return ""
     if x != x:
         return ""
-    fmt = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    fmt = "#,##0" + ("." + ("0" if fixed else "#") * digits if digits > 0 else "")
     return babel_numbers.format_decimal(x, format=fmt, locale=locale)
 
 
@@ -122,7 +123,7 @@ def jinja_env(loader: Any, locale: str, **options: Any) -> Any:
         **options,
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["number"] = lambda v, digits=2: format_number(v, locale, digits)
+    env.filters["number"] = lambda v, digits=2, fixed=False: format_number(v, locale, digits, fixed)
     env.filters["percent"] = lambda v: format_percent(v, locale)
     env.filters["when"] = lambda v: format_when(v, locale)
     env.globals["locale"] = locale

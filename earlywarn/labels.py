@@ -3,7 +3,8 @@
 One place that turns what the archive stores (``SYR``, ``190``, ``ev:SYR:q4``, a score of
 3.2) into what a reader understands, used by the report, the review page and the CLI.
 Country and language names come from Babel (CLDR) in English or Vietnamese; CAMEO names
-from the shipped codebook (``earlywarn/data/cameo_codes.csv``).
+from the shipped codebook (``earlywarn/data/cameo_codes.csv``, English only). Every
+phrase takes a ``locale`` (``en`` or ``vi``: the gettext catalog of :mod:`earlywarn.i18n`).
 
 Examples
 --------
@@ -18,6 +19,8 @@ Examples
 'Fighting in Syria (events per day)'
 >>> labels.rarity(3.0, "MS")
 'about 1 in 1,000 months'
+>>> labels.series_label("ev:SYR:q4", "D", "vi")
+'Giao tranh tại Syria (số sự kiện mỗi ngày)'
 """
 
 from __future__ import annotations
@@ -28,11 +31,14 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
+from earlywarn.i18n import N_, translations
 from earlywarn.series.ids import parse_id
 
 __all__ = [
     "DATASETS",
     "QUAD_NAMES",
+    "SEVERITY_NAMES",
+    "STATUS_NAMES",
     "alert_reason",
     "cameo_label",
     "cameo_name",
@@ -49,12 +55,26 @@ __all__ = [
     "series_title",
 ]
 
+#: Alert severities and statuses in words (translate with the catalog: ``_t(locale, ...)``).
+SEVERITY_NAMES = {
+    "low": N_("low"),
+    "medium": N_("medium"),
+    "high": N_("high"),
+    "critical": N_("critical"),
+}
+STATUS_NAMES = {
+    "new": N_("new"),
+    "acknowledged": N_("acknowledged"),
+    "reopened": N_("reopened"),
+    "resolved": N_("resolved"),
+    "dismissed": N_("dismissed"),
+}
 #: Plain names of the four QuadClasses (CAMEO roots 01-05, 06-09, 10-14, 15-20).
 QUAD_NAMES = {
-    1: "Cooperative statements",
-    2: "Cooperation in deeds",
-    3: "Verbal conflict",
-    4: "Fighting",
+    1: N_("Cooperative statements"),
+    2: N_("Cooperation in deeds"),
+    3: N_("Verbal conflict"),
+    4: N_("Fighting"),
 }
 _QUAD_TECH = {
     1: "verbal cooperation",
@@ -64,44 +84,53 @@ _QUAD_TECH = {
 }
 #: Plain names of the 20 CAMEO root codes, for series titles.
 _ROOT_WORDS = {
-    "01": "Public statements",
-    "02": "Appeals",
-    "03": "Offers to cooperate",
-    "04": "Consultations",
-    "05": "Diplomatic cooperation",
-    "06": "Material cooperation",
-    "07": "Aid",
-    "08": "Concessions",
-    "09": "Investigations",
-    "10": "Demands",
-    "11": "Disapproval",
-    "12": "Rejections",
-    "13": "Threats",
-    "14": "Protests",
-    "15": "Shows of force",
-    "16": "Reduced relations",
-    "17": "Coercion",
-    "18": "Assaults",
-    "19": "Armed fighting",
-    "20": "Mass violence",
+    "01": N_("Public statements"),
+    "02": N_("Appeals"),
+    "03": N_("Offers to cooperate"),
+    "04": N_("Consultations"),
+    "05": N_("Diplomatic cooperation"),
+    "06": N_("Material cooperation"),
+    "07": N_("Aid"),
+    "08": N_("Concessions"),
+    "09": N_("Investigations"),
+    "10": N_("Demands"),
+    "11": N_("Disapproval"),
+    "12": N_("Rejections"),
+    "13": N_("Threats"),
+    "14": N_("Protests"),
+    "15": N_("Shows of force"),
+    "16": N_("Reduced relations"),
+    "17": N_("Coercion"),
+    "18": N_("Assaults"),
+    "19": N_("Armed fighting"),
+    "20": N_("Mass violence"),
 }
 #: Things that happen *in* a country read "in"; the rest "involving".
 _IN = {"14", "15", "17", "18", "19", "20"}
 #: Where an event came from: the ``origin`` column of ``events``.
 DATASETS = {
-    "coder": "news (coded by earlywarn)",
+    "coder": N_("news (coded by earlywarn)"),
     "icews": "ICEWS",
     "gdelt": "GDELT",
     "acled": "ACLED",
     "ucdp": "UCDP GED",
-    "counts": "imported counts",
+    "counts": N_("imported counts"),
 }
 _EDGE_KINDS = {
-    "event": "events between them",
-    "comention": "named together in articles",
+    "event": N_("events between them"),
+    "comention": N_("named together in articles"),
 }
-_PERIODS = {"D": ("day", "days"), "W": ("week", "weeks"), "M": ("month", "months")}
+_PERIODS = {
+    "D": (N_("day"), N_("days")),
+    "W": (N_("week"), N_("weeks")),
+    "M": (N_("month"), N_("months")),
+}
 _SCORE_KINDS = {"ensemble": "neglog10p", "count_surprise": "neglog10p", "unit": "unit"}
+
+
+def _t(locale: str | None, message: str) -> str:
+    """``message`` in ``locale`` (gettext); English as it is."""
+    return translations("vi" if str(locale or "en").startswith("vi") else "en").gettext(message)
 
 
 def _locale(locale: str | None) -> Any:
@@ -200,7 +229,7 @@ def language_name(code: Any, locale: str = "en") -> str:
     return str(_locale(locale).languages.get(code.split("-")[0].lower()) or code)
 
 
-def dataset_label(origin: Any) -> str:
+def dataset_label(origin: Any, locale: str = "en") -> str:
     """Which dataset an event came from, by its ``origin``.
 
     Examples
@@ -210,10 +239,11 @@ def dataset_label(origin: Any) -> str:
     """
     if not origin or not isinstance(origin, str):
         return ""
-    return DATASETS.get(origin.lower(), origin.upper())
+    name = DATASETS.get(origin.lower())
+    return _t(locale, name) if name else origin.upper()
 
 
-def edge_kind_label(kind: Any) -> str:
+def edge_kind_label(kind: Any, locale: str = "en") -> str:
     """What a network edge kind means (``comention`` -> named together in articles).
 
     Examples
@@ -221,10 +251,11 @@ def edge_kind_label(kind: Any) -> str:
     >>> edge_kind_label("comention")
     'named together in articles'
     """
-    return _EDGE_KINDS.get(str(kind), str(kind or ""))
+    name = _EDGE_KINDS.get(str(kind))
+    return _t(locale, name) if name else str(kind or "")
 
 
-def period_word(freq: str | None, n: float = 1) -> str:
+def period_word(freq: str | None, n: float = 1, locale: str = "en") -> str:
     """``"day"``, ``"weeks"``, ``"month"``... for a pandas frequency code (``D``, ``W``, ``MS``).
 
     Examples
@@ -232,10 +263,8 @@ def period_word(freq: str | None, n: float = 1) -> str:
     >>> period_word("MS"), period_word("D", 3), period_word(None)
     ('month', 'days', 'period')
     """
-    if not freq:
-        return "period" if n == 1 else "periods"
-    one, many = _PERIODS.get(str(freq)[0].upper(), ("period", "periods"))
-    return one if n == 1 else many
+    one, many = _PERIODS.get(str(freq or "?")[0].upper(), (N_("period"), N_("periods")))
+    return _t(locale, one if n == 1 else many)
 
 
 def series_title(unique_id: str, locale: str = "en") -> str:
@@ -246,27 +275,45 @@ def series_title(unique_id: str, locale: str = "en") -> str:
     >>> series_title("ev:YEM:r14"), series_title("dyad:CHN>VNM"), series_title("YEM:root19")
     ('Protests in Yemen', 'Events from China towards Vietnam', 'Armed fighting in Yemen')
     >>> series_title("cov:VNM", "vi")
-    'News coverage of Việt Nam'
+    'Mức độ đưa tin về Việt Nam'
     """
     sid = parse_id(unique_id)
     name = country_name(sid.country, locale)
+
+    def tr(message: str, **kw: Any) -> str:
+        return _t(locale, message) % kw
+
     if sid.kind == "dyad":
-        return f"Events from {name} towards {country_name(sid.target, locale)}"
+        return tr(
+            "Events from %(source)s towards %(target)s",
+            source=name,
+            target=country_name(sid.target, locale),
+        )
     if sid.kind == "cov":
-        return "All collected articles" if sid.country == "ALL" else f"News coverage of {name}"
+        if sid.country == "ALL":
+            return tr("All collected articles")
+        return tr("News coverage of %(country)s", country=name)
     if sid.kind == "tone":
-        return f"Tone of news about {name}"
+        return tr("Tone of news about %(country)s", country=name)
     if sid.kind == "net":
-        return f"Counterparts of {name}"
+        return tr("Counterparts of %(country)s", country=name)
     if sid.root is not None:
-        what = _ROOT_WORDS.get(sid.root) or f"CAMEO {sid.root} events"
-        return f"{what} {'in' if sid.root in _IN else 'involving'} {name}"
+        word = _ROOT_WORDS.get(sid.root)
+        what = _t(locale, word) if word else tr("CAMEO %(code)s events", code=sid.root)
+        if sid.root in _IN:
+            return tr("%(what)s in %(country)s", what=what, country=name)
+        return tr("%(what)s involving %(country)s", what=what, country=name)
     if sid.quad_class is not None:
-        what = QUAD_NAMES.get(sid.quad_class, f"QuadClass {sid.quad_class} events")
-        return f"{what} {'in' if sid.quad_class == 4 else 'involving'} {name}"
+        quad = QUAD_NAMES.get(sid.quad_class)
+        what = _t(locale, quad) if quad else tr("QuadClass %(n)s events", n=sid.quad_class)
+        if sid.quad_class == 4:
+            return tr("%(what)s in %(country)s", what=what, country=name)
+        return tr("%(what)s involving %(country)s", what=what, country=name)
     if sid.kind == "counts" and sid.label not in (None, "total"):
         return f"{name}: {sid.label}"
-    return "All events" if sid.country == "ALL" else f"Events involving {name}"
+    if sid.country == "ALL":
+        return tr("All events")
+    return tr("Events involving %(country)s", country=name)
 
 
 def series_label(unique_id: str, freq: str | None = None, locale: str = "en") -> str:
@@ -282,12 +329,16 @@ def series_label(unique_id: str, freq: str | None = None, locale: str = "en") ->
     'Counterparts of China (distinct countries in events)'
     """
     kind = parse_id(unique_id).kind
-    per = f" per {period_word(freq)}" if freq else ""
-    unit = {
-        "cov": f"articles{per}",
-        "tone": f"mean tone of articles, -1 to 1{',' if per else ''}{per}",
-        "net": f"distinct countries in events{per}",
-    }.get(kind, f"events{per}")
+    units = {
+        "cov": N_("articles"),
+        "tone": N_("mean tone of articles, -1 to 1"),
+        "net": N_("distinct countries in events"),
+    }
+    events = N_("events")
+    unit = _t(locale, units.get(kind, events))
+    if freq:
+        per = _t(locale, "per %(period)s") % {"period": period_word(freq, 1, locale)}
+        unit = f"{unit}{',' if kind == 'tone' else ''} {per}"
     return f"{series_title(unique_id, locale)} ({unit})"
 
 
@@ -310,7 +361,9 @@ def _tail_p(score: float, kind: str) -> float:
     return 0.5 * math.erfc(score / math.sqrt(2.0))
 
 
-def rarity(score: float | None, freq: str | None = None, kind: str = "neglog10p") -> str:
+def rarity(
+    score: float | None, freq: str | None = None, kind: str = "neglog10p", locale: str = "en"
+) -> str:
     """How unusual a score is, in words: ``"about 1 in 1,000 months"``.
 
     ``kind`` says how the score reads (see :func:`score_kind`).
@@ -324,23 +377,24 @@ def rarity(score: float | None, freq: str | None = None, kind: str = "neglog10p"
         return ""
     p = _tail_p(float(score), kind)
     n = 1.0 / max(p, 1e-300)
-    periods = period_word(freq, 2)
+    periods = period_word(freq, 2, locale)
     if n >= 1e6:
-        return f"less than 1 in a million {periods}"
+        return _t(locale, "less than 1 in a million %(periods)s") % {"periods": periods}
     digits = math.floor(math.log10(n)) if n >= 10 else 0
     rounded = int(round(n / 10**digits) * 10**digits) if n >= 10 else max(round(n), 1)
+    kw = {"n": number(rounded, locale=locale), "periods": periods}
     if n < 4:
-        return f"common (about 1 in {rounded} {periods})"
-    return f"about 1 in {rounded:,} {periods}"
+        return _t(locale, "common (about 1 in %(n)s %(periods)s)") % kw
+    return _t(locale, "about 1 in %(n)s %(periods)s") % kw
 
 
-def number(value: Any, missing: str = "?") -> str:
+def number(value: Any, missing: str = "?", locale: str = "en") -> str:
     """A count or level for reading: whole numbers from 100 up, else one decimal.
 
     Examples
     --------
-    >>> number(1234.56), number(5.575), number(12.0), number(None)
-    ('1,235', '5.6', '12', '?')
+    >>> number(1234.56), number(5.575), number(12.0), number(None), number(1234.56, locale="vi")
+    ('1,235', '5.6', '12', '?', '1.235')
     """
     try:
         v = float(value)
@@ -348,6 +402,11 @@ def number(value: Any, missing: str = "?") -> str:
         return missing
     if math.isnan(v):
         return missing
+    if not str(locale).startswith("en"):
+        from babel.numbers import format_decimal
+
+        fmt = "#,##0" if abs(v) >= 100 or v == int(v) else "#,##0.0"
+        return str(format_decimal(round(v, 1), format=fmt, locale=locale))
     return f"{v:,.0f}" if abs(v) >= 100 or v == int(v) else f"{v:,.1f}"
 
 
@@ -371,19 +430,45 @@ def alert_reason(evidence: dict[str, Any], rule: str | None = None, locale: str 
     an = evidence.get("anomaly") or {}
     fc = evidence.get("forecast") or {}
     ep = evidence.get("episode") or {}
-    when = str(an.get("ds") or evidence.get("ds") or "")[:10]
-    text = f"{series_label(uid, freq, locale)}: {number(an.get('y'))} on {when}"
+
+    def day(value: Any) -> str:
+        text = str(value or "")[:10]
+        if locale == "en" or not text:
+            return text
+        from earlywarn.i18n import format_when
+
+        return format_when(text, locale)
+
+    def tr(message: str, **kw: Any) -> str:
+        return _t(locale, message) % kw
+
+    def num(value: Any) -> str:
+        return number(value, locale=locale)
+
+    text = tr(
+        "%(series)s: %(value)s on %(date)s",
+        series=series_label(uid, freq, locale),
+        value=num(an.get("y")),
+        date=day(an.get("ds") or evidence.get("ds")),
+    )
     if an.get("expected") is not None:
-        text += f" where {number(an.get('expected'))} were expected"
+        text += tr(" where %(expected)s were expected", expected=num(an.get("expected")))
     if fc.get("q05") is not None and fc.get("q95") is not None:
-        text += f" (90% forecast band {number(fc['q05'])} to {number(fc['q95'])})"
-    how = rarity(an.get("score"), freq, score_kind(evidence.get("detector")))
+        text += tr(
+            " (90%% forecast band %(low)s to %(high)s)", low=num(fc["q05"]), high=num(fc["q95"])
+        )
+    how = rarity(an.get("score"), freq, score_kind(evidence.get("detector")), locale)
     if how:
         text += f", {how}"
     rule = rule or evidence.get("rule")
     if rule:
-        text += f"; rule {rule}"
+        text += tr("; rule %(rule)s", rule=rule)
     if ep.get("start"):
         n = int(ep.get("periods") or 1)
-        text += f" since {str(ep['start'])[:10]} ({n} {period_word(freq, n)})"
+        text += tr(
+            " since %(start)s (%(n)s %(periods)s)",
+            start=day(ep["start"]),
+            n=n,
+            periods=period_word(freq, n, locale),
+        )
     return text + "."

@@ -16,7 +16,7 @@ from earlywarn.i18n import LOCALES, format_number, format_when, translations
 
 ROOT = Path(earlywarn.__file__).resolve().parent
 LOCALE = ROOT / "locale"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "t": (2,)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "t": (2,), "_t": (2,), "tr": None}
 _FIELD = re.compile(r"%\((\w+)\)[sd]")
 
 

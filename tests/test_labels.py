@@ -31,7 +31,11 @@ def test_series_ids_in_words(uid: str, freq: str, expected: str) -> None:
 
 
 def test_vietnamese_country_names() -> None:
-    assert labels.series_title("ev:CHN:r14", "vi") == "Protests in Trung Quốc"
+    assert labels.series_title("ev:CHN:r14", "vi") == "Biểu tình tại Trung Quốc"
+    assert labels.series_label("tone:VNM", "W", "vi") == (
+        "Sắc thái tin tức về Việt Nam (sắc thái trung bình của bài viết, từ -1 đến 1, mỗi tuần)"
+    )
+    assert labels.rarity(3.0, "MS", locale="vi") == "khoảng 1 lần trong 1.000 tháng"
     assert labels.country_label("USA", "vi") == "Hoa Kỳ (USA)"
     assert labels.language_name("vi", "vi") == "Tiếng Việt"
 

@@ -40,6 +40,7 @@ def watch_list(
     *,
     n: int = 12,
     charts: int = 6,
+    locale: str = "en",
 ) -> dict[str, Any]:
     """The ``n`` series with the largest forecast change, the first ``charts`` with a chart.
 
@@ -93,7 +94,7 @@ def watch_list(
         rows.append(
             {
                 "uid": str(uid),
-                "label": series_label(str(uid), freq),
+                "label": series_label(str(uid), freq, locale),
                 "freq": freq,
                 "last": _num(own["y"].iloc[-1]),
                 "last_ds": last_ds.strftime("%Y-%m-%d"),
@@ -103,7 +104,7 @@ def watch_list(
                 "q05": _num(first.get("q05")),
                 "q95": _num(first.get("q95")),
                 "next_ds": pd.Timestamp(first["ds"]).strftime("%Y-%m-%d"),
-                "horizon": f"{len(mids)} {period_word(freq, len(mids))}",
+                "horizon": f"{len(mids)} {period_word(freq, len(mids), locale)}",
                 "model": first.get("model"),
                 "change": change,
                 "change_pct": round(100.0 * change / max(abs(recent), 1.0), 1),

@@ -53,7 +53,10 @@ def _with_forecast(
 
 
 def _alerts(
-    alerts: pd.DataFrame, forecasts: pd.DataFrame | None = None, cutoff: pd.Timestamp | None = None
+    alerts: pd.DataFrame,
+    forecasts: pd.DataFrame | None = None,
+    cutoff: pd.Timestamp | None = None,
+    locale: str = "en",
 ) -> list[dict[str, Any]]:
     if alerts is None or alerts.empty:
         return []
@@ -75,15 +78,17 @@ def _alerts(
             ev = _with_forecast(ev, forecasts, cutoff)
         freq = ev.get("freq")
         ev.setdefault("unique_id", row["unique_id"])
-        ev["label"] = series_label(str(row["unique_id"]), freq)
+        ev["label"] = series_label(str(row["unique_id"]), freq, locale)
         chart = evidence_figure(ev) if ev.get("series") and i < _MAX_ALERT_CHARTS else None
         events = [
             {
                 "date": _fmt_time(e.get("date")),
-                "actors": plain_text(f"{_actor(e, 'source')} → {_actor(e, 'target')}", 200),
+                "actors": plain_text(
+                    f"{_actor(e, 'source', locale)} → {_actor(e, 'target', locale)}", 200
+                ),
                 "code": plain_text(cameo_label(e.get("cameo_code")), 120),
                 "goldstein": e.get("goldstein"),
-                "dataset": dataset_label(e.get("origin")),
+                "dataset": dataset_label(e.get("origin"), locale),
                 "sentence": plain_text(e.get("sentence"), 300),
                 "url": safe_url(e.get("url")),
             }
@@ -94,7 +99,7 @@ def _alerts(
                 "title": plain_text(a.get("title") or a.get("url"), 200),
                 "url": safe_url(a.get("url")),
                 "outlet": plain_text(a.get("outlet"), 80),
-                "language": plain_text(language_name(a.get("language")), 40),
+                "language": plain_text(language_name(a.get("language"), locale), 40),
                 "published": _fmt_time(a.get("published")),
                 "sentence": plain_text(a.get("sentence"), 300),
             }
@@ -108,10 +113,13 @@ def _alerts(
                 "severity": row["severity"] if row["severity"] in SEVERITIES else "low",
                 "title": plain_text(row["title"], 200),
                 "unique_id": plain_text(row["unique_id"], 80),
-                "label": plain_text(series_label(str(row["unique_id"]), freq), 160),
-                "reason": plain_text(alert_reason(ev, str(row["rule"])), 600),
+                "label": plain_text(series_label(str(row["unique_id"]), freq, locale), 160),
+                "reason": plain_text(alert_reason(ev, str(row["rule"]), locale), 600),
                 "rarity": rarity(
-                    anomaly.get("score", row["score"]), freq, score_kind(ev.get("detector"))
+                    anomaly.get("score", row["score"]),
+                    freq,
+                    score_kind(ev.get("detector")),
+                    locale,
                 ),
                 "rule": plain_text(row["rule"], 80),
                 "score": float(row["score"]) if pd.notna(row["score"]) else None,
@@ -132,10 +140,10 @@ def _alerts(
     return out
 
 
-def _actor(event: dict[str, Any], side: str) -> str:
+def _actor(event: dict[str, Any], side: str, locale: str = "en") -> str:
     name = str(event.get(f"{side}_name") or "")
     country = event.get(f"{side}_country")
-    where = country_name(country) if country else ""
+    where = country_name(country, locale) if country else ""
     if where and where.lower() not in name.lower():
         return f"{name} ({where})" if name else where
     return name or "?"
@@ -165,7 +173,7 @@ def _focal_articles(
 
 
 def _top_stories(
-    articles: pd.DataFrame, stories: pd.DataFrame | None, n: int = 12
+    articles: pd.DataFrame, stories: pd.DataFrame | None, n: int = 12, locale: str = "en"
 ) -> list[dict[str, Any]]:
     if articles is None or articles.empty:
         return []
@@ -190,7 +198,7 @@ def _top_stories(
                 "articles": len(g),
                 "outlets": len(outlets),
                 "languages": ", ".join(
-                    sorted(language_name(x) for x in g["language"].dropna().unique())
+                    sorted(language_name(x, locale) for x in g["language"].dropna().unique())
                 )
                 if "language" in g
                 else "",
@@ -201,7 +209,9 @@ def _top_stories(
     return out[:n]
 
 
-def _edges(edges: pd.DataFrame, as_of: pd.Timestamp, n: int = 15) -> list[dict[str, Any]]:
+def _edges(
+    edges: pd.DataFrame, as_of: pd.Timestamp, n: int = 15, locale: str = "en"
+) -> list[dict[str, Any]]:
     if edges is None or edges.empty:
         return []
     e = edges.copy()
@@ -214,9 +224,9 @@ def _edges(edges: pd.DataFrame, as_of: pd.Timestamp, n: int = 15) -> list[dict[s
     e = e.sort_values("weight", ascending=False).head(n)
     return [
         {
-            "kind": plain_text(edge_kind_label(r.get("kind")), 60),
-            "source": plain_text(_node(r.get("source")), 80),
-            "target": plain_text(_node(r.get("target")), 80),
+            "kind": plain_text(edge_kind_label(r.get("kind"), locale), 60),
+            "source": plain_text(_node(r.get("source"), locale), 80),
+            "target": plain_text(_node(r.get("target"), locale), 80),
             "weight": r.get("weight"),
             "n_events": r.get("n_events"),
             "goldstein_mean": r.get("goldstein_mean"),
@@ -225,9 +235,9 @@ def _edges(edges: pd.DataFrame, as_of: pd.Timestamp, n: int = 15) -> list[dict[s
     ]
 
 
-def _node(value: Any) -> str:
+def _node(value: Any, locale: str = "en") -> str:
     text = str(value or "")
-    return country_label(text) if len(text) == 3 and text.isupper() else text
+    return country_label(text, locale) if len(text) == 3 and text.isupper() else text
 
 
 def _stats(stats: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]], dict[str, Any]]:
@@ -299,6 +309,7 @@ def render_report(
     mentions: pd.DataFrame | None = None,
     stories: pd.DataFrame | None = None,
     health: pd.DataFrame | None = None,
+    locale: str = "en",
 ) -> Path:
     """Write the run's report to ``path``: one HTML file that loads nothing from elsewhere.
 
@@ -316,6 +327,9 @@ def render_report(
     ``plotly-<version>.min.js`` and ``charts.js`` written once beside the report
     (:func:`write_scripts`); a report without charts loads no script at all.
 
+    The report is written in ``locale`` (``en`` or ``vi``: gettext catalog of
+    :mod:`earlywarn.i18n`, names from :mod:`earlywarn.labels`, dates and numbers by Babel).
+
     Returns
     -------
     Path
@@ -323,10 +337,12 @@ def render_report(
     """
     import jinja2
 
+    from earlywarn.i18n import jinja_env
+
     out = Path(path)
     cutoff = pd.Timestamp(as_of)
     cutoff = cutoff.tz_convert("UTC").tz_localize(None) if cutoff.tzinfo else cutoff
-    alert_items = _alerts(alerts, forecasts, cutoff)
+    alert_items = _alerts(alerts, forecasts, cutoff, locale)
     counts = {
         s: sum(
             a["severity"] == s and a["status"] not in ("resolved", "dismissed") for a in alert_items
@@ -334,7 +350,7 @@ def render_report(
         for s in SEVERITIES
     }
     focal = _focal_articles(articles, events, mentions, focal_country)
-    focal_name = country_name(focal_country)
+    focal_name = country_name(focal_country, locale)
     charts: dict[str, Any] = {}
     if not focal.empty and "published" in focal:
         arts = focal.assign(tone=focal["tone"] if "tone" in focal else float("nan"))
@@ -351,8 +367,8 @@ def render_report(
                 {"ds": d.isoformat(), "y": float(y)}
                 for d, y in zip(own["ds"], own["y"], strict=True)
             ]
-            charts[f"series-{kind}"] = trend_figure(points, [], series_label(uid))
-    watch = watch_list(ser, forecasts, cutoff)
+            charts[f"series-{kind}"] = trend_figure(points, [], series_label(uid, None, locale))
+    watch = watch_list(ser, forecasts, cutoff, locale=locale)
     metrics, stage_rows, flat = _stats(stats)
     has_charts = (
         bool(charts)
@@ -360,17 +376,21 @@ def render_report(
         or any(r["chart"] for r in watch["rows"])
     )
     scripts = write_scripts(out.parent) if has_charts else []
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(files("earlywarn.report").joinpath("templates"))),
-        autoescape=True,
+    env = jinja_env(
+        jinja2.FileSystemLoader(str(files("earlywarn.report").joinpath("templates"))),
+        locale,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["num"] = number
+    env.filters["num"] = lambda v: number(v, locale=locale)
+    from earlywarn.labels import SEVERITY_NAMES, STATUS_NAMES
+
     page = env.get_template("report.html.j2").render(
+        sev_labels=SEVERITY_NAMES,
+        status_labels=STATUS_NAMES,
         as_of=cutoff.strftime("%Y-%m-%d"),
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=datetime.now(timezone.utc).replace(second=0, microsecond=0),
         version=__version__,
         focal=focal_country,
         focal_name=focal_name,
@@ -383,8 +403,8 @@ def render_report(
         health=[] if health is None else health.sort_values(["status", "check"]).to_dict("records"),
         charts=charts,
         focal_articles=len(focal),
-        stories=_top_stories(articles, stories),
-        edges=_edges(edges, cutoff),
+        stories=_top_stories(articles, stories, locale=locale),
+        edges=_edges(edges, cutoff, locale=locale),
         watch=watch,
         n_series=int(ser["unique_id"].nunique()),
         n_anomalies=int(anomalies["is_anomaly"].sum())

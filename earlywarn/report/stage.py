@@ -55,6 +55,7 @@ def stage(ctx: StageContext) -> StageResult:
             "SELECT * FROM stories WHERE list_contains(?, article_id)", [ids]
         ),
         health=ctx.archive.table("health", "as_of = ?", [ctx.as_of]),
+        locale=ctx.settings.locale,
     )
     os.replace(tmp, path)
     return [], {"report_bytes": path.stat().st_size}

@@ -230,7 +230,9 @@ class _Web:
             return self.error(
                 request, 404, N_("No such alert"), N_("There is no such alert in the archive.")
             )
-        view = alert_view({str(k): v for k, v in row.iloc[0].items()}, forecasts)
+        view = alert_view(
+            {str(k): v for k, v in row.iloc[0].items()}, forecasts, self.lang(request)
+        )
         audit = await run_in_threadpool(self.gate.audit, alert_id)
         done = request.query_params.get("done", "")
         problem = request.query_params.get("error", "")

@@ -11,6 +11,7 @@ import pandas as pd
 from earlywarn.alerts.evidence import forecast_for
 from earlywarn.alerts.rules import SEVERITIES
 from earlywarn.i18n import N_
+from earlywarn.labels import SEVERITY_NAMES, STATUS_NAMES, alert_reason, series_label
 from earlywarn.report import plain_text, safe_url
 
 __all__ = [
@@ -41,18 +42,11 @@ _CLOSED = ("resolved", "dismissed")
 #: Words the page shows for codes (statuses, severities, actions, roles), marked for
 #: translation; templates show ``_(labels[code])``.
 LABELS: dict[str, str] = {
+    **SEVERITY_NAMES,
+    **STATUS_NAMES,
     "open": N_("open"),
-    "new": N_("new"),
-    "acknowledged": N_("acknowledged"),
     "escalated": N_("escalated"),
-    "reopened": N_("reopened"),
-    "resolved": N_("resolved"),
-    "dismissed": N_("dismissed"),
     "all": N_("all"),
-    "low": N_("low"),
-    "medium": N_("medium"),
-    "high": N_("high"),
-    "critical": N_("critical"),
     "acknowledge": N_("Acknowledge"),
     "resolve": N_("Resolve"),
     "dismiss": N_("Dismiss as false alarm"),
@@ -211,7 +205,7 @@ def _num(value: Any) -> float | None:
     return None if f != f else f
 
 
-def alert_view(row: dict[str, Any], forecasts: pd.DataFrame) -> dict[str, Any]:
+def alert_view(row: dict[str, Any], forecasts: pd.DataFrame, locale: str = "en") -> dict[str, Any]:
     """Everything the evidence page shows about one alert (text stripped, links checked)."""
     ev = _evidence(row.get("evidence"))
     cutoff = pd.Timestamp(row["as_of"])
@@ -245,7 +239,12 @@ def alert_view(row: dict[str, Any], forecasts: pd.DataFrame) -> dict[str, Any]:
         "severity": row["severity"] if row["severity"] in SEVERITIES else "low",
         "title": plain_text(row["title"], 200),
         "unique_id": plain_text(row["unique_id"], 80),
-        "label": plain_text(ev.get("label"), 160),
+        "label": plain_text(
+            series_label(str(row["unique_id"]), ev.get("freq"), locale) or ev.get("label"), 160
+        ),
+        "reason": plain_text(
+            alert_reason({"unique_id": row["unique_id"], **ev}, str(row["rule"]), locale), 600
+        ),
         "rule": plain_text(row["rule"], 80),
         "description": plain_text(ev.get("description"), 400),
         "detector": plain_text(ev.get("detector"), 40),

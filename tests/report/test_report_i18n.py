@@ -1,0 +1,48 @@
+"""The report in Vietnamese: headings, alert reasons, names, dates and numbers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from earlywarn.alerts import Rule, evaluate_rules
+from earlywarn.detect import detect
+from earlywarn.report import render_report
+from tests.alerts.frames import frames
+
+AS_OF = "2018-10-31"  # the real articles are attached to the last days
+
+
+def test_vietnamese_report(tmp_path: Path) -> None:
+    f = frames()
+    an = detect(f["series"], as_of=AS_OF, lookback=None)
+    rule = Rule("vn-events", series=("ev:VNM",), threshold=0.0, window="1D")
+    alerts = evaluate_rules(
+        an, [rule], as_of=AS_OF, series=f["series"], events=f["events"],
+        articles=f["articles"], mentions=f["mentions"],
+    )  # fmt: skip
+    edges = pd.DataFrame(
+        {"as_of": pd.Timestamp(AS_OF), "kind": "event", "source": ["CHN"], "target": ["VNM"],
+         "weight": [1234.5], "n_events": [5], "goldstein_mean": [-2.25]}
+    )  # fmt: skip
+    html = render_report(
+        tmp_path / "vi.html", as_of=AS_OF, alerts=alerts, series=f["series"],
+        forecasts=pd.DataFrame(), anomalies=an, articles=f["articles"], events=f["events"],
+        edges=edges, stats={"collect": {"rows": 1200, "seconds": 3.5}},
+        mentions=f["mentions"], locale="vi",
+    ).read_text("utf-8")  # fmt: skip
+    assert '<html lang="vi">' in html
+    for heading in ("Hộp thư cảnh báo", "Xu hướng và danh sách theo dõi", "Câu chuyện nổi bật",
+                    "Mạng lưới: các mối liên hệ mạnh nhất", "cảnh báo sớm chiến lược"):  # fmt: skip
+        assert heading in html, heading
+    # the reason sentence, series and countries in Vietnamese; dates and numbers by Babel
+    assert re.search(r'<p class="reason">Sự kiện liên quan đến Việt Nam \(số sự kiện mỗi ngày\): '
+                     r"[\d.,]+ vào ngày \d+ thg \d+, 20\d\d", html)  # fmt: skip
+    assert "Trung Quốc (CHN)" in html and "sự kiện giữa hai bên" in html
+    assert "1.234,50" in html and "-2,25" in html
+    # (alert titles are stored by the alert stage in English; everything around them is not)
+    for english in ("Alert inbox", "Top stories", "Trend and watch list", " were expected",
+                    "open alerts", "Network: strongest ties"):  # fmt: skip
+        assert english not in html, english
