@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import uvicorn
 from playwright.sync_api import Route, sync_playwright
@@ -54,7 +55,9 @@ def server(archive: Path) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_review_in_chromium(server: str, archive: Path, facts: dict[str, Any]) -> None:
+def test_review_in_chromium(
+    server: str, archive: Path, facts: dict[str, Any], tmp_path: Path
+) -> None:
     assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
     requests: list[str] = []
     foreign: list[str] = []
@@ -111,8 +114,23 @@ def test_review_in_chromium(server: str, archive: Path, facts: dict[str, Any]) -
             page.wait_for_url(f"**/alerts/{aid}?done=acknowledge")
             assert page.locator("#alert-status").inner_text() == "acknowledged"
             assert "acknowledged by Nguyễn Thị Lan" in page.locator("#history").inner_text()
-            assert "lan (analyst)" in page.locator("#audit tbody tr").first.inner_text()
+            audit = page.locator("#audit tbody tr").first
+            assert "lan (analyst)" in audit.inner_text()
+            assert "new → acknowledged" in audit.inner_text()
+            assert "Embassy in Beijing" in audit.inner_text()
             page.screenshot(path="/tmp/web-acknowledged.png", full_page=False)
+
+            page.goto(server + "/?status=all")  # the inbox to Excel, opened with openpyxl
+            with page.expect_download() as download:
+                page.click("#export-inbox-xlsx")
+            assert download.value.suggested_filename == "earlywarn-inbox.xlsx"
+            saved = tmp_path / download.value.suggested_filename
+            download.value.save_as(saved)
+            sheet = openpyxl.load_workbook(saved)["alerts"]
+            values = list(sheet.values)
+            assert len(values) == 1 + facts["n_alerts"]
+            row = dict(zip(values[0], next(r for r in values if r[0] == aid), strict=True))
+            assert row["status"] == "acknowledged" and row["rule"] == "vn-events"
 
             page.goto(server + "/focal")
             page.locator("#focal-tone svg.main-svg").first.wait_for(timeout=15_000)
@@ -135,3 +153,76 @@ def test_review_in_chromium(server: str, archive: Path, facts: dict[str, Any]) -
     assert requests and not foreign, f"requests left 127.0.0.1: {foreign}"
     assert any(u.endswith("/static/plotly.min.js") for u in requests)
     assert not problems, f"browser errors (CSP violations show here): {problems}"
+
+
+def _overflow(page: Any) -> int:
+    """Pixels the page is wider than the viewport (0: nothing to scroll sideways)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
+
+
+def test_vietnamese_review_at_desktop_and_phone_width(
+    server: str, archive: Path, facts: dict[str, Any]
+) -> None:
+    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
+    aid = facts["vn_alert"]
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            context.route(
+                "**/*",
+                lambda r: r.continue_() if r.request.url.startswith(server) else r.abort(),
+            )
+            page = context.new_page()
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.goto(server + "/")
+            page.click("#langs a[data-lang=vi]")  # the language is picked on the login page
+            page.wait_for_url("**/login?next=*")
+            assert page.locator("html").get_attribute("lang") == "vi"
+            assert page.locator("h1").inner_text() == "Đăng nhập trang rà soát cảnh báo"
+            page.fill("#username", "lan")
+            page.fill("#password", USERS["lan"][0])
+            page.click("#login-form button[type=submit]")
+            page.wait_for_url(server + "/")
+            assert page.locator("h1").inner_text() == "Hộp thư cảnh báo"
+            assert "chuyên viên phân tích" in page.locator("#whoami").inner_text()
+            page.screenshot(path="/tmp/web-vi-inbox-1400.png", full_page=True)
+            assert _overflow(page) == 0
+            page.goto(f"{server}/alerts/{aid}")
+            assert "Sự kiện liên quan đến Việt Nam" in page.locator("#alert-reason").inner_text()
+            page.fill("#why", "Đã đề nghị Đại sứ quán kiểm tra thông tin")
+            page.click("button[value=acknowledge]")
+            page.wait_for_url(f"**/alerts/{aid}?done=acknowledge")
+            assert page.locator(".flash.ok").inner_text() == "Đã xác nhận tiếp nhận cảnh báo."
+            assert page.locator("#alert-status").inner_text() == "đã tiếp nhận"
+            entry = page.locator("#audit tbody tr").first.inner_text()
+            assert "lan (chuyên viên phân tích)" in entry and "mới → đã tiếp nhận" in entry
+            assert "Đã đề nghị Đại sứ quán" in entry and "thg" in entry  # a Vietnamese date
+            page.screenshot(path="/tmp/web-vi-alert-1400.png", full_page=True)
+
+            page.set_viewport_size({"width": 390, "height": 844})  # a phone
+            for path in ("/", f"/alerts/{aid}", "/focal", "/search?q=bien+dong", "/audit"):
+                page.goto(server + path)
+                page.wait_for_load_state("load")
+                assert _overflow(page) == 0, path
+            page.goto(f"{server}/alerts/{aid}")
+            page.locator("#evidence-chart svg.main-svg").first.wait_for(timeout=15_000)
+            page.screenshot(path="/tmp/web-vi-alert-390.png", full_page=True)
+            page.goto(server + "/")
+            page.screenshot(path="/tmp/web-vi-inbox-390.png", full_page=True)
+            page.click("#langs a[data-lang=en]")
+            page.wait_for_url(server + "/")
+            assert page.locator("h1").inner_text() == "Alert inbox"
+        finally:
+            browser.close()
+    with Archive(archive, read_only=True) as a:
+        audit = a.query(
+            "SELECT username, role, action, comment FROM audit WHERE alert_id = ?", [aid]
+        )
+    assert audit.values.tolist() == [
+        ["lan", "analyst", "acknowledge", "Đã đề nghị Đại sứ quán kiểm tra thông tin"]
+    ]
+    assert not problems, problems
