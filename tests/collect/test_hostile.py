@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -362,3 +363,31 @@ def test_fallback_text_is_refetched_and_replaced_later() -> None:
     row = second.articles.iloc[0]
     assert row["article_id"] == stored.loc[0, "article_id"]  # same identity: replaces it
     assert "Full page text" in row["text"] and row["published"] == stored.loc[0, "published"]
+
+
+def test_the_collect_stage_replaces_stored_fallbacks(tmp_path: Path) -> None:
+    from earlywarn.collect.stage import stage
+    from earlywarn.config import Settings
+    from earlywarn.stage import StageContext
+    from earlywarn.store import Archive
+
+    page = (
+        b"<html><body><article><p>"
+        + b"The page finally came. " * 30
+        + b"</p></article></body></html>"
+    )
+    with raw_server() as srv, Archive(tmp_path / "a.duckdb") as archive:
+        feed = _rss([("story", srv.url("/story"), "Wed, 01 Jan 2025 08:00:00 +0000")])
+        srv.routes["/feed"] = _static(feed, "application/rss+xml")
+        feeds = [Feed(srv.url("/feed"), outlet="x")]
+        s = Settings(http=settings())
+        for day in (1, 2):
+            ctx = StageContext(archive, s, dt.date(2025, 1, day), f"run{day}", catalog=feeds)
+            writes, stats = stage(ctx)
+            archive.commit(writes)
+            if day == 1:
+                assert stats["new_articles"] == 1  # /story answers 404: summary kept
+                srv.routes["/story"] = _static(page)
+        stored = archive.table("articles")
+    assert stats["replaced_fallbacks"] == 1 and stats["new_articles"] == 0
+    assert len(stored) == 1 and "page finally came" in stored.loc[0, "text"]
