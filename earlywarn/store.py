@@ -195,7 +195,9 @@ class Archive:
             ) from exc
         except duckdb.Error as exc:
             self.close()
-            raise StoreError(f"cannot migrate archive {self.path}: {exc}; nothing was changed") from exc
+            raise StoreError(
+                f"cannot migrate archive {self.path}: {exc}; nothing was changed"
+            ) from exc
 
     # -- life cycle -------------------------------------------------------------
     def close(self) -> None:
@@ -287,9 +289,18 @@ class Archive:
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
+            self.con.execute("COMMIT")  # a full disk fails here (the WAL) or above
+        except BaseException as exc:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:  # a failed write (disk full) invalidates the connection
+                log.debug("rollback after %r failed", exc)
+            io_error = isinstance(exc, (duckdb.IOException, duckdb.FatalException, OSError))
+            if io_error or (isinstance(exc, duckdb.Error) and "write" in str(exc).lower()):
+                raise StoreError(
+                    f"could not write the archive {self.path} ({exc}); nothing of this "
+                    "transaction was stored. Free disk space or fix the disk, then run again"
+                ) from exc
             raise
 
     def commit(self, writes: Sequence[Write]) -> dict[str, int]:

@@ -18,7 +18,7 @@ from tenacity import RetryCallState, wait_exponential
 from earlywarn._log import get_logger
 from earlywarn.alerts.channels import Channel
 from earlywarn.alerts.outbox import _frame, _now
-from earlywarn.alerts.senders import DeliveryError, send
+from earlywarn.alerts.senders import DeliveryError, DeliveryTimeoutError, send_bounded
 from earlywarn.config import HttpSettings
 from earlywarn.store import Archive, Write
 
@@ -83,14 +83,23 @@ def deliver(
     -------
     dict
         ``attempted``, ``sent``, ``retry`` (failed, will retry), ``failed`` (gave up),
-        ``held`` (pending rows of unconfigured channels).
+        ``held`` (pending rows of unconfigured channels), ``deferred`` (rows of a channel
+        that timed out earlier in this call: left pending, not attempted).
+
+    Notes
+    -----
+    Each send runs in a child process bounded by ``http.total_timeout`` and a memory cap
+    (:func:`earlywarn.alerts.senders.send_bounded`). A channel that times out is not
+    tried again in the same call, so one stalled receiver costs one deadline, not one
+    per row, and the archive lock is released soon; other channels' rows still go.
     """
     if max_attempts < 1 or batch < 1:
         raise ValueError(f"max_attempts and batch must be >= 1, got {max_attempts}, {batch}")
     stamp = _now(now)
     by_name = {c.name: c for c in channels if c.enabled}
     names = sorted(by_name)
-    counts = {"attempted": 0, "sent": 0, "retry": 0, "failed": 0}
+    counts = {"attempted": 0, "sent": 0, "retry": 0, "failed": 0, "deferred": 0}
+    stalled: set[str] = set()
     due = archive.query(
         "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
         "AND list_contains(?, channel) ORDER BY created_at, alert_id, channel LIMIT ?",
@@ -109,6 +118,9 @@ def deliver(
     for raw in due.to_dict("records"):
         rec = {str(k): v for k, v in raw.items()}
         channel = by_name[str(rec["channel"])]
+        if channel.name in stalled:
+            counts["deferred"] += 1
+            continue
         attempt = int(rec["attempts"] or 0) + 1
         at = stamp if now is not None else _now(None)
         retry_at = at + pd.Timedelta(
@@ -123,8 +135,10 @@ def deliver(
         _write(archive, claim)
         counts["attempted"] += 1
         try:
-            send(channel, json.loads(str(rec["payload"])), http)
+            send_bounded(channel, json.loads(str(rec["payload"])), http)
         except Exception as exc:  # any failure of one row must not stop the others
+            if isinstance(exc, DeliveryTimeoutError):
+                stalled.add(channel.name)
             if not isinstance(exc, DeliveryError):
                 log.exception("unexpected error delivering %s to %s", rec["alert_id"], channel.name)
             gave_up = attempt >= max_attempts

@@ -12,12 +12,21 @@ channel) so a receiver can drop the duplicate a retry after a crash may produce:
 
 Chat services (Slack, Teams ...) have no idempotency key; their messages end with the
 delivery id so a human can tell a repeat.
+
+Bounds: a CloudEvents receiver gets ``http.total_timeout`` for the whole exchange
+(enforced on every socket operation, so a receiver dripping its answer is cut off) and
+at most :data:`MAX_RESPONSE_BYTES` of its answer are read. apprise and SMTP do their
+own I/O; :func:`send_bounded` runs any sender in a child process that is killed at the
+deadline and has a memory cap, so one bad receiver can neither stall nor exhaust the
+process delivering the others.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
+import os
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -30,16 +39,20 @@ import httpx
 
 from earlywarn._log import get_logger
 from earlywarn.alerts.channels import Channel
+from earlywarn.collect._deadline import deadline, transport
 from earlywarn.config import HttpSettings
 from earlywarn.errors import EarlywarnError
 
 __all__ = [
     "CLOUDEVENT_TYPE",
     "DELIVERY_HEADER",
+    "MAX_RESPONSE_BYTES",
     "DeliveryError",
+    "DeliveryTimeoutError",
     "cloudevent",
     "render_message",
     "send",
+    "send_bounded",
 ]
 
 log = get_logger(__name__)
@@ -50,8 +63,18 @@ CLOUDEVENT_TYPE = "org.earlywarn.alert.v1"
 DELIVERY_HEADER = "X-Earlywarn-Delivery-Id"
 
 
+#: Most bytes of a receiver's answer that are read (the rest is never downloaded).
+MAX_RESPONSE_BYTES = 65_536
+#: Memory a delivery's child process may add to what it starts with.
+_CHILD_MEMORY = 512 * 1024 * 1024
+
+
 class DeliveryError(EarlywarnError):
     """A message could not be delivered to a channel; the outbox will retry it."""
+
+
+class DeliveryTimeoutError(DeliveryError):
+    """The receiver did not finish within the delivery's deadline."""
 
 
 def _fmt_day(value: Any) -> str:
@@ -177,13 +200,26 @@ def _send_cloudevent(channel: Channel, payload: Mapping[str, Any], http: HttpSet
     timeout = httpx.Timeout(
         http.read_timeout, connect=http.connect_timeout, pool=http.connect_timeout
     )
+    answer = b""
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-            resp = client.post(channel.url, content=body, headers=headers)
+        with (
+            deadline(http.total_timeout),
+            httpx.Client(transport=transport(), timeout=timeout, follow_redirects=False) as client,
+            client.stream("POST", channel.url, content=body, headers=headers) as resp,
+        ):
+            for chunk in resp.iter_raw():  # bounded: never the whole of an endless answer
+                answer += chunk
+                if len(answer) >= MAX_RESPONSE_BYTES:
+                    break
+    except httpx.TimeoutException as exc:
+        raise DeliveryTimeoutError(
+            f"{type(exc).__name__}: no complete answer within {http.total_timeout:g}s"
+        ) from exc
     except httpx.HTTPError as exc:
         raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
     if not 200 <= resp.status_code < 300:
-        raise DeliveryError(f"HTTP {resp.status_code}: {resp.text[:200].strip()}")
+        text = answer[:200].decode("utf-8", "replace").strip()
+        raise DeliveryError(f"HTTP {resp.status_code}: {text}")
 
 
 def _is_email(obj: Any) -> bool:
@@ -277,3 +313,68 @@ def send(channel: Channel, payload: Mapping[str, Any], http: HttpSettings | None
         _send_cloudevent(channel, payload, settings)
     else:
         _send_apprise(channel, payload, settings)
+
+
+def _child(conn: Any, channel: Channel, payload: Mapping[str, Any], http: HttpSettings) -> None:
+    """Body of a delivery's child process: cap memory, send, report the outcome."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:  # Linux: cap what the child may add
+            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (size + _CHILD_MEMORY, size + _CHILD_MEMORY))
+    except (ImportError, OSError, ValueError):
+        pass
+    try:
+        send(channel, payload, http)
+        conn.send(("ok", ""))
+    except MemoryError:
+        conn.send(("error", "the receiver's answer did not fit in memory"))
+    except DeliveryTimeoutError as exc:
+        conn.send(("timeout", str(exc)))
+    except Exception as exc:
+        conn.send(("error", str(exc) if isinstance(exc, DeliveryError) else repr(exc)))
+    finally:
+        conn.close()
+
+
+def send_bounded(
+    channel: Channel, payload: Mapping[str, Any], http: HttpSettings | None = None
+) -> None:
+    """:func:`send` in a child process, killed if it has not finished by the deadline.
+
+    The deadline is ``http.total_timeout`` (plus a second to start the child); the child
+    also has a memory cap, so a receiver streaming an endless answer cannot exhaust it.
+
+    Raises
+    ------
+    DeliveryTimeoutError
+        When the child had to be killed at the deadline.
+    DeliveryError
+        For every other failure (the message says why).
+    """
+    settings = http or HttpSettings.model_validate({})
+    methods = multiprocessing.get_all_start_methods()
+    # fork: the child starts at once with everything imported; it only sends and exits
+    ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(sender, channel, payload, settings), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if receiver.poll(settings.total_timeout + 1.0):
+            kind, message = receiver.recv()
+        else:
+            kind = "timeout"
+            message = f"the receiver did not finish within {settings.total_timeout:g}s"
+    except EOFError:
+        kind, message = "error", "the delivery process died (out of memory?)"
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+        receiver.close()
+    if kind == "timeout":
+        raise DeliveryTimeoutError(message)
+    if kind != "ok":
+        raise DeliveryError(message)

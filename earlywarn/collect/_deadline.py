@@ -26,8 +26,9 @@ from contextvars import ContextVar
 from typing import Any
 
 import httpcore
+import httpx
 
-__all__ = ["DeadlineBackend", "DeadlineStream", "at", "deadline", "time_left"]
+__all__ = ["DeadlineBackend", "DeadlineStream", "at", "deadline", "time_left", "transport"]
 
 _END: ContextVar[float | None] = ContextVar("earlywarn_request_deadline", default=None)
 
@@ -83,6 +84,15 @@ class DeadlineStream(httpcore.NetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
+
+
+def transport(*, verify: bool = True) -> httpx.HTTPTransport:
+    """An httpx transport whose connections are bounded by the request deadline."""
+    out = httpx.HTTPTransport(retries=0, verify=verify)
+    out._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(verify=verify), network_backend=DeadlineBackend()
+    )
+    return out
 
 
 class DeadlineBackend(httpcore.NetworkBackend):

@@ -53,7 +53,9 @@ _TAG = re.compile(r"<[^>]*>")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 # every "&": a named reference (XML knows five, HTML ~250 more that feeds use undeclared,
 # &nbsp; ...), a character reference, or a bare "&" (a URL's query string)
-_AMPERSAND = re.compile(rb"&(?:([A-Za-z][A-Za-z0-9]{0,31});|(#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};))?")
+_AMPERSAND = re.compile(
+    rb"&(?:([A-Za-z][A-Za-z0-9]{0,31});|(#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};))?"
+)
 _XML_NAMES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 # libxml2's XML_ERR_UNDECLARED_ENTITY, XML_WAR_UNDECLARED_ENTITY, and the errors of a bare
 # "&" (XML_ERR_NAME_REQUIRED, XML_ERR_ENTITYREF_SEMICOL_MISSING)
@@ -372,13 +374,29 @@ def _undeclared_8bit(content: bytes, content_type: str | None) -> bool:
     return False
 
 
+_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _valid_char_ref(m: re.Match[bytes]) -> bytes:
+    """A character reference, or U+FFFD's when it names a surrogate or no code point."""
+    ref = m.group(1)
+    code = int(ref[1:], 16) if ref[:1] in b"xX" else int(ref)
+    return m.group(0) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
+
+
 def _slow(content: bytes, url: str, content_type: str | None) -> list[Entry]:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(
-        content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    kw: dict[str, Any] = {
+        "response_headers": headers,
+        "sanitize_html": False,
+        "resolve_relative_uris": False,
+    }
+    try:
+        parsed = feedparser.parse(content, **kw)
+    except UnicodeEncodeError:  # &#xD800; and other references to no character
+        parsed = feedparser.parse(_CHAR_REF.sub(_valid_char_ref, content), **kw)
     if not parsed.get("version") and not parsed.entries:
         why = parsed.get("bozo_exception")
         raise FeedParseError(f"{url}: not RSS or Atom ({why or 'no feed elements found'})")

@@ -469,14 +469,18 @@ class HttpClient:
                 raise TooLargeError(f"body larger than cap {cap} bytes", url=url)
             if decoder is None:
                 out += chunk
-            else:
+            while decoder is not None and chunk:
+                if decoder.eof:  # concatenated gzip members: decode them all
+                    if encoding == "deflate" or not chunk.startswith(b"\x1f\x8b"[: len(chunk)]):
+                        break  # trailing garbage after the last member: ignored, as gzip does
+                    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
                 try:
-                    data = decoder.decompress(chunk, cap - len(out) + 1)
+                    out += decoder.decompress(chunk, cap - len(out) + 1)
                 except zlib.error as exc:
                     raise HttpFetchError(
                         f"corrupt {encoding} body: {exc}", url=url, reason="bad_encoding"
                     ) from None
-                out += data
+                chunk = decoder.unused_data if decoder.eof and len(out) <= cap else b""
             if len(out) > cap:
                 raise TooLargeError(f"decompressed body larger than cap {cap} bytes", url=url)
         return bytes(out)

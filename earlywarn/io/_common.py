@@ -175,8 +175,14 @@ def parse_block(
     Rows whose field count differs from ``len(names)`` are rejected as
     ``wrong_column_count`` (``truncated_row`` when shorter), except that rows with at
     least ``pad_from`` fields are padded with nulls (layouts that trim trailing fields).
+    With ``quoting``, a line with an unterminated quote is rejected as
+    ``unterminated_quote`` (a row is one line here): it never swallows the lines after it.
     """
     bad: list[pacsv.InvalidRow] = []
+    if quoting and b'"' in data:
+        data, unterminated = _drop_unterminated(data)
+        report.reject("unterminated_quote", unterminated)
+        report.rows_read += unterminated
 
     def handler(row: pacsv.InvalidRow) -> str:
         bad.append(row)
@@ -218,6 +224,19 @@ def parse_block(
         frame = pd.concat([frame, extra[cols].astype(frame.dtypes.to_dict())], ignore_index=True)
     report.rows_read += len(frame) + len(bad) - len(padded)
     return frame
+
+
+def _drop_unterminated(data: bytes) -> tuple[bytes, int]:
+    r"""Lines of ``data`` with an even number of quotes, and how many were dropped.
+
+    Examples
+    --------
+    >>> _drop_unterminated(b'a,"b",1\nc,"d,2\ne,f,3\n')
+    (b'a,"b",1\ne,f,3\n', 1)
+    """
+    lines = data.split(b"\n")
+    kept = [line for line in lines if line.count(b'"') % 2 == 0]
+    return b"\n".join(kept), len(lines) - len(kept)
 
 
 def sha1_ids(prefix: str, frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
@@ -353,9 +372,7 @@ def collect_events(
     return out, report
 
 
-def drop_seen(
-    frame: pd.DataFrame, key: str, seen: set[str], report: ImportReport
-) -> pd.DataFrame:
+def drop_seen(frame: pd.DataFrame, key: str, seen: set[str], report: ImportReport) -> pd.DataFrame:
     """Drop rows whose ``key`` is in ``seen`` (counted as ``duplicate_id``), then add the rest.
 
     For importers that write chunk by chunk: the first row with an id stays, as in

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from earlywarn._log import get_logger
@@ -33,12 +34,26 @@ __all__ = ["read_counts"]
 log = get_logger(__name__)
 
 _LONG = ("unique_id", "ds", "y")
+#: Largest count believed (events in one period); above it a value is rejected as absurd.
+MAX_COUNT = 1e12
 _RAW = ("MonthYear", "EventCode", "N_events")
 
 
 def _country_from_name(path: PathLike) -> str | None:
     m = re.match(r"^([A-Z]{3})(?:[_.\-]|$)", Path(path).name)
     return m.group(1) if m else None
+
+
+def _bad_values(y: pd.Series, report: ImportReport) -> pd.Series:
+    """Reject counts that are infinite, negative or absurd (> MAX_COUNT); the mask of them."""
+    known = y.notna()
+    inf = known & ~np.isfinite(y)
+    neg = known & ~inf & (y < 0)
+    huge = known & ~inf & (y > MAX_COUNT)
+    report.reject("infinite_count", int(inf.sum()))
+    report.reject("negative_count", int(neg.sum()))
+    report.reject("absurd_count", int(huge.sum()))
+    return inf | neg | huge
 
 
 def _raw_to_long(f: pd.DataFrame, country: str, report: ImportReport) -> pd.DataFrame:
@@ -52,6 +67,7 @@ def _raw_to_long(f: pd.DataFrame, country: str, report: ImportReport) -> pd.Data
     report.reject("bad_value", int(bad_y.sum()))
     report.reject("unknown_cameo_code", int(bad_code.sum()))
     ok = ~(bad_date | bad_y | bad_code)
+    ok &= ~_bad_values(y.where(ok), report)
     g = pd.DataFrame({"ds": ds[ok], "root": root[ok].astype(int), "y": y[ok].astype(float)})
     if g.empty:
         return empty_frame("counts")
@@ -129,6 +145,7 @@ def read_counts(
         report.reject("bad_date", int(bad_date.sum()))
         report.reject("bad_value", int(bad_y.sum()))
         ok = ~(bad_id | bad_date | bad_y)
+        ok &= ~_bad_values(y.where(ok), report)
         out = pd.DataFrame(
             {"unique_id": raw["unique_id"][ok].astype(object), "ds": ds[ok], "y": y[ok]}
         )

@@ -220,7 +220,7 @@ def test_email_cloudevents_and_apprise_json(alerts, archive, monkeypatch) -> Non
         )
         _commit_alerts(archive, alerts, channels)
         counts = deliver(archive, channels, now=T0, http=HTTP)
-        assert counts == {"attempted": 4, "sent": 4, "retry": 0, "failed": 0, "held": 0}
+        assert counts == {"attempted": 4, "sent": 4, "retry": 0, "failed": 0, "held": 0, "deferred": 0}
         again = deliver(archive, channels, now=T0 + pd.Timedelta(days=1), http=HTTP)
         assert again["attempted"] == 0
     cov = _coverage(alerts)
@@ -272,7 +272,7 @@ def test_smtp_down_then_up(alerts, archive) -> None:
     )
     _commit_alerts(archive, alerts, [ch])
     first = deliver(archive, [ch], now=T0, http=HTTP)
-    assert first == {"attempted": 1, "sent": 0, "retry": 1, "failed": 0, "held": 0}
+    assert first == {"attempted": 1, "sent": 0, "retry": 1, "failed": 0, "held": 0, "deferred": 0}
     row = _outbox(archive).iloc[0]
     assert row.status == "pending" and row.attempts == 1 and "SMTP 127.0.0.1" in row.last_error
     assert row.next_attempt_at == T0 + pd.Timedelta(seconds=backoff_seconds(1))
@@ -334,6 +334,7 @@ def test_webhook_refused_then_up(alerts, archive) -> None:
         "retry": 3,
         "failed": 0,
         "held": 0,
+        "deferred": 0,
     }
     out = _outbox(archive)
     assert out.loc[out.channel == "bus", "last_error"].str.contains("ConnectError").all()

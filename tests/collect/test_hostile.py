@@ -391,3 +391,46 @@ def test_the_collect_stage_replaces_stored_fallbacks(tmp_path: Path) -> None:
         stored = archive.table("articles")
     assert stats["replaced_fallbacks"] == 1 and stats["new_articles"] == 0
     assert len(stored) == 1 and "page finally came" in stored.loc[0, "text"]
+
+
+# -- 6. concatenated gzip members: all decoded ----------------------------------------
+
+
+def test_every_member_of_a_concatenated_gzip_body_is_decoded() -> None:
+    import gzip
+
+    parts = [b"<html><body><p>first member</p>", b"<p>second member</p>", b"</body></html>"]
+    body = b"".join(gzip.compress(p) for p in parts)
+    head = ok_head(length=len(body), extra="Content-Encoding: gzip\r\n")
+    with raw_server() as srv, HttpClient(settings()) as c:
+        srv.routes["/gz"] = lambda conn: (
+            conn.send(head[:20]) and conn.send(head[20:] + body) and None
+        )
+        resp = c.fetch(srv.url("/gz"), kind="page")
+    assert resp.content == b"".join(parts)
+
+
+# -- 4. one bad item never takes its feed (or the stage) down --------------------------
+
+
+def test_a_reference_to_no_character_does_not_drop_the_feed() -> None:
+    good = "Wed, 01 Jan 2025 10:00:00 +0700"
+    page = (
+        b"<html><body><article><p>" + b"Noi dung bai bao. " * 30 + b"</p></article></body></html>"
+    )
+    with raw_server() as srv:
+        # ill-formed (a bare '&') so the tolerant parser reads it, and a surrogate reference
+        feed = _rss(
+            [
+                ("bad &#xD800; title & co", srv.url("/a"), good),
+                ("fine", srv.url("/b"), good),
+            ]
+        )
+        srv.routes["/feed1"] = _static(feed, "application/rss+xml")
+        srv.routes["/feed2"] = _static(_rss([("other", srv.url("/c"), good)]), "text/xml")
+        for path in ("/a", "/b", "/c"):
+            srv.routes[path] = _static(page)
+        feeds = [Feed(srv.url("/feed1"), outlet="one"), Feed(srv.url("/feed2"), outlet="two")]
+        out = collect(feeds, dt.date(2025, 1, 2), settings=settings())
+    assert out.stats["feeds_ok"] == 2 and len(out.articles) == 3
+    assert "bad \ufffd title & co" in set(out.articles["title"])

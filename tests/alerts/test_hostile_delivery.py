@@ -1,0 +1,83 @@
+"""Hostile webhook receivers (issue 14): one bad receiver never stalls delivery."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from earlywarn.alerts import Channel, deliver, enqueue
+from earlywarn.config import HttpSettings
+from earlywarn.store import Archive, Write
+from tests.alerts.servers import webhook_server
+from tests.hostile import Conn, raw_server
+
+T0 = pd.Timestamp("2024-03-06T06:00:00Z")
+HTTP = HttpSettings(connect_timeout=1.0, read_timeout=5.0, total_timeout=1.5)
+
+
+def _alerts(n: int) -> pd.DataFrame:
+    now = pd.Timestamp("2024-03-05T06:00:00Z")
+    return pd.DataFrame(
+        {
+            "alert_id": [f"a{i}" for i in range(n)],
+            "rule": "spike",
+            "unique_id": "cov:VNM",
+            "ds": pd.Timestamp("2024-03-05"),
+            "as_of": pd.Timestamp("2024-03-05"),
+            "severity": "high",
+            "score": 7.0,
+            "title": [f"Coverage spike {i}" for i in range(n)],
+            "status": "new",
+            "evidence": "{}",
+            "created_at": now,
+            "updated_at": now,
+            "note": None,
+        }
+    )
+
+
+def _drip(conn: Conn) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\nConnection: close\r\n\r\n"
+    conn.drip(head + b"k" * 60, 0.2)  # 25 s in all: far past the deadline
+
+
+def _endless(conn: Conn) -> None:
+    conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
+    conn.endless(seconds=20.0)
+
+
+@pytest.mark.slow
+def test_dripping_and_endless_receivers_do_not_stall_the_others(tmp_path: Path) -> None:
+    with (
+        raw_server() as bad,
+        webhook_server() as (good, port),
+        Archive(tmp_path / "a.duckdb") as archive,
+    ):
+        bad.routes["/drip"] = _drip
+        bad.routes["/endless"] = _endless
+        channels = [  # rows go out in channel order: the bad ones first
+            Channel("a-drip", "cloudevents", bad.url("/drip")),
+            Channel("b-endless-ce", "cloudevents", bad.url("/endless")),
+            Channel("c-endless-json", "apprise", "json://" + bad.url("/endless")[7:]),
+            Channel("d-good", "cloudevents", f"http://127.0.0.1:{port}/ce"),
+        ]
+        archive.commit([Write("outbox", enqueue(_alerts(3), channels, now=T0))])
+        start = time.monotonic()
+        counts = deliver(archive, channels, now=T0, http=HTTP)
+        took = time.monotonic() - start
+        out = archive.table("outbox").set_index(["channel", "alert_id"])
+    print(f"deliver took {took:.1f}s: {counts}")
+    assert len(good.requests) == 3  # every later row is still sent
+    assert counts["sent"] == 6 and counts["retry"] == 2
+    assert counts["deferred"] == 4  # a stalled receiver costs one deadline, not one per row
+    drip = out.loc["a-drip"]
+    assert (drip["status"] == "pending").all() and drip["attempts"].tolist().count(1) == 1
+    assert drip["last_error"].str.contains("within").sum() == 1
+    # the CloudEvents receiver's endless answer: 64 KiB read, status 200 believed
+    assert (out.loc["b-endless-ce", "status"] == "sent").all()
+    # apprise reads whole answers: its child process is cut off at the deadline
+    assert (out.loc["c-endless-json", "status"] == "pending").all()
+    assert took < 2 * 2.5 + 10.0, took

@@ -1,0 +1,76 @@
+"""Hostile import files (issue 14): absurd counts, unterminated quotes, a full disk."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from earlywarn.config import load_settings
+from earlywarn.io import read_counts
+from earlywarn.io.history import import_history
+from earlywarn.store import Archive
+
+COUNTS = "event_counts/YEM_gdelt_monthly_by_eventcode_raw.csv"
+ICEWS = "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz"
+
+
+def test_counts_that_are_infinite_negative_or_absurd_are_rejected(tmp_path: Path) -> None:
+    p = tmp_path / "long.csv"
+    p.write_text(
+        "unique_id,ds,y\nA,2020-01-01,1\nA,2020-02-01,inf\nA,2020-03-01,-5\n"
+        "A,2020-04-01,1e300\nA,2020-05-01,-inf\nA,2020-06-01,6\n"
+    )
+    counts, r = read_counts(p)
+    assert counts["y"].tolist() == [1.0, 6.0]
+    assert r.reasons == {"infinite_count": 2, "negative_count": 1, "absurd_count": 1}
+    assert (r.rows_read, r.rows_kept) == (6, 2)
+
+
+def test_an_unterminated_quote_is_rejected_and_swallows_nothing(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    lines = (shared_data / COUNTS).read_text(encoding="utf-8").splitlines()[:40]
+    lines[3] = '201002,"035,7'  # the quote never closes
+    p = tmp_path / "YEM_quote.csv"
+    p.write_text("\n".join(lines) + "\n")
+    _, r = read_counts(p)
+    assert r.reasons == {"unterminated_quote": 1}
+    assert (r.rows_read, r.rows_kept) == (39, 38)  # every other row kept
+
+
+_FSIZE = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from earlywarn.cli import main
+sys.argv = ["earlywarn", "--archive", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_a_clear_error_and_stores_nothing(shared_data: Path, tmp_path: Path) -> None:
+    settings = load_settings(archive=tmp_path / "a.duckdb")
+    import_history(settings, "counts", shared_data / COUNTS)
+    icews = tmp_path / "icews.tsv.gz"
+    lines = gzip.decompress((shared_data / ICEWS).read_bytes()).split(b"\n")[:20000]
+    icews.write_bytes(gzip.compress(b"\n".join(lines) + b"\n"))
+    limit = 256 * 1024  # smaller than the import's write-ahead log
+    args = [str(limit), str(settings.archive), "import", "icews", str(icews)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    full = subprocess.run(
+        [sys.executable, "-c", _FSIZE, *args], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert full.returncode == 74, full.stderr
+    assert "could not write the archive" in full.stderr and "Traceback" not in full.stderr
+    with Archive(settings.archive, read_only=True) as a:  # intact, nothing half-done
+        assert a.count("counts") == 1596 and a.count("events") == 0
+    report = import_history(settings, "icews", icews)  # with room, the same import works
+    with Archive(settings.archive, read_only=True) as a:
+        assert a.count("events") == report["rows_kept"] > 15000 and a.count("counts") == 1596
