@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,6 +23,7 @@ from rich.table import Table
 from earlywarn import __version__
 from earlywarn._cli_web import export, users_app
 from earlywarn._log import configure_logging
+from earlywarn._progress import Progress
 from earlywarn.config import Settings, load_settings
 from earlywarn.errors import (
     ArchiveNotFoundError,
@@ -162,31 +163,76 @@ def _main(
     configure_logging(level, json_logs=json_logs)
 
 
-def _progress() -> tuple[Callable[[str, str], None], Callable[[], None]]:
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+class _Bars:
+    """Progress on stderr for one command: a line per stage, a bar with counts and ETA per
+    kind of work (feeds, pages, rows, series ...). Silent with -q or when stderr is not a
+    terminal (cron, pipes, CI), where only stage lines are printed."""
 
-    if state.quiet or not err.is_terminal:
+    def __init__(self) -> None:
+        self.live = not state.quiet and err.is_terminal
+        self.tasks: dict[str, Any] = {}
+        self.bars: Any = None
+        if self.live:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
-        def plain(stage: str, event: str) -> None:
+            self.bars = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
+                console=err,
+            )
+            self.bars.start()
+
+    def stage(self, stage: str, event: str) -> None:
+        """``run_nightly``'s ``on_stage`` callback."""
+        if not self.live:
             if not state.quiet and event != "start":
                 err.print(f"{stage}: {event}")
-
-        return plain, lambda: None
-    progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
-    )
-    progress.start()
-    tasks: dict[str, Any] = {}
-
-    def cb(stage: str, event: str) -> None:
+            return
         if event == "start":
-            tasks[stage] = progress.add_task(stage, total=1)
+            self.tasks[stage] = self.bars.add_task(stage, total=1)
         elif event == "done":
-            progress.update(tasks[stage], completed=1, description=f"{stage} [green]done")
+            self.bars.update(self.tasks[stage], completed=1, description=f"{stage} [green]done")
         else:
-            progress.add_task(f"{stage} [dim]already done", total=1, completed=1)
+            self.bars.add_task(f"{stage} [dim]already done", total=1, completed=1)
 
-    return cb, progress.stop
+    @property
+    def count(self) -> Progress | None:
+        """The library's ``progress(done, total, what)`` callback, None when silent."""
+        if not self.live:
+            return None
+
+        def report(done: int, total: int | None, what: str) -> None:
+            if what not in self.tasks:
+                self.tasks[what] = self.bars.add_task(what, total=total)
+            self.bars.update(self.tasks[what], completed=done, total=total)
+
+        return report
+
+    def stop(self) -> None:
+        if self.bars is not None:
+            self.bars.stop()
+
+
+@contextmanager
+def _bars() -> Iterator[_Bars]:
+    bars = _Bars()
+    try:
+        yield bars
+    finally:
+        bars.stop()
 
 
 def _print_result(result: Any) -> None:
@@ -229,13 +275,15 @@ def nightly(
 
     with _errors():
         s = settings(catalog=catalog, lock_timeout=wait)
-        cb, stop = _progress()
-        try:
+        with _bars() as bars:
             result = run_nightly(
-                s, as_of, stages=stages.split(",") if stages else None, force=force, on_stage=cb
+                s,
+                as_of,
+                stages=stages.split(",") if stages else None,
+                force=force,
+                on_stage=bars.stage,
+                progress=bars.count,
             )
-        finally:
-            stop()
         _print_result(result)
 
 
@@ -248,7 +296,8 @@ def _stage_command(stage: str) -> None:
             day = parse_as_of(as_of)
             if stage != "collect":  # every other stage reads what earlier stages stored
                 existing_archive(s)
-            result = run_nightly(s, day, stages=[stage], force=force)
+            with _bars() as bars:
+                result = run_nightly(s, day, stages=[stage], force=force, progress=bars.count)
             _print_result(result)
 
     command.__doc__ = f"Run only the {stage} stage for one date."
@@ -280,11 +329,8 @@ def demo(
 
     with _errors():
         s = demo_settings(settings(), out_dir)
-        cb, stop = _progress()
-        try:
-            result = run_demo(s, on_stage=cb)
-        finally:
-            stop()
+        with _bars() as bars:
+            result = run_demo(s, on_stage=bars.stage, progress=bars.count)
         for kind, rep in result.imports.items():
             if not state.quiet:
                 out.print(
@@ -315,7 +361,8 @@ def import_(
     with _errors():
         if kind not in ("gdelt", "icews", "acled", "ucdp", "counts"):
             raise UsageError(f"unknown kind {kind!r}: use gdelt, icews, acled, ucdp or counts")
-        report = import_history(settings(), kind, path)
+        with _bars() as bars:
+            report = import_history(settings(), kind, path, progress=bars.count)
         out.print_json(json.dumps(report, default=str))
 
 
@@ -337,9 +384,13 @@ def backtest(
 
             client = get_client(scheduler, s.n_workers)
         try:
-            result = run_experiment(
-                experiment, tracking_uri=s.resolved_tracking_uri(), client=client
-            )
+            with _bars() as bars:
+                result = run_experiment(
+                    experiment,
+                    tracking_uri=s.resolved_tracking_uri(),
+                    client=client,
+                    progress=bars.count,
+                )
         finally:
             if client is not None:
                 client.close()
@@ -426,16 +477,17 @@ def eval_coding(
     from earlywarn.extract.evaluate import evaluate_coding, evaluate_vietnamese
 
     with _errors():
-        res = evaluate_coding(
-            data / "PETR.UnitTest.records.xml",
-            data / "PETR.Validate.verbs.txt",
-            data / "PETR.Validate.actors.txt",
-            data / "PETR.Validate.agents.txt",
-            data / "PETR.Validate.discards.txt",
-        )
-        out.print_json(
-            json.dumps({"petrarch": res, "vietnamese": evaluate_vietnamese()}, default=float)
-        )
+        with _bars() as bars:
+            res = evaluate_coding(
+                data / "PETR.UnitTest.records.xml",
+                data / "PETR.Validate.verbs.txt",
+                data / "PETR.Validate.actors.txt",
+                data / "PETR.Validate.agents.txt",
+                data / "PETR.Validate.discards.txt",
+                progress=bars.count,
+            )
+            vi = evaluate_vietnamese(progress=bars.count)
+        out.print_json(json.dumps({"petrarch": res, "vietnamese": vi}, default=float))
 
 
 @eval_app.command("forecast")
@@ -446,7 +498,9 @@ def eval_forecast(
     from earlywarn.forecast.evaluate import main as evaluate_main
 
     with _errors():
-        raise typer.Exit(evaluate_main(["--quick"] if quick else []))
+        with _bars() as bars:
+            code = evaluate_main(["--quick"] if quick else [], progress=bars.count)
+        raise typer.Exit(code)
 
 
 @eval_app.command("alerts")
@@ -459,7 +513,9 @@ def eval_alerts(
     from earlywarn.alerts.evaluate import main as evaluate_main
 
     with _errors():
-        raise typer.Exit(evaluate_main(["--rules", str(rules)] if rules else []))
+        with _bars() as bars:
+            code = evaluate_main(["--rules", str(rules)] if rules else [], progress=bars.count)
+        raise typer.Exit(code)
 
 
 @feeds_app.command("check")

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from earlywarn._log import get_logger
+from earlywarn._progress import Progress
 from earlywarn.config import Settings
 from earlywarn.errors import EarlywarnError, UsageError
 from earlywarn.stage import StageContext, StageResult, report_path
@@ -183,6 +184,7 @@ def run_nightly(
     catalog: Sequence[Any] | None = None,
     client: Any = None,
     on_stage: Callable[[str, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> NightlyResult:
     """Run the stages for ``as_of`` in order under the archive lock.
 
@@ -201,6 +203,8 @@ def run_nightly(
         Where to fit many series; a LocalCluster is started when needed if None.
     on_stage : callable, optional
         Called with ``(stage, "start" | "done" | "skipped")``, e.g. for progress bars.
+    progress : callable, optional
+        ``progress(done, total, what)`` from stages that report it (collect: feeds, pages).
 
     Raises
     ------
@@ -222,7 +226,9 @@ def run_nightly(
         archive_lock(settings.archive, settings.lock_timeout),
         open_for_writing(settings.archive) as archive,
     ):
-        ctx = StageContext(archive, settings, day, run_id, catalog=catalog, client=client)
+        ctx = StageContext(
+            archive, settings, day, run_id, catalog=catalog, client=client, progress=progress
+        )
         try:
             for stage in wanted:
                 if not force and stage not in ALWAYS_RUN and archive.stage_done(day, stage):

@@ -20,6 +20,8 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from earlywarn._progress import Progress, counted
+
 if TYPE_CHECKING:
     from distributed import Client
 
@@ -71,17 +73,18 @@ def map_series(
     client: Client | None = None,
     *,
     batch_size: int | None = None,
+    progress: Progress | None = None,
 ) -> list[T]:
     """Apply ``func(uid, frame)`` to every group; results in input order.
 
     Serial when ``client`` is None. Otherwise the groups go to Dask in batches of
     ``batch_size`` series per task (default: about four tasks per worker, at most
     :data:`MAX_BATCH` series each; ``pure=False`` so equal inputs still run). Exceptions
-    propagate to the caller.
+    propagate to the caller. ``progress(done, total, "series")`` hears of each series done.
     """
     items = list(groups)
     if client is None:
-        return [func(uid, frame) for uid, frame in items]
+        return [func(uid, frame) for uid, frame in counted(items, progress, "series")]
     if not items:
         return []
     if batch_size is None:
@@ -89,4 +92,13 @@ def map_series(
         batch_size = _batch_size(len(items), n_workers)
     chunks = batches(items, int(batch_size))
     futures = client.map(_apply_batch, [func] * len(chunks), chunks, pure=False)
+    if progress is not None:
+        from distributed import as_completed
+
+        sizes = {f.key: len(c) for f, c in zip(futures, chunks, strict=True)}
+        done = 0
+        progress(0, len(items), "series")
+        for finished in as_completed(futures):
+            done += sizes[finished.key]
+            progress(done, len(items), "series")
     return [out for chunk in client.gather(futures) for out in chunk]

@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from earlywarn._progress import Progress
 from earlywarn.config import Settings
 from earlywarn.store import Archive, Write
 
@@ -43,6 +44,7 @@ class StageContext:
     run_id: str
     catalog: Sequence[Any] | None = None
     client: Any = None
+    progress: Progress | None = None
     timings: dict[str, float] = field(default_factory=dict)
     rows: dict[str, dict[str, float]] = field(default_factory=dict)
 

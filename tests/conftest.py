@@ -24,6 +24,26 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("EARLYWARN_") and key != "EARLYWARN_SHARED_DATA":
             monkeypatch.delenv(key)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+
+
+@pytest.fixture(scope="session")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`earlywarn demo` run once per session, as the README runs it (offline, bundled corpus)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("demo")
+    env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
+    r = subprocess.run(
+        [sys.executable, "-m", "earlywarn.cli", "-q", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -147,3 +147,50 @@ def test_feeds_check_offline_validates_catalog() -> None:
     r = _run("feeds", "check", str(repo / "feeds" / "global.yaml"))
     assert r.returncode == 0, r.stderr
     assert "languages" in r.stdout
+
+
+def _run_on_a_terminal(*args: str) -> tuple[int, str, str]:
+    """Run the CLI with stderr on a pseudo-terminal (as in an interactive shell)."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "earlywarn.cli", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out = proc.communicate(timeout=300)[0]
+    os.close(master)
+    return proc.returncode, out.decode(), b"".join(chunks).decode(errors="replace")
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    """A bar with counts and ETA on stderr when it is a terminal; none with -q or in a pipe."""
+    import json
+
+    code, out, tty = _run_on_a_terminal(
+        "--archive", str(tmp_path / "a.duckdb"), "import", "counts", str(YEMEN)
+    )
+    assert code == 0, tty
+    assert "rows" in tty and "1596/1596" in tty and "eta" in tty
+    assert json.loads(out)["rows_kept"] == 1596  # stdout is still only the JSON
+    code, _, quiet = _run_on_a_terminal(
+        "-q", "--archive", str(tmp_path / "a.duckdb"), "import", "counts", str(YEMEN)
+    )
+    assert code == 0 and "eta" not in quiet and "1596/1596" not in quiet
+    piped = _run("--archive", str(tmp_path / "b.duckdb"), "import", "counts", str(YEMEN))
+    assert piped.returncode == 0 and "eta" not in piped.stderr and "1596/1596" not in piped.stderr

@@ -12,19 +12,6 @@ import pytest
 from earlywarn.store import Archive
 
 
-@pytest.fixture(scope="module")
-def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo")
-    r = subprocess.run(
-        [sys.executable, "-m", "earlywarn.cli", "-q", "demo", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert r.returncode == 0, r.stderr[-3000:]
-    return out
-
-
 @pytest.mark.slow
 def test_demo_leaves_every_output(demo_out: Path) -> None:
     with Archive(demo_out / "demo.duckdb", read_only=True) as a:

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from earlywarn._progress import Progress, counted
 from earlywarn.alerts.engine import episodes
 from earlywarn.alerts.rules import Rule, load_rules
 from earlywarn.detect._base import BaseDetector, infer_freq
@@ -197,7 +198,7 @@ def _default_data() -> Path:
     return Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, progress: Progress | None = None) -> int:
     """Print the evaluation of the shipped rules and of each default detector."""
     from earlywarn.detect import CountSurprise, Ensemble, RobustZScore, ShareSpike
 
@@ -226,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("share_spike", ShareSpike()),
     ):
         candidates.append((name, det))
-    for name, cand in candidates:
+    for name, cand in counted(candidates, progress, "rules and detectors"):
         r = evaluate_alerts(series, args.labels, cand, max_lead=args.max_lead)
         out.write(
             f"{name:<28}{r['recall']:>8.0%}{r['detected_in_window']:>8.0%}"

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from earlywarn._log import get_logger
+from earlywarn._progress import Progress, counted
 from earlywarn.collect.articles import Article, content_hash, detect_language, extract_article
 from earlywarn.collect.catalog import Feed, normalize_link
 from earlywarn.collect.dedup import mark_duplicates
@@ -93,8 +94,14 @@ def _round_robin(items: Iterable[tuple[str, T]]) -> list[T]:
     return out
 
 
-def _map(pool: ThreadPoolExecutor, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    return list(pool.map(fn, items))
+def _map(
+    pool: ThreadPoolExecutor,
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    progress: Progress | None = None,
+    what: str = "",
+) -> list[R]:
+    return list(counted(pool.map(fn, items), progress, what, total=len(items)))
 
 
 def _reason(exc: BaseException) -> str:
@@ -123,6 +130,7 @@ def collect(
     state: pd.DataFrame | None = None,
     keep_raw_html: bool = False,
     refetch: pd.DataFrame | None = None,
+    progress: Progress | None = None,
 ) -> CollectResult:
     """Fetch every feed and every entry's page; return articles, feed status and counts.
 
@@ -147,6 +155,8 @@ def collect(
         failed fetch): their pages are fetched again and, when that works, returned with
         the page's text under the same ``article_id`` (failures are only counted). A
         stored fallback seen again in tonight's feeds keeps its ``article_id`` too.
+    progress : callable, optional
+        ``progress(done, total, what)`` as feeds, then pages, are fetched.
 
     Notes
     -----
@@ -196,7 +206,13 @@ def collect(
                 )
                 return _FeedOutcome(feed, "error", [], etag, lm)
 
-        outcomes = _map(pool, fetch_feed, _round_robin((urlsplit(f.url).netloc, f) for f in feeds))
+        outcomes = _map(
+            pool,
+            fetch_feed,
+            _round_robin((urlsplit(f.url).netloc, f) for f in feeds),
+            progress,
+            "feeds",
+        )
         fetched_at = pd.Timestamp.now(tz="UTC")
         # (feed, entry, how): 0 new, 1 tonight's entry stored as a fallback, 2 refetch only
         tasks: list[tuple[Feed, Entry, int]] = []
@@ -243,7 +259,7 @@ def collect(
                 )
 
             for (_, _, how), (row, counts) in zip(
-                ordered, _map(pool, fetch_page, ordered), strict=True
+                ordered, _map(pool, fetch_page, ordered, progress, "pages"), strict=True
             ):
                 stats.update(counts)
                 if how:

@@ -46,6 +46,7 @@ def stage(ctx: StageContext) -> StageResult:
         state=state,
         keep_raw_html=ctx.settings.keep_raw_html,
         refetch=fallbacks,
+        progress=ctx.progress,
     )
     arts = result.articles
     known = set(ctx.archive.query("SELECT article_id FROM articles")["article_id"])

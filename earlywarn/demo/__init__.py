@@ -14,10 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from earlywarn._progress import Progress
 from earlywarn.config import Settings
 from earlywarn.demo.replay import CORPUS, ReplayServer
 
-__all__ = ["CORPUS", "DEMO_NIGHTS", "DemoResult", "ReplayServer", "demo_settings", "run_demo"]
+__all__ = [
+    "CORPUS",
+    "DEMO_NIGHTS",
+    "DemoResult",
+    "ReplayServer",
+    "champion_backtest",
+    "demo_complete",
+    "demo_settings",
+    "run_demo",
+]
 
 #: The nights the demo replays: the end of the Yemen counts (monthly forecasts on six years),
 #: the end of the ICEWS extract (daily event series), then the English news snapshot.
@@ -53,23 +63,47 @@ def demo_settings(settings: Settings, out: str | Path | None = None) -> Settings
     )
 
 
+def demo_complete(settings: Settings, nights: Sequence[str] = DEMO_NIGHTS) -> bool:
+    """Whether ``settings.archive`` holds a finished demo: every stage of every night done.
+
+    A demo cut short (a crash, Ctrl-C) is not complete; :func:`run_demo` resumes it.
+    """
+    from earlywarn.pipeline import STAGES, parse_as_of
+    from earlywarn.store import Archive
+
+    if not settings.archive.is_file():
+        return False
+    with Archive(settings.archive, read_only=True) as archive:
+        return all(
+            archive.stage_done(parse_as_of(night), stage)
+            for night in nights
+            for stage in STAGES
+            if stage != "deliver"
+        )
+
+
 def run_demo(
     settings: Settings,
     *,
     nights: Sequence[str] = DEMO_NIGHTS,
     on_stage: Callable[[str, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> DemoResult:
-    """Run the demo with ``settings`` (use :func:`demo_settings` to derive them)."""
+    """Run the demo with ``settings`` (use :func:`demo_settings` to derive them).
+
+    Resumable: imports are idempotent and each night resumes at its first stage not done.
+    ``on_stage`` and ``progress`` are passed on to :func:`earlywarn.run_nightly`.
+    """
     from earlywarn.collect.catalog import load_catalog
     from earlywarn.io.history import import_history
     from earlywarn.pipeline import run_nightly
 
     result = DemoResult()
     result.imports["icews"] = import_history(
-        settings, "icews", CORPUS / "icews18_2018-08-29_2018-10-31.tsv.gz"
+        settings, "icews", CORPUS / "icews18_2018-08-29_2018-10-31.tsv.gz", progress=progress
     )
     result.imports["counts"] = import_history(
-        settings, "counts", CORPUS / "YEM_gdelt_monthly_long.csv"
+        settings, "counts", CORPUS / "YEM_gdelt_monthly_long.csv", progress=progress
     )
     with ReplayServer() as base:
         text = (CORPUS / "catalog.yaml").read_text(encoding="utf-8").replace("__BASE__", base)
@@ -78,8 +112,10 @@ def run_demo(
         catalog_path.write_text(text, encoding="utf-8")
         catalog = load_catalog(catalog_path)
         for night in nights:
-            result.nights.append(run_nightly(settings, night, catalog=catalog, on_stage=on_stage))
-    result.backtest = champion_backtest(settings)
+            result.nights.append(
+                run_nightly(settings, night, catalog=catalog, on_stage=on_stage, progress=progress)
+            )
+    result.backtest = champion_backtest(settings, progress=progress)
     return result
 
 
@@ -87,7 +123,7 @@ def run_demo(
 CHAMPION_SERIES = ("YEM:total", "YEM:root14", "YEM:root19")
 
 
-def champion_backtest(settings: Settings) -> Any:
+def champion_backtest(settings: Settings, progress: Progress | None = None) -> Any:
     """Backtest baselines and Theta on three Yemen series, log it to the settings' MLflow
     store and register the best model as ``champion`` of ``earlywarn-demo``."""
     import pandas as pd
@@ -99,4 +135,13 @@ def champion_backtest(settings: Settings) -> Any:
     y = y[y["unique_id"].isin(CHAMPION_SERIES)]
     models = {"snaive": SeasonalNaive(), "naive": Naive(), "drift": Drift(), "theta": Theta()}
     tracker = Tracker(settings.resolved_tracking_uri(), "demo")
-    return backtest(y, models, horizon=3, folds=2, step=3, tracker=tracker, experiment_name="demo")
+    return backtest(
+        y,
+        models,
+        horizon=3,
+        folds=2,
+        step=3,
+        tracker=tracker,
+        experiment_name="demo",
+        progress=progress,
+    )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from earlywarn._log import get_logger
+from earlywarn._progress import Progress, counted
 from earlywarn.errors import ExtractionError
 from earlywarn.extract.cameo import quad_class
 from earlywarn.extract.events import EventCoder
@@ -80,8 +81,11 @@ def evaluate_coding(
     actors: Path,
     agents: Path | None = None,
     discards: Path | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, float]:
     """Score the coder on PETRARCH validation records with their dictionaries.
+
+    ``progress(done, total, "records")`` hears of each record coded.
 
     A predicted event counts for *root* precision/recall when its two-digit root equals a
     gold event's root in the same sentence; *full* requires the whole code; *dyad*
@@ -99,7 +103,7 @@ def evaluate_coding(
     coder = EventCoder.from_petrarch(verbs, actors, agents, discards)
     recs = petrarch_records(records)
     tp_root = tp_full = tp_dyad = n_pred = n_gold = actor_ok = actor_n = 0
-    for r in recs:
+    for r in counted(recs, progress, "PETRARCH records"):
         gold = r["gold"]
         pred = [
             (e.source_code, e.target_code, e.code)
@@ -130,7 +134,9 @@ def _vi_path() -> Path:
     return Path(str(files("earlywarn.data").joinpath("eval", "vi_events.jsonl")))
 
 
-def evaluate_vietnamese(path: Path | None = None) -> dict[str, float]:
+def evaluate_vietnamese(
+    path: Path | None = None, progress: Progress | None = None
+) -> dict[str, float]:
     """Score Vietnamese coding on the hand-checked set (``earlywarn/data/eval/vi_events.jsonl``).
 
     Each line: ``{"sentence", "date", "events": [{"source", "target", "root", "quad"}]}``
@@ -144,7 +150,7 @@ def evaluate_vietnamese(path: Path | None = None) -> dict[str, float]:
         json.loads(x) for x in Path(path).read_text(encoding="utf-8").splitlines() if x.strip()
     ]
     tq = tr = td = n_pred = n_gold = a_ok = a_n = 0
-    for rec in lines:
+    for rec in counted(lines, progress, "Vietnamese sentences"):
         day = date.fromisoformat(rec["date"]) if rec.get("date") else None
         pred = [
             (e.source_country, e.target_country, e.code[:2], quad_class(e.code))

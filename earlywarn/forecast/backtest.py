@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from earlywarn._log import get_logger
+from earlywarn._progress import Progress
 from earlywarn.forecast import metrics as mt
 from earlywarn.forecast._data import SeriesData, iter_groups, prepare
 from earlywarn.forecast.base import BaseForecaster, quantile_column
@@ -223,6 +224,7 @@ def backtest(
     client: Client | None = None,
     experiment_name: str | None = None,
     register: bool = True,
+    progress: Progress | None = None,
 ) -> BacktestResult:
     """Rolling-origin evaluation of ``models`` on every series of ``y``.
 
@@ -230,7 +232,8 @@ def backtest(
     logged to MLflow (see :func:`earlywarn.forecast.experiment.log_backtest`; the tracker
     connects in background threads while the models fit, and the best model is registered
     as ``champion`` when ``register``); with ``client`` the series are processed in parallel
-    on Dask (identical results).
+    on Dask (identical results). ``progress(done, total, "series")`` hears of each series
+    backtested (see :mod:`earlywarn._progress`).
     """
     if int(horizon) < 1 or int(folds) < 1:
         raise ValueError(f"horizon ({horizon!r}) and folds ({folds!r}) must be >= 1")
@@ -257,7 +260,7 @@ def backtest(
     groups = (
         list(iter_groups(pd.concat([_series_frame(s, len(s)) for s in series]))) if series else []
     )
-    parts = [p for p in map_series(task, groups, client) if len(p)]
+    parts = [p for p in map_series(task, groups, client, progress=progress) if len(p)]
     fc = (
         pd.concat(parts, ignore_index=True)
         if parts

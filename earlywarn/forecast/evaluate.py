@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from earlywarn._progress import Progress
 from earlywarn.forecast.backtest import backtest
 from earlywarn.forecast.specs import load_models
 
@@ -58,8 +59,13 @@ def icews_daily(data_dir: Path = _DATA, top: int = 20) -> pd.DataFrame:
     )
 
 
-def evaluate(quick: bool = False, models_dir: Path = _REPO / "models") -> pd.DataFrame:
-    """Backtest every model spec on both data sets; one row per data set and model."""
+def evaluate(
+    quick: bool = False, models_dir: Path = _REPO / "models", progress: Progress | None = None
+) -> pd.DataFrame:
+    """Backtest every model spec on both data sets; one row per data set and model.
+
+    ``progress(done, total, what)`` hears of each series backtested.
+    """
     models = load_models(models_dir)
     yem = pd.read_csv(_DATA / "event_counts" / "YEM_gdelt_monthly_long.csv")
     daily = icews_daily()
@@ -70,19 +76,24 @@ def evaluate(quick: bool = False, models_dir: Path = _REPO / "models") -> pd.Dat
         daily = daily[daily["unique_id"].isin(daily["unique_id"].unique()[:5])]
     tables = []
     for label, y, horizon in (("YEM monthly", yem, 6), ("ICEWS daily", daily, 7)):
-        res = backtest(y, models, horizon=horizon, folds=3)
+        tell = None if progress is None else _labelled(progress, label)
+        res = backtest(y, models, horizon=horizon, folds=3, progress=tell)
         table = res.summary()[["series", "crps_rel", "mase_rel", "crps", "mase", "coverage90"]]
         table.insert(0, "data", label)
         tables.append(table.reset_index())
     return pd.concat(tables, ignore_index=True)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _labelled(progress: Progress, label: str) -> Progress:
+    return lambda done, total, what: progress(done, total, f"{label} {what}")
+
+
+def main(argv: list[str] | None = None, progress: Progress | None = None) -> int:
     """Print the evaluation table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="5 series, 4 models")
     args = parser.parse_args(argv)
-    table = evaluate(quick=args.quick)
+    table = evaluate(quick=args.quick, progress=progress)
     with pd.option_context("display.width", 120, "display.max_rows", 100):
         sys.stdout.write(table.round(3).to_string(index=False) + "\n")
     return 0

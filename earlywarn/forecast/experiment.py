@@ -36,6 +36,7 @@ import pandas as pd
 import yaml
 
 from earlywarn._log import get_logger
+from earlywarn._progress import Progress
 from earlywarn.errors import ConfigError
 from earlywarn.forecast._data import prepare
 
@@ -100,7 +101,11 @@ def load_series(
 
 
 def run_experiment(
-    path: str | Path, *, tracking_uri: str | None = None, client: Client | None = None
+    path: str | Path,
+    *,
+    tracking_uri: str | None = None,
+    client: Client | None = None,
+    progress: Progress | None = None,
 ) -> BacktestResult:
     """Run the backtest an ``experiments/*.yaml`` file defines; log it when a URI is given."""
     from earlywarn.forecast.backtest import backtest
@@ -146,6 +151,7 @@ def run_experiment(
         client=client,
         experiment_name=name,
         register=bool(spec.get("register", True)),
+        progress=progress,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from earlywarn._log import get_logger
+from earlywarn._progress import Progress
 from earlywarn.config import Settings
 from earlywarn.errors import MissingInputError
 from earlywarn.io import ImportReport, iter_file
@@ -25,11 +27,26 @@ __all__ = ["import_history"]
 log = get_logger(__name__)
 
 
-def import_history(settings: Settings, kind: str, path: str | os.PathLike[str]) -> dict[str, Any]:
+def _count_lines(p: Path) -> int | None:
+    """Lines of a text file (gzip-compressed or not), counted beside the import for its ETA."""
+    if p.suffix.lower() not in (".csv", ".tsv", ".txt", ".gz"):
+        return None
+    with gzip.open(p, "rb") if p.suffix.lower() == ".gz" else p.open("rb") as fh:
+        return sum(buf.count(b"\n") for buf in iter(lambda: fh.read(1 << 20), b""))
+
+
+def import_history(
+    settings: Settings,
+    kind: str,
+    path: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """Import a GDELT, ICEWS, ACLED, UCDP or counts file into the archive, all or nothing.
 
     Rows are upserted by their ids, so importing the same file twice changes nothing.
-    Returns the import report (rows read, kept, rejected and why).
+    Returns the import report (rows read, kept, rejected and why). ``progress(done, total,
+    "rows")`` hears of the rows read (the total once a side thread has counted the lines).
     """
     p = Path(path)
     if not p.is_file():
@@ -48,13 +65,18 @@ def import_history(settings: Settings, kind: str, path: str | os.PathLike[str]) 
             if table == "events":  # ids seen in an earlier chunk: the first one stays
                 frame = drop_seen(frame, "event_id", seen, report)
             report.rows_kept += len(frame)
+            if progress is not None:
+                lines = n_lines.result() if n_lines is not None and n_lines.done() else None
+                total = None if lines is None else max(lines - 1, report.rows_read)
+                progress(report.rows_read, total, "rows")
             yield frame
 
     def counts() -> dict[str, Any]:
         return {k: v for k, v in asdict(report).items() if isinstance(v, int)}
 
-    with ThreadPoolExecutor(1) as hasher:
+    with ThreadPoolExecutor(2) as hasher:
         digest = hasher.submit(sha1)  # hashing releases the GIL: it overlaps the lock wait
+        n_lines = hasher.submit(_count_lines, p) if progress is not None else None
         with (
             archive_lock(settings.archive, settings.lock_timeout),
             open_for_writing(settings.archive) as archive,
@@ -78,9 +100,7 @@ def import_history(settings: Settings, kind: str, path: str | os.PathLike[str]) 
                 else:
                     streamed = False
             if streamed:
-                archive.commit_stage_stream(
-                    date(1970, 1, 1), stage, table, chunks(), extra=counts
-                )
+                archive.commit_stage_stream(date(1970, 1, 1), stage, table, chunks(), extra=counts)
     log.info(
         "imported %s: %d kept, %d rejected %s",
         p,
