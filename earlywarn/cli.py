@@ -17,13 +17,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from earlywarn import __version__
+from earlywarn._cli_output import bars_for, err, out, print_result
 from earlywarn._cli_web import export, users_app
 from earlywarn._log import configure_logging
-from earlywarn._progress import Progress
 from earlywarn.config import Settings, load_settings
 from earlywarn.errors import (
     ArchiveNotFoundError,
@@ -77,9 +75,6 @@ app.add_typer(feeds_app, name="feeds")
 app.add_typer(tracking_app, name="tracking")
 app.add_typer(users_app, name="users")
 app.command("export")(export)
-
-err = Console(stderr=True, soft_wrap=True)
-out = Console()
 
 
 class _State:
@@ -163,95 +158,6 @@ def _main(
     configure_logging(level, json_logs=json_logs)
 
 
-class _Bars:
-    """Progress on stderr for one command: a line per stage, a bar with counts and ETA per
-    kind of work (feeds, pages, rows, series ...). Silent with -q or when stderr is not a
-    terminal (cron, pipes, CI), where only stage lines are printed."""
-
-    def __init__(self) -> None:
-        self.live = not state.quiet and err.is_terminal
-        self.tasks: dict[str, Any] = {}
-        self.bars: Any = None
-        if self.live:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            self.bars = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TextColumn("eta"),
-                TimeRemainingColumn(),
-                console=err,
-            )
-            self.bars.start()
-
-    def stage(self, stage: str, event: str) -> None:
-        """``run_nightly``'s ``on_stage`` callback."""
-        if not self.live:
-            if not state.quiet and event != "start":
-                err.print(f"{stage}: {event}")
-            return
-        if event == "start":
-            self.tasks[stage] = self.bars.add_task(stage, total=1)
-        elif event == "done":
-            self.bars.update(self.tasks[stage], completed=1, description=f"{stage} [green]done")
-        else:
-            self.bars.add_task(f"{stage} [dim]already done", total=1, completed=1)
-
-    @property
-    def count(self) -> Progress | None:
-        """The library's ``progress(done, total, what)`` callback, None when silent."""
-        if not self.live:
-            return None
-
-        def report(done: int, total: int | None, what: str) -> None:
-            if what not in self.tasks:
-                self.tasks[what] = self.bars.add_task(what, total=total)
-            self.bars.update(self.tasks[what], completed=done, total=total)
-
-        return report
-
-    def stop(self) -> None:
-        if self.bars is not None:
-            self.bars.stop()
-
-
-@contextmanager
-def _bars() -> Iterator[_Bars]:
-    bars = _Bars()
-    try:
-        yield bars
-    finally:
-        bars.stop()
-
-
-def _print_result(result: Any) -> None:
-    table = Table(title=f"nightly {result.as_of} (run {result.run_id})")
-    table.add_column("stage")
-    table.add_column("seconds", justify="right")
-    table.add_column("rows")
-    for stage in result.ran:
-        table.add_row(
-            stage, f"{result.timings.get(stage, 0):.1f}", json.dumps(result.rows.get(stage, {}))
-        )
-    for stage in result.skipped:
-        table.add_row(stage, "-", "already done")
-    if not state.quiet:
-        out.print(table)
-        if result.report:
-            out.print(f"report: {result.report}")
-
-
 AsOf = Annotated[
     str, typer.Option("--as-of", help="Date YYYY-MM-DD, 'today' or 'yesterday' (UTC).")
 ]
@@ -275,7 +181,7 @@ def nightly(
 
     with _errors():
         s = settings(catalog=catalog, lock_timeout=wait)
-        with _bars() as bars:
+        with bars_for(state.quiet) as bars:
             result = run_nightly(
                 s,
                 as_of,
@@ -284,7 +190,7 @@ def nightly(
                 on_stage=bars.stage,
                 progress=bars.count,
             )
-        _print_result(result)
+        print_result(result, s.archive, quiet=state.quiet)
 
 
 def _stage_command(stage: str) -> None:
@@ -296,9 +202,9 @@ def _stage_command(stage: str) -> None:
             day = parse_as_of(as_of)
             if stage != "collect":  # every other stage reads what earlier stages stored
                 existing_archive(s)
-            with _bars() as bars:
+            with bars_for(state.quiet) as bars:
                 result = run_nightly(s, day, stages=[stage], force=force, progress=bars.count)
-            _print_result(result)
+            print_result(result, s.archive, quiet=state.quiet)
 
     command.__doc__ = f"Run only the {stage} stage for one date."
     app.command(name=stage)(command)
@@ -329,7 +235,7 @@ def demo(
 
     with _errors():
         s = demo_settings(settings(), out_dir)
-        with _bars() as bars:
+        with bars_for(state.quiet) as bars:
             result = run_demo(s, on_stage=bars.stage, progress=bars.count)
         for kind, rep in result.imports.items():
             if not state.quiet:
@@ -337,7 +243,7 @@ def demo(
                     f"import {kind}: {rep.get('rows_kept')} kept of {rep.get('rows_read')} read"
                 )
         for night in result.nights:
-            _print_result(night)
+            print_result(night, s.archive, quiet=state.quiet)
         if not state.quiet:
             from earlywarn.store import Archive
 
@@ -361,7 +267,7 @@ def import_(
     with _errors():
         if kind not in ("gdelt", "icews", "acled", "ucdp", "counts"):
             raise UsageError(f"unknown kind {kind!r}: use gdelt, icews, acled, ucdp or counts")
-        with _bars() as bars:
+        with bars_for(state.quiet) as bars:
             report = import_history(settings(), kind, path, progress=bars.count)
         out.print_json(json.dumps(report, default=str))
 
@@ -384,7 +290,7 @@ def backtest(
 
             client = get_client(scheduler, s.n_workers)
         try:
-            with _bars() as bars:
+            with bars_for(state.quiet) as bars:
                 result = run_experiment(
                     experiment,
                     tracking_uri=s.resolved_tracking_uri(),
@@ -477,7 +383,7 @@ def eval_coding(
     from earlywarn.extract.evaluate import evaluate_coding, evaluate_vietnamese
 
     with _errors():
-        with _bars() as bars:
+        with bars_for(state.quiet) as bars:
             res = evaluate_coding(
                 data / "PETR.UnitTest.records.xml",
                 data / "PETR.Validate.verbs.txt",
@@ -498,7 +404,7 @@ def eval_forecast(
     from earlywarn.forecast.evaluate import main as evaluate_main
 
     with _errors():
-        with _bars() as bars:
+        with bars_for(state.quiet) as bars:
             code = evaluate_main(["--quick"] if quick else [], progress=bars.count)
         raise typer.Exit(code)
 
@@ -513,7 +419,7 @@ def eval_alerts(
     from earlywarn.alerts.evaluate import main as evaluate_main
 
     with _errors():
-        with _bars() as bars:
+        with bars_for(state.quiet) as bars:
             code = evaluate_main(["--rules", str(rules)] if rules else [], progress=bars.count)
         raise typer.Exit(code)
 

@@ -11,6 +11,9 @@ import pytest
 
 from earlywarn.store import Archive
 
+#: the session's demo (built by the first test that needs it) takes minutes on a busy machine
+pytestmark = pytest.mark.timeout(1500)
+
 
 @pytest.mark.slow
 def test_demo_leaves_every_output(demo_out: Path) -> None:

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+#: the session's demo (built by the first test that needs it) takes minutes on a busy machine
+pytestmark = pytest.mark.timeout(1500)
+
 REPO = Path(__file__).resolve().parents[1]
 BLOCKS = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S)
 EXAMPLES = sorted((REPO / "examples").glob("*.py"))
