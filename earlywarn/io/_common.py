@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import io
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -410,12 +411,61 @@ class _BlockStream(io.RawIOBase):
         return n
 
 
+def _balanced(
+    blocks: Iterator[bytes], report: ImportReport, max_lines: int = 100
+) -> Iterator[bytes]:
+    r"""``blocks`` without the lines that open a quote which does not close within ``max_lines``.
+
+    A quoted field may hold line breaks, so an unterminated quote would swallow every
+    line up to the next quote. Such a line is rejected (``unterminated_quote``) and the
+    lines after it are read again as rows. Blocks whose quotes pair up pass untouched.
+
+    Examples
+    --------
+    >>> r = ImportReport("x", "x")
+    >>> data = b'a,"b\nc",1\nd,"e,2\nf,g,3\n'
+    >>> b"".join(_balanced(iter([data]), r, max_lines=1)), r.reasons
+    (b'a,"b\nc",1\nf,g,3\n', {'unterminated_quote': 1})
+    """
+    pending: list[bytes] = []  # the lines of a record whose quote is still open
+    for block in blocks:
+        if not pending and block.count(b'"') % 2 == 0:
+            yield block
+            continue
+        todo = deque(block.split(b"\n")[:-1])  # a block ends with a line break
+        out: list[bytes] = []
+        while todo:
+            line = todo.popleft()
+            odd = line.count(b'"') % 2 == 1
+            if not pending:
+                (pending if odd else out).append(line)
+                continue
+            pending.append(line)
+            if odd:
+                out += pending
+                pending = []
+            elif len(pending) > max_lines:
+                report.reject("unterminated_quote")
+                report.rows_read += 1
+                todo.extendleft(reversed(pending[1:]))
+                pending = []
+        if out:
+            yield b"\n".join(out) + b"\n"
+    if pending:  # the file ends inside a quote
+        report.reject("unterminated_quote")
+        report.rows_read += 1
+        if pending[1:]:
+            yield from _balanced(iter([b"\n".join(pending[1:]) + b"\n"]), report, max_lines)
+
+
 def iter_quoted_csv(
     path: PathLike, report: ImportReport, *, delimiter: str = ",", batch_bytes: int = 1 << 24
 ) -> Iterator[pd.DataFrame]:
     """Stream a headered, quoted CSV (fields may hold newlines) as frames of strings.
 
-    Rows with the wrong field count are rejected and counted like :func:`parse_block`.
+    Rows with the wrong field count are rejected and counted like :func:`parse_block`;
+    a line opening a quote that never closes is rejected as ``unterminated_quote``
+    without swallowing the rows after it (:func:`_balanced`).
     """
     import csv
 
@@ -431,7 +481,8 @@ def iter_quoted_csv(
         (short if row.actual_columns < row.expected_columns else wrong)[0] += 1
         return "skip"
 
-    stream = io.BufferedReader(_BlockStream(iter_blocks(path, report)), buffer_size=1 << 20)
+    blocks = _balanced(iter_blocks(path, report), report)
+    stream = io.BufferedReader(_BlockStream(blocks), buffer_size=1 << 20)
     try:
         reader = pacsv.open_csv(
             stream,

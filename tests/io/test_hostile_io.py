@@ -74,3 +74,18 @@ def test_a_full_disk_is_a_clear_error_and_stores_nothing(shared_data: Path, tmp_
     report = import_history(settings, "icews", icews)  # with room, the same import works
     with Archive(settings.archive, read_only=True) as a:
         assert a.count("events") == report["rows_kept"] > 15000 and a.count("counts") == 1596
+
+
+def test_an_unterminated_quote_in_a_multiline_csv_swallows_nothing(tmp_path: Path) -> None:
+    from earlywarn.io import read_acled
+    from tests.io.test_conflict import ACLED
+
+    good = tmp_path / "acled.csv"
+    good.write_text(ACLED)
+    broken = tmp_path / "broken.csv"
+    broken.write_text(ACLED.replace(",Protest against strikes,", ',"Protest against strikes,'))
+    events, r = read_acled(good)
+    events2, r2 = read_acled(broken)
+    assert r2.reasons == {**r.reasons, "unterminated_quote": 1}
+    assert (r2.rows_read, r2.rows_kept) == (r.rows_read, r.rows_kept - 1)
+    assert len(events2) == len(events) - 1
