@@ -289,6 +289,14 @@ TABLES: dict[str, Table] = {
             comment="VARCHAR",
         ),
         _t(
+            "briefs",
+            ("as_of",),
+            "The morning brief of each night (JSON: changes, top stories with summaries).",
+            as_of="DATE",
+            brief="JSON",
+            created_at="TIMESTAMPTZ",
+        ),
+        _t(
             "runs",
             ("as_of", "stage"),
             "Which stage finished for which as_of, with its counts.",

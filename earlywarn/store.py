@@ -47,11 +47,12 @@ MIGRATIONS: dict[int, list[str]] = {
     1: [
         t.ddl()
         for name, t in TABLES.items()
-        if name not in ("outbox", "health", "pages", "users", "audit")
+        if name not in ("outbox", "health", "pages", "users", "audit", "briefs")
     ],
     2: [TABLES["outbox"].ddl(), TABLES["health"].ddl()],
     3: [TABLES["pages"].ddl()],
     4: [TABLES["users"].ddl(), TABLES["audit"].ddl()],
+    5: [TABLES["briefs"].ddl()],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _MAGIC = b"DUCK"

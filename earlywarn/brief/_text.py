@@ -1,0 +1,116 @@
+"""Sentences and tokens per language, for the summariser and for ROUGE.
+
+Vietnamese uses underthesea (sentence splitting trained on Vietnamese news, and word
+segmentation that joins multi-syllable words such as ``biểu_tình``); Chinese, Japanese
+and Korean are split on their full stops and tokenised into character bigrams; every
+other language uses a generic splitter (terminal punctuation followed by a capital or
+an opening quote) and Unicode word tokens.
+
+Examples
+--------
+>>> split_sentences("Floods hit Hue. Ten people died! Rescue goes on.", "en")
+['Floods hit Hue.', 'Ten people died!', 'Rescue goes on.']
+>>> syllables("Phe ĐỐI lập Campuchia")
+['phe', 'đối', 'lập', 'campuchia']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["base_language", "split_sentences", "syllables", "tokens"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CJK_LANGS = ("zh", "ja", "ko")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# A sentence ends at terminal punctuation (with closing quotes/brackets) followed by space
+# and something that opens a sentence: a capital, a digit or an opening quote/bracket.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?(?:[^\W\d_]|\d))")
+# Tokens before a full stop that do not end a sentence: initials, U.S., Mr., Dr., No.
+_ABBREV = re.compile(r"(?:\b[^\W\d_]|\b(?:[^\W\d_]\.)+[^\W\d_]|Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Col|Sen|Rep|Gov|Jr|Sr|vs|etc|Inc|Ltd|Co|Corp)\.$")
+_CJK_SPLIT = re.compile(r"(?<=[。！？!?])\s*")
+
+
+def base_language(language: object) -> str:
+    """The primary subtag of a language tag, lower case ('' when unknown).
+
+    Examples
+    --------
+    >>> base_language("vi-VN"), base_language(None)
+    ('vi', '')
+    """
+    if not isinstance(language, str):
+        return ""
+    return language.strip().lower().replace("_", "-").split("-")[0]
+
+
+def _normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def split_sentences(text: str, language: str = "") -> list[str]:
+    """Split ``text`` into sentences (NFC, whitespace collapsed, empty ones dropped)."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    text = _normalise(text)
+    lang = base_language(language)
+    if lang == "vi":
+        from underthesea import sent_tokenize
+
+        parts = sent_tokenize(text)
+    elif lang in _CJK_LANGS:
+        parts = _CJK_SPLIT.split(text)
+    else:
+        parts, start = [], 0
+        for m in _BOUNDARY.finditer(text):
+            head = text[start : m.start() + 1]
+            if m.group(0).startswith(".") and _ABBREV.search(head.rsplit(None, 1)[-1]):
+                continue
+            parts.append(text[start : m.end()])
+            start = m.end()
+        parts.append(text[start:])
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def syllables(text: str) -> list[str]:
+    """Lower-case Unicode word tokens of NFC text (Vietnamese: one token per syllable)."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
+
+
+@lru_cache(maxsize=4096)
+def _vi_words(sentence: str) -> tuple[str, ...]:
+    from underthesea import word_tokenize
+
+    return tuple(
+        w.lower().replace(" ", "_") for w in word_tokenize(sentence) if _WORD.search(w)
+    )
+
+
+def tokens(sentence: str, language: str = "", *, segment: bool = True) -> list[str]:
+    """Content tokens of a sentence for similarity.
+
+    Vietnamese with ``segment``: underthesea words (``đối_lập``); CJK: character
+    bigrams of the CJK runs plus the other words; otherwise :func:`syllables`.
+
+    Examples
+    --------
+    >>> tokens("Phe đối lập biểu tình", "vi")
+    ['phe', 'đối_lập', 'biểu_tình']
+    >>> tokens("東京で地震", "ja")
+    ['東京', '京で', 'で地', '地震']
+    """
+    lang = base_language(language)
+    if lang == "vi" and segment:
+        return list(_vi_words(unicodedata.normalize("NFC", sentence)))
+    words = syllables(sentence)
+    if lang in _CJK_LANGS or any(_CJK_CHAR.search(w) for w in words):
+        out: list[str] = []
+        for w in words:
+            if _CJK_CHAR.search(w) and len(w) > 1:
+                out.extend(w[i : i + 2] for i in range(len(w) - 1))
+            else:
+                out.append(w)
+        return out
+    return words
