@@ -337,6 +337,37 @@ def deliver(
 
 
 @app.command()
+def brief(
+    as_of: AsOf = "yesterday",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the brief as JSON.")] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the printable HTML page here.")
+    ] = None,
+) -> None:
+    """Print the morning brief of one night: what changed, then the top stories summarised.
+
+    The brief the nightly job stored is printed; a night without one is built from the
+    archive on the fly (read-only, nothing is stored)."""
+    from earlywarn.brief import get_brief, render_html, render_text
+    from earlywarn.pipeline import parse_as_of
+    from earlywarn.store import Archive
+
+    with _errors():
+        s = settings()
+        day = parse_as_of(as_of)
+        with Archive(s.archive, read_only=True) as archive:
+            doc = get_brief(archive, day, focal_country=s.focal_country)
+        if html is not None:
+            html.parent.mkdir(parents=True, exist_ok=True)
+            html.write_text(render_html(doc), encoding="utf-8")
+            err.print(f"brief written to {html}")
+        if as_json:
+            sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
+        else:
+            sys.stdout.write(render_text(doc))
+
+
+@app.command()
 def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on (off loopback, put TLS in front).")
@@ -394,6 +425,18 @@ def eval_coding(
             )
             vi = evaluate_vietnamese(progress=bars.count)
         out.print_json(json.dumps({"petrarch": res, "vietnamese": vi}, default=float))
+
+
+@eval_app.command("brief")
+def eval_brief(
+    sentences: Annotated[int, typer.Option(help="Sentences per summary.")] = 3,
+) -> None:
+    """ROUGE-1/2/L of the story summariser, lead-3 and random sentences on the Vietnamese
+    multi-document clusters, tuning and held-aside halves."""
+    from earlywarn.brief.evaluate import main as evaluate_main
+
+    with _errors():
+        raise typer.Exit(evaluate_main(["--sentences", str(sentences)]))
 
 
 @eval_app.command("forecast")

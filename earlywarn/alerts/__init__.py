@@ -22,7 +22,13 @@ from earlywarn.alerts.lifecycle import (
     reopen,
     resolve,
 )
-from earlywarn.alerts.outbox import OUTBOX_STATUSES, delivery_id, enqueue, outbox_for
+from earlywarn.alerts.outbox import (
+    OUTBOX_STATUSES,
+    delivery_id,
+    enqueue,
+    enqueue_digest,
+    outbox_for,
+)
 from earlywarn.alerts.rules import SEVERITIES, Rule, load_rules
 from earlywarn.alerts.senders import DeliveryError
 
@@ -41,6 +47,7 @@ __all__ = [
     "delivery_id",
     "dismiss",
     "enqueue",
+    "enqueue_digest",
     "episodes",
     "evaluate_rules",
     "load_channels",

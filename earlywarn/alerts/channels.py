@@ -14,6 +14,14 @@ A channels file looks like::
         url: https://siem.example.org/hooks/earlywarn
         headers: {Authorization: "Bearer ${SIEM_TOKEN}"}   # cloudevents only
         source: "urn:earlywarn:mofa-vn"  # CloudEvents 'source' (default urn:earlywarn:alerts)
+      - name: morning-brief
+        kind: apprise
+        url: "mailtos://${SMTP_USER}:${SMTP_PASSWORD}@smtp.example.org?to=desk@example.org"
+        digest: true                     # also send the morning brief (HTML + text e-mail)
+        min_severity: critical           # and only critical alerts
+
+``digest: true`` (apprise channels only) sends each night's brief to the channel as
+well: an e-mail with an HTML and a plain-text body for e-mail URLs, the text for others.
 
 ``${NAME}`` anywhere in a string value is replaced by the environment variable
 ``NAME`` (a missing variable is an error), so secrets stay out of the file. Set
@@ -42,7 +50,18 @@ KINDS = ("apprise", "cloudevents")
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_KEYS = {"name", "kind", "url", "min_severity", "rules", "series", "headers", "source", "enabled"}
+_KEYS = {
+    "name",
+    "kind",
+    "url",
+    "min_severity",
+    "rules",
+    "series",
+    "headers",
+    "source",
+    "enabled",
+    "digest",
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,7 @@ class Channel:
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     source: str = field(default="urn:earlywarn:alerts", repr=False)
     enabled: bool = field(default=True, repr=False)
+    digest: bool = field(default=False, repr=False)
 
     def accepts(self, *, rule: str, unique_id: str, severity: str) -> bool:
         """Whether an alert of ``rule`` on ``unique_id`` at ``severity`` goes to this channel."""
@@ -167,6 +187,11 @@ def _channel(item: Any, where: str, index: int, environ: Mapping[str, str]) -> C
     enabled = item.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{at}: key 'enabled' must be true or false, got {enabled!r}")
+    digest = item.get("digest", False)
+    if not isinstance(digest, bool):
+        raise ConfigError(f"{at}: key 'digest' must be true or false, got {digest!r}")
+    if digest and kind != "apprise":
+        raise ConfigError(f"{at}: key 'digest' is for kind apprise (e-mail, chat), not {kind}")
     return Channel(
         name=name,
         kind=kind,
@@ -177,6 +202,7 @@ def _channel(item: Any, where: str, index: int, environ: Mapping[str, str]) -> C
         headers=tuple((str(k), str(v)) for k, v in headers.items()),
         source=source,
         enabled=enabled,
+        digest=digest,
     )
 
 

@@ -47,7 +47,7 @@ from earlywarn.alerts.rules import SEVERITIES
 from earlywarn.schema import TABLES, empty_frame
 from earlywarn.store import Archive
 
-__all__ = ["OUTBOX_STATUSES", "delivery_id", "enqueue", "outbox_for"]
+__all__ = ["OUTBOX_STATUSES", "delivery_id", "enqueue", "enqueue_digest", "outbox_for"]
 
 #: Statuses of an outbox row.
 OUTBOX_STATUSES = ("pending", "sent", "failed")
@@ -270,6 +270,65 @@ def enqueue(
                     "sent_at": None,
                 }
             )
+    return _frame(records)
+
+
+def enqueue_digest(
+    brief: Mapping[str, Any],
+    channels: Sequence[Channel],
+    existing: pd.DataFrame | None = None,
+    *,
+    now: datetime | str | None = None,
+) -> pd.DataFrame:
+    """Outbox rows sending ``brief`` (:func:`earlywarn.brief.build_brief`) to digest channels.
+
+    One row per enabled channel with ``digest: true``, keyed ``brief:<as_of>``; keys in
+    ``existing`` are skipped, so a rerun queues nothing twice. The payload (``kind``
+    'brief') freezes the brief without its ``state``.
+
+    Examples
+    --------
+    >>> chans = [Channel("desk", "apprise", "mailto://u:p@127.0.0.1?to=d@example.org", digest=True),
+    ...          Channel("hook", "cloudevents", "https://h.example.org/e")]
+    >>> rows = enqueue_digest({"as_of": "2024-03-05", "stories": []}, chans, now="2024-03-06")
+    >>> rows[["alert_id", "channel", "status"]].values.tolist()
+    [['brief:2024-03-05', 'desk', 'pending']]
+    >>> enqueue_digest({"as_of": "2024-03-05"}, chans, existing=rows).empty
+    True
+    """
+    stamp = _now(now)
+    key = f"brief:{brief['as_of']}"
+    have = (
+        set()
+        if existing is None or existing.empty
+        else set(zip(existing["alert_id"].astype(str), existing["channel"].astype(str), strict=True))
+    )
+    body = {k: v for k, v in brief.items() if k != "state"}
+    records = []
+    for ch in channels:
+        if not (ch.enabled and ch.digest) or (key, ch.name) in have:
+            continue
+        payload = {
+            "delivery_id": delivery_id(key, ch.name),
+            "key": key,
+            "channel": ch.name,
+            "kind": "brief",
+            "time": stamp.isoformat(),
+            "brief": body,
+        }
+        records.append(
+            {
+                "alert_id": key,
+                "channel": ch.name,
+                "status": "pending",
+                "attempts": 0,
+                "payload": json.dumps(payload, ensure_ascii=False, default=str),
+                "last_error": None,
+                "created_at": stamp,
+                "next_attempt_at": stamp,
+                "sent_at": None,
+            }
+        )
     return _frame(records)
 
 

@@ -82,7 +82,7 @@ def _fmt_day(value: Any) -> str:
 
 
 def render_message(payload: Mapping[str, Any]) -> tuple[str, str]:
-    """Subject and plain-text body of an alert message.
+    """Subject and plain-text body of an alert message (or of a brief, ``kind`` 'brief').
 
     Examples
     --------
@@ -96,6 +96,12 @@ def render_message(payload: Mapping[str, Any]) -> tuple[str, str]:
     >>> "https://e.vn/a" in body and "d1" in body
     True
     """
+    if payload.get("kind") == "brief":
+        from earlywarn.brief.render import render_text
+
+        brief = payload["brief"]
+        subject = f"[earlywarn brief] {brief.get('as_of', '')}: morning brief"
+        return subject, render_text(brief) + f"\nDelivery id: {payload.get('delivery_id', '')}\n"
     a = payload.get("alert", {})
     sev = str(a.get("severity", "")).upper()
     escalated = payload.get("kind") == "escalation"
@@ -244,8 +250,14 @@ def _send_email(obj: Any, payload: Mapping[str, Any], http: HttpSettings) -> Non
     msg["Date"] = format_datetime(datetime.now(timezone.utc))
     msg["Message-ID"] = f"<{delivery_id}@earlywarn>"
     msg[DELIVERY_HEADER] = delivery_id
-    msg["X-Earlywarn-Alert-Id"] = str(payload.get("alert", {}).get("alert_id", ""))
+    msg["X-Earlywarn-Alert-Id"] = str(
+        payload.get("alert", {}).get("alert_id", "") or payload.get("key", "")
+    )
     msg.set_content(body)
+    if payload.get("kind") == "brief":  # the printable page as the HTML alternative
+        from earlywarn.brief.render import render_html
+
+        msg.add_alternative(render_html(payload["brief"]), subtype="html")
     recipients = to + sorted(obj.cc) + sorted(obj.bcc)
     if not recipients:
         raise DeliveryError("the e-mail URL names no recipient; add ?to=address")
@@ -291,7 +303,7 @@ def _send_apprise(channel: Channel, payload: Mapping[str, Any], http: HttpSettin
     obj.socket_read_timeout = http.read_timeout
     subject, body = render_message(payload)
     sev = str(payload.get("alert", {}).get("severity", ""))
-    kind = {"low": "info", "medium": "warning"}.get(sev, "failure")
+    kind = {"low": "info", "medium": "warning", "": "info"}.get(sev, "failure")
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         ok = obj.notify(body=body, title=subject, notify_type=kind)
         detail = "; ".join(line for line in captured.getvalue().splitlines() if line.strip())

@@ -1,10 +1,10 @@
 """Sentences and tokens per language, for the summariser and for ROUGE.
 
 Vietnamese uses underthesea (sentence splitting trained on Vietnamese news, and word
-segmentation that joins multi-syllable words such as ``biểu_tình``); Chinese, Japanese
-and Korean are split on their full stops and tokenised into character bigrams; every
+segmentation that joins multi-syllable words such as ``biểu_tình``); Chinese and Japanese
+are split on their full stops and tokenised into character bigrams; every
 other language uses a generic splitter (terminal punctuation followed by a capital or
-an opening quote) and Unicode word tokens.
+an opening quote, Korean included) and Unicode word tokens.
 
 Examples
 --------
@@ -23,13 +23,15 @@ from functools import lru_cache
 __all__ = ["base_language", "split_sentences", "syllables", "tokens"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_CJK_LANGS = ("zh", "ja", "ko")
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_CJK_LANGS = ("zh", "ja")  # Korean separates words with spaces and ends sentences with "."
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # A sentence ends at terminal punctuation (with closing quotes/brackets) followed by space
 # and something that opens a sentence: a capital, a digit or an opening quote/bracket.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?(?:[^\W\d_]|\d))")
 # Tokens before a full stop that do not end a sentence: initials, U.S., Mr., Dr., No.
-_ABBREV = re.compile(r"(?:\b[^\W\d_]|\b(?:[^\W\d_]\.)+[^\W\d_]|Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Col|Sen|Rep|Gov|Jr|Sr|vs|etc|Inc|Ltd|Co|Corp)\.$")
+_ABBREV = re.compile(
+    r"(?:\b[^\W\d_]|\b(?:[^\W\d_]\.)+[^\W\d_]|Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Col|Sen|Rep|Gov|Jr|Sr|vs|etc|Inc|Ltd|Co|Corp)\.$"
+)
 _CJK_SPLIT = re.compile(r"(?<=[。！？!?])\s*")
 
 
@@ -54,8 +56,11 @@ def split_sentences(text: str, language: str = "") -> list[str]:
     """Split ``text`` into sentences (NFC, whitespace collapsed, empty ones dropped)."""
     if not isinstance(text, str) or not text.strip():
         return []
-    text = _normalise(text)
-    lang = base_language(language)
+    return list(_split(_normalise(text), base_language(language)))
+
+
+@lru_cache(maxsize=1024)
+def _split(text: str, lang: str) -> tuple[str, ...]:
     if lang == "vi":
         from underthesea import sent_tokenize
 
@@ -71,7 +76,7 @@ def split_sentences(text: str, language: str = "") -> list[str]:
             parts.append(text[start : m.end()])
             start = m.end()
         parts.append(text[start:])
-    return [p.strip() for p in parts if p and p.strip()]
+    return tuple(p.strip() for p in parts if p and p.strip())
 
 
 def syllables(text: str) -> list[str]:
@@ -83,9 +88,7 @@ def syllables(text: str) -> list[str]:
 def _vi_words(sentence: str) -> tuple[str, ...]:
     from underthesea import word_tokenize
 
-    return tuple(
-        w.lower().replace(" ", "_") for w in word_tokenize(sentence) if _WORD.search(w)
-    )
+    return tuple(w.lower().replace(" ", "_") for w in word_tokenize(sentence) if _WORD.search(w))
 
 
 def tokens(sentence: str, language: str = "", *, segment: bool = True) -> list[str]:

@@ -37,7 +37,7 @@ from earlywarn.brief._text import base_language
 from earlywarn.brief.summarise import summarise
 from earlywarn.store import Archive
 
-__all__ = ["build_brief", "load_brief", "previous_night"]
+__all__ = ["build_brief", "get_brief", "load_brief", "previous_night"]
 
 log = get_logger(__name__)
 
@@ -64,7 +64,12 @@ def previous_night(archive: Archive, as_of: date) -> date | None:
 
 
 def load_brief(archive: Archive, as_of: date) -> dict[str, Any] | None:
-    """The stored brief of ``as_of``, or None."""
+    """The stored brief of ``as_of``, or None (also for an archive older than briefs)."""
+    has = archive.query(
+        "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'briefs'"
+    )["n"].iloc[0]
+    if not has:
+        return None
     rows = archive.query("SELECT brief FROM briefs WHERE as_of = ?", [as_of])
     if rows.empty:
         return None
@@ -77,6 +82,10 @@ def _evidence(raw: Any) -> dict[str, Any]:
         return json.loads(raw) if isinstance(raw, str) else dict(raw or {})
     except (TypeError, ValueError):
         return {}
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
 
 
 def _rank(sev: Any) -> int:
@@ -98,11 +107,11 @@ def _alert_item(row: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 def _alert_changes(
     alerts: pd.DataFrame, as_of: date, before: dict[str, dict[str, Any]] | None
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, Any]]]:
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     prev = before or {}
     firing, new, escalated, resolved = [], [], [], []
     state: dict[str, dict[str, Any]] = {}
-    rows = {str(r["alert_id"]): r for r in alerts.to_dict("records")}
+    rows = {str(r["alert_id"]): r for r in _records(alerts)}
     for aid, r in rows.items():
         r_as_of = _day(r["as_of"]) if r.get("as_of") is not None else None
         if r_as_of is None or r_as_of > as_of:
@@ -135,13 +144,13 @@ def _alert_changes(
     for aid, old in prev.items():
         if old.get("status") in _CLOSED:
             continue
-        r = rows.get(aid)
-        if r is None:
+        now_row = rows.get(aid)
+        if now_row is None:
             continue
-        if str(r.get("status")) in _CLOSED:
-            resolved.append(_alert_item(r, how=str(r.get("status"))))
+        if str(now_row.get("status")) in _CLOSED:
+            resolved.append(_alert_item(now_row, how=str(now_row.get("status"))))
         elif aid not in firing:
-            resolved.append(_alert_item(r, how="no longer firing"))
+            resolved.append(_alert_item(now_row, how="no longer firing"))
     order = {s: -i for i, s in enumerate(SEVERITIES)}
     for items in (new, escalated, resolved):
         items.sort(key=lambda a: (order.get(a["severity"], 1), -(a["score"] or 0), a["alert_id"]))
@@ -188,12 +197,14 @@ def _published(row: dict[str, Any]) -> str | None:
 
 def _story(members: pd.DataFrame, new_ids: set[str], focal_ids: set[str]) -> dict[str, Any]:
     m = members.sort_values(["published", "article_id"], na_position="last")
-    rows = m.to_dict("records")
+    rows = _records(m)
     langs = Counter(base_language(r.get("language")) or "und" for r in rows)
     rep = next((r for r in rows if r.get("representative")), rows[0])
     rep_lang = base_language(rep.get("language")) or "und"
     top = max(langs.values())
-    language = rep_lang if langs[rep_lang] == top else sorted(k for k, v in langs.items() if v == top)[0]
+    language = (
+        rep_lang if langs[rep_lang] == top else sorted(k for k, v in langs.items() if v == top)[0]
+    )
     same = [r for r in rows if (base_language(r.get("language")) or "und") == language]
     title_row = rep if rep in same else same[0]
     outlets: set[str] = set()
@@ -330,3 +341,15 @@ def build_brief(
         "stories": stories,
         "state": {"alerts": state},
     }
+
+
+def get_brief(
+    archive: Archive, as_of: date | str, *, focal_country: str = "VNM", n_stories: int = 8
+) -> dict[str, Any]:
+    """The stored brief of ``as_of`` (the ``brief`` stage's), else one built now (not stored)."""
+    day = _day(as_of)
+    stored = load_brief(archive, day)
+    if stored is not None:
+        return stored
+    log.info("no stored brief for %s: building it from the archive", day)
+    return build_brief(archive, day, focal_country=focal_country, n_stories=n_stories)

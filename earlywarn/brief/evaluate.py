@@ -29,6 +29,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,17 @@ class SyllableTokenizer:
         return syllables(text)
 
 
+@cache
+def _scorer() -> Any:
+    try:
+        from rouge_score import rouge_scorer
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise EarlywarnError(
+            "ROUGE needs the rouge-score package: pip install 'earlywarn[dev]' or rouge-score"
+        ) from None
+    return rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=SyllableTokenizer())
+
+
 def rouge(summary: str, references: Sequence[str]) -> dict[str, float]:
     """ROUGE-1/2/L F1 of ``summary``, averaged over ``references`` (syllable tokens).
 
@@ -76,13 +88,7 @@ def rouge(summary: str, references: Sequence[str]) -> dict[str, float]:
     >>> round(r["rouge1"], 3), round(r["rouge2"], 3)
     (0.833, 0.5)
     """
-    try:
-        from rouge_score import rouge_scorer
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise EarlywarnError(
-            "ROUGE needs the rouge-score package: pip install 'earlywarn[dev]' or rouge-score"
-        ) from None
-    scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=SyllableTokenizer())
+    scorer = _scorer()
     scores = [scorer.score(ref, summary) for ref in references]
     return {t: float(np.mean([s[t].fmeasure for s in scores])) for t in ROUGE_TYPES}
 

@@ -69,7 +69,7 @@ def _clean(brief: dict[str, Any]) -> dict[str, Any]:
                 "url": safe_url(link.get("url")),
                 "outlet": plain_text(link.get("outlet"), 80),
                 "language": plain_text(link.get("language"), 12),
-                "published": plain_text(link.get("published"), 10),
+                "published": plain_text(str(link.get("published") or "")[:10], 10),
             }
             for link in s.get("links") or []
         ]
@@ -93,8 +93,7 @@ def _clean(brief: dict[str, Any]) -> dict[str, Any]:
             {**s, "title": plain_text(s.get("title"), 200)} for s in c.get("new_stories") or []
         ],
         "growing_stories": [
-            {**s, "title": plain_text(s.get("title"), 200)}
-            for s in c.get("growing_stories") or []
+            {**s, "title": plain_text(s.get("title"), 200)} for s in c.get("growing_stories") or []
         ],
         "focal": {"articles": 0, "previous": None, "by_language": {}, **(c.get("focal") or {})},
     }
@@ -110,23 +109,29 @@ def brief_section(brief: dict[str, Any], *, with_css: bool = True) -> Markup:
     """The brief as an HTML ``<section id="brief">`` (with its stylesheet unless ``with_css``
     is false), ready to put at the top of a page."""
     b = _clean(brief)
-    html = _env().get_template("brief_section.html.j2").render(
-        b=b, c=b["changes"], stories=b["stories"]
+    html = (
+        _env()
+        .get_template("brief_section.html.j2")
+        .render(b=b, c=b["changes"], stories=b["stories"])
     )
     if with_css:
         html = f"<style>{_css()}</style>\n{html}"
-    return Markup(html)  # noqa: S704 - rendered by an autoescaping template
+    return Markup(html)  # rendered by an autoescaping template
 
 
 def render_html(brief: dict[str, Any]) -> str:
     """The brief as a standalone, printable HTML page (no script, no remote resource)."""
     from earlywarn import __version__
 
-    return _env().get_template("brief.html.j2").render(
-        b=_clean(brief),
-        css=Markup(_css()),  # noqa: S704 - our own stylesheet
-        section=brief_section(brief, with_css=False),
-        version=__version__,
+    return (
+        _env()
+        .get_template("brief.html.j2")
+        .render(
+            b=_clean(brief),
+            css=Markup(_css()),  # our own stylesheet
+            section=brief_section(brief, with_css=False),
+            version=__version__,
+        )
     )
 
 
@@ -150,16 +155,16 @@ def render_text(brief: dict[str, Any]) -> str:
     ]
     lines.append(f" * {len(c['new_alerts'])} new alerts")
     for a in c["new_alerts"]:
-        lines += _wrap(f"[{a['severity'].upper()}] {a['title']}" + (" (reopened)" if a.get("reopened") else ""))
+        lines += _wrap(
+            f"[{a['severity'].upper()}] {a['title']}" + (" (reopened)" if a.get("reopened") else "")
+        )
     lines.append(f" * {len(c['escalated'])} escalated")
     for a in c["escalated"]:
         lines += _wrap(f"{a['title']}: {a['previous_severity'] or '?'} -> {a['severity']}")
     lines.append(f" * {len(c['resolved'])} resolved or quiet")
     for a in c["resolved"]:
         lines += _wrap(f"{a['title']} ({a['how']})")
-    lines.append(
-        f" * {len(c['new_stories'])} new stories, {len(c['growing_stories'])} growing"
-    )
+    lines.append(f" * {len(c['new_stories'])} new stories, {len(c['growing_stories'])} growing")
     for s in c["growing_stories"][:5]:
         lines += _wrap(f"{s['title']} (+{s['new_articles']}, {s['n_articles']} in all)")
     f = c["focal"]
@@ -173,7 +178,7 @@ def render_text(brief: dict[str, Any]) -> str:
     if not b["stories"]:
         lines.append(" (no stories tonight)")
     for i, s in enumerate(b["stories"], 1):
-        lines += [""] + _wrap(f"{i}. {s['title']}", "")
+        lines += ["", *_wrap(f"{i}. {s['title']}", "")]
         for sent in s["summary"]:
             lines += _wrap(sent)
         lines += _wrap(

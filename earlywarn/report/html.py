@@ -293,6 +293,14 @@ def write_scripts(folder: str | Path) -> list[str]:
     return names
 
 
+def _brief_section(brief: dict[str, Any] | None) -> str:
+    if not brief:
+        return ""
+    from earlywarn.brief.render import brief_section
+
+    return brief_section(brief)
+
+
 def render_report(
     path: str | Path,
     *,
@@ -310,6 +318,7 @@ def render_report(
     stories: pd.DataFrame | None = None,
     health: pd.DataFrame | None = None,
     locale: str = "en",
+    brief: dict[str, Any] | None = None,
 ) -> Path:
     """Write the run's report to ``path``: one HTML file that loads nothing from elsewhere.
 
@@ -329,6 +338,7 @@ def render_report(
 
     The report is written in ``locale`` (``en`` or ``vi``: gettext catalog of
     :mod:`earlywarn.i18n`, names from :mod:`earlywarn.labels`, dates and numbers by Babel).
+    ``brief`` (:func:`earlywarn.brief.build_brief`) is put at the top when given.
 
     Returns
     -------
@@ -411,6 +421,7 @@ def render_report(
         if anomalies is not None and "is_anomaly" in anomalies
         else 0,
         scripts=scripts,
+        brief=_brief_section(brief),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")

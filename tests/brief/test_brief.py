@@ -1,0 +1,259 @@
+"""The brief over two real nights: changes, summaries per language, CLI, e-mail digest, report.
+
+The archive holds real VietnameseMDS articles (Vietnamese, their gold clusters as stories)
+and real Guardian RSS items (English), spread over two nights; the alerts of the two
+nights change as an analyst and the engine would change them (escalation, resolution,
+a new alert). The ``brief`` stage runs through :func:`earlywarn.pipeline.run_stage`, the
+digest goes to a real SMTP server (aiosmtpd) on loopback.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import subprocess
+import sys
+from datetime import date
+from email.message import Message
+from pathlib import Path
+
+import pandas as pd
+import py3langid
+import pytest
+import yaml
+
+from earlywarn.alerts import deliver, load_channels
+from earlywarn.brief import get_brief, load_brief, render_html
+from earlywarn.config import HttpSettings, Settings
+from earlywarn.pipeline import StageContext, run_stage
+from earlywarn.schema import TABLES
+from earlywarn.store import Archive, Write
+from tests.alerts.servers import free_port, smtp_server
+
+N1, N2 = date(2013, 10, 23), date(2013, 10, 24)
+HTTP = HttpSettings(connect_timeout=2.0, read_timeout=5.0)
+
+
+def _row(table: str, **kw: object) -> dict[str, object]:
+    row: dict[str, object] = dict.fromkeys(TABLES[table].columns)
+    row.update(kw)
+    return row
+
+
+def _articles(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with gzip.open(
+        shared / "vietnamese_news/vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
+    ) as fh:
+        vi = [json.loads(line) for line in fh]
+    by_cluster: dict[str, list[dict]] = {}
+    for a in sorted(vi, key=lambda a: a["time_iso"]):
+        by_cluster.setdefault(a["cluster_id"], []).append(a)
+    rows, stories = [], []
+    # cluster_1: two articles on night 1, the third on night 2 (a growing story);
+    # cluster_2: night 1 only; cluster_5: night 2 only (a new story)
+    plan = {"cluster_1": [N1, N1, N2], "cluster_2": [N1, N1, N1], "cluster_5": [N2, N2, N2]}
+    for cid, nights in plan.items():
+        for i, (a, night) in enumerate(zip(by_cluster[cid], nights, strict=False)):
+            aid = hashlib.sha1(a["url"].encode()).hexdigest()[:16]
+            rows.append(
+                _row(
+                    "articles",
+                    article_id=aid,
+                    url=a["url"],
+                    outlet=a["source"],
+                    title=a["title"],
+                    summary=a["summary"],
+                    text=a["body"],
+                    language="vi",
+                    country="VNM",
+                    published=pd.Timestamp(a["time_iso"]).tz_convert("UTC"),
+                    as_of=pd.Timestamp(night),
+                )
+            )
+            stories.append(_row("stories", article_id=aid, story_id=cid, representative=i == 0))
+    feed = json.loads(
+        (shared / "rss_feeds/rss-parser/output/guardian.json").read_text("utf-8")
+    )
+    for i, item in enumerate(feed["feed"]["items"][:2]):
+        aid = hashlib.sha1(item["link"].encode()).hexdigest()[:16]
+        rows.append(
+            _row(
+                "articles",
+                article_id=aid,
+                url=item["link"],
+                outlet="theguardian.com",
+                title=item["title"],
+                summary=item.get("contentSnippet"),
+                text=item.get("contentSnippet"),
+                language="en",
+                country="GBR",
+                published=pd.Timestamp(N2, tz="UTC") + pd.Timedelta(hours=i),
+                as_of=pd.Timestamp(N2),
+            )
+        )
+        # the first English item joins the Vietnamese cluster_5 story: a mixed story
+        stories.append(
+            _row("stories", article_id=aid, story_id="cluster_5" if i == 0 else "guardian", representative=i == 1)
+        )
+    return pd.DataFrame(rows), pd.DataFrame(stories)
+
+
+def _alert(aid: str, severity: str, night: date, status: str = "new", **kw: object) -> dict:
+    now = pd.Timestamp(night, tz="UTC") + pd.Timedelta(hours=6)
+    return _row(
+        "alerts",
+        alert_id=aid,
+        rule="r",
+        unique_id=f"cov:{aid}",
+        ds=pd.Timestamp(night),
+        as_of=pd.Timestamp(night),
+        severity=severity,
+        score=3.0,
+        title=f"Alert {aid}",
+        status=status,
+        evidence="{}",
+        created_at=now,
+        updated_at=now,
+        **kw,
+    )
+
+
+@pytest.fixture(scope="module")
+def night_two(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The archive after the brief stage ran on both nights, its settings and the SMTP box."""
+    tmp = tmp_path_factory.mktemp("brief")
+    arts, stories = _articles(shared_data)
+    mentions = pd.DataFrame(
+        [_row("mentions", article_id=a, entity="VNM", name="Việt Nam", country="VNM", kind="country", count=1)
+         for a in arts.loc[arts["language"] == "vi", "article_id"][:4]]
+    )  # fmt: skip
+    port = free_port()
+    (tmp / "channels.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "channels": [
+                    {
+                        "name": "desk-brief",
+                        "kind": "apprise",
+                        "url": f"mailto://ew:${{EW_SMTP_PASSWORD}}@127.0.0.1:{port}"
+                        "?from=earlywarn@example.org&to=desk@example.org",
+                        "digest": True,
+                        "min_severity": "critical",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    settings = Settings(archive=tmp / "a.duckdb", output_dir=tmp, channels=tmp / "channels.yaml")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("EW_SMTP_PASSWORD", "s3cret")
+    briefs = {}
+    with Archive(settings.archive) as archive, smtp_server(port) as box:
+        archive.commit(
+            [Write("articles", arts), Write("stories", stories), Write("mentions", mentions)]
+        )
+        archive.commit([Write("alerts", pd.DataFrame([_alert("A", "medium", N1), _alert("B", "low", N1), _alert("D", "low", N1)]))])
+        run_stage(StageContext(archive, settings, N1, "run1"), "brief")
+        briefs[N1] = load_brief(archive, N1)
+        # night 2: A escalates, B is resolved by an analyst, D stops firing, C is new
+        archive.commit(
+            [Write("alerts", pd.DataFrame([_alert("A", "high", N2), _alert("B", "low", N1, status="resolved"), _alert("C", "medium", N2)]))]
+        )  # fmt: skip
+        run_stage(StageContext(archive, settings, N2, "run2"), "brief")
+        run_stage(StageContext(archive, settings, N2, "run3"), "brief")  # a rerun: no new digest
+        briefs[N2] = load_brief(archive, N2)
+        counts = deliver(archive, load_channels(settings.channels), http=HTTP)
+        outbox = archive.table("outbox")
+    mp.undo()
+    return settings, briefs, box, counts, outbox
+
+
+def test_changes_since_the_previous_night(night_two) -> None:
+    _, briefs, *_ = night_two
+    first, b = briefs[N1], briefs[N2]
+    assert first["previous"] is None and b["previous"] == N1.isoformat()
+    assert [a["alert_id"] for a in first["changes"]["new_alerts"]] == ["A", "B", "D"]
+    c = b["changes"]
+    assert [a["alert_id"] for a in c["new_alerts"]] == ["C"]
+    assert [(a["alert_id"], a["previous_severity"], a["severity"]) for a in c["escalated"]] == [
+        ("A", "medium", "high")
+    ]
+    assert sorted((a["alert_id"], a["how"]) for a in c["resolved"]) == [
+        ("B", "resolved"),
+        ("D", "no longer firing"),
+    ]
+    assert {s["story_id"] for s in c["new_stories"]} == {"cluster_5", "guardian"}
+    (grow,) = c["growing_stories"]
+    assert grow["story_id"] == "cluster_1" and (grow["new_articles"], grow["n_articles"]) == (1, 3)
+    assert c["focal"]["previous"] == 4 - c["focal"]["articles"] or c["focal"]["previous"] >= 1
+    assert c["focal"]["by_language"] and set(c["focal"]["by_language"]) == {"vi"}
+    assert set(b["state"]["alerts"]) == {"A", "B", "C", "D"}
+
+
+def test_top_stories_summarised_in_their_language(night_two) -> None:
+    _, briefs, *_ = night_two
+    stories = {s["story_id"]: s for s in briefs[N2]["stories"]}
+    assert set(stories) == {"cluster_1", "cluster_5", "guardian"}  # tonight's stories only
+    mixed = stories["cluster_5"]
+    assert mixed["language"] == "vi" and mixed["languages"] == ["en", "vi"]
+    assert mixed["outlets"] and "theguardian.com" in mixed["outlets"]
+    for s in stories.values():
+        assert 1 <= len(s["summary"]) <= 3
+        assert py3langid.classify(" ".join(s["summary"]))[0] == s["language"]
+        assert s["links"] and all(link["url"].startswith("http") for link in s["links"])
+    assert stories["guardian"]["language"] == "en"
+    # the first story has the most outlets
+    assert briefs[N2]["stories"][0]["story_id"] == "cluster_5"
+
+
+def test_email_digest_through_the_outbox(night_two) -> None:
+    _, briefs, box, counts, outbox = night_two
+    assert sorted(outbox["alert_id"]) == ["brief:2013-10-23", "brief:2013-10-24"]  # once each
+    assert counts["sent"] == 2 and counts["failed"] == 0
+    assert len(box.messages) == 2 and box.logins[0] == (b"ew", b"s3cret")
+    msg = next(m for m in box.messages if "2013-10-24" in str(m["Subject"]))
+    assert msg.get_content_type() == "multipart/alternative"
+    parts: list[Message] = msg.get_payload()  # type: ignore[assignment]
+    text, html = (p.get_payload(decode=True).decode("utf-8") for p in parts)  # type: ignore[union-attr]
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
+    first = briefs[N2]["stories"][0]
+    assert first["summary"][0][:60] in " ".join(text.split())
+    assert "@media print" in html and first["links"][0]["url"] in html
+    assert msg["Message-ID"].startswith("<ew-") and msg["X-Earlywarn-Delivery-Id"]
+
+
+def test_cli_prints_the_stored_brief(night_two, tmp_path: Path) -> None:
+    settings, briefs, *_ = night_two
+    base = [sys.executable, "-m", "earlywarn.cli", "-q", "--archive", str(settings.archive)]
+    r = subprocess.run([*base, "brief", "--as-of", "2013-10-24", "--json"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == briefs[N2]
+    page = tmp_path / "brief.html"
+    r = subprocess.run([*base, "brief", "--as-of", "2013-10-24", "--html", str(page)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("earlywarn morning brief, 2013-10-24 (changes since 2013-10-23)")
+    assert "[HIGH]" not in r.stdout and "Alert A: medium -> high" in r.stdout
+    assert "@media print" in page.read_text("utf-8")
+    # a night without a stored brief is built on the fly, read-only
+    r = subprocess.run([*base, "brief", "--as-of", "2013-10-25"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "0 new articles tonight" in r.stdout
+    r = subprocess.run([*base, "brief", "--as-of", "not-a-date"], capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and "YYYY-MM-DD" in r.stderr
+
+
+def test_report_and_page_show_the_brief(night_two, tmp_path: Path) -> None:
+    from earlywarn.report import render_report
+    from earlywarn.schema import empty_frame
+
+    settings, briefs, *_ = night_two
+    frames = {t: empty_frame(t) for t in ("alerts", "series", "forecasts", "anomalies", "articles", "events", "edges")}
+    out = render_report(tmp_path / "r.html", as_of=N2, stats={}, brief=briefs[N2], **frames)
+    html = out.read_text("utf-8")
+    assert html.index('id="brief"') < html.index('id="inbox"')  # at the top
+    assert briefs[N2]["stories"][0]["summary"][0].split()[0] in html
+    page = render_html(briefs[N2])
+    assert '<section class="brief" id="brief"' in page and "<script" not in page
+    with Archive(settings.archive, read_only=True) as archive:
+        assert get_brief(archive, N2) == briefs[N2]
