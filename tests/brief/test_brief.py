@@ -72,9 +72,7 @@ def _articles(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                 )
             )
             stories.append(_row("stories", article_id=aid, story_id=cid, representative=i == 0))
-    feed = json.loads(
-        (shared / "rss_feeds/rss-parser/output/guardian.json").read_text("utf-8")
-    )
+    feed = json.loads((shared / "rss_feeds/rss-parser/output/guardian.json").read_text("utf-8"))
     for i, item in enumerate(feed["feed"]["items"][:2]):
         aid = hashlib.sha1(item["link"].encode()).hexdigest()[:16]
         rows.append(
@@ -94,7 +92,12 @@ def _articles(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         )
         # the first English item joins the Vietnamese cluster_5 story: a mixed story
         stories.append(
-            _row("stories", article_id=aid, story_id="cluster_5" if i == 0 else "guardian", representative=i == 1)
+            _row(
+                "stories",
+                article_id=aid,
+                story_id="cluster_5" if i == 0 else "guardian",
+                representative=i == 1,
+            )
         )
     return pd.DataFrame(rows), pd.DataFrame(stories)
 
@@ -154,7 +157,16 @@ def night_two(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
         archive.commit(
             [Write("articles", arts), Write("stories", stories), Write("mentions", mentions)]
         )
-        archive.commit([Write("alerts", pd.DataFrame([_alert("A", "medium", N1), _alert("B", "low", N1), _alert("D", "low", N1)]))])
+        archive.commit(
+            [
+                Write(
+                    "alerts",
+                    pd.DataFrame(
+                        [_alert("A", "medium", N1), _alert("B", "low", N1), _alert("D", "low", N1)]
+                    ),
+                )
+            ]
+        )
         run_stage(StageContext(archive, settings, N1, "run1"), "brief")
         briefs[N1] = load_brief(archive, N1)
         # night 2: A escalates, B is resolved by an analyst, D stops firing, C is new
@@ -227,19 +239,33 @@ def test_email_digest_through_the_outbox(night_two) -> None:
 def test_cli_prints_the_stored_brief(night_two, tmp_path: Path) -> None:
     settings, briefs, *_ = night_two
     base = [sys.executable, "-m", "earlywarn.cli", "-q", "--archive", str(settings.archive)]
-    r = subprocess.run([*base, "brief", "--as-of", "2013-10-24", "--json"], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [*base, "brief", "--as-of", "2013-10-24", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == briefs[N2]
     page = tmp_path / "brief.html"
-    r = subprocess.run([*base, "brief", "--as-of", "2013-10-24", "--html", str(page)], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [*base, "brief", "--as-of", "2013-10-24", "--html", str(page)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("earlywarn morning brief, 2013-10-24 (changes since 2013-10-23)")
     assert "[HIGH]" not in r.stdout and "Alert A: medium -> high" in r.stdout
     assert "@media print" in page.read_text("utf-8")
     # a night without a stored brief is built on the fly, read-only
-    r = subprocess.run([*base, "brief", "--as-of", "2013-10-25"], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [*base, "brief", "--as-of", "2013-10-25"], capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 0 and "0 new articles tonight" in r.stdout
-    r = subprocess.run([*base, "brief", "--as-of", "not-a-date"], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [*base, "brief", "--as-of", "not-a-date"], capture_output=True, text=True, timeout=120
+    )
     assert r.returncode != 0 and "YYYY-MM-DD" in r.stderr
 
 
@@ -248,7 +274,10 @@ def test_report_and_page_show_the_brief(night_two, tmp_path: Path) -> None:
     from earlywarn.schema import empty_frame
 
     settings, briefs, *_ = night_two
-    frames = {t: empty_frame(t) for t in ("alerts", "series", "forecasts", "anomalies", "articles", "events", "edges")}
+    frames = {
+        t: empty_frame(t)
+        for t in ("alerts", "series", "forecasts", "anomalies", "articles", "events", "edges")
+    }
     out = render_report(tmp_path / "r.html", as_of=N2, stats={}, brief=briefs[N2], **frames)
     html = out.read_text("utf-8")
     assert html.index('id="brief"') < html.index('id="inbox"')  # at the top

@@ -40,7 +40,15 @@ def test_tokenizer_matches_rouge_score_on_english(shared_data: Path) -> None:
 
 def test_default_tokenizer_breaks_vietnamese_ours_does_not() -> None:
     ref = "Phe đối lập Campuchia lại biểu tình"
-    assert SyllableTokenizer().tokenize(ref) == ["phe", "đối", "lập", "campuchia", "lại", "biểu", "tình"]
+    assert SyllableTokenizer().tokenize(ref) == [
+        "phe",
+        "đối",
+        "lập",
+        "campuchia",
+        "lại",
+        "biểu",
+        "tình",
+    ]
     # rouge-score's default keeps [a-z0-9] only: syllables lose letters ...
     assert rouge_tokenize.tokenize(ref, None)[:4] == ["phe", "i", "l", "p"]
     # ... so different words match: "đối lập" (opposition) and "ái lập" are "i l p" both
@@ -52,7 +60,10 @@ def test_default_tokenizer_breaks_vietnamese_ours_does_not() -> None:
 def test_evaluation_table_shape(shared_data: Path) -> None:
     clusters = load_clusters(shared_data / "vietnamese_news")[:4]
     split = pd.DataFrame(
-        {"cluster_id": [c["cluster_id"] for c in clusters], "half": ["tuning", "tuning", "held_aside", "held_aside"]}
+        {
+            "cluster_id": [c["cluster_id"] for c in clusters],
+            "half": ["tuning", "tuning", "held_aside", "held_aside"],
+        }
     )
     table = evaluate_summaries(clusters, split)
     assert set(table["method"]) == {"textrank+mmr", "lead-3", "lead-3 raw", "random"}
