@@ -355,7 +355,7 @@ def brief(
     with _errors():
         s = settings()
         day = parse_as_of(as_of)
-        with Archive(s.archive, read_only=True) as archive:
+        with Archive(existing_archive(s), read_only=True) as archive:
             doc = get_brief(archive, day, focal_country=s.focal_country)
         if html is not None:
             html.parent.mkdir(parents=True, exist_ok=True)

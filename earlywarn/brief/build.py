@@ -264,7 +264,7 @@ def build_brief(
         The previous night's brief; by default the stored brief of
         :func:`previous_night` (alert changes are relative to its ``state``).
     """
-    from earlywarn.alerts.evidence import country_name
+    from earlywarn.labels import country_name
 
     day = _day(as_of)
     prev_day = previous_night(archive, day)

@@ -17,7 +17,7 @@ import pandas as pd
 from earlywarn.store import Write
 
 if TYPE_CHECKING:
-    from earlywarn.pipeline import StageContext
+    from earlywarn.stage import StageContext
 
 __all__ = ["stage"]
 
