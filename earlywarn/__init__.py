@@ -35,7 +35,18 @@ from earlywarn.pipeline import STAGES, parse_as_of, run_nightly
 from earlywarn.store import Archive
 
 if TYPE_CHECKING:
-    from earlywarn import alerts, collect, detect, extract, forecast, io, network, report, series
+    from earlywarn import (
+        alerts,
+        brief,
+        collect,
+        detect,
+        extract,
+        forecast,
+        io,
+        network,
+        report,
+        series,
+    )
 
 __all__ = [
     "STAGES",
@@ -53,6 +64,7 @@ __all__ = [
     "TrackingError",
     "__version__",
     "alerts",
+    "brief",
     "collect",
     "detect",
     "extract",
@@ -69,6 +81,7 @@ __all__ = [
 
 _SUBPACKAGES = {
     "alerts",
+    "brief",
     "collect",
     "detect",
     "extract",

@@ -86,7 +86,7 @@ def rouge(summary: str, references: Sequence[str]) -> dict[str, float]:
     --------
     >>> r = rouge("hàng nghìn người biểu tình", ["hàng nghìn người xuống đường biểu tình"])
     >>> round(r["rouge1"], 3), round(r["rouge2"], 3)
-    (0.833, 0.5)
+    (0.833, 0.6)
     """
     scorer = _scorer()
     scores = [scorer.score(ref, summary) for ref in references]

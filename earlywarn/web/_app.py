@@ -404,6 +404,24 @@ class _Web:
         return wrap
 
     # -- plain files -----------------------------------------------------------
+    async def brief(self, request: Request) -> Response:
+        raw = str(request.query_params.get("as_of") or "")[:10]
+        try:
+            day = datetime.strptime(raw, "%Y-%m-%d").date() if raw else None
+        except ValueError:
+            return self.error(request, 400, N_("Bad date"), N_("Give the night as YYYY-MM-DD."))
+        from earlywarn.brief import brief_section
+
+        doc, nights = await run_in_threadpool(self.gate.brief, day, self.focal)
+        return self.page(
+            request,
+            "brief.html.j2",
+            title=self.t(request, "Morning brief"),
+            nights=nights,
+            as_of=doc["as_of"] if doc else "",
+            section=brief_section(doc) if doc else "",
+        )
+
     async def healthz(self, request: Request) -> Response:
         info = await run_in_threadpool(self.gate.health)
         return JSONResponse(
@@ -448,7 +466,8 @@ def create_app(
     ``dir`` asc/desc), ``/alerts/{alert_id}`` (evidence pack, history and audit log;
     POST ``/alerts/{alert_id}/acknowledge|resolve|dismiss|reopen|comment`` with ``why``
     and the form's ``csrf`` token, answered by a redirect), ``/focal?country=VNM``,
-    ``/search?q=...&lang=...``, ``/lang/vi`` or ``/lang/en`` (the language cookie) and
+    ``/search?q=...&lang=...``, ``/brief?as_of=YYYY-MM-DD`` (the morning brief, printable),
+    ``/lang/vi`` or ``/lang/en`` (the language cookie) and
     ``/healthz`` (JSON). The archive is opened per request and closed at once; while the
     nightly job writes, pages answer 503 with Retry-After.
 
@@ -505,6 +524,7 @@ def create_app(
         Route("/alerts/{alert_id}/{action}", act(w.act), methods=["POST"]),
         Route("/focal", read(w.focal_view)),
         Route("/search", read(w.search)),
+        Route("/brief", read(w.brief)),
         Route("/audit", admin(w.audit_log)),
         *admin_routes(w, admin),
         *login_routes(w),

@@ -255,6 +255,26 @@ class ArchiveGate:
         )
         return [str(x) for x in frame["language"]]
 
+    def brief(self, as_of: Any = None, focal_country: str = "VNM") -> tuple[Any, list[str]]:
+        """The brief of ``as_of`` (default: the latest night) and the nights with a brief.
+
+        A stored brief is read; a collected night without one is built (not stored).
+        """
+        from earlywarn.brief import get_brief
+
+        def q(a: Archive) -> tuple[Any, list[str]]:
+            nights = a.query(
+                "SELECT DISTINCT as_of FROM runs WHERE stage IN ('brief', 'collect') "
+                "AND status = 'done' ORDER BY as_of DESC"
+            )["as_of"]
+            days = [pd.Timestamp(d).date().isoformat() for d in nights]
+            day = as_of or (days[0] if days else None)
+            if day is None:
+                return None, days
+            return get_brief(a, day, focal_country=focal_country), days
+
+        return self.read(q)
+
     def health(self) -> dict[str, Any]:
         """Row counts for ``/healthz``."""
 

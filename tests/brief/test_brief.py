@@ -282,3 +282,25 @@ def test_report_and_page_show_the_brief(night_two, tmp_path: Path) -> None:
     assert '<section class="brief" id="brief"' in page and "<script" not in page
     with Archive(settings.archive, read_only=True) as archive:
         assert get_brief(archive, N2) == briefs[N2]
+
+
+def test_review_page_shows_the_brief(night_two) -> None:
+    from starlette.testclient import TestClient
+
+    from earlywarn.config import WebSettings
+    from earlywarn.web import create_app
+
+    settings, briefs, *_ = night_two
+    web = WebSettings(anonymous_read=True)
+    with TestClient(create_app(settings.archive, read_only=True, web=web)) as client:
+        page = client.get("/brief")  # the latest night
+        assert page.status_code == 200
+        assert 'id="brief"' in page.text and "Morning brief · 2013-10-24" in page.text
+        assert briefs[N2]["stories"][0]["links"][0]["url"] in page.text
+        assert '<option value="2013-10-23"' in page.text and "@media print" in page.text
+        first = client.get("/brief", params={"as_of": "2013-10-23"})
+        assert "Morning brief · 2013-10-23" in first.text
+        assert client.get("/brief", params={"as_of": "23/10/2013"}).status_code == 400
+        assert 'href="/brief"' in client.get("/").text  # in the navigation
+        client.get("/lang/vi")
+        assert "Bản tin sáng" in client.get("/brief").text  # the page speaks Vietnamese too
