@@ -75,3 +75,27 @@ def test_demo_rerun_changes_no_row_counts(demo_out: Path) -> None:
     assert r.returncode == 0, r.stderr[-3000:]
     with Archive(demo_out / "demo.duckdb", read_only=True) as a:
         assert a.counts() == before
+
+
+@pytest.mark.slow
+def test_demo_nights_have_a_brief(demo_out: Path) -> None:
+    """`earlywarn brief --as-of 2019-11-20` on the demo archive, as the README runs it."""
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    r = CliRunner().invoke(
+        app, ["-q", "--archive", str(demo_out / "demo.duckdb"), "brief", "--as-of", "2019-11-20", "--json"]
+    )
+    assert r.exit_code == 0, r.stderr
+    brief = json.loads(r.stdout)
+    assert brief["previous"] == "2018-10-31" and brief["articles"] > 100
+    assert brief["changes"]["new_alerts"] and len(brief["stories"]) == 8
+    assert all(s["language"] == "en" and 1 <= len(s["summary"]) <= 3 for s in brief["stories"])
+    with Archive(demo_out / "demo.duckdb", read_only=True) as a:
+        vi = json.loads(a.query("SELECT brief FROM briefs WHERE as_of = DATE '2016-05-31'")["brief"][0])
+    assert {s["language"] for s in vi["stories"]} == {"vi"}  # the Vietnamese night
+    html = (demo_out / "report-2019-11-20.html").read_text(encoding="utf-8")
+    from markupsafe import escape
+
+    assert 'id="brief"' in html and str(escape(brief["stories"][0]["summary"][0][:30])) in html

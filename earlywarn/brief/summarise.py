@@ -22,9 +22,9 @@ Examples
 ...         "Rescue teams reached flooded villages in Quang Binh by boat.",
 ...         "Heavy rain caused floods in central Vietnam, killing ten people. "
 ...         "Rescue teams used boats to reach villages cut off by the floods."]
->>> summarise(docs, "en", n_sentences=2)
-['Floods hit central Vietnam on Monday after days of heavy rain.', 'Ten people died in Quang Binh province, officials said.']
->>> lead(docs, "en", n_sentences=1)
+>>> summarise(docs, "en", n_sentences=2, min_tokens=5)
+['Floods hit central Vietnam on Monday after days of heavy rain.', 'Heavy rain caused floods in central Vietnam, killing ten people.']
+>>> lead(docs, "en", n_sentences=1, min_tokens=5)
 ['Floods hit central Vietnam on Monday after days of heavy rain.']
 """
 
