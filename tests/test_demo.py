@@ -35,8 +35,16 @@ def test_demo_leaves_every_output(demo_out: Path) -> None:
     ]
     assert linked and set(linked) <= urls
     for night in ("2016-05-31", "2018-10-31", "2019-11-20"):
-        html = (demo_out / f"report-{night}.html").read_text(encoding="utf-8")
+        report = demo_out / f"report-{night}.html"
+        html = report.read_text(encoding="utf-8")
         assert "earlywarn" in html and '<script src="http' not in html
+        assert report.stat().st_size < 1_500_000, (night, report.stat().st_size)
+    # the Yemen night has no alert, yet its forecasts are in the trend and watch list
+    with Archive(demo_out / "demo.duckdb", read_only=True) as a:
+        n = a.query("SELECT count(*) n FROM forecasts WHERE as_of = DATE '2016-05-31'")["n"][0]
+    html = (demo_out / "report-2016-05-31.html").read_text(encoding="utf-8")
+    watch = html.split('id="watch"')[1].split("</section>")[0]
+    assert n > 0 and f"{n} forecast(s)" in watch and watch.count("data-figure=") >= 3
 
 
 @pytest.mark.slow
