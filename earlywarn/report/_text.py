@@ -64,7 +64,7 @@ def fmt_time(value: Any) -> str:
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):
-        return str(value)
+        return plain_text(value, 40)
     if ts is pd.NaT:
         return ""
     if ts.tzinfo is not None:

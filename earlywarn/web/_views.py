@@ -13,6 +13,7 @@ from earlywarn.alerts.rules import SEVERITIES
 from earlywarn.i18n import N_
 from earlywarn.labels import SEVERITY_NAMES, STATUS_NAMES, alert_reason, series_label
 from earlywarn.report import plain_text, safe_url
+from earlywarn.report._text import fmt_time
 
 __all__ = [
     "LABELS",
@@ -62,29 +63,6 @@ LABELS: dict[str, str] = {
     "user.password": N_("password changed"),
 }
 _SORTS = ("severity", "score", "date")
-
-
-def fmt_time(value: Any) -> str:
-    """A timestamp as ``YYYY-MM-DD`` (midnight) or ``YYYY-MM-DD HH:MM UTC``.
-
-    Examples
-    --------
-    >>> fmt_time("2024-05-01T00:00:00"), fmt_time(pd.Timestamp("2024-05-01 13:05", tz="UTC"))
-    ('2024-05-01', '2024-05-01 13:05 UTC')
-    """
-    if value is None or value is pd.NaT:
-        return ""
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        return plain_text(value, 40)
-    if ts is pd.NaT:
-        return ""
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC")
-    if ts.hour == ts.minute == ts.second == 0:
-        return ts.strftime("%Y-%m-%d")
-    return ts.strftime("%Y-%m-%d %H:%M") + (" UTC" if ts.tzinfo is not None else "")
 
 
 @dataclass(frozen=True)
