@@ -194,3 +194,24 @@ def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     assert code == 0 and "eta" not in quiet and "1596/1596" not in quiet
     piped = _run("--archive", str(tmp_path / "b.duckdb"), "import", "counts", str(YEMEN))
     assert piped.returncode == 0 and "eta" not in piped.stderr and "1596/1596" not in piped.stderr
+
+
+@pytest.mark.slow
+def test_backtest_logs_to_mlflow_tracking_uri(tmp_path: Path) -> None:
+    """With no option or setting, `earlywarn backtest` logs where MLFLOW_TRACKING_URI says."""
+    import os
+
+    from earlywarn.tracking import Tracker
+
+    repo = Path(__file__).resolve().parents[1]
+    uri = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EARLYWARN_")}
+    r = subprocess.run(
+        [sys.executable, "-m", "earlywarn.cli", "--out", str(tmp_path / "out"), "backtest",
+         str(repo / "experiments" / "demo.yaml"), "--scheduler", "synchronous"],
+        capture_output=True, text=True, timeout=600, env={**env, "MLFLOW_TRACKING_URI": uri},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert not (tmp_path / "out" / "mlflow.db").exists()
+    model = Tracker(uri, "demo").load_model("earlywarn-demo")  # the champion, registered there
+    assert model is not None
