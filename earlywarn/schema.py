@@ -297,6 +297,16 @@ TABLES: dict[str, Table] = {
             created_at="TIMESTAMPTZ",
         ),
         _t(
+            "rule_overrides",
+            ("rule",),
+            "Rule changes made on the review page: a rule switched off, or its threshold moved.",
+            rule="VARCHAR",
+            enabled="BOOLEAN",
+            threshold="DOUBLE",
+            updated_by="VARCHAR",
+            updated_at="TIMESTAMPTZ",
+        ),
+        _t(
             "runs",
             ("as_of", "stage"),
             "Which stage finished for which as_of, with its counts.",

@@ -47,12 +47,13 @@ MIGRATIONS: dict[int, list[str]] = {
     1: [
         t.ddl()
         for name, t in TABLES.items()
-        if name not in ("outbox", "health", "pages", "users", "audit", "briefs")
+        if name not in ("outbox", "health", "pages", "users", "audit", "briefs", "rule_overrides")
     ],
     2: [TABLES["outbox"].ddl(), TABLES["health"].ddl()],
     3: [TABLES["pages"].ddl()],
     4: [TABLES["users"].ddl(), TABLES["audit"].ddl()],
     5: [TABLES["briefs"].ddl()],
+    6: [TABLES["rule_overrides"].ddl()],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _MAGIC = b"DUCK"

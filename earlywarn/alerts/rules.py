@@ -30,7 +30,7 @@ import yaml
 
 from earlywarn.errors import ConfigError
 
-__all__ = ["SEVERITIES", "Rule", "load_rules"]
+__all__ = ["SEVERITIES", "Rule", "apply_overrides", "load_rules"]
 
 #: Severity levels, lowest first.
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -213,3 +213,32 @@ def _severity(value: Any, at: str) -> str | tuple[tuple[float, str], ...]:
             levels.append((float(lv["score"]), str(lv["level"])))
         return tuple(sorted(levels))
     raise ConfigError(f"{at}: key 'severity' must be a level name or a list of levels")
+
+
+def apply_overrides(rules: Sequence[Rule], overrides: pd.DataFrame | None) -> list[Rule]:
+    """The rules as changed on the review page (``rule_overrides`` table): rules switched
+    off are left out, a stored threshold replaces the file's. Unknown rule names are ignored.
+
+    Examples
+    --------
+    >>> rules = [Rule("a", threshold=3.0), Rule("b")]
+    >>> o = pd.DataFrame({"rule": ["a", "b"], "enabled": [True, False], "threshold": [4.5, None]})
+    >>> [(r.name, r.threshold) for r in apply_overrides(rules, o)]
+    [('a', 4.5)]
+    """
+    from dataclasses import replace
+
+    if overrides is None or overrides.empty:
+        return list(rules)
+    by_name = {str(r["rule"]): r for r in overrides.to_dict("records")}
+    out = []
+    for rule in rules:
+        o = by_name.get(rule.name)
+        if o is None:
+            out.append(rule)
+            continue
+        if o.get("enabled") is not None and not pd.isna(o["enabled"]) and not bool(o["enabled"]):
+            continue
+        t = o.get("threshold")
+        out.append(rule if t is None or pd.isna(t) else replace(rule, threshold=float(t)))
+    return out

@@ -27,9 +27,10 @@ def stage(ctx: StageContext) -> StageResult:
     collection-fed alerts when the data-health gate is closed; enqueue deliveries in the
     same transaction (the outbox)."""
     from earlywarn.alerts import enqueue, evaluate_rules, load_rules, outbox_for
+    from earlywarn.alerts.rules import apply_overrides
     from earlywarn.health import gate_open
 
-    rules = load_rules(ctx.settings.rules)
+    rules = apply_overrides(load_rules(ctx.settings.rules), ctx.archive.table("rule_overrides"))
     anomalies = ctx.archive.table("anomalies", "as_of = ?", [ctx.as_of])
     previous = ctx.archive.table("alerts")
     f = evidence_frames(ctx)

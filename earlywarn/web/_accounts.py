@@ -45,6 +45,7 @@ __all__ = [
     "set_disabled",
     "set_password",
     "set_role",
+    "set_rule",
     "verify_password",
 ]
 
@@ -293,3 +294,37 @@ def get_user(archive: Archive, username: str) -> dict[str, object] | None:
         return None
     row = _get(archive, name)
     return None if row.empty else {str(k): v for k, v in row.iloc[0].items()}
+
+
+def set_rule(
+    archive: Archive, rule: str, op: str, threshold: float | None = None, *, by: User | None = None
+) -> None:
+    """Switch a rule off (``op="disable"``) or on (``"enable"``), or set its threshold
+    (``"threshold"``) in ``rule_overrides``, with an audit entry; the next alerts stage
+    applies it (:func:`earlywarn.alerts.rules.apply_overrides`)."""
+    row = archive.table("rule_overrides", "rule = ?", [rule])
+    old = row.iloc[0].to_dict() if not row.empty else {"enabled": True, "threshold": None}
+    new = {
+        "rule": rule,
+        "enabled": bool(old.get("enabled", True)) if op == "threshold" else op == "enable",
+        "threshold": threshold if op == "threshold" else old.get("threshold"),
+        "updated_by": by.username if by else "cli",
+        "updated_at": _now(),
+    }
+    before: Any
+    after: Any
+    if op == "threshold":
+        before, after = old.get("threshold"), threshold
+    else:
+        before = "enabled" if bool(old.get("enabled", True)) else "disabled"
+        after = "enabled" if new["enabled"] else "disabled"
+    audit = audit_row(
+        by,
+        f"rule.{op}",
+        subject=rule,
+        before=None if before is None or before != before else str(before),
+        after=str(after),
+    )
+    archive.commit(
+        [Write("rule_overrides", pd.DataFrame([new])), Write("audit", audit, append=True)]
+    )

@@ -94,8 +94,10 @@ class _Web:
         focal_country: str,
         locale: str,
         web: WebSettings,
+        rules: Path | None = None,
     ) -> None:
         self.gate = ArchiveGate(archive_path, read_only=read_only)
+        self.rules = rules
         self.focal = focal_country
         self.locale = locale
         self.web = web
@@ -456,6 +458,7 @@ def create_app(
     focal_country: str = "VNM",
     locale: str = "en",
     web: WebSettings | None = None,
+    rules: Path | None = None,
 ) -> Starlette:
     """The review web app over the archive at ``archive_path``.
 
@@ -483,6 +486,9 @@ def create_app(
         Language for users who have not picked one (``en`` or ``vi``).
     web : WebSettings, optional
         Sessions, login limits and proxy trust (``Settings.web``).
+    rules : Path, optional
+        The alert rules file the nightly job uses (``Settings.rules``; None: the shipped
+        rules), listed on ``/admin/rules`` where admins switch rules off and move thresholds.
 
     Raises
     ------
@@ -511,7 +517,7 @@ def create_app(
     settings = web or WebSettings.model_validate({})
     if not read_only:
         _migrate(path)
-    w = _Web(path, read_only, focal_country, locale, settings)
+    w = _Web(path, read_only, focal_country, locale, settings, rules)
     read, act, admin = w.guard("read"), w.guard("act"), w.guard("admin")
     from earlywarn.web._admin import admin_routes
     from earlywarn.web._downloads import download_routes
@@ -578,6 +584,7 @@ def serve(
         focal_country=settings.focal_country,
         locale=settings.locale,
         web=settings.web,
+        rules=settings.rules,
     )
     uvicorn.run(
         app,

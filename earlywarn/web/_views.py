@@ -61,6 +61,9 @@ LABELS: dict[str, str] = {
     "user.enable": N_("account enabled"),
     "user.role": N_("role changed"),
     "user.password": N_("password changed"),
+    "rule.disable": N_("rule switched off"),
+    "rule.enable": N_("rule switched on"),
+    "rule.threshold": N_("threshold changed"),
 }
 _SORTS = ("severity", "score", "date")
 

@@ -288,3 +288,47 @@ def test_settings_read_web_section(tmp_path: Path) -> None:
     assert s.locale == "vi" and s.web.proxy_user_header == "X-Remote-User"
     assert s.web.proxy_trusted == ["10.0.0.0/8", "::1"]
     assert load_settings(environ={}).locale == "en"
+
+
+def test_admin_changes_rules_with_audit(archive: Path) -> None:
+    from earlywarn.alerts import load_rules
+    from earlywarn.alerts.rules import apply_overrides
+
+    analyst = app_client(archive)
+    assert login(analyst, "lan") == 303
+    assert analyst.get("/admin/rules").status_code == 403
+    admin = app_client(archive)
+    assert login(admin, "root") == 303
+    page = admin.get("/admin/rules")
+    first = load_rules()[0]
+    assert page.status_code == 200 and f'data-rule="{first.name}"' in page.text
+    token = form_token(admin, "/admin/rules")
+    h = {"origin": ORIGIN}
+    off = admin.post("/admin/rules/disable", data={"csrf": token, "rule": first.name}, headers=h)
+    assert off.status_code == 303
+    second = load_rules()[1]
+    moved = admin.post(
+        "/admin/rules/threshold",
+        data={"csrf": token, "rule": second.name, "threshold": "4,5"},
+        headers=h,
+    )
+    assert moved.status_code == 303
+    bad = admin.post(
+        "/admin/rules/threshold", data={"csrf": token, "rule": "nope", "threshold": "2"}, headers=h
+    )
+    assert bad.status_code == 400
+    with Archive(archive, read_only=True) as a:
+        overrides = a.table("rule_overrides")
+        audit = a.query(
+            "SELECT action, subject, before, after, username FROM audit "
+            "WHERE action LIKE 'rule.%' ORDER BY \"at\""
+        )
+    audit = audit.astype(object).where(audit.notna(), None)
+    assert audit.values.tolist() == [
+        ["rule.disable", first.name, "enabled", "disabled", "root"],
+        ["rule.threshold", second.name, None, "4.5", "root"],
+    ]
+    rules = apply_overrides(load_rules(), overrides)  # what the next alerts stage uses
+    assert first.name not in [r.name for r in rules]
+    assert next(r for r in rules if r.name == second.name).threshold == 4.5
+    assert "rule switched off" in admin.get("/audit").text
