@@ -27,6 +27,7 @@ from earlywarn.errors import (
     ImportFormatError,
     LockedError,
     NotFittedError,
+    SearchError,
     StoreError,
     TrackingError,
 )
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
         report,
         series,
     )
+    from earlywarn.search import search  # the package, callable as its search function
 
 __all__ = [
     "STAGES",
@@ -59,6 +61,7 @@ __all__ = [
     "ImportFormatError",
     "LockedError",
     "NotFittedError",
+    "SearchError",
     "Settings",
     "StoreError",
     "TrackingError",
@@ -76,6 +79,7 @@ __all__ = [
     "parse_as_of",
     "report",
     "run_nightly",
+    "search",
     "series",
 ]
 
@@ -89,6 +93,7 @@ _SUBPACKAGES = {
     "io",
     "network",
     "report",
+    "search",
     "series",
 }
 

@@ -336,6 +336,63 @@ def deliver(
             out.print_json(json.dumps(deliver_due(archive, channels, http=s.http)))
 
 
+@app.command(name="search")
+def search_(
+    query: Annotated[str | None, typer.Argument(help='Words, "phrases", OR, -excluded.')] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Rebuild the index from the archive first.")
+    ] = False,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    lang: Annotated[str | None, typer.Option(help="Languages, comma-separated (vi,en).")] = None,
+    country: Annotated[str | None, typer.Option(help="Source countries (ISO3).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlets, comma-separated.")] = None,
+    mentions: Annotated[str | None, typer.Option(help="Mentioned countries (ISO3).")] = None,
+    story: Annotated[str | None, typer.Option(help="A story id.")] = None,
+    has_events: Annotated[
+        bool | None, typer.Option("--has-events/--no-events", help="With or without events.")
+    ] = None,
+    sort: Annotated[str, typer.Option(help="relevance or date.")] = "relevance",
+    page: Annotated[int, typer.Option(help="Result page, from 1.")] = 1,
+    per_page: Annotated[int, typer.Option(help="Results per page.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search every article of the archive (BM25 over a tantivy index beside it)."""
+    from earlywarn.search import rebuild as rebuild_index
+    from earlywarn.search import search
+    from earlywarn.search._cli import print_results
+
+    with _errors():
+        s = settings()
+        if rebuild:
+            info = rebuild_index(s.archive)
+            if not state.quiet:
+                err.print(
+                    f"indexed {info['articles']} articles in {info['seconds']:.1f} s "
+                    f"({info['bytes'] / 1e6:.1f} MB)"
+                )
+        if query is None:
+            if not rebuild:
+                raise typer.BadParameter("give a query, or --rebuild")
+            return
+        hits = search(
+            query,
+            archive=s.archive,
+            since=since,
+            until=until,
+            lang=lang,
+            country=country,
+            outlet=outlet,
+            mentions=mentions,
+            story=story,
+            has_events=has_events,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+        )
+        print_results(hits, out, as_json=as_json)
+
+
 @app.command()
 def brief(
     as_of: AsOf = "yesterday",

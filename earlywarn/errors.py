@@ -16,6 +16,7 @@ __all__ = [
     "LockedError",
     "MissingInputError",
     "NotFittedError",
+    "SearchError",
     "StoreError",
     "TrackingError",
     "UsageError",
@@ -72,3 +73,7 @@ class NotFittedError(EarlywarnError, ValueError, AttributeError):
 
 class TrackingError(EarlywarnError):
     """The experiment tracker (MLflow) failed."""
+
+
+class SearchError(EarlywarnError):
+    """The search index is missing, outdated or busy, or a query cannot be run."""

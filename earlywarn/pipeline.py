@@ -41,6 +41,7 @@ log = get_logger(__name__)
 STAGES: tuple[str, ...] = (
     "collect",
     "extract",
+    "search",
     "network",
     "series",
     "health",
@@ -99,6 +100,7 @@ class NightlyResult:
 _STAGE_FUNCS: dict[str, str] = {
     "collect": "earlywarn.collect.stage:stage",
     "extract": "earlywarn.extract.stage:stage",
+    "search": "earlywarn.search.stage:stage",
     "network": "earlywarn.network.stage:stage",
     "series": "earlywarn.series.stage:stage",
     "health": "earlywarn.health:stage",

@@ -26,14 +26,16 @@ from earlywarn import __version__
 from earlywarn._log import get_logger
 from earlywarn.alerts import SEVERITIES, acknowledge, comment, dismiss, reopen, resolve
 from earlywarn.config import WebSettings
-from earlywarn.errors import LockedError, StoreError
+from earlywarn.errors import LockedError, SearchError, StoreError
+from earlywarn.export import FORMATS, MEDIA_TYPES, table_bytes
 from earlywarn.i18n import LOCALES, N_, jinja_env, translations
 from earlywarn.labels import country_name
 from earlywarn.report import plain_text
 from earlywarn.report.charts import evidence_figure, focal_figures
 from earlywarn.web._accounts import User
 from earlywarn.web._auth import LANG_COOKIE, Auth, Sessions
-from earlywarn.web._data import ArchiveGate, fold_text, search_terms
+from earlywarn.web._data import ArchiveGate
+from earlywarn.web._search import SearchForm, export_frame, open_index, page_links, result_rows
 from earlywarn.web._security import CSRF_COOKIE, Csrf, SecurityHeaders
 from earlywarn.web._views import (
     LABELS,
@@ -43,7 +45,6 @@ from earlywarn.web._views import (
     article_rows,
     audit_rows,
     inbox_rows,
-    snippet,
 )
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ class _Web:
     ) -> None:
         self.gate = ArchiveGate(archive_path, read_only=read_only)
         self.rules = rules
+        self.index: Any = None  # the search index, opened on first search
         self.focal = focal_country
         self.locale = locale
         self.web = web
@@ -326,31 +328,59 @@ class _Web:
             latest=article_rows(arts.head(25).to_dict("records")),
         )
 
+    def _index(self) -> Any:
+        if self.index is None:
+            self.index = open_index(self.gate.path)
+        return self.index
+
     async def search(self, request: Request) -> Response:
-        q = str(request.query_params.get("q") or "")[:200].strip()
-        lang = str(request.query_params.get("lang") or "")[:12]
+        form = SearchForm(request.query_params)
         langs = await run_in_threadpool(self.gate.languages)
-        lang = lang if lang in langs else ""
+        if form.values["lang"] and form.values["lang"] not in langs:
+            form.values["lang"] = ""
+            form.filters.pop("lang", None)
         rows: list[dict[str, Any]] = []
-        total = 0
-        if q:
-            frame, total = await run_in_threadpool(self.gate.search, q, lang or None, 50)
-            terms = [fold_text(t) for t in search_terms(q)[0]]
-            recs = frame.to_dict("records")
-            for rec in recs:
-                rec["snippet"] = snippet(
-                    f"{rec.get('summary') or ''} {rec.get('text') or ''}", terms
-                )
-            rows = article_rows(recs)
+        total, pages, problem = 0, 1, ""
+        if form.q and not form.errors:
+            try:
+                frame = await run_in_threadpool(lambda: form.run(self._index()))
+            except SearchError as exc:
+                problem = str(exc)
+            else:
+                rows, total, pages = result_rows(frame), frame.attrs["total"], frame.attrs["pages"]
         return self.page(
             request,
             "search.html.j2",
+            status=400 if form.errors or problem else 200,
             title=self.t(request, "Search"),
-            q=q,
-            lang=lang,
+            form=form,
             langs=langs,
             rows=rows,
             total=total,
+            pages=pages,
+            page_links=page_links(form.page, pages),
+            problem=problem,
+        )
+
+    async def search_export(self, request: Request) -> Response:
+        fmt = request.path_params["fmt"]
+        form = SearchForm(request.query_params)
+        if fmt not in FORMATS or not form.q or form.errors:
+            return self.error(
+                request, 400, N_("Bad export"), N_("Export a search: give q=... and csv or xlsx.")
+            )
+        try:
+            frame = await run_in_threadpool(export_frame, form, self._index())
+        except SearchError as exc:
+            return self.error(request, 400, N_("Bad search"), str(exc))
+        data = await run_in_threadpool(table_bytes, {"search": frame}, fmt)
+        return Response(
+            data,
+            media_type=MEDIA_TYPES[fmt],
+            headers={
+                "Content-Disposition": f'attachment; filename="earlywarn-search.{fmt}"',
+                "Cache-Control": "no-store",
+            },
         )
 
     async def audit_log(self, request: Request) -> Response:
@@ -469,7 +499,9 @@ def create_app(
     ``dir`` asc/desc), ``/alerts/{alert_id}`` (evidence pack, history and audit log;
     POST ``/alerts/{alert_id}/acknowledge|resolve|dismiss|reopen|comment`` with ``why``
     and the form's ``csrf`` token, answered by a redirect), ``/focal?country=VNM``,
-    ``/search?q=...&lang=...``, ``/brief?as_of=YYYY-MM-DD`` (the morning brief, printable),
+    ``/search?q=...`` (filters ``lang``, ``country``, ``mentions``, ``outlet``, ``since``,
+    ``until``, ``events``; ``sort``, ``page``; ``/search/export.csv|xlsx`` the same),
+    ``/brief?as_of=YYYY-MM-DD`` (the morning brief, printable),
     ``/lang/vi`` or ``/lang/en`` (the language cookie) and
     ``/healthz`` (JSON). The archive is opened per request and closed at once; while the
     nightly job writes, pages answer 503 with Retry-After.
@@ -531,6 +563,7 @@ def create_app(
         Route("/focal", read(w.focal_view)),
         Route("/search", read(w.search)),
         Route("/brief", read(w.brief)),
+        Route("/search/export.{fmt}", read(w.search_export)),
         Route("/audit", admin(w.audit_log)),
         *admin_routes(w, admin),
         *login_routes(w),

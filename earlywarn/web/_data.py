@@ -25,7 +25,7 @@ from earlywarn.schema import TABLES
 from earlywarn.store import Archive, Write, archive_lock
 from earlywarn.web._accounts import User, audit_row
 
-__all__ = ["ArchiveGate", "LifecycleAction", "fold_text", "search_terms"]
+__all__ = ["ArchiveGate", "LifecycleAction"]
 
 log = get_logger(__name__)
 
@@ -36,48 +36,6 @@ _INBOX_COLUMNS = (
     "alert_id, rule, unique_id, ds, as_of, severity, score, title, status, updated_at, note, "
     "coalesce(try_cast(json_extract(evidence, '$.escalated') AS BOOLEAN), false) AS escalated"
 )
-
-
-def _fold(sql_expr: str) -> str:
-    """SQL folding case and accents (``đ`` to ``d`` too), for Vietnamese-friendly search."""
-    return f"replace(strip_accents(lower({sql_expr})), 'đ', 'd')"
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def fold_text(text: str) -> str:
-    """Lower case without accents, ``đ`` as ``d`` (as :func:`_fold` does in SQL).
-
-    Examples
-    --------
-    >>> fold_text("Biển Đông")
-    'bien dong'
-    """
-    import unicodedata
-
-    nfd = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in nfd if unicodedata.category(c) != "Mn").replace("đ", "d")
-
-
-def search_terms(query: str, limit: int = 8) -> tuple[list[str], bool]:
-    """Words of a search query for LIKE (wildcards escaped) and whether to fold accents.
-
-    A query typed without accents matches with or without them (``bien`` finds
-    ``Biển``); a query with accents matches them exactly (``Biển`` does not find
-    ``biến``). Case never matters.
-
-    Examples
-    --------
-    >>> search_terms("  Bien DONG 100%_ ")
-    (['bien', 'dong', '100\\\\%\\\\_'], True)
-    >>> search_terms("Biển Đông")
-    (['biển', 'đông'], False)
-    """
-    words = query.lower().split()[:limit]
-    fold = all(fold_text(w) == w for w in words)
-    return [_escape_like(w) for w in words if w], fold
 
 
 class ArchiveGate:
@@ -212,39 +170,6 @@ class ArchiveGate:
     def alerts_full(self) -> pd.DataFrame:
         """Every alert with its evidence (for downloads)."""
         return self.read(lambda a: a.table("alerts"))
-
-    def search(self, query: str, language: str | None, limit: int) -> tuple[pd.DataFrame, int]:
-        """Articles whose title, summary or text holds every word of ``query``.
-
-        Case is ignored; accents are ignored only if the query has none (see
-        :func:`search_terms`). The exact phrase ranks first, then newest first.
-        """
-        terms, fold = search_terms(query)
-        if not terms:
-            return pd.DataFrame(), 0
-        raw = "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(text, '')"
-        hay = _fold(raw) if fold else f"lower({raw})"
-        conds = [f"{hay} LIKE '%' || ? || '%' ESCAPE '\\'" for _ in terms]
-        params: list[Any] = list(terms)
-        if language:
-            conds.append("language = ?")
-            params.append(language)
-        where = " AND ".join(conds)
-        phrase = " ".join(terms)
-        rank = f"CASE WHEN {hay} LIKE '%' || ? || '%' ESCAPE '\\' THEN 0 ELSE 1 END"
-
-        def q(a: Archive) -> tuple[pd.DataFrame, int]:
-            total = a.query(f"SELECT count(*) AS n FROM articles WHERE {where}", params)
-            rows = a.query(
-                f"""SELECT article_id, url, outlet, title, summary, text, language, published,
-                           duplicate_of
-                    FROM articles WHERE {where}
-                    ORDER BY {rank}, published DESC NULLS LAST LIMIT ?""",
-                [*params, phrase, limit],
-            )
-            return rows, int(total["n"].iloc[0])
-
-        return self.read(q)
 
     def languages(self) -> list[str]:
         """Languages present in the articles table."""

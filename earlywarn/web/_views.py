@@ -24,7 +24,6 @@ __all__ = [
     "audit_rows",
     "fmt_time",
     "inbox_rows",
-    "snippet",
 ]
 
 #: Status filters of the inbox: lifecycle statuses plus ``open``, ``escalated`` and ``all``.
@@ -278,34 +277,9 @@ def article_rows(records: Any) -> list[dict[str, Any]]:
                 "published": fmt_time(a.get("published")),
                 "sentence": plain_text(a.get("sentence") or a.get("summary"), 320),
                 "tone": _num(a.get("tone")),
-                "snippet": a.get("snippet") or "",
             }
         )
     return out
-
-
-def snippet(text: Any, terms: list[str], width: int = 220) -> str:
-    """Plain text around the first search term found (accent-insensitive), or the start.
-
-    Examples
-    --------
-    >>> snippet("Hội nghị về <b>Biển Đông</b> tại Hà Nội hôm nay", ["dong"], width=20)
-    '…về Biển Đông tại Hà Nội…'
-    """
-    import unicodedata
-
-    plain = plain_text(text, 20_000)
-    folded = "".join(
-        unicodedata.normalize("NFD", c)[0] if c not in "đĐ" else "d" for c in plain.lower()
-    )
-    found = (folded.find(t.replace("\\", "")) for t in terms if t)
-    at = min((i for i in found if i >= 0), default=0)
-    start = max(0, at - width // 3)
-    if start:  # whole words only
-        start = plain.rfind(" ", 0, start) + 1
-    end = plain.find(" ", start + width)
-    end = len(plain) if end < 0 else end
-    return ("…" if start else "") + plain[start:end].strip() + ("…" if end < len(plain) else "")
 
 
 def audit_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from earlywarn.search import index_path, rebuild
 from tests.web.archive import build
 
 
@@ -15,6 +16,7 @@ from tests.web.archive import build
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     path = tmp_path_factory.mktemp("web") / "archive.duckdb"
     facts = build(path)
+    rebuild(path)  # the search index beside it, as the nightly job leaves it
     return path, facts
 
 
@@ -22,6 +24,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
 def archive(built: tuple[Path, dict[str, Any]], tmp_path: Path) -> Path:
     path = tmp_path / "archive.duckdb"
     shutil.copyfile(built[0], path)
+    shutil.copytree(index_path(built[0]), index_path(path))
     return path
 
 

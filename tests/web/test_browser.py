@@ -140,7 +140,7 @@ def test_review_in_chromium(
             page.fill("header input[type=search]", "bien dong")
             page.keyboard.press("Enter")
             page.wait_for_url("**/search?q=bien+dong")
-            assert page.locator("#results tbody tr").count() > 0
+            assert page.locator("#results li").count() > 0
         finally:
             browser.close()
 
@@ -225,4 +225,63 @@ def test_vietnamese_review_at_desktop_and_phone_width(
     assert audit.values.tolist() == [
         ["lan", "analyst", "acknowledge", "Đã đề nghị Đại sứ quán kiểm tra thông tin"]
     ]
+
+
+def test_search_in_chromium(server: str, tmp_path: Path) -> None:
+    """Search as an analyst: highlights, filters, the next page, and the CSV export."""
+    foreign: list[str] = []
+    problems: list[str] = []
+
+    def only_local(route: Route) -> None:
+        if route.request.url.startswith(server + "/"):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 900}, accept_downloads=True
+            )
+            context.route("**/*", only_local)
+            page = context.new_page()
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.goto(server + "/search")
+            page.wait_for_url("**/login?next=*")
+            page.fill("#username", "lan")
+            page.fill("#password", USERS["lan"][0])
+            page.click("#login-form button[type=submit]")
+            page.wait_for_url("**/search")
+            page.fill("#search-form input[name=q]", "bien dong")
+            page.click("#search-form button[type=submit]")
+            page.wait_for_url("**/search?q=bien+dong*")
+            assert page.locator("#results li").count() == 20
+            assert page.locator("#results li").first.locator("mark").count() >= 2
+            marks = page.locator("#results mark").all_inner_texts()
+            assert {m.lower() for m in marks} & {"biển", "đông"}
+            page.screenshot(path="/tmp/web-search.png", full_page=True)
+
+            page.click("#pager a[rel=next]")
+            page.wait_for_url("**page=2*")
+            assert page.locator("#results li").first.get_attribute("data-rank") == "21"
+
+            page.select_option("#search-form select[name=lang]", "vi")
+            page.select_option("#search-form select[name=sort]", "date")
+            page.click("#search-form button[type=submit]")
+            page.wait_for_url("**lang=vi*")
+            assert "page=2" not in page.url  # a new search starts on page 1
+            langs = page.locator("#results li .muted").all_inner_texts()
+            assert langs and all(" · vi" in t for t in langs)
+
+            with page.expect_download() as info:
+                page.click("#export-csv")
+            path = tmp_path / "results.csv"
+            info.value.save_as(path)
+            lines = path.read_text("utf-8-sig").splitlines()
+            assert lines[0].startswith("rank,score,published,title") and len(lines) > 20
+        finally:
+            browser.close()
+    assert not foreign, foreign
     assert not problems, problems

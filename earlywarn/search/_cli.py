@@ -1,0 +1,55 @@
+"""How ``earlywarn search`` prints a result page: a table, or JSON."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+import pandas as pd
+from rich.markup import escape
+
+__all__ = ["print_results", "to_records"]
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _rich(fragment: str) -> str:
+    """Escaped HTML with ``<mark>`` to rich markup (matches in bold reverse)."""
+    parts = _MARK.split(fragment or "")
+    return "".join(
+        f"[bold reverse]{escape(html.unescape(p))}[/]" if i % 2 else escape(html.unescape(p))
+        for i, p in enumerate(parts)
+    )
+
+
+def to_records(hits: pd.DataFrame) -> dict[str, Any]:
+    """A result frame as JSON-ready data: paging figures and the rows."""
+    rows = hits.assign(
+        published=hits["published"].map(lambda t: None if pd.isna(t) else t.isoformat()),
+        score=hits["score"].map(lambda x: None if pd.isna(x) else round(float(x), 4)),
+    ).to_dict("records")
+    keys = ("query", "total", "page", "pages", "per_page")
+    return {**{k: hits.attrs.get(k) for k in keys}, "results": rows}
+
+
+def print_results(hits: pd.DataFrame, console: Any, *, as_json: bool = False) -> None:
+    """Print a page of results to a rich console."""
+    if as_json:
+        console.print_json(json.dumps(to_records(hits), ensure_ascii=False))
+        return
+    a = hits.attrs
+    console.print(
+        f"{a.get('total', 0)} article(s) match; page {a.get('page', 1)} of {a.get('pages', 1)}"
+    )
+    for row in hits.to_dict("records"):
+        when = row["published"]
+        day = "" if pd.isna(when) else pd.Timestamp(when).date().isoformat()
+        meta = " · ".join(escape(str(row[k] or "")) for k in ("outlet", "language"))
+        console.print(
+            f"\n[bold]{row['rank']}.[/] {_rich(str(row['title_html']))}  [dim]{day} · {meta}[/]"
+        )
+        if row["url"]:
+            console.print(f"   [dim]{escape(str(row['url']))}[/]", soft_wrap=True)
+        console.print(f"   {_rich(str(row['snippet']))}", soft_wrap=True)
