@@ -70,7 +70,7 @@ def main() -> None:
         ours, ref = bench(frame, args.ref_series)
         print(
             f"{n} series x {length} days: default ensemble {ours * 1e3:.2f} ms/series "
-            f"(robust_z + count_surprise + share_spike + ensemble, every period scored); "
+            f"(robust_z + rate_surprise + rate_cusum + share_spike + Cauchy ensemble, every period scored); "
             f"statsmodels STL fit {ref * 1e3:.2f} ms/series; ratio ours/STL = {ours / ref:.2f}; "
             f"target <= 60 ms/series: {'OK' if ours <= 0.060 else 'MISSED'}"
         )

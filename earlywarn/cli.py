@@ -514,13 +514,25 @@ def eval_alerts(
     rules: Annotated[
         Path | None, typer.Option(help="Rules YAML (default: the shipped rules).")
     ] = None,
+    calibrate: Annotated[
+        float | None,
+        typer.Option(
+            help="Print the thresholds reaching this many false alerts per country-year "
+            "on the tuning half, instead of the table."
+        ),
+    ] = None,
 ) -> None:
-    """Alert precision, recall, lead time and false alerts per series-year on labelled crises."""
+    """Onsets caught, recall, precision, false alerts per country-year and lead of the shipped
+    rules and three textbook detectors: African crisis series (tuning and held-aside halves)
+    and Yemen."""
     from earlywarn.alerts.evaluate import main as evaluate_main
 
+    argv = ["--rules", str(rules)] if rules else []
+    if calibrate is not None:
+        argv += ["--calibrate", str(calibrate)]
     with _errors():
         with bars_for(state.quiet) as bars:
-            code = evaluate_main(["--rules", str(rules)] if rules else [], progress=bars.count)
+            code = evaluate_main(argv, progress=bars.count)
         raise typer.Exit(code)
 
 

@@ -80,3 +80,39 @@ def test_event_counts_conserve_events(rows: list[tuple[int, str | None, str | No
     for c in ["VNM", "CHN", "USA"]:
         n = ((ev["source_country"] == c) | (ev["target_country"] == c)).sum()
         assert y.loc[y["unique_id"] == f"ev:{c}", "y"].sum() == n
+
+
+def test_news_series_start_when_collection_began() -> None:
+    # a first collection night (2024-05-02) brings articles published up to a year earlier
+    published = pd.to_datetime(
+        ["2023-05-10", "2024-01-03", "2024-05-01", "2024-05-02", "2024-05-03", "2024-05-03"],
+        utc=True,
+    )
+    arts = pd.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(6)],
+            "published": published,
+            "as_of": pd.to_datetime(["2024-05-02"] * 4 + ["2024-05-03"] * 2),
+            "fetched": pd.Timestamp("2026-01-01", tz="UTC"),  # a replay: wall clock later
+            "duplicate_of": None,
+        }
+    )
+    mentions = pd.DataFrame(
+        {"article_id": arts["article_id"], "kind": "country", "country": "VNM", "entity": "x"}
+    )
+    tone = pd.DataFrame({"article_id": arts["article_id"], "tone": [-1.0, -2, 0, 1, 2, 3]})
+    empty_ev = pd.DataFrame(
+        columns=["date", "source_country", "target_country", "quad_class", "root_code"]
+    )
+    y = build_series(
+        as_of=pd.Timestamp("2024-05-03").date(),
+        events=empty_ev,
+        articles=arts,
+        mentions=mentions,
+        tone=tone,
+        counts=pd.DataFrame(columns=["unique_id", "ds", "y", "source"]),
+    )
+    cov = y[y["unique_id"] == "cov:VNM"]
+    assert cov["ds"].min() == pd.Timestamp("2024-05-02")  # no zero-filled year before
+    assert cov["y"].tolist() == [1.0, 2.0]
+    assert y.loc[y["unique_id"] == "tone:VNM", "ds"].min() == pd.Timestamp("2024-05-02")

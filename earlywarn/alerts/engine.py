@@ -126,7 +126,7 @@ def evaluate_rules(
         for uid in uids:
             g = sub[sub["unique_id"] == uid].sort_values("ds")
             freq = infer_freq(g["ds"]) if len(g) > 1 else _series_freq(series, str(uid))
-            flags = (g["score"] >= rule.threshold).to_numpy()
+            flags = rule.flags(g, freq)
             recent_from = as_of_day + pd.Timedelta(days=1) - rule.window_offset()
             for first, last, _n in episodes(
                 flags, min_duration=rule.min_duration, cooldown=rule.cooldown
@@ -135,7 +135,7 @@ def evaluate_rules(
                 if period_bounds(last_ds, freq)[1] <= recent_from:
                     continue
                 ep = g.iloc[first : last + 1]
-                ep = ep[ep["score"] >= rule.threshold]
+                ep = ep[flags[first : last + 1]]
                 rows.append(
                     _alert_row(
                         rule,

@@ -1,24 +1,32 @@
-"""Score alert rules (or a detector) against labelled crisis windows.
+"""Score alert rules (or a detector) against labelled crisis onsets.
 
-Definitions (periods are the series' own: months for monthly series):
+The rules of the count (periods are the series' own: months for monthly series):
 
 - An *alert* is the period at which an episode first satisfies its rule (score at or
-  above the threshold for ``min_duration`` consecutive periods); later periods of the
-  same episode (runs joined across ``cooldown`` quiet periods) are not new alerts.
+  above the threshold, and the value at or above ``min_per_month``, for ``min_duration``
+  consecutive periods); later periods of the same episode (runs joined across
+  ``cooldown`` quiet periods) are not new alerts.
 - A labelled crisis (``role == "primary"``) spans ``start .. end``; its *onset* is
-  ``start``. Alerts for series of the labelled country (``parse_id(uid).country``)
-  dated ``start - max_lead .. end`` are *true*; alerts inside ``context`` windows are
-  neither true nor false; every other alert is *false*.
-- An onset is *caught* when a true alert is dated ``start - max_lead .. start``: the
-  lead time is ``start - alert`` in periods (>= 0; 0 = an alert on the onset period
-  itself). ``detected`` also counts alerts later inside the window.
-- False alerts per series-year divide the false alerts by the scored history of the
-  series the rules cover (periods with a score, in years).
+  ``start``. Alerts for series of the labelled country (the country of the series'
+  kind, :func:`earlywarn.series.kinds.series_kind`) dated ``onset - max_lead .. end``
+  are *true*; alerts inside ``context`` windows of that country are neither true nor
+  false; every other alert is *false*. Precision = true / (true + false).
+- An onset is *caught* (lead >= 0) when a true alert is dated ``onset - max_lead ..
+  onset`` (``max_lead = 3``: the ``[onset-3, onset]`` window); the lead is ``onset -
+  alert`` in periods (0 = an alert on the onset month). Recall = caught / onsets.
+  ``crisis_series/README.md`` counts ``[onset-3, onset+1]`` as a hit; the month after
+  the onset is counted here as *detected in window* (``detected_in_window``), not
+  caught.
+- False alerts per country-year divide the false alerts by the scored history of the
+  countries the rules cover (months in which any of a country's covered series has a
+  score, over 12); per series-year divides by every covered series' scored history.
 
 Scores come from :func:`earlywarn.detect.detect` over the whole history; detectors are
 as_of-safe, so this equals re-running the pipeline at every ``as_of``.
 
-Run ``python -m earlywarn.alerts.evaluate`` for the Yemen GDELT benchmark.
+``earlywarn eval alerts`` (:func:`main`) prints the tuning half, the held-aside half
+(``experiments/splits/crisis_countries.csv``) and Yemen for the shipped rules and the
+textbook detectors (:func:`textbook_detectors`).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +47,17 @@ from earlywarn.alerts.engine import episodes
 from earlywarn.alerts.rules import Rule, load_rules
 from earlywarn.detect._base import BaseDetector, infer_freq
 from earlywarn.detect._detect import detect
-from earlywarn.series.ids import parse_id
+from earlywarn.series.kinds import series_kind
 
-__all__ = ["alert_dates", "evaluate_alerts", "main"]
+__all__ = [
+    "alert_dates",
+    "alert_table",
+    "calibrate_threshold",
+    "development_data",
+    "evaluate_alerts",
+    "main",
+    "textbook_detectors",
+]
 
 _PER_YEAR = {"D": 365.25, "W": 52.18, "MS": 12.0}
 
@@ -70,7 +87,7 @@ def alert_dates(anomalies: pd.DataFrame, rule: Rule) -> list[tuple[str, pd.Times
         if not rule.matches(str(uid)):
             continue
         g = g.sort_values("ds")
-        flags = (g["score"] >= rule.threshold).to_numpy()
+        flags = rule.flags(g, infer_freq(g["ds"]) if len(g) > 1 else "MS")
         for first, last, _ in episodes(
             flags, min_duration=rule.min_duration, cooldown=rule.cooldown
         ):
@@ -84,9 +101,17 @@ def alert_dates(anomalies: pd.DataFrame, rule: Rule) -> list[tuple[str, pd.Times
 
 
 def _labels(labels: pd.DataFrame | str | Path) -> pd.DataFrame:
+    """Labels with ``start``/``end`` timestamps and a unique ``key`` per crisis.
+
+    Reads both layouts of ``shared/data``: ``start_month, end_month`` (Yemen) and
+    ``onset, end`` (``crisis_series/crisis_onsets.csv``).
+    """
     frame = pd.read_csv(labels) if isinstance(labels, (str, Path)) else labels.copy()
-    frame["start"] = pd.to_datetime(frame["start_month"])
-    frame["end"] = pd.to_datetime(frame["end_month"])
+    start = "start_month" if "start_month" in frame else "onset"
+    end = "end_month" if "end_month" in frame else "end"
+    frame["start"] = pd.to_datetime(frame[start])
+    frame["end"] = pd.to_datetime(frame[end])
+    frame["key"] = frame["unique_id"].astype(str) + " " + frame["start"].dt.strftime("%Y-%m")
     return frame
 
 
@@ -137,16 +162,25 @@ def evaluate_alerts(
             for u, g in scored.groupby("unique_id")
         )
     )
+    by_country = scored.assign(
+        country=scored["unique_id"].map(lambda u: series_kind(str(u)).country)
+    )
+    country_years = float(
+        sum(
+            g["ds"].nunique() / _PER_YEAR.get(freq[str(g["unique_id"].iloc[0])], 12.0)
+            for _, g in by_country.groupby("country")
+        )
+    )
 
     found = [(r.name, uid, ds) for r in rules for uid, ds in alert_dates(anomalies, r)]
     true_: list[dict[str, str]] = []
     false_: list[dict[str, str]] = []
     ctx: list[dict[str, str]] = []
-    lead: dict[str, int | None] = {str(x): None for x in primary["label"]}
-    detected: dict[str, bool] = {str(x): False for x in primary["label"]}
+    lead: dict[str, int | None] = {str(x): None for x in primary["key"]}
+    detected: dict[str, bool] = {str(x): False for x in primary["key"]}
     for name, uid, ds in found:
         f = freq.get(uid, "MS")
-        country = parse_id(uid).country
+        country = series_kind(uid).country
         at = _month_index(ds, f)
         hit = False
         for row in primary[primary["unique_id"] == country].itertuples():
@@ -154,10 +188,10 @@ def evaluate_alerts(
             e = _month_index(pd.Timestamp(row.end), f)  # type: ignore[arg-type]
             if s - max_lead <= at <= e:
                 hit = True
-                detected[str(row.label)] = True
+                detected[str(row.key)] = True
                 if at <= s:
-                    prev = lead[str(row.label)]
-                    lead[str(row.label)] = max(prev or 0, s - at)
+                    prev = lead[str(row.key)]
+                    lead[str(row.key)] = max(prev or 0, s - at)
         in_ctx = any(
             _month_index(pd.Timestamp(r.start), f)  # type: ignore[arg-type]
             <= at
@@ -186,9 +220,127 @@ def evaluate_alerts(
         "false_alerts_per_series_year": len(false_) / series_years
         if series_years
         else float("nan"),
+        "countries": int(by_country["country"].nunique()),
+        "country_years": round(country_years, 2),
+        "false_alerts_per_country_year": len(false_) / country_years
+        if country_years
+        else float("nan"),
         "max_lead": max_lead,
         "false_alert_list": false_,
     }
+
+
+def calibrate_threshold(
+    series: pd.DataFrame,
+    labels: pd.DataFrame | str | Path,
+    rule: Rule,
+    *,
+    target: float,
+    anomalies: pd.DataFrame | None = None,
+    grid: Sequence[float] | None = None,
+) -> float:
+    """The lowest threshold at which ``rule`` raises at most ``target`` false alerts per
+    country-year on ``series`` (use the tuning half only).
+
+    ``grid`` defaults to 2.0, 2.25, ... 30 (``-log10 p`` scale), searched by bisection
+    (false alerts fall as the threshold rises); if no threshold on it reaches the
+    target, the highest is returned.
+    """
+    frame = series.assign(ds=pd.to_datetime(series["ds"]))
+    if anomalies is None:
+        anomalies = detect(frame, as_of=frame["ds"].max(), lookback=None)
+    steps = sorted(grid) if grid is not None else [2.0 + 0.25 * i for i in range(113)]
+
+    def ok(th: float) -> bool:
+        res = evaluate_alerts(frame, labels, replace(rule, threshold=th), anomalies=anomalies)
+        return bool(res["false_alerts_per_country_year"] <= target)
+
+    lo, hi = 0, len(steps) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ok(steps[mid]):
+            hi = mid
+        else:
+            lo = mid + 1
+    return float(steps[lo])
+
+
+def textbook_detectors() -> dict[str, BaseDetector]:
+    """The three baselines every alert figure is printed next to.
+
+    ``robust_z_12m``: robust z-score of ``log1p(y)`` against the median and MAD of the
+    last 12 months (z >= 3.5); ``nb_surprise``: negative-binomial upper-tail test against
+    the mean and variance of the last 12 months (p < 0.001); ``snaive_99.9``: above the
+    seasonal-naive 99.9% prediction interval (z >= 3.29).
+    """
+    from earlywarn.detect import CountSurprise, RobustZScore, SeasonalNaiveInterval
+
+    return {
+        "robust_z_12m": RobustZScore(window=12, min_periods=6),
+        "nb_surprise": CountSurprise(window=12, family="negbin"),
+        "snaive_99.9": SeasonalNaiveInterval(period=12),
+    }
+
+
+def development_data(data: str | Path) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """``{"tuning", "held_aside", "yemen"}`` -> ``(series, labels)`` from ``shared/data``.
+
+    The African crisis series are split by country with
+    ``experiments/splits/crisis_countries.csv`` (made once; never re-drawn).
+    """
+    root = Path(data)
+    crisis = root / "crisis_series"
+    split_file = Path(__file__).resolve().parents[2] / "experiments/splits/crisis_countries.csv"
+    series = pd.read_csv(crisis / "acled_africa_monthly_long.csv", parse_dates=["ds"])
+    labels = pd.read_csv(crisis / "crisis_onsets.csv")
+    split = pd.read_csv(split_file)
+    country = series["unique_id"].map(lambda u: series_kind(str(u)).country)
+    out: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    for half in ("tuning", "held_aside"):
+        keep = set(split.loc[split["half"] == half, "country"])
+        out[half] = (
+            series[country.isin(keep)].reset_index(drop=True),
+            labels[labels["unique_id"].isin(keep)].reset_index(drop=True),
+        )
+    yem = root / "event_counts"
+    out["yemen"] = (
+        pd.read_csv(yem / "YEM_gdelt_monthly_long.csv", parse_dates=["ds"]),
+        pd.read_csv(yem / "YEM_known_crisis_periods.csv"),
+    )
+    return out
+
+
+def alert_table(
+    data: dict[str, tuple[pd.DataFrame, pd.DataFrame]],
+    candidates: dict[str, Sequence[Rule] | BaseDetector],
+    *,
+    max_lead: int = 3,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """One row per (candidate, data set): caught, onsets, recall, precision, false alerts
+    per country-year, mean lead, alerts."""
+    rows = []
+    for part, (series, labels) in counted(list(data.items()), progress, "data sets"):
+        frame = series.assign(ds=pd.to_datetime(series["ds"]))
+        shared = detect(frame, as_of=frame["ds"].max(), lookback=None)
+        for name, cand in candidates.items():
+            an = None if isinstance(cand, BaseDetector) else shared
+            r = evaluate_alerts(frame, labels, cand, max_lead=max_lead, anomalies=an)
+            rows.append(
+                {
+                    "candidate": name,
+                    "data": part,
+                    "caught": r["caught"],
+                    "onsets": r["onsets"],
+                    "recall": r["recall"],
+                    "precision": r["precision"],
+                    "false_per_country_year": r["false_alerts_per_country_year"],
+                    "mean_lead": r["mean_lead"],
+                    "alerts": r["alerts"],
+                    "country_years": r["country_years"],
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def _default_data() -> Path:
@@ -199,44 +351,59 @@ def _default_data() -> Path:
 
 
 def main(argv: Sequence[str] | None = None, progress: Progress | None = None) -> int:
-    """Print the evaluation of the shipped rules and of each default detector."""
-    from earlywarn.detect import CountSurprise, Ensemble, RobustZScore, ShareSpike
-
-    data = _default_data() / "event_counts"
+    """Print the alert table: shipped rules and textbook detectors on the three data sets."""
     ap = argparse.ArgumentParser(
-        prog="python -m earlywarn.alerts.evaluate",
+        prog="earlywarn eval alerts",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
-    ap.add_argument("--series", default=str(data / "YEM_gdelt_monthly_long.csv"))
-    ap.add_argument("--labels", default=str(data / "YEM_known_crisis_periods.csv"))
+    ap.add_argument("--data", default=str(_default_data()), help="the shared/data folder")
     ap.add_argument("--rules", default=None, help="rules YAML (default: the shipped rules)")
     ap.add_argument("--max-lead", type=int, default=3)
-    args = ap.parse_args(argv)
-    series = pd.read_csv(args.series, parse_dates=["ds"])
-    out = sys.stdout
-    out.write(f"series: {args.series}\nlabels: {args.labels} (role == primary)\n")
-    out.write(
-        f"{'candidate':<28}{'recall':>8}{'in-win':>8}{'lead':>6}{'prec':>7}"
-        f"{'alerts':>8}{'false':>7}{'false/ser-yr':>14}{'ser-yrs':>9}\n"
+    ap.add_argument(
+        "--calibrate",
+        type=float,
+        default=None,
+        metavar="RATE",
+        help="print, per rule covering the tuning half, the threshold reaching RATE false "
+        "alerts per country-year on the tuning half (and nothing else)",
     )
-    candidates: list[tuple[str, Any]] = [("shipped rules", load_rules(args.rules))]
-    for name, det in (
-        ("ensemble (all series)", Ensemble()),
-        ("robust_z", RobustZScore()),
-        ("count_surprise", CountSurprise()),
-        ("share_spike", ShareSpike()),
-    ):
-        candidates.append((name, det))
-    for name, cand in counted(candidates, progress, "rules and detectors"):
-        r = evaluate_alerts(series, args.labels, cand, max_lead=args.max_lead)
+    args = ap.parse_args(argv)
+    rules = load_rules(args.rules)
+    data = development_data(args.data)
+    out = sys.stdout
+    if args.calibrate is not None:
+        series, labels = data["tuning"]
+        an = detect(series, as_of=series["ds"].max(), lookback=None)
+        used = [r for r in rules if any(r.matches(str(u)) for u in series["unique_id"].unique())]
+        for r in used:
+            th = calibrate_threshold(
+                series, labels, r, target=args.calibrate / len(used), anomalies=an
+            )
+            out.write(f"{r.name}: threshold {th:g} (shipped {r.threshold:g})\n")
+        return 0
+    candidates: dict[str, Sequence[Rule] | BaseDetector] = {"shipped rules": rules}
+    candidates.update(textbook_detectors())
+    table = alert_table(data, candidates, max_lead=args.max_lead, progress=progress)
+    out.write(
+        f"primary onsets caught with lead >= 0 (alert in [onset-{args.max_lead}, onset]); "
+        "precision = true / (true + false) alerts; false alerts per country-year\n"
+    )
+    for part, (series, labels) in data.items():
+        lab = _labels(labels)
         out.write(
-            f"{name:<28}{r['recall']:>8.0%}{r['detected_in_window']:>8.0%}"
-            f"{r['mean_lead']:>6.1f}{r['precision']:>7.0%}{r['alerts']:>8}"
-            f"{r['false_alerts']:>7}{r['false_alerts_per_series_year']:>14.2f}"
-            f"{r['series_years']:>9.1f}\n"
+            f"\n{part}: {series['unique_id'].nunique()} series, "
+            f"{(lab['role'] == 'primary').sum()} primary onsets\n"
         )
-        if name == "shipped rules":
-            out.write(f"  lead times (periods): {r['lead_times']}\n")
+        out.write(
+            f"{'candidate':<16}{'caught':>8}{'recall':>8}{'prec':>7}{'false/c-yr':>11}"
+            f"{'lead':>6}{'alerts':>8}\n"
+        )
+        for row in table[table["data"] == part].itertuples():
+            out.write(
+                f"{row.candidate:<16}{f'{row.caught}/{row.onsets}':>8}{row.recall:>8.0%}"
+                f"{row.precision:>7.2f}{row.false_per_country_year:>11.3f}"
+                f"{row.mean_lead:>6.1f}{row.alerts:>8}\n"
+            )
     return 0
 
 

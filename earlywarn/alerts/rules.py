@@ -4,7 +4,10 @@ A rules file looks like::
 
     rules:
       - name: protest-surge
-        series: ["ev:*:r14"]          # glob patterns over unique_id
+        kind: [events]                # series kinds (earlywarn.series.kinds): events,
+                                      # fatalities, coverage, tone, network, dyad, counts
+        event_class: ["cameo:14"]     # cameo:NN, plover:NAME, quad:N or all
+        series: ["*"]                 # glob patterns over unique_id (default: all)
         detector: ensemble            # a detector name in the anomalies frame
         threshold: 3.0                # score at or above which a period is anomalous
         severity:                     # a fixed level, or levels escalating by score
@@ -13,22 +16,30 @@ A rules file looks like::
         min_duration: 1               # consecutive anomalous periods before alerting
         cooldown: 2                   # quiet periods that still belong to the same episode
         window: 7D                    # how recent the last anomalous ds must be (vs as_of)
+        min_per_month: 0              # the period's value, as a rate per 30 days, must reach it
         title: "Protest surge: {country_name}"
+
+A rule matches a series when its kind, event class and globs all match (each left out
+matches everything), so the same rule watches ``ev:MLI:r19`` coded from news,
+``MLI:root19`` imported from GDELT and ``MLI:pv_events`` imported from ACLED.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from earlywarn.errors import ConfigError
+from earlywarn.series.kinds import KINDS, series_kind
 
 __all__ = ["SEVERITIES", "Rule", "apply_overrides", "load_rules"]
 
@@ -50,6 +61,9 @@ class Rule:
     (True, False)
     >>> r.severity_for(7.5)
     'high'
+    >>> fight = Rule("fighting", kind=("events",), event_class=("plover:ASSAULT",))
+    >>> [fight.matches(u) for u in ("ev:MLI:r19", "MLI:root18", "MLI:pv_events", "cov:MLI")]
+    [True, True, True, False]
     """
 
     name: str
@@ -64,12 +78,33 @@ class Rule:
     title: str = "{rule}: {series_label}"
     description: str = ""
     exclude: tuple[str, ...] = field(default_factory=tuple)
+    kind: tuple[str, ...] = field(default_factory=tuple)
+    event_class: tuple[str, ...] = field(default_factory=tuple)
+    min_per_month: float = 0.0
 
     def matches(self, unique_id: str) -> bool:
-        """Whether ``unique_id`` matches one of the rule's patterns (and no exclusion)."""
+        """Whether ``unique_id`` is of the rule's kind and event class, matches one of its
+        patterns and none of its exclusions."""
         if any(fnmatch.fnmatchcase(unique_id, p) for p in self.exclude):
             return False
-        return any(fnmatch.fnmatchcase(unique_id, p) for p in self.series)
+        if not any(fnmatch.fnmatchcase(unique_id, p) for p in self.series):
+            return False
+        if self.kind or self.event_class:
+            k = series_kind(unique_id)
+            if self.kind and k.kind not in self.kind:
+                return False
+            if self.event_class and not set(self.event_class) & set(k.classes):
+                return False
+        return True
+
+    def flags(self, frame: pd.DataFrame, freq: str = "MS") -> np.ndarray:
+        """Anomalous periods of one series' scores: ``score >= threshold`` and, with
+        ``min_per_month``, ``y`` scaled to 30 days (``freq`` D, W or MS) at least that."""
+        flags = (frame["score"] >= self.threshold).to_numpy(dtype=bool, copy=True)
+        if self.min_per_month and "y" in frame:
+            per_month = frame["y"].to_numpy(float) * 30.0 / _DAYS.get(freq, 30.0)
+            flags &= per_month >= self.min_per_month - 1e-9
+        return flags
 
     def severity_for(self, score: float) -> str:
         """The severity level for ``score`` (the highest level whose score is reached)."""
@@ -140,6 +175,8 @@ def load_rules(path: str | Path | None = None) -> list[Rule]:
 
 
 _KEYS = {f for f in Rule.__dataclass_fields__}
+_DAYS = {"D": 1.0, "W": 7.0, "MS": 30.0}
+_CLASS = re.compile(r"all|cameo:\d{2}|plover:[A-Za-z]+|quad:[1-4]")
 
 
 def _rule(item: Any, where: str, index: int) -> Rule:
@@ -153,12 +190,27 @@ def _rule(item: Any, where: str, index: int) -> Rule:
     if unknown:
         raise ConfigError(f"{at}: unknown key(s) {unknown}; allowed: {sorted(_KEYS)}")
     kw: dict[str, Any] = {"name": name}
-    for key in ("series", "exclude"):
+    for key in ("series", "exclude", "kind", "event_class"):
         if key in item:
             val = item[key]
             val = [val] if isinstance(val, str) else val
             if not isinstance(val, list) or not val or not all(isinstance(v, str) for v in val):
-                raise ConfigError(f"{at}: key '{key}' must be a glob or a list of globs")
+                what = "a glob or a list of globs" if key in ("series", "exclude") else "a list"
+                raise ConfigError(f"{at}: key '{key}' must be {what}")
+            if key == "kind" and set(val) - set(KINDS):
+                raise ConfigError(
+                    f"{at}: key 'kind': {sorted(set(val) - set(KINDS))} not in {list(KINDS)}"
+                )
+            if key == "event_class":
+                bad = [v for v in val if not _CLASS.fullmatch(v)]
+                if bad:
+                    raise ConfigError(
+                        f"{at}: key 'event_class': {bad} are not cameo:NN, plover:NAME, "
+                        "quad:N or all"
+                    )
+                val = [
+                    v.split(":")[0] + ":" + v.split(":")[1].upper() if ":" in v else v for v in val
+                ]
             kw[key] = tuple(val)
     for key in ("detector", "dedup_key", "title", "description"):
         if key in item:
@@ -167,10 +219,11 @@ def _rule(item: Any, where: str, index: int) -> Rule:
             kw[key] = item[key]
     if "dedup_key" in kw and "{unique_id}" not in kw["dedup_key"]:
         raise ConfigError(f"{at}: key 'dedup_key' must contain '{{unique_id}}'")
-    if "threshold" in item:
-        if not isinstance(item["threshold"], (int, float)) or isinstance(item["threshold"], bool):
-            raise ConfigError(f"{at}: key 'threshold' must be a number, got {item['threshold']!r}")
-        kw["threshold"] = float(item["threshold"])
+    for key in ("threshold", "min_per_month"):
+        if key in item:
+            if not isinstance(item[key], (int, float)) or isinstance(item[key], bool):
+                raise ConfigError(f"{at}: key '{key}' must be a number, got {item[key]!r}")
+            kw[key] = float(item[key])
     for key in ("min_duration", "cooldown"):
         if key in item:
             v = item[key]

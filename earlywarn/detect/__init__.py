@@ -15,7 +15,8 @@ True
 
 from __future__ import annotations
 
-from earlywarn.detect._base import BaseDetector, infer_freq, tail_probability
+from earlywarn.detect._base import BaseDetector, cauchy_combine, infer_freq, tail_probability
+from earlywarn.detect._baselines import SeasonalNaiveInterval
 from earlywarn.detect._detect import DEFAULT_LOOKBACK, detect
 from earlywarn.detect._ensemble import Ensemble, default_detectors
 from earlywarn.detect._models import (
@@ -24,6 +25,7 @@ from earlywarn.detect._models import (
     IsolationForestDetector,
     STLResidual,
 )
+from earlywarn.detect._rate import RateCusum, RateSurprise
 from earlywarn.detect._robust import CountSurprise, RobustZScore, ShareSpike, total_series
 
 __all__ = [
@@ -34,9 +36,13 @@ __all__ = [
     "Ensemble",
     "ForecastExceedance",
     "IsolationForestDetector",
+    "RateCusum",
+    "RateSurprise",
     "RobustZScore",
     "STLResidual",
+    "SeasonalNaiveInterval",
     "ShareSpike",
+    "cauchy_combine",
     "default_detectors",
     "detect",
     "infer_freq",

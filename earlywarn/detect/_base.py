@@ -22,6 +22,7 @@ from earlywarn.errors import ConfigError, NotFittedError
 __all__ = [
     "SCORE_COLUMNS",
     "BaseDetector",
+    "cauchy_combine",
     "default_window",
     "infer_freq",
     "tail_probability",
@@ -109,6 +110,43 @@ def tail_probability(score: np.ndarray | pd.Series, kind: str) -> np.ndarray:
     if kind == "unit":
         return np.clip(1.0 - s, 1e-12, 1.0)
     raise ConfigError(f"unknown score kind {kind!r}; use 'z', 'neglog10p' or 'unit'")
+
+
+def cauchy_combine(p: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Combine p-values (rows) per column with the Cauchy combination test (Liu & Xie 2020).
+
+    ``T = sum w_i tan((0.5 - p_i) pi)``, ``p = 0.5 - arctan(T) / pi``: valid under
+    arbitrary dependence in the tail, and the combination of one very small p-value with
+    unremarkable ones stays small (about ``k`` times the smallest: it is not averaged
+    away). p-values above 0.99 count as 0.99, so a component that sees nothing at all
+    (``p = 1``, whose term is minus infinity) cannot cancel another's evidence. NaN rows
+    are left out per column; a column without any p-value gives NaN.
+
+    Examples
+    --------
+    >>> p = np.array([[1e-6, 0.5], [0.6, 0.4], [0.7, np.nan]])
+    >>> out = cauchy_combine(p)
+    >>> bool(out[0] < 1e-5), round(float(out[1]), 3)
+    (True, 0.449)
+    """
+    p = np.atleast_2d(np.asarray(p, dtype=float))
+    ok = ~np.isnan(p)
+    w = (
+        np.ones_like(p)
+        if weights is None
+        else np.broadcast_to(np.asarray(weights, dtype=float).reshape(-1, 1), p.shape)
+    )
+    w = np.where(ok, w, 0.0)
+    total = w.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w = w / total
+        q = np.clip(np.where(ok, p, 0.5), 1e-300, 0.99)
+        # tan((0.5 - p) pi) = 1 / tan(p pi), accurate for tiny p
+        t = np.where(q < 1e-15, 1.0 / (q * np.pi), np.tan((0.5 - q) * np.pi))
+        stat = np.sum(w * t, axis=0)
+        out = np.where(stat > 1e15, 1.0 / (stat * np.pi), 0.5 - np.arctan(stat) / np.pi)
+    out[total == 0] = np.nan
+    return np.clip(out, 0.0, 1.0)
 
 
 class BaseDetector:

@@ -45,8 +45,8 @@ def detect(
     detectors : mapping of name to detector, or None
         Detectors to run on every series, each written under its name in the
         ``detector`` column. ``None`` runs the defaults: for count-like series
-        (``ev:``, ``dyad:``, ``cov:``, imported counts) ``robust_z``, ``count_surprise``,
-        ``share_spike`` and their ``ensemble``; for ``tone:`` series ``robust_z`` on
+        (``ev:``, ``dyad:``, ``cov:``, imported counts) ``robust_z``, ``rate_surprise``,
+        ``rate_cusum``, ``share_spike`` and their ``ensemble`` (Cauchy combination); for ``tone:`` series ``robust_z`` on
         falling tone and ``ensemble``. Alert rules usually read ``ensemble``.
     as_of : date
         The last period that may be read.
@@ -69,7 +69,7 @@ def detect(
     ...                   "y": [4.0, 5, 3, 6, 4, 5] * 6 + [5, 40, 5, 4]})
     >>> out = detect(y, as_of="2024-02-07")
     >>> sorted(out.detector.unique())  # no share_spike: this frame has no total volume
-    ['count_surprise', 'ensemble', 'robust_z']
+    ['ensemble', 'rate_cusum', 'rate_surprise', 'robust_z']
     >>> out[out.is_anomaly & (out.detector == "ensemble")].ds.dt.day.tolist()
     [7]
     """

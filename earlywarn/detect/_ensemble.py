@@ -8,8 +8,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from earlywarn.detect._base import SCORE_COLUMNS, BaseDetector
-from earlywarn.detect._robust import CountSurprise, RobustZScore, ShareSpike
+from earlywarn.detect._base import SCORE_COLUMNS, BaseDetector, cauchy_combine
+from earlywarn.detect._rate import RateCusum, RateSurprise
+from earlywarn.detect._robust import RobustZScore, ShareSpike
 from earlywarn.errors import ConfigError
 
 __all__ = ["Ensemble", "default_detectors"]
@@ -21,7 +22,7 @@ def default_detectors(kind: str = "count") -> dict[str, BaseDetector]:
     Examples
     --------
     >>> sorted(default_detectors())
-    ['count_surprise', 'robust_z', 'share_spike']
+    ['rate_cusum', 'rate_surprise', 'robust_z', 'share_spike']
     >>> default_detectors("tone")["robust_z"].direction
     'down'
     """
@@ -31,7 +32,8 @@ def default_detectors(kind: str = "count") -> dict[str, BaseDetector]:
         raise ConfigError(f"default_detectors: kind={kind!r}; use 'count' or 'tone'")
     return {
         "robust_z": RobustZScore(),
-        "count_surprise": CountSurprise(),
+        "rate_surprise": RateSurprise(),
+        "rate_cusum": RateCusum(),
         "share_spike": ShareSpike(),
     }
 
@@ -41,9 +43,11 @@ class Ensemble(BaseDetector):
 
     Every component's score is mapped to an upper-tail probability ``p`` (see
     :func:`~earlywarn.detect.tail_probability`); the ensemble score is ``-log10`` of the
-    combination: ``"mean"`` averages ``-log10 p`` over the components that could score
-    the period (a geometric mean of ``p``: detectors must agree), ``"max"`` takes the
-    most surprising component with a Bonferroni correction (``-log10(k * min p)``).
+    combined p-value, over the components that could score the period: ``"cauchy"``
+    (default) is the Cauchy combination test (:func:`~earlywarn.detect.cauchy_combine`,
+    valid under dependence), ``"max"`` the most surprising component with a Bonferroni
+    correction (``-log10(k * min p)``). Both keep a strong single signal: one component
+    at ``p = 1e-5`` is not averaged away by three that see nothing.
 
     The same defaults serve daily and monthly series: component windows follow each
     series' frequency.
@@ -51,9 +55,9 @@ class Ensemble(BaseDetector):
     Parameters
     ----------
     detectors : mapping of name to detector, or None
-        Components; ``None`` uses :func:`default_detectors` (robust z, count surprise,
-        share spike).
-    method : {"mean", "max"}
+        Components; ``None`` uses :func:`default_detectors` (robust z, rate surprise,
+        rate CUSUM, share spike).
+    method : {"cauchy", "max"}
         How calibrated scores are combined.
     threshold : float
         Anomaly threshold on the combined ``-log10 p`` (3 means p < 0.001).
@@ -73,7 +77,7 @@ class Ensemble(BaseDetector):
     def __init__(
         self,
         detectors: Mapping[str, BaseDetector] | None = None,
-        method: str = "mean",
+        method: str = "cauchy",
         threshold: float = 3.0,
     ) -> None:
         self.detectors = detectors
@@ -82,8 +86,8 @@ class Ensemble(BaseDetector):
 
     def _validate_params(self) -> None:
         super()._validate_params()
-        if self.method not in ("mean", "max"):
-            raise ConfigError(f"Ensemble: method={self.method!r}; use 'mean' or 'max'")
+        if self.method not in ("cauchy", "max"):
+            raise ConfigError(f"Ensemble: method={self.method!r}; use 'cauchy' or 'max'")
         for name, det in (self.detectors or {}).items():
             if not isinstance(det, BaseDetector):
                 raise ConfigError(f"Ensemble: component {name!r} is not a detector: {det!r}")
@@ -126,8 +130,9 @@ class Ensemble(BaseDetector):
         avail = np.sum(~np.isnan(stack), axis=0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            if self.method == "mean":
-                score = np.nanmean(stack, axis=0)
+            if self.method == "cauchy":
+                p = cauchy_combine(np.power(10.0, -stack))
+                score = -np.log10(np.clip(p, 1e-300, 1.0))
             else:
                 score = np.clip(np.nanmax(stack, axis=0) - np.log10(np.fmax(avail, 1)), 0, None)
         score[avail == 0] = np.nan

@@ -4,7 +4,7 @@ ACLED's ``sub_event_type`` is mapped to the nearest CAMEO code (below); sub-even
 without a CAMEO equivalent (e.g. "Headquarters or base established") are rejected and
 counted as ``no_cameo_equivalent``. Goldstein comes from the CAMEO codebook, the country
 from ``iso3`` (or the ISO numeric ``iso``, or the country name), dates from ``event_date``
-(``2020-03-12`` or ``12 March 2020``). ``num_sources`` is the number of ``;``-separated sources.
+(``2020-03-12``, an ISO timestamp ``2021-01-02T00:00:00Z`` or ``12 March 2020``). ``num_sources`` is the number of ``;``-separated sources.
 
 Examples
 --------
@@ -64,8 +64,12 @@ _REQUIRED = ("event_date", "sub_event_type", "actor1", "country")
 
 
 def _dates(s: pd.Series) -> pd.Series:
-    iso = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
-    long = pd.to_datetime(s, format="%d %B %Y", errors="coerce")
+    """The calendar date of ``event_date``: ``2020-03-12``, ``2021-01-02T00:00:00Z`` (the
+    date as written, whatever the offset) or ``12 March 2020``."""
+    text = s.astype("string").str.strip()
+    day = text.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$", expand=False)
+    iso = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
+    long = pd.to_datetime(text, format="%d %B %Y", errors="coerce")
     return iso.fillna(long)
 
 

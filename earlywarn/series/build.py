@@ -25,6 +25,7 @@ from earlywarn.series.ids import series_id
 __all__ = [
     "CRISIS_ROOTS",
     "build_series",
+    "collection_start",
     "counterparts",
     "coverage",
     "event_counts",
@@ -202,6 +203,30 @@ def tone_series(
     return out[["unique_id", "ds", "y"]].astype({"y": float})
 
 
+def collection_start(articles: pd.DataFrame) -> pd.Timestamp:
+    """The first day news series cover: when collection began, not the oldest publication date.
+
+    A feed's first fetch brings articles published weeks or years earlier; counting from
+    the oldest of them would zero-fill the months before collection began, and every
+    later count would look like a rise from 0. The start is the first collection night
+    (``as_of`` of the articles table), else the day of the first ``fetched``, else the
+    oldest ``published``.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"published": pd.to_datetime(["2019-03-01", "2024-05-02"], utc=True),
+    ...                   "fetched": pd.to_datetime(["2024-05-02 06:00", "2024-05-03 09:00"], utc=True)})
+    >>> collection_start(a)
+    Timestamp('2024-05-02 00:00:00')
+    """
+    for col in ("as_of", "fetched", "published"):
+        if col in articles:
+            ts = pd.to_datetime(articles[col], utc=True).dropna()
+            if not ts.empty:
+                return ts.min().tz_localize(None).floor("D")
+    raise ValueError("articles have neither a fetched nor a published time")
+
+
 def _ts(value: object) -> pd.Timestamp | None:
     return None if value is None else pd.Timestamp(value)  # type: ignore[arg-type]
 
@@ -222,7 +247,8 @@ def build_series(
     """Every series the nightly job watches, as known at ``as_of``.
 
     Daily series cover the last ``days`` days up to ``as_of`` (from the first day with data),
-    zero-filled; imported counts keep their own frequency and full history up to ``as_of``.
+    zero-filled; news series (coverage, tone) start when collection began
+    (:func:`collection_start`), not at the oldest article's publication date; imported counts keep their own frequency and full history up to ``as_of``.
     Event series are kept for the ``top_countries`` busiest countries and the focal country,
     by QuadClass and crisis root; dyads for the ``top_dyads`` busiest country pairs.
     """
@@ -273,9 +299,10 @@ def build_series(
     pub = pd.to_datetime(arts["published"], utc=True).dt.tz_localize(None)
     arts = arts[(pub >= lo) & (pub < end + pd.Timedelta(days=1))]
     if not arts.empty:
-        start = pd.to_datetime(arts["published"], utc=True).dt.tz_localize(None).min().floor("D")
+        start = collection_start(arts)
         frames.append(coverage(arts, mentions, start=start, end=end))
-        frames.append(tone_series(arts, mentions, tone))
+        t = tone_series(arts, mentions, tone)
+        frames.append(t[t["ds"] >= start])
     if not counts.empty:
         c = counts[pd.to_datetime(counts["ds"]) <= end]
         frames.append(c[["unique_id", "ds", "y"]])

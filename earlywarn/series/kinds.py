@@ -1,0 +1,116 @@
+"""What a series measures, whatever importer or stage made it.
+
+Alert rules select series by kind and event class rather than by naming convention, so
+``ev:MLI:r19`` (coded from news), ``MLI:root19`` (imported GDELT counts) and
+``MLI:pv_events`` (imported ACLED political violence) are all found by a rule on
+fighting or material conflict.
+
+=============  ==============================================================
+kind           series
+=============  ==============================================================
+``events``     event counts: ``ev:``, imported ``C:rootNN``, ``C:total``, ``C:*events*``
+``fatalities`` deaths: imported ``C:*fatalities*``, ``C:*deaths*``
+``coverage``   articles mentioning a country: ``cov:``
+``tone``       mean tone of those articles: ``tone:``
+``network``    distinct counterparts: ``net:``
+``dyad``       events from one country to another: ``dyad:``
+``counts``     other imported counts (a label the table below does not know)
+=============  ==============================================================
+
+Event classes: ``cameo:NN`` (a CAMEO root), ``plover:NAME`` (its PLOVER category),
+``quad:N`` (a QuadClass), ``all`` (every event). A series has the classes of its own
+definition only: ``ev:MLI:r19`` is ``cameo:19`` and ``plover:ASSAULT``, not ``quad:4``
+(a ``quad:4`` rule watches ``ev:MLI:q4``), so one surge does not raise two alerts.
+
+Examples
+--------
+>>> series_kind("ev:MLI:r19")
+SeriesKind(kind='events', country='MLI', classes=('cameo:19', 'plover:ASSAULT'))
+>>> series_kind("SDN:ucdp_fatalities").kind
+'fatalities'
+>>> series_kind("SDN:pv_events").classes
+('quad:4', 'plover:ASSAULT')
+>>> series_kind("YEM:total").classes, series_kind("cov:VNM").kind
+(('all',), 'coverage')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from earlywarn.series.ids import parse_id
+
+__all__ = ["CAMEO_TO_PLOVER", "KINDS", "SeriesKind", "series_kind"]
+
+#: Series kinds a rule can select.
+KINDS = ("events", "fatalities", "coverage", "tone", "network", "dyad", "counts")
+
+#: CAMEO root code -> PLOVER event category (nearest; roots 01 and 09 have none).
+CAMEO_TO_PLOVER = {
+    "02": "REQUEST",
+    "03": "AGREE",
+    "04": "CONSULT",
+    "05": "COOPERATE",
+    "06": "COOPERATE",
+    "07": "AID",
+    "08": "CONCEDE",
+    "10": "REQUEST",
+    "11": "ACCUSE",
+    "12": "REJECT",
+    "13": "THREATEN",
+    "14": "PROTEST",
+    "15": "MOBILIZE",
+    "16": "SANCTION",
+    "17": "COERCE",
+    "18": "ASSAULT",
+    "19": "ASSAULT",
+    "20": "ASSAULT",
+}
+
+# Labels of imported counts: (pattern, kind, classes). First match wins.
+_LABELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (r"fatalit|death|killed", "fatalities", ()),
+    (r"^root(\d{2})$", "events", ()),
+    (r"^total$|^events$|^all_events$", "events", ("all",)),
+    (r"protest|demonstration|riot", "events", ("cameo:14", "plover:PROTEST")),
+    (r"^pv_|political_violence|battle|violence|conflict", "events", ("quad:4", "plover:ASSAULT")),
+    (r"event", "events", ("all",)),
+)
+
+
+class SeriesKind(NamedTuple):
+    """What a series measures: its kind, country and event classes."""
+
+    kind: str
+    country: str | None
+    classes: tuple[str, ...] = ()
+
+
+def _root_classes(root: str) -> tuple[str, ...]:
+    plover = CAMEO_TO_PLOVER.get(root)
+    return (f"cameo:{root}", f"plover:{plover}") if plover else (f"cameo:{root}",)
+
+
+def series_kind(uid: str) -> SeriesKind:
+    """The kind, country and event classes of a series identifier (see the module doc)."""
+    sid = parse_id(uid)
+    if sid.kind == "ev":
+        if sid.root is not None:
+            classes = _root_classes(sid.root)
+        elif sid.quad_class is not None:
+            classes = (f"quad:{sid.quad_class}",)
+        else:
+            classes = ("all",)
+        return SeriesKind("events", sid.country, classes)
+    simple = {"cov": "coverage", "tone": "tone", "net": "network", "dyad": "dyad"}
+    if sid.kind in simple:
+        return SeriesKind(simple[sid.kind], sid.country, ("all",) if sid.kind == "dyad" else ())
+    label = (sid.label or "").lower()
+    for pattern, kind, classes in _LABELS:
+        m = re.search(pattern, label)
+        if m:
+            if m.groups():
+                classes = _root_classes(m.group(1))
+            return SeriesKind(kind, sid.country, classes)
+    return SeriesKind("counts", sid.country, ())
