@@ -118,7 +118,7 @@ def admin_routes(w: _Web, admin: Callable[[Handler], Handler]) -> list[Route]:
             rows.append(
                 {
                     "name": r.name,
-                    "series": ", ".join(r.series),
+                    "series": ", ".join((*r.kind, *r.event_class, *r.series)),
                     "detector": r.detector,
                     "threshold": r.threshold,
                     "override": None if t is None or t != t else float(t),
