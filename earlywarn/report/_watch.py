@@ -124,6 +124,7 @@ def watch_list(
                 ],
                 band,
                 r["label"],
+                locale,
             )
             if i < charts
             else None

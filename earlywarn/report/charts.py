@@ -59,8 +59,16 @@ def _figure(*traces: Any) -> go.Figure:
     return go.Figure(list(traces), layout=_LAYOUT)
 
 
-def evidence_figure(evidence: dict[str, Any]) -> Markup:
-    """Observed series, forecast band (q05..q95) and median, and the anomalous periods."""
+def _tr(locale: str) -> Any:
+    from earlywarn.i18n import translations
+
+    return translations(locale).gettext
+
+
+def evidence_figure(evidence: dict[str, Any], locale: str = "en") -> Markup:
+    """Observed series, forecast band (q05..q95) and median, and the anomalous periods
+    (legend in ``locale``)."""
+    tr = _tr(locale)
     pts = pd.DataFrame(evidence.get("series") or [], columns=["ds", "y"])
     fig = _figure()
     band = pd.DataFrame(evidence.get("forecast_band") or [])
@@ -75,7 +83,7 @@ def evidence_figure(evidence: dict[str, Any]) -> Markup:
         fig.add_trace(
             go.Scatter(
                 x=band["ds"], y=band["q05"], mode="lines", line={"width": 0}, fill="tonexty",
-                fillcolor="rgba(37,99,235,0.15)", name="forecast 90% band",
+                fillcolor="rgba(37,99,235,0.15)", name=tr("forecast 90% band"),
             )
         )  # fmt: skip
         mid = "q50" if "q50" in band and band["q50"].notna().any() else "yhat"
@@ -83,13 +91,13 @@ def evidence_figure(evidence: dict[str, Any]) -> Markup:
             fig.add_trace(
                 go.Scatter(
                     x=band["ds"], y=band[mid], mode="lines",
-                    line={"dash": "dot", "color": "#2563eb"}, name="forecast",
+                    line={"dash": "dot", "color": "#2563eb"}, name=tr("forecast"),
                 )
             )  # fmt: skip
     fig.add_trace(
         go.Scatter(
             x=pts["ds"], y=pts["y"], mode="lines+markers", marker={"size": 4},
-            line={"color": "#111827"}, name="observed",
+            line={"color": "#111827"}, name=tr("observed"),
         )
     )  # fmt: skip
     marked = set(evidence.get("anomalous_periods") or [evidence.get("ds")])
@@ -97,7 +105,7 @@ def evidence_figure(evidence: dict[str, Any]) -> Markup:
     if not hit.empty:
         fig.add_trace(
             go.Scatter(
-                x=hit["ds"], y=hit["y"], mode="markers", name="anomaly",
+                x=hit["ds"], y=hit["y"], mode="markers", name=tr("anomaly"),
                 marker={"size": 11, "color": "#dc2626", "symbol": "diamond"},
             )
         )  # fmt: skip
@@ -105,10 +113,13 @@ def evidence_figure(evidence: dict[str, Any]) -> Markup:
     return figure_json(fig)
 
 
-def trend_figure(series: list[dict[str, Any]], band: list[dict[str, Any]], title: str) -> Markup:
+def trend_figure(
+    series: list[dict[str, Any]], band: list[dict[str, Any]], title: str, locale: str = "en"
+) -> Markup:
     """Observed points and the forecast's median and 90% band (the watch list's charts)."""
     return evidence_figure(
-        {"series": series, "forecast_band": band, "label": title, "anomalous_periods": ["-"]}
+        {"series": series, "forecast_band": band, "label": title, "anomalous_periods": ["-"]},
+        locale,
     )
 
 
@@ -122,11 +133,16 @@ def _period(published: pd.Series) -> tuple[pd.Series, str]:
     return when.dt.normalize(), "day"
 
 
-def focal_figures(articles: pd.DataFrame, top: int = 8) -> dict[str, Markup]:
+def focal_figures(articles: pd.DataFrame, top: int = 8, locale: str = "en") -> dict[str, Markup]:
     """Charts of the focal view: articles over time by language and by outlet, tone over time.
 
-    ``articles`` has ``published``, ``language``, ``outlet`` and ``tone`` (may be NaN).
+    ``articles`` has ``published``, ``language``, ``outlet`` and ``tone`` (may be NaN);
+    titles and legends in ``locale``.
     """
+    from earlywarn.i18n import N_
+
+    tr = _tr(locale)
+    whats = {"language": N_("language"), "outlet": N_("outlet")}
     if articles.empty or articles["published"].isna().all():
         return {}
     arts = articles.dropna(subset=["published"]).copy()
@@ -140,7 +156,7 @@ def focal_figures(articles: pd.DataFrame, top: int = 8) -> dict[str, Markup]:
     if len(periods) == 1:  # one period: a readable range instead of milliseconds
         mid = pd.Timestamp(periods[0])
         xaxis["range"] = [mid - pd.Timedelta(days=3), mid + pd.Timedelta(days=3)]
-    for col, title in (("language", "language"), ("outlet", "outlet")):
+    for col in ("language", "outlet"):
         keys = arts[col].fillna("unknown").astype(str)
         keep = keys.value_counts().head(top).index
         arts["_k"] = keys.where(keys.isin(keep), "other")
@@ -157,7 +173,11 @@ def focal_figures(articles: pd.DataFrame, top: int = 8) -> dict[str, Markup]:
         fig.update_layout(
             barmode="stack",
             xaxis=xaxis,
-            title={"text": f"Articles per {unit}, by {title}", "font": {"size": 13}},
+            title={
+                "text": tr("Articles per %(period)s, by %(what)s")
+                % {"period": tr(unit), "what": tr(whats[col])},
+                "font": {"size": 13},
+            },
             height=360,
         )
         out[col] = figure_json(fig)
@@ -167,13 +187,16 @@ def focal_figures(articles: pd.DataFrame, top: int = 8) -> dict[str, Markup]:
         fig = _figure(
             go.Scatter(
                 x=g.index, y=g["mean"], mode="lines+markers", line={"color": "#b45309"},
-                customdata=g["size"], name="mean tone",
+                customdata=g["size"], name=tr("mean tone"),
                 hovertemplate="%{x|%Y-%m-%d}: %{y:.2f} (%{customdata} articles)<extra></extra>",
             )
         )  # fmt: skip
         fig.add_hline(y=0, line={"color": "#9ca3af", "width": 1})
         fig.update_layout(
-            title={"text": f"Mean tone per {unit} (−1..1)", "font": {"size": 13}},
+            title={
+                "text": tr("Mean tone per %(period)s (−1..1)") % {"period": tr(unit)},
+                "font": {"size": 13},
+            },
             height=360,
             yaxis={"range": [-1, 1]},
             xaxis=xaxis,

@@ -79,7 +79,7 @@ def _alerts(
         freq = ev.get("freq")
         ev.setdefault("unique_id", row["unique_id"])
         ev["label"] = series_label(str(row["unique_id"]), freq, locale)
-        chart = evidence_figure(ev) if ev.get("series") and i < _MAX_ALERT_CHARTS else None
+        chart = evidence_figure(ev, locale) if ev.get("series") and i < _MAX_ALERT_CHARTS else None
         events = [
             {
                 "date": _fmt_time(e.get("date")),
@@ -364,7 +364,7 @@ def render_report(
     charts: dict[str, Any] = {}
     if not focal.empty and "published" in focal:
         arts = focal.assign(tone=focal["tone"] if "tone" in focal else float("nan"))
-        charts.update(focal_figures(arts))
+        charts.update(focal_figures(arts, locale=locale))
     empty = series is None or series.empty
     ser = pd.DataFrame(columns=["unique_id", "ds", "y"]) if empty else series.copy()
     ser["ds"] = pd.to_datetime(ser["ds"])
@@ -377,7 +377,9 @@ def render_report(
                 {"ds": d.isoformat(), "y": float(y)}
                 for d, y in zip(own["ds"], own["y"], strict=True)
             ]
-            charts[f"series-{kind}"] = trend_figure(points, [], series_label(uid, None, locale))
+            charts[f"series-{kind}"] = trend_figure(
+                points, [], series_label(uid, None, locale), locale
+            )
     watch = watch_list(ser, forecasts, cutoff, locale=locale)
     metrics, stage_rows, flat = _stats(stats)
     has_charts = (

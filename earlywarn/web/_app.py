@@ -246,7 +246,9 @@ class _Web:
             "alert.html.j2",
             title=view["title"],
             a=view,
-            chart=evidence_figure(view["evidence"]) if view["evidence"].get("series") else None,
+            chart=evidence_figure(view["evidence"], self.lang(request))
+            if view["evidence"].get("series")
+            else None,
             message=self.t(request, _MESSAGES[done]) if done in _MESSAGES else "",
             problem=self.t(request, _MESSAGES[problem]) if problem in _MESSAGES else "",
             audit=audit_rows(audit),
@@ -324,7 +326,7 @@ class _Web:
             by_language={plain_text(k, 12): int(v) for k, v in by_lang.items()},
             outlets={plain_text(k, 60): int(v) for k, v in outlets.items()},
             mean_tone=float(tone.mean()) if tone.notna().any() else None,
-            charts=focal_figures(arts),
+            charts=focal_figures(arts, locale=self.lang(request)),
             latest=article_rows(arts.head(25).to_dict("records")),
         )
 
