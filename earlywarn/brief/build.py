@@ -35,6 +35,7 @@ from earlywarn._log import get_logger
 from earlywarn.alerts.rules import SEVERITIES
 from earlywarn.brief._text import base_language
 from earlywarn.brief.summarise import summarise
+from earlywarn.i18n import N_
 from earlywarn.store import Archive
 
 __all__ = ["build_brief", "get_brief", "load_brief", "previous_night"]
@@ -150,7 +151,7 @@ def _alert_changes(
         if str(now_row.get("status")) in _CLOSED:
             resolved.append(_alert_item(now_row, how=str(now_row.get("status"))))
         elif aid not in firing:
-            resolved.append(_alert_item(now_row, how="no longer firing"))
+            resolved.append(_alert_item(now_row, how=N_("no longer firing")))
     order = {s: -i for i, s in enumerate(SEVERITIES)}
     for items in (new, escalated, resolved):
         items.sort(key=lambda a: (order.get(a["severity"], 1), -(a["score"] or 0), a["alert_id"]))

@@ -30,14 +30,16 @@ _WIDTH = 100
 
 
 @cache
-def _env() -> Any:
+def _env(locale: str = "en") -> Any:
     from importlib.resources import files
 
     import jinja2
 
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(files("earlywarn.brief").joinpath("templates"))),
-        autoescape=True,
+    from earlywarn.i18n import jinja_env
+
+    return jinja_env(
+        jinja2.FileSystemLoader(str(files("earlywarn.brief").joinpath("templates"))),
+        locale,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -105,31 +107,29 @@ def _clean(brief: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def brief_section(brief: dict[str, Any], *, with_css: bool = True) -> Markup:
+def brief_section(brief: dict[str, Any], *, with_css: bool = True, locale: str = "en") -> Markup:
     """The brief as an HTML ``<section id="brief">`` (with its stylesheet unless ``with_css``
-    is false), ready to put at the top of a page."""
+    is false), ready to put at the top of a page; its labels in ``locale`` (``en``, ``vi``),
+    the stories' titles and summaries in their own language."""
     b = _clean(brief)
-    html = (
-        _env()
-        .get_template("brief_section.html.j2")
-        .render(b=b, c=b["changes"], stories=b["stories"])
-    )
+    template = _env(locale).get_template("brief_section.html.j2")
+    html = template.render(b=b, c=b["changes"], stories=b["stories"])
     if with_css:
         html = f"<style>{_css()}</style>\n{html}"
     return Markup(html)  # rendered by an autoescaping template
 
 
-def render_html(brief: dict[str, Any]) -> str:
+def render_html(brief: dict[str, Any], *, locale: str = "en") -> str:
     """The brief as a standalone, printable HTML page (no script, no remote resource)."""
     from earlywarn import __version__
 
-    return (
-        _env()
+    return str(
+        _env(locale)
         .get_template("brief.html.j2")
         .render(
             b=_clean(brief),
             css=Markup(_css()),  # our own stylesheet
-            section=brief_section(brief, with_css=False),
+            section=brief_section(brief, with_css=False, locale=locale),
             version=__version__,
         )
     )

@@ -293,12 +293,12 @@ def write_scripts(folder: str | Path) -> list[str]:
     return names
 
 
-def _brief_section(brief: dict[str, Any] | None) -> str:
+def _brief_section(brief: dict[str, Any] | None, locale: str) -> str:
     if not brief:
         return ""
     from earlywarn.brief.render import brief_section
 
-    return brief_section(brief)
+    return brief_section(brief, locale=locale)
 
 
 def render_report(
@@ -423,7 +423,7 @@ def render_report(
         if anomalies is not None and "is_anomaly" in anomalies
         else 0,
         scripts=scripts,
-        brief=_brief_section(brief),
+        brief=_brief_section(brief, locale),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")

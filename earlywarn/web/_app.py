@@ -453,7 +453,7 @@ class _Web:
             title=self.t(request, "Morning brief"),
             nights=nights,
             as_of=doc["as_of"] if doc else "",
-            section=brief_section(doc) if doc else "",
+            section=brief_section(doc, locale=self.lang(request)) if doc else "",
         )
 
     async def healthz(self, request: Request) -> Response:

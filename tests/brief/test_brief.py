@@ -303,4 +303,5 @@ def test_review_page_shows_the_brief(night_two) -> None:
         assert client.get("/brief", params={"as_of": "23/10/2013"}).status_code == 400
         assert 'href="/brief"' in client.get("/").text  # in the navigation
         client.get("/lang/vi")
-        assert "Bản tin sáng" in client.get("/brief").text  # the page speaks Vietnamese too
+        vi = client.get("/brief").text  # the page and the brief speak Vietnamese too
+        assert "Bản tin sáng" in vi and "Những gì đã thay đổi" in vi and "cảnh báo mới" in vi
