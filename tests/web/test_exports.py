@@ -42,7 +42,7 @@ def test_inbox_downloads_follow_the_filters(viewer: TestClient, facts: dict[str,
     assert resp.headers["content-type"].startswith("application/vnd.openxmlformats")
     assert 'filename="earlywarn-inbox.xlsx"' in resp.headers["content-disposition"]
     rows = _rows(_book(resp.content), "alerts")
-    assert len(rows) == facts["severities"]["medium"] == 3
+    assert len(rows) == facts["severities"]["medium"] >= 1
     assert {r["severity"] for r in rows} == {"medium"}
     vn = next(r for r in rows if r["alert_id"] == facts["vn_alert"])
     assert vn["series"].startswith("Events involving Vietnam") and vn["rule"] == "vn-events"
