@@ -484,6 +484,22 @@ def eval_coding(
         out.print_json(json.dumps({"petrarch": res, "vietnamese": vi}, default=float))
 
 
+@eval_app.command("search")
+def eval_search(
+    segment: Annotated[
+        bool, typer.Option(help="Vietnamese word segmentation (underthesea) of queries.")
+    ] = False,
+) -> None:
+    """Search relevance on the demo archive: P@10, R@10, MRR on the tuning and held-aside halves."""
+    from earlywarn.search import SearchIndex, index_path
+    from earlywarn.search.evaluate import evaluate_search, summarize
+
+    with _errors():
+        s = settings()
+        table = summarize(evaluate_search(SearchIndex.open(index_path(s.archive)), segment=segment))
+        out.print(table.round(3).to_string(index=False))
+
+
 @eval_app.command("brief")
 def eval_brief(
     sentences: Annotated[int, typer.Option(help="Sentences per summary.")] = 3,

@@ -89,7 +89,9 @@ def _utc(value: Any) -> datetime | None:
     if value is None or value is pd.NaT:
         return None
     if type(value) is datetime:  # what DuckDB's Arrow batches give: the fast path
-        return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return (
+            value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        )
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):

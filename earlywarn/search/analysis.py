@@ -75,6 +75,7 @@ def canonical_tones(text: str) -> str:
     >>> canonical_tones("Hoà Bình, thuỷ điện, khoẻ, quý, hoàn")
     'Hòa Bình, thủy điện, khỏe, quý, hoàn'
     """
+
     def swap(m: re.Match[str]) -> str:
         pair, at = m.group(0), m.start()
         if at and text[at - 1] in "qQ":
