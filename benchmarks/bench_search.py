@@ -162,13 +162,18 @@ def p95(values: list[float]) -> float:
 
 
 def latency(fn: Any, queries: list[str], runs: int = 20) -> tuple[float, float, dict[str, int]]:
+    """p95 and median wall ms, and hits per query; also prints the mean CPU ms per query
+    (what a loaded shared machine cannot inflate)."""
     times, totals = [], {}
+    c0 = time.process_time()
     for q in queries:
         totals[q] = fn(q)  # warm-up, and the hit count
         for _ in range(runs):
             t0 = time.perf_counter()
             fn(q)
             times.append(time.perf_counter() - t0)
+    cpu_ms = (time.process_time() - c0) / (len(queries) * (runs + 1)) * 1000
+    print(f"   (mean CPU per query {cpu_ms:.1f} ms)")
     return p95(times) * 1000, statistics.median(times) * 1000, totals
 
 

@@ -11,12 +11,12 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cached_property
 
 from earlywarn.search.analysis import _CJK, canonical_tones, fold, tokens
 
 __all__ = ["Terms", "highlight", "snippet"]
 
-_WORD = re.compile(r"\w+")
 _CJK_ONLY = re.compile(f"^[{_CJK}]+$")
 
 
@@ -34,6 +34,7 @@ class Terms:
         self.words: set[str] = set()
         self.stems: set[str] = set()
         self.cjk: set[str] = set()
+        self._seen: dict[str, bool] = {}
         for text in texts:
             for tok in tokens(text, "ew_fold"):
                 (self.cjk if _CJK_ONLY.match(tok) else self.words).add(tok)
@@ -42,38 +43,41 @@ class Terms:
     def __bool__(self) -> bool:
         return bool(self.words or self.stems or self.cjk)
 
+    @cached_property
+    def _regex(self) -> re.Pattern[str] | None:
+        """One regex for all terms: whole folded words, stem prefixes, CJK bigrams."""
+        alts = []
+        if self.words:
+            words = "|".join(map(re.escape, sorted(self.words, key=len, reverse=True)))
+            alts.append(f"(?P<w>(?<!\\w)(?:{words})(?!\\w))")
+        if self.stems:
+            stems = "|".join(map(re.escape, sorted(self.stems, key=len, reverse=True)))
+            alts.append(f"(?P<s>(?<!\\w)(?:{stems})\\w*)")
+        if self.cjk:
+            alts.append("(?P<c>" + "|".join(map(re.escape, sorted(self.cjk))) + ")")
+        return re.compile("|".join(alts)) if alts else None
+
+    def _stem_matches(self, word: str) -> bool:
+        if word not in self._seen:
+            self._seen[word] = bool(set(tokens(word, "ew_stem")) & self.stems)
+        return self._seen[word]
+
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of ``text`` (NFC) that match, in order."""
+        if self._regex is None:
+            return []
         low = fold(canonical_tones(text))
         if len(low) != len(text):  # a rare character changed length when lower-cased
             return []
         out: list[tuple[int, int]] = []
-        prefixes = {s[:3] for s in self.stems}
-        for m in _WORD.finditer(low):
-            word = m.group(0)
-            if word in self.words:
-                out.append(m.span())
-            elif self.cjk and _CJK_ONLY.match(word):
-                for gram in self.cjk:
-                    start = word.find(gram)
-                    while start >= 0:
-                        out.append((m.start() + start, m.start() + start + len(gram)))
-                        start = word.find(gram, start + 1)
-            elif (
-                self.stems
-                and word.isascii()
-                and word[:3] in prefixes
-                and set(tokens(word, "ew_stem")) & self.stems
-            ):
-                out.append(m.span())
-        out.sort()
-        merged: list[tuple[int, int]] = []
-        for s, e in out:  # overlapping CJK bigrams make one mark
-            if merged and s <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        for m in self._regex.finditer(low):
+            if m.lastgroup == "s" and not self._stem_matches(m.group(0)):
+                continue
+            if out and m.start() <= out[-1][1]:  # overlapping CJK bigrams make one mark
+                out[-1] = (out[-1][0], max(m.end(), out[-1][1]))
             else:
-                merged.append((s, e))
-        return merged
+                out.append(m.span())
+        return out
 
 
 def _mark(text: str, spans: list[tuple[int, int]], lo: int, hi: int) -> str:
@@ -106,6 +110,10 @@ def highlight(text: str | None, terms: Terms) -> str:
     return _mark(plain, terms.spans(plain), 0, len(plain))
 
 
+#: Snippets come from the first this many characters of an article (its lead and body).
+SNIPPET_SOURCE = 6_000
+
+
 def snippet(text: str | None, terms: Terms, width: int = 240) -> str:
     """About ``width`` characters of ``text`` around its densest matches, as escaped HTML.
 
@@ -115,13 +123,12 @@ def snippet(text: str | None, terms: Terms, width: int = 240) -> str:
     ...         Terms(["biển đông"]), width=60)
     '…đầu. Căng thẳng ở <mark>Biển</mark> <mark>Đông</mark> tăng. Kết thúc. Kết thúc. Kết…'
     """
-    plain = _nfc(text)
+    plain = _nfc((text or "")[:SNIPPET_SOURCE])
     spans = terms.spans(plain)
     if spans:
         best, best_n = 0, -1
-        low = fold(plain)
         for i, (s, _) in enumerate(spans):
-            seen = {low[a:b] for a, b in spans[i:] if a < s + width}
+            seen = {plain[a:b].lower() for a, b in spans[i : i + 12] if a < s + width}
             if len(seen) > best_n:
                 best, best_n = s, len(seen)
         start = max(0, best - width // 4)
