@@ -89,6 +89,11 @@ def evaluate_rules(
     so reruns give the same ids; an episode that continues one of ``previous``'s alerts
     keeps that alert's id even when its start fell out of the scored lookback.
 
+    News-fed series (coverage, tone, events coded from articles) alert only when the
+    anomalous period's articles come from at least ``rule.min_outlets`` distinct outlets
+    (``counts.outlets_in_window`` of the evidence); imported series have no outlets and
+    are not held back.
+
     Lifecycle with ``previous``: ``acknowledged`` and ``dismissed`` stay as set,
     ``resolved`` becomes ``reopened`` when a newer anomalous period arrives, and a rising
     severity sets ``escalated`` (with ``previous_severity``) in the evidence. Only the
@@ -136,22 +141,22 @@ def evaluate_rules(
                     continue
                 ep = g.iloc[first : last + 1]
                 ep = ep[flags[first : last + 1]]
-                rows.append(
-                    _alert_row(
-                        rule,
-                        str(uid),
-                        ep,
-                        freq,
-                        as_of_day,
-                        stamp,
-                        prev,
-                        series=series,
-                        events=events,
-                        articles=articles,
-                        mentions=mentions,
-                        forecasts=forecasts,
-                    )
+                row = _alert_row(
+                    rule,
+                    str(uid),
+                    ep,
+                    freq,
+                    as_of_day,
+                    stamp,
+                    prev,
+                    series=series,
+                    events=events,
+                    articles=articles,
+                    mentions=mentions,
+                    forecasts=forecasts,
                 )
+                if row is not None:
+                    rows.append(row)
     if not rows:
         return empty_frame("alerts")
     out = pd.DataFrame(rows)
@@ -215,7 +220,7 @@ def _alert_row(
     stamp: pd.Timestamp,
     prev: list[dict[str, Any]],
     **frames: Any,
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     start = pd.Timestamp(ep["ds"].iloc[0])
     latest = ep.iloc[-1]
     score = float(ep["score"].max())
@@ -236,6 +241,16 @@ def _alert_row(
         if prev_sev in SEVERITIES and SEVERITIES.index(severity) > SEVERITIES.index(prev_sev):
             escalated = True
     evidence = build_evidence(uid, latest["ds"], as_of=as_of_day, **frames)
+    outlets = evidence.get("counts", {}).get("outlets_in_window")
+    if rule.min_outlets and outlets is not None and outlets < rule.min_outlets:
+        log.info(
+            "%s on %s: %d outlet(s) in the period, fewer than min_outlets=%d; not raised",
+            rule.name,
+            uid,
+            outlets,
+            rule.min_outlets,
+        )
+        return None
     evidence.update(
         {
             "rule": rule.name,

@@ -111,9 +111,12 @@ def build_evidence(
     fc_row, band = forecast_for(unique_id, ts, cutoff, chart, forecasts)
     evs = _events(sid, start, end, events)
     n_ev = len(evs)
+    outlets: int | None = _event_outlets(evs, articles)
     evs = evs.head(n_events)
     if sid.kind in ("cov", "tone"):
-        arts, n_art = _mentioning_articles(sid.country, start, end, articles, mentions, n_articles)
+        arts, n_art, outlets = _mentioning_articles(
+            sid.country, start, end, articles, mentions, n_articles
+        )
     else:
         arts = _event_articles(evs, articles, n_articles)
         n_art = len(arts)
@@ -149,7 +152,11 @@ def build_evidence(
             ],
         ),
         "articles": arts,
-        "counts": {"events_in_window": n_ev, "articles_in_window": n_art},
+        "counts": {
+            "events_in_window": n_ev,
+            "articles_in_window": n_art,
+            "outlets_in_window": outlets,
+        },
     }
 
 
@@ -218,6 +225,17 @@ def _events(
 _ART_COLS = ["article_id", "url", "outlet", "language", "published", "title"]
 
 
+def _event_outlets(evs: pd.DataFrame, articles: pd.DataFrame | None) -> int | None:
+    """Distinct outlets of the articles the events were coded from (None: no event came
+    from an article, e.g. imported datasets)."""
+    if evs.empty or "article_id" not in evs or evs["article_id"].isna().all():
+        return None
+    if articles is None or articles.empty or "outlet" not in articles:
+        return None
+    used = articles[articles["article_id"].isin(evs["article_id"].dropna())]
+    return int(used["outlet"].dropna().nunique())
+
+
 def _event_articles(
     evs: pd.DataFrame, articles: pd.DataFrame | None, n: int
 ) -> list[dict[str, Any]]:
@@ -258,9 +276,9 @@ def _mentioning_articles(
     articles: pd.DataFrame | None,
     mentions: pd.DataFrame | None,
     n: int,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[dict[str, Any]], int, int]:
     if articles is None or articles.empty or mentions is None or mentions.empty or not country:
-        return [], 0
+        return [], 0, 0
     hit = mentions[(mentions["entity"] == country) | (mentions.get("country") == country)]
     weight = (
         hit.groupby("article_id")["count"].sum()
@@ -279,4 +297,5 @@ def _mentioning_articles(
         recs, summaries if summaries is not None else [None] * len(recs), strict=True
     ):
         rec["sentence"] = _clean(summ)
-    return recs, len(arts)
+    outlets = int(arts["outlet"].dropna().nunique()) if "outlet" in arts else len(arts)
+    return recs, len(arts), outlets

@@ -17,6 +17,7 @@ A rules file looks like::
         cooldown: 2                   # quiet periods that still belong to the same episode
         window: 7D                    # how recent the last anomalous ds must be (vs as_of)
         min_per_month: 0              # the period's value, as a rate per 30 days, must reach it
+        min_outlets: 2                # news-fed series: distinct outlets in the alert's period
         title: "Protest surge: {country_name}"
 
 A rule matches a series when its kind, event class and globs all match (each left out
@@ -81,6 +82,7 @@ class Rule:
     kind: tuple[str, ...] = field(default_factory=tuple)
     event_class: tuple[str, ...] = field(default_factory=tuple)
     min_per_month: float = 0.0
+    min_outlets: int = 0
 
     def matches(self, unique_id: str) -> bool:
         """Whether ``unique_id`` is of the rule's kind and event class, matches one of its
@@ -224,7 +226,7 @@ def _rule(item: Any, where: str, index: int) -> Rule:
             if not isinstance(item[key], (int, float)) or isinstance(item[key], bool):
                 raise ConfigError(f"{at}: key '{key}' must be a number, got {item[key]!r}")
             kw[key] = float(item[key])
-    for key in ("min_duration", "cooldown"):
+    for key in ("min_duration", "cooldown", "min_outlets"):
         if key in item:
             v = item[key]
             if (

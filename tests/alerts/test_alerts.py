@@ -209,3 +209,37 @@ def test_evaluation_on_yemen_meets_target() -> None:
     assert res["recall"] >= 0.8
     assert res["false_alerts_per_series_year"] <= 2.0
     assert all(v is not None and v >= 0 for v in res["lead_times"].values())
+
+
+def test_news_fed_alerts_need_min_outlets(f) -> None:
+    from dataclasses import replace
+
+    # the real articles are attached to Vietnam's last events: alert on that day
+    day = pd.Timestamp(f["articles"]["published"].max()).tz_convert(None).normalize()
+    an = pd.DataFrame(
+        {
+            "unique_id": "ev:VNM",
+            "ds": [day - pd.Timedelta(days=1), day],
+            "detector": "ensemble",
+            "y": [10.0, 40.0],
+            "expected": 10.0,
+            "score": [0.0, 9.0],
+            "is_anomaly": [False, True],
+        }
+    )
+    rule = Rule("vn-events", series=("ev:VNM",), threshold=3.0, window="2D")
+    kw = dict(
+        as_of=day,
+        series=f["series"],
+        events=f["events"],
+        articles=f["articles"],
+        mentions=f["mentions"],
+    )
+    out = evaluate_rules(an, [rule], **kw)
+    outlets = json.loads(out.iloc[0].evidence)["counts"]["outlets_in_window"]
+    assert outlets >= 1  # ev:VNM's events that day were coded from real articles
+    assert len(evaluate_rules(an, [replace(rule, min_outlets=outlets)], **kw)) == 1
+    assert evaluate_rules(an, [replace(rule, min_outlets=outlets + 1)], **kw).empty
+    # without articles (imported events) the rule is not held back
+    no_news = {**kw, "articles": None}
+    assert len(evaluate_rules(an, [replace(rule, min_outlets=5)], **no_news)) == 1
