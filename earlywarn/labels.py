@@ -125,7 +125,13 @@ _PERIODS = {
     "W": (N_("week"), N_("weeks")),
     "M": (N_("month"), N_("months")),
 }
-_SCORE_KINDS = {"ensemble": "neglog10p", "count_surprise": "neglog10p", "unit": "unit"}
+_SCORE_KINDS = {
+    "ensemble": "neglog10p",
+    "count_surprise": "neglog10p",
+    "rate_surprise": "neglog10p",
+    "rate_cusum": "neglog10p",
+    "unit": "unit",
+}
 
 
 def _t(locale: str | None, message: str) -> str:
