@@ -42,18 +42,20 @@ __all__ = ["SCHEMA_VERSION", "Archive", "Write", "archive_lock", "open_for_writi
 
 log = get_logger(__name__)
 
-#: Migrations, in order: version -> SQL statements. Version 1 creates every table.
+#: Tables each later schema version added (version 1 created every other table).
+ADDED_TABLES: dict[int, tuple[str, ...]] = {
+    2: ("outbox", "health"),
+    3: ("pages",),
+    4: ("users", "audit"),
+    5: ("briefs",),
+    6: ("rule_overrides",),
+    7: ("forecast_ledger", "forecast_scores", "alert_ledger", "alert_outcomes"),
+}
+_LATER = {name for names in ADDED_TABLES.values() for name in names}
+#: Migrations, in order: version -> SQL statements.
 MIGRATIONS: dict[int, list[str]] = {
-    1: [
-        t.ddl()
-        for name, t in TABLES.items()
-        if name not in ("outbox", "health", "pages", "users", "audit", "briefs", "rule_overrides")
-    ],
-    2: [TABLES["outbox"].ddl(), TABLES["health"].ddl()],
-    3: [TABLES["pages"].ddl()],
-    4: [TABLES["users"].ddl(), TABLES["audit"].ddl()],
-    5: [TABLES["briefs"].ddl()],
-    6: [TABLES["rule_overrides"].ddl()],
+    1: [t.ddl() for name, t in TABLES.items() if name not in _LATER],
+    **{v: [TABLES[name].ddl() for name in names] for v, names in ADDED_TABLES.items()},
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _MAGIC = b"DUCK"

@@ -29,6 +29,7 @@ def stage(ctx: StageContext) -> StageResult:
     from earlywarn.alerts import enqueue, evaluate_rules, load_rules, outbox_for
     from earlywarn.alerts.rules import apply_overrides
     from earlywarn.health import gate_open
+    from earlywarn.ledger import alert_entries, rule_version
 
     rules = apply_overrides(load_rules(ctx.settings.rules), ctx.archive.table("rule_overrides"))
     anomalies = ctx.archive.table("anomalies", "as_of = ?", [ctx.as_of])
@@ -58,7 +59,10 @@ def stage(ctx: StageContext) -> StageResult:
             suppressed,
         )
     outbox = enqueue(alerts, _channels(ctx), outbox_for(ctx.archive, alerts["alert_id"].tolist()))
-    return [Write("alerts", alerts), Write("outbox", outbox)], {
+    known = ctx.archive.query("SELECT alert_id FROM alert_ledger")["alert_id"]
+    versions = {r.name: rule_version(r) for r in rules}
+    ledger = alert_entries(alerts, ctx.as_of, versions, known)
+    return [Write("alerts", alerts), Write("outbox", outbox), Write("alert_ledger", ledger)], {
         "alerts": len(alerts),
         "suppressed_by_health": suppressed,
         "enqueued": len(outbox),

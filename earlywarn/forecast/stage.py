@@ -43,22 +43,36 @@ def select_for_forecast(y: pd.DataFrame, n: int, focal_country: str, as_of: date
 
 
 def _models(ctx: StageContext) -> dict[str, Any]:
-    from earlywarn.forecast import Prophet, SeasonalNaive, load_models
+    from earlywarn.forecast import Naive, Prophet, SeasonalNaive, load_models
 
     if ctx.settings.models_dir is not None:
         return load_models(ctx.settings.models_dir)
-    return {"seasonal_naive": SeasonalNaive(), "prophet": Prophet()}
+    # the last-value forecast is the reference the ledger scores every model against
+    return {"naive": Naive(), "seasonal_naive": SeasonalNaive(), "prophet": Prophet()}
 
 
 def stage(ctx: StageContext) -> StageResult:
-    """Forecast tonight's selected series with the configured models (on ``ctx.client``)."""
+    """Forecast tonight's selected series with the configured models (on ``ctx.client``).
+
+    The ``forecasts`` table holds the latest run for ``as_of``; the ledger keeps the first
+    (append-only: a forced rerun adds no ledger row and changes none).
+    """
     from earlywarn.forecast import forecast_frame
+    from earlywarn.ledger import LEVELS, forecast_entries, model_version
 
     y = select_for_forecast(
         series_frame(ctx), ctx.settings.max_forecast_series, ctx.settings.focal_country, ctx.as_of
     )
-    fc = forecast_frame(y, _models(ctx), ctx.settings.horizon, client=ctx.client)
+    models = _models(ctx)
+    fc = forecast_frame(y, models, ctx.settings.horizon, quantiles=LEVELS, client=ctx.client)
+    known = ctx.archive.query(
+        "SELECT forecast_id FROM forecast_ledger WHERE as_of = ?", [ctx.as_of]
+    )["forecast_id"]
+    ledger = forecast_entries(
+        fc, ctx.as_of, {name: model_version(m) for name, m in models.items()}, known
+    )
     fc.insert(0, "as_of", ctx.as_of_ts)
-    return [Write("forecasts", fc, replace={"as_of": ctx.as_of})], {
-        "n_series": int(y["unique_id"].nunique())
-    }
+    return [
+        Write("forecasts", fc, replace={"as_of": ctx.as_of}),
+        Write("forecast_ledger", ledger),
+    ], {"n_series": int(y["unique_id"].nunique())}

@@ -1,0 +1,99 @@
+"""The ledger on real Yemen counts: forecasts recorded once, scored when a later night runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from earlywarn.config import Settings
+from earlywarn.demo import CORPUS
+from earlywarn.io.history import import_history
+from earlywarn.ledger import alert_skill, skill
+from earlywarn.pipeline import run_nightly
+from earlywarn.store import Archive
+
+STAGES = ["series", "health", "forecast", "detect", "alerts", "ledger"]
+FIRST, LATER = "2016-01-31", "2016-05-31"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("ledger")
+    s = Settings(
+        archive=tmp / "a.duckdb",
+        output_dir=tmp / "out",
+        scheduler="synchronous",
+        max_forecast_series=3,
+        horizon=6,
+    )
+    import_history(s, "counts", CORPUS / "YEM_gdelt_monthly_long.csv")
+    run_nightly(s, FIRST, stages=STAGES)
+    run_nightly(s, LATER, stages=STAGES)
+    return s.archive
+
+
+def test_later_night_scores_earlier_forecasts_on_real_counts(archive: Path) -> None:
+    with Archive(archive, read_only=True) as a:
+        led = a.table("forecast_ledger")
+        scores = a.table("forecast_scores")
+        truth = a.table("counts")
+    first = led[led["as_of"] == pd.Timestamp(FIRST)]
+    assert set(first["model"]) >= {"naive", "seasonal_naive", "prophet"}
+    assert first["horizon"].between(1, 6).all()
+    scored = first.merge(scores, on="forecast_id")
+    # Feb..May 2016 are observed by the later night; June is not: it stays pending
+    assert set(scored["ds"].dt.strftime("%Y-%m")) == {"2016-02", "2016-03", "2016-04", "2016-05"}
+    assert not scored["ds"].ge(pd.Timestamp("2016-06-01")).any()
+    real = scored.merge(truth, on=["unique_id", "ds"], suffixes=("", "_count"))
+    assert len(real) == len(scored)
+    assert (real["y"] == real["y_count"]).all()
+    assert (scored["crps"] >= 0).all() and scored["hit90"].notna().all()
+    table = skill(led, scores, by=("model",), freq=None)
+    naive = table.set_index("model").loc["naive"]
+    assert naive["crps_rel"] == pytest.approx(1.0)
+    assert table["n"].gt(0).all()
+
+
+def test_forced_rerun_never_overwrites_the_ledger(archive: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "a.duckdb"
+    copy.write_bytes(archive.read_bytes())
+    s = Settings(archive=copy, output_dir=tmp_path / "out", scheduler="synchronous",
+                 max_forecast_series=3, horizon=6)  # fmt: skip
+    with Archive(copy, read_only=True) as a:
+        before = {t: a.table(t) for t in ("forecast_ledger", "forecast_scores", "alert_ledger")}
+    run_nightly(s, FIRST, stages=STAGES, force=True)
+    run_nightly(s, LATER, stages=STAGES, force=True)
+    with Archive(copy, read_only=True) as a:
+        for table, frame in before.items():
+            after = a.table(table)
+            pd.testing.assert_frame_equal(
+                after.sort_values(after.columns[0]).reset_index(drop=True),
+                frame.sort_values(frame.columns[0]).reset_index(drop=True),
+                obj=table,
+            )
+
+
+def test_alert_outcomes_come_from_reviewers_before_data() -> None:
+    from datetime import date
+
+    from earlywarn.ledger import resolve_alerts
+
+    ds = pd.date_range("2015-01-01", periods=20, freq="MS")
+    y = pd.DataFrame({"unique_id": "u", "ds": ds, "y": [1.0] * 12 + [9.0] * 8})
+    ledger = pd.DataFrame(
+        {
+            "alert_id": ["a", "b", "c"],
+            "unique_id": "u",
+            "rule": "r",
+            "ds": [ds[12], ds[12], ds[18]],
+        }
+    )
+    statuses = pd.DataFrame({"alert_id": ["a"], "status": ["dismissed"]})
+    out = resolve_alerts(ledger, statuses, y, date(2016, 9, 1)).set_index("alert_id")
+    assert out.loc["a", ["outcome", "decided_by"]].tolist() == ["false", "reviewer"]
+    assert out.loc["b", ["outcome", "decided_by"]].tolist() == ["confirmed", "data"]
+    assert "c" not in out.index  # one period after it: still open
+    table = alert_skill(ledger, out.reset_index())
+    assert table.iloc[0][["raised", "confirmed", "false", "open"]].tolist() == [3, 1, 1, 1]
