@@ -173,6 +173,48 @@ def _backtest_one(
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
+def _backtest_global(
+    series: list[SeriesData],
+    name: str,
+    model: BaseForecaster,
+    *,
+    horizon: int,
+    folds: int,
+    step: int,
+    initial: int | None,
+) -> pd.DataFrame:
+    """A global model's folds: for each cutoff date, one fit on every series truncated at
+    that date (no series sees past it), forecasts for the series whose fold it is."""
+    by_cutoff: dict[pd.Timestamp, list[tuple[SeriesData, int]]] = {}
+    for s in series:
+        for end in _cutoffs(len(s), horizon, folds, step, initial):
+            by_cutoff.setdefault(pd.Timestamp(s.ds[end - 1]), []).append((s, end))
+    parts = []
+    for cutoff, members in sorted(by_cutoff.items()):
+        train = pd.concat(
+            [_series_frame(s, int(s.ds.searchsorted(cutoff, side="right"))) for s in series],
+            ignore_index=True,
+        )
+        train = train[train.groupby("unique_id")["ds"].transform("size") > 0]
+        thr = {s.uid: float(np.quantile(s.y[:end], 0.95)) for s, end in members}
+        t0 = time.perf_counter()
+        fitted = model.clone().fit(train)
+        fc = fitted.predict_frame(horizon, LEVELS, thr)
+        seconds = (time.perf_counter() - t0) / max(len(members), 1)
+        wanted = {s.uid: (s, end) for s, end in members}
+        fc = fc[fc["unique_id"].isin(wanted)]
+        for uid, f in fc.groupby("unique_id", sort=False):
+            s, end = wanted[str(uid)]
+            f = f.copy()
+            f.insert(1, "model", name)
+            f.insert(2, "cutoff", cutoff)
+            f.insert(4, "y", s.y[end : end + horizon])
+            f["seconds"] = seconds
+            f["train_len"] = end
+            parts.append(f)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
 def _score_folds(fc: pd.DataFrame, history: Mapping[str, SeriesData]) -> pd.DataFrame:
     """One row per series, model and fold: ``unique_id, model, fold, cutoff, mase, ...``."""
     rows = []
@@ -249,9 +291,10 @@ def backtest(
         prepare_logging(tracker)
     t0 = time.perf_counter()
     series, skipped = prepare(y)
+    global_models = {k: m for k, m in models.items() if m.get_tags().get("capability:global")}
     task = partial(
         _backtest_one,
-        models=models,
+        models={k: m for k, m in models.items() if k not in global_models},
         horizon=int(horizon),
         folds=int(folds),
         step=step,
@@ -261,6 +304,12 @@ def backtest(
         list(iter_groups(pd.concat([_series_frame(s, len(s)) for s in series]))) if series else []
     )
     parts = [p for p in map_series(task, groups, client, progress=progress) if len(p)]
+    for name, model in global_models.items():  # one pooled fit per fold, not per series
+        part = _backtest_global(
+            series, name, model, horizon=int(horizon), folds=int(folds), step=step, initial=initial
+        )
+        if len(part):
+            parts.append(part)
     fc = (
         pd.concat(parts, ignore_index=True)
         if parts

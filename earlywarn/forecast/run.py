@@ -95,10 +95,16 @@ def forecast_frame(
         thresholds.update({str(k): float(v) for k, v in threshold.items()})
     elif threshold is not None:
         thresholds = dict.fromkeys(thresholds, float(threshold))
+    pooled = {k: m for k, m in models.items() if m.get_tags().get("capability:global")}
+    local = {k: m for k, m in models.items() if k not in pooled}
     task = partial(
-        _forecast_one, models=dict(models), h=h, quantiles=tuple(quantiles), thresholds=thresholds
+        _forecast_one, models=local, h=h, quantiles=tuple(quantiles), thresholds=thresholds
     )
-    parts = [p for p in map_series(task, iter_groups(y), client) if len(p)]
+    parts = [p for p in map_series(task, iter_groups(y), client) if len(p)] if local else []
+    for name, model in pooled.items():  # a global model is fitted once, on every series
+        fc = model.clone().fit(y).predict_frame(h, quantiles, thresholds)
+        fc.insert(1, "model", name)
+        parts.append(fc)
     columns = [
         "unique_id",
         "model",

@@ -45,6 +45,9 @@ REGISTRY: Mapping[str, str] = {
     "AutoARIMA": "earlywarn.forecast.nixtla:AutoARIMA",
     "Theta": "earlywarn.forecast.nixtla:Theta",
     "GBQuantile": "earlywarn.forecast.ml:GBQuantile",
+    "GlobalQuantileGB": "earlywarn.forecast.global_model:GlobalQuantileGB",
+    "GlobalNegBin": "earlywarn.forecast.global_model:GlobalNegBin",
+    "QuantileAverage": "earlywarn.forecast.global_model:QuantileAverage",
 }
 
 _KEYS = {"name", "estimator", "params", "description"}
