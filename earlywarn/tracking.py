@@ -335,15 +335,38 @@ def log_pipeline_run(
         return None
 
 
+def _skill_metrics(track: Mapping[str, pd.DataFrame]) -> dict[str, float]:
+    """The ledger's track record as MLflow metrics (``ledger.<figure>.<model or rule>``)."""
+    import re
+
+    def key(*parts: str) -> str:
+        return re.sub(r"[^0-9A-Za-z_./ -]", "_", ".".join(parts))
+
+    out: dict[str, float] = {}
+    for r in track["forecasts"].to_dict("records"):
+        for figure in ("crps", "crps_rel", "coverage90"):
+            if pd.notna(r[figure]):
+                out[key("ledger", figure, str(r["model"]))] = float(r[figure])
+    for r in track["alerts"].to_dict("records"):
+        if pd.notna(r["precision"]):
+            out[key("ledger", "precision", str(r["rule"]))] = float(r["precision"])
+    return out
+
+
 def stage(ctx: StageContext) -> StageResult:
-    """The nightly ``track`` stage: log tonight's seconds, rows and archive counts."""
+    """The nightly ``track`` stage: log tonight's seconds, rows, archive counts and the
+    ledger's track record (forecast skill per model, alert precision per rule)."""
+    from earlywarn.ledger import track_record
+
     rows = {f"{stage}.{k}": int(v) for stage, d in ctx.rows.items() for k, v in d.items()}
+    metrics = {"archive." + k: float(v) for k, v in ctx.archive.counts().items()}
+    metrics.update(_skill_metrics(track_record(ctx.archive, ctx.as_of)))
     mlflow_run = log_pipeline_run(
         ctx.settings.resolved_tracking_uri(),
         ctx.settings.experiment,
         ctx.as_of,
         stage_seconds=dict(ctx.timings),
         rows=rows,
-        metrics={"archive." + k: v for k, v in ctx.archive.counts().items()},
+        metrics=metrics,
     )
     return [], {"mlflow_run": 1 if mlflow_run else 0}

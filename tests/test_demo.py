@@ -34,7 +34,7 @@ def test_demo_leaves_every_output(demo_out: Path) -> None:
         if art.get("url")
     ]
     assert linked and set(linked) <= urls
-    for night in ("2016-05-31", "2018-10-31", "2019-11-20"):
+    for night in ("2016-02-29", "2016-05-31", "2018-10-31", "2019-11-20"):
         report = demo_out / f"report-{night}.html"
         html = report.read_text(encoding="utf-8")
         assert "earlywarn" in html and '<script src="http' not in html
@@ -45,6 +45,22 @@ def test_demo_leaves_every_output(demo_out: Path) -> None:
     html = (demo_out / "report-2016-05-31.html").read_text(encoding="utf-8")
     watch = html.split('id="watch"')[1].split("</section>")[0]
     assert n > 0 and f"{n} forecast(s)" in watch and watch.count("data-figure=") >= 3
+
+
+@pytest.mark.slow
+def test_demo_ledger_scores_the_first_nights_forecasts(demo_out: Path) -> None:
+    with Archive(demo_out / "demo.duckdb", read_only=True) as a:
+        scored = a.query(
+            "SELECT l.model, s.y, c.y AS truth FROM forecast_ledger l "
+            "JOIN forecast_scores s USING (forecast_id) "
+            "JOIN counts c ON c.unique_id = l.unique_id AND c.ds = l.ds "
+            "WHERE l.as_of = DATE '2016-02-29'"
+        )
+    assert len(scored) > 0 and (scored["y"] == scored["truth"]).all()
+    assert "naive" in set(scored["model"])
+    html = (demo_out / "report-2016-05-31.html").read_text(encoding="utf-8")
+    track = html[html.index('id="track"') :]
+    assert "naive" in track[: track.index("</section>")]
 
 
 @pytest.mark.slow

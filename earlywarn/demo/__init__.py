@@ -29,9 +29,11 @@ __all__ = [
     "run_demo",
 ]
 
-#: The nights the demo replays: the end of the Yemen counts (monthly forecasts on six years),
-#: the end of the ICEWS extract (daily event series), then the English news snapshot.
-DEMO_NIGHTS: tuple[str, ...] = ("2016-05-31", "2018-10-31", "2019-11-20")
+#: The nights the demo replays: three months before the end of the Yemen counts (whose
+#: forecasts the next night scores in the ledger), the end of the Yemen counts (monthly
+#: forecasts on six years), the end of the ICEWS extract (daily event series), then the
+#: English news snapshot.
+DEMO_NIGHTS: tuple[str, ...] = ("2016-02-29", "2016-05-31", "2018-10-31", "2019-11-20")
 
 
 @dataclass

@@ -56,6 +56,7 @@ __all__ = [
     "resolve_forecasts",
     "rule_version",
     "skill",
+    "track_record",
 ]
 
 #: Quantile levels recorded for every forecast (columns ``q05`` ... ``q95``).
@@ -304,3 +305,25 @@ def alert_skill(ledger: pd.DataFrame, outcomes: pd.DataFrame, by: str = "rule") 
     decided = t["confirmed"] + t["false"]
     t["precision"] = (t["confirmed"] / decided.replace(0, np.nan)).round(3)
     return t.reset_index().rename_axis(None, axis=1)
+
+
+def track_record(archive: Any, as_of: date, days: int = 365) -> dict[str, pd.DataFrame]:
+    """Skill of the forecasts scored and the alerts raised in the ``days`` before ``as_of``:
+    ``{"forecasts": skill per model, "alerts": outcomes per rule}`` (for the report)."""
+    lo = pd.Timestamp(as_of) - pd.Timedelta(days=days)
+    ledger = archive.query(
+        "SELECT * FROM forecast_ledger WHERE as_of >= ? AND as_of < ?", [lo, pd.Timestamp(as_of)]
+    )
+    scores = archive.query(
+        "SELECT * FROM forecast_scores WHERE resolved_as_of <= ?", [pd.Timestamp(as_of)]
+    )
+    alerts = archive.query(
+        "SELECT * FROM alert_ledger WHERE as_of >= ? AND as_of <= ?", [lo, pd.Timestamp(as_of)]
+    )
+    outcomes = archive.query(
+        "SELECT * FROM alert_outcomes WHERE resolved_as_of <= ?", [pd.Timestamp(as_of)]
+    )
+    return {
+        "forecasts": skill(ledger, scores, by=("model",), freq=None),
+        "alerts": alert_skill(alerts, outcomes),
+    }

@@ -301,6 +301,17 @@ def _brief_section(brief: dict[str, Any] | None, locale: str) -> str:
     return brief_section(brief, locale=locale)
 
 
+def _track(track: dict[str, pd.DataFrame] | None) -> dict[str, list[dict[str, Any]]]:
+    """The ledger's skill tables as template rows (NaN as None)."""
+    out: dict[str, list[dict[str, Any]]] = {"forecasts": [], "alerts": []}
+    for key in out:
+        frame = (track or {}).get(key)
+        if frame is not None and len(frame):
+            clean = frame.astype(object).where(frame.notna(), None)
+            out[key] = [{str(k): v for k, v in r.items()} for r in clean.to_dict("records")]
+    return out
+
+
 def render_report(
     path: str | Path,
     *,
@@ -319,6 +330,7 @@ def render_report(
     health: pd.DataFrame | None = None,
     locale: str = "en",
     brief: dict[str, Any] | None = None,
+    track: dict[str, pd.DataFrame] | None = None,
 ) -> Path:
     """Write the run's report to ``path``: one HTML file that loads nothing from elsewhere.
 
@@ -335,6 +347,10 @@ def render_report(
     Charts are Plotly figures as JSON (:mod:`earlywarn.report.charts`), drawn by
     ``plotly-<version>.min.js`` and ``charts.js`` written once beside the report
     (:func:`write_scripts`); a report without charts loads no script at all.
+
+    ``track`` (:func:`earlywarn.ledger.track_record`) adds the track record: the skill of
+    the forecasts scored so far per model, next to the last-value forecast, and the outcome
+    of the alerts raised per rule.
 
     The report is written in ``locale`` (``en`` or ``vi``: gettext catalog of
     :mod:`earlywarn.i18n`, names from :mod:`earlywarn.labels`, dates and numbers by Babel).
@@ -424,6 +440,7 @@ def render_report(
         else 0,
         scripts=scripts,
         brief=_brief_section(brief, locale),
+        track=_track(track),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")

@@ -32,6 +32,7 @@ def _run_stats(ctx: StageContext) -> dict[str, dict[str, float]]:
 def stage(ctx: StageContext) -> StageResult:
     """Render the report to a temporary file, then move it into place (atomic)."""
     from earlywarn.brief.build import load_brief
+    from earlywarn.ledger import track_record
     from earlywarn.report import render_report
 
     frames = evidence_frames(ctx)
@@ -58,6 +59,7 @@ def stage(ctx: StageContext) -> StageResult:
         health=ctx.archive.table("health", "as_of = ?", [ctx.as_of]),
         locale=ctx.settings.locale,
         brief=load_brief(ctx.archive, ctx.as_of),
+        track=track_record(ctx.archive, ctx.as_of),
     )
     os.replace(tmp, path)
     return [], {"report_bytes": path.stat().st_size}
