@@ -10,7 +10,7 @@ quantile loss, one per level, direct multi-horizon: rows ``(features at origin t
 scale: the last three values, means over 3, 6, 12 and 36 periods, the 12-period maximum and
 share of zeros, the horizon, the calendar position of the target, the mean recent level of
 all series at that date (a continent-wide shift is visible to every series) and of the
-series sharing the country prefix (``"SDN:pv_events"`` and ``"SDN:ucdp_fatalities"``).
+other series sharing the country prefix (``"SDN:pv_events"`` and ``"SDN:ucdp_fatalities"``).
 Quantiles are mapped back with ``expm1`` (quantiles survive monotone maps), sorted, and
 clipped at zero.
 
@@ -117,7 +117,8 @@ class _Panel:
             panel = panel.join(total, on=["country", "ds"])
             with np.errstate(invalid="ignore", divide="ignore"):
                 others = (panel["sum"] - panel["m6"]) / (panel["count"] - 1)
-            others = others.where(panel["count"] > 1)
+            # no sibling series: the series' own level stands in (never an all-empty column)
+            others = others.where(panel["count"] > 1, panel["m6"])
             self.sibling = {
                 u: others[g.index].to_numpy() for u, g in panel.groupby("uid", sort=False)
             }
