@@ -128,6 +128,8 @@ TABLES: dict[str, Table] = {
             num_mentions="INTEGER",
             confidence="DOUBLE",
             origin="VARCHAR",
+            plover_type="VARCHAR",
+            plover_mode="VARCHAR",
         ),
         _t(
             "mentions",

@@ -56,6 +56,10 @@ _LATER = {name for names in ADDED_TABLES.values() for name in names}
 MIGRATIONS: dict[int, list[str]] = {
     1: [t.ddl() for name, t in TABLES.items() if name not in _LATER],
     **{v: [TABLES[name].ddl() for name in names] for v, names in ADDED_TABLES.items()},
+    8: [  # PLOVER event type and mode of each event (earlywarn.extract.plover)
+        'ALTER TABLE events ADD COLUMN IF NOT EXISTS "plover_type" VARCHAR',
+        'ALTER TABLE events ADD COLUMN IF NOT EXISTS "plover_mode" VARCHAR',
+    ],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _MAGIC = b"DUCK"

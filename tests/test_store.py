@@ -143,3 +143,21 @@ def test_migrates_a_version_1_archive(tmp_path: Path) -> None:
     with Archive(p) as a:
         assert a.query("SELECT value FROM meta")["value"][0] == str(SCHEMA_VERSION)
         assert a.count("outbox") == 0 and a.count("health") == 0
+
+
+def test_migration_4_adds_plover_columns_to_old_events(tmp_path: Path) -> None:
+    from earlywarn.schema import TABLES
+
+    p = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(p))
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    old = {c: t for c, t in TABLES["events"].columns.items() if not c.startswith("plover")}
+    cols = ", ".join(f'"{c}" {t}' for c, t in old.items())
+    con.execute(f'CREATE TABLE events ({cols}, PRIMARY KEY ("event_id"))')
+    con.execute("INSERT INTO events (event_id, cameo_code) VALUES ('e1', '190')")
+    con.execute("INSERT INTO meta VALUES ('schema_version', '3')")
+    con.close()
+    with Archive(p) as a:
+        got = a.query("SELECT * FROM events")
+        assert list(got.columns) == list(TABLES["events"].columns)
+        assert got["plover_type"].isna().all() and len(got) == 1

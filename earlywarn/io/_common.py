@@ -331,6 +331,13 @@ def finish_events(
         out["goldstein"] = out["goldstein"].fillna(
             out["cameo_code"].map(_codebook_goldstein(out["cameo_code"]))
         )
+    if out["plover_type"].isna().any():
+        from earlywarn.extract.plover import plover_columns
+
+        missing = out["plover_type"].isna()
+        pl = plover_columns(out.loc[missing, "cameo_code"])
+        out.loc[missing, "plover_type"] = pl["plover_type"]
+        out.loc[missing & out["plover_mode"].isna(), "plover_mode"] = pl["plover_mode"]
     keep = out["date"].notna()
     report.reject("bad_date", int((~keep).sum()))
     codes = out["cameo_code"]

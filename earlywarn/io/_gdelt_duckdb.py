@@ -74,6 +74,8 @@ WITH rooted AS (
         CAST(round(TRY_CAST(r."NumMentions" AS DOUBLE)) AS INTEGER) AS num_mentions,
         NULL::DOUBLE AS confidence,
         'gdelt' AS origin,
+        c.plover_type AS plover_type,
+        c.plover_mode AS plover_mode,
         c.code IS NOT NULL AS known_code
     FROM rooted r
     LEFT JOIN _ew_codebook c ON c.code = r."EventCode"
@@ -100,9 +102,11 @@ def _options(path: PathLike, names: tuple[str, ...], header: bool) -> str:
 
 def _lookups(con: duckdb.DuckDBPyConnection) -> None:
     from earlywarn.extract.cameo import cameo_table, goldstein
+    from earlywarn.extract.plover import plover_columns
 
     codes = pd.DataFrame({"code": cameo_table()["code"].astype(str)})
     codes["goldstein"] = [goldstein(c) for c in codes["code"]]
+    codes = codes.join(plover_columns(codes["code"]))
     con.register("_ew_codebook", codes)
 
 

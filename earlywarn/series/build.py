@@ -11,6 +11,9 @@ Examples
 [1.0, 0.0, 1.0]
 >>> sorted(event_counts(ev, by=["country", "quad_class"])["unique_id"].unique())
 ['ev:CHN:q1', 'ev:CHN:q4', 'ev:VNM:q1', 'ev:VNM:q4']
+>>> ev["cameo_code"] = ["042", "190", "141"]
+>>> sorted(event_counts(ev, by=["country", "plover"])["unique_id"].unique())
+['ev:CHN:pASSAULT', 'ev:CHN:pCONSULT', 'ev:VNM:pCONSULT', 'ev:VNM:pPROTEST']
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ __all__ = [
 
 #: CAMEO roots watched one by one: protest, coerce, assault, fight, mass violence.
 CRISIS_ROOTS = ("14", "17", "18", "19", "20")
-_BY = {"country", "quad_class", "root_code"}
+_BY = {"country", "quad_class", "root_code", "plover"}
 
 
 def _long_by_country(events: pd.DataFrame) -> pd.DataFrame:
@@ -44,6 +47,19 @@ def _long_by_country(events: pd.DataFrame) -> pd.DataFrame:
     tgt = events[other].assign(country=events.loc[other, "target_country"])
     both = pd.concat([src, tgt], ignore_index=True)
     return both[both["country"].notna() & (both["country"] != "")]
+
+
+def _plover_type(events: pd.DataFrame) -> pd.Series:
+    """The stored PLOVER type, or the one the CAMEO code maps to where none is stored."""
+    from earlywarn.extract.plover import plover_columns
+
+    derived = plover_columns(events["cameo_code"])["plover_type"] if "cameo_code" in events else None
+    if "plover_type" in events:
+        stored = events["plover_type"]
+        return stored.where(stored.notna(), derived) if derived is not None else stored
+    if derived is None:
+        raise ValueError("by=['plover'] needs a plover_type or cameo_code column")
+    return derived
 
 
 def _fill(
@@ -90,13 +106,16 @@ def event_counts(
     start: str | date | None = None,
     end: str | date | None = None,
 ) -> pd.DataFrame:
-    """Count events per period by country (either side), and optionally QuadClass or root code.
+    """Count events per period by country (either side), and optionally QuadClass, root or PLOVER.
 
     Parameters
     ----------
     events : DataFrame
-        Events (``date``, ``source_country``, ``target_country``, ``quad_class``, ``root_code``).
-    by : sequence of {"country", "quad_class", "root_code"}
+        Events (``date``, ``source_country``, ``target_country``, ``quad_class``, ``root_code``,
+        ``plover_type``; ``plover_type`` is derived from ``cameo_code`` when absent).
+    by : sequence of {"country", "quad_class", "root_code", "plover"}
+        ``plover`` splits by PLOVER event type (events without one, e.g. plain statements,
+        are left out of those series).
     freq : {"D", "W", "MS"}
         Period; ``ds`` is the period start.
     start, end : date, optional
@@ -107,6 +126,8 @@ def event_counts(
         raise ValueError(f"by={list(by)}: must include 'country' and only use {sorted(_BY)}")
     if events.empty:
         return _fill(pd.DataFrame(columns=["unique_id", "ds", "y"]), freq, None, None)
+    if "plover" in by:
+        events = events.assign(plover=_plover_type(events))
     long = _long_by_country(events)
     long = long.assign(ds=_period(long["date"], freq))
     keys = ["country", *[b for b in by if b != "country"]]
@@ -120,6 +141,7 @@ def event_counts(
             row["country"],
             quad_class=int(row["quad_class"]) if "quad_class" in row else None,
             root=row.get("root_code"),
+            plover=row.get("plover"),
         )
 
     counts["unique_id"] = counts.apply(uid, axis=1)

@@ -4,6 +4,7 @@
 ``ev:VNM``             events involving a country (as source or target)
 ``ev:VNM:q4``          ... of one QuadClass (1-4)
 ``ev:VNM:r14``         ... of one CAMEO root code (14 protest, 18 assault ...)
+``ev:VNM:pASSAULT``    ... of one PLOVER event type (``earlywarn.extract.plover``)
 ``dyad:CHN>VNM``       events from one country to another
 ``cov:VNM``            articles that mention the country (coverage volume)
 ``tone:VNM``           mean tone of the articles that mention the country
@@ -14,13 +15,15 @@
 Examples
 --------
 >>> parse_id("ev:VNM:r14")
-SeriesId(kind='ev', country='VNM', target=None, quad_class=None, root='14', label=None)
+SeriesId(kind='ev', country='VNM', target=None, quad_class=None, root='14', label=None, plover=None)
 >>> parse_id("dyad:CHN>VNM").target
 'VNM'
 >>> parse_id("YEM:root14")
-SeriesId(kind='counts', country='YEM', target=None, quad_class=None, root='14', label='root14')
+SeriesId(kind='counts', country='YEM', target=None, quad_class=None, root='14', label='root14', plover=None)
 >>> series_id("ev", "VNM", quad_class=4)
 'ev:VNM:q4'
+>>> parse_id(series_id("ev", "VNM", plover="ASSAULT")).plover
+'ASSAULT'
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class SeriesId(NamedTuple):
     quad_class: int | None = None
     root: str | None = None
     label: str | None = None
+    plover: str | None = None
 
 
 def series_id(
@@ -49,6 +53,7 @@ def series_id(
     target: str | None = None,
     quad_class: int | None = None,
     root: str | None = None,
+    plover: str | None = None,
 ) -> str:
     """Build a series identifier (see the module docstring)."""
     if kind == "dyad":
@@ -58,6 +63,8 @@ def series_id(
         uid += f":q{quad_class}"
     if root is not None:
         uid += f":r{root}"
+    if plover is not None:
+        uid += f":p{plover}"
     return uid
 
 
@@ -69,12 +76,14 @@ def parse_id(uid: str) -> SeriesId:
         return SeriesId("dyad", src or None, dst or None)
     if head in ("ev", "cov", "tone", "net"):
         parts = rest.split(":")
-        q = r = None
+        q = r = pl = None
         for p in parts[1:]:
             if p.startswith("q") and p[1:].isdigit():
                 q = int(p[1:])
             elif p.startswith("r") and p[1:].isdigit():
                 r = p[1:]
-        return SeriesId(head, parts[0] or None, None, q, r)
+            elif p.startswith("p") and p[1:].isalpha() and p[1:].isupper():
+                pl = p[1:]
+        return SeriesId(head, parts[0] or None, None, q, r, None, pl)
     m = re.search(r"root(\d{2})$", rest)
     return SeriesId("counts", head or None, None, None, m.group(1) if m else None, rest or None)

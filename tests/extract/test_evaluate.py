@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from earlywarn.extract.evaluate import evaluate_coding, evaluate_vietnamese
+from earlywarn.extract.evaluate import (
+    evaluate_coding,
+    evaluate_news,
+    evaluate_vietnamese,
+    news_gold,
+    score_events,
+)
 
 PETR = Path(__file__).resolve().parents[3] / "shared" / "data" / "event_coding" / "petrarch2"
 
@@ -13,18 +19,33 @@ def test_petrarch_unit_records() -> None:
         PETR / "PETR.Validate.actors.txt", PETR / "PETR.Validate.agents.txt",
         PETR / "PETR.Validate.discards.txt",
     )  # fmt: skip
-    assert m["n_records"] == 284
-    # measured: root P 0.864 R 0.724, full P 0.857 R 0.719, actor accuracy 0.841
-    assert m["root_precision"] >= 0.84 and m["root_recall"] >= 0.70
-    assert m["full_precision"] >= 0.83 and m["full_recall"] >= 0.69
-    assert m["actor_accuracy"] >= 0.80
+    assert m["n_sentences"] == 284 and m["n_gold"] == 359
+    # measured with the shipped parser: see earlywarn/data/eval/README.md
+    assert m["root_precision"] >= 0.75 and m["root_recall"] >= 0.40
+    assert m["dyad_precision"] >= 0.50
 
 
 def test_vietnamese_gold_set() -> None:
     m = evaluate_vietnamese()
-    assert m["n_records"] >= 100 and m["n_gold"] >= 80
-    # measured: QuadClass P 0.833 R 0.581, root P 0.800 R 0.558, dyad P 0.783 R 0.547
-    # (before the news rules: QuadClass P 0.667 R 0.558, root P 0.639 R 0.535)
-    assert m["quad_precision"] >= 0.80 and m["quad_recall"] >= 0.56
+    assert m["n_sentences"] >= 100 and m["n_gold"] >= 80
+    # measured: root P 0.800 R 0.558, dyad+root P 0.783 R 0.547, QuadClass accuracy 0.632
     assert m["root_precision"] >= 0.77 and m["root_recall"] >= 0.54
     assert m["dyad_precision"] >= 0.75 and m["dyad_recall"] >= 0.52
+
+
+def test_news_gold_set_is_split_once_by_article() -> None:
+    rows = news_gold()
+    assert len(rows) >= 400 and len({r["id"] for r in rows}) == len(rows)
+    halves: dict[str, set[str]] = {}
+    for r in rows:
+        halves.setdefault(r["split"], set()).add(r["article"])
+    assert set(halves) == {"tune", "held"} and not halves["tune"] & halves["held"]
+    assert all(len(r["events"]) == 0 or r["events"][0]["code"].isdigit() for r in rows)
+    m = evaluate_news("tune")
+    assert m["n_sentences"] == sum(r["split"] == "tune" for r in rows)
+    assert m["n_gold"] == sum(len(r["events"]) for r in rows if r["split"] == "tune")
+
+
+def test_score_events_counts_no_event_sentences() -> None:
+    m = score_events([([], []), ([("A", "B", "190")], []), ([], [("A", "B", "042")])])
+    assert m["quad_accuracy"] == 1 / 3 and m["root_precision"] == 0.0 and m["n_gold"] == 1

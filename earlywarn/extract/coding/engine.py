@@ -25,37 +25,9 @@ from earlywarn.extract.coding.news import (
 )
 from earlywarn.extract.coding.petrarch import Pattern, VerbDictionary, VerbForm
 from earlywarn.extract.coding.text import PhraseIndex, Token
+from earlywarn.extract.coding.types import ActorSpan, RawEvent
 
-__all__ = ["Actor", "ActorSpan", "Grammar", "RawEvent", "VerbMatcher", "code_tokens"]
-
-
-@dataclass(frozen=True)
-class Actor:
-    """A resolved actor: ``code`` is PETRARCH style (country + agent, e.g. ``CHNGOV``)."""
-
-    code: str
-    name: str
-    country: str | None
-    type: str | None
-    entity: str | None = None
-    kind: str = "actor"
-
-
-@dataclass(frozen=True)
-class ActorSpan:
-    start: int  # token indices in the full token list
-    end: int
-    actor: Actor
-
-
-@dataclass(frozen=True)
-class RawEvent:
-    source: Actor
-    target: Actor
-    code: str
-    verb: str
-    verb_start: int
-    pattern: bool
+__all__ = ["VerbMatcher", "code_tokens"]
 
 
 @dataclass

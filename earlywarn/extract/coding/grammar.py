@@ -1,4 +1,4 @@
-"""Language words the shallow coding rules rely on (English, Vietnamese).
+"""Language words the shallow (Vietnamese) coding rules rely on.
 
 Examples
 --------
@@ -41,23 +41,6 @@ class Grammar:
 
     news: NewsRules | None = None
     reciprocal: frozenset[str] = frozenset()
-
-    @classmethod
-    def english(cls, news: bool = False) -> Grammar:
-        """English words; ``news=True`` adds the real-news precision rules."""
-        return cls(
-            boundaries=_set(
-                ". ; : ? ! after before because while although though whereas since if "
-                "unless until when who which whom whose where but"
-            ),
-            conj=frozenset(["and", ",", "&", "as well as"]),
-            determiners=_set("the a an its their his her this these those our your"),
-            be_aux=_set("was were is are been being be has have had get got"),
-            by=frozenset(["by"]),
-            passive=frozenset(),
-            negations=frozenset(["not", "n't", "never", "no", "didn't", "won't", "refused"]),
-            news=NewsRules.english() if news else None,
-        )
 
     @classmethod
     def vietnamese(cls, news: bool = False) -> Grammar:

@@ -1,4 +1,9 @@
-"""Precision rules for real news text (gazetteer actors), on top of the PETRARCH-style coder.
+"""Precision rules of the shallow Vietnamese coder on real news (gazetteer actors).
+
+English is coded from a dependency parse (:mod:`earlywarn.extract.coding.syntax`); these
+token rules serve the Vietnamese coder (:mod:`earlywarn.extract.coding.engine`), whose
+segmenter gives no parse. They were first written for English news, hence the English
+examples below; only the sports word list (``SPORTS_EN``) is still used for English.
 
 PETRARCH's unit-test sentences are short, factual and written for the coder; real news is
 not. Checked by eye on real English articles (see ``earlywarn/data/eval/README.md``), most
@@ -34,8 +39,8 @@ false events came from a few systematic patterns, each handled by one rule here:
 
 Examples
 --------
->>> rules = NewsRules.english()
->>> "taken" in rules.light_verbs and "could" in rules.modals
+>>> rules = NewsRules.vietnamese()
+>>> "sẽ" in rules.future and "có thể" in rules.modals
 True
 """
 
@@ -46,10 +51,11 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from earlywarn.extract.coding.engine import Actor, ActorSpan
     from earlywarn.extract.coding.text import Token
+    from earlywarn.extract.coding.types import Actor, ActorSpan
 
 __all__ = [
+    "SPORTS_EN",
     "NewsRules",
     "after_subject",
     "in_pp",
@@ -64,14 +70,8 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_LIGHT_EN = (
-    "take takes taking took taken get gets getting got gotten make makes making made "
-    "give gives giving gave given hold holds holding held have has having had put puts "
-    "putting keep keeps keeping kept set sets setting run runs running ran bring brings "
-    "bringing brought play plays playing played see sees seeing saw seen go goes going went "
-    "gone come comes coming came turn turns turning turned pay pays paying paid"
-)
-_SPORTS_EN = (
+#: Words that mark a sports report (English): such sentences are not coded.
+SPORTS_EN = (
     "match matches tournament championship championships league cup qualifier qualifiers "
     "qualifying striker goalkeeper midfielder olympics olympic semifinal semifinals "
     "quarterfinal quarterfinals football soccer tennis cricket rugby basketball baseball "
@@ -80,13 +80,6 @@ _SPORTS_EN = (
 )
 
 
-_COMPOUND_HEADS_EN = (
-    "war wars deal deals talks agreement agreements dispute disputes tension tensions policy "
-    "policies relations ties barriers surplus deficit negotiations negotiator negotiators "
-    "representative representatives official officials minister ministry secretary package "
-    "packages program programs programme plan plans route routes partner partners partnership "
-    "partnerships helicopter helicopters campaign campaigns"
-)
 
 
 @dataclass(frozen=True)
@@ -115,30 +108,6 @@ class NewsRules:
         ('033', '031', '190')
         """
         return {"06": "031", "07": "033", "08": "030"}.get(code[:2], code)
-
-    @classmethod
-    def english(cls) -> NewsRules:
-        """Rules for English news."""
-        return cls(
-            light_verbs=frozenset(_LIGHT_EN.split()),
-            modals=_set("could would might may should whether expected likely"),
-            quotes=frozenset(['"', "“", "”"]),
-            skip_before_verb=_set(
-                "has have had will also not n't is was were are be been reportedly allegedly "
-                "later then already previously again had"
-            ),
-            discards=tuple(_SPORTS_EN.split()),
-            noun_before=_set(
-                "of for in on about over amid despite against into from at 's ’s own to"
-            ),
-            max_words=40,
-            future=frozenset(["will"]),
-            compound_heads=frozenset(_COMPOUND_HEADS_EN.split()),
-            prepositions=_set(
-                "of to from with against for in at on by over into about under between among "
-                "toward towards"
-            ),
-        )
 
     @classmethod
     def vietnamese(cls) -> NewsRules:

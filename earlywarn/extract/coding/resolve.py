@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from earlywarn.extract.coding.engine import Actor, ActorSpan
 from earlywarn.extract.coding.petrarch import ActorCode, AgentEntry
 from earlywarn.extract.coding.text import PhraseIndex, Token
+from earlywarn.extract.coding.types import Actor, ActorSpan
 
 __all__ = [
     "LOCATIVES",
@@ -199,6 +199,8 @@ def _located(toks: list[Token], s: int) -> bool:
     """Whether token ``s`` follows a locative ('in Hanoi', 'tại Hà Nội', 'south of Jerusalem')."""
     if s == 0:
         return False
+    if toks[s - 1].low == "the" and s > 1:
+        s -= 1  # 'in the West Bank'
     if toks[s - 1].low in LOCATIVES:
         return True
     return s > 1 and toks[s - 1].low == "of" and toks[s - 2].low in _DIRECTIONS

@@ -1,0 +1,99 @@
+"""The shipped English dependency parser (spaCy, trained on UD English-EWT).
+
+``earlywarn/data/parser_en`` is a spaCy pipeline (tokenizer, tagger, morphologizer,
+edit-tree lemmatizer, transition-based parser on a small CNN ``tok2vec``) trained on the
+Universal Dependencies English Web Treebank (CC BY-SA 4.0; see ``earlywarn/data/SOURCES.md``
+for the credit and its measured LAS/UAS). It loads offline with ``spacy.load``; nothing is
+downloaded at run time.
+
+Examples
+--------
+>>> nlp = load_parser()
+>>> [(t.text, t.dep_, t.head.text) for t in nlp("Norway hosted the talks.")][:2]
+[('Norway', 'nsubj', 'hosted'), ('hosted', 'ROOT', 'hosted')]
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from earlywarn.errors import ExtractionError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["PARSER_PATH", "evaluate_parser", "load_parser"]
+
+#: Where the shipped pipeline lives inside the package.
+PARSER_PATH = Path(str(files("earlywarn.data").joinpath("parser_en")))
+
+
+@lru_cache(maxsize=2)
+def load_parser(path: str | None = None) -> Language:
+    """The English parsing pipeline (cached; ``path`` defaults to the shipped one)."""
+    where = Path(path) if path else PARSER_PATH
+    try:
+        import spacy
+    except ImportError:  # pragma: no cover - spacy is a runtime dependency
+        raise ExtractionError(
+            "the English event coder needs spaCy: pip install 'spacy>=3.8,<3.9'"
+        ) from None
+    if not (where / "config.cfg").is_file():
+        raise ExtractionError(
+            f"no spaCy pipeline at {where}; reinstall earlywarn (the parser ships with it)"
+        )
+    return spacy.load(where)
+
+
+def evaluate_parser(conllu: str | Path, path: str | None = None) -> dict[str, float]:
+    """LAS, UAS and tagging accuracies of the pipeline on a CoNLL-U file (gold tokens).
+
+    Parameters
+    ----------
+    conllu : path
+        A ``.conllu`` or ``.conllu.gz`` file (e.g. UD English-EWT ``en_ewt-ud-test``).
+    path : str, optional
+        Another spaCy pipeline; default the shipped one.
+
+    Returns
+    -------
+    dict
+        ``las``, ``uas``, ``tag_acc`` (XPOS), ``pos_acc`` (UPOS), ``lemma_acc``, ``sentences``,
+        ``tokens``; punctuation counts, as in spaCy's scorer.
+    """
+    import gzip
+
+    from spacy.training import Example
+    from spacy.training.converters import conllu_to_docs
+
+    where = Path(conllu)
+    try:
+        opener = gzip.open if where.suffix == ".gz" else open
+        with opener(where, "rt", encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise ExtractionError(f"cannot read treebank {where}: {exc}") from None
+    nlp = load_parser(path)
+    docs = list(conllu_to_docs(text, n_sents=1, no_print=True))
+    examples = [Example(_words_doc(nlp, d), d) for d in docs]
+    scores = nlp.evaluate(examples)
+    return {
+        "las": float(scores["dep_las"]),
+        "uas": float(scores["dep_uas"]),
+        "tag_acc": float(scores.get("tag_acc") or 0.0),
+        "pos_acc": float(scores.get("pos_acc") or 0.0),
+        "lemma_acc": float(scores.get("lemma_acc") or 0.0),
+        "sentences": float(len(docs)),
+        "tokens": float(sum(len(d) for d in docs)),
+    }
+
+
+def _words_doc(nlp: Language, gold: Doc) -> Doc:
+    """An unannotated doc with the gold tokens (scores are on gold tokenisation)."""
+    from spacy.tokens import Doc
+
+    return Doc(nlp.vocab, words=[t.text for t in gold], spaces=[bool(t.whitespace_) for t in gold])

@@ -1,0 +1,482 @@
+"""The English coder: a dependency parse mapped to CAMEO through the PETRARCH verb dictionary.
+
+A sentence that names at least two actors (dictionary or gazetteer spans) and a dictionary
+verb is parsed (the shipped spaCy pipeline, :mod:`earlywarn.extract.coding.parser`); each
+verb token with a dictionary entry becomes an event when its arguments hold actors:
+
+* **roles**: the subject (``nsubj``) is the source, objects (``obj``, ``iobj``) and
+  prepositional obliques (``to``, ``with``, ``against`` ...) the target; in the passive
+  the subject is the target and the ``by`` agent (``obl:agent``) the source;
+* **missing subjects** come from the governing clause: a coordinated verb (``conj``)
+  shares its subject, an infinitive (``xcomp``) takes the object of *urge X to* or else the
+  subject of *vow to*, a relative clause or participle takes the noun it modifies;
+* **actors of a noun phrase** are the span on its head or on a modifier (possessor,
+  compound, adjective, apposition, ``of`` phrase), one per coordinated member
+  (*Kenya, Uganda and Tanzania* is three actors): one event per source-target pair;
+* **complements**: an intent, appeal, demand, refusal or threat verb with an infinitive
+  complement is coded once, by the pair (*vowed to attack* = 138-style threat, *urged X
+  to meet* = 026, *refused to send aid* = 122 ...), and the complement is not coded as
+  having happened; a negated verb is no event, except a negated future, which is a
+  refusal (*said it would not send aid*); modal and conditional clauses (*could*,
+  *might*, *if*, *whether*, *likely to*) are no events; *will* + cooperation is an intent;
+* **reported speech**: a saying verb codes the reported event (with its own actors) and,
+  when it names an addressee (*told X*, *said to X*, *testified before X*), a statement
+  (010) to that addressee.
+
+Examples
+--------
+>>> from earlywarn.extract.coding.parser import load_parser
+>>> nlp = load_parser()
+>>> doc = nlp("The rebels vowed to attack the capital.")
+>>> [t.dep_ for t in doc][:4]
+['det', 'nsubj', 'ROOT', 'mark']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from earlywarn.extract.coding.engine import VerbMatcher
+from earlywarn.extract.coding.text import Token
+from earlywarn.extract.coding.types import Actor, ActorSpan, RawEvent
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.tokens import Token as SpacyToken
+
+__all__ = ["code_doc", "combine", "doc_tokens"]
+
+#: Prepositions whose object is a verb's target (``met with X``, ``sanctions against X``).
+TARGET_CASES = frozenset(
+    ["to", "with", "against", "on", "at", "into", "toward", "towards", "from", "over", "upon", "onto", "before", "for", "in"]
+)
+#: Modifier relations that carry a noun phrase's actor.
+_MODIFIERS = ("compound", "flat", "nmod:poss", "amod", "appos", "nmod", "nmod:desc", "nmod:unmarked")
+_HEDGES = frozenset(
+    ["could", "might", "may", "should", "can", "must", "ought", "likely", "unlikely", "expected", "supposed", "able", "unable", "possible", "impossible", "ready", "set", "poised"]
+)
+_CONDITIONAL = frozenset(["if", "whether", "unless", "lest"])
+_NEGATIONS = frozenset(["not", "n't", "never", "no"])
+_FUTURE = frozenset(["will", "shall", "would", "'ll", "wo"])
+_SAY = frozenset(
+    ["say", "tell", "announce", "state", "add", "report", "confirm", "insist", "testify", "declare", "explain", "write", "tweet", "reiterate", "note", "recount", "recall", "told"]
+)
+_TELL = frozenset(["tell", "told", "tells", "telling", "inform", "informed", "brief", "briefed"])
+_LIGHT = frozenset(
+    ["take", "get", "make", "give", "hold", "have", "put", "keep", "set", "run", "bring", "play", "see", "go", "come", "turn", "pay", "do"]
+)
+#: CAMEO roots of governing verbs that take a verbal complement and code with it.
+_GOVERNING = frozenset(["02", "03", "10", "12", "13"])
+
+# Intent (03), appeal (02), demand (10), refusal (12) and threat (13) codes of a complement
+# root: CAMEO's sub-codes mirror the cooperative roots 04-08 (and, for threats, 15-20).
+_BY_ROOT = {
+    "02": {"04": "026", "05": "022", "06": "021", "07": "023", "08": "025", "057": "022"},
+    "03": {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "057": "030"},
+    "10": {"04": "106", "05": "102", "06": "101", "07": "103", "08": "105", "057": "102"},
+    "12": {"04": "125", "05": "120", "06": "121", "07": "122", "08": "124", "057": "127",
+           "01": "120", "02": "120", "03": "120"},
+    "13": {"15": "130", "16": "131", "17": "137", "18": "138", "19": "138", "20": "138",
+           "14": "133", "11": "130", "12": "130"},
+}  # fmt: skip
+_SUB = {  # fourth digits that carry over (061 economic -> 0311 economic intent)
+    ("03", "06"): "031", ("03", "07"): "033", ("03", "08"): "035",
+    ("02", "06"): "021", ("02", "07"): "023", ("02", "08"): "025",
+    ("10", "06"): "101", ("10", "07"): "103", ("10", "08"): "105",
+}  # fmt: skip
+_SUB_DIGIT = {"061": "1", "062": "2", "063": "3", "064": "4", "071": "1", "072": "2",
+              "073": "3", "074": "4", "081": "1", "082": "2", "083": "3", "084": "4",
+              "085": "4", "086": "5", "087": "6"}  # fmt: skip
+
+
+def combine(governor: str, complement: str) -> str | None:
+    """The CAMEO code of a governing verb (intent, appeal, demand, refusal, threat) + complement.
+
+    Examples
+    --------
+    >>> combine("030", "190"), combine("130", "190"), combine("020", "040")
+    (None, '138', '026')
+    >>> combine("030", "0841"), combine("120", "070"), combine("100", "0841")
+    ('0354', '122', '1054')
+    """
+    g, c = governor[:2], complement[:2]
+    table = _BY_ROOT.get(g)
+    if table is None:
+        return None
+    code = table.get(complement[:3]) or table.get(c)
+    if code is None:
+        return None
+    sub = _SUB.get((g, c))
+    digit = _SUB_DIGIT.get(complement[:3])
+    if sub is not None and digit is not None and code == sub:
+        return sub + digit
+    return code
+
+
+def doc_tokens(doc: Doc) -> list[Token]:
+    """The parse's tokens as :class:`~earlywarn.extract.coding.text.Token` (for phrase lookups)."""
+    return [Token(t.text, t.idx, t.idx + len(t.text), t.lower_) for t in doc]
+
+
+@dataclass
+class _Verb:
+    tok: Any  # spacy Token
+    start: int
+    end: int
+    code: str | None
+    paired: str | None
+    pattern: bool
+    light: bool
+
+
+class _Sentence:
+    """One parsed sentence: actor spans mapped onto parse tokens."""
+
+    def __init__(self, doc: Doc, spans: Sequence[tuple[int, int, Actor]]) -> None:
+        self.doc = doc
+        self.owner: dict[int, int] = {}
+        self.spans = list(spans)
+        for k, (s, e, _a) in enumerate(self.spans):
+            for i in range(s, e):
+                self.owner.setdefault(i, k)
+
+    def actors_of(self, tok: SpacyToken, depth: int = 0) -> list[int]:
+        """Span indices of the noun phrase headed by ``tok`` (coordination expanded)."""
+        found = self._phrase(tok, depth)
+        for c in tok.children:
+            if c.dep_ in ("conj", "appos") and c.tag_.startswith(("NN", "PRP", "JJ")):
+                for k in self.actors_of(c, depth + 1):
+                    if k not in found:
+                        found.append(k)
+        return found
+
+    def _phrase(self, tok: SpacyToken, depth: int) -> list[int]:
+        k = self.owner.get(tok.i)
+        if k is not None and self.spans[k][2].code.startswith("---"):
+            owner = self._country_modifier(tok, k)  # 'U.S. forces': the agent's country
+            if owner is not None:
+                k = owner
+        if k is not None:
+            out = [k]
+            for c in tok.children:  # 'the Russian and Syrian ministries'
+                if (
+                    c.dep_ in ("amod", "compound")
+                    and self.owner.get(c.i, k) != k
+                    and any(g.dep_ == "conj" for g in c.children)
+                ):
+                    out += [x for x in self.actors_of(c, depth + 1) if x not in out]
+            return out
+        if depth > 3:
+            return []
+        for dep in _MODIFIERS:
+            for c in tok.children:
+                if c.dep_ != dep:
+                    continue
+                if dep.startswith("nmod") and dep != "nmod:poss":
+                    case = {g.lower_ for g in c.children if g.dep_ == "case"}
+                    if case and not case <= {"of"}:
+                        continue
+                got = self.actors_of(c, depth + 1)
+                if got:
+                    return got
+        return []
+
+
+    def adjacent(self, i: int, step: int) -> list[int]:
+        """The actor right before (``step=-1``) or after (``+1``) token ``i``, across only
+        auxiliaries, adverbs, determiners and a preposition: a fallback for a misparse."""
+        j = i + step
+        while 0 <= j < len(self.doc) and j not in self.owner:
+            t = self.doc[j]
+            if abs(j - i) > 3 or not (
+                t.tag_ in ("MD", "RB", "DT", "PRP$") or t.dep_ in ("aux", "aux:pass", "case")
+            ):
+                return []
+            j += step
+        if not 0 <= j < len(self.doc):
+            return []
+        return self.actors_of(self.doc[j])
+
+    def _country_modifier(self, tok: SpacyToken, k: int) -> int | None:
+        """A country-less agent (*forces*) modified by a country actor (*U.S.*): a combined span."""
+        agent = self.spans[k][2]
+        for c in tok.subtree:
+            if c.i == tok.i or (c.head.i != tok.i and c.head.dep_ not in ("compound", "flat")):
+                continue
+            if c.dep_ not in ("compound", "amod", "nmod:poss", "flat", "nmod"):
+                continue
+            j = self.owner.get(c.i)
+            if j is None or j == k or not self.spans[j][2].country:
+                continue
+            base = self.spans[j][2]
+            code = base.country + (agent.type or "") if base.country else base.code
+            combined = Actor(code, base.name, base.country, agent.type, base.entity, base.kind)
+            self.spans.append((self.spans[j][0], self.spans[k][1], combined))
+            return len(self.spans) - 1
+        return None
+
+
+def _subject(v: SpacyToken) -> tuple[list[SpacyToken], bool]:
+    """(subject heads, passive) of verb ``v``, inherited from the governing clause if needed."""
+    passive = any(c.dep_ in ("aux:pass", "nsubj:pass", "auxpass", "nsubjpass") for c in v.children)
+    subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass", "nsubj:outer")]
+    if subj and subj[0].tag_ == "PRP" and v.dep_ == "ccomp" and _is_say(v.head):
+        said = _subject(v.head)[0]  # 'Russia said it would ...': 'it' is the speaker
+        if said:
+            return said, passive
+    if subj:
+        return subj, passive
+    head, dep = v.head, v.dep_
+    if head is v:
+        return [], passive
+    if dep == "conj" and head.pos_ in ("VERB", "AUX"):
+        s, p = _subject(head)
+        return s, passive or (p and v.tag_ == "VBN")
+    if dep == "xcomp":
+        objs = [c for c in head.children if c.dep_ in ("obj", "iobj")]
+        if objs:
+            return objs, passive
+        return _subject(head)[0], passive
+    if dep in ("acl", "acl:relcl"):
+        if dep == "acl" and v.tag_ == "VBN":
+            return [head], True  # 'prisoners held by the government'
+        rel = [c for c in v.children if c.tag_ in ("WDT", "WP") or c.lower_ == "that"]
+        if dep == "acl" or not rel or rel[0].dep_.startswith("nsubj"):
+            return [head], passive
+        return [], passive
+    if dep == "advcl" and v.tag_ == "VBG":
+        return _subject(head)[0], passive  # '..., saying ...'
+    return [], passive
+
+
+def _targets(v: SpacyToken) -> list[SpacyToken]:
+    out = [c for c in v.children if c.dep_ in ("obj", "iobj", "dobj", "dative")]
+    for c in v.children:
+        if c.dep_ in ("obl", "prep", "obl:unmarked"):
+            case = [g.lower_ for g in c.children if g.dep_ == "case"]
+            if case and case[0] in TARGET_CASES:
+                out.append(c)
+    for o in list(out):  # 'imposed sanctions on Russia'
+        for c in o.children:
+            if c.dep_ in ("nmod", "obl"):
+                case = [g.lower_ for g in c.children if g.dep_ == "case"]
+                if case and case[0] in ("on", "against", "to", "with", "for"):
+                    out.append(c)
+    return out
+
+
+def _addressees(v: SpacyToken) -> list[SpacyToken]:
+    """Who a statement is made to: the object of *tell*, else a *to*/*before* oblique."""
+    out = []
+    if v.lemma_.lower() in _TELL or v.lower_ in _TELL:
+        out = [c for c in v.children if c.dep_ in ("obj", "iobj")]
+    for c in v.children:
+        if c.dep_ in ("obl", "obl:unmarked"):
+            case = [g.lower_ for g in c.children if g.dep_ == "case"]
+            if case and case[0] in ("to", "before"):
+                out.append(c)
+    return out
+
+
+def _agents(v: SpacyToken) -> list[SpacyToken]:
+    return [c for c in v.children if c.dep_ in ("obl:agent", "agent")] + [
+        c
+        for c in v.children
+        if c.dep_ == "obl" and any(g.dep_ == "case" and g.lower_ == "by" for g in c.children)
+    ]
+
+
+def _is_say(v: SpacyToken) -> bool:
+    return v.lemma_.lower() in _SAY or v.lower_ in _SAY
+
+
+def _negated(v: SpacyToken) -> bool:
+    return any(c.dep_ in ("advmod", "neg") and c.lower_ in _NEGATIONS for c in v.children)
+
+
+def _aux(v: SpacyToken) -> set[str]:
+    return {c.lower_ for c in v.children if c.dep_ in ("aux", "aux:pass")}
+
+
+def _hedged(v: SpacyToken) -> bool:
+    """A modal, conditional or hedged clause anywhere up the chain of governing verbs."""
+    t = v
+    for _ in range(6):
+        aux = _aux(t)
+        if aux & _HEDGES:
+            return True
+        if "would" in aux and not (t.dep_ == "ccomp" and _is_say(t.head)):
+            return True  # 'that would help': hypothetical, unless reported ('said it would')
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL for c in t.children):
+            return True
+        if t.dep_ in ("xcomp", "ccomp") and t.head.lower_ in _HEDGES:
+            return True
+        if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN") and any(
+            c.dep_ == "mark" and c.lower_ == "to" for c in t.children
+        ):
+            return True  # 'efforts to get Ukraine to investigate': not an event
+        if t.head is t or t.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "acl", "acl:relcl"):
+            return False
+        t = t.head
+    return False
+
+
+def code_doc(
+    doc: Doc,
+    spans: Sequence[tuple[int, int, Actor]],
+    verbs: VerbMatcher,
+    news: bool = True,
+) -> list[RawEvent]:
+    """Events of one parsed sentence.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        The parsed sentence.
+    spans : sequence of (start, end, Actor)
+        Actor spans over ``doc`` token indices.
+    verbs : VerbMatcher
+        The PETRARCH verb dictionary.
+    news : bool
+        Real-news mode: pairs of two country-less agents (*police* - *protesters*) are no
+        events (nobody could attribute them).
+    """
+    sent = _Sentence(doc, spans)
+    toks = doc_tokens(doc)
+    low = [t.low for t in toks]
+    covered = set(sent.owner)
+    found: dict[int, _Verb] = {}
+    i = 0
+    while i < len(doc):
+        got = verbs.index.match_at(toks, i)
+        if got is None:
+            i += 1
+            continue
+        j, forms = got
+        form = forms[0]
+        head = min(i + form.head, j - 1)
+        v = doc[head]
+        if v.tag_.startswith("VB") and head not in covered:
+            hi = v.right_edge.i + 1
+            clauses = [c.left_edge.i for c in v.children
+                       if c.dep_ in ("ccomp", "advcl", "parataxis", "conj") and c.i > head]
+            hi = min([hi, *clauses])  # patterns stay inside the verb's own clause
+            if any(c.dep_ == "aux:pass" for c in v.children):
+                hi = next((k for k in range(j, hi) if low[k] == "by"), hi)  # patterns before 'by'
+            code, paired, by_pattern = verbs.code_for(form, low, i, j, hi)
+            light = v.lemma_.lower() in _LIGHT or low[head] in _LIGHT
+            found[head] = _Verb(v, i, j, code, paired, by_pattern, light)
+        i = j
+    events: list[RawEvent] = []
+    absorbed: set[int] = set()
+    for idx in sorted(found):
+        vb = found[idx]
+        v = vb.tok
+        if idx in absorbed or (not vb.code and not vb.paired):
+            continue
+        if vb.light and not vb.pattern:
+            continue
+        code = vb.code
+        comp_targets: list[SpacyToken] = []
+        if code and code[:2] in _GOVERNING:
+            for c in v.children:
+                if c.dep_ in ("xcomp", "ccomp", "advcl") and c.i in found:
+                    cv = found[c.i]
+                    if cv.code and not (cv.light and not cv.pattern):
+                        new = combine(code, cv.code)
+                        absorbed.add(c.i)
+                        if new is not None:
+                            code = new
+                            comp_targets = _targets(c)
+                        break
+        if code and code[:2] not in ("01",) and _absorbed_by_parent(v, found):
+            continue
+        if _hedged(v):
+            continue
+        future = bool(_aux(v) & _FUTURE)
+        if _negated(v):
+            if not (future and code and code[:2] in ("03", "04", "05", "06", "07", "08")):
+                continue
+            code = combine("120", code)
+        elif future and code and code[:2] in ("06", "07", "08", "04"):
+            code = combine("030", code)
+        subj, passive = _subject(v)
+        sources = [k for s in subj for k in sent.actors_of(s)]
+        targets = [k for t in (comp_targets or _targets(v)) for k in sent.actors_of(t)]
+        if not sources and not passive and v.dep_ not in ("xcomp", "acl", "acl:relcl", "advcl"):
+            sources = sent.adjacent(idx, -1)  # a misparsed subject right before the verb
+        if not targets and not passive:
+            targets = sent.adjacent(vb.end - 1, +1)
+        if passive:
+            sources, targets = [k for a in _agents(v) for k in sent.actors_of(a)], sources
+            targets += [k for t in _targets(v) for k in sent.actors_of(t) if k not in targets]
+        if code and code[:2] == "01" and not passive:
+            targets = [k for t in _addressees(v) for k in sent.actors_of(t)]
+            if not targets:
+                continue  # a statement codes only with an addressee ('told X', 'said to X')
+        pairs = [(s, t) for s in sources for t in targets if s != t]
+        if not targets and len(sources) >= 2 and not passive and _reciprocal(vb, code):
+            pairs = [(a, b) for a in sources for b in sources if a != b]  # 'A, B and C signed'
+        for s, t in pairs:
+            a, b = sent.spans[s][2], sent.spans[t][2]
+            if a.code == b.code and a.kind == b.kind and a.name == b.name:
+                continue
+            if news and _unattributable(a) and _unattributable(b):
+                continue  # 'police' - 'protesters' with no country: nobody to attribute
+            verb_text = " ".join(x.text for x in doc[vb.start : vb.end])
+            if code:
+                events.append(RawEvent(a, b, code, verb_text, vb.start, vb.pattern))
+            if vb.paired and code == vb.code:
+                events.append(RawEvent(b, a, vb.paired, verb_text, vb.start, vb.pattern))
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for e in events:
+        key = (e.source.code, e.target.code, e.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def _unattributable(a: Actor) -> bool:
+    return not a.country and a.type not in ("IGO", "NGO")
+
+
+def _absorbed_by_parent(v: SpacyToken, found: dict[int, _Verb]) -> bool:
+    """A complement of a coded non-saying verb (*accused X of attacking*) is not an event."""
+    if v.dep_ not in ("xcomp", "ccomp", "advcl", "acl") or v.head is v:
+        return False
+    parent = found.get(v.head.i)
+    if parent is None or not parent.code:
+        return False
+    if parent.code[:2] == "01":
+        return False  # reported speech: the reported event stands
+    if v.dep_ == "advcl" and not any(c.dep_ == "mark" and c.lower_ in ("of", "to") for c in v.children):
+        return v.tag_ == "VBG" and any(c.lower_ == "of" for c in v.children if c.dep_ == "mark")
+    return True
+
+
+_RECIPROCAL = frozenset(["040", "041", "042", "043", "044", "046", "057", "190", "193", "036"])
+
+
+def _reciprocal(vb: _Verb, code: str | None) -> bool:
+    """'A and B signed / met / clashed': a joint subject acts on each other."""
+    return code is not None and code[:3] in _RECIPROCAL
+
+
+def spans_on_doc(
+    doc: Doc, toks: list[Token], spans: Iterable[ActorSpan]
+) -> list[tuple[int, int, Actor]]:
+    """Actor spans over regex tokens moved onto parse tokens (by character offsets)."""
+    starts = {t.idx: t.i for t in doc}
+    out = []
+    for sp in spans:
+        c0, c1 = toks[sp.start].start, toks[sp.end - 1].end
+        first = next((t.i for t in doc if t.idx <= c0 < t.idx + len(t.text)), starts.get(c0))
+        last = next((t.i for t in doc if t.idx < c1 <= t.idx + len(t.text)), None)
+        if first is None or last is None:
+            continue
+        out.append((first, last + 1, sp.actor))
+    return out

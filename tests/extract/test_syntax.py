@@ -1,0 +1,75 @@
+"""The parser-based English coder: roles, complements, negation, coordination, speech.
+
+Sentences are made up for the construction they test, or come from the tuning half of the
+news gold set (never the held-aside half).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from earlywarn.extract.coding.syntax import combine
+from earlywarn.extract.evaluate import news_gold
+from earlywarn.extract.events import EventCoder, code_events
+from earlywarn.schema import validate
+
+
+@pytest.fixture(scope="module")
+def coder() -> EventCoder:
+    return EventCoder()
+
+
+def _dyads(coder: EventCoder, sentence: str) -> set[tuple[str | None, str | None, str]]:
+    return {(e.source_country, e.target_country, e.code[:2]) for e in coder.code_sentence(sentence)}
+
+
+def test_passive_agent_is_the_source(coder: EventCoder) -> None:
+    assert _dyads(coder, "Syria was attacked by Israeli warplanes on Sunday.") == {
+        ("ISR", "SYR", "19")
+    }
+
+
+def test_negated_future_is_a_refusal_and_will_an_intent(coder: EventCoder) -> None:
+    assert _dyads(coder, "Russia said it would not send aid to Syria.") == {("RUS", "SYR", "12")}
+    assert _dyads(coder, "Russia said it would send aid to Syria.") == {("RUS", "SYR", "03")}
+    assert _dyads(coder, "Russia did not send aid to Syria.") == set()
+
+
+def test_hypotheticals_are_no_events(coder: EventCoder) -> None:
+    assert _dyads(coder, "China could impose sanctions on Japan.") == set()
+    assert _dyads(coder, "If Japan attacks China, the war will spread.") == set()
+
+
+def test_coordinated_actors_give_one_event_per_pair(coder: EventCoder) -> None:
+    got = _dyads(coder, "Kenya, Uganda and Tanzania signed an accord.")
+    assert {("KEN", "UGA", "05"), ("UGA", "TZA", "05"), ("TZA", "KEN", "05")} <= got
+    s = next(r["sentence"] for r in news_gold() if r["id"] == "1ee91d1f-07")  # tuning half
+    assert {src for src, tgt, _ in _dyads(coder, s) if tgt == "USA"} == {"IRN", "RUS", "SYR"}
+
+
+def test_intent_complement_codes_once(coder: EventCoder) -> None:
+    got = _dyads(coder, "Iran vowed to attack Israel.")
+    assert got == {("IRN", "ISR", "13")}  # a threat of force, not an attack that happened
+
+
+def test_combine_table() -> None:
+    assert combine("130", "190") == "138" and combine("020", "040") == "026"
+    assert combine("120", "070") == "122" and combine("030", "061") == "0311"
+    assert combine("010", "190") is None
+
+
+def test_only_prefiltered_sentences_are_parsed() -> None:
+    coder = EventCoder()
+    coder.code_sentences(["The weather was fine on Sunday.", "Japan criticized China."], "en")
+    assert coder.seen == 2 and coder.parsed == 1
+
+
+def test_code_events_stores_plover() -> None:
+    arts = pd.DataFrame({"article_id": ["a"], "url": ["u"], "title": ["Syria was attacked by "
+                         "Israeli warplanes."], "text": ["Japan criticized China."],
+                         "language": ["en"], "published": [pd.Timestamp("2024-03-02", tz="UTC")]})  # fmt: skip
+    ev = code_events(arts)
+    validate(ev, "events")
+    got = dict(zip(ev["root_code"], ev["plover_type"], strict=True))
+    assert got == {"19": "ASSAULT", "11": "DISAPPROVE"}
