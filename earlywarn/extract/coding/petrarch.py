@@ -135,6 +135,7 @@ class VerbForm:
     code: str | None = None
     paired: str | None = None
     head: int = 0  # index of the verb word inside the phrase
+    null: bool = False  # marked [---]: coded only through a pattern, not the block default
 
 
 @dataclass
@@ -234,7 +235,8 @@ def read_verbs(source: Path | Iterable[str]) -> VerbDictionary:
             if ws:
                 phrases.append((ws, min(head, len(ws) - 1)))
         for ph, head in phrases:
-            vd.forms.setdefault(ph, []).append(VerbForm(block, c, p, head))
+            null = code is not None and c is None and p is None
+            vd.forms.setdefault(ph, []).append(VerbForm(block, c, p, head, null))
     for blk, body, code in raw_patterns:
         if "*" not in body:
             continue

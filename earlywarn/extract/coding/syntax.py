@@ -50,13 +50,15 @@ __all__ = ["code_doc", "combine", "doc_tokens"]
 
 #: Prepositions whose object is a verb's target (``met with X``, ``sanctions against X``).
 TARGET_CASES = frozenset(
-    ["to", "with", "against", "on", "at", "into", "toward", "towards", "from", "over", "upon", "onto", "before", "for", "in"]
-)
+    ["to", "with", "against", "on", "at", "into", "toward", "towards", "from", "upon", "onto",
+     "before"]
+)  # fmt: skip
 #: Modifier relations that carry a noun phrase's actor.
 _MODIFIERS = ("compound", "flat", "nmod:poss", "amod", "appos", "nmod", "nmod:desc", "nmod:unmarked")
 _HEDGES = frozenset(
     ["could", "might", "may", "should", "can", "must", "ought", "likely", "unlikely", "expected", "supposed", "able", "unable", "possible", "impossible", "ready", "set", "poised"]
 )
+_PLACES = frozenset("in at near outside inside around across of during since".split())
 _CONDITIONAL = frozenset(["if", "whether", "unless", "lest"])
 _NEGATIONS = frozenset(["not", "n't", "never", "no"])
 _FUTURE = frozenset(["will", "shall", "would", "'ll", "wo"])
@@ -79,7 +81,8 @@ _BY_ROOT = {
     "12": {"04": "125", "05": "120", "06": "121", "07": "122", "08": "124", "057": "127",
            "01": "120", "02": "120", "03": "120"},
     "13": {"15": "130", "16": "131", "17": "137", "18": "138", "19": "138", "20": "138",
-           "14": "133", "11": "130", "12": "130"},
+           "14": "133", "11": "130", "12": "130", "161": "1313", "162": "1311", "163": "1312",
+           "172": "132"},
 }  # fmt: skip
 _SUB = {  # fourth digits that carry over (061 economic -> 0311 economic intent)
     ("03", "06"): "031", ("03", "07"): "033", ("03", "08"): "035",
@@ -199,6 +202,25 @@ class _Sentence:
             return []
         return self.actors_of(self.doc[j])
 
+    def first_after(self, v: SpacyToken) -> list[int]:
+        """The first actor after verb ``v`` inside its own clause (PETRARCH's reading), skipping
+        places (*in*, *at*, *near* ...) and embedded clauses: a fallback when no role holds one."""
+        stop: set[int] = set()
+        for c in v.children:
+            if c.dep_ in ("ccomp", "advcl", "parataxis", "conj", "acl:relcl", "csubj"):
+                stop.update(t.i for t in c.subtree)
+        for t in v.subtree:
+            if t.i <= v.i or t.i in stop:
+                continue
+            k = self.owner.get(t.i)
+            if k is None:
+                continue
+            case = [g.lower_ for g in t.children if g.dep_ == "case"]
+            if case and case[0] in _PLACES:
+                continue
+            return self.actors_of(t) or [k]
+        return []
+
     def _country_modifier(self, tok: SpacyToken, k: int) -> int | None:
         """A country-less agent (*forces*) modified by a country actor (*U.S.*): a combined span."""
         agent = self.spans[k][2]
@@ -262,7 +284,7 @@ def _targets(v: SpacyToken) -> list[SpacyToken]:
         for c in o.children:
             if c.dep_ in ("nmod", "obl"):
                 case = [g.lower_ for g in c.children if g.dep_ == "case"]
-                if case and case[0] in ("on", "against", "to", "with", "for"):
+                if case and case[0] in ("on", "against", "to", "with", "from"):
                     out.append(c)
     return out
 
@@ -366,6 +388,8 @@ def code_doc(
             if any(c.dep_ == "aux:pass" for c in v.children):
                 hi = next((k for k in range(j, hi) if low[k] == "by"), hi)  # patterns before 'by'
             code, paired, by_pattern = verbs.code_for(form, low, i, j, hi)
+            if form.null and not by_pattern:
+                code = paired = None  # 'HOLD [---]': only its patterns code
             light = v.lemma_.lower() in _LIGHT or low[head] in _LIGHT
             found[head] = _Verb(v, i, j, code, paired, by_pattern, light)
         i = j
@@ -401,14 +425,16 @@ def code_doc(
                 continue
             code = combine("120", code)
         elif future and code and code[:2] in ("06", "07", "08", "04"):
-            code = combine("030", code)
+            code = combine("030", code)  # 'will provide aid': an intent
+        elif future and code and code[:2] in ("16", "17", "18", "19", "20"):
+            code = combine("130", code)  # 'would raise tariffs if ...': a threat
         subj, passive = _subject(v)
         sources = [k for s in subj for k in sent.actors_of(s)]
         targets = [k for t in (comp_targets or _targets(v)) for k in sent.actors_of(t)]
         if not sources and not passive and v.dep_ not in ("xcomp", "acl", "acl:relcl", "advcl"):
             sources = sent.adjacent(idx, -1)  # a misparsed subject right before the verb
         if not targets and not passive:
-            targets = sent.adjacent(vb.end - 1, +1)
+            targets = sent.first_after(v)
         if passive:
             sources, targets = [k for a in _agents(v) for k in sent.actors_of(a)], sources
             targets += [k for t in _targets(v) for k in sent.actors_of(t) if k not in targets]
@@ -417,7 +443,7 @@ def code_doc(
             if not targets:
                 continue  # a statement codes only with an addressee ('told X', 'said to X')
         pairs = [(s, t) for s in sources for t in targets if s != t]
-        if not targets and len(sources) >= 2 and not passive and _reciprocal(vb, code):
+        if not targets and len(sources) >= 2 and not passive and (_reciprocal(vb, code) or not news):
             pairs = [(a, b) for a in sources for b in sources if a != b]  # 'A, B and C signed'
         for s, t in pairs:
             a, b = sent.spans[s][2], sent.spans[t][2]
