@@ -59,6 +59,7 @@ _HEDGES = frozenset(
     ["could", "might", "may", "should", "can", "must", "ought", "likely", "unlikely", "expected", "supposed", "able", "unable", "possible", "impossible", "ready", "set", "poised"]
 )
 _PLACES = frozenset("in at near outside inside around across of during since".split())
+_TEMPORAL = frozenset(["after", "before", "until", "once", "when", "till"])
 _CONDITIONAL = frozenset(["if", "whether", "unless", "lest"])
 _NEGATIONS = frozenset(["not", "n't", "never", "no"])
 _FUTURE = frozenset(["will", "shall", "would", "'ll", "wo"])
@@ -215,10 +216,13 @@ class _Sentence:
             k = self.owner.get(t.i)
             if k is None:
                 continue
-            case = [g.lower_ for g in t.children if g.dep_ == "case"]
+            h = t
+            while self.owner.get(h.head.i) == k and h.head is not h:
+                h = h.head  # the head of the actor's span ('West Bank' -> 'Bank')
+            case = [g.lower_ for g in h.children if g.dep_ == "case"]
             if case and case[0] in _PLACES:
                 continue
-            return self.actors_of(t) or [k]
+            return self.actors_of(h) or [k]
         return []
 
     def _country_modifier(self, tok: SpacyToken, k: int) -> int | None:
@@ -284,7 +288,7 @@ def _targets(v: SpacyToken) -> list[SpacyToken]:
         for c in o.children:
             if c.dep_ in ("nmod", "obl"):
                 case = [g.lower_ for g in c.children if g.dep_ == "case"]
-                if case and case[0] in ("on", "against", "to", "with", "from"):
+                if case and case[0] in ("on", "against", "to", "with", "from", "by"):
                     out.append(c)
     return out
 
@@ -331,8 +335,11 @@ def _hedged(v: SpacyToken) -> bool:
             return True
         if "would" in aux and not (t.dep_ == "ccomp" and _is_say(t.head)):
             return True  # 'that would help': hypothetical, unless reported ('said it would')
-        if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL for c in t.children):
+        marks = {c.lower_ for c in t.children if c.dep_ == "mark"}
+        if marks & _CONDITIONAL:
             return True
+        if t.dep_ == "advcl" and marks & _TEMPORAL and _aux(t.head) & {"will", "shall", "'ll"}:
+            return True  # 'will keep the base after troops leave': not yet happened
         if t.dep_ in ("xcomp", "ccomp") and t.head.lower_ in _HEDGES:
             return True
         if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN") and any(
