@@ -54,21 +54,89 @@ TARGET_CASES = frozenset(
      "before"]
 )  # fmt: skip
 #: Modifier relations that carry a noun phrase's actor.
-_MODIFIERS = ("compound", "flat", "nmod:poss", "amod", "appos", "nmod", "nmod:desc", "nmod:unmarked")
-_HEDGES = frozenset(
-    ["could", "might", "may", "should", "can", "must", "ought", "likely", "unlikely", "expected", "supposed", "able", "unable", "possible", "impossible", "ready", "set", "poised"]
+_MODIFIERS = (
+    "compound",
+    "flat",
+    "nmod:poss",
+    "amod",
+    "appos",
+    "nmod",
+    "nmod:desc",
+    "nmod:unmarked",
 )
-_PLACES = frozenset("in at near outside inside around across of during since".split())
+_HEDGES = frozenset(
+    [
+        "could",
+        "might",
+        "may",
+        "should",
+        "can",
+        "must",
+        "ought",
+        "likely",
+        "unlikely",
+        "expected",
+        "supposed",
+        "able",
+        "unable",
+        "possible",
+        "impossible",
+        "ready",
+        "set",
+        "poised",
+    ]
+)
+_PLACES = frozenset(
+    ["in", "at", "near", "outside", "inside", "around", "across", "of", "during", "since"]
+)
 _TEMPORAL = frozenset(["after", "before", "until", "once", "when", "till"])
 _CONDITIONAL = frozenset(["if", "whether", "unless", "lest"])
 _NEGATIONS = frozenset(["not", "n't", "never", "no"])
 _FUTURE = frozenset(["will", "shall", "would", "'ll", "wo"])
 _SAY = frozenset(
-    ["say", "tell", "announce", "state", "add", "report", "confirm", "insist", "testify", "declare", "explain", "write", "tweet", "reiterate", "note", "recount", "recall", "told"]
+    [
+        "say",
+        "tell",
+        "announce",
+        "state",
+        "add",
+        "report",
+        "confirm",
+        "insist",
+        "testify",
+        "declare",
+        "explain",
+        "write",
+        "tweet",
+        "reiterate",
+        "note",
+        "recount",
+        "recall",
+        "told",
+    ]
 )
 _TELL = frozenset(["tell", "told", "tells", "telling", "inform", "informed", "brief", "briefed"])
 _LIGHT = frozenset(
-    ["take", "get", "make", "give", "hold", "have", "put", "keep", "set", "run", "bring", "play", "see", "go", "come", "turn", "pay", "do"]
+    [
+        "take",
+        "get",
+        "make",
+        "give",
+        "hold",
+        "have",
+        "put",
+        "keep",
+        "set",
+        "run",
+        "bring",
+        "play",
+        "see",
+        "go",
+        "come",
+        "turn",
+        "pay",
+        "do",
+    ]
 )
 #: CAMEO roots of governing verbs that take a verbal complement and code with it.
 _GOVERNING = frozenset(["02", "03", "10", "12", "13"])
@@ -186,7 +254,6 @@ class _Sentence:
                 if got:
                     return got
         return []
-
 
     def adjacent(self, i: int, step: int) -> list[int]:
         """The actor right before (``step=-1``) or after (``+1``) token ``i``, across only
@@ -342,8 +409,10 @@ def _hedged(v: SpacyToken) -> bool:
             return True  # 'will keep the base after troops leave': not yet happened
         if t.dep_ in ("xcomp", "ccomp") and t.head.lower_ in _HEDGES:
             return True
-        if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN") and any(
-            c.dep_ == "mark" and c.lower_ == "to" for c in t.children
+        if (
+            t.dep_ == "acl"
+            and t.head.pos_ in ("NOUN", "PROPN")
+            and any(c.dep_ == "mark" and c.lower_ == "to" for c in t.children)
         ):
             return True  # 'efforts to get Ukraine to investigate': not an event
         if t.head is t or t.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "acl", "acl:relcl"):
@@ -389,8 +458,11 @@ def code_doc(
         v = doc[head]
         if v.tag_.startswith("VB") and head not in covered:
             hi = v.right_edge.i + 1
-            clauses = [c.left_edge.i for c in v.children
-                       if c.dep_ in ("ccomp", "advcl", "parataxis", "conj") and c.i > head]
+            clauses = [
+                c.left_edge.i
+                for c in v.children
+                if c.dep_ in ("ccomp", "advcl", "parataxis", "conj") and c.i > head
+            ]
             hi = min([hi, *clauses])  # patterns stay inside the verb's own clause
             if any(c.dep_ == "aux:pass" for c in v.children):
                 hi = next((k for k in range(j, hi) if low[k] == "by"), hi)  # patterns before 'by'
@@ -450,7 +522,12 @@ def code_doc(
             if not targets:
                 continue  # a statement codes only with an addressee ('told X', 'said to X')
         pairs = [(s, t) for s in sources for t in targets if s != t]
-        if not targets and len(sources) >= 2 and not passive and (_reciprocal(vb, code) or not news):
+        if (
+            not targets
+            and len(sources) >= 2
+            and not passive
+            and (_reciprocal(vb, code) or not news)
+        ):
             pairs = [(a, b) for a in sources for b in sources if a != b]  # 'A, B and C signed'
         for s, t in pairs:
             a, b = sent.spans[s][2], sent.spans[t][2]
@@ -486,7 +563,9 @@ def _absorbed_by_parent(v: SpacyToken, found: dict[int, _Verb]) -> bool:
         return False
     if parent.code[:2] == "01":
         return False  # reported speech: the reported event stands
-    if v.dep_ == "advcl" and not any(c.dep_ == "mark" and c.lower_ in ("of", "to") for c in v.children):
+    if v.dep_ == "advcl" and not any(
+        c.dep_ == "mark" and c.lower_ in ("of", "to") for c in v.children
+    ):
         return v.tag_ == "VBG" and any(c.lower_ == "of" for c in v.children if c.dep_ == "mark")
     return True
 
