@@ -20,9 +20,9 @@ def test_petrarch_unit_records() -> None:
         PETR / "PETR.Validate.discards.txt",
     )  # fmt: skip
     assert m["n_sentences"] == 284 and m["n_gold"] == 359
-    # measured with the shipped parser: see earlywarn/data/eval/README.md
-    assert m["root_precision"] >= 0.75 and m["root_recall"] >= 0.40
-    assert m["dyad_precision"] >= 0.50
+    # measured with the shipped parser: root P 0.904 R 0.577, dyad+root P 0.773 R 0.493
+    assert m["root_precision"] >= 0.85 and m["root_recall"] >= 0.54
+    assert m["dyad_precision"] >= 0.72 and m["dyad_recall"] >= 0.46
 
 
 def test_vietnamese_gold_set() -> None:

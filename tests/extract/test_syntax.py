@@ -6,6 +6,9 @@ news gold set (never the held-aside half).
 
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -13,6 +16,8 @@ from earlywarn.extract.coding.syntax import combine
 from earlywarn.extract.evaluate import news_gold
 from earlywarn.extract.events import EventCoder, code_events
 from earlywarn.schema import validate
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +78,17 @@ def test_code_events_stores_plover() -> None:
     validate(ev, "events")
     got = dict(zip(ev["root_code"], ev["plover_type"], strict=True))
     assert got == {"19": "ASSAULT", "11": "DISAPPROVE"}
+
+
+def test_shipped_parser_on_ewt_dev_sentences(tmp_path: Path) -> None:
+    from earlywarn.extract.coding.parser import evaluate_parser
+
+    src = DATA / "treebanks" / "UD_English-EWT" / "en_ewt-ud-dev.conllu.gz"
+    with gzip.open(src, "rt", encoding="utf-8") as fh:
+        blocks = fh.read().split("\n\n")[:150]
+    part = tmp_path / "dev150.conllu"
+    part.write_text("\n\n".join(blocks) + "\n\n", encoding="utf-8")
+    m = evaluate_parser(part)
+    assert m["sentences"] == 150
+    # whole EWT test file: LAS 0.784, UAS 0.823 (earlywarn eval coding)
+    assert m["las"] >= 0.70 and m["uas"] >= 0.75 and m["pos_acc"] >= 0.90
