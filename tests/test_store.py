@@ -145,7 +145,7 @@ def test_migrates_a_version_1_archive(tmp_path: Path) -> None:
         assert a.count("outbox") == 0 and a.count("health") == 0
 
 
-def test_migration_7_adds_plover_columns_to_old_events(tmp_path: Path) -> None:
+def test_migration_8_adds_plover_columns_to_old_events(tmp_path: Path) -> None:
     from earlywarn.schema import TABLES
 
     p = tmp_path / "v3.duckdb"
