@@ -3,7 +3,8 @@
 One place that turns what the archive stores (``SYR``, ``190``, ``ev:SYR:q4``, a score of
 3.2) into what a reader understands, used by the report, the review page and the CLI.
 Country and language names come from Babel (CLDR) in English or Vietnamese; CAMEO names
-from the shipped codebook (``earlywarn/data/cameo_codes.csv``, English only). Every
+from the shipped codebook (``earlywarn/data/cameo_codes.csv``; Vietnamese names in
+``earlywarn/data/cameo_vi.csv``, translated by the project). Every
 phrase takes a ``locale`` (``en`` or ``vi``: the gettext catalog of :mod:`earlywarn.i18n`).
 
 Examples
@@ -40,6 +41,7 @@ __all__ = [
     "SEVERITY_NAMES",
     "STATUS_NAMES",
     "alert_reason",
+    "alert_title",
     "cameo_label",
     "cameo_name",
     "country_label",
@@ -184,39 +186,56 @@ def country_label(code: str | None, locale: str = "en") -> str:
     return name if name == str(code).upper() else f"{name} ({str(code).upper()})"
 
 
-@lru_cache(maxsize=1)
-def _codebook() -> dict[str, str]:
-    path = files("earlywarn.data").joinpath("cameo_codes.csv")
-    with path.open("r", encoding="utf-8") as fh:
-        return {row["code"]: row["name"] for row in csv.DictReader(fh)}
+@lru_cache(maxsize=2)
+def _codebook(locale: str = "en") -> dict[str, str]:
+    if locale == "vi":
+        name, column = "cameo_vi.csv", "name_vi"
+    else:
+        name, column = "cameo_codes.csv", "name"
+    with files("earlywarn.data").joinpath(name).open("r", encoding="utf-8") as fh:
+        return {row["code"]: row[column] for row in csv.DictReader(fh)}
 
 
-def cameo_name(code: Any) -> str:
-    """The CAMEO codebook's name of ``code`` (``""`` if the codebook has none).
+def _is_vi(locale: str | None) -> bool:
+    return str(locale or "en").startswith("vi")
 
-    Root codes are in capitals in the codebook; they come back in sentence case.
+
+def cameo_name(code: Any, locale: str = "en") -> str:
+    """The CAMEO codebook's name of ``code`` in ``locale`` (``""`` if the codebook has none).
+
+    Root codes are in capitals in the codebook; they come back in sentence case. In
+    Vietnamese a code without a Vietnamese name falls back to the English name.
 
     Examples
     --------
     >>> cameo_name("14"), cameo_name("0831"), cameo_name("999")
     ('Protest', 'Accede to demands for change in leadership', '')
+    >>> cameo_name("190", "vi")
+    'Sử dụng vũ lực quân sự quy ước'
     """
     if code is None or (isinstance(code, float) and math.isnan(code)):
         return ""
     text = str(code).strip()
-    name = _codebook().get(text) or _codebook().get(text.zfill(2) if len(text) < 2 else text, "")
+    key = text.zfill(2) if len(text) < 2 else text
+    if _is_vi(locale):
+        name = _codebook("vi").get(text) or _codebook("vi").get(key)
+        if name:
+            return name
+    name = _codebook().get(text) or _codebook().get(key, "")
     return name.capitalize() if name.isupper() else name
 
 
-def cameo_label(code: Any) -> str:
-    """``"190 Use conventional military force, not specified below"``: code and name.
+def cameo_label(code: Any, locale: str = "en") -> str:
+    """``"190 Use conventional military force"``: code and name in ``locale``.
 
     Examples
     --------
     >>> cameo_label("14"), cameo_label("999"), cameo_label(None)
     ('14 Protest', '999', '')
+    >>> cameo_label("1823", "vi")
+    '1823 Giết người bằng hành vi tấn công thân thể'
     """
-    name = cameo_name(code)
+    name = cameo_name(code, locale)
     if code is None or (isinstance(code, float) and math.isnan(code)):
         return ""
     return f"{code} {name}" if name else str(code)
@@ -478,3 +497,28 @@ def alert_reason(evidence: dict[str, Any], rule: str | None = None, locale: str 
             periods=period_word(freq, n, locale),
         )
     return text + "."
+
+
+def alert_title(row: Any, locale: str = "en") -> str:
+    """An alert's title for reading in ``locale``.
+
+    The archive keeps the title in English as the rule wrote it; in English that title
+    comes back as it is. In other locales the title is made again from the alert's rule
+    and series (the rule's own wording is English only).
+
+    Examples
+    --------
+    >>> row = {"rule": "fighting-surge", "unique_id": "ev:SYR:q4",
+    ...        "title": "Fighting rising in Syria"}
+    >>> alert_title(row), alert_title(row, "vi")
+    ('Fighting rising in Syria', 'Giao tranh tại Syria; quy tắc fighting-surge')
+    """
+    title = row.get("title")
+    title = title if isinstance(title, str) else ""
+    uid = row.get("unique_id")
+    if not _is_vi(locale) or not isinstance(uid, str) or not uid:
+        return title
+    rule = row.get("rule")
+    rule = rule if isinstance(rule, str) else ""
+    text = series_title(uid, locale)
+    return text + (_t(locale, "; rule %(rule)s") % {"rule": rule} if rule else "")

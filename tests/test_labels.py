@@ -48,6 +48,41 @@ def test_every_cameo_code_has_a_name() -> None:
     assert labels.cameo_label("0831") == "0831 Accede to demands for change in leadership"
 
 
+def test_every_cameo_code_has_a_vietnamese_name() -> None:
+    import csv
+    import unicodedata
+    from importlib.resources import files
+
+    from earlywarn.extract.cameo import cameo_table
+
+    codes = [str(c) for c in cameo_table()["code"]]
+    with files("earlywarn.data").joinpath("cameo_vi.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["code", "name_vi"] and all(len(r) == 2 for r in rows)
+    vi = {code: name for code, name in rows[1:]}
+    assert len(vi) == len(rows) - 1 and set(vi) == set(codes)  # no duplicates, none missing
+    for code in codes:
+        name = labels.cameo_name(code, "vi")
+        assert name and name != labels.cameo_name(code), code
+        assert unicodedata.normalize("NFC", name) == name and name[0].isupper(), code
+    assert labels.cameo_label("190", "vi") == "190 Sử dụng vũ lực quân sự quy ước"
+    assert labels.cameo_label("1823", "vi") == "1823 Giết người bằng hành vi tấn công thân thể"
+    assert labels.cameo_label("14", "vi") == "14 Biểu tình"
+    # a code the Vietnamese file lacks keeps its English name; unknown codes stay codes
+    assert labels.cameo_name("999", "vi") == "" and labels.cameo_label("999", "vi") == "999"
+
+
+def test_alert_title_in_vietnamese_from_rule_and_series() -> None:
+    row = {"rule": "protest-surge", "unique_id": "ev:VNM:r14", "title": "Protest surge in Vietnam"}
+    assert labels.alert_title(row) == "Protest surge in Vietnam"  # the stored English title
+    assert labels.alert_title(row, "vi") == "Biểu tình tại Việt Nam; quy tắc protest-surge"
+    dyad = {"rule": "tension", "unique_id": "dyad:CHN>VNM", "title": "Tension between ..."}
+    assert labels.alert_title(dyad, "vi") == (
+        "Sự kiện do Trung Quốc hướng tới Việt Nam; quy tắc tension"
+    )
+    assert labels.alert_title({"title": None}, "vi") == ""
+
+
 @pytest.mark.parametrize(
     ("score", "kind", "expected"),
     [

@@ -16,6 +16,7 @@ from earlywarn.alerts.evidence import forecast_for
 from earlywarn.alerts.rules import SEVERITIES
 from earlywarn.labels import (
     alert_reason,
+    alert_title,
     cameo_label,
     country_label,
     country_name,
@@ -86,7 +87,7 @@ def _alerts(
                 "actors": plain_text(
                     f"{_actor(e, 'source', locale)} → {_actor(e, 'target', locale)}", 200
                 ),
-                "code": plain_text(cameo_label(e.get("cameo_code")), 120),
+                "code": plain_text(cameo_label(e.get("cameo_code"), locale), 120),
                 "goldstein": e.get("goldstein"),
                 "dataset": dataset_label(e.get("origin"), locale),
                 "sentence": plain_text(e.get("sentence"), 300),
@@ -111,7 +112,7 @@ def _alerts(
                 "id": plain_text(row["alert_id"], 64),
                 "anchor": f"alert-{i}",
                 "severity": row["severity"] if row["severity"] in SEVERITIES else "low",
-                "title": plain_text(row["title"], 200),
+                "title": plain_text(alert_title(row, locale), 200),
                 "unique_id": plain_text(row["unique_id"], 80),
                 "label": plain_text(series_label(str(row["unique_id"]), freq, locale), 160),
                 "reason": plain_text(alert_reason(ev, str(row["rule"]), locale), 600),

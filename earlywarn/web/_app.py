@@ -209,7 +209,7 @@ class _Web:
     async def inbox(self, request: Request) -> Response:
         q = InboxQuery.parse(request.query_params)
         frame = await run_in_threadpool(self.gate.alerts)
-        rows, counts, dates = inbox_rows(frame, q)
+        rows, counts, dates = inbox_rows(frame, q, self.lang(request))
         return self.page(
             request,
             "inbox.html.j2",

@@ -11,7 +11,13 @@ import pandas as pd
 from earlywarn.alerts.evidence import forecast_for
 from earlywarn.alerts.rules import SEVERITIES
 from earlywarn.i18n import N_
-from earlywarn.labels import SEVERITY_NAMES, STATUS_NAMES, alert_reason, series_label
+from earlywarn.labels import (
+    SEVERITY_NAMES,
+    STATUS_NAMES,
+    alert_reason,
+    alert_title,
+    series_label,
+)
 from earlywarn.report import plain_text, safe_url
 from earlywarn.report._text import fmt_time
 
@@ -128,7 +134,7 @@ def _status_mask(frame: pd.DataFrame, status: str) -> pd.Series:
 
 
 def inbox_rows(
-    alerts: pd.DataFrame, q: InboxQuery
+    alerts: pd.DataFrame, q: InboxQuery, locale: str = "en"
 ) -> tuple[list[dict[str, Any]], dict[str, int], list[str]]:
     """Filtered, sorted alerts for the inbox, counts per severity (before the severity
     filter) and the as_of dates present, newest first."""
@@ -154,7 +160,7 @@ def inbox_rows(
         {
             "id": str(r["alert_id"]),
             "severity": r["severity"] if r["severity"] in SEVERITIES else "low",
-            "title": plain_text(r["title"], 200),
+            "title": plain_text(alert_title(r, locale), 200),
             "unique_id": plain_text(r["unique_id"], 80),
             "rule": plain_text(r["rule"], 80),
             "score": float(r["score"]) if pd.notna(r["score"]) else None,
@@ -217,7 +223,7 @@ def alert_view(row: dict[str, Any], forecasts: pd.DataFrame, locale: str = "en")
     return {
         "id": str(row["alert_id"]),
         "severity": row["severity"] if row["severity"] in SEVERITIES else "low",
-        "title": plain_text(row["title"], 200),
+        "title": plain_text(alert_title(row, locale), 200),
         "unique_id": plain_text(row["unique_id"], 80),
         "label": plain_text(
             series_label(str(row["unique_id"]), ev.get("freq"), locale) or ev.get("label"), 160

@@ -9,6 +9,7 @@ import pandas as pd
 
 from earlywarn.alerts import Rule, evaluate_rules
 from earlywarn.detect import detect
+from earlywarn.labels import cameo_name
 from earlywarn.report import render_report
 from tests.alerts.frames import frames
 
@@ -42,7 +43,16 @@ def test_vietnamese_report(tmp_path: Path) -> None:
                      r"[\d.,]+ vào ngày \d+ thg \d+, 20\d\d", html)  # fmt: skip
     assert "Trung Quốc (CHN)" in html and "sự kiện giữa hai bên" in html
     assert "1.234,50" in html and "-2,25" in html
-    # (alert titles are stored by the alert stage in English; everything around them is not)
+    # the alert stage stores titles in English; the report makes them again from rule and series
+    stored = str(alerts["title"].iloc[0])
+    assert stored == "vn-events: Events involving Vietnam (events per day)"
+    assert stored not in html
+    assert re.search(r"<h3><span [^>]+>[^<]+</span> Sự kiện liên quan đến Việt Nam; "
+                     r"quy tắc vn-events</h3>", html)  # fmt: skip
+    # CAMEO names beside the evidence's codes in Vietnamese
+    codes = set(re.findall(r"<td>(\d{2,4}) (?!thg )([^<]+)</td>", html))  # not dates
+    assert len(codes) >= 3 and all(name == cameo_name(code, "vi") for code, name in codes)
+    assert "<td>042 Thực hiện chuyến thăm</td>" in html and "Make a visit" not in html
     for english in ("Alert inbox", "Top stories", "Trend and watch list", " were expected",
                     "open alerts", "Network: strongest ties"):  # fmt: skip
         assert english not in html, english

@@ -102,6 +102,20 @@ def test_evidence_pack(archive: Path, facts: dict[str, Any]) -> None:
     assert c.get("/alerts/bad%20id").status_code == 404
 
 
+def test_vietnamese_alert_titles_from_rule_and_series(archive: Path, facts: dict[str, Any]) -> None:
+    c = client(archive, locale="vi")
+    aid = facts["vn_alert"]
+    vi_title = "Sự kiện liên quan đến Việt Nam; quy tắc vn-events"
+    page = c.get(f"/alerts/{aid}").text
+    assert vi_title in page and "Events surge: Vietnam" not in page
+    inbox = c.get("/").text
+    assert vi_title in inbox and "Events surge: Vietnam" not in inbox
+    # the archive keeps the English title; English readers still see it
+    with Archive(archive, read_only=True) as a:
+        assert a.table("alerts", "alert_id = ?", [aid]).iloc[0]["title"] == "Events surge: Vietnam"
+    assert "Events surge: Vietnam" in client(archive).get(f"/alerts/{aid}").text
+
+
 def audit_of(path: Path, alert_id: str) -> list[dict[str, Any]]:
     with Archive(path, read_only=True) as a:
         frame = a.query('SELECT * FROM audit WHERE alert_id = ? ORDER BY "at"', [alert_id])
