@@ -10,6 +10,7 @@ alternate between the tuning and the held-aside half, fixed before any result wa
 from __future__ import annotations
 
 import csv
+import hashlib
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,14 @@ __all__ = ["JUDGEMENTS", "evaluate_search", "load_judgements", "summarize"]
 JUDGEMENTS = "search_relevance.csv"
 
 
+def _sid(url: str) -> str:
+    """The demo corpus's page id of an article URL (as ``earlywarn.demo.build`` names it)."""
+    return hashlib.sha1(url.encode()).hexdigest()[:16]
+
+
 def load_judgements(path: str | Path | None = None) -> pd.DataFrame:
-    """The judged queries: ``query_id, split, language, query, relevant`` (a list of URLs,
-    or URL prefixes)."""
+    """The judged queries: ``query_id, split, language, query, relevant`` (a list of the
+    articles' original URLs)."""
     source = Path(path) if path else files("earlywarn.data").joinpath("eval", JUDGEMENTS)
     with source.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -43,9 +49,11 @@ def evaluate_search(index: Any, judgements: pd.DataFrame | None = None, k: int =
     out = []
     for row in judged.to_dict("records"):
         relevant: list[str] = list(row["relevant"])
+        # the article's own URL, or the demo replay server's page made from it
+        forms = {*relevant, *(f"/pages/{_sid(r)}.html" for r in relevant)}
         hits = search(str(row["query"]), index=index, per_page=100, **options)
         urls = hits["url"].fillna("").tolist()
-        good = [any(u.startswith(r) for r in relevant) for u in urls]
+        good = [u in forms or u[u.find("/pages/") :] in forms for u in urls]
         first = next((i + 1 for i, g in enumerate(good) if g), None)
         out.append(
             {
