@@ -615,16 +615,33 @@ def feeds_check(
     online: Annotated[
         bool, typer.Option(help="Fetch each feed and report status, latency, entries.")
     ] = False,
+    record: Annotated[
+        bool,
+        typer.Option(help="With --online, write each good feed's verified date into the catalog."),
+    ] = True,
 ) -> None:
-    """Validate a catalog offline; with --online also fetch every feed."""
+    """Validate a catalog offline; with --online also fetch every feed (exit 1 if any fails)."""
+    from datetime import datetime, timezone
+
     from earlywarn.collect import check_feeds, load_catalog
+    from earlywarn.collect.catalog import record_verified
 
     with _errors():
         feeds = load_catalog(catalog)
         langs = sorted({f.language for f in feeds if f.language})
         out.print(f"{catalog}: {len(feeds)} feeds, {len(langs)} languages ({', '.join(langs)})")
         if online:
-            out.print(check_feeds(feeds, settings().http).to_string())
+            checked = check_feeds(feeds, settings().http)
+            out.print(checked.to_string())
+            good = checked[checked["status"] == "ok"]
+            if record and len(good):
+                today = datetime.now(timezone.utc).date()
+                n = record_verified(catalog, dict.fromkeys(good["url"], today))
+                out.print(f"verified {today} recorded for {n} of {len(good)} good feeds")
+            failed = len(checked) - len(good)
+            if failed:
+                out.print(f"{failed} of {len(checked)} feeds failed")
+                raise typer.Exit(1)
 
 
 @feeds_app.command("export")

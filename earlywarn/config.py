@@ -117,6 +117,8 @@ class Settings(BaseModel):
     log_format: Literal["text", "json"] = "text"
     max_forecast_series: int = Field(40, ge=1, le=1_000_000)
     horizon: int = Field(8, ge=1, le=10_000)
+    #: independent owner families (feeds' ``family``) a news-fed alert needs above ``low``
+    min_families: int = Field(2, ge=1, le=1_000)
     keep_raw_html: bool = False
     #: Language of the report and the review page's default (``en`` or ``vi``).
     locale: Literal["en", "vi"] = "en"

@@ -2,8 +2,15 @@
 
 A collapse in collection (feeds failing, no articles, undated entries, empty texts) makes
 volume series drop or jump for reasons that are not in the world. These checks run
-before detection; a ``fail`` closes the gate, and the alerts stage then raises a
-data-health notice instead of crisis alerts on the series that collection feeds.
+before detection. The gate has two levels:
+
+- global: a ``fail`` of any check but ``source_gate`` closes it, and the alerts stage holds
+  back every alert on a series that collection feeds;
+- per source language and country (``source_gate`` rows, subject ``language:vi`` or
+  ``country:VNM``): when the sources of one language or country are down (the
+  completeness ledger, :mod:`earlywarn.completeness`, has them failed, silent or far below their
+  expected volume, or most of their feeds failed), alerts on the series those sources feed
+  are held back, while the rest go out.
 
 Examples
 --------
@@ -16,19 +23,22 @@ Examples
 [[0.6666666666666666, 'fail']]
 >>> gate_open(h)
 False
+>>> gate_state(h).fully_open
+False
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
 
+from earlywarn.completeness import OK_STATUSES, completeness_ledger
 from earlywarn.stage import StageContext, StageResult
 from earlywarn.store import Write
 
-__all__ = ["HealthThresholds", "check_health", "gate_open", "stage"]
+__all__ = ["GateState", "HealthThresholds", "check_health", "gate_open", "gate_state", "stage"]
 
 _COLUMNS = ["as_of", "check", "subject", "value", "threshold", "status", "message"]
 
@@ -47,6 +57,7 @@ class HealthThresholds:
     empty_text_warn: float = 0.5
     empty_text_chars: int = 200
     stale_origin_days: int = 7
+    fed_share: float = 0.25  # a series is fed by a source when it brings this share of its articles
 
 
 def _row(
@@ -70,23 +81,29 @@ def check_health(
     articles: pd.DataFrame,
     origins: pd.DataFrame | None = None,
     thresholds: HealthThresholds | None = None,
+    ledger: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Run the checks for ``as_of``; returns rows for the ``health`` table.
 
     Parameters
     ----------
     feeds : DataFrame
-        The feeds table after tonight's collection (``feed_id, outlet, last_status``).
+        The feeds polled tonight (``feed_id, outlet, last_status``): tonight's catalog, not
+        every feed the archive has known (:func:`tonight_feeds`).
     articles : DataFrame
         Articles collected on the nights up to ``as_of`` (``as_of, outlet, date_flag, text``),
         typically the last four weeks; tonight's are those with ``as_of`` equal to it.
     origins : DataFrame, optional
         ``origin, last_date``: the newest event of each source of events (coder, icews ...).
+    ledger : DataFrame, optional
+        Tonight's completeness ledger (:func:`earlywarn.completeness.completeness_ledger`): adds a
+        ``silent_feed`` warning per feed that went silent tonight and a ``source_gate`` row
+        per language and country (``fail`` when its sources are down).
     """
     t = thresholds or HealthThresholds()
     rows: list[dict] = []
     if len(feeds):
-        failed = ~feeds["last_status"].isin(["ok", "not_modified"])
+        failed = ~feeds["last_status"].isin(OK_STATUSES)
         share = float(failed.mean())
         status = (
             "fail"
@@ -185,30 +202,160 @@ def check_health(
                         "not news",
                     )
                 )
+    if ledger is not None and not ledger.empty:
+        rows.extend(_ledger_rows(as_of, ledger, t))
     return pd.DataFrame(rows, columns=_COLUMNS)
 
 
+def _ledger_rows(as_of: date, ledger: pd.DataFrame, t: HealthThresholds) -> list[dict]:
+    rows = []
+    silent = ledger[(ledger["level"] == "feed") & (ledger["status"] == "silent")]
+    for r in silent.to_dict("records"):
+        expected = float(r["expected"]) if pd.notna(r["expected"]) else 0.0
+        rows.append(
+            _row(as_of, "silent_feed", str(r["subject"]), float(r["observed"]), expected,
+                 "warn", f"feed {r['subject']}: {r['message']}")
+        )  # fmt: skip
+    for r in ledger[ledger["level"].isin(("language", "country"))].to_dict("records"):
+        n_feeds, n_failed = int(r["feeds"]), int(r["failed"])
+        share = n_failed / n_feeds if n_feeds else 0.0
+        down = r["status"] in ("failed", "silent", "low") or share > t.feed_failures_fail
+        rows.append(
+            _row(
+                as_of,
+                "source_gate",
+                f"{r['level']}:{r['subject']}",
+                share,
+                t.feed_failures_fail,
+                "fail" if down else "ok",
+                f"{r['level']} {r['subject']}: {n_failed} of {n_feeds} feeds failed; "
+                f"{r['message']}"
+                + ("; alerts on the series these sources feed are held back" if down else ""),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class GateState:
+    """The data-health gate for one night.
+
+    ``open`` is the global gate; ``closed`` maps each closed source scope (``language:vi``,
+    ``country:VNM``) to the reason; ``reasons`` are the failed global checks.
+    """
+
+    open: bool
+    closed: dict[str, str] = field(default_factory=dict)
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def fully_open(self) -> bool:
+        """No check failed, globally or for any source language or country."""
+        return self.open and not self.closed
+
+
+def gate_state(health: pd.DataFrame) -> GateState:
+    """The gate from tonight's health rows (:func:`check_health`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> h = pd.DataFrame({"check": ["feed_failures", "source_gate", "source_gate"],
+    ...     "subject": ["all", "language:vi", "language:en"], "status": ["warn", "fail", "ok"],
+    ...     "message": ["41 of 197 feeds failed", "vi down", "en fine"]})
+    >>> g = gate_state(h)
+    >>> g.open, g.closed, g.fully_open
+    (True, {'language:vi': 'vi down'}, False)
+    """
+    failed = health[health["status"] == "fail"]
+    scoped = failed["check"] == "source_gate"
+    return GateState(
+        open=not (~scoped).any(),
+        closed=dict(zip(failed.loc[scoped, "subject"], failed.loc[scoped, "message"], strict=True)),
+        reasons=tuple(failed.loc[~scoped, "message"]),
+    )
+
+
 def gate_open(health: pd.DataFrame) -> bool:
-    """Whether crisis alerts may be raised: no check failed."""
-    return not (health["status"] == "fail").any()
+    """Whether the global gate is open: no check failed but per-source ones."""
+    return gate_state(health).open
+
+
+def tonight_feeds(feeds: pd.DataFrame, catalog_ids: set[str] | None = None) -> pd.DataFrame:
+    """The feeds polled tonight: those of the catalog, else those of the latest collection.
+
+    The feeds table keeps every feed the archive has known (earlier catalogs too); failure
+    shares are taken over tonight's feeds only ("197 of 197 feeds failed", not "of 367").
+    """
+    if catalog_ids is not None:
+        return feeds[feeds["feed_id"].isin(catalog_ids)]
+    if feeds.empty or feeds["last_fetched"].isna().all():
+        return feeds
+    return feeds[feeds["last_fetched"] == feeds["last_fetched"].max()]
+
+
+def _ledger_history(ctx: StageContext, feeds: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Earlier nights' observed volumes: the ledger's, or (before the ledger has any) the
+    articles collected on each night the collect stage ran, per feed and group."""
+    lo = ctx.as_of - timedelta(days=2 * window)
+    hist = ctx.archive.query(
+        "SELECT as_of, level, subject, observed FROM completeness WHERE as_of >= ? AND as_of < ?",
+        [lo, ctx.as_of],
+    )
+    if not hist.empty:
+        return hist
+    counts = ctx.archive.query(
+        "SELECT r.as_of, a.feed_id, count(a.article_id) AS n FROM runs r "
+        "LEFT JOIN articles a ON a.as_of = r.as_of "
+        "WHERE r.stage = 'collect' AND r.status = 'done' AND r.as_of >= ? AND r.as_of < ? "
+        "GROUP BY r.as_of, a.feed_id",
+        [lo, ctx.as_of],
+    )
+    frames = []
+    for night, g in counts.groupby("as_of"):
+        observed = dict(zip(g["feed_id"].dropna(), g.loc[g["feed_id"].notna(), "n"], strict=True))
+        led = completeness_ledger(
+            as_of=pd.Timestamp(str(night)).date(),
+            feeds=feeds.assign(last_status="ok", entries=1),
+            observed=observed,
+        )
+        frames.append(led[["as_of", "level", "subject", "observed"]])
+    if not frames:
+        return pd.DataFrame(columns=["as_of", "level", "subject", "observed"])
+    return pd.concat(frames, ignore_index=True)
 
 
 def stage(ctx: StageContext) -> StageResult:
-    """The nightly ``health`` stage: tonight's checks, stored per ``as_of``."""
+    """The nightly ``health`` stage: tonight's completeness ledger and checks, per ``as_of``."""
     lo = ctx.as_of - timedelta(days=28)
     articles = ctx.archive.query(
-        "SELECT as_of, outlet, date_flag, text FROM articles WHERE as_of > ? AND as_of <= ?",
+        "SELECT as_of, feed_id, outlet, date_flag, text FROM articles "
+        "WHERE as_of > ? AND as_of <= ?",
         [lo, ctx.as_of],
+    )
+    catalog_ids = {f.feed_id for f in ctx.catalog} if ctx.catalog is not None else None
+    feeds = tonight_feeds(ctx.archive.table("feeds"), catalog_ids)
+    tonight = articles[pd.to_datetime(articles["as_of"]).dt.date == ctx.as_of]
+    ledger = completeness_ledger(
+        as_of=ctx.as_of,
+        feeds=feeds,
+        observed={str(k): int(v) for k, v in tonight.groupby("feed_id").size().items()},
+        history=_ledger_history(ctx, feeds, 14),
     )
     origins = ctx.archive.query(
         "SELECT origin, max(date) AS last_date FROM events WHERE date <= ? GROUP BY origin",
         [ctx.as_of],
     )
     health = check_health(
-        as_of=ctx.as_of, feeds=ctx.archive.table("feeds"), articles=articles, origins=origins
+        as_of=ctx.as_of, feeds=feeds, articles=articles, origins=origins, ledger=ledger
     )
-    return [Write("health", health, replace={"as_of": ctx.as_of})], {
-        "gate_open": int(gate_open(health)),
+    gate = gate_state(health)
+    return [
+        Write("completeness", ledger, replace={"as_of": ctx.as_of}),
+        Write("health", health, replace={"as_of": ctx.as_of}),
+    ], {
+        "gate_open": int(gate.open),
+        "sources_closed": len(gate.closed),
         "warnings": int((health["status"] == "warn").sum()),
         "failures": int((health["status"] == "fail").sum()),
     }

@@ -51,7 +51,7 @@ ADDED_TABLES: dict[int, tuple[str, ...]] = {
     6: ("rule_overrides",),
     7: ("forecast_ledger", "forecast_scores", "alert_ledger", "alert_outcomes"),
 }
-_LATER = {name for names in ADDED_TABLES.values() for name in names}
+_LATER = {name for names in ADDED_TABLES.values() for name in names} | {"completeness", "held_alerts"}
 #: Migrations, in order: version -> SQL statements.
 MIGRATIONS: dict[int, list[str]] = {
     1: [t.ddl() for name, t in TABLES.items() if name not in _LATER],
@@ -59,6 +59,12 @@ MIGRATIONS: dict[int, list[str]] = {
     8: [  # PLOVER event type and mode of each event (earlywarn.extract.plover)
         'ALTER TABLE events ADD COLUMN IF NOT EXISTS "plover_type" VARCHAR',
         'ALTER TABLE events ADD COLUMN IF NOT EXISTS "plover_mode" VARCHAR',
+    ],
+    9: [  # the completeness ledger, held-back alerts, each feed's last good fetch and owner
+        TABLES["completeness"].ddl(),
+        TABLES["held_alerts"].ddl(),
+        'ALTER TABLE IF EXISTS feeds ADD COLUMN IF NOT EXISTS "verified" DATE',
+        'ALTER TABLE IF EXISTS feeds ADD COLUMN IF NOT EXISTS "family" VARCHAR',
     ],
 }
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -14,6 +14,7 @@ import pandas as pd
 from earlywarn._log import get_logger
 from earlywarn.alerts.evidence import build_evidence, period_bounds
 from earlywarn.alerts.rules import SEVERITIES, Rule
+from earlywarn.alerts.sources import COLLECTION_KINDS, independent_families, series_article_ids
 from earlywarn.detect._base import infer_freq
 from earlywarn.errors import ConfigError
 from earlywarn.labels import country_name, series_label
@@ -79,6 +80,7 @@ def evaluate_rules(
     forecasts: pd.DataFrame | None = None,
     previous: pd.DataFrame | None = None,
     now: datetime | None = None,
+    min_families: int = 1,
 ) -> pd.DataFrame:
     """Alerts firing at ``as_of`` (columns of the ``alerts`` table).
 
@@ -98,6 +100,13 @@ def evaluate_rules(
     ``resolved`` becomes ``reopened`` when a newer anomalous period arrives, and a rising
     severity sets ``escalated`` (with ``previous_severity``) in the evidence. Only the
     alerts firing now are returned; the pipeline upserts them by ``alert_id``.
+
+    Corroboration: an alert on a news-fed series (``cov:``, ``tone:``, ``ev:``, ``dyad:``)
+    rises above ``low`` only when the articles behind its episode come from at least
+    ``min_families`` independent owner families (``family`` column of ``articles``: an
+    outlet group or a state owner; an outlet without one is its own family). Ten state
+    outlets repeating one line are one voice. The count is in the evidence
+    (``corroboration``).
 
     Examples
     --------
@@ -154,6 +163,7 @@ def evaluate_rules(
                     articles=articles,
                     mentions=mentions,
                     forecasts=forecasts,
+                    min_families=min_families,
                 )
                 if row is not None:
                     rows.append(row)
@@ -219,12 +229,23 @@ def _alert_row(
     as_of_day: pd.Timestamp,
     stamp: pd.Timestamp,
     prev: list[dict[str, Any]],
+    min_families: int = 1,
     **frames: Any,
 ) -> dict[str, Any] | None:
     start = pd.Timestamp(ep["ds"].iloc[0])
     latest = ep.iloc[-1]
     score = float(ep["score"].max())
     severity = rule.severity_for(score)
+    corroboration: dict[str, Any] | None = None
+    if uid.startswith(COLLECTION_KINDS) and frames.get("articles") is not None:
+        end = period_bounds(pd.Timestamp(latest["ds"]), freq)[1]
+        n = _families(uid, start, end, frames.get("articles"), frames.get("mentions"),
+                      frames.get("events"))  # fmt: skip
+        capped = min_families > 1 and n < min_families and severity != SEVERITIES[0]
+        corroboration = {"families": n, "required": min_families, "capped_from": None}
+        if capped:
+            corroboration["capped_from"] = severity
+            severity = SEVERITIES[0]
     alert_id = _alert_id(rule, uid, start)
     before = _match_previous(prev, rule, uid, alert_id, start, freq)
     status, created, note = "new", stamp, None
@@ -272,6 +293,7 @@ def _alert_row(
             "anomalous_periods": [pd.Timestamp(d).isoformat() for d in ep["ds"]],
             "escalated": escalated,
             "previous_severity": prev_sev if escalated else None,
+            "corroboration": corroboration,
         }
     )
     sid = parse_id(uid)
@@ -299,6 +321,25 @@ def _alert_row(
         "updated_at": stamp,
         "note": note,
     }
+
+
+def _families(
+    uid: str,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    articles: pd.DataFrame | None,
+    mentions: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+) -> int:
+    """Independent owner families among the articles behind ``uid`` in [start, end)."""
+    if articles is None or articles.empty or "published" not in articles:
+        return 0
+    pub = pd.to_datetime(articles["published"], utc=True).dt.tz_localize(None)
+    arts = articles[(pub >= start) & (pub < end)]
+    ids = series_article_ids(uid, mentions, events)
+    if ids is not None:
+        arts = arts[arts["article_id"].isin(set(ids))]
+    return independent_families(arts)
 
 
 def _num(value: Any) -> float | None:

@@ -12,8 +12,6 @@ __all__ = ["deliver", "stage"]
 
 log = get_logger(__name__)
 
-#: Series kinds fed by tonight's collection: their alerts wait when the health gate is closed.
-COLLECTION_KINDS = ("cov:", "tone:", "ev:", "dyad:")
 
 
 def _channels(ctx: StageContext) -> list[Any]:
@@ -23,18 +21,21 @@ def _channels(ctx: StageContext) -> list[Any]:
 
 
 def stage(ctx: StageContext) -> StageResult:
-    """Evaluate the rules on tonight's anomalies with their evidence; hold back
-    collection-fed alerts when the data-health gate is closed; enqueue deliveries in the
-    same transaction (the outbox)."""
+    """Evaluate the rules on tonight's anomalies with their evidence; hold back the alerts
+    on series whose sources are down (:mod:`earlywarn.alerts.hold`), storing them with their
+    reason; enqueue deliveries in the same transaction (the outbox)."""
     from earlywarn.alerts import enqueue, evaluate_rules, load_rules, outbox_for
+    from earlywarn.alerts.hold import hold_back, source_shares
     from earlywarn.alerts.rules import apply_overrides
-    from earlywarn.health import gate_open
+    from earlywarn.health import HealthThresholds, gate_state
     from earlywarn.ledger import alert_entries, rule_version
 
     rules = apply_overrides(load_rules(ctx.settings.rules), ctx.archive.table("rule_overrides"))
     anomalies = ctx.archive.table("anomalies", "as_of = ?", [ctx.as_of])
     previous = ctx.archive.table("alerts")
     f = evidence_frames(ctx)
+    owners = ctx.archive.query("SELECT feed_id, family FROM feeds")
+    articles = f["articles"].merge(owners, on="feed_id", how="left")
     alerts = evaluate_rules(
         anomalies,
         rules,
@@ -42,29 +43,45 @@ def stage(ctx: StageContext) -> StageResult:
         previous=previous,
         series=f["series"],
         events=f["events"],
-        articles=f["articles"],
+        articles=articles,
         mentions=f["mentions"],
         forecasts=f["forecasts"],
+        min_families=ctx.settings.min_families,
     )
-    health = ctx.archive.table("health", "as_of = ?", [ctx.as_of])
-    suppressed = 0
-    if not gate_open(health):
-        held = alerts["unique_id"].str.startswith(COLLECTION_KINDS)
-        suppressed = int(held.sum())
-        alerts = alerts[~held]
+    gate = gate_state(ctx.archive.table("health", "as_of = ?", [ctx.as_of]))
+    shares = (
+        {}
+        if gate.fully_open
+        else source_shares(
+            alerts["unique_id"].unique(),
+            articles=f["articles"],
+            mentions=f["mentions"],
+            events=f["events"],
+        )
+    )
+    alerts, held = hold_back(
+        alerts, gate, shares, as_of=ctx.as_of, fed_share=HealthThresholds().fed_share
+    )
+    if len(held):
         log.warning(
-            "data-health gate closed for %s (%s): %d crisis alerts held back as a data-health notice",
+            "data-health gate for %s: %d crisis alerts held back (%s)",
             ctx.as_of,
-            "; ".join(health.loc[health["status"] == "fail", "message"]),
-            suppressed,
+            len(held),
+            "; ".join(sorted(set(held["scope"]))),
         )
     outbox = enqueue(alerts, _channels(ctx), outbox_for(ctx.archive, alerts["alert_id"].tolist()))
     known = ctx.archive.query("SELECT alert_id FROM alert_ledger")["alert_id"]
     versions = {r.name: rule_version(r) for r in rules}
     ledger = alert_entries(alerts, ctx.as_of, versions, known)
-    return [Write("alerts", alerts), Write("outbox", outbox), Write("alert_ledger", ledger)], {
+    writes = [
+        Write("alerts", alerts),
+        Write("outbox", outbox),
+        Write("alert_ledger", ledger),
+        Write("held_alerts", held, replace={"as_of": ctx.as_of}),
+    ]
+    return writes, {
         "alerts": len(alerts),
-        "suppressed_by_health": suppressed,
+        "suppressed_by_health": len(held),
         "enqueued": len(outbox),
     }
 

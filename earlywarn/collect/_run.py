@@ -550,6 +550,9 @@ def _feeds_frame(outcomes: list[_FeedOutcome], fetched_at: pd.Timestamp) -> pd.D
             "last_status": oc.status,
             "last_fetched": fetched_at,
             "entries": len(oc.entries),
+            # the last good fetch; a failed one keeps the date it had (collect's stage)
+            "verified": fetched_at.date() if oc.status in ("ok", "not_modified") else None,
+            "family": oc.feed.family or None,
         }
         for oc in outcomes
     ]

@@ -16,9 +16,11 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag
@@ -29,7 +31,15 @@ from courlan import normalize_url
 
 from earlywarn.errors import ConfigError
 
-__all__ = ["KINDS", "Feed", "load_catalog", "normalize_link", "save_opml", "save_yaml"]
+__all__ = [
+    "KINDS",
+    "Feed",
+    "load_catalog",
+    "normalize_link",
+    "record_verified",
+    "save_opml",
+    "save_yaml",
+]
 
 KINDS = (
     "newspaper",
@@ -76,6 +86,13 @@ class Feed:
         One of :data:`KINDS`.
     interval_minutes : int
         Polling interval.
+    family : str
+        The owner family: the outlet group or state owner (``FPT``, ``state:VNM``,
+        ``state:CHN``, ``BBC`` ...). Corroboration counts independent families, not
+        outlets; empty means the outlet is its own family.
+    verified : date, optional
+        The date of the feed's last good fetch (collection and ``earlywarn feeds check
+        --online`` record it).
     """
 
     url: str
@@ -85,6 +102,8 @@ class Feed:
     country: str | None = None
     kind: str = "newspaper"
     interval_minutes: int = 60
+    family: str = ""
+    verified: date | None = None
 
     @property
     def normalized_url(self) -> str:
@@ -110,7 +129,7 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
     if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
         raise ConfigError(f"{where}: key 'url' must be an http(s) URL (got {url!r})")
     out: dict[str, Any] = {"url": url.strip()}
-    for key in ("title", "outlet"):
+    for key in ("title", "outlet", "family"):
         value = entry.get(key) or ""
         if not isinstance(value, str):
             raise ConfigError(f"{where}: key '{key}' must be text (got {value!r})")
@@ -141,6 +160,17 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
             f"{where}: key 'interval_minutes' must be a positive integer (got {interval!r})"
         )
     out["interval_minutes"] = interval
+    verified = entry.get("verified")
+    if isinstance(verified, str):
+        try:
+            verified = date.fromisoformat(verified.strip())
+        except ValueError:
+            verified = False
+    if verified is not None and (not isinstance(verified, date) or isinstance(verified, bool)):
+        raise ConfigError(
+            f"{where}: key 'verified' must be a date such as 2026-12-06 (got {entry.get('verified')!r})"
+        )
+    out["verified"] = verified
     return Feed(**out)
 
 
@@ -183,7 +213,7 @@ def _load_opml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
             "url": url,
             "title": title if title is not None else node.get("text", ""),
         }
-        for key in ("outlet", "language", "country", "kind", "interval_minutes"):
+        for key in ("outlet", "language", "country", "kind", "interval_minutes", "family", "verified"):
             if node.get(key) is not None:
                 entry[key] = node.get(key)
         out.append((f"{path}: outline #{i + 1} ({url})", entry))
@@ -238,7 +268,11 @@ def load_catalog(path: str | Path) -> list[Feed]:
 def save_yaml(feeds: Sequence[Feed], path: str | Path) -> Path:
     """Write ``feeds`` as a YAML catalog and return the path."""
     p = Path(path)
-    rows = [{k: v for k, v in asdict(f).items() if v is not None} for f in feeds]
+    rows = [
+        {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(f).items()
+         if v is not None and v != ""}
+        for f in feeds
+    ]  # fmt: skip
     p.write_text(
         yaml.safe_dump({"feeds": rows}, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
@@ -275,6 +309,10 @@ def save_opml(feeds: Sequence[Feed], path: str | Path, *, title: str = "earlywar
             "kind": f.kind,
             "interval_minutes": str(f.interval_minutes),
         }
+        if f.family:
+            attrs["family"] = f.family
+        if f.verified:
+            attrs["verified"] = f.verified.isoformat()
         if f.language:
             attrs["language"] = f.language
         if f.country:
@@ -283,3 +321,58 @@ def save_opml(feeds: Sequence[Feed], path: str | Path, *, title: str = "earlywar
     ET.indent(opml)
     ET.ElementTree(opml).write(p, encoding="utf-8", xml_declaration=True)
     return p
+
+
+_VERIFIED = re.compile(r"(\bverified:\s*)[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def record_verified(path: str | Path, verified: Mapping[str, date]) -> int:
+    """Write each feed's last good fetch (``{url: date}``) into its catalog; returns how many
+    entries were updated.
+
+    YAML catalogs are edited line by line, so comments and layout stay: a one-line entry
+    (``- {url: ..., ...}``) gets ``verified: DATE`` set or added. OPML outlines get a
+    ``verified`` attribute.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.yaml"
+    >>> _ = p.write_text("# mine\\nfeeds:\\n- {url: 'https://e.com/rss', language: vi}\\n")
+    >>> record_verified(p, {"https://e.com/rss": date(2026, 12, 6)})
+    1
+    >>> print(p.read_text(), end="")
+    # mine
+    feeds:
+    - {url: 'https://e.com/rss', language: vi, verified: 2026-12-06}
+    >>> load_catalog(p)[0].verified
+    datetime.date(2026, 12, 6)
+    """
+    p = Path(path)
+    wanted = {normalize_link(u): d for u, d in verified.items()}
+    done = 0
+    if p.suffix.lower() in (".opml", ".xml"):
+        tree = SafeET.parse(str(p))
+        for node in tree.getroot().iter("outline"):
+            url = node.get("xmlUrl")
+            if url and normalize_link(url) in wanted:
+                node.set("verified", wanted[normalize_link(url)].isoformat())
+                done += 1
+        tree.write(p, encoding="utf-8", xml_declaration=True)
+        return done
+    lines = p.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        m = re.match(r"\s*-\s*\{\s*url:\s*[\"']?([^\"',}\s]+)", line)
+        if m is None or normalize_link(m.group(1)) not in wanted:
+            continue
+        when = wanted[normalize_link(m.group(1))].isoformat()
+        if _VERIFIED.search(line):
+            lines[i] = _VERIFIED.sub(rf"\g<1>{when}", line, count=1)
+        else:
+            end = line.rstrip("\r\n").rstrip()
+            if not end.endswith("}"):
+                continue
+            lines[i] = end[:-1].rstrip() + f", verified: {when}}}" + line[len(line.rstrip("\r\n")) :]
+        done += 1
+    p.write_text("".join(lines), encoding="utf-8")
+    return done

@@ -48,13 +48,19 @@ def stage(ctx: StageContext) -> StageResult:
         refetch=fallbacks,
         progress=ctx.progress,
     )
+    feeds_now = result.feeds
+    if not state.empty and "verified" in state:
+        before = state.set_index("feed_id")["verified"]
+        kept = feeds_now["feed_id"].map(before)
+        verified = feeds_now["verified"].where(feeds_now["verified"].notna(), kept)
+        feeds_now = feeds_now.assign(verified=verified)
     arts = result.articles
     known = set(ctx.archive.query("SELECT article_id FROM articles")["article_id"])
     # a stored fallback is replaced once its page arrives; anything else stored stays
     upgraded = arts["article_id"].isin(set(fallbacks["article_id"])) & ~is_fallback(arts)
     keep = ~arts["article_id"].isin(known) | upgraded
     new = arts[keep]
-    writes = [Write("feeds", result.feeds), Write("articles", new)]
+    writes = [Write("feeds", feeds_now), Write("articles", new)]
     pages = result.pages[result.pages["article_id"].isin(set(new["article_id"]))]
     if not pages.empty:
         writes.append(Write("pages", pages))

@@ -14,6 +14,7 @@ from earlywarn import __version__
 from earlywarn._log import get_logger
 from earlywarn.alerts.evidence import forecast_for
 from earlywarn.alerts.rules import SEVERITIES
+from earlywarn.health import gate_state
 from earlywarn.labels import (
     alert_reason,
     alert_title,
@@ -332,6 +333,7 @@ def render_report(
     locale: str = "en",
     brief: dict[str, Any] | None = None,
     track: dict[str, pd.DataFrame] | None = None,
+    held: pd.DataFrame | None = None,
 ) -> Path:
     """Write the run's report to ``path``: one HTML file that loads nothing from elsewhere.
 
@@ -348,6 +350,8 @@ def render_report(
     Charts are Plotly figures as JSON (:mod:`earlywarn.report.charts`), drawn by
     ``plotly-<version>.min.js`` and ``charts.js`` written once beside the report
     (:func:`write_scripts`); a report without charts loads no script at all.
+    Whenever the data-health gate (``health``) is not fully open, a banner tops the page
+    and the alerts it held back (``held``, with their reasons) are listed.
 
     ``track`` (:func:`earlywarn.ledger.track_record`) adds the track record: the skill of
     the forecasts scored so far per model, next to the last-value forecast, and the outcome
@@ -430,6 +434,8 @@ def render_report(
         stage_rows=stage_rows,
         flat_stats=flat,
         health=[] if health is None else health.sort_values(["status", "check"]).to_dict("records"),
+        gate=None if health is None else gate_state(health),
+        held=[] if held is None else held.to_dict("records"),
         charts=charts,
         focal_articles=len(focal),
         stories=_top_stories(articles, stories, locale=locale),

@@ -60,6 +60,7 @@ def stage(ctx: StageContext) -> StageResult:
         locale=ctx.settings.locale,
         brief=load_brief(ctx.archive, ctx.as_of),
         track=track_record(ctx.archive, ctx.as_of),
+        held=ctx.archive.table("held_alerts", "as_of = ?", [ctx.as_of]),
     )
     os.replace(tmp, path)
     return [], {"report_bytes": path.stat().st_size}

@@ -209,11 +209,13 @@ class _Web:
     async def inbox(self, request: Request) -> Response:
         q = InboxQuery.parse(request.query_params)
         frame = await run_in_threadpool(self.gate.alerts)
+        health_gate = await run_in_threadpool(self.gate.gate)
         rows, counts, dates = inbox_rows(frame, q, self.lang(request))
         return self.page(
             request,
             "inbox.html.j2",
             title=self.t(request, "Alert inbox"),
+            health_gate=health_gate,
             q=q,
             rows=rows,
             counts=counts,

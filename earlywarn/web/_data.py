@@ -200,6 +200,27 @@ class ArchiveGate:
 
         return self.read(q)
 
+    def gate(self) -> dict[str, Any] | None:
+        """The latest night's data-health gate and the alerts it held back, or ``None``
+        when that night's gate was fully open (or no night was checked)."""
+        from earlywarn.health import gate_state
+
+        def q(a: Archive) -> dict[str, Any] | None:
+            last = a.query("SELECT max(as_of) AS d FROM health")["d"].iloc[0]
+            if pd.isna(last):
+                return None
+            state = gate_state(a.table("health", "as_of = ?", [last]))
+            if state.fully_open:
+                return None
+            held = a.table("held_alerts", "as_of = ?", [last])
+            return {
+                "as_of": pd.Timestamp(last).date().isoformat(),
+                "state": state,
+                "held": held.to_dict("records"),
+            }
+
+        return self.read(q)
+
     def health(self) -> dict[str, Any]:
         """Row counts for ``/healthz``."""
 

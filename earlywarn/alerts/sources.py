@@ -1,0 +1,60 @@
+"""Which articles stand behind a collection-fed series, and how independent they are.
+
+Shared by the alert engine (corroboration: news-fed alerts need several independent
+owner families before they rise above ``low``) and by the health gate's hold-back
+(:mod:`earlywarn.alerts.hold`).
+
+Examples
+--------
+>>> import pandas as pd
+>>> arts = pd.DataFrame({"article_id": ["1", "2", "3"], "outlet": ["VTV", "VOV", "BBC"],
+...                      "family": ["state:VNM", "state:VNM", None]})
+>>> independent_families(arts)
+2
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["COLLECTION_KINDS", "independent_families", "series_article_ids"]
+
+#: Series kinds fed by collection (news articles): ``cov:``, ``tone:``, ``ev:``, ``dyad:``.
+COLLECTION_KINDS = ("cov:", "tone:", "ev:", "dyad:")
+
+
+def series_article_ids(
+    uid: str, mentions: pd.DataFrame | None, events: pd.DataFrame | None
+) -> pd.Series | None:
+    """The ids of the articles behind a collection series; ``None`` means all articles
+    (``cov:ALL``, ``ev:ALL``)."""
+    kind, _, rest = uid.partition(":")
+    code = rest.split(":")[0]
+    if code == "ALL":
+        return None
+    if kind in ("cov", "tone"):
+        if mentions is None or mentions.empty:
+            return pd.Series([], dtype=object)
+        m = mentions[(mentions["kind"] == "country") & (mentions["country"] == code)]
+        return m["article_id"]
+    if events is None or events.empty or "article_id" not in events:
+        return pd.Series([], dtype=object)
+    if kind == "dyad":
+        src, _, tgt = code.partition(">")
+        e = events[(events["source_country"] == src) & (events["target_country"] == tgt)]
+    else:
+        e = events[(events["source_country"] == code) | (events["target_country"] == code)]
+    return e["article_id"].dropna()
+
+
+def independent_families(articles: pd.DataFrame) -> int:
+    """How many owner families (outlet groups, state owners) published ``articles``.
+
+    An article whose feed has no family counts its outlet as a family of its own.
+    """
+    if articles.empty:
+        return 0
+    outlet = articles["outlet"].fillna("").astype(str)
+    fam = articles["family"] if "family" in articles else pd.Series(None, index=articles.index)
+    owner = fam.where(fam.notna() & (fam.astype(str) != ""), "outlet:" + outlet)
+    return int(owner[owner != "outlet:"].nunique())
