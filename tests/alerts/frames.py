@@ -48,6 +48,8 @@ def vn_articles() -> list[dict]:
 
 
 def frames() -> dict[str, pd.DataFrame]:
+    from earlywarn.extract.plover import plover_columns
+
     raw = icews()
     ev = pd.DataFrame(
         {
@@ -81,6 +83,7 @@ def frames() -> dict[str, pd.DataFrame]:
             "origin": "icews",
         }
     )
+    ev = ev.join(plover_columns(raw["cameo_code"]))
     arts = []
     vn_days = ev[(ev.source_country == "VNM") | (ev.target_country == "VNM")]
     last_vn = vn_days.sort_values("date").tail(len(vn_articles()))
