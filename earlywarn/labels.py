@@ -37,6 +37,7 @@ from earlywarn.series.ids import parse_id
 
 __all__ = [
     "DATASETS",
+    "PLOVER_NAMES",
     "QUAD_NAMES",
     "SEVERITY_NAMES",
     "STATUS_NAMES",
@@ -48,9 +49,11 @@ __all__ = [
     "country_name",
     "dataset_label",
     "edge_kind_label",
+    "event_code_label",
     "language_name",
     "number",
     "period_word",
+    "plover_label",
     "rarity",
     "score_kind",
     "series_label",
@@ -223,6 +226,55 @@ def cameo_name(code: Any, locale: str = "en") -> str:
             return name
     name = _codebook().get(text) or _codebook().get(key, "")
     return name.capitalize() if name.isupper() else name
+
+
+#: PLOVER event types in words (English, Vietnamese).
+PLOVER_NAMES: dict[str, tuple[str, str]] = {
+    "DEMAND": ("Demand", "Yêu cầu"),
+    "DISAPPROVE": ("Disapprove", "Không tán thành"),
+    "REJECT": ("Reject", "Bác bỏ"),
+    "THREATEN": ("Threaten", "Đe dọa"),
+    "PROTEST": ("Protest", "Biểu tình, phản đối"),
+    "MOBILIZE": ("Mobilize", "Huy động lực lượng"),
+    "SANCTION": ("Sanction", "Trừng phạt"),
+    "COERCE": ("Coerce", "Cưỡng ép"),
+    "ASSAULT": ("Assault", "Tấn công"),
+    "AGREE": ("Agree", "Thỏa thuận"),
+    "CONSULT": ("Consult", "Tham vấn"),
+    "SUPPORT": ("Support", "Ủng hộ"),
+    "CONCEDE": ("Concede", "Nhượng bộ"),
+    "COOPERATE": ("Cooperate", "Hợp tác"),
+    "AID": ("Aid", "Viện trợ"),
+    "RETREAT": ("Retreat", "Rút lui"),
+}
+
+
+def plover_label(code: Any, locale: str = "en") -> str:
+    """The PLOVER type (and, in English, mode) of a CAMEO code, in words; ``""`` if none.
+
+    Examples
+    --------
+    >>> plover_label("1823"), plover_label("1823", "vi"), plover_label("010")
+    ('PLOVER Assault (kill)', 'PLOVER Tấn công', '')
+    """
+    from earlywarn.extract.plover import plover
+
+    if not isinstance(code, str) or not code:
+        return ""
+    kind, mode = plover(code)
+    if kind is None:
+        return ""
+    en, vi = PLOVER_NAMES.get(kind, (kind.title(), kind.title()))
+    if str(locale).startswith("vi"):
+        return f"PLOVER {vi}"
+    return f"PLOVER {en}" + (f" ({mode})" if mode else "")
+
+
+def event_code_label(code: Any, locale: str = "en") -> str:
+    """CAMEO code and name, then its PLOVER type: ``"190 Use conventional military force ·
+    PLOVER Assault (military)"``."""
+    parts = [cameo_label(code, locale), plover_label(code, locale)]
+    return " · ".join(p for p in parts if p)
 
 
 def cameo_label(code: Any, locale: str = "en") -> str:

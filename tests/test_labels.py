@@ -104,3 +104,14 @@ def test_imported_evidence_names_its_dataset() -> None:
         "UCDP GED",
         "news (coded by earlywarn)",
     ]
+
+
+def test_event_codes_carry_their_plover_type_in_both_languages() -> None:
+    from earlywarn.labels import PLOVER_NAMES, event_code_label
+    from earlywarn.extract.plover import PLOVER_TYPES
+
+    assert set(PLOVER_NAMES) == set(PLOVER_TYPES)
+    assert event_code_label("190") == "190 Use conventional military force · PLOVER Assault"
+    vi = event_code_label("1823", "vi")
+    assert vi.startswith("1823 Giết người") and vi.endswith("PLOVER Tấn công")
+    assert event_code_label("010") == "010 Make statement"

@@ -18,11 +18,11 @@ from earlywarn.health import gate_state
 from earlywarn.labels import (
     alert_reason,
     alert_title,
-    cameo_label,
     country_label,
     country_name,
     dataset_label,
     edge_kind_label,
+    event_code_label,
     language_name,
     number,
     rarity,
@@ -88,7 +88,7 @@ def _alerts(
                 "actors": plain_text(
                     f"{_actor(e, 'source', locale)} → {_actor(e, 'target', locale)}", 200
                 ),
-                "code": plain_text(cameo_label(e.get("cameo_code"), locale), 120),
+                "code": plain_text(event_code_label(e.get("cameo_code"), locale), 160),
                 "goldstein": e.get("goldstein"),
                 "dataset": dataset_label(e.get("origin"), locale),
                 "sentence": plain_text(e.get("sentence"), 300),

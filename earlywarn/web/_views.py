@@ -16,6 +16,7 @@ from earlywarn.labels import (
     STATUS_NAMES,
     alert_reason,
     alert_title,
+    event_code_label,
     series_label,
 )
 from earlywarn.report import plain_text, safe_url
@@ -210,7 +211,7 @@ def alert_view(row: dict[str, Any], forecasts: pd.DataFrame, locale: str = "en")
             "source_country": plain_text(e.get("source_country"), 3),
             "target": plain_text(e.get("target_name"), 80),
             "target_country": plain_text(e.get("target_country"), 3),
-            "code": plain_text(e.get("cameo_code"), 8),
+            "code": plain_text(event_code_label(e.get("cameo_code"), locale), 160),
             "goldstein": _num(e.get("goldstein")),
             "sentence": plain_text(e.get("sentence"), 400),
             "url": safe_url(e.get("url")),

@@ -50,9 +50,10 @@ def test_vietnamese_report(tmp_path: Path) -> None:
     assert re.search(r"<h3><span [^>]+>[^<]+</span> Sự kiện liên quan đến Việt Nam; "
                      r"quy tắc vn-events</h3>", html)  # fmt: skip
     # CAMEO names beside the evidence's codes in Vietnamese
-    codes = set(re.findall(r"<td>(\d{2,4}) (?!thg )([^<]+)</td>", html))  # not dates
+    codes = set(re.findall(r"<td>(\d{2,4}) (?!thg )([^<·]+?)(?: · PLOVER [^<]+)?</td>", html))
     assert len(codes) >= 3 and all(name == cameo_name(code, "vi") for code, name in codes)
-    assert "<td>042 Thực hiện chuyến thăm</td>" in html and "Make a visit" not in html
+    assert "<td>042 Thực hiện chuyến thăm · PLOVER Tham vấn</td>" in html
+    assert "Make a visit" not in html
     for english in ("Alert inbox", "Top stories", "Trend and watch list", " were expected",
                     "open alerts", "Network: strongest ties"):  # fmt: skip
         assert english not in html, english
