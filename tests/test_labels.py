@@ -107,8 +107,8 @@ def test_imported_evidence_names_its_dataset() -> None:
 
 
 def test_event_codes_carry_their_plover_type_in_both_languages() -> None:
-    from earlywarn.labels import PLOVER_NAMES, event_code_label
     from earlywarn.extract.plover import PLOVER_TYPES
+    from earlywarn.labels import PLOVER_NAMES, event_code_label
 
     assert set(PLOVER_NAMES) == set(PLOVER_TYPES)
     assert event_code_label("190") == "190 Use conventional military force · PLOVER Assault"
