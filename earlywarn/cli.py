@@ -356,6 +356,10 @@ def search_(
     page: Annotated[int, typer.Option(help="Result page, from 1.")] = 1,
     per_page: Annotated[int, typer.Option(help="Results per page.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write every result (up to 10,000) to FILE.csv or FILE.xlsx."),
+    ] = None,
 ) -> None:
     """Search every article of the archive (BM25 over a tantivy index beside it)."""
     from earlywarn.search import rebuild as rebuild_index
@@ -375,8 +379,7 @@ def search_(
             if not rebuild:
                 raise typer.BadParameter("give a query, or --rebuild")
             return
-        hits = search(
-            query,
+        filters: dict[str, Any] = dict(
             archive=s.archive,
             since=since,
             until=until,
@@ -387,9 +390,17 @@ def search_(
             story=story,
             has_events=has_events,
             sort=sort,
-            page=page,
-            per_page=per_page,
         )
+        if out_file is not None:
+            from earlywarn.export import write_table
+            from earlywarn.search._cli import export_table
+
+            table = export_table(lambda p, n: search(query, **filters, page=p, per_page=n))
+            write_table(table, out_file)
+            if not state.quiet:
+                err.print(f"{len(table)} result(s) written to {out_file}")
+            return
+        hits = search(query, **filters, page=page, per_page=per_page)
         print_results(hits, out, as_json=as_json)
 
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 from rich.markup import escape
 
-__all__ = ["print_results", "to_records"]
+__all__ = ["EXPORT_MAX", "export_table", "print_results", "to_records"]
+
+#: At most this many results go into one export (CSV/XLSX).
+EXPORT_MAX = 10_000
+_COLUMNS = ["rank", "score", "published", "title", "outlet", "language", "country", "url",
+            "story_id", "article_id", "snippet"]  # fmt: skip
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
@@ -53,3 +59,20 @@ def print_results(hits: pd.DataFrame, console: Any, *, as_json: bool = False) ->
         if row["url"]:
             console.print(f"   [dim]{escape(str(row['url']))}[/]", soft_wrap=True)
         console.print(f"   {_rich(str(row['snippet']))}", soft_wrap=True)
+
+
+def export_table(
+    run_page: Callable[[int, int], pd.DataFrame], limit: int = EXPORT_MAX
+) -> pd.DataFrame:
+    """Every result of a search (up to ``limit``) in rank order, snippets as plain text, for
+    :func:`earlywarn.export.write_table`; ``run_page(page, per_page)`` runs the search."""
+    frames, page = [], 1
+    while True:
+        frame = run_page(page, 500)
+        frames.append(frame)
+        if len(frame) < 500 or page * 500 >= limit:
+            break
+        page += 1
+    out = pd.concat(frames, ignore_index=True).head(limit)
+    out["snippet"] = out["snippet"].map(lambda s: html.unescape(re.sub(r"</?mark>", "", s or "")))
+    return out[_COLUMNS]

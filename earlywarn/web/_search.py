@@ -18,6 +18,7 @@ import pandas as pd
 
 from earlywarn.report import plain_text, safe_url
 from earlywarn.search import SORTS, SearchIndex, index_path, search
+from earlywarn.search._cli import EXPORT_MAX, export_table
 
 __all__ = [
     "EXPORT_MAX",
@@ -30,10 +31,7 @@ __all__ = [
 ]
 
 PER_PAGE = 20
-#: At most this many results go into one export.
-EXPORT_MAX = 10_000
 _ISO3 = re.compile(r"^[A-Za-z]{3}(,[A-Za-z]{3})*$")
-_MARK = re.compile(r"</?mark>")
 _FIELDS = ("q", "lang", "country", "outlet", "mentions", "since", "until", "events", "sort")
 
 
@@ -130,15 +128,4 @@ def result_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def export_frame(form: SearchForm, index: SearchIndex) -> pd.DataFrame:
     """Every result of the search (up to :data:`EXPORT_MAX`), plain text, in rank order,
     for :func:`earlywarn.export.table_bytes` (which keeps formulas out of the cells)."""
-    frames, page = [], 1
-    while True:
-        frame = form.run(index, page=page, per_page=500)
-        frames.append(frame)
-        if len(frame) < 500 or page * 500 >= EXPORT_MAX:
-            break
-        page += 1
-    out = pd.concat(frames, ignore_index=True).head(EXPORT_MAX)
-    out["snippet"] = out["snippet"].map(lambda s: html.unescape(_MARK.sub("", s or "")))
-    cols = ["rank", "score", "published", "title", "outlet", "language", "country", "url",
-            "story_id", "article_id", "snippet"]  # fmt: skip
-    return out[cols]
+    return export_table(lambda page, per: form.run(index, page=page, per_page=per), EXPORT_MAX)

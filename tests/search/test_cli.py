@@ -35,5 +35,16 @@ def test_search_cli(archive_copy: Path) -> None:
     assert data["page"] == 2 and len(data["results"]) == 2 and data["total"] > 4
     assert {r["language"] for r in data["results"]} == {"vi"}
     assert data["results"][0]["rank"] == 3 and "<mark>" in json.dumps(data["results"])
+    xlsx = archive_copy.parent / "results.xlsx"
+    exported = _run(archive_copy, "bien dong", "--lang", "vi", "--out", str(xlsx))
+    assert exported.returncode == 0, exported.stderr
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("rank", "score", "published", "title")
+    assert len(rows) - 1 == data["total"] and "<mark>" not in str(rows)
+    csv = archive_copy.parent / "results.csv"
+    assert _run(archive_copy, "Biển Đông", "--out", str(csv)).returncode == 0
+    assert csv.read_bytes().startswith(b"\xef\xbb\xbfrank,")
     bad = _run(archive_copy, "x", "--sort", "random")
     assert bad.returncode == 70 and "sort must be one of" in bad.stderr
