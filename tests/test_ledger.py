@@ -14,7 +14,7 @@ from earlywarn.ledger import alert_skill, skill
 from earlywarn.pipeline import run_nightly
 from earlywarn.store import Archive
 
-STAGES = ["series", "health", "forecast", "detect", "alerts", "ledger"]
+STAGES = ["series", "health", "forecast", "detect", "alerts", "ledger", "report"]
 FIRST, LATER = "2016-01-31", "2016-05-31"
 
 
@@ -50,10 +50,33 @@ def test_later_night_scores_earlier_forecasts_on_real_counts(archive: Path) -> N
     assert len(real) == len(scored)
     assert (real["y"] == real["y_count"]).all()
     assert (scored["crps"] >= 0).all() and scored["hit90"].notna().all()
+    report = (archive.parent / "out" / f"report-{LATER}.html").read_text(encoding="utf-8")
+    track = report[report.index('id="track"') :]
+    track = track[: track.index("</section>")]
+    assert "naive" in track and "prophet" in track and "Inside the 90% band" in track
     table = skill(led, scores, by=("model",), freq=None)
     naive = table.set_index("model").loc["naive"]
     assert naive["crps_rel"] == pytest.approx(1.0)
     assert table["n"].gt(0).all()
+
+
+def test_track_record_in_vietnamese(archive: Path, tmp_path: Path) -> None:
+    from datetime import date
+
+    from earlywarn.ledger import track_record
+    from earlywarn.report import render_report
+
+    with Archive(archive, read_only=True) as a:
+        track = track_record(a, date(2016, 5, 31))
+        alerts = a.table("alerts")
+    empty = pd.DataFrame()
+    path = render_report(
+        tmp_path / "r.html", as_of=LATER, alerts=alerts, series=empty, forecasts=empty,
+        anomalies=empty, articles=empty, events=empty, edges=empty, stats={},
+        locale="vi", track=track,
+    )  # fmt: skip
+    html = path.read_text(encoding="utf-8")
+    assert "Kiểm chứng dự báo và cảnh báo" in html and "Nằm trong dải 90%" in html
 
 
 def test_forced_rerun_never_overwrites_the_ledger(archive: Path, tmp_path: Path) -> None:
