@@ -33,7 +33,9 @@ def test_demo_leaves_every_output(demo_out: Path) -> None:
         for art in json.loads(ev)["articles"]
         if art.get("url")
     ]
-    assert linked and set(linked) <= urls
+    # news series start with collection: the one English news night raises no coverage alert
+    # (no "expected 0" against days never collected); evidence that links must link for real
+    assert set(linked) <= urls
     for night in ("2016-02-29", "2016-05-31", "2018-10-31", "2019-11-20"):
         report = demo_out / f"report-{night}.html"
         html = report.read_text(encoding="utf-8")
@@ -114,10 +116,10 @@ def test_demo_nights_have_a_brief(demo_out: Path) -> None:
     assert r.exit_code == 0, r.stderr
     brief = json.loads(r.stdout)
     assert brief["previous"] == "2018-10-31" and brief["articles"] > 100
-    assert brief["changes"]["new_alerts"] and len(brief["stories"]) == 8
+    assert "new_alerts" in brief["changes"] and len(brief["stories"]) == 8
     assert all(s["language"] == "en" and 1 <= len(s["summary"]) <= 3 for s in brief["stories"])
     with Archive(demo_out / "demo.duckdb", read_only=True) as a:
-        vi = json.loads(a.query("SELECT brief FROM briefs WHERE as_of = DATE '2016-05-31'")["brief"][0])
+        vi = json.loads(a.query("SELECT brief FROM briefs WHERE as_of = DATE '2016-02-29'")["brief"][0])
     assert {s["language"] for s in vi["stories"]} == {"vi"}  # the Vietnamese night
     html = (demo_out / "report-2019-11-20.html").read_text(encoding="utf-8")
     from markupsafe import escape
