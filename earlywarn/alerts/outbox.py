@@ -172,6 +172,21 @@ def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
+def _pending(key: str, channel: str, payload: Mapping[str, Any], stamp: Any) -> dict[str, Any]:
+    """One outbox row waiting for its first attempt."""
+    return {
+        "alert_id": key,
+        "channel": channel,
+        "status": "pending",
+        "attempts": 0,
+        "payload": json.dumps(payload, ensure_ascii=False, default=str),
+        "last_error": None,
+        "created_at": stamp,
+        "next_attempt_at": stamp,
+        "sent_at": None,
+    }
+
+
 def enqueue(
     alerts: pd.DataFrame,
     channels: Sequence[Channel],
@@ -257,19 +272,7 @@ def enqueue(
                 "time": _iso(row.get("updated_at")) or stamp.isoformat(),
                 "alert": alert,
             }
-            records.append(
-                {
-                    "alert_id": key,
-                    "channel": ch.name,
-                    "status": "pending",
-                    "attempts": 0,
-                    "payload": json.dumps(payload, ensure_ascii=False, default=str),
-                    "last_error": None,
-                    "created_at": stamp,
-                    "next_attempt_at": stamp,
-                    "sent_at": None,
-                }
-            )
+            records.append(_pending(key, ch.name, payload, stamp))
     return _frame(records)
 
 
@@ -316,19 +319,7 @@ def enqueue_digest(
             "time": stamp.isoformat(),
             "brief": body,
         }
-        records.append(
-            {
-                "alert_id": key,
-                "channel": ch.name,
-                "status": "pending",
-                "attempts": 0,
-                "payload": json.dumps(payload, ensure_ascii=False, default=str),
-                "last_error": None,
-                "created_at": stamp,
-                "next_attempt_at": stamp,
-                "sent_at": None,
-            }
-        )
+        records.append(_pending(key, ch.name, payload, stamp))
     return _frame(records)
 
 
