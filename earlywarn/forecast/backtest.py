@@ -32,10 +32,11 @@ import pandas as pd
 
 from earlywarn._log import get_logger
 from earlywarn._progress import Progress
-from earlywarn.forecast import metrics as mt
 from earlywarn.forecast._data import SeriesData, iter_groups, prepare
-from earlywarn.forecast.base import BaseForecaster, quantile_column
+from earlywarn.forecast.base import BaseForecaster
 from earlywarn.forecast.baselines import SeasonalNaive
+from earlywarn.forecast.runlog import log_backtest, prepare_logging
+from earlywarn.forecast.scoring import _KEYS, _METRICS, _QCOLS, LEVELS, score, score_folds
 from earlywarn.scale import map_series
 
 if TYPE_CHECKING:
@@ -46,12 +47,6 @@ if TYPE_CHECKING:
 __all__ = ["LEVELS", "BacktestResult", "backtest"]
 
 _log = get_logger(__name__)
-
-#: quantile levels scored in a backtest (CRPS is approximated on this grid)
-LEVELS: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(1, 20))
-_QCOLS = [quantile_column(q, "pct") for q in LEVELS]
-_KEYS = ["unique_id", "model"]
-_METRICS = ["mase", "smape", "crps", "coverage90", "width90", "brier"]
 
 
 @dataclass
@@ -215,45 +210,6 @@ def _backtest_global(
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def _score_folds(fc: pd.DataFrame, history: Mapping[str, SeriesData]) -> pd.DataFrame:
-    """One row per series, model and fold: ``unique_id, model, fold, cutoff, mase, ...``."""
-    rows = []
-    levels = np.asarray(LEVELS)
-    for (uid, model), part in fc.groupby(["unique_id", "model"], sort=True):
-        s = history[str(uid)]
-        for fold, (cutoff, f) in enumerate(part.groupby("cutoff", sort=True)):
-            y, q = f["y"].to_numpy(), f[_QCOLS].to_numpy()
-            hist = s.y[: int(f["train_len"].iloc[0])]
-            rows.append(
-                {
-                    "unique_id": uid,
-                    "model": model,
-                    "fold": fold,
-                    "cutoff": cutoff,
-                    "mase": mt.mase(y, f["yhat"].to_numpy(), hist, s.season),
-                    "smape": mt.smape(y, f["yhat"].to_numpy()),
-                    "crps": mt.crps_from_quantiles(y, q, levels),
-                    "coverage90": mt.coverage(y, f["q05"].to_numpy(), f["q95"].to_numpy()),
-                    "width90": mt.interval_width(f["q05"].to_numpy(), f["q95"].to_numpy()),
-                    "brier": mt.brier(f["p_exceed"].to_numpy(), y > f["threshold"].to_numpy()),
-                }
-            )
-    return pd.DataFrame(rows, columns=[*_KEYS[:2], "fold", "cutoff", *_METRICS])
-
-
-def _score(
-    fc: pd.DataFrame,
-    history: Mapping[str, SeriesData],
-    per_fold: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """One row per series and model: the mean of its fold scores (``folds`` = how many)."""
-    folds = _score_folds(fc, history) if per_fold is None else per_fold
-    grouped = folds.groupby(_KEYS[:2], sort=True)
-    out = grouped[_METRICS].mean()
-    out.insert(0, "folds", grouped.size())
-    return out.reset_index()[[*_KEYS[:2], "folds", *_METRICS]]
-
-
 def backtest(
     y: pd.DataFrame,
     models: Mapping[str, BaseForecaster],
@@ -271,7 +227,7 @@ def backtest(
     """Rolling-origin evaluation of ``models`` on every series of ``y``.
 
     A ``SeasonalNaive`` reference is added when no model is one. With ``tracker`` the run is
-    logged to MLflow (see :func:`earlywarn.forecast.experiment.log_backtest`; the tracker
+    logged to MLflow (see :func:`earlywarn.forecast.runlog.log_backtest`; the tracker
     connects in background threads while the models fit, and the best model is registered
     as ``champion`` when ``register``); with ``client`` the series are processed in parallel
     on Dask (identical results). ``progress(done, total, "series")`` hears of each series
@@ -286,8 +242,6 @@ def backtest(
         reference = "SeasonalNaive"
         models[reference] = SeasonalNaive()
     if tracker is not None:  # MLflow and matplotlib get ready in threads while models fit
-        from earlywarn.forecast.experiment import prepare_logging
-
         prepare_logging(tracker)
     t0 = time.perf_counter()
     series, skipped = prepare(y)
@@ -331,12 +285,12 @@ def backtest(
     )
     history = {s.uid: s for s in series}
     per_fold = (
-        _score_folds(fc, history)
+        score_folds(fc, history)
         if len(fc)
         else pd.DataFrame(columns=[*_KEYS, "fold", "cutoff", *_METRICS])
     )
     metrics = (
-        _score(fc, history, per_fold)
+        score(fc, history, per_fold)
         if len(fc)
         else pd.DataFrame(columns=[*_KEYS, "folds", *_METRICS])
     )
@@ -350,8 +304,6 @@ def backtest(
     if skipped:
         _log.warning("backtest skipped %d series: %s", len(skipped), skipped)
     if tracker is not None:
-        from earlywarn.forecast.experiment import log_backtest
-
         t1 = time.perf_counter()
         result.run_id = log_backtest(
             tracker,
