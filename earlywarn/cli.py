@@ -455,18 +455,29 @@ def serve(
 
 
 @app.command()
-def status() -> None:
+def status(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document {counts, runs}.")
+    ] = False,
+) -> None:
     """Row counts of the archive and the stages done per date."""
+    import pandas as pd
+
     from earlywarn.store import Archive
 
     with _errors():
         s = settings()
         with Archive(existing_archive(s), read_only=True) as archive:
-            out.print_json(json.dumps(archive.counts()))
+            counts = archive.counts()
             runs = archive.query(
                 "SELECT as_of, stage, status, finished_at FROM runs ORDER BY finished_at"
             )
-            out.print(runs.to_string(index=False))
+        if as_json:
+            rows = runs.astype(str).to_dict("records")
+            out.print_json(json.dumps({"counts": counts, "runs": rows}))
+            return
+        out.print(pd.Series(counts, name="rows").rename_axis("table").to_string())
+        out.print(runs.to_string(index=False))
 
 
 @eval_app.command("coding")

@@ -109,6 +109,18 @@ def test_usage_error_exits_64() -> None:
     assert r.returncode == 64 and "No such option" in r.stderr
 
 
+def test_status_json_is_one_document(small_archive: Path) -> None:
+    """``status --json`` prints one JSON document; the plain form prints tables."""
+    import json
+
+    r = _invoke("--archive", str(small_archive), "status", "--json")
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["counts"]["counts"] == 1596 and doc["runs"][0]["stage"].startswith("import:counts")
+    plain = _invoke("--archive", str(small_archive), "status")
+    assert plain.exit_code == 0 and "table" in plain.stdout and "1596" in plain.stdout
+
+
 def test_json_logs_keep_stdout_parseable(tmp_path: Path) -> None:
     """Logs (JSON lines) go to stderr; stdout is the command's JSON and nothing else."""
     import json
