@@ -22,7 +22,7 @@ import pandas as pd
 from earlywarn._log import get_logger
 from earlywarn._progress import Progress, counted
 from earlywarn.collect.articles import Article, content_hash, detect_language, extract_article
-from earlywarn.collect.catalog import Feed, normalize_link
+from earlywarn.collect.catalog import SOCIAL_KINDS, Feed, normalize_link
 from earlywarn.collect.dedup import mark_duplicates
 from earlywarn.collect.feeds import Entry, FeedParseError, parse_feed
 from earlywarn.collect.http import HttpClient, HttpFetchError
@@ -244,7 +244,7 @@ def collect(
         by_id = {f.feed_id: f for f in feeds}
         for link, row in stored.items():
             feed = by_id.get(str(row["feed_id"]))
-            if link not in seen_links and feed is not None:
+            if link not in seen_links and feed is not None and feed.kind not in SOCIAL_KINDS:
                 seen_links.add(link)
                 tasks.append((feed, _stored_entry(row), 2))
 
@@ -365,48 +365,54 @@ def _article_row(
     url = _normalized(entry.link, links)
     title, text, published = entry.title, "", entry.published
     language: str | None = None
-    try:
-        resp = client.fetch(entry.link, kind="page")
-        if keep_raw:
-            raw = {
-                "url": resp.url,
-                "content_type": resp.content_type or None,
-                "charset": resp.charset,
-                "raw_bytes": len(resp.content),
-                "html_gzip": gzip.compress(resp.content, compresslevel=6),
-            }
-        art = extract(
-            resp.content,
-            resp.url,
-            charset=resp.charset,
-            want_date=published is None,
-            max_date=as_of,
-        )
-        if art is None:
-            raise HttpFetchError("page has no readable HTML", url=entry.link, reason="bad_html")
-        if not keep_url:  # a stored fallback keeps its identity when its page arrives
-            url = art.url
-        title = title or art.title
-        text = art.text
-        published = published or _in_range(art.published)
-        language = art.language  # identified on the page's own title and text
-        counts.append("pages_ok")
-    except HttpFetchError as exc:
-        log.warning(
-            "page %s skipped: %s",
-            entry.link,
-            exc,
-            extra={"url": entry.link, "reason": _reason(exc)},
-        )
-        counts += ["pages_failed", f"reason:{_reason(exc)}"]
-    except Exception as exc:  # tolerant edge
-        log.warning(
-            "page %s failed unexpectedly: %r",
-            entry.link,
-            exc,
-            extra={"url": entry.link, "reason": "error"},
-        )
-        counts += ["pages_failed", "reason:error"]
+    if feed.kind in SOCIAL_KINDS:  # a post: its text is the feed item; no page to fetch
+        text = entry.summary
+        if feed.kind in _UNTITLED or not title:
+            title = _post_title(text) or title
+        counts.append("posts")
+    else:
+        try:
+            resp = client.fetch(entry.link, kind="page")
+            if keep_raw:
+                raw = {
+                    "url": resp.url,
+                    "content_type": resp.content_type or None,
+                    "charset": resp.charset,
+                    "raw_bytes": len(resp.content),
+                    "html_gzip": gzip.compress(resp.content, compresslevel=6),
+                }
+            art = extract(
+                resp.content,
+                resp.url,
+                charset=resp.charset,
+                want_date=published is None,
+                max_date=as_of,
+            )
+            if art is None:
+                raise HttpFetchError("page has no readable HTML", url=entry.link, reason="bad_html")
+            if not keep_url:  # a stored fallback keeps its identity when its page arrives
+                url = art.url
+            title = title or art.title
+            text = art.text
+            published = published or _in_range(art.published)
+            language = art.language  # identified on the page's own title and text
+            counts.append("pages_ok")
+        except HttpFetchError as exc:
+            log.warning(
+                "page %s skipped: %s",
+                entry.link,
+                exc,
+                extra={"url": entry.link, "reason": _reason(exc)},
+            )
+            counts += ["pages_failed", f"reason:{_reason(exc)}"]
+        except Exception as exc:  # tolerant edge
+            log.warning(
+                "page %s failed unexpectedly: %r",
+                entry.link,
+                exc,
+                extra={"url": entry.link, "reason": "error"},
+            )
+            counts += ["pages_failed", "reason:error"]
     if not text:
         text, language = entry.summary, None
     if language is None:
@@ -432,6 +438,21 @@ def _article_row(
     if raw is not None:
         row["_raw"] = raw
     return row, counts
+
+
+_UNTITLED = frozenset({"mastodon", "bluesky"})  # their items' titles are empty or generic
+
+
+def _post_title(text: str, words: int = 12) -> str:
+    """A social post's title: its first ``words`` words (an ellipsis when cut).
+
+    Examples
+    --------
+    >>> _post_title("Viet Nam welcomes the ASEAN statement on the East Sea today", 5)
+    'Viet Nam welcomes the ASEAN…'
+    """
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def _in_range(when: Any) -> dt.datetime | None:

@@ -33,6 +33,7 @@ from earlywarn.errors import ConfigError
 
 __all__ = [
     "KINDS",
+    "SOCIAL_KINDS",
     "Feed",
     "load_catalog",
     "normalize_link",
@@ -50,7 +51,21 @@ KINDS = (
     "international organisation",
     "magazine",
     "blog",
+    "official",
+    "youtube",
+    "mastodon",
+    "bluesky",
+    "reddit",
 )
+"""Feed kinds. ``official``: the focal country's own voice (its foreign ministry, embassies
+and official media); its items are the statements whose pickup is measured
+(:mod:`earlywarn.focal.pickup`). The social kinds are public platform feeds (RSS/Atom):
+``youtube`` (``/feeds/videos.xml?channel_id=``), ``mastodon`` (``/@user.rss``), ``bluesky``
+(``bsky.app/profile/HANDLE/rss``) and ``reddit`` (``/search.rss?q=``, ``/r/NAME/.rss``)."""
+
+SOCIAL_KINDS = frozenset({"youtube", "mastodon", "bluesky", "reddit"})
+"""Kinds whose items are posts, not article pages: the post text is the feed item's own
+text (no page is fetched) and a post without a title is named by its first words."""
 
 
 def normalize_link(url: str) -> str:
@@ -70,7 +85,7 @@ def normalize_link(url: str) -> str:
 
 @dataclass(frozen=True)
 class Feed:
-    """One news feed of the catalog.
+    """One feed of the catalog: a news feed or a public social feed.
 
     Parameters
     ----------
@@ -83,7 +98,8 @@ class Feed:
     country : str, optional
         ISO 3166-1 alpha-3 code of the outlet's country.
     kind : str
-        One of :data:`KINDS`.
+        One of :data:`KINDS` (``official`` for the focal country's own voice; ``youtube``,
+        ``mastodon``, ``bluesky``, ``reddit`` for public social feeds).
     interval_minutes : int
         Polling interval.
     family : str
@@ -213,7 +229,15 @@ def _load_opml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
             "url": url,
             "title": title if title is not None else node.get("text", ""),
         }
-        for key in ("outlet", "language", "country", "kind", "interval_minutes", "family", "verified"):
+        for key in (
+            "outlet",
+            "language",
+            "country",
+            "kind",
+            "interval_minutes",
+            "family",
+            "verified",
+        ):
             if node.get(key) is not None:
                 entry[key] = node.get(key)
         out.append((f"{path}: outline #{i + 1} ({url})", entry))
@@ -372,7 +396,9 @@ def record_verified(path: str | Path, verified: Mapping[str, date]) -> int:
             end = line.rstrip("\r\n").rstrip()
             if not end.endswith("}"):
                 continue
-            lines[i] = end[:-1].rstrip() + f", verified: {when}}}" + line[len(line.rstrip("\r\n")) :]
+            lines[i] = (
+                end[:-1].rstrip() + f", verified: {when}}}" + line[len(line.rstrip("\r\n")) :]
+            )
         done += 1
     p.write_text("".join(lines), encoding="utf-8")
     return done

@@ -48,6 +48,7 @@ _RSS1 = "{http://purl.org/rss/1.0/}"
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+_MEDIA = "{http://search.yahoo.com/mrss/}"
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _TAG = re.compile(r"<[^>]*>")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -89,7 +90,7 @@ def _rss_fields(ns: str) -> dict[str, str]:
 def _atom_fields(ns: str) -> dict[str, str]:
     """Child tag -> field name of an Atom 1.0 / 0.3 entry (links are read separately)."""
     names = ("id", "title", "summary", "content", "published", "updated", "issued", "modified")
-    return {ns + name: name for name in names}
+    return {**{ns + name: name for name in names}, _MEDIA + "group": "media"}
 
 
 _RSS2_FIELDS = _rss_fields("")
@@ -283,6 +284,8 @@ def _atom_entry(entry: Any, ns: str, base: str) -> Entry:
     else:
         link = first or ""
     summary = _text(c.get("summary")) or _text(c.get("content"))
+    if not summary and c.get("media") is not None:  # YouTube: media:group/media:description
+        summary = _text(c["media"].find(_MEDIA + "description"))
     date = (
         _text(c.get("published"))
         or _text(c.get("updated"))
