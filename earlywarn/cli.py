@@ -591,6 +591,19 @@ def eval_brief(
         raise typer.Exit(evaluate_main(["--sentences", str(sentences)]))
 
 
+@eval_app.command("perception")
+def eval_perception() -> None:
+    """Focal-country mention precision/recall and sentence tone (macro F1 against a plain
+    whole-article lexicon baseline) on the hand-labelled sets, tuning and held-aside halves."""
+    from earlywarn.focal.evaluate import evaluate_perception
+
+    with _errors():
+        table = evaluate_perception().pivot_table(
+            index=["set", "metric"], columns="half", values="value", sort=False
+        )
+        out.print(table[["tune", "held"]].round(3).to_string())
+
+
 @eval_app.command("forecast")
 def eval_forecast(
     quick: Annotated[bool, typer.Option(help="5 series and 4 models only.")] = False,
