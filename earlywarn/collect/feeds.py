@@ -1,10 +1,12 @@
 """Feed parsing: bytes in, normalised :class:`Entry` records out; no network, no DTDs.
 
 A fast path reads well-formed RSS 2.0, RSS 1.0 (RDF) and Atom with lxml
-(``resolve_entities=False``, ``no_network=True``, ``load_dtd=False``); anything
-ill-formed falls back to feedparser. Documents declaring entities are refused
-(billion-laughs, XXE). What is not a feed raises :class:`FeedError` with reason
-``not_a_feed``.
+(``resolve_entities=False``, ``no_network=True``, ``load_dtd=False``), one walk of the
+tree per document. HTML's named references (``&eacute;``) and bare ``&`` are mended and
+read on the fast path; a document in an undeclared or wrong encoding is decoded as
+feedparser decodes it and read by lxml again; only what is still not well-formed goes to
+feedparser's tolerant parser. Documents declaring entities are refused (billion-laughs,
+XXE). What is not a feed raises :class:`FeedError` with reason ``not_a_feed``.
 
 Examples
 --------
@@ -19,24 +21,23 @@ Examples
 
 from __future__ import annotations
 
-import calendar
-import codecs
 import contextlib
-import email.utils
 import hashlib
 import html
 import html.entities
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
-import feedparser
-from feedparser.datetimes import _parse_date as _fp_parse_date
+from feedparser.api import LooseFeedParser
+from feedparser.encodings import convert_to_utf8
+from feedparser.sanitizer import replace_doctype
+from feedparser.urls import make_safe_absolute_uri
 from lxml import etree
 
+from earlywarn.collect._dates import parse_date
 from earlywarn.collect.catalog import Feed
 from earlywarn.errors import FeedError
 
@@ -61,16 +62,6 @@ _XML_NAMES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 # libxml2's XML_ERR_UNDECLARED_ENTITY, XML_WAR_UNDECLARED_ENTITY, and the errors of a bare
 # "&" (XML_ERR_NAME_REQUIRED, XML_ERR_ENTITYREF_SEMICOL_MISSING)
 _REFERENCE_ERRORS = (26, 27, 68, 23)
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# the common RFC 822 shape, "Wed, 26 Jul 2017 19:55:20 +0700" (email.utils for the rest)
-_RFC822 = re.compile(
-    r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
-    r"\s*(?:([+-])(\d{2})(\d{2})|(GMT|UTC?|Z|[ECMP][SD]T))?"
-)
-# RFC 822's zone names, in hours east of UTC
-_ZONES = {"GMT": 0, "UT": 0, "UTC": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
-          "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}  # fmt: skip
-_MONTHS = {m: i for i, m in enumerate(calendar.month_abbr) if m}
 
 
 def _rss_fields(ns: str) -> dict[str, str]:
@@ -88,8 +79,10 @@ def _rss_fields(ns: str) -> dict[str, str]:
 
 
 def _atom_fields(ns: str) -> dict[str, str]:
-    """Child tag -> field name of an Atom 1.0 / 0.3 entry (links are read separately)."""
-    names = ("id", "title", "summary", "content", "published", "updated", "issued", "modified")
+    """Child tag -> field name of an Atom 1.0 / 0.3 entry (``link``: the first one)."""
+    names = (
+        "id", "title", "link", "summary", "content", "published", "updated", "issued", "modified"
+    )  # fmt: skip
     return {**{ns + name: name for name in names}, _MEDIA + "group": "media"}
 
 
@@ -106,9 +99,8 @@ class FeedParseError(FeedError):
         super().__init__(f"{reason}: {message}")
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One feed entry, normalised."""
+class Entry(NamedTuple):
+    """One feed entry, normalised (immutable; a named tuple: one C call to build)."""
 
     id: str
     link: str
@@ -122,7 +114,9 @@ def strip_html(text: str | None) -> str:
     """Remove tags, unescape entities and collapse whitespace.
 
     Plain text (no ``<`` and no ``&``, the common case for titles) only has its whitespace
-    collapsed; NFC normalisation is skipped for ASCII.
+    collapsed, and text whose only whitespace is single spaces between words is kept as it
+    is (``str.isprintable`` is false for every whitespace character but the space: one C
+    scan instead of splitting into words); NFC normalisation is skipped for ASCII.
 
     Examples
     --------
@@ -139,79 +133,9 @@ def strip_html(text: str | None) -> str:
         text = _TAG.sub(" ", text[:end]) + text[end:]
     if "&" in text:
         text = html.unescape(text)
-    text = " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
     return text if text.isascii() else unicodedata.normalize("NFC", text)
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """Parse an RFC 822 or ISO 8601 date to tz-aware UTC; ``None`` when unreadable.
-
-    ISO 8601 (``datetime.fromisoformat``) is tried first when the value starts with a
-    year, RFC 822 (``email.utils``) otherwise; feedparser's date handlers are the last
-    resort. Naive dates are taken as UTC. A date outside 1900-2199 (year 0, 1, 1500,
-    9999, absurd time zones) is ``None`` too: the entry is undated, never an overflow.
-
-    Examples
-    --------
-    >>> parse_date("2016-02-01T17:22:00+01:00").isoformat()
-    '2016-02-01T16:22:00+00:00'
-    >>> parse_date("Tue, 01 Oct 2019 14:30:00 PST").isoformat()
-    '2019-10-01T22:30:00+00:00'
-    >>> parse_date("not a date"), parse_date("Mon, 01 Jan 0001 00:00:00 +0100")
-    (None, None)
-    """
-    if not value:
-        return None
-    value = value.strip()
-    zone = _OFFSET.search(value)
-    if zone and (int(zone[1]) > 14 or int(zone[2]) > 59):  # no such time zone
-        return None
-    try:
-        out = _parse_date(value)
-    except (ValueError, OverflowError, OSError, TypeError, IndexError):
-        return None
-    return out if out is None or _EARLIEST <= out < _LATEST else None
-
-
-def _parse_date(value: str) -> datetime | None:
-    out: datetime | None = None
-    if value[:4].isdigit():
-        with contextlib.suppress(ValueError):
-            out = datetime.fromisoformat(value)
-    if out is None:
-        out = _rfc822(value)
-    if out is None:
-        try:
-            out = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            st = _fp_parse_date(value)
-            if st is not None:
-                out = datetime.fromtimestamp(calendar.timegm(st), tz=timezone.utc)
-    if out is None:
-        return None
-    if out.tzinfo is None:
-        return out.replace(tzinfo=timezone.utc)
-    return out.astimezone(timezone.utc)
-
-
-def _rfc822(value: str) -> datetime | None:
-    """The common RFC 822 date shape in one regular expression, or ``None``."""
-    m = _RFC822.fullmatch(value)
-    if m is None:
-        return None
-    day, mon, year, hour, minute, sec, sign, oh, om, zone = m.groups()
-    month = _MONTHS.get(mon.title())
-    if month is None:
-        return None
-    try:
-        out = datetime(int(year), month, int(day), int(hour), int(minute), int(sec or 0))
-    except ValueError:
-        return None
-    if sign:
-        offset = (int(oh) * 60 + int(om)) * (-1 if sign == "-" else 1)
-    else:
-        offset = 60 * _ZONES[zone] if zone else 0
-    return (out - timedelta(minutes=offset)).replace(tzinfo=timezone.utc)
 
 
 def _text(el: Any) -> str:
@@ -221,20 +145,29 @@ def _text(el: Any) -> str:
     return text.strip() if text else ""
 
 
-def _pick(node: Any, fields: dict[str, str]) -> dict[str, Any]:
-    """The first child of ``node`` for each wanted tag, by field name (one pass)."""
-    out: dict[str, Any] = {}
-    # lxml filters by tag in C: no Python proxy or tag string for the children we skip
-    for child in node.iterchildren(*fields):
-        key = fields[child.tag]
-        if key not in out:
-            out[key] = child
-    return out
+def _records(
+    parent: Any, item_tag: str, fields: dict[str, str], *, direct: bool
+) -> dict[Any, dict[str, Any]]:
+    """Each item under ``parent`` -> its first child element per wanted field, in order.
 
-
-_OFFSET = re.compile(r"[+-](\d\d):?(\d\d)$")
-_EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
-_LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
+    One walk of the tree with one tag filter (lxml matches tags in C): a filter made per
+    item (``iterchildren(*tags)``) costs more than the whole walk, and a proxy is made only
+    for the elements wanted. ``direct``: items must be children of ``parent`` (RSS 2.0's
+    ``channel``, Atom's ``feed``), else at any depth (RSS 1.0).
+    """
+    records: dict[Any, dict[str, Any]] = {}
+    for el in parent.iterdescendants(item_tag, *fields):
+        tag = el.tag
+        if tag == item_tag:
+            if not direct or el.getparent() is parent:
+                records[el] = {}
+            continue
+        found = records.get(el.getparent())  # the same proxy while the item is referenced
+        if found is not None:
+            key = fields[tag]
+            if key not in found:
+                found[key] = el
+    return records
 
 
 def _make(eid: str, link: str, title: str, summary: str, date: str, base: str) -> Entry:
@@ -250,8 +183,7 @@ def _make(eid: str, link: str, title: str, summary: str, date: str, base: str) -
     return Entry(eid.strip(), link, title, summary, published, flag)
 
 
-def _rss_item(item: Any, fields: dict[str, str], base: str) -> Entry:
-    c = _pick(item, fields)
+def _rss_item(item: Any, c: dict[str, Any], base: str) -> Entry:
     link = _text(c.get("link"))
     guid = c.get("guid")
     gtext = _text(guid)
@@ -271,18 +203,21 @@ def _rss_item(item: Any, fields: dict[str, str], base: str) -> Entry:
     return _make(eid, link, _text(c.get("title")), summary, date, base)
 
 
-def _atom_entry(entry: Any, ns: str, base: str) -> Entry:
-    c = _pick(entry, _ATOM_FIELDS[ns])
-    link, first = "", None
-    for el in entry.iterchildren(ns + "link"):
-        href = el.get("href")
-        if first is None:
-            first = href or ""
-        if href and el.get("rel", "alternate") == "alternate":
-            link = href
-            break
-    else:
-        link = first or ""
+def _atom_entry(entry: Any, c: dict[str, Any], ns: str, base: str) -> Entry:
+    first = c.get("link")
+    link = first.get("href") if first is not None else None
+    if not link or first is None or first.get("rel", "alternate") != "alternate":
+        # the first link is not the alternate one (or has no href): look at them all
+        link, href0 = "", None
+        for el in entry.iterchildren(ns + "link"):
+            href = el.get("href")
+            if href0 is None:
+                href0 = href or ""
+            if href and el.get("rel", "alternate") == "alternate":
+                link = href
+                break
+        else:
+            link = href0 or ""
     summary = _text(c.get("summary")) or _text(c.get("content"))
     if not summary and c.get("media") is not None:  # YouTube: media:group/media:description
         summary = _text(c["media"].find(_MEDIA + "description"))
@@ -316,16 +251,20 @@ def _fast(content: bytes, url: str, encoding: str | None = None) -> list[Entry]:
     local = tag.rpartition("}")[2].lower()
     if local == "rss":
         channel = root.find("channel")
-        items = channel.iterfind("item") if channel is not None else iter(())
-        return [_rss_item(i, _RSS2_FIELDS, url) for i in items]
+        if channel is None:
+            return []
+        items = _records(channel, "item", _RSS2_FIELDS, direct=True)
+        return [_rss_item(i, c, url) for i, c in items.items()]
     if local == "rdf":
-        return [_rss_item(i, _RSS1_FIELDS, url) for i in root.iter(_RSS1 + "item")]
+        items = _records(root, _RSS1 + "item", _RSS1_FIELDS, direct=False)
+        return [_rss_item(i, c, url) for i, c in items.items()]
     if local == "feed":
         ns = tag[: len(tag) - len("feed")]
         if ns not in _ATOM_FIELDS:
             ns = _ATOM
         base = root.get(_XML_BASE) or url
-        return [_atom_entry(e, ns, base) for e in root.iterfind(ns + "entry")]
+        entries = _records(root, ns + "entry", _ATOM_FIELDS[ns], direct=True)
+        return [_atom_entry(e, c, ns, base) for e, c in entries.items()]
     raise FeedParseError(f"{url}: root element <{local or '?'}> is not rss, RDF or Atom")
 
 
@@ -359,24 +298,6 @@ def _unsafe(where: str) -> FeedParseError:
     return FeedParseError(f"{where}: document declares XML entities; refused", reason="unsafe_xml")
 
 
-def _undeclared_8bit(content: bytes, content_type: str | None) -> bool:
-    """True for a document with no BOM, no declared encoding and bytes that are not UTF-8.
-
-    feedparser reads such a document as windows-1252 (utf-8 failing); so does the fast path.
-    """
-    if content.startswith(_BOMS) or (content_type and "charset" in content_type.lower()):
-        return False
-    if content.startswith(b"<?xml"):
-        decl = content[: content.find(b"?>") + 2]
-        if b"encoding" in decl:
-            return False
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
 _CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
 
 
@@ -388,23 +309,33 @@ def _valid_char_ref(m: re.Match[bytes]) -> bytes:
 
 
 def _slow(content: bytes, url: str, content_type: str | None) -> list[Entry]:
+    """feedparser's reading of a document that is not well-formed as it came.
+
+    feedparser decodes the document first (HTTP charset, XML declaration, BOM, then
+    utf-8, windows-1252, iso-8859-2) and, when it found an encoding, tries a strict XML
+    parser on the decoded text before its tolerant one. The strict pass here is lxml (the
+    same reading, C speed); feedparser's own would only repeat lxml's failure at ~0.5 ms a
+    document (expat behind ``xml.sax.make_parser``, which tries a missing libxml2 driver
+    first on every call).
+    """
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    kw: dict[str, Any] = {
-        "response_headers": headers,
-        "sanitize_html": False,
-        "resolve_relative_uris": False,
-    }
+    result: dict[str, Any] = {}
+    data = convert_to_utf8(headers, content, result)
+    if result.get("encoding"):
+        with contextlib.suppress(etree.XMLSyntaxError):
+            return _fast(data, url, encoding="utf-8")
+    version, data, entities = replace_doctype(data)
     try:
-        parsed = feedparser.parse(content, **kw)
+        parser = _loose(data, url, entities)
     except UnicodeEncodeError:  # &#xD800; and other references to no character
-        parsed = feedparser.parse(_CHAR_REF.sub(_valid_char_ref, content), **kw)
-    if not parsed.get("version") and not parsed.entries:
-        why = parsed.get("bozo_exception")
+        parser = _loose(_CHAR_REF.sub(_valid_char_ref, data), url, entities)
+    if not (version or parser.version) and not parser.entries:
+        why = result.get("bozo_exception")
         raise FeedParseError(f"{url}: not RSS or Atom ({why or 'no feed elements found'})")
     out = []
-    for e in parsed.entries:
+    for e in parser.entries:
         date = e.get("published") or e.get("updated") or e.get("created") or ""
         out.append(
             _make(
@@ -417,6 +348,15 @@ def _slow(content: bytes, url: str, content_type: str | None) -> list[Entry]:
             )
         )
     return out
+
+
+def _loose(data: bytes, url: str, entities: dict[str, str]) -> Any:
+    """feedparser's tolerant parser over UTF-8 ``data`` (no sanitising, no URI rewriting)."""
+    parser = LooseFeedParser(make_safe_absolute_uri(url) or url, None, "utf-8", entities)
+    parser.resolve_relative_uris = False
+    parser.sanitize_html = False
+    parser.feed(data.decode("utf-8", "replace"))
+    return parser
 
 
 def parse_feed(
@@ -464,7 +404,4 @@ def parse_feed(
         if exc.code in _REFERENCE_ERRORS:
             with contextlib.suppress(etree.XMLSyntaxError):
                 return _fast(_mend_references(content), url)
-        if _undeclared_8bit(content, content_type):
-            with contextlib.suppress(etree.XMLSyntaxError):
-                return _fast(content, url, encoding="windows-1252")
         return _slow(content, url, content_type)

@@ -97,7 +97,7 @@ def _feedparser_calls(xml: bytes) -> tuple[list[str], int]:
 
     import earlywarn.collect.feeds as feeds
 
-    with mock.patch.object(feeds.feedparser, "parse", wraps=feeds.feedparser.parse) as spy:
+    with mock.patch.object(feeds, "_slow", wraps=feeds._slow) as spy:
         titles = [e.title for e in parse_feed(xml, "https://e.com/")]
     return titles, spy.call_count
 

@@ -1,0 +1,124 @@
+"""Feed dates: RFC 822 and ISO 8601 text to tz-aware UTC, total and in range.
+
+Split from :mod:`earlywarn.collect.feeds` (which re-exports :func:`parse_date`): the
+common shapes are read without leaving C for long (one regular expression, or
+``datetime.fromisoformat``); ``email.utils`` and feedparser's handlers read the rest.
+"""
+
+from __future__ import annotations
+
+import calendar
+import email.utils
+import re
+from datetime import datetime, timedelta, timezone
+
+from feedparser.datetimes import _parse_date as _fp_parse_date
+
+__all__ = ["parse_date"]
+
+_UTC = timezone.utc
+# the common RFC 822 shape, "Wed, 26 Jul 2017 19:55:20 +0700" (email.utils for the rest)
+_RFC822 = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"\s*(?:([+-])(\d{2})(\d{2})|(GMT|UTC?|Z|[ECMP][SD]T))?"
+)
+# RFC 822's zone names, in hours east of UTC
+_ZONES = {"GMT": 0, "UT": 0, "UTC": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
+          "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}  # fmt: skip
+_ZONE_DELTAS = {name: timedelta(hours=hours) for name, hours in _ZONES.items()}
+_MONTHS = {
+    key: i for i, m in enumerate(calendar.month_abbr) if m for key in (m, m.lower(), m.upper())
+}
+_OFFSET = re.compile(r"[+-](\d\d):?(\d\d)$")
+_EARLIEST = datetime(1900, 1, 1, tzinfo=_UTC)
+_LATEST = datetime(2200, 1, 1, tzinfo=_UTC)
+_WIDEST_ZONE = timedelta(hours=14, minutes=59)
+
+
+class _NoSuchZoneError(ValueError):
+    """A numeric zone more than 14:59 from UTC: the date is unreadable, whatever the shape."""
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """Parse an RFC 822 or ISO 8601 date to tz-aware UTC; ``None`` when unreadable.
+
+    ISO 8601 (``datetime.fromisoformat``) is tried when the value starts with a year, the
+    common RFC 822 shape (one regular expression) otherwise, then ``email.utils``;
+    feedparser's date handlers are the last resort. Naive
+    dates are taken as UTC. A date outside 1900-2199 (year 0, 1, 1500, 9999) or with a
+    zone more than 14:59 from UTC is ``None`` too: the entry is undated, never an overflow.
+
+    Examples
+    --------
+    >>> parse_date("2016-02-01T17:22:00+01:00").isoformat()
+    '2016-02-01T16:22:00+00:00'
+    >>> parse_date("Tue, 01 Oct 2019 14:30:00 PST").isoformat()
+    '2019-10-01T22:30:00+00:00'
+    >>> parse_date("not a date"), parse_date("Mon, 01 Jan 0001 00:00:00 +0100")
+    (None, None)
+    """
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        out = _iso(value) if value[:4].isdigit() else _rfc822(value)
+        if out is None:
+            out = _other(value)
+    except (ValueError, OverflowError, OSError, TypeError, IndexError):  # _NoSuchZoneError too
+        return None
+    return out if out is not None and _EARLIEST <= out < _LATEST else None
+
+
+def _iso(value: str) -> datetime | None:
+    """ISO 8601 as ``datetime.fromisoformat`` reads it; ``None`` for any other shape."""
+    try:
+        out = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    offset = out.utcoffset()
+    if offset is None:
+        return out.replace(tzinfo=_UTC)
+    if abs(offset) > _WIDEST_ZONE:
+        raise _NoSuchZoneError(value)
+    return out.astimezone(_UTC)
+
+
+def _rfc822(value: str) -> datetime | None:
+    """The common RFC 822 shape in one regular expression; ``None`` for any other shape."""
+    m = _RFC822.fullmatch(value)
+    if m is None:
+        return None
+    day, mon, year, hour, minute, sec, sign, oh, om, zone = m.groups()
+    month = _MONTHS.get(mon) or _MONTHS.get(mon.title())
+    if month is None:
+        return None
+    try:
+        out = datetime(int(year), month, int(day), int(hour), int(minute), int(sec or 0), 0, _UTC)
+    except ValueError:
+        return None
+    if sign:
+        hours, minutes = int(oh), int(om)
+        if hours > 14 or minutes > 59:
+            raise _NoSuchZoneError(value)
+        offset = hours * 60 + minutes
+        return out + timedelta(minutes=offset) if sign == "-" else out - timedelta(minutes=offset)
+    return out - _ZONE_DELTAS[zone] if zone else out
+
+
+def _other(value: str) -> datetime | None:
+    """``email.utils``, then feedparser's handlers, to UTC."""
+    zone = _OFFSET.search(value)
+    if zone and (int(zone[1]) > 14 or int(zone[2]) > 59):  # no such time zone
+        return None
+    out: datetime | None = None
+    try:
+        out = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        st = _fp_parse_date(value)
+        if st is not None:
+            out = datetime.fromtimestamp(calendar.timegm(st), tz=_UTC)
+    if out is None:
+        return None
+    if out.tzinfo is None:
+        return out.replace(tzinfo=_UTC)
+    return out.astimezone(_UTC)
