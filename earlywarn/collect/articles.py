@@ -36,7 +36,7 @@ import trafilatura
 from courlan import extract_domain
 from htmldate import find_date
 from lxml import etree
-from trafilatura.settings import Extractor
+from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
 
 from earlywarn._log import get_logger
 from earlywarn.collect.catalog import normalize_link
@@ -57,14 +57,13 @@ _META_CHARSET = re.compile(
 )
 _LATIN = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
 _WS = re.compile(r"\s+")
-# read by trafilatura's cleaning as noise too; the page's metadata is read before pruning.
-# <nav> is not pruned: some sites wrap the article in one (trafilatura's own cleaning
-# decides per element, which a blanket removal cannot)
-_PRUNED = (
-    "style", "svg", "noscript", "iframe", "template", "object", "embed", "canvas",
-    "aside", "footer", "select", "button", "input", "textarea", "video", "audio", "picture",
-    "map", "link", "meta",
-)  # fmt: skip
+# trafilatura's cleaning deletes these elements (``MANUALLY_CLEANED``) and unwraps those
+# (``MANUALLY_STRIPPED``) in its working copy anyway: done once here, in C, before it copies
+# the tree and walks it with dozens of XPath expressions. Left for trafilatura to decide:
+# <nav> (some sites wrap the article in one; its rescue passes read the uncleaned tree),
+# <form> (some sites wrap the whole page in one), <figure> (a table in one is kept), <math>
+# (turned into LaTeX), <head> and <script> (JSON-LD: see _prune). <template> goes whole.
+_KEPT = frozenset({"nav", "form", "figure", "math", "head", "script"})
 # py3langid is linear in length; on the 281 demo articles 500 characters give the same
 # language as 1,000 for every article (300: 280 of 281)
 _LANG_CHARS = 500
@@ -197,27 +196,44 @@ def _registrable_domain(url: str) -> str:
     return domain or (urlsplit(url).hostname or "").lower()
 
 
-def _canonical(tree: Any, url: str) -> str:
-    """The page's canonical URL if it is on the page's own registrable domain, else ``url``.
+def _head(tree: Any) -> tuple[list[str], str]:
+    """The page's canonical claims (``<link rel=canonical>`` hrefs, then ``og:url`` contents,
+    each in document order) and its title (``og:title``, ``<title>``, else the first ``<h1>``
+    text), read in one walk over the page's ``link``, ``meta`` and ``title`` elements (not
+    over ``<head>`` alone: the parser leaves those that follow body content in the body)."""
+    links: list[str] = []
+    og_urls: list[str] = []
+    og_title = title = ""
+    for el in tree.iter("link", "meta", "title"):
+        if el.tag == "link":
+            if el.get("rel") == "canonical" and el.get("href") is not None:
+                links.append(el.get("href"))
+        elif el.tag == "meta":
+            prop = el.get("property")
+            if prop == "og:url" and el.get("content") is not None:
+                og_urls.append(el.get("content"))
+            elif prop == "og:title" and not og_title:
+                og_title = (el.get("content") or "").strip()
+        elif not title:
+            title = (el.text or "").strip()
+    title = og_title or title
+    if not title:
+        title = next((str(t).strip() for t in tree.xpath("//h1//text()") if str(t).strip()), "")
+    return links + og_urls, _WS.sub(" ", title)
+
+
+def _canonical(claims: list[str], url: str) -> str:
+    """The first canonical claim on the page's own registrable domain, else ``url``.
 
     A page may not claim another site's article (``<link rel=canonical>`` or ``og:url``
     pointing elsewhere): that would let it take the other article's identity.
     """
     own = _registrable_domain(url)
-    for xp in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
-        for href in tree.xpath(xp):
-            href = urljoin(url, str(href).strip())
-            if href.startswith(("http://", "https://")) and _registrable_domain(href) == own:
-                return normalize_link(href)
+    for href in claims:
+        href = urljoin(url, href.strip())
+        if href.startswith(("http://", "https://")) and _registrable_domain(href) == own:
+            return normalize_link(href)
     return normalize_link(url)
-
-
-def _title(tree: Any) -> str:
-    for xp in ('//meta[@property="og:title"]/@content', "//title/text()", "//h1//text()"):
-        found = [str(t).strip() for t in tree.xpath(xp) if str(t).strip()]
-        if found:
-            return _WS.sub(" ", found[0])
-    return ""
 
 
 def _page_date(tree: Any, max_date: date | None) -> datetime | None:
@@ -235,15 +251,18 @@ def _page_date(tree: Any, max_date: date | None) -> datetime | None:
 
 
 def _prune(tree: Any) -> None:
-    """Drop, in C, elements trafilatura would discard anyway (tails are kept).
+    """Drop, in C, elements trafilatura would discard anyway (tails are kept), and unwrap
+    those it would unwrap (``img``, ``font``, ``small``, ``tbody``...).
 
     trafilatura copies the tree twice and runs dozens of XPath prunes over it; a smaller
-    tree makes it about 25% faster at the same F1 (``benchmarks/bench_extraction.py``).
+    tree makes it about 30% faster at the same F1 (``benchmarks/bench_extraction.py``).
     JSON-LD scripts stay: trafilatura's baseline rescue reads ``articleBody`` from them.
     """
     for script in tree.xpath('//script[not(@type="application/ld+json")]'):
         script.drop_tree()
-    etree.strip_elements(tree, *_PRUNED, with_tail=False)
+    pruned = [tag for tag in MANUALLY_CLEANED if tag not in _KEPT]
+    etree.strip_elements(tree, "template", *pruned, with_tail=False)
+    etree.strip_tags(tree, *MANUALLY_STRIPPED)
 
 
 def _html_parser() -> lxml.html.HTMLParser:
@@ -277,7 +296,7 @@ _PARSER = _html_parser()
 # safe and does in a quarter of the time the regex pass over the str did), the two
 # non-characters, a self-closed doctype and a self-closed <html/>
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
-_NONCHARS = ("\ufffe".encode(), "\uffff".encode())
+_NONCHARS = re.compile(rb"\xef\xbf[\xbe\xbf]")
 # trafilatura's "^< ?! ?DOCTYPE[^>]*/[^<>]*>" backtracks over every "/" of an unclosed
 # doctype (quadratic: 1 MB of "/" takes minutes); the same test in one linear scan: the
 # doctype up to its first ">" is removed when a "/" in it has no "<" after it
@@ -306,9 +325,8 @@ def _drop_self_closed_doctype(line: bytes) -> bytes:
 
 def _repair(data: bytes, beginning: bytes) -> bytes:
     data = data.translate(None, _CONTROL)
-    for nonchar in _NONCHARS:
-        if nonchar in data:
-            data = data.replace(nonchar, b"")
+    if _NONCHARS.search(data):  # one regex scan: two ``in`` tests took four times as long
+        data = _NONCHARS.sub(b"", data)
     if b"doctype" in beginning:
         first, _, rest = data.partition(b"\n")
         data = _drop_self_closed_doctype(first) + b"\n" + rest
@@ -348,17 +366,39 @@ def _options() -> Extractor:
     return Extractor(fast=True, comments=False, images=False, dedup=False)
 
 
+@lru_cache(maxsize=1)
+def _full_options() -> Extractor:
+    return Extractor(fast=False, comments=False, images=False, dedup=False)
+
+
+# lines of a fast extraction averaging fewer characters than this are a menu, a tag cloud or
+# a link list taken for the article, not prose (the shortest average among the ScrapingHub
+# and newspaper tuning pages' right extractions is 46, the one wrong one 10)
+_FRAGMENTED = 20
+
+
 def extract_text(html: str | Any) -> str:
     """Main text of a page (HTML string or a tree from :func:`load_html`), or ``""``.
 
     trafilatura in its fast mode (no readability/jusText comparison), balanced between
-    precision and recall as by default. Recall mode scored higher on ScrapingHub alone but
-    lower on the newspaper pairs and on an independent set (it keeps boilerplate), so it is
-    not used; F1 on both shared sets, per tuning and held-aside half, is printed by
-    ``benchmarks/bench_extraction.py``. Comments and images are left out. A tree passed in
-    is modified (pruned) by trafilatura.
+    precision and recall as by default; its full cascade only when the fast text looks
+    wrong: empty, or fragmented (lines averaging under 20 characters). Recall mode scored
+    higher on ScrapingHub alone but lower on the newspaper pairs and on an independent set
+    (it keeps boilerplate), so it is not used; F1 on both shared sets, per tuning and
+    held-aside half, is printed by ``benchmarks/bench_extraction.py``. Comments and images
+    are left out. A tree passed in is left as it is (trafilatura works on a copy).
+
+    Examples
+    --------
+    >>> items = "".join(f"<li><a href='/t{i}'>tag {i}</a></li>" for i in range(40))
+    >>> prose = "<p>" + "The minister met his counterpart to discuss the sea. " * 6 + "</p>"
+    >>> extract_text(f"<html><body><ul>{items}</ul><article>{prose}</article></body></html>")[:20]
+    'The minister met his'
     """
-    return trafilatura.extract(html, options=_options()) or ""
+    text = trafilatura.extract(html, options=_options()) or ""
+    if len(text) < _FRAGMENTED * (text.count("\n") + 1):
+        text = trafilatura.extract(html, options=_full_options()) or text
+    return text
 
 
 def extract_article(
@@ -401,8 +441,9 @@ def extract_article(
             "unparseable page at %s: not HTML", url, extra={"url": url, "reason": "bad_html"}
         )
         return None
-    canonical = _canonical(tree, url)
-    title = unicodedata.normalize("NFC", _title(tree))
+    claims, title = _head(tree)
+    canonical = _canonical(claims, url)
+    title = unicodedata.normalize("NFC", title)
     published = _page_date(tree, max_date) if want_date else None
     _prune(tree)
     body = unicodedata.normalize("NFC", extract_text(tree))
