@@ -128,6 +128,9 @@ class Gazetteer:
             ]
             if ok:
                 out.append((i, j, ok))
+        if language == "en":
+            inside = {k for i, j, _ in out for k in range(i, j)}
+            out = [(i, j, c) for i, j, c in out if not _inside_name(text, toks, i, j, inside)]
         return out
 
     @staticmethod
@@ -147,6 +150,51 @@ def _case_ok(e: Entry, toks: list[Token], i: int, j: int) -> bool:
             return all(t.is_upper_initial for t in toks[i:j])  # 'Hòa Bình', not 'Hòa bình'
         return toks[i].is_upper_initial
     return True
+
+
+#: Capitalised words that may stand right before a name without being part of it: titles,
+#: sentence-initial function words, days and months ('President Trump', 'On Monday China').
+_BEFORE_NAME_WORDS = """
+    a an the and but or nor so yet as at by for from in into of on to with without since under
+    after before when while if then now also both either neither not only even still today
+    yesterday tonight meanwhile however thus instead separately later earlier last next this
+    that these those his her their its our my your mr mrs ms miss dr sir lord lady dame rev
+    president presidents prime minister ministers premier chancellor secretary secretaries king
+    queen prince princess crown emir sheikh sultan pope leader leaders chairman chairwoman chair
+    chief general gen gov governor governors sen senator senators rep reps representative
+    ambassador envoy spokesman spokeswoman spokesperson speaker vice deputy foreign defence
+    defense interior finance trade state justice judge attorney mayor commander admiral col
+    colonel lt lieutenant maj major capt captain sgt director former acting opposition supreme
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december jan feb mar apr jun jul aug sep sept
+    oct nov dec
+    """
+_BEFORE_NAME = frozenset(_BEFORE_NAME_WORDS.split())
+
+
+def _inside_name(text: str, toks: list[Token], i: int, j: int, inside: set[int]) -> bool:
+    """An English alias inside a longer proper name: 'National Security Council' (not the UN
+    body), 'Agence France-Presse' (not France), 'Tim Morrison' (not Scott Morrison).
+
+    The alias is part of a longer name when a capitalised word that is neither a title, a
+    function word, a day or month, nor another match stands right before it (one space
+    between), or a capitalised word is joined to its end by a hyphen ('France-Presse').
+    """
+    if i > 0:
+        prev = toks[i - 1]
+        gap = text[prev.end : toks[i].start]
+        if (
+            gap in (" ", "-")
+            and prev.text[:1].isupper()
+            and prev.low.rstrip(".") not in _BEFORE_NAME
+            and i - 1 not in inside
+        ):
+            return True
+    if j < len(toks):
+        nxt = toks[j]
+        if text[toks[j - 1].end : nxt.start] == "-" and nxt.text[:1].isupper() and j not in inside:
+            return True
+    return False
 
 
 def _name_part(e: Entry, text: str, toks: list[Token], i: int, j: int) -> bool:

@@ -266,11 +266,12 @@ class EventCoder:
         toks = tokenize(text)
         if not toks:
             return None
-        wt, _ = word_view(toks)
+        wt, pos = word_view(toks)
         if self.discards and any(True for _ in self.discards.scan(wt)):
             return None
-        if self.petrarch is None and any(True for _ in self.news_discards.scan(wt)):
-            return None  # sports results are not political events
+        sports = (
+            [pos[i] for i, _, _ in self.news_discards.scan(wt)] if self.petrarch is None else []
+        )
         verbs = self.verbs
 
         def is_verb(k: int) -> bool:
@@ -287,6 +288,8 @@ class EventCoder:
         if len(spans) < 2:
             return None  # an event needs two different actors
         covered = {k for sp in spans for k in range(sp.start, sp.end)}
+        if any(k not in covered for k in sports):
+            return None  # sports results are not political events ('Arab League' is no sport)
         if not any(k not in covered and is_verb(k) for k in range(len(toks))):
             return None
         return _Prepared(index, text, toks, spans, places)

@@ -74,3 +74,22 @@ def test_extract_mentions_empty() -> None:
     )
     out = extract_mentions(arts)
     assert out.empty and list(out.columns) == list(TABLES["mentions"].columns)
+
+
+def test_english_alias_inside_a_longer_name_is_no_mention() -> None:
+    gz = Gazetteer.default()
+
+    def names(text: str) -> list[str]:
+        return [m.name for m in gz.find(text, "en")]
+
+    # a capitalised word before the alias, or one hyphen-joined after it, makes a longer name
+    assert names("An insurgent source told Agence France-Presse.") == []
+    assert names("An aide on the National Security Council testified.") == []
+    assert names("Tim Morrison, another aide, testified.") == []
+    assert names("Unionists in Northern Ireland voted.") == []
+    # titles, function words, days and other matches before the alias do not
+    assert names("The UN Security Council met.") == ["UN Security Council"]
+    assert names("On Monday China said that President Trump met Xi.") == [
+        "China", "Donald Trump", "Xi Jinping"
+    ]  # fmt: skip
+    assert names("US-China talks resumed.") == ["United States", "China"]

@@ -92,3 +92,28 @@ def test_shipped_parser_on_ewt_dev_sentences(tmp_path: Path) -> None:
     assert m["sentences"] == 150
     # whole EWT test file: LAS 0.784, UAS 0.823 (earlywarn eval coding)
     assert m["las"] >= 0.70 and m["uas"] >= 0.75 and m["pos_acc"] >= 0.90
+
+
+def test_coordinated_nationality_adjectives_are_each_a_source(coder: EventCoder) -> None:
+    # a news gold sentence of the tuning half: 'Russian and' modifies the compound
+    got = _dyads(
+        coder,
+        "In a joint statement published Oct. 25, the Russian and Syrian defense ministries "
+        "accused U.S. forces in southern Syria’s al-Tanf of controlling “bandit formations” "
+        "and disrupting a United Nations plan to return people in the Rubkan refugee camp.",
+    )
+    assert got == {("RUS", "USA", "11"), ("SYR", "USA", "11")}
+
+
+def test_contrastive_clause_is_not_hedged_by_the_main_clause(coder: EventCoder) -> None:
+    # 'while X condemned ...' is asserted even when the main clause is hypothetical; a
+    # sports word inside an actor's name ('Arab League') does not discard the sentence
+    got = _dyads(
+        coder,
+        "The European Union stressed the decision would not change anything, while the Arab "
+        "League condemned the move announced by US Secretary of State Mike Pompeo.",
+    )
+    assert (None, "USA", "11") in got
+    types = {(e.source_type, e.code[:2]) for e in coder.code_sentence(
+        "The Arab League condemned Israel.")}  # fmt: skip
+    assert ("IGO", "11") in types

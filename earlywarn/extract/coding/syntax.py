@@ -91,6 +91,7 @@ _PLACES = frozenset(
 )
 _TEMPORAL = frozenset(["after", "before", "until", "once", "when", "till"])
 _CONDITIONAL = frozenset(["if", "whether", "unless", "lest"])
+_ASSERTED = frozenset(["while", "whereas", "although", "though", "because", "as"])
 _NEGATIONS = frozenset(["not", "n't", "never", "no"])
 _FUTURE = frozenset(["will", "shall", "would", "'ll", "wo"])
 _SAY = frozenset(
@@ -232,7 +233,10 @@ class _Sentence:
                 k = owner
         if k is not None:
             out = [k]
-            for c in tok.children:  # 'the Russian and Syrian ministries'
+            mods = [
+                m for c in tok.children for m in (c, *(c.children if c.dep_ == "compound" else ()))
+            ]
+            for c in mods:  # 'the Russian and Syrian (defense) ministries'
                 if (
                     c.dep_ in ("amod", "compound")
                     and self.owner.get(c.i, k) != k
@@ -411,12 +415,14 @@ def _hedged(v: SpacyToken) -> bool:
             return True
         if (
             t.dep_ == "acl"
-            and t.head.pos_ in ("NOUN", "PROPN")
+            and (t.head.pos_ in ("NOUN", "PROPN") or _nominal(t.head))
             and any(c.dep_ == "mark" and c.lower_ == "to" for c in t.children)
         ):
             return True  # 'efforts to get Ukraine to investigate': not an event
         if t.head is t or t.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "acl", "acl:relcl"):
             return False
+        if t.dep_ == "advcl" and marks & _ASSERTED:
+            return False  # '..., while the League condemned ...' asserts its own clause
         t = t.head
     return False
 
@@ -456,7 +462,7 @@ def code_doc(
         form = forms[0]
         head = min(i + form.head, j - 1)
         v = doc[head]
-        if v.tag_.startswith("VB") and head not in covered:
+        if v.tag_.startswith("VB") and head not in covered and not _nominal(v):
             hi = v.right_edge.i + 1
             clauses = [
                 c.left_edge.i
@@ -548,6 +554,25 @@ def code_doc(
             seen.add(key)
             out.append(e)
     return out
+
+
+#: Relations only a noun phrase holds: a token in them is no verb, whatever its tag.
+_NOMINAL = frozenset(
+    ["obj", "iobj", "nsubj", "nsubj:pass", "obl", "nmod", "nmod:poss", "compound", "appos"]
+)
+
+
+def _nominal(v: SpacyToken) -> bool:
+    """A verb-tagged noun ('a UN plan to ...' as the object) or a gerund coordinated with a
+    finite verb ('accused X of controlling ... and disrupting'): a misparse, not a clause."""
+    if v.dep_ in _NOMINAL:
+        return True
+    return (
+        v.dep_ == "conj"
+        and v.tag_ == "VBG"
+        and v.head.tag_ in ("VBD", "VBZ", "VBP", "VBN")
+        and not any(c.dep_ in ("aux", "aux:pass") for c in v.children)
+    )
 
 
 def _unattributable(a: Actor) -> bool:
