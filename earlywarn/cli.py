@@ -604,6 +604,20 @@ def eval_perception() -> None:
         out.print(table[["tune", "held"]].round(3).to_string())
 
 
+@eval_app.command("pickup")
+def eval_pickup(
+    data: Annotated[
+        Path | None, typer.Option(help="Folder with vietnamese_mds_articles.jsonl.gz.")
+    ] = None,
+) -> None:
+    """Precision and recall of official-statement pickup matching on the hand-built
+    statement/coverage pairs, tuning and held-aside halves."""
+    from earlywarn.focal.pickup_eval import main as evaluate_main
+
+    with _errors():
+        raise typer.Exit(evaluate_main(["--data", str(data)] if data else []))
+
+
 @eval_app.command("forecast")
 def eval_forecast(
     quick: Annotated[bool, typer.Option(help="5 series and 4 models only.")] = False,
