@@ -91,11 +91,6 @@ def evaluate_rules(
     so reruns give the same ids; an episode that continues one of ``previous``'s alerts
     keeps that alert's id even when its start fell out of the scored lookback.
 
-    News-fed series (coverage, tone, events coded from articles) alert only when the
-    anomalous period's articles come from at least ``rule.min_outlets`` distinct outlets
-    (``counts.outlets_in_window`` of the evidence); imported series have no outlets and
-    are not held back.
-
     Lifecycle with ``previous``: ``acknowledged`` and ``dismissed`` stay as set,
     ``resolved`` becomes ``reopened`` when a newer anomalous period arrives, and a rising
     severity sets ``escalated`` (with ``previous_severity``) in the evidence. Only the
@@ -106,7 +101,7 @@ def evaluate_rules(
     ``min_families`` independent owner families (``family`` column of ``articles``: an
     outlet group or a state owner; an outlet without one is its own family). Ten state
     outlets repeating one line are one voice. The count is in the evidence
-    (``corroboration``).
+    (``corroboration``); imported series (no articles) are not capped.
 
     Examples
     --------
@@ -262,16 +257,6 @@ def _alert_row(
         if prev_sev in SEVERITIES and SEVERITIES.index(severity) > SEVERITIES.index(prev_sev):
             escalated = True
     evidence = build_evidence(uid, latest["ds"], as_of=as_of_day, **frames)
-    outlets = evidence.get("counts", {}).get("outlets_in_window")
-    if rule.min_outlets and outlets is not None and outlets < rule.min_outlets:
-        log.info(
-            "%s on %s: %d outlet(s) in the period, fewer than min_outlets=%d; not raised",
-            rule.name,
-            uid,
-            outlets,
-            rule.min_outlets,
-        )
-        return None
     evidence.update(
         {
             "rule": rule.name,

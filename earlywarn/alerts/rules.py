@@ -17,18 +17,23 @@ A rules file looks like::
         cooldown: 2                   # quiet periods that still belong to the same episode
         window: 7D                    # how recent the last anomalous ds must be (vs as_of)
         min_per_month: 0              # the period's value, as a rate per 30 days, must reach it
-        min_outlets: 2                # news-fed series: distinct outlets in the alert's period
         title: "Protest surge: {country_name}"
 
 A rule matches a series when its kind, event class and globs all match (each left out
 matches everything), so the same rule watches ``ev:MLI:r19`` coded from news,
 ``MLI:root19`` imported from GDELT and ``MLI:pv_events`` imported from ACLED.
+
+Corroboration of news-fed alerts is not a rule key: the ``min_families`` setting counts
+independent owner families (the feed's ``family``, or its outlet when it has none) for
+every rule. The old per-rule ``min_outlets`` is deprecated: it is ignored with a
+``FutureWarning`` that says so.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -82,7 +87,6 @@ class Rule:
     kind: tuple[str, ...] = field(default_factory=tuple)
     event_class: tuple[str, ...] = field(default_factory=tuple)
     min_per_month: float = 0.0
-    min_outlets: int = 0
 
     def matches(self, unique_id: str) -> bool:
         """Whether ``unique_id`` is of the rule's kind and event class, matches one of its
@@ -177,6 +181,15 @@ def load_rules(path: str | Path | None = None) -> list[Rule]:
 
 
 _KEYS = {f for f in Rule.__dataclass_fields__}
+# keys of older rule files, read with a warning and ignored: key -> what to do instead
+_DEPRECATED = {
+    "min_outlets": (
+        "news-fed alerts are corroborated by independent owner families (the feed's "
+        "'family' in the catalog, or its outlet when it has none), for every rule: set "
+        "'min_families' in the config file or EARLYWARN_MIN_FAMILIES instead (default 2; an "
+        "alert with fewer families is raised at 'low'), and delete 'min_outlets' from the rule"
+    ),
+}
 _DAYS = {"D": 1.0, "W": 7.0, "MS": 30.0}
 _CLASS = re.compile(r"all|cameo:\d{2}|plover:[A-Za-z]+|quad:[1-4]")
 
@@ -188,7 +201,13 @@ def _rule(item: Any, where: str, index: int) -> Rule:
     at = f"{where}: rule #{index} ({name!r})"
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{at}: key 'name' is required and must be a non-empty string")
-    unknown = sorted(set(item) - _KEYS)
+    for key in sorted(set(item) & set(_DEPRECATED)):
+        warnings.warn(
+            f"{at}: key '{key}' is deprecated and ignored: {_DEPRECATED[key]}",
+            FutureWarning,
+            stacklevel=3,
+        )
+    unknown = sorted(set(item) - _KEYS - set(_DEPRECATED))
     if unknown:
         raise ConfigError(f"{at}: unknown key(s) {unknown}; allowed: {sorted(_KEYS)}")
     kw: dict[str, Any] = {"name": name}
@@ -226,7 +245,7 @@ def _rule(item: Any, where: str, index: int) -> Rule:
             if not isinstance(item[key], (int, float)) or isinstance(item[key], bool):
                 raise ConfigError(f"{at}: key '{key}' must be a number, got {item[key]!r}")
             kw[key] = float(item[key])
-    for key in ("min_duration", "cooldown", "min_outlets"):
+    for key in ("min_duration", "cooldown"):
         if key in item:
             v = item[key]
             if (

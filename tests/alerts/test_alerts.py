@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -19,6 +20,7 @@ from earlywarn.alerts import (
 )
 from earlywarn.alerts.evaluate import evaluate_alerts
 from earlywarn.detect import detect
+from earlywarn.errors import ConfigError
 from earlywarn.schema import TABLES, validate
 from tests.alerts.frames import DATA, frames
 
@@ -211,9 +213,7 @@ def test_evaluation_on_yemen_meets_target() -> None:
     assert all(v is not None and v >= 0 for v in res["lead_times"].values())
 
 
-def test_news_fed_alerts_need_min_outlets(f) -> None:
-    from dataclasses import replace
-
+def test_news_fed_alerts_are_corroborated_by_families(f) -> None:
     # the real articles are attached to Vietnam's last events: alert on that day
     day = pd.Timestamp(f["articles"]["published"].max()).tz_convert(None).normalize()
     an = pd.DataFrame(
@@ -227,7 +227,7 @@ def test_news_fed_alerts_need_min_outlets(f) -> None:
             "is_anomaly": [False, True],
         }
     )
-    rule = Rule("vn-events", series=("ev:VNM",), threshold=3.0, window="2D")
+    rule = Rule("vn-events", series=("ev:VNM",), threshold=3.0, window="2D", severity="high")
     kw = dict(
         as_of=day,
         series=f["series"],
@@ -236,10 +236,31 @@ def test_news_fed_alerts_need_min_outlets(f) -> None:
         mentions=f["mentions"],
     )
     out = evaluate_rules(an, [rule], **kw)
-    outlets = json.loads(out.iloc[0].evidence)["counts"]["outlets_in_window"]
-    assert outlets >= 1  # ev:VNM's events that day were coded from real articles
-    assert len(evaluate_rules(an, [replace(rule, min_outlets=outlets)], **kw)) == 1
-    assert evaluate_rules(an, [replace(rule, min_outlets=outlets + 1)], **kw).empty
+    families = json.loads(out.iloc[0].evidence)["corroboration"]["families"]
+    assert families >= 1  # ev:VNM's events that day were coded from real articles
+    enough = evaluate_rules(an, [rule], min_families=families, **kw)
+    assert enough.iloc[0].severity == "high"
+    short = evaluate_rules(an, [rule], min_families=families + 1, **kw)
+    assert short.iloc[0].severity == "low"  # raised, but not above low
+    assert json.loads(short.iloc[0].evidence)["corroboration"]["capped_from"] == "high"
     # without articles (imported events) the rule is not held back
-    no_news = {**kw, "articles": None}
-    assert len(evaluate_rules(an, [replace(rule, min_outlets=5)], **no_news)) == 1
+    no_news = evaluate_rules(an, [rule], min_families=5, **{**kw, "articles": None})
+    assert no_news.iloc[0].severity == "high"
+
+
+def test_min_outlets_is_deprecated_with_a_warning_that_says_what_to_do(tmp_path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "rules:\n  - {name: old, series: ['cov:*'], threshold: 3, min_outlets: 2}\n"
+        "  - {name: new, series: ['cov:*'], threshold: 3}\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(FutureWarning) as caught:
+        old, new = load_rules(path)
+    (msg,) = [str(w.message) for w in caught]
+    assert "rule #0 ('old')" in msg and "'min_outlets' is deprecated and ignored" in msg
+    assert "min_families" in msg and "EARLYWARN_MIN_FAMILIES" in msg
+    assert replace(old, name="new") == new  # ignored: the rule is the same without it
+    with pytest.raises(ConfigError, match="unknown key"):  # a misspelling is still an error
+        path.write_text("rules:\n  - {name: x, min_outlet: 2}\n", encoding="utf-8")
+        load_rules(path)
