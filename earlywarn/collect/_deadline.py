@@ -8,6 +8,12 @@ next operation raises :class:`httpcore.ReadTimeout` (or the connect/write varian
 before it blocks. Connections are pooled, so the check is on the stream, not the
 connection: each request brings its own deadline.
 
+Name resolution comes first and is no socket operation: ``getaddrinfo`` blocks in C
+with no timeout of its own (a slow resolver held a fetch for as long as it took). It
+runs in a daemon thread and the connect waits for it at most the time left
+(:func:`resolve_within`); past that the fetch fails with a connect timeout and the
+look-up is left to end on its own.
+
 Examples
 --------
 >>> with deadline(0.5):
@@ -19,8 +25,11 @@ True
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -28,7 +37,17 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["DeadlineBackend", "DeadlineStream", "at", "deadline", "time_left", "transport"]
+__all__ = [
+    "DeadlineBackend",
+    "DeadlineStream",
+    "Resolver",
+    "at",
+    "deadline",
+    "resolve_within",
+    "system_resolver",
+    "time_left",
+    "transport",
+]
 
 _END: ContextVar[float | None] = ContextVar("earlywarn_request_deadline", default=None)
 
@@ -59,6 +78,50 @@ def time_left(timeout: float | None, error: type[Exception] = httpcore.ReadTimeo
     return left if timeout is None else min(timeout, left)
 
 
+#: A name resolver: (host, port) -> IP addresses as text; raises OSError when it cannot.
+Resolver = Callable[[str, int], Sequence[str]]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """The system's resolver (``socket.getaddrinfo``): the host's addresses, each once.
+
+    Examples
+    --------
+    >>> system_resolver("127.0.0.1", 80)
+    ['127.0.0.1']
+    """
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def resolve_within(resolver: Resolver, host: str, port: int, timeout: float | None) -> list[str]:
+    """``resolver(host, port)``, given at most ``timeout`` seconds (None: as long as it takes).
+
+    The resolver runs in a daemon thread (a blocking ``getaddrinfo`` cannot be cancelled);
+    past the timeout :class:`httpcore.ConnectTimeout` is raised and the thread is left to
+    end when the resolver does, holding nothing the fetch needs.
+    """
+    if timeout is None:
+        return list(resolver(host, port))
+    done = threading.Event()
+    out: list[Any] = []
+
+    def run() -> None:
+        try:
+            out.append(list(resolver(host, port)))
+        except BaseException as exc:  # handed to the waiting thread
+            out.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name=f"resolve {host}", daemon=True).start()
+    if not done.wait(timeout):
+        raise httpcore.ConnectTimeout(f"resolving {host} took longer than {timeout:.3g}s")
+    if isinstance(out[0], BaseException):
+        raise out[0]
+    return list(out[0])
+
+
 class DeadlineStream(httpcore.NetworkStream):
     """A network stream whose every operation is bounded by the request deadline."""
 
@@ -86,20 +149,25 @@ class DeadlineStream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
-def transport(*, verify: bool = True) -> httpx.HTTPTransport:
-    """An httpx transport whose connections are bounded by the request deadline."""
+def transport(*, verify: bool = True, resolver: Resolver | None = None) -> httpx.HTTPTransport:
+    """An httpx transport whose connections, name resolution included, are bounded by the
+    request deadline (``resolver``: :func:`system_resolver` by default)."""
     out = httpx.HTTPTransport(retries=0, verify=verify)
     out._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(verify=verify), network_backend=DeadlineBackend()
+        ssl_context=httpx.create_ssl_context(verify=verify),
+        network_backend=DeadlineBackend(resolver=resolver),
     )
     return out
 
 
 class DeadlineBackend(httpcore.NetworkBackend):
-    """Connects with the deadline and hands out :class:`DeadlineStream` streams."""
+    """Resolves and connects within the deadline; hands out :class:`DeadlineStream` streams."""
 
-    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
+    def __init__(
+        self, inner: httpcore.NetworkBackend | None = None, resolver: Resolver | None = None
+    ) -> None:
         self._inner = inner or httpcore.SyncBackend()
+        self._resolver = resolver or system_resolver
 
     def connect_tcp(
         self,
@@ -109,9 +177,27 @@ class DeadlineBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        left = time_left(timeout, httpcore.ConnectTimeout)
-        stream = self._inner.connect_tcp(host, port, left, local_address, socket_options)
-        return DeadlineStream(stream)
+        name = host.strip("[]")
+        try:
+            ipaddress.ip_address(name.split("%", 1)[0])
+            addresses = [name]
+        except ValueError:  # a name: resolved within the time left, then each address tried
+            try:
+                addresses = resolve_within(
+                    self._resolver, name, port, time_left(timeout, httpcore.ConnectTimeout)
+                )
+            except (OSError, UnicodeError) as exc:
+                raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+        error: Exception = httpcore.ConnectError(f"{host} has no address")
+        for ip in addresses:
+            left = time_left(timeout, httpcore.ConnectTimeout)
+            try:
+                stream = self._inner.connect_tcp(ip, port, left, local_address, socket_options)
+            except httpcore.ConnectError as exc:
+                error = exc
+                continue
+            return DeadlineStream(stream)
+        raise error
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None

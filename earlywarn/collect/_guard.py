@@ -5,6 +5,11 @@ request, every redirect, robots.txt) resolves the host, refuses private, loopbac
 link-local, reserved and multicast addresses unless allow-listed, and then connects
 to the very address it checked (no second DNS look-up, so no rebinding window).
 
+Name resolution is under the request's deadline too
+(:func:`earlywarn.collect._deadline.resolve_within`); the resolver is a plain function
+(host, port) -> addresses, the system's unless one is passed (``HttpClient(resolver=...)``:
+a local DNS cache, a DNS-over-HTTPS client, a test).
+
 Examples
 --------
 >>> g = AddressGuard(["127.0.0.1", "intranet.example"])
@@ -19,13 +24,18 @@ earlywarn.collect._guard.SSRFBlockedError: ssrf_blocked: 10.0.0.1 resolves to no
 from __future__ import annotations
 
 import ipaddress
-import socket
 from collections.abc import Iterable
 from typing import Any
 
 import httpcore
 
-from earlywarn.collect._deadline import DeadlineStream, time_left
+from earlywarn.collect._deadline import (
+    DeadlineStream,
+    Resolver,
+    resolve_within,
+    system_resolver,
+    time_left,
+)
 from earlywarn.errors import FetchError
 
 __all__ = [
@@ -131,9 +141,12 @@ class AddressGuard:
     ----------
     allow : iterable of str
         Host names or IP networks (``"127.0.0.1"``, ``"10.1.0.0/16"``) exempt from the guard.
+    resolver : callable, optional
+        ``(host, port) -> addresses``; :func:`system_resolver` by default.
     """
 
-    def __init__(self, allow: Iterable[str] = ()) -> None:
+    def __init__(self, allow: Iterable[str] = (), resolver: Resolver | None = None) -> None:
+        self._resolver = resolver or system_resolver
         self._hosts: set[str] = set()
         self._nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
         for item in allow:
@@ -168,11 +181,12 @@ class AddressGuard:
             return False
         return all(c.is_global and not c.is_multicast for c in candidates)
 
-    def check(self, host: str, port: int) -> list[str]:
+    def check(self, host: str, port: int, timeout: float | None = None) -> list[str]:
         """Resolve ``host``; return its addresses, or raise :class:`SSRFBlockedError`.
 
         Every address must pass (a name resolving to one public and one private address
-        is refused).
+        is refused). Resolution gets at most ``timeout`` seconds
+        (:class:`httpcore.ConnectTimeout` after that).
         """
         name = host.strip("[]").lower().rstrip(".")
         try:
@@ -180,12 +194,11 @@ class AddressGuard:
             addresses = [name]
         except ValueError:
             try:
-                infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
-            except OSError as exc:
+                addresses = resolve_within(self._resolver, name, port, timeout)
+            except (OSError, UnicodeError) as exc:
                 raise HttpFetchError(
                     f"cannot resolve {host}: {exc}", url=host, reason="dns_error"
                 ) from None
-            addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
         if not addresses:
             raise HttpFetchError(f"{host} has no address", url=host, reason="dns_error")
         if name in self._hosts:
@@ -219,7 +232,8 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses = self._guard.check(host, port)
+        # the name is resolved within the time left too (connect timeout, request deadline)
+        addresses = self._guard.check(host, port, time_left(timeout, httpcore.ConnectTimeout))
         for ip in addresses[:-1]:
             try:
                 left = time_left(timeout, httpcore.ConnectTimeout)

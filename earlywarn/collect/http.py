@@ -47,7 +47,7 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from earlywarn._log import get_logger
-from earlywarn.collect._deadline import at
+from earlywarn.collect._deadline import Resolver, at
 from earlywarn.collect._guard import (
     AddressGuard,
     BadContentTypeError,
@@ -217,14 +217,23 @@ class HttpClient:
         Seconds, from now, for all fetches of this client (a stage's time budget): a
         fetch still running then is cut off, later ones fail at once with reason
         ``stage_budget``.
+    resolver : callable, optional
+        Name resolution, ``(host, port) -> IP addresses`` (raising ``OSError`` when it
+        cannot); the system's (``getaddrinfo``) by default. It runs under the fetch's
+        deadline like the rest of the request: a resolver slower than the time left
+        fails the fetch with reason ``timeout``.
     """
 
     def __init__(
-        self, settings: HttpSettings | None = None, *, budget: float | None = None
+        self,
+        settings: HttpSettings | None = None,
+        *,
+        budget: float | None = None,
+        resolver: Resolver | None = None,
     ) -> None:
         self.settings = s = settings or HttpSettings.model_validate({})
         self._stage_end = None if budget is None else time.monotonic() + budget
-        self._guard = AddressGuard(s.allow_private)
+        self._guard = AddressGuard(s.allow_private, resolver)
         transport = httpx.HTTPTransport(retries=0)
         # swap the pool for one whose every connection passes the SSRF guard
         transport._pool = httpcore.ConnectionPool(
