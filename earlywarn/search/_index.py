@@ -26,6 +26,7 @@ import pandas as pd
 
 from earlywarn._log import get_logger
 from earlywarn.errors import SearchError
+from earlywarn.search._highlight import SNIPPET_SOURCE
 from earlywarn.search.analysis import ANALYZERS, analyzer, normalize
 
 __all__ = ["SearchIndex", "archive_documents", "index_path", "rebuild"]
@@ -33,7 +34,7 @@ __all__ = ["SearchIndex", "archive_documents", "index_path", "rebuild"]
 log = get_logger(__name__)
 
 #: Bumped whenever analysis or fields change: an older index must be rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 _META = "earlywarn-search.json"
 #: The writer's memory budget (bytes); tantivy flushes a segment when it is full.
 HEAP = 256_000_000
@@ -112,6 +113,33 @@ def _digest(row: dict[str, Any]) -> str:
     return hashlib.blake2b("\x1f".join(payload).encode(), digest_size=12).hexdigest()
 
 
+#: What a result shows, stored in one field as UTF-8 joined by ``_SEP`` (a JSON object
+#: cost five times as much to write); ``body`` is the start of summary and text.
+STORED = (
+    "title",
+    "url",
+    "outlet",
+    "language",
+    "country",
+    "published",
+    "story_id",
+    "duplicate_of",
+    "body",
+)
+_SEP = "\x1f"
+
+
+def stored_fields(doc: Any) -> dict[str, str | None]:
+    """The :data:`STORED` values of a document found by a search (no date, story or
+    original as None)."""
+    out: dict[str, str | None] = dict(
+        zip(STORED, bytes(doc["doc"][0]).decode().split(_SEP), strict=True)
+    )
+    for key in ("published", "story_id", "duplicate_of"):
+        out[key] = out[key] or None
+    return out
+
+
 def make_document(row: dict[str, Any], digest: str | None = None) -> Any:
     """One article (a dict of :data:`_ARTICLES_SQL` columns) as a tantivy document."""
     import tantivy
@@ -119,17 +147,18 @@ def make_document(row: dict[str, Any], digest: str | None = None) -> Any:
     title, summary, text = _s(row.get("title")), _s(row.get("summary")), _s(row.get("text"))
     if summary and summary in text:
         summary = ""
-    words = normalize(f"{title}\n{summary}\n{text}")
+    lang = _s(row.get("language"))
+    # English is only indexed folded and stemmed: the tone placement would change nothing
+    words = normalize(f"{title}\n{summary}\n{text}", tones=lang != "en")
     published = _utc(row.get("published"))
     fields: dict[str, Any] = {
         "id": row["article_id"],
         "hash": digest or _digest(row),
-        "title": normalize(title),
+        "title": normalize(title, tones=False),  # folded only
         "has_events": bool(row.get("has_events")),
         "canonical": not _s(row.get("duplicate_of")),
         "published": published or datetime(1970, 1, 1, tzinfo=timezone.utc),
     }
-    lang = _s(row.get("language"))
     if lang == "en":  # English: stemmed words only (accents are rare in English news)
         fields["stem"] = words
     else:
@@ -143,19 +172,19 @@ def make_document(row: dict[str, Any], digest: str | None = None) -> Any:
     mentioned = row.get("mentioned")
     if mentioned is not None and len(mentioned):
         fields["mentioned"] = [str(c) for c in mentioned]
-    stored = {
-        "title": title,
-        "url": _s(row.get("url")),
-        "outlet": _s(row.get("outlet")),
-        "language": lang,
-        "country": _s(row.get("country")),
-        "published": published.isoformat() if published else None,
-        "story_id": story or None,
-        "duplicate_of": _s(row.get("duplicate_of")) or None,
-        "summary": _s(row.get("summary")),
-        "text": text,
-    }
-    fields["doc"] = json.dumps(stored, ensure_ascii=False).encode()
+    stored = (
+        title,
+        _s(row.get("url")),
+        _s(row.get("outlet")),
+        lang,
+        _s(row.get("country")),
+        published.isoformat() if published else "",
+        story,
+        _s(row.get("duplicate_of")),
+        # what snippets read
+        f"{_s(row.get('summary'))} {text}"[:SNIPPET_SOURCE],
+    )
+    fields["doc"] = _SEP.join(v.replace(_SEP, " ") for v in stored).encode()
     return tantivy.Document(**fields)
 
 

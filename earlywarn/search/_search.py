@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from typing import Any
@@ -11,7 +10,7 @@ import pandas as pd
 
 from earlywarn.errors import SearchError
 from earlywarn.search._highlight import Terms, highlight, snippet
-from earlywarn.search._index import SearchIndex, index_path
+from earlywarn.search._index import SearchIndex, index_path, stored_fields
 from earlywarn.search._query import compile_query, parse_query, segment_runs
 
 __all__ = ["COLUMNS", "SORTS", "search"]
@@ -161,7 +160,7 @@ def search(
     rows = []
     for i, (key, address) in enumerate(result.hits):
         doc = searcher.doc(address)
-        stored = json.loads(bytes(doc["doc"][0]).decode())
+        stored = stored_fields(doc)
         rows.append(
             {
                 "rank": (page - 1) * per_page + i + 1,
@@ -169,11 +168,7 @@ def search(
                 "article_id": doc["id"][0],
                 **{c: stored.get(c) for c in COLUMNS[3:11]},
                 "title_html": highlight(stored.get("title"), terms),
-                "snippet": snippet(
-                    f"{stored.get('summary') or ''} {stored.get('text') or ''}",
-                    terms,
-                    snippet_chars,
-                ),
+                "snippet": snippet(stored["body"], terms, snippet_chars),
             }
         )
     frame = pd.DataFrame(rows, columns=COLUMNS)
