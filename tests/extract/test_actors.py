@@ -93,3 +93,15 @@ def test_english_alias_inside_a_longer_name_is_no_mention() -> None:
         "China", "Donald Trump", "Xi Jinping"
     ]  # fmt: skip
     assert names("US-China talks resumed.") == ["United States", "China"]
+
+
+def test_national_institutions_resolve_to_their_country() -> None:
+    gz = Gazetteer.default()
+    got = [(m.name, m.country) for m in gz.find(
+        "House Democrats and the FBI questioned an aide, Downing Street said; the Knesset "
+        "and the State Duma voted.", "en")]  # fmt: skip
+    assert got == [
+        ("Democratic Party (US)", "USA"), ("Federal Bureau of Investigation", "USA"),
+        ("Downing Street", "GBR"),
+        ("Knesset", "ISR"), ("State Duma", "RUS"),
+    ]  # fmt: skip
