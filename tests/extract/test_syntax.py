@@ -117,3 +117,18 @@ def test_contrastive_clause_is_not_hedged_by_the_main_clause(coder: EventCoder) 
     types = {(e.source_type, e.code[:2]) for e in coder.code_sentence(
         "The Arab League condemned Israel.")}  # fmt: skip
     assert ("IGO", "11") in types
+
+
+def test_conditional_misattached_to_the_subject_still_hedges(coder: EventCoder) -> None:
+    # news gold sentences of the tuning half: the parser hangs 'if' / 'after' on the subject
+    assert not _dyads(
+        coder,
+        "But it may morph into something bigger if US President Donald Trump agrees to "
+        "Beijing's demands to roll back existing tariffs on Chinese goods, people familiar "
+        "with the talks say.",
+    )
+    assert not _dyads(
+        coder,
+        "The U.S. will keep its military base in al-Tanf after American troops leave Syria "
+        "under President Donald Trump’s announcement last month.",
+    )

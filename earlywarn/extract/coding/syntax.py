@@ -397,6 +397,16 @@ def _aux(v: SpacyToken) -> set[str]:
     return {c.lower_ for c in v.children if c.dep_ in ("aux", "aux:pass")}
 
 
+def _subject_marks(v: SpacyToken) -> set[str]:
+    """A clause's conjunction misattached to its subject ('if [US President] Trump agrees',
+    'after [American] troops leave'): a *mark* or *case* word left of the subject's head."""
+    out: set[str] = set()
+    for s in v.children:
+        if s.dep_.startswith("nsubj") and s.i < v.i:
+            out.update(g.lower_ for g in s.children if g.dep_ in ("mark", "case") and g.i < s.i)
+    return out
+
+
 def _hedged(v: SpacyToken) -> bool:
     """A modal, conditional or hedged clause anywhere up the chain of governing verbs."""
     t = v
@@ -406,10 +416,14 @@ def _hedged(v: SpacyToken) -> bool:
             return True
         if "would" in aux and not (t.dep_ == "ccomp" and _is_say(t.head)):
             return True  # 'that would help': hypothetical, unless reported ('said it would')
-        marks = {c.lower_ for c in t.children if c.dep_ == "mark"}
+        marks = {c.lower_ for c in t.children if c.dep_ == "mark"} | _subject_marks(t)
         if marks & _CONDITIONAL:
             return True
-        if t.dep_ == "advcl" and marks & _TEMPORAL and _aux(t.head) & {"will", "shall", "'ll"}:
+        if (
+            t.dep_ in ("advcl", "ccomp")
+            and marks & _TEMPORAL
+            and _aux(t.head) & {"will", "shall", "'ll"}
+        ):
             return True  # 'will keep the base after troops leave': not yet happened
         if t.dep_ in ("xcomp", "ccomp") and t.head.lower_ in _HEDGES:
             return True
