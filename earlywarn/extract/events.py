@@ -168,7 +168,7 @@ class EventCoder:
     Notes
     -----
     English is coded from a dependency parse; with gazetteer actors (real news) an event
-    between two country-less agents is dropped and sports reports are skipped. Vietnamese
+    with a country-less agent is dropped and sports reports are skipped. Vietnamese
     uses the shallow rules and news rules of :mod:`earlywarn.extract.coding.engine` and
     :mod:`earlywarn.extract.coding.news`. Quality: ``earlywarn eval coding``.
     """

@@ -132,3 +132,11 @@ def test_conditional_misattached_to_the_subject_still_hedges(coder: EventCoder) 
         "The U.S. will keep its military base in al-Tanf after American troops leave Syria "
         "under President Donald Trump’s announcement last month.",
     )
+
+
+def test_a_country_less_agent_gives_no_news_event(coder: EventCoder) -> None:
+    # 'lawmakers' names no country (two are named, so none is inherited): no event
+    assert not _dyads(coder, "Lawmakers accused Russia and Ukraine of lying.")
+    assert _dyads(coder, "Ukrainian lawmakers grilled a Russian diplomat on Tuesday.") == {
+        ("UKR", "RUS", "11")
+    }

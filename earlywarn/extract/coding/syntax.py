@@ -458,8 +458,9 @@ def code_doc(
     verbs : VerbMatcher
         The PETRARCH verb dictionary.
     news : bool
-        Real-news mode: pairs of two country-less agents (*police* - *protesters*) are no
-        events (nobody could attribute them).
+        Real-news mode: a pair with a country-less agent (*police* - *protesters*,
+        *lawmakers* - *Ukraine*) is no event: one side cannot be attributed, and on real
+        news such pairs were mostly misreadings.
     """
     sent = _Sentence(doc, spans)
     toks = doc_tokens(doc)
@@ -553,8 +554,8 @@ def code_doc(
             a, b = sent.spans[s][2], sent.spans[t][2]
             if a.code == b.code and a.kind == b.kind and a.name == b.name:
                 continue
-            if news and _unattributable(a) and _unattributable(b):
-                continue  # 'police' - 'protesters' with no country: nobody to attribute
+            if news and (_unattributable(a) or _unattributable(b)):
+                continue  # 'lawmakers' with no country: that side cannot be attributed
             verb_text = " ".join(x.text for x in doc[vb.start : vb.end])
             if code:
                 events.append(RawEvent(a, b, code, verb_text, vb.start, vb.pattern))
