@@ -427,12 +427,12 @@ def brief(
             doc = get_brief(archive, day, focal_country=s.focal_country)
         if html is not None:
             html.parent.mkdir(parents=True, exist_ok=True)
-            html.write_text(render_html(doc), encoding="utf-8")
+            html.write_text(render_html(doc, locale=s.locale), encoding="utf-8")
             err.print(f"brief written to {html}")
         if as_json:
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
         else:
-            sys.stdout.write(render_text(doc))
+            sys.stdout.write(render_text(doc, locale=s.locale))
 
 
 @app.command()
@@ -582,13 +582,23 @@ def eval_search(
 @eval_app.command("brief")
 def eval_brief(
     sentences: Annotated[int, typer.Option(help="Sentences per summary.")] = 3,
+    cv: Annotated[
+        bool,
+        typer.Option(
+            "--cv",
+            help="Choose the summariser's settings by leave-one-cluster-out cross-validation "
+            "on the tuning half only (the held-aside clusters are not read).",
+        ),
+    ] = False,
 ) -> None:
     """ROUGE-1/2/L of the story summariser, lead-3 and random sentences on the Vietnamese
-    multi-document clusters, tuning and held-aside halves."""
+    multi-document clusters, tuning and held-aside halves (``--cv``: tuning half only)."""
     from earlywarn.brief.evaluate import main as evaluate_main
+    from earlywarn.brief.tune import main as tune_main
 
     with _errors():
-        raise typer.Exit(evaluate_main(["--sentences", str(sentences)]))
+        run = tune_main if cv else evaluate_main
+        raise typer.Exit(run(["--sentences", str(sentences)]))
 
 
 @eval_app.command("perception")

@@ -282,12 +282,14 @@ def enqueue_digest(
     existing: pd.DataFrame | None = None,
     *,
     now: datetime | str | None = None,
+    locale: str = "en",
 ) -> pd.DataFrame:
     """Outbox rows sending ``brief`` (:func:`earlywarn.brief.build_brief`) to digest channels.
 
     One row per enabled channel with ``digest: true``, keyed ``brief:<as_of>``; keys in
     ``existing`` are skipped, so a rerun queues nothing twice. The payload (``kind``
-    'brief') freezes the brief without its ``state``.
+    'brief') freezes the brief without its ``state``, and the ``locale`` (``en``, ``vi``)
+    its labels are written in, as text and as HTML.
 
     Examples
     --------
@@ -318,6 +320,7 @@ def enqueue_digest(
             "kind": "brief",
             "time": stamp.isoformat(),
             "brief": body,
+            "locale": locale,
         }
         records.append(_pending(key, ch.name, payload, stamp))
     return _frame(records)

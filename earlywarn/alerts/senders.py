@@ -98,10 +98,14 @@ def render_message(payload: Mapping[str, Any]) -> tuple[str, str]:
     """
     if payload.get("kind") == "brief":
         from earlywarn.brief.render import render_text
+        from earlywarn.i18n import LOCALES, translations
 
         brief = payload["brief"]
-        subject = f"[earlywarn brief] {brief.get('as_of', '')}: morning brief"
-        return subject, render_text(brief) + f"\nDelivery id: {payload.get('delivery_id', '')}\n"
+        locale = str(payload.get("locale")) if payload.get("locale") in LOCALES else LOCALES[0]
+        title = translations(locale).gettext("Morning brief")
+        subject = f"[earlywarn brief] {brief.get('as_of', '')}: {title}"
+        body = render_text(brief, locale=locale)
+        return subject, body + f"\nDelivery id: {payload.get('delivery_id', '')}\n"
     a = payload.get("alert", {})
     sev = str(a.get("severity", "")).upper()
     escalated = payload.get("kind") == "escalation"
@@ -256,8 +260,10 @@ def _send_email(obj: Any, payload: Mapping[str, Any], http: HttpSettings) -> Non
     msg.set_content(body)
     if payload.get("kind") == "brief":  # the printable page as the HTML alternative
         from earlywarn.brief.render import render_html
+        from earlywarn.i18n import LOCALES
 
-        msg.add_alternative(render_html(payload["brief"]), subtype="html")
+        locale = str(payload.get("locale")) if payload.get("locale") in LOCALES else LOCALES[0]
+        msg.add_alternative(render_html(payload["brief"], locale=locale), subtype="html")
     recipients = to + sorted(obj.cc) + sorted(obj.bcc)
     if not recipients:
         raise DeliveryError("the e-mail URL names no recipient; add ?to=address")

@@ -6,12 +6,23 @@ are split on their full stops and tokenised into character bigrams; every
 other language uses a generic splitter (terminal punctuation followed by a capital or
 an opening quote, Korean included) and Unicode word tokens.
 
+Photo captions end with a credit and no full stop (``Binh sĩ ở Kashmir - Ảnh: Reuters
+Theo hãng tin AFP, ...``), so a splitter glues them to the sentence after; every
+language's sentences are also cut after a credit (``Ảnh:``, ``Photo:`` and one word)
+that a capital or an opening quote follows. The caption then stands alone (too short
+to be a summary candidate) and the article's first real sentence is a sentence of its
+own.
+
 Examples
 --------
 >>> split_sentences("Floods hit Hue. Ten people died! Rescue goes on.", "en")
 ['Floods hit Hue.', 'Ten people died!', 'Rescue goes on.']
 >>> syllables("Phe ĐỐI lập Campuchia")
 ['phe', 'đối', 'lập', 'campuchia']
+>>> split_sentences("Lính cứu hỏa ở Sydney - Ảnh: AFP Khi cháy rừng lan rộng, 100 nhà bị thiêu rụi.", "vi")
+['Lính cứu hỏa ở Sydney - Ảnh: AFP', 'Khi cháy rừng lan rộng, 100 nhà bị thiêu rụi.']
+>>> split_sentences("Police at the scene (Photo: Reuters) Officials said two died.", "en")
+['Police at the scene (Photo: Reuters)', 'Officials said two died.']
 """
 
 from __future__ import annotations
@@ -33,6 +44,8 @@ _ABBREV = re.compile(
     r"(?:\b[^\W\d_]|\b(?:[^\W\d_]\.)+[^\W\d_]|Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Col|Sen|Rep|Gov|Jr|Sr|vs|etc|Inc|Ltd|Co|Corp)\.$"
 )
 _CJK_SPLIT = re.compile(r"(?<=[。！？!?])\s*")
+# A photo credit: the marker, one word (the agency or photographer), then a sentence.
+_CREDIT = re.compile(r"\(?\b(?:Ảnh|ảnh|Photo|Photograph)\s*:\s*\S+?\)?\s+(?=[\"“‘«(]?[^\W\d_])")
 
 
 def base_language(language: object) -> str:
@@ -76,7 +89,19 @@ def _split(text: str, lang: str) -> tuple[str, ...]:
             parts.append(text[start : m.end()])
             start = m.end()
         parts.append(text[start:])
-    return tuple(p.strip() for p in parts if p and p.strip())
+    return tuple(c.strip() for p in parts for c in _captions(p) if c.strip())
+
+
+def _captions(sentence: str) -> list[str]:
+    """``sentence`` cut after each photo credit followed by a capitalised word."""
+    out, start = [], 0
+    for m in _CREDIT.finditer(sentence):
+        nxt = sentence[m.end() :].lstrip('"“‘«(')
+        if nxt[:1].isupper():
+            out.append(sentence[start : m.end()])
+            start = m.end()
+    out.append(sentence[start:])
+    return out
 
 
 def syllables(text: str) -> list[str]:

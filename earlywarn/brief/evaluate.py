@@ -6,7 +6,8 @@ reference summaries each), split once by cluster into a tuning and a held-aside 
 article bodies, earliest first, and returns the same number of sentences (3 by
 default); ROUGE-1/2/L F1 is averaged over the two references, then over clusters.
 
-Methods: ``textrank+mmr`` (:func:`~earlywarn.brief.summarise.summarise`); ``lead-3``,
+Methods: ``centroid+mmr`` (:func:`~earlywarn.brief.summarise.summarise` with its
+defaults, the summary the brief prints); ``lead-3``,
 the first three sentences of the earliest article that pass the summariser's own
 candidate filter (length bounds, so photo captions and bylines are skipped: the stronger
 lead baseline, the one the bar is judged against); ``lead-3 raw``, the first three
@@ -18,7 +19,9 @@ tokeniser keeps only ``[a-z0-9]`` and so cuts Vietnamese words into letters ("đ
 becomes "i l p"). :class:`SyllableTokenizer` lower-cases NFC text into Unicode word
 tokens, which on English text gives the default tokeniser's tokens (tested).
 
-Run: ``earlywarn eval brief`` (or ``python -m earlywarn.brief.evaluate``).
+Run: ``earlywarn eval brief`` (or ``python -m earlywarn.brief.evaluate``). The settings
+are chosen by ``earlywarn eval brief --cv`` (:mod:`earlywarn.brief.tune`), which reads the
+tuning half only.
 """
 
 from __future__ import annotations
@@ -121,7 +124,7 @@ def load_clusters(data: str | Path | None = None) -> list[dict[str, Any]]:
 
 def _methods(n: int, params: dict[str, Any]) -> dict[str, Callable[[list[str]], list[list[str]]]]:
     return {
-        "textrank+mmr": lambda docs: [summarise(docs, "vi", n_sentences=n, **params)],
+        "centroid+mmr": lambda docs: [summarise(docs, "vi", n_sentences=n, **params)],
         f"lead-{n}": lambda docs: [lead(docs, "vi", n_sentences=n)],
         f"lead-{n} raw": lambda docs: [
             lead(docs, "vi", n_sentences=n, min_tokens=1, max_tokens=10**9)

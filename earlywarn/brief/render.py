@@ -12,7 +12,7 @@ Examples
 ...                  "growing_stories": [], "focal": {"articles": 0, "previous": None,
 ...                  "by_language": {}}}, "stories": []}
 >>> render_text(b).splitlines()[0]
-'earlywarn morning brief, 2024-03-05 (changes since the start of the archive)'
+'Morning brief · 2024-03-05 (Changes since the start of the archive)'
 >>> "@media print" in render_html(b)
 True
 """
@@ -141,50 +141,93 @@ def _wrap(text: str, indent: str = "   ") -> list[str]:
     return textwrap.wrap(text, _WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent]
 
 
-def render_text(brief: dict[str, Any]) -> str:
-    """The brief as plain text (UTF-8, lines of at most ~100 characters)."""
+def render_text(brief: dict[str, Any], *, locale: str = "en") -> str:
+    """The brief as plain text (UTF-8, lines of at most ~100 characters), its labels in
+    ``locale`` (``en``, ``vi``: the same catalogue as the HTML page), the stories' titles
+    and summaries in their own language.
+
+    Examples
+    --------
+    >>> b = {"as_of": "2024-03-05", "previous": "2024-03-04", "focal_country": "VNM",
+    ...      "focal_name": "Việt Nam", "articles": 2, "changes": {}, "stories": []}
+    >>> print(render_text(b, locale="vi").splitlines()[0])
+    Bản tin sáng · 2024-03-05 (Thay đổi kể từ 2024-03-04)
+    """
+    from earlywarn.i18n import translations
+
+    tr_ = translations(locale)
+
+    def tr(message: str, **kw: Any) -> str:
+        return tr_.gettext(message) % kw if kw else tr_.gettext(message)
+
+    def ngettext(singular: str, plural: str, num: int, **kw: Any) -> str:
+        return tr_.ngettext(singular, plural, num) % {"num": num, **kw}
+
     b = _clean(brief)
     c = b["changes"]
-    since = b.get("previous") or "the start of the archive"
-    lines = [
-        f"earlywarn morning brief, {b['as_of']} (changes since {since})",
-        f"{b.get('articles', 0)} new articles tonight; focal country {b['focal_name']} "
-        f"({b['focal_country']})",
-        "",
-        "WHAT CHANGED",
-    ]
-    lines.append(f" * {len(c['new_alerts'])} new alerts")
-    for a in c["new_alerts"]:
-        lines += _wrap(
-            f"[{a['severity'].upper()}] {a['title']}" + (" (reopened)" if a.get("reopened") else "")
-        )
-    lines.append(f" * {len(c['escalated'])} escalated")
-    for a in c["escalated"]:
-        lines += _wrap(f"{a['title']}: {a['previous_severity'] or '?'} -> {a['severity']}")
-    lines.append(f" * {len(c['resolved'])} resolved or quiet")
-    for a in c["resolved"]:
-        lines += _wrap(f"{a['title']} ({a['how']})")
-    lines.append(f" * {len(c['new_stories'])} new stories, {len(c['growing_stories'])} growing")
-    for s in c["growing_stories"][:5]:
-        lines += _wrap(f"{s['title']} (+{s['new_articles']}, {s['n_articles']} in all)")
-    f = c["focal"]
-    prev = f" ({f['previous']} on {b['previous']})" if f.get("previous") is not None else ""
-    langs = ", ".join(f"{k} {v}" for k, v in (f.get("by_language") or {}).items())
-    lines.append(
-        f" * {b['focal_name']}: {f['articles']} articles tonight{prev}"
-        + (f"; by language: {langs}" if langs else "")
+    since = (
+        tr("Changes since %(night)s", night=b["previous"])
+        if b.get("previous")
+        else tr("Changes since the start of the archive")
     )
-    lines += ["", "TOP STORIES"]
+    lines = [
+        f"{tr('Morning brief')} · {b['as_of']} ({since})",
+        ngettext(
+            "%(num)s new article tonight", "%(num)s new articles tonight", b.get("articles", 0)
+        )
+        + " · "
+        + tr("focal country %(name)s (%(code)s)", name=b["focal_name"], code=b["focal_country"]),
+        "",
+        tr("What changed").upper(),
+    ]
+    lines.append(" * " + ngettext("%(num)s new alert", "%(num)s new alerts", len(c["new_alerts"])))
+    for a in c["new_alerts"]:
+        reopened = f" ({tr('reopened')})" if a.get("reopened") else ""
+        lines += _wrap(f"[{tr(a['severity']).upper()}] {a['title']}{reopened}")
+    lines.append(" * " + ngettext("%(num)s escalated", "%(num)s escalated", len(c["escalated"])))
+    for a in c["escalated"]:
+        before = tr(a["previous_severity"]) if a["previous_severity"] else "?"
+        lines += _wrap(f"{a['title']}: {before} -> {tr(a['severity'])}")
+    lines.append(
+        " * "
+        + ngettext("%(num)s resolved or quiet", "%(num)s resolved or quiet", len(c["resolved"]))
+    )
+    for a in c["resolved"]:
+        lines += _wrap(f"{a['title']} ({tr(a['how']) if a['how'] else ''})")
+    lines.append(
+        " * "
+        + ngettext("%(num)s new story", "%(num)s new stories", len(c["new_stories"]))
+        + ", "
+        + ngettext("%(num)s growing", "%(num)s growing", len(c["growing_stories"]))
+    )
+    for s in c["growing_stories"][:5]:
+        grown = tr("+%(new)s, %(all)s in all", new=s["new_articles"], all=s["n_articles"])
+        lines += _wrap(f"{s['title']} ({grown})")
+    f = c["focal"]
+    focal = f" * {b['focal_name']}: " + ngettext(
+        "%(num)s article tonight", "%(num)s articles tonight", f["articles"]
+    )
+    if f.get("previous") is not None:
+        focal += " (" + tr("%(num)s on %(night)s", num=f["previous"], night=b["previous"]) + ")"
+    if f.get("by_language"):
+        langs = ", ".join(f"{k} {v}" for k, v in f["by_language"].items())
+        focal += f"; {tr('by language')}: {langs}"
+    lines += [focal, "", tr("Top stories").upper()]
     if not b["stories"]:
-        lines.append(" (no stories tonight)")
+        lines.append(" " + tr("No stories tonight."))
     for i, s in enumerate(b["stories"], 1):
         lines += ["", *_wrap(f"{i}. {s['title']}", "")]
         for sent in s["summary"]:
             lines += _wrap(sent)
-        lines += _wrap(
-            f"{s['n_articles']} articles, {len(s['outlets'])} outlets ({', '.join(s['outlets'])}); "
-            f"languages: {', '.join(s['languages'])}"
+        meta = ngettext("%(num)s article", "%(num)s articles", s["n_articles"])
+        if s.get("new_articles") is not None and s["new_articles"] != s["n_articles"]:
+            meta += " (" + tr("%(num)s new", num=s["new_articles"]) + ")"
+        meta += (
+            "; "
+            + ngettext("%(num)s outlet", "%(num)s outlets", len(s["outlets"]))
+            + f": {', '.join(s['outlets'])}; {tr('languages')}: {', '.join(s['languages'])}"
         )
+        lines += _wrap(meta)
         for link in s["links"]:
             if link["url"]:
                 lines.append(f"   - {link['url']}")

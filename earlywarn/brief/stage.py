@@ -38,7 +38,9 @@ def stage(ctx: StageContext) -> tuple[list[Write], dict[str, Any]]:
     )
     channels = load_channels(ctx.settings.channels) if ctx.settings.channels else []
     key = f"brief:{ctx.as_of.isoformat()}"
-    digests = enqueue_digest(brief, channels, outbox_for(ctx.archive, [key]))
+    digests = enqueue_digest(
+        brief, channels, outbox_for(ctx.archive, [key]), locale=ctx.settings.locale
+    )
     return [Write("briefs", frame), Write("outbox", digests)], {
         "stories": len(brief["stories"]),
         "new_alerts": len(brief["changes"]["new_alerts"]),

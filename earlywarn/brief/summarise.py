@@ -1,18 +1,20 @@
 """Extractive summaries of a story (one or more articles in one language).
 
-:func:`summarise` ranks the sentences of all the story's articles with PageRank over
-their TF-IDF cosine similarity (TextRank, ``networkx`` and ``scikit-learn``), biased
-towards the start of each article (a personalisation vector ``(1 + i) ** -position``
-for the ``i``-th sentence of its article), then picks sentences greedily by maximal
-marginal relevance (MMR): rank minus ``redundancy`` times the largest similarity to a
-sentence already picked, never one more similar than ``max_overlap``. The picked
+:func:`summarise` scores the sentences of all the story's articles by how central they
+are to the story, the cosine of their TF-IDF vector (``scikit-learn``) to the centroid
+of all of them (``centrality='centroid'``, the default; ``'pagerank'`` is TextRank over
+the same similarities, ``networkx``), times a lead bias ``(1 + i) ** -position`` for
+the ``i``-th sentence of its article; then it picks sentences greedily by maximal
+marginal relevance (MMR): score minus ``redundancy`` times the largest similarity to a
+sentence already picked, never one more similar than ``max_overlap`` (so two articles'
+versions of one sentence are not both picked). The picked
 sentences are returned in the order they appear in the input (article by article), so
 a summary reads like its sources. :func:`lead` and :func:`random_sentences` are the
 baselines the summariser is measured against (``earlywarn eval brief``).
 
-The defaults were chosen on the tuning half of the Vietnamese multi-document
-summarisation clusters (``experiments/splits/README.md``); see the README for ROUGE on
-both halves.
+The defaults were chosen by leave-one-cluster-out cross-validation on the tuning half
+of the Vietnamese multi-document summarisation clusters (``experiments/splits/README.md``,
+:mod:`earlywarn.brief.tune`); see the README for ROUGE on both halves.
 
 Examples
 --------
@@ -33,6 +35,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -40,15 +43,18 @@ from earlywarn.brief._text import split_sentences, syllables, tokens
 
 __all__ = ["Sentence", "candidates", "lead", "random_sentences", "rank_sentences", "summarise"]
 
-#: Parameters chosen on the tuning half (see the module docstring).
-DEFAULTS: dict[str, float | int | bool] = {
-    "position": 2.0,
-    "redundancy": 0.3,
+#: Parameters chosen by leave-one-cluster-out cross-validation on the tuning half
+#: (``earlywarn eval brief --cv``, :mod:`earlywarn.brief.tune`); ``damping`` and
+#: ``max_tokens`` were not searched.
+DEFAULTS: dict[str, str | float | int | bool] = {
+    "centrality": "centroid",
+    "position": 0.5,
+    "redundancy": 0.0,
     "max_overlap": 0.5,
     "damping": 0.85,
-    "min_tokens": 12,
+    "min_tokens": 15,
     "max_tokens": 80,
-    "segment": True,
+    "segment": False,
 }
 
 
@@ -93,41 +99,55 @@ def candidates(
     return out
 
 
-def _similarity(sents: Sequence[Sentence], language: str, segment: bool) -> np.ndarray:
+def _tfidf(sents: Sequence[Sentence], language: str, segment: bool) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vec = TfidfVectorizer(
         analyzer=lambda s: tokens(s, language, segment=segment), sublinear_tf=True
     )
     try:
-        x = vec.fit_transform([s.text for s in sents])
+        return vec.fit_transform([s.text for s in sents])
     except ValueError:  # no token at all
-        return np.zeros((len(sents), len(sents)))
-    sim = (x @ x.T).toarray()
-    np.fill_diagonal(sim, 0.0)
-    return np.clip(sim, 0.0, 1.0)
+        return None
 
 
 def rank_sentences(
     sents: Sequence[Sentence],
     language: str = "",
     *,
+    centrality: str = str(DEFAULTS["centrality"]),
     position: float = float(DEFAULTS["position"]),
     damping: float = float(DEFAULTS["damping"]),
     segment: bool = bool(DEFAULTS["segment"]),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """PageRank scores (summing to 1) of ``sents`` and their pairwise similarity."""
-    import networkx as nx
+    """Scores of ``sents`` (higher is more central) and their pairwise cosine similarity.
 
+    ``centrality`` 'centroid': the cosine of a sentence's TF-IDF vector to the story's
+    centroid (the mean of them all), times the position prior ``(1 + i) ** -position``
+    of the ``i``-th sentence of its article. 'pagerank': TextRank, PageRank over the
+    similarity graph personalised by the same prior (``damping``: its damping factor).
+    """
     n = len(sents)
     if n == 0:
         return np.zeros(0), np.zeros((0, 0))
-    sim = _similarity(sents, language, segment)
+    if centrality not in ("centroid", "pagerank"):
+        raise ValueError(f"centrality={centrality!r} must be 'centroid' or 'pagerank'")
+    x = _tfidf(sents, language, segment)
+    if x is None:
+        return np.full(n, 1.0 / n), np.zeros((n, n))
+    sim = np.clip((x @ x.T).toarray(), 0.0, 1.0)
+    np.fill_diagonal(sim, 0.0)
     prior = np.array([(1.0 + s.index) ** -position for s in sents])
     prior = prior / prior.sum()
-    graph = nx.from_numpy_array(sim)
+    if centrality == "centroid":
+        centroid = np.asarray(x.mean(axis=0)).ravel()
+        norm = float(np.linalg.norm(centroid))
+        cosine = np.asarray(x @ (centroid / norm)).ravel() if norm > 0 else np.ones(n)
+        return cosine * prior, sim
+    import networkx as nx
+
     pr = nx.pagerank(
-        graph,
+        nx.from_numpy_array(sim),
         alpha=damping,
         personalization=dict(enumerate(prior)),
         dangling=dict(enumerate(prior)),
@@ -143,6 +163,7 @@ def _select(
     language: str,
     n_sentences: int,
     *,
+    centrality: str,
     position: float,
     redundancy: float,
     max_overlap: float,
@@ -150,10 +171,17 @@ def _select(
     segment: bool,
 ) -> list[Sentence]:
     scores, sim = rank_sentences(
-        sents, language, position=position, damping=damping, segment=segment
+        sents,
+        language,
+        centrality=centrality,
+        position=position,
+        damping=damping,
+        segment=segment,
     )
     if len(scores) == 0:
         return []
+    if scores.max() <= 0:  # no shared word at all: lead sentences first
+        scores = np.array([1.0 / (1.0 + s.index) for s in sents])
     rel = scores / scores.max()
     picked: list[int] = []
     left = list(range(len(sents)))
@@ -173,6 +201,7 @@ def summarise(
     language: str = "",
     *,
     n_sentences: int = 3,
+    centrality: str = str(DEFAULTS["centrality"]),
     position: float = float(DEFAULTS["position"]),
     redundancy: float = float(DEFAULTS["redundancy"]),
     max_overlap: float = float(DEFAULTS["max_overlap"]),
@@ -192,6 +221,9 @@ def summarise(
         splitter and tokeniser (see :mod:`earlywarn.brief._text`).
     n_sentences : int
         At most this many sentences (fewer when the articles have fewer candidates).
+    centrality : {'centroid', 'pagerank'}
+        How central a sentence is: cosine to the story's TF-IDF centroid, or TextRank
+        (see :func:`rank_sentences`).
     position : float
         Strength of the lead bias: the ``i``-th sentence of an article gets prior
         weight ``(1 + i) ** -position`` (0: none).
@@ -200,7 +232,7 @@ def summarise(
     max_overlap : float
         A sentence more similar than this to one already picked is never picked.
     damping : float
-        PageRank damping factor.
+        PageRank damping factor (``centrality='pagerank'`` only).
     min_tokens, max_tokens : int
         Length bounds of a candidate sentence, in words (syllables in Vietnamese).
     segment : bool
@@ -223,6 +255,7 @@ def summarise(
         sents,
         language,
         n_sentences,
+        centrality=centrality,
         position=position,
         redundancy=redundancy,
         max_overlap=max_overlap,

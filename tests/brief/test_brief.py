@@ -202,7 +202,7 @@ def test_changes_since_the_previous_night(night_two) -> None:
     assert set(b["state"]["alerts"]) == {"A", "B", "C", "D"}
 
 
-def test_top_stories_summarised_in_their_language(night_two) -> None:
+def test_top_stories_summarised_in_their_language(night_two, shared_data: Path) -> None:
     _, briefs, *_ = night_two
     stories = {s["story_id"]: s for s in briefs[N2]["stories"]}
     assert set(stories) == {"cluster_1", "cluster_5", "guardian"}  # tonight's stories only
@@ -214,6 +214,14 @@ def test_top_stories_summarised_in_their_language(night_two) -> None:
         assert py3langid.classify(" ".join(s["summary"]))[0] == s["language"]
         assert s["links"] and all(link["url"].startswith("http") for link in s["links"])
     assert stories["guardian"]["language"] == "en"
+    # the brief prints the summary that ``earlywarn eval brief`` measures: same function,
+    # same defaults, the story's articles earliest first
+    from earlywarn.brief import summarise
+    from earlywarn.brief.evaluate import load_clusters
+
+    clusters = load_clusters(shared_data / "vietnamese_news")
+    docs = next(c for c in clusters if c["cluster_id"] == "cluster_1")
+    assert stories["cluster_1"]["summary"] == summarise(docs["documents"], "vi")
     # the first story has the most outlets
     assert briefs[N2]["stories"][0]["story_id"] == "cluster_5"
 
@@ -234,6 +242,45 @@ def test_email_digest_through_the_outbox(night_two) -> None:
     assert msg["Message-ID"].startswith("<ew-") and msg["X-Earlywarn-Delivery-Id"]
 
 
+def test_plain_text_brief_in_vietnamese(night_two) -> None:
+    """The text brief (terminal, e-mail) is translated like the HTML one: every label
+    line differs from the English one, and no English label is left."""
+    from earlywarn.alerts.senders import render_message
+    from earlywarn.brief import render_text
+
+    _, briefs, *_ = night_two
+    en, vi = render_text(briefs[N2]), render_text(briefs[N2], locale="vi")
+    en_lines, vi_lines = en.splitlines(), vi.splitlines()
+    assert len(en_lines) == len(vi_lines)
+    labels = [
+        i
+        for i, line in enumerate(en_lines)
+        if i < 2 or line.startswith(" * ") or (line.isupper() and line)
+    ]
+    assert len(labels) >= 9  # title, counts, two section heads, five change lines
+    assert all(en_lines[i] != vi_lines[i] for i in labels)
+    assert vi_lines[0] == "Bản tin sáng · 2013-10-24 (Thay đổi kể từ 2013-10-23)"
+    for english in (
+        "new alert",
+        "escalated",
+        "resolved or quiet",
+        "articles tonight",
+        "TOP STORIES",
+        "WHAT CHANGED",
+        "languages:",
+        "outlets",
+    ):
+        assert english in en and english not in vi, english
+    from earlywarn.alerts import Channel
+    from earlywarn.alerts.outbox import enqueue_digest
+
+    desk = Channel("desk", "apprise", "mailto://u:p@127.0.0.1?to=d@example.org", digest=True)
+    row = enqueue_digest(briefs[N2], [desk], locale="vi").iloc[0]
+    subject, body = render_message(json.loads(row["payload"]))
+    assert subject.endswith("Bản tin sáng") and body.startswith(vi)
+    assert render_message({"kind": "brief", "brief": briefs[N2]})[1].startswith(en)
+
+
 def test_cli_prints_the_stored_brief(night_two, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
@@ -250,13 +297,31 @@ def test_cli_prints_the_stored_brief(night_two, tmp_path: Path) -> None:
     page = tmp_path / "brief.html"
     r = run("--as-of", "2013-10-24", "--html", str(page))
     assert r.exit_code == 0, r.stderr
-    assert r.stdout.startswith("earlywarn morning brief, 2013-10-24 (changes since 2013-10-23)")
+    assert r.stdout.startswith("Morning brief · 2013-10-24 (Changes since 2013-10-23)")
     assert "Alert A: medium -> high" in r.stdout and "Alert D (no longer firing)" in r.stdout
     assert briefs[N2]["stories"][0]["summary"][0][:40] in " ".join(r.stdout.split())
     assert "@media print" in page.read_text("utf-8")
     # a night without a stored brief is built on the fly, read-only
     r = run("--as-of", "2013-10-25")
     assert r.exit_code == 0 and "0 new articles tonight" in r.stdout
+    # the reader's language (the ``locale`` setting), for the text and the page alike
+    r = CliRunner().invoke(
+        app,
+        [
+            "-q",
+            "--archive",
+            str(settings.archive),
+            "brief",
+            "--as-of",
+            "2013-10-24",
+            "--html",
+            str(page),
+        ],
+        env={"EARLYWARN_LOCALE": "vi"},
+    )
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith("Bản tin sáng · 2013-10-24 (Thay đổi kể từ 2013-10-23)")
+    assert "Những gì đã thay đổi".upper() in r.stdout and 'lang="vi"' in page.read_text("utf-8")
     r = run("--as-of", "25/10/2013")
     assert r.exit_code == 64 and "YYYY-MM-DD" in r.stderr
     r = CliRunner().invoke(
