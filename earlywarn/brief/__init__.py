@@ -1,7 +1,7 @@
 """The morning brief: what changed overnight and the top stories, each summarised.
 
-:func:`summarise` is a multilingual extractive summariser (TextRank over sentence
-similarity with a lead prior and MMR redundancy control); :func:`build_brief` assembles
+:func:`summarise` is a multilingual extractive summariser (TF-IDF centroid centrality
+with a lead prior and MMR redundancy control, TextRank on request); :func:`build_brief` assembles
 a night's brief from the archive; :func:`render_text` and :func:`render_html` print it;
 the nightly ``brief`` stage (:mod:`earlywarn.brief.stage`) stores it and queues e-mail
 digests.
