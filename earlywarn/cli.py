@@ -674,33 +674,84 @@ def feeds_check(
     online: Annotated[
         bool, typer.Option(help="Fetch each feed and report status, latency, entries.")
     ] = False,
-    record: Annotated[
+    write_verified: Annotated[
         bool,
-        typer.Option(help="With --online, write each good feed's verified date into the catalog."),
-    ] = True,
+        typer.Option(
+            "--write-verified",
+            help="With --online, write each good feed's verified date (today) into the "
+            "catalog file; nothing else of the file changes.",
+        ),
+    ] = False,
 ) -> None:
-    """Validate a catalog offline; with --online also fetch every feed (exit 1 if any fails)."""
+    """Validate a catalog offline; with --online also fetch every feed (exit 1 if any fails).
+
+    Each good fetch's date is the feed's ``verified`` column; --write-verified records it in
+    the catalog."""
     from datetime import datetime, timezone
 
     from earlywarn.collect import check_feeds, load_catalog
-    from earlywarn.collect.catalog import record_verified
+    from earlywarn.collect.verified import record_verified
 
     with _errors():
         feeds = load_catalog(catalog)
         langs = sorted({f.language for f in feeds if f.language})
         out.print(f"{catalog}: {len(feeds)} feeds, {len(langs)} languages ({', '.join(langs)})")
+        if write_verified and not online:
+            raise ConfigError("--write-verified needs --online: only a fetch can verify a feed")
         if online:
             checked = check_feeds(feeds, settings().http)
-            out.print(checked.to_string())
-            good = checked[checked["status"] == "ok"]
-            if record and len(good):
-                today = datetime.now(timezone.utc).date()
-                n = record_verified(catalog, dict.fromkeys(good["url"], today))
-                out.print(f"verified {today} recorded for {n} of {len(good)} good feeds")
-            failed = len(checked) - len(good)
+            today = datetime.now(timezone.utc).date()
+            good = checked["status"] == "ok"
+            checked["verified"] = [
+                today if ok else f.verified for ok, f in zip(good, feeds, strict=True)
+            ]
+            out.print(checked.to_string(), markup=False)
+            if write_verified and good.any():
+                n = record_verified(catalog, dict.fromkeys(checked.loc[good, "url"], today))
+                out.print(
+                    f"verified {today} written to {catalog} for {n} of {good.sum()} good feeds"
+                )
+            failed = int((~good).sum())
             if failed:
                 out.print(f"{failed} of {len(checked)} feeds failed")
                 raise typer.Exit(1)
+
+
+@feeds_app.command("list")
+def feeds_list(
+    catalog: Annotated[
+        Path | None,
+        typer.Argument(help="Feed catalog (YAML or OPML); default: the configured catalog."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON records.")] = False,
+) -> None:
+    """The catalog's feeds with their last good fetch (``verified``: the later of the
+    catalog's date and the archive's last good poll) and the archive's last poll status."""
+    import pandas as pd
+
+    from earlywarn.collect import load_catalog
+    from earlywarn.collect.verified import feed_status
+    from earlywarn.store import Archive
+
+    with _errors():
+        s = settings()
+        path = catalog or s.catalog
+        if path is None:
+            raise ConfigError("no feed catalog: pass one or set catalog in the config file")
+        polled = None
+        if s.archive.is_file():
+            with Archive(s.archive, read_only=True) as archive:
+                polled = archive.table("feeds")
+        table = feed_status(load_catalog(path), polled)
+        if as_json:
+            rows = table.to_dict("records")
+            for row in rows:
+                row.update({k: None if pd.isna(v) else str(v) for k, v in row.items()})
+            out.print_json(json.dumps(rows, ensure_ascii=False))
+            return
+        never = int(table["verified"].isna().sum())
+        out.print(table.fillna("-").to_string(index=False), markup=False)
+        out.print(f"{len(table)} feeds; {len(table) - never} verified, {never} never verified")
 
 
 @feeds_app.command("export")

@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -37,7 +36,6 @@ __all__ = [
     "Feed",
     "load_catalog",
     "normalize_link",
-    "record_verified",
     "save_opml",
     "save_yaml",
 ]
@@ -345,60 +343,3 @@ def save_opml(feeds: Sequence[Feed], path: str | Path, *, title: str = "earlywar
     ET.indent(opml)
     ET.ElementTree(opml).write(p, encoding="utf-8", xml_declaration=True)
     return p
-
-
-_VERIFIED = re.compile(r"(\bverified:\s*)[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def record_verified(path: str | Path, verified: Mapping[str, date]) -> int:
-    """Write each feed's last good fetch (``{url: date}``) into its catalog; returns how many
-    entries were updated.
-
-    YAML catalogs are edited line by line, so comments and layout stay: a one-line entry
-    (``- {url: ..., ...}``) gets ``verified: DATE`` set or added. OPML outlines get a
-    ``verified`` attribute.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.yaml"
-    >>> _ = p.write_text("# mine\\nfeeds:\\n- {url: 'https://e.com/rss', language: vi}\\n")
-    >>> record_verified(p, {"https://e.com/rss": date(2026, 12, 6)})
-    1
-    >>> print(p.read_text(), end="")
-    # mine
-    feeds:
-    - {url: 'https://e.com/rss', language: vi, verified: 2026-12-06}
-    >>> load_catalog(p)[0].verified
-    datetime.date(2026, 12, 6)
-    """
-    p = Path(path)
-    wanted = {normalize_link(u): d for u, d in verified.items()}
-    done = 0
-    if p.suffix.lower() in (".opml", ".xml"):
-        tree = SafeET.parse(str(p))
-        for node in tree.getroot().iter("outline"):
-            url = node.get("xmlUrl")
-            if url and normalize_link(url) in wanted:
-                node.set("verified", wanted[normalize_link(url)].isoformat())
-                done += 1
-        tree.write(p, encoding="utf-8", xml_declaration=True)
-        return done
-    lines = p.read_text(encoding="utf-8").splitlines(keepends=True)
-    for i, line in enumerate(lines):
-        m = re.match(r"\s*-\s*\{\s*url:\s*[\"']?([^\"',}\s]+)", line)
-        if m is None or normalize_link(m.group(1)) not in wanted:
-            continue
-        when = wanted[normalize_link(m.group(1))].isoformat()
-        if _VERIFIED.search(line):
-            lines[i] = _VERIFIED.sub(rf"\g<1>{when}", line, count=1)
-        else:
-            end = line.rstrip("\r\n").rstrip()
-            if not end.endswith("}"):
-                continue
-            lines[i] = (
-                end[:-1].rstrip() + f", verified: {when}}}" + line[len(line.rstrip("\r\n")) :]
-            )
-        done += 1
-    p.write_text("".join(lines), encoding="utf-8")
-    return done

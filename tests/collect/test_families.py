@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from earlywarn.alerts import Rule, evaluate_rules
 from earlywarn.cli import app
-from earlywarn.collect.catalog import load_catalog, record_verified, save_opml
+from earlywarn.collect.catalog import load_catalog, save_opml
+from earlywarn.collect.verified import record_verified
 from earlywarn.config import load_settings
 from earlywarn.demo import ReplayServer
 from earlywarn.errors import ConfigError
@@ -45,7 +46,8 @@ def test_verified_dates_are_read_checked_and_recorded(tmp_path: Path) -> None:
     a, b, c = load_catalog(yaml)
     assert (a.verified, b.verified, c.verified) == (date(2026, 1, 2), None, None)
     n = record_verified(
-        yaml, {"https://a.example/rss": date(2026, 12, 6), "https://b.example/rss": date(2026, 12, 5)}
+        yaml,
+        {"https://a.example/rss": date(2026, 12, 6), "https://b.example/rss": date(2026, 12, 5)},
     )
     assert n == 2
     text = yaml.read_text()
@@ -99,7 +101,9 @@ def test_feeds_check_online_fails_when_feeds_fail_and_records_good_ones(tmp_path
         cat = _catalog(base, tmp_path)
         env = {"EARLYWARN_HTTP__ALLOW_PRIVATE": "127.0.0.1", "EARLYWARN_HTTP__RETRIES": "0",
                "EARLYWARN_HTTP__POLITENESS_DELAY": "0"}  # fmt: skip
-        res = CliRunner().invoke(app, ["feeds", "check", str(cat), "--online"], env=env)
+        res = CliRunner().invoke(
+            app, ["feeds", "check", str(cat), "--online", "--write-verified"], env=env
+        )
     assert res.exit_code == 1, res.output
     assert "1 of 2 feeds failed" in res.output
     good, gone = load_catalog(cat)
@@ -124,7 +128,9 @@ def _frames(outlets: list[tuple[str, str | None]]) -> dict[str, pd.DataFrame]:
             "title": "t",
         }
     )
-    men = pd.DataFrame({"article_id": ids, "entity": "Việt Nam", "kind": "country", "country": "VNM"})
+    men = pd.DataFrame(
+        {"article_id": ids, "entity": "Việt Nam", "kind": "country", "country": "VNM"}
+    )
     return {"anomalies": an, "articles": arts, "mentions": men}
 
 
