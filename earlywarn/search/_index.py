@@ -17,7 +17,7 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -127,6 +127,13 @@ STORED = (
     "body",
 )
 _SEP = "\x1f"
+#: Languages whose script folding leaves as it is (no Latin letters with accents): their
+#: exact words would repeat the folded ones, so they are not indexed twice.
+UNFOLDED = frozenset({
+    "am", "ar", "be", "bg", "bn", "el", "fa", "gu", "he", "hi", "hy", "ja", "ka", "kk", "km",
+    "kn", "ko", "lo", "mk", "ml", "mn", "mr", "my", "ne", "pa", "ru", "si", "ta", "te", "th",
+    "uk", "ur", "zh",
+})  # fmt: skip
 
 
 def stored_fields(doc: Any) -> dict[str, str | None]:
@@ -162,7 +169,9 @@ def make_document(row: dict[str, Any], digest: str | None = None) -> Any:
     if lang == "en":  # English: stemmed words only (accents are rare in English news)
         fields["stem"] = words
     else:
-        fields["fold"] = fields["exact"] = words
+        fields["fold"] = words
+        if lang not in UNFOLDED:
+            fields["exact"] = words
     for name in ("language", "country", "outlet"):
         if _s(row.get(name)):
             fields[name] = row[name]
@@ -201,6 +210,7 @@ class SearchIndex:
 
     path: Path
     index: Any
+    _seen: tuple[int, int] = field(default=(-1, -1), repr=False)  # meta.json at the last reload
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = False) -> SearchIndex:
@@ -286,8 +296,13 @@ class SearchIndex:
         return n
 
     def searcher(self) -> Any:
-        """A searcher over the last commit."""
-        self.index.reload()
+        """A searcher over the last commit (reloaded when a commit replaced ``meta.json``)."""
+        with suppress(FileNotFoundError):
+            st = (self.path / "meta.json").stat()
+            stamp = (st.st_ino, st.st_mtime_ns)  # tantivy renames a new file into place
+            if stamp != self._seen:
+                self.index.reload()
+                self._seen = stamp
         return self.index.searcher()
 
     def __len__(self) -> int:

@@ -269,9 +269,15 @@ def filter_queries(schema: Any, filters: dict[str, Any]) -> list[Any]:
 
 
 def compile_query(
-    parsed: Parsed, schema: Any, searcher: Any, filters: dict[str, Any] | None = None
+    parsed: Parsed,
+    schema: Any,
+    searcher: Any,
+    filters: dict[str, Any] | None = None,
+    *,
+    proximity: bool = True,
 ) -> Any:
-    """The tantivy query for a parsed query and filters.
+    """The tantivy query for a parsed query and filters (``proximity=False``: without the
+    phrase boost of adjacent words, which only orders, for results sorted by date).
 
     Raises
     ------
@@ -294,7 +300,7 @@ def compile_query(
                     qs[0] if len(qs) == 1 else Q.boolean_query([(Occur.Should, q) for q in qs]),
                 )
             )
-    for run in parsed.runs:
+    for run in parsed.runs if proximity else []:
         q = comp.run(run)
         if q is not None:
             clauses.append((Occur.Should, q))

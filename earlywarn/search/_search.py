@@ -148,7 +148,7 @@ def search(
         "has_events": has_events,
         "duplicates": duplicates,
     }
-    q = compile_query(parsed, idx.index.schema, searcher, filters)
+    q = compile_query(parsed, idx.index.schema, searcher, filters, proximity=sort == "relevance")
     kwargs: dict[str, Any] = {"limit": per_page, "offset": (page - 1) * per_page, "count": True}
     if sort == "date":
         kwargs.update(order_by_field="published", order=tantivy.Order.Desc)

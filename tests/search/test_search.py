@@ -122,3 +122,36 @@ def test_relevance_judgements_on_the_real_articles(index: SearchIndex) -> None:
     vi = judged[(judged["language"] == "vi") & (judged["split"] == "tuning")]
     table = summarize(evaluate_search(index, vi))
     assert table["mrr"].iloc[-1] > 0.8 and table["r_at_10"].iloc[-1] > 0.7
+
+
+def test_every_script_and_what_a_result_shows(tmp_path: object) -> None:
+    """Scripts folding leaves alone are indexed once (no exact copy) and still found; a
+    hit shows the stored fields as they were, its snippet drawn from summary and text."""
+    idx = SearchIndex.open(f"{tmp_path}/ix", create=True)
+    day = pd.Timestamp("2019-11-20", tz="UTC")
+    rows = [
+        ("ru", "Вьетнам и Китай", "Переговоры о Южно-Китайском море."),
+        ("zh", "南海仲裁", "越南外交部发言人谈南海问题。"),
+        ("de", "Gespräche in München", "Der Außenminister traf Kollegen in München."),
+        ("de", "Munchen ohne Umlaut", "Ein Bericht aus Munchen."),
+    ]
+    idx.upsert(
+        {"article_id": f"a{i}", "title": t, "summary": s, "text": "", "language": lang,
+         "url": f"https://x.example/{i}", "outlet": "x.example", "country": "DEU",
+         "published": day}
+        for i, (lang, t, s) in enumerate(rows)
+    )  # fmt: skip
+    assert ids("вьетнам", idx) == ["a0"] and ids("ВЬЕТНАМ КИТАЙ", idx) == ["a0"]
+    assert ids("南海", idx) == ["a1"]
+    assert ids("München", idx)[0] == "a2" and set(ids("munchen", idx)) == {"a2", "a3"}
+    hit = search("gesprache kollegen", index=idx).iloc[0]
+    assert (hit.title, hit.url, hit.outlet, hit.language, hit.country) == (
+        "Gespräche in München",
+        "https://x.example/2",
+        "x.example",
+        "de",
+        "DEU",
+    )
+    assert hit.published == day and hit.story_id is None and hit.duplicate_of is None
+    assert hit.title_html == "<mark>Gespräche</mark> in München"
+    assert hit.snippet == "Der Außenminister traf <mark>Kollegen</mark> in München."
