@@ -197,7 +197,9 @@ def test_rfc822_fast_path_agrees_with_email_utils(
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("zone", ["GMT", "UT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"])
+@pytest.mark.parametrize(
+    "zone", ["GMT", "UT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"]
+)
 def test_rfc822_zone_names_agree_with_email_utils(zone: str) -> None:
     text = f"Tue, 02 Aug 2011 01:30:00 {zone}"
     assert parse_date(text) == email.utils.parsedate_to_datetime(text).astimezone(dt.timezone.utc)
@@ -264,3 +266,17 @@ def test_shapes_agree_with_feedparser(shape: str, doc: bytes) -> None:
     if shape == "rss2":  # the big summary is tags out, entities read, whitespace collapsed
         assert got[0].summary.startswith("Hà Nội & Tokyo Hà Nội") and "  " not in got[0].summary
         assert got[1].summary == "only content"
+
+
+_REF_PIECES = ["&lt;", "&gt;", "&quot;", "&#39;", "&apos;", "&nbsp;", "&amp;", "&", "&quot",
+               "&eacute;", "&lt", "&ampx;", "&AMP;", "&#x27;", "a", " ", "ộ", "<b>", ";"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_REF_PIECES), max_size=12).map("".join))
+def test_fast_unescape_reads_as_html_unescape(text: str) -> None:
+    import html
+
+    from earlywarn.collect.feeds import _unescape
+
+    assert _unescape(text) == html.unescape(text)
