@@ -120,6 +120,9 @@ _COMMON_REFS = (
 )  # fmt: skip
 
 
+_FEW_REFS = 8
+
+
 def _unescape(text: str) -> str:
     """``html.unescape(text)``, by ``str.replace`` when every "&" starts a common reference.
 
@@ -129,10 +132,12 @@ def _unescape(text: str) -> str:
 
     Examples
     --------
-    >>> _unescape("a &lt;b&gt; &amp;lt; &quot;c&quot;&nbsp;d"), _unescape("&eacute; &amp;")
-    ('a <b> &lt; "c"\xa0d', 'é &')
+    >>> _unescape("a &lt;b&gt; &amp;lt; &quot;c&quot;&nbsp;d &lt;&lt;&gt;"), _unescape("&eacute; &amp;")
+    ('a <b> &lt; "c"\xa0d <<>', 'é &')
     """
-    if text.count("&") != sum(text.count(ref) for ref, _ in _COMMON_REFS):
+    n = text.count("&")
+    # a few references: html.unescape's calls cost less than the scans below
+    if n < _FEW_REFS or n != sum(text.count(ref) for ref, _ in _COMMON_REFS):
         return html.unescape(text)
     for ref, char in _COMMON_REFS:
         if ref in text:
