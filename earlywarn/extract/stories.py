@@ -5,8 +5,11 @@ published within ``window_days`` of each other:
 
 * near-duplicate text (MinHash LSH over word 3-shingles, ``datasketch``) -> 1.0;
 * TF-IDF cosine of title + text (word 1-2 grams, sublinear tf, ``scikit-learn``);
-* shared entities from the ``mentions`` frame (Jaccard of entity sets, needs >= 2
-  shared), which links articles in different languages.
+* shared entities from the ``mentions`` frame (IDF-weighted Jaccard of entity sets, needs
+  >= 2 shared), only between articles in different languages: within one language it
+  merged unrelated stories that name the same big countries and cities (measured on the
+  181 English demo pages: 22 multi-article stories holding 89 articles, one of 16 about
+  "China", against 19 holding 49 articles, all but ~3 right, without it).
 
 Articles are then grouped by average-linkage clustering at ``1 - threshold`` (or by
 connected components of the thresholded graph for very large batches). The
@@ -83,7 +86,14 @@ def _near_duplicates(docs: list[str], jaccard: float = 0.8) -> list[tuple[int, i
     return sorted(pairs)
 
 
-def _entity_sim(ids: list[str], mentions: pd.DataFrame | None) -> np.ndarray | None:
+def _entity_sim(
+    ids: list[str], mentions: pd.DataFrame | None, languages: np.ndarray | None = None
+) -> np.ndarray | None:
+    """IDF-weighted Jaccard of entity sets (>= 2 shared), only between different languages.
+
+    Within one language text similarity decides: shared entities alone merged unrelated
+    English stories (every China story, every New York story) into one.
+    """
     if mentions is None or mentions.empty:
         return None
     pos = {a: i for i, a in enumerate(ids)}
@@ -94,11 +104,17 @@ def _entity_sim(ids: list[str], mentions: pd.DataFrame | None) -> np.ndarray | N
     rows = m["article_id"].map(pos).to_numpy()
     cols = m["entity"].map(ents).to_numpy()
     x = csr_matrix((np.ones(len(m)), (rows, cols)), shape=(len(ids), len(ents)))
-    inter = (x @ x.T).toarray()
-    size = np.asarray(x.sum(axis=1)).ravel()
+    df = np.asarray(x.sum(axis=0)).ravel()
+    idf = np.log((1 + len(ids)) / (1 + df)) + 1.0
+    shared = (x @ x.T).toarray()
+    xw = x.multiply(idf[None, :]).tocsr()
+    inter = (xw @ x.T).toarray()
+    size = np.asarray(xw.sum(axis=1)).ravel()
     union = size[:, None] + size[None, :] - inter
     with np.errstate(divide="ignore", invalid="ignore"):
-        sim = np.where((inter >= 2) & (union > 0), inter / union, 0.0)
+        sim = np.where((shared >= 2) & (union > 0), inter / union, 0.0)
+    if languages is not None:
+        sim = np.where(languages[:, None] != languages[None, :], sim, 0.0)
     return sim
 
 
@@ -122,7 +138,10 @@ def similarity_matrix(
         sim = np.zeros((n, n))
     for i, j in _near_duplicates(docs):
         sim[i, j] = sim[j, i] = 1.0
-    ent = _entity_sim(articles["article_id"].astype(str).tolist(), mentions)
+    langs = (
+        articles["language"].fillna("").astype(str).to_numpy() if "language" in articles else None
+    )
+    ent = _entity_sim(articles["article_id"].astype(str).tolist(), mentions, langs)
     if ent is not None:
         sim = np.maximum(sim, ent)
     if "published" in articles:
@@ -164,7 +183,8 @@ def cluster_stories(
         Articles-table frame: ``article_id``, ``title``, ``text`` (or ``summary``),
         ``published`` (optional: without it there is no time window).
     mentions : DataFrame, optional
-        Mentions-table frame (``article_id, entity, ...``): shared entities link articles.
+        Mentions-table frame (``article_id, entity, ...``): shared entities link articles
+        of different languages (``language`` column).
     threshold : float
         Minimum average similarity within a story (0..1); 0.15 measured best on the
         Vietnamese MDS gold clusters (see tests/extract/test_stories.py).

@@ -117,3 +117,28 @@ def test_story_table(shared_data: Path) -> None:
     assert table.n_articles.sum() == 100 and table.story_id.is_unique
     assert table.title.notna().all() and table.languages.map(lambda x: x == ["vi"]).all()
     assert table.first_seen.is_monotonic_increasing
+
+
+def test_entities_link_languages_but_do_not_merge_within_one(shared_data: Path) -> None:
+    """With the mentions the nightly stage passes: ARI was 0.595 when shared entities also
+    linked articles of one language (the "every China story" merge); now as without them."""
+    from earlywarn.extract import extract_mentions
+
+    arts, gold = _corpus(shared_data)
+    stories = cluster_stories(arts, extract_mentions(arts))
+    ari = adjusted_rand_score([gold[a] for a in stories.article_id], stories.story_id)
+    assert ari > 0.78, ari
+    # one Vietnamese report and an English one on the same happening share their entities
+    vi = arts[arts.article_id == "12233473"]  # Nga cam kết sẽ cung cấp thêm dầu cho Trung Quốc
+    en = pd.DataFrame({
+        "article_id": ["en1"], "language": ["en"], "outlet": ["Reuters"],
+        "title": ["Medvedev: Rosneft to supply China with more oil"],
+        "text": ["Russian Prime Minister Dmitry Medvedev said in Beijing that Rosneft would supply "
+                 "China with 10 million more tonnes of crude a year. Xi Jinping and Vladimir Putin "
+                 "met before the G20 summit."],
+        "published": vi["published"].to_numpy() + pd.Timedelta(hours=3),
+    })  # fmt: skip
+    both = pd.concat([vi, en], ignore_index=True)
+    linked = cluster_stories(both, extract_mentions(both))
+    assert linked.story_id.nunique() == 1
+    assert cluster_stories(both).story_id.nunique() == 2  # text alone cannot cross languages
