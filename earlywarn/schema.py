@@ -37,9 +37,7 @@ class Table:
     def ddl(self) -> str:
         cols = ", ".join(f'"{c}" {t}' for c, t in self.columns.items())
         keys = ", ".join(f'"{k}"' for k in self.key)
-        return (
-            f"CREATE TABLE IF NOT EXISTS {self.name} ({cols}, PRIMARY KEY ({keys}))"
-        )
+        return f"CREATE TABLE IF NOT EXISTS {self.name} ({cols}, PRIMARY KEY ({keys}))"
 
 
 def _t(name: str, key: tuple[str, ...], doc: str, /, **columns: str) -> Table:
@@ -399,6 +397,42 @@ TABLES: dict[str, Table] = {
             scope="VARCHAR",
             reason="VARCHAR",
             evidence="JSON",
+        ),
+        _t(
+            "narratives",
+            ("as_of", "country", "narrative_id"),
+            "The focal country's narratives (stories naming it) in the week ending as_of.",
+            as_of="DATE",
+            country="VARCHAR",
+            narrative_id="VARCHAR",
+            title="VARCHAR",
+            first_seen="TIMESTAMPTZ",
+            last_seen="TIMESTAMPTZ",
+            n_articles="INTEGER",
+            languages="VARCHAR[]",
+            source_countries="VARCHAR[]",
+            outlets="VARCHAR[]",
+            key_phrases_vi="VARCHAR[]",
+            key_phrases_en="VARCHAR[]",
+            status="VARCHAR",
+            new_languages="VARCHAR[]",
+            new_countries="VARCHAR[]",
+            article_ids="VARCHAR[]",
+        ),
+        _t(
+            "pickups",
+            ("country", "statement_id", "article_id"),
+            "Articles that carried an official statement of the focal country.",
+            as_of="DATE",
+            country="VARCHAR",
+            statement_id="VARCHAR",
+            article_id="VARCHAR",
+            language="VARCHAR",
+            source_country="VARCHAR",
+            outlet="VARCHAR",
+            latency_hours="DOUBLE",
+            score="DOUBLE",
+            signals="VARCHAR",
         ),
         _t(
             "runs",

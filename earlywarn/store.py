@@ -51,7 +51,12 @@ ADDED_TABLES: dict[int, tuple[str, ...]] = {
     6: ("rule_overrides",),
     7: ("forecast_ledger", "forecast_scores", "alert_ledger", "alert_outcomes"),
 }
-_LATER = {name for names in ADDED_TABLES.values() for name in names} | {"completeness", "held_alerts"}
+_LATER = {name for names in ADDED_TABLES.values() for name in names} | {
+    "completeness",
+    "held_alerts",
+    "narratives",
+    "pickups",
+}
 #: Migrations, in order: version -> SQL statements.
 MIGRATIONS: dict[int, list[str]] = {
     1: [t.ddl() for name, t in TABLES.items() if name not in _LATER],
@@ -65,6 +70,10 @@ MIGRATIONS: dict[int, list[str]] = {
         TABLES["held_alerts"].ddl(),
         'ALTER TABLE IF EXISTS feeds ADD COLUMN IF NOT EXISTS "verified" DATE',
         'ALTER TABLE IF EXISTS feeds ADD COLUMN IF NOT EXISTS "family" VARCHAR',
+    ],
+    10: [  # the focal country's narratives and the pickup of its statements (issue 15)
+        TABLES["narratives"].ddl(),
+        TABLES["pickups"].ddl(),
     ],
 }
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from earlywarn._log import get_logger
 from earlywarn.stage import StageContext, StageResult, evidence_frames
 from earlywarn.store import Write
@@ -11,7 +13,6 @@ from earlywarn.store import Write
 __all__ = ["deliver", "stage"]
 
 log = get_logger(__name__)
-
 
 
 def _channels(ctx: StageContext) -> list[Any]:
@@ -48,6 +49,11 @@ def stage(ctx: StageContext) -> StageResult:
         forecasts=f["forecasts"],
         min_families=ctx.settings.min_families,
     )
+    from earlywarn.focal.narrative_stage import perception_alerts
+
+    extra = perception_alerts(ctx, rules, previous)  # narratives and pickup (issue 15)
+    if len(extra):
+        alerts = pd.concat([alerts, extra.reindex(columns=alerts.columns)], ignore_index=True)
     gate = gate_state(ctx.archive.table("health", "as_of = ?", [ctx.as_of]))
     shares = (
         {}
