@@ -267,10 +267,15 @@ def _prune(tree: Any) -> None:
     tree makes it about 30% faster at the same F1 (``benchmarks/bench_extraction.py``).
     JSON-LD scripts stay: trafilatura's baseline rescue reads ``articleBody`` from them.
     """
-    for script in tree.xpath('//script[not(@type="application/ld+json")]'):
-        script.drop_tree()
+    # renamed for a moment, so that one C call drops every other script (a loop of
+    # drop_tree() over them took twice as long as all the rest of the pruning)
+    json_ld = [el for el in tree.iter("script") if el.get("type") == "application/ld+json"]
+    for script in json_ld:
+        script.tag = "json-ld"
     pruned = [tag for tag in MANUALLY_CLEANED if tag not in _KEPT]
-    etree.strip_elements(tree, "template", *pruned, with_tail=False)
+    etree.strip_elements(tree, "script", "template", *pruned, with_tail=False)
+    for script in json_ld:
+        script.tag = "script"
     etree.strip_tags(tree, *MANUALLY_STRIPPED)
 
 

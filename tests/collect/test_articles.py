@@ -52,6 +52,21 @@ def test_forbidden_characters_are_removed_before_parsing() -> None:
     assert load_html(page).findtext(".//p") == "Hà Nội, Huế"
 
 
+def test_json_ld_article_body_survives_pruning() -> None:
+    # a script-rendered page: the text is only in its JSON-LD, which pruning must keep while
+    # dropping every other script (trafilatura's baseline rescue reads articleBody)
+    body = "Bộ Ngoại giao đã trao công hàm phản đối cho đại diện sứ quán. " * 6
+    page = (
+        "<html><head><title>t</title><script>var x = 1;</script>"
+        '<script type="application/ld+json">{"@type": "NewsArticle", "articleBody": "'
+        + body
+        + '"}</script></head><body><div id="app"></div><script>render()</script></body></html>'
+    )
+    art = extract_article(page.encode("utf-8"), "https://vnexpress.net/a-1.html")
+    assert art is not None and art.text.startswith("Bộ Ngoại giao") and art.language == "vi"
+    assert "render()" not in art.text and "var x" not in art.text
+
+
 def test_multilingual_pages_language() -> None:
     expect = {
         "spanish_article": "es",
