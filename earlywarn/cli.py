@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from earlywarn import __version__
+from earlywarn._cli_network import eval_network, network_app
 from earlywarn._cli_output import bars_for, err, out, print_result
 from earlywarn._cli_web import export, users_app
 from earlywarn._log import configure_logging
@@ -74,6 +75,8 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(tracking_app, name="tracking")
 app.add_typer(users_app, name="users")
+app.add_typer(network_app, name="network")
+eval_app.command("network")(eval_network)
 app.command("export")(export)
 
 
@@ -213,7 +216,6 @@ def _stage_command(stage: str) -> None:
 for _stage in (
     "collect",
     "extract",
-    "network",
     "series",
     "health",
     "forecast",

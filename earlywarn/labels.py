@@ -353,6 +353,8 @@ def series_title(unique_id: str, locale: str = "en") -> str:
     ('Protests in Yemen', 'Events from China towards Vietnam', 'Armed fighting in Yemen')
     >>> series_title("cov:VNM", "vi")
     'Mức độ đưa tin về Việt Nam'
+    >>> series_title("tie:VNM~ORG:ASEAN")
+    'Ties between Vietnam and ASEAN'
     """
     sid = parse_id(unique_id)
     name = country_name(sid.country, locale)
@@ -374,6 +376,18 @@ def series_title(unique_id: str, locale: str = "en") -> str:
         return tr("Tone of news about %(country)s", country=name)
     if sid.kind == "net":
         return tr("Counterparts of %(country)s", country=name)
+    if sid.kind == "tie":
+        from earlywarn.network.actors import node_label
+
+        if sid.target == "ALL":
+            return tr("All ties of %(country)s", country=name)
+        return tr(
+            "Ties between %(country)s and %(other)s",
+            country=name,
+            other=node_label(sid.target or "", locale),
+        )
+    if sid.kind == "comm":
+        return tr("Changes in the community of %(country)s", country=name)
     if sid.root is not None:
         word = _ROOT_WORDS.get(sid.root)
         what = _t(locale, word) if word else tr("CAMEO %(code)s events", code=sid.root)
@@ -410,6 +424,8 @@ def series_label(unique_id: str, freq: str | None = None, locale: str = "en") ->
         "cov": N_("articles"),
         "tone": N_("mean tone of articles, -1 to 1"),
         "net": N_("distinct countries in events"),
+        "tie": N_("events and articles"),
+        "comm": N_("counterparts joining or leaving"),
     }
     events = N_("events")
     unit = _t(locale, units.get(kind, events))

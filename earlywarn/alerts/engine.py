@@ -216,6 +216,23 @@ def _match_previous(
     return None
 
 
+def _target_name(target: str | None) -> str:
+    """A dyad's or tie's counterpart by name (a country, a person, an organisation)."""
+    if not target:
+        return ""
+    from earlywarn.network.actors import node_label
+
+    return node_label(target)
+
+
+def _change(y: Any, expected: Any) -> str:
+    """``strengthening``/``weakening`` for a two-sided score (observed vs expected)."""
+    y, expected = _num(y), _num(expected)
+    if y is None or expected is None:
+        return "changing"
+    return "strengthening" if y > expected else "weakening"
+
+
 def _alert_row(
     rule: Rule,
     uid: str,
@@ -288,8 +305,9 @@ def _alert_row(
         country=sid.country or "",
         country_name=country_name(sid.country) or uid,
         target=sid.target or "",
-        target_name=country_name(sid.target),
+        target_name=_target_name(sid.target),
         series_label=series_label(uid, freq),
+        change=_change(latest.get("y"), latest.get("expected")),
     )
     return {
         "alert_id": alert_id,

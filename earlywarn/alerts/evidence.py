@@ -107,15 +107,17 @@ def build_evidence(
     end = min(end, end_of_as_of)
     chart = own.tail(_CHART_POINTS.get(freq, 90))
     sid = parse_id(unique_id)
+    if sid.kind == "tie":  # a tie's score reads the week up to ds (earlywarn.network.shift)
+        start = end - pd.Timedelta(days=7)
 
     fc_row, band = forecast_for(unique_id, ts, cutoff, chart, forecasts)
     evs = _events(sid, start, end, events)
     n_ev = len(evs)
     outlets: int | None = _event_outlets(evs, articles)
     evs = evs.head(n_events)
-    if sid.kind in ("cov", "tone"):
+    if sid.kind in ("cov", "tone", "tie"):
         arts, n_art, outlets = _mentioning_articles(
-            sid.country, start, end, articles, mentions, n_articles
+            sid.country, start, end, articles, mentions, n_articles, sid.target
         )
     else:
         arts = _event_articles(evs, articles, n_articles)
@@ -199,18 +201,22 @@ def forecast_for(
 def _events(
     sid: Any, start: pd.Timestamp, end: pd.Timestamp, events: pd.DataFrame | None
 ) -> pd.DataFrame:
-    if events is None or events.empty or sid.kind in ("cov", "tone"):
+    if events is None or events.empty or sid.kind in ("cov", "tone", "comm"):
         return pd.DataFrame()
-    ev = events.copy()
+    ev: Any = events.copy()
     when = _naive(ev["date"])
     ev = ev[(when >= start) & (when < end)]
+    if sid.kind == "tie":
+        from earlywarn.network.evidence import tie_events
+
+        ev = tie_events(ev, sid.country or "", sid.target or "")
     src = ev.get("source_country")
     dst = ev.get("target_country")
     if src is None or dst is None:
         return pd.DataFrame()
     if sid.kind == "dyad":
         ev = ev[(src.loc[ev.index] == sid.country) & (dst.loc[ev.index] == sid.target)]
-    else:
+    elif sid.kind != "tie":
         ev = ev[(src.loc[ev.index] == sid.country) | (dst.loc[ev.index] == sid.country)]
     if sid.quad_class is not None and "quad_class" in ev:
         ev = ev[pd.to_numeric(ev["quad_class"], errors="coerce") == sid.quad_class]
@@ -276,15 +282,22 @@ def _mentioning_articles(
     articles: pd.DataFrame | None,
     mentions: pd.DataFrame | None,
     n: int,
+    other: str | None = None,
 ) -> tuple[list[dict[str, Any]], int, int]:
+    """Articles naming ``country`` (and ``other``'s side too, for a tie)."""
     if articles is None or articles.empty or mentions is None or mentions.empty or not country:
         return [], 0, 0
-    hit = mentions[(mentions["entity"] == country) | (mentions.get("country") == country)]
-    weight = (
-        hit.groupby("article_id")["count"].sum()
-        if "count" in hit
-        else hit.groupby("article_id").size()
-    )
+    if other:
+        from earlywarn.network.evidence import tie_article_weights
+
+        weight = tie_article_weights(mentions, country, other)
+    else:
+        hit = mentions[(mentions["entity"] == country) | (mentions.get("country") == country)]
+        weight = (
+            hit.groupby("article_id")["count"].sum()
+            if "count" in hit
+            else hit.groupby("article_id").size()
+        )
     arts = articles[articles["article_id"].isin(weight.index)].copy()
     when = _naive(arts["published"])
     arts = arts[(when >= start) & (when < end)]

@@ -9,6 +9,10 @@
 ``cov:VNM``            articles that mention the country (coverage volume)
 ``tone:VNM``           mean tone of the articles that mention the country
 ``net:VNM``            distinct counterparts the country has events with (network change)
+``tie:VNM~CHN``        tie strength of the focal country with a counterpart (events either
+                       way + articles naming both; the counterpart may be ``ORG:ASEAN`` or
+                       a person; ``tie:VNM~ALL`` is all its ties), see earlywarn.network
+``comm:VNM``           counterparts joining or leaving the focal country's community
 ``YEM:root14``         imported aggregate counts (country, then a free label)
 =====================  ==================================================
 
@@ -24,6 +28,8 @@ SeriesId(kind='counts', country='YEM', target=None, quad_class=None, root='14', 
 'ev:VNM:q4'
 >>> parse_id(series_id("ev", "VNM", plover="ASSAULT")).plover
 'ASSAULT'
+>>> parse_id("tie:VNM~ORG:ASEAN")
+SeriesId(kind='tie', country='VNM', target='ORG:ASEAN', quad_class=None, root=None, label=None, plover=None)
 """
 
 from __future__ import annotations
@@ -58,6 +64,8 @@ def series_id(
     """Build a series identifier (see the module docstring)."""
     if kind == "dyad":
         return f"dyad:{country}>{target}"
+    if kind == "tie":
+        return f"tie:{country}~{target}"
     uid = f"{kind}:{country}"
     if quad_class is not None:
         uid += f":q{quad_class}"
@@ -74,6 +82,11 @@ def parse_id(uid: str) -> SeriesId:
     if head == "dyad":
         src, _, dst = rest.partition(">")
         return SeriesId("dyad", src or None, dst or None)
+    if head == "tie":
+        src, _, dst = rest.partition("~")
+        return SeriesId("tie", src or None, dst or None)
+    if head == "comm":
+        return SeriesId("comm", rest or None)
     if head in ("ev", "cov", "tone", "net"):
         parts = rest.split(":")
         q = r = pl = None

@@ -14,6 +14,8 @@ kind           series
 ``tone``       mean tone of those articles: ``tone:``
 ``network``    distinct counterparts: ``net:``
 ``dyad``       events from one country to another: ``dyad:``
+``tie``        the focal country's tie with one counterpart: ``tie:`` (earlywarn.network)
+``community``  counterparts joining/leaving the focal country's community: ``comm:``
 ``counts``     other imported counts (a label the table below does not know)
 =============  ==============================================================
 
@@ -32,6 +34,8 @@ SeriesKind(kind='events', country='MLI', classes=('cameo:19', 'plover:ASSAULT'))
 ('quad:4', 'plover:ASSAULT')
 >>> series_kind("YEM:total").classes, series_kind("cov:VNM").kind
 (('all',), 'coverage')
+>>> series_kind("tie:VNM~CHN")
+SeriesKind(kind='tie', country='VNM', classes=())
 """
 
 from __future__ import annotations
@@ -44,7 +48,17 @@ from earlywarn.series.ids import parse_id
 __all__ = ["CAMEO_TO_PLOVER", "KINDS", "SeriesKind", "series_kind"]
 
 #: Series kinds a rule can select.
-KINDS = ("events", "fatalities", "coverage", "tone", "network", "dyad", "counts")
+KINDS = (
+    "events",
+    "fatalities",
+    "coverage",
+    "tone",
+    "network",
+    "dyad",
+    "tie",
+    "community",
+    "counts",
+)
 
 #: CAMEO root code -> PLOVER event category (nearest; roots 01 and 09 have none).
 CAMEO_TO_PLOVER = {
@@ -103,7 +117,14 @@ def series_kind(uid: str) -> SeriesKind:
         else:
             classes = ("all",)
         return SeriesKind("events", sid.country, classes)
-    simple = {"cov": "coverage", "tone": "tone", "net": "network", "dyad": "dyad"}
+    simple = {
+        "cov": "coverage",
+        "tone": "tone",
+        "net": "network",
+        "dyad": "dyad",
+        "tie": "tie",
+        "comm": "community",
+    }
     if sid.kind in simple:
         return SeriesKind(simple[sid.kind], sid.country, ("all",) if sid.kind == "dyad" else ())
     label = (sid.label or "").lower()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
+
 from earlywarn.stage import StageContext, StageResult
 from earlywarn.store import Write
 
@@ -15,6 +17,7 @@ DAYS = 365
 
 def stage(ctx: StageContext) -> StageResult:
     """Build the long frame ``unique_id, ds, y`` from events, articles, tone and counts."""
+    from earlywarn.network import community_churn, tie_series
     from earlywarn.series import build_series
 
     lo = ctx.as_of - timedelta(days=DAYS)
@@ -37,6 +40,15 @@ def stage(ctx: StageContext) -> StageResult:
         days=DAYS,
         focal_country=ctx.settings.focal_country,
     )
+    focal = ctx.settings.focal_country
+    start = pd.Timestamp(ctx.as_of - timedelta(days=DAYS - 1))
+    end = pd.Timestamp(ctx.as_of)
+    ties = tie_series(events, mentions, articles, focal=focal, start=start, end=end)
+    if not ties.empty:
+        first = ties.loc[ties["y"] > 0, "ds"].min()  # from the first tie on, like other series
+        ties = ties[ties["ds"] >= first]
+        churn = community_churn(events, mentions, articles, focal=focal, start=first, end=end)
+        y = pd.concat([y, ties, churn], ignore_index=True)
     y.insert(0, "as_of", ctx.as_of_ts)
     return [Write("series", y, replace={"as_of": ctx.as_of})], {
         "n_series": int(y["unique_id"].nunique())
