@@ -19,7 +19,7 @@ Node(node='PER:VNM:nguyen-xuan-phuc', kind='person', country='VNM')
 >>> resolve_actor("Foreign Affairs (Vietnam)", "VNM")
 Node(node='ORG:VNM:foreign-affairs', kind='org', country='VNM')
 >>> node_label("ORG:VNM:foreign-affairs", "vi"), node_label("CHN", "vi")
-('Foreign affairs (Việt Nam)', 'Trung Quốc')
+('Foreign Affairs (Việt Nam)', 'Trung Quốc')
 >>> node_kind("PER:RUS:vladimir-putin"), node_kind("ORG:ASEAN"), node_kind("JPN")
 ('person', 'org', 'country')
 """
@@ -50,7 +50,9 @@ _PERSON = re.compile(r"^(?:[A-Z][\w'.-]*\s+){1,3}[A-Z][\w'.-]*$")
 _ORG_WORDS = re.compile(
     r"\b(party|ministry|council|army|union|bank|court|police|government|assembly|forces|"
     r"committee|agency|association|company|group|office|department|front|movement|"
-    r"university|news|times|post|media|people|citizen)\b",
+    r"university|news|times|post|media|people|citizen|parliament|commission|nations|"
+    r"organi[sz]ation|federation|alliance|coalition|institute|ministry|fund|court|cabinet|"
+    r"senate|congress|embassy|east|west|north|south|central)\b",
     re.IGNORECASE,
 )
 
@@ -147,8 +149,11 @@ def node_label(node: str, locale: str = "en") -> str:
     if node_kind(node) == "country":
         return country_name(node, "vi" if vi else "en")
     parts = node.split(":")
-    words = parts[-1].replace("-", " ").strip()
-    words = words[:1].upper() + words[1:]
+    small = {"of", "and", "the", "for", "de", "in", "on", "to", "al", "bin", "van", "von"}
+    words = " ".join(
+        w if (w in small and i) else w[:1].upper() + w[1:]
+        for i, w in enumerate(parts[-1].replace("-", " ").split())
+    )
     owner = node_country(node)
     return f"{words} ({country_name(owner, 'vi' if vi else 'en')})" if owner else words
 

@@ -48,8 +48,14 @@ def ego_figure(edges: pd.DataFrame, focal: str, *, locale: str = "en", top: int 
     if metrics.empty:
         return Markup("")
     ego = ego_network(graph, focal)
-    shown = set(metrics["node"].head(top)) | {n for n in ego.nodes if party(str(n)) == focal}
-    sub = ego.subgraph(shown)
+    others = set(metrics["node"].head(top))
+    own = sorted(
+        (n for n in ego.nodes if party(str(n)) == focal),
+        key=lambda n: -sum(d.get("weight", 1.0) for m, d in ego[n].items() if m in others),
+    )
+    keep_own = {focal} | {n for n in own[: max(3, top // 3)] if set(ego[n]) & others}
+    sub = ego.subgraph((others | keep_own) & set(ego.nodes))
+    labelled = set(metrics["node"].head(12)) | {focal}
     pos = nx.spring_layout(sub, weight="weight", seed=0, k=1.5 / max(1, len(sub)) ** 0.5)
     vi = str(locale).startswith("vi")
     info = metrics.set_index("node")
@@ -92,7 +98,7 @@ def ego_figure(edges: pd.DataFrame, focal: str, *, locale: str = "en", top: int 
             how = tr("focal country")
         xs.append(float(pos[n][0]))
         ys.append(float(pos[n][1]))
-        texts.append(name)
+        texts.append(name if n in labelled else "")
         hovers.append(f"{name} ({kinds[kind]})<br>{how}")
         sizes.append(10 + 30 * min(1.0, (strength / max(1.0, info["strength"].max())) ** 0.5))
         colours.append(_PALETTE[comm % len(_PALETTE)] if comm >= 0 else "#6b7280")

@@ -239,7 +239,41 @@ def _edges(
 
 def _node(value: Any, locale: str = "en") -> str:
     text = str(value or "")
-    return country_label(text, locale) if len(text) == 3 and text.isupper() else text
+    if len(text) == 3 and text.isupper():
+        return country_label(text, locale)
+    from earlywarn.network.actors import node_label
+
+    return node_label(text, locale) if text.startswith(("PER:", "ORG:")) else text
+
+
+def _ego(
+    network: pd.DataFrame | None, focal: str, charts: dict[str, Any], locale: str, n: int = 12
+) -> list[dict[str, Any]]:
+    """The focal country's strongest ties in the week's slice (``network``: its edges);
+    the ego-network figure goes into ``charts["network"]``."""
+    if network is None or network.empty:
+        return []
+    from earlywarn.network import ego_figure, ego_metrics, to_graph
+
+    fig = ego_figure(network, focal, locale=locale)
+    if fig:
+        charts["network"] = fig
+    m = ego_metrics(to_graph(network, "all"), focal).head(n)
+    vi = str(locale).startswith("vi")
+    from earlywarn.i18n import translations
+
+    tr = translations(locale).gettext
+    kinds = {"country": tr("country"), "person": tr("person"), "org": tr("organisation")}
+    return [
+        {
+            "name": plain_text(r["label_vi"] if vi else r["label_en"], 80),
+            "kind": kinds.get(r["kind"], r["kind"]),
+            "events": int(r["n_events"]),
+            "articles": int(r["n_articles"]),
+            "same": bool(r["same_community"]),
+        }
+        for r in m.to_dict("records")
+    ]
 
 
 def _stats(stats: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]], dict[str, Any]]:
@@ -334,6 +368,7 @@ def render_report(
     brief: dict[str, Any] | None = None,
     track: dict[str, pd.DataFrame] | None = None,
     held: pd.DataFrame | None = None,
+    network: pd.DataFrame | None = None,
 ) -> Path:
     """Write the run's report to ``path``: one HTML file that loads nothing from elsewhere.
 
@@ -440,6 +475,7 @@ def render_report(
         focal_articles=len(focal),
         stories=_top_stories(articles, stories, locale=locale),
         edges=_edges(edges, cutoff, locale=locale),
+        ego=_ego(network, focal_country, charts, locale),
         watch=watch,
         n_series=int(ser["unique_id"].nunique()),
         n_anomalies=int(anomalies["is_anomaly"].sum())

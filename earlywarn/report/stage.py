@@ -33,6 +33,7 @@ def stage(ctx: StageContext) -> StageResult:
     """Render the report to a temporary file, then move it into place (atomic)."""
     from earlywarn.brief.build import load_brief
     from earlywarn.ledger import track_record
+    from earlywarn.network import archive_slice
     from earlywarn.report import render_report
 
     frames = evidence_frames(ctx)
@@ -61,6 +62,7 @@ def stage(ctx: StageContext) -> StageResult:
         brief=load_brief(ctx.archive, ctx.as_of),
         track=track_record(ctx.archive, ctx.as_of),
         held=ctx.archive.table("held_alerts", "as_of = ?", [ctx.as_of]),
+        network=archive_slice(ctx.archive, ctx.as_of, "7D"),
     )
     os.replace(tmp, path)
     return [], {"report_bytes": path.stat().st_size}

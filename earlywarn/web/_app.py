@@ -67,6 +67,9 @@ _ACTIONS: dict[str, tuple[Callable[..., pd.DataFrame], tuple[str, ...] | None]] 
 }
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Network slices the review page offers: a day, a week, a month.
+_WINDOWS = ("1D", "7D", "30D")
 _MAX_FORM = 16_384
 _MESSAGES = {
     "acknowledge": N_("Alert acknowledged."),
@@ -332,6 +335,48 @@ class _Web:
             latest=article_rows(arts.head(25).to_dict("records")),
         )
 
+    async def network_view(self, request: Request) -> Response:
+        """The focal country's ego network in a window (1, 7 or 30 days) ending ``as_of``."""
+        from earlywarn.network import ego_figure, ego_metrics, to_graph
+
+        window = str(request.query_params.get("window") or "7D")
+        raw = request.query_params.get("as_of") or None
+        if window not in _WINDOWS or (raw and not _DATE.match(raw)):
+            return self.error(
+                request,
+                400,
+                N_("Bad period"),
+                N_("Give a date YYYY-MM-DD and a window of 1D, 7D or 30D."),
+            )
+        edges, day = await run_in_threadpool(self.gate.network_slice, raw, window)
+        lang = self.lang(request)
+        ties: list[dict[str, Any]] = []
+        fig = ego_figure(edges, self.focal, locale=lang) if not edges.empty else None
+        if fig:
+            m = ego_metrics(to_graph(edges, "all"), self.focal).head(25)
+            col = "label_vi" if lang.startswith("vi") else "label_en"
+            ties = [
+                {
+                    "name": plain_text(r[col], 80),
+                    "kind": r["kind"],
+                    "events": int(r["n_events"]),
+                    "articles": int(r["n_articles"]),
+                    "same": bool(r["same_community"]),
+                }
+                for r in m.to_dict("records")
+            ]
+        return self.page(
+            request,
+            "network.html.j2",
+            title=self.t(request, "Network"),
+            country=country_name(self.focal, lang),
+            day=day or "",
+            window=window,
+            windows=_WINDOWS,
+            chart=fig,
+            ties=ties,
+        )
+
     def _index(self) -> Any:
         if self.index is None:
             self.index = open_index(self.gate.path)
@@ -565,6 +610,7 @@ def create_app(
         Route("/alerts/{alert_id}", read(w.alert)),
         Route("/alerts/{alert_id}/{action}", act(w.act), methods=["POST"]),
         Route("/focal", read(w.focal_view)),
+        Route("/network", read(w.network_view)),
         Route("/search", read(w.search)),
         Route("/brief", read(w.brief)),
         Route("/search/export.{fmt}", read(w.search_export)),

@@ -167,6 +167,24 @@ class ArchiveGate:
             frame = frame[pd.to_datetime(frame["published"], utc=True) >= since]
         return frame
 
+    def network_slice(self, as_of: Any, window: str) -> tuple[pd.DataFrame, str | None]:
+        """The actor network's edges in ``window`` ending ``as_of`` (default: the latest
+        night with edges, else the latest event) and that day (:func:`earlywarn.network.archive_slice`)."""
+        from earlywarn.network import archive_slice
+
+        def run(a: Archive) -> tuple[pd.DataFrame, str | None]:
+            day = as_of
+            if day is None:
+                last = a.query("SELECT max(as_of) AS d FROM edges")["d"].iloc[0]
+                if last is None or pd.isna(last):
+                    last = a.query("SELECT max(date) AS d FROM events")["d"].iloc[0]
+                if last is None or pd.isna(last):
+                    return pd.DataFrame(), None
+                day = pd.Timestamp(last).date().isoformat()
+            return archive_slice(a, day, window), str(day)
+
+        return self.read(run)
+
     def alerts_full(self) -> pd.DataFrame:
         """Every alert with its evidence (for downloads)."""
         return self.read(lambda a: a.table("alerts"))
