@@ -126,10 +126,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.write(f"{'threshold':>10}{'real':>8}{'shuffled':>10}{'ratio':>8}\n")
         for th in (3.0, 4.0, 5.0, 6.0):
             r = summarise(scores, th)
-            ratio = r["real_per_country_month"] / max(r["shuffled_per_country_month"], 1e-9)
+            shuf = r["shuffled_per_country_month"]
+            ratio = f"{r['real_per_country_month'] / shuf:.1f}" if shuf else "-"
             mark = " <- shipped" if th == THRESHOLD else ""
             out.write(
                 f"{th:>10g}{r['real_per_country_month']:>8.2f}"
-                f"{r['shuffled_per_country_month']:>10.3f}{ratio:>8.1f}{mark}\n"
+                f"{shuf:>10.3f}{ratio:>8}{mark}\n"
             )
     return 0
