@@ -6,8 +6,8 @@ Examples
 >>> s = load_settings(archive="/tmp/x.duckdb")
 >>> s.archive.name
 'x.duckdb'
->>> s.focal_country
-'VNM'
+>>> s.focal_country, load_settings(focal_country="Việt Nam").focal_country
+('VNM', 'VNM')
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import tomllib
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from earlywarn._log import get_logger
 from earlywarn.errors import ConfigError
@@ -110,7 +110,11 @@ class Settings(BaseModel):
     models_dir: Path | None = None
     rules: Path | None = None
     channels: Path | None = None
-    focal_country: str = Field("VNM", min_length=3, max_length=3)
+    #: The focal country (ISO3, or a name in a catalog language: "Vietnam", "Việt Nam").
+    focal_country: str = "VNM"
+    #: Peers compared with it (codes or names; default the ASEAN members, China, the US;
+    #: the focal country itself is skipped).
+    focal_peers: list[str] = Field(default_factory=lambda: _default_peers())
     scheduler: str | None = None
     n_workers: int = Field(2, ge=1, le=1024)
     lock_timeout: float = Field(0.0, ge=0, le=_DAY)
@@ -124,6 +128,17 @@ class Settings(BaseModel):
     locale: Literal["en", "vi"] = "en"
     web: WebSettings = Field(default_factory=lambda: WebSettings.model_validate({}))
     http: HttpSettings = Field(default_factory=lambda: HttpSettings.model_validate({}))
+
+    @field_validator("focal_country")
+    @classmethod
+    def _focal_iso3(cls, value: str) -> str:
+        return _country(value)
+
+    @field_validator("focal_peers", mode="before")
+    @classmethod
+    def _peer_iso3(cls, value: Any) -> list[str]:
+        items = value.split(",") if isinstance(value, str) else list(value or [])
+        return [_country(str(v)) for v in items if str(v).strip()]
 
     def resolved_tracking_uri(self, environ: Mapping[str, str] | None = None) -> str:
         """The MLflow tracking URI: ``--tracking-uri`` or the ``tracking_uri`` setting, else
@@ -143,6 +158,23 @@ class Settings(BaseModel):
         if env.get("MLFLOW_TRACKING_URI"):
             return env["MLFLOW_TRACKING_URI"]
         return f"sqlite:///{self.output_dir.resolve() / 'mlflow.db'}"
+
+
+def _default_peers() -> list[str]:
+    from earlywarn.focal.names import DEFAULT_PEERS
+
+    return list(DEFAULT_PEERS)
+
+
+def _country(value: str) -> str:
+    """ISO3 of a country code or name (raises ValueError, which pydantic reports with the key)."""
+    from earlywarn.errors import UsageError
+    from earlywarn.focal.names import resolve_country
+
+    try:
+        return resolve_country(value)
+    except UsageError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:

@@ -78,4 +78,7 @@ def evidence_frames(ctx: StageContext, days: int = 120) -> dict[str, pd.DataFram
             "SELECT * FROM mentions WHERE list_contains(?, article_id)", [ids]
         ),
         "forecasts": ctx.archive.table("forecasts", "as_of = ?", [ctx.as_of]),
+        "perception": ctx.archive.query(
+            "SELECT * FROM perception WHERE list_contains(?, article_id)", [ids]
+        ),
     }

@@ -56,6 +56,7 @@ _LATER = {name for names in ADDED_TABLES.values() for name in names} | {
     "held_alerts",
     "narratives",
     "pickups",
+    "perception",
 }
 #: Migrations, in order: version -> SQL statements.
 MIGRATIONS: dict[int, list[str]] = {
@@ -75,6 +76,7 @@ MIGRATIONS: dict[int, list[str]] = {
         TABLES["narratives"].ddl(),
         TABLES["pickups"].ddl(),
     ],
+    11: [TABLES["perception"].ddl()],  # focal-country perception (earlywarn.focal)
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _MAGIC = b"DUCK"

@@ -81,6 +81,7 @@ def evaluate_rules(
     previous: pd.DataFrame | None = None,
     now: datetime | None = None,
     min_families: int = 1,
+    perception: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Alerts firing at ``as_of`` (columns of the ``alerts`` table).
 
@@ -158,6 +159,7 @@ def evaluate_rules(
                     articles=articles,
                     mentions=mentions,
                     forecasts=forecasts,
+                    perception=perception,
                     min_families=min_families,
                 )
                 if row is not None:

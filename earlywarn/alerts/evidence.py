@@ -10,7 +10,7 @@ import pandas as pd
 
 from earlywarn.detect._base import infer_freq
 from earlywarn.labels import series_label
-from earlywarn.series.ids import parse_id
+from earlywarn.series.ids import PERCEPTION_HEADS, SeriesId, parse_id
 
 __all__ = ["build_evidence", "forecast_for", "period_bounds"]
 
@@ -71,6 +71,7 @@ def build_evidence(
     forecasts: pd.DataFrame | None,
     n_events: int = 10,
     n_articles: int = 10,
+    perception: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The evidence pack for an anomaly of ``unique_id`` at period ``ds``.
 
@@ -115,7 +116,11 @@ def build_evidence(
     n_ev = len(evs)
     outlets: int | None = _event_outlets(evs, articles)
     evs = evs.head(n_events)
-    if sid.kind in ("cov", "tone", "tie"):
+    if sid.kind in PERCEPTION_HEADS:
+        arts, n_art, outlets = _perception_articles(
+            sid, start, end, articles, perception, n_articles
+        )
+    elif sid.kind in ("cov", "tone", "tie"):
         arts, n_art, outlets = _mentioning_articles(
             sid.country, start, end, articles, mentions, n_articles, sid.target
         )
@@ -273,6 +278,30 @@ def _event_articles(
                     rec[c] = val
         out.append(rec)
     return out
+
+
+def _perception_articles(
+    sid: SeriesId,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    articles: pd.DataFrame | None,
+    perception: pd.DataFrame | None,
+    n: int,
+) -> tuple[list[dict[str, Any]], int, int]:
+    """The articles behind a perception series (``per:``, ``ptone:``, ``pneg:`` ...): those
+    the focal tagger found the country in (``pneg:`` the negative ones), restricted to the
+    series' language, source country or outlet, most salient first."""
+    if articles is None or perception is None or perception.empty:
+        return [], 0, 0
+    rows = perception[(perception["country"] == sid.country) & (perception["count"] > 0)]
+    if sid.kind == "pneg":
+        rows = rows[rows["n_negative"].fillna(0) > rows["n_positive"].fillna(0)]
+    key, _, value = (sid.label or "").partition("=")
+    col = {"lang": "language", "src": "country", "out": "outlet"}.get(key)
+    safe = articles[col].astype(str).str.replace(":", "_").str.replace(" ", "_") if col else None
+    arts = articles if safe is None else articles[safe == value]
+    weight = rows.assign(entity=sid.country, count=(rows["salience"].fillna(0) * 100).round())
+    return _mentioning_articles(sid.country, start, end, arts, weight, n)
 
 
 def _mentioning_articles(

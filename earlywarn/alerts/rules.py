@@ -35,7 +35,7 @@ import fnmatch
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ import yaml
 from earlywarn.errors import ConfigError
 from earlywarn.series.kinds import KINDS, series_kind
 
-__all__ = ["SEVERITIES", "Rule", "apply_overrides", "load_rules"]
+__all__ = ["SEVERITIES", "Rule", "apply_overrides", "bind_focal", "load_rules"]
 
 #: Severity levels, lowest first.
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -139,6 +139,23 @@ def _parse_window(text: str) -> pd.DateOffset | pd.Timedelta:
     if unit in ("D",):
         return pd.Timedelta(days=n)
     raise ValueError(f"{text!r} is not a window like '7D', '2W' or '3MS'")
+
+
+def bind_focal(rules: Sequence[Rule], focal: str) -> list[Rule]:
+    """The rules with ``{focal}`` in their ``series`` and ``exclude`` globs replaced by the
+    focal country's ISO3 (unbound, ``{focal}`` matches no series).
+
+    Examples
+    --------
+    >>> r = bind_focal(load_rules(), "LAO")
+    >>> [x.name for x in r if x.matches("per:LAO")], [x.name for x in r if x.matches("per:VNM")]
+    (['focal-coverage-spike'], [])
+    """
+
+    def sub(globs: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(g.replace("{focal}", focal) for g in globs)
+
+    return [replace(r, series=sub(r.series), exclude=sub(r.exclude)) for r in rules]
 
 
 def load_rules(path: str | Path | None = None) -> list[Rule]:
@@ -300,7 +317,6 @@ def apply_overrides(rules: Sequence[Rule], overrides: pd.DataFrame | None) -> li
     >>> [(r.name, r.threshold) for r in apply_overrides(rules, o)]
     [('a', 4.5)]
     """
-    from dataclasses import replace
 
     if overrides is None or overrides.empty:
         return list(rules)

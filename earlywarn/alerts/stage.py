@@ -27,11 +27,12 @@ def stage(ctx: StageContext) -> StageResult:
     reason; enqueue deliveries in the same transaction (the outbox)."""
     from earlywarn.alerts import enqueue, evaluate_rules, load_rules, outbox_for
     from earlywarn.alerts.hold import hold_back, source_shares
-    from earlywarn.alerts.rules import apply_overrides
+    from earlywarn.alerts.rules import apply_overrides, bind_focal
     from earlywarn.health import HealthThresholds, gate_state
     from earlywarn.ledger import alert_entries, rule_version
 
     rules = apply_overrides(load_rules(ctx.settings.rules), ctx.archive.table("rule_overrides"))
+    rules = bind_focal(rules, ctx.settings.focal_country)
     anomalies = ctx.archive.table("anomalies", "as_of = ?", [ctx.as_of])
     previous = ctx.archive.table("alerts")
     f = evidence_frames(ctx)
@@ -48,6 +49,7 @@ def stage(ctx: StageContext) -> StageResult:
         mentions=f["mentions"],
         forecasts=f["forecasts"],
         min_families=ctx.settings.min_families,
+        perception=f["perception"],
     )
     from earlywarn.focal.narrative_stage import perception_alerts
 

@@ -18,6 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy import stats
 
 from earlywarn.errors import ConfigError, NotFittedError
+from earlywarn.series.kinds import is_level
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -307,7 +308,7 @@ def resolve_window(window: int | None, min_periods: int | None, freq: str) -> tu
 def transform_values(y: np.ndarray, uid: str, transform: str) -> np.ndarray:
     """Apply ``"log1p"`` (sign-safe), ``"none"`` or ``"auto"`` (none for ``tone:`` series)."""
     if transform == "auto":
-        transform = "none" if uid.startswith("tone:") else "log1p"
+        transform = "none" if is_level(uid) else "log1p"
     if transform == "log1p":
         return np.sign(y) * np.log1p(np.abs(y))
     if transform == "none":

@@ -13,6 +13,7 @@ from earlywarn.detect._base import BaseDetector, infer_freq
 from earlywarn.detect._ensemble import Ensemble, default_detectors
 from earlywarn.errors import ConfigError
 from earlywarn.schema import TABLES, empty_frame
+from earlywarn.series.kinds import is_level
 
 __all__ = ["DEFAULT_LOOKBACK", "detect"]
 
@@ -98,7 +99,7 @@ def detect(
         return empty_frame("anomalies").loc[:, _COLUMNS]
 
     if detectors is None:
-        is_tone = frame["unique_id"].astype(str).str.startswith("tone:")
+        is_tone = frame["unique_id"].astype(str).map(is_level).astype(bool)
         parts = []
         for kind, sub in (("count", frame[~is_tone]), ("tone", frame[is_tone])):
             if sub.empty:

@@ -19,6 +19,7 @@ from earlywarn.detect._base import (
 )
 from earlywarn.errors import ConfigError
 from earlywarn.series.ids import parse_id
+from earlywarn.series.kinds import is_level
 
 __all__ = ["CountSurprise", "RobustZScore", "ShareSpike", "total_series"]
 
@@ -80,7 +81,7 @@ class RobustZScore(BaseDetector):
         x = transform_values(y, uid, self.transform)
         med, mad, count = nan_stats(trailing_windows(x, w))
         scale = 1.4826 * mad
-        if self.transform == "none" or (self.transform == "auto" and uid.startswith("tone:")):
+        if self.transform == "none" or (self.transform == "auto" and is_level(uid)):
             floor = np.full_like(med, 1e-9)
             expected = med
         else:

@@ -71,7 +71,7 @@ def _variants(alias: str) -> list[str]:
     return [alias] if up == alias else [alias, up]
 
 
-def _pattern(phrases: Sequence[str], stem: bool) -> re.Pattern[str] | None:
+def _pattern(phrases: Sequence[str], stem: bool, flags: int = 0) -> re.Pattern[str] | None:
     spaced: list[str] = []
     nospace: list[str] = []
     for p in sorted(set(phrases), key=len, reverse=True):
@@ -84,7 +84,7 @@ def _pattern(phrases: Sequence[str], stem: bool) -> re.Pattern[str] | None:
         parts.append(rf"(?<![\w@/])(?<!\w\.)(?:{'|'.join(spaced)}){tail}(?!\w)(?!\.\w)")
     if nospace:
         parts.append(f"(?:{'|'.join(nospace)})")
-    return re.compile("|".join(parts)) if parts else None
+    return re.compile("|".join(parts), flags) if parts else None
 
 
 class FocalMatcher:
@@ -124,7 +124,7 @@ class FocalMatcher:
             stops = [p for lg, p, _ in self.names.stops if lang is None or lg == lang]
             stem = lang in self.names.stem if lang else False
             alias_rx = _pattern([v for a in aliases for v in _variants(a)], stem)
-            stop_rx = _pattern([v for s in stops for v in _variants(s)], stem)
+            stop_rx = _pattern(stops, stem, re.IGNORECASE)  # false friends in any case
             got = (alias_rx, stop_rx)
             self._compiled[lang] = got
         return got

@@ -13,6 +13,12 @@
                        way + articles naming both; the counterpart may be ``ORG:ASEAN`` or
                        a person; ``tie:VNM~ALL`` is all its ties), see earlywarn.network
 ``comm:VNM``           counterparts joining or leaving the focal country's community
+``per:VNM``            articles about or mentioning the focal country or a peer (earlywarn.focal)
+``per:VNM:lang=en``    ... in one language (``src=USA`` source country, ``out=<outlet>``, ``w`` weekly)
+``pshare:VNM``         share of all collected articles that mention it (``:lang=en``: of that language's)
+``ptone:VNM``          mean sentence-level tone toward it (``:lang=``, ``:src=``, ``:out=``, ``:w``)
+``pneg:VNM``           articles whose tone toward the focal country is negative
+``pnew:VNM``           outlets covering the focal country that had not in the previous 90 days
 ``YEM:root14``         imported aggregate counts (country, then a free label)
 =====================  ==================================================
 
@@ -30,6 +36,8 @@ SeriesId(kind='counts', country='YEM', target=None, quad_class=None, root='14', 
 'ASSAULT'
 >>> parse_id("tie:VNM~ORG:ASEAN")
 SeriesId(kind='tie', country='VNM', target='ORG:ASEAN', quad_class=None, root=None, label=None, plover=None)
+>>> parse_id("ptone:VNM:lang=en")
+SeriesId(kind='ptone', country='VNM', target=None, quad_class=None, root=None, label='lang=en', plover=None)
 """
 
 from __future__ import annotations
@@ -37,7 +45,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["SeriesId", "parse_id", "series_id"]
+__all__ = ["PERCEPTION_HEADS", "SeriesId", "parse_id", "series_id"]
+
+#: Heads of the focal-perception series (:mod:`earlywarn.focal.series`).
+PERCEPTION_HEADS = ("per", "pshare", "ptone", "pneg", "pnew")
 
 
 class SeriesId(NamedTuple):
@@ -87,6 +98,9 @@ def parse_id(uid: str) -> SeriesId:
         return SeriesId("tie", src or None, dst or None)
     if head == "comm":
         return SeriesId("comm", rest or None)
+    if head in PERCEPTION_HEADS:
+        country, _, qual = rest.partition(":")
+        return SeriesId(head, country or None, None, None, None, qual or None)
     if head in ("ev", "cov", "tone", "net"):
         parts = rest.split(":")
         q = r = pl = None

@@ -16,6 +16,11 @@ kind           series
 ``dyad``       events from one country to another: ``dyad:``
 ``tie``        the focal country's tie with one counterpart: ``tie:`` (earlywarn.network)
 ``community``  counterparts joining/leaving the focal country's community: ``comm:``
+``perception`` articles about/mentioning the focal country or a peer: ``per:``
+``perception_share``    their share of the collected articles: ``pshare:``
+``perception_tone``     sentence-level tone toward the country: ``ptone:``
+``perception_negative`` articles negative toward the focal country: ``pneg:``
+``perception_outlets``  outlets newly covering the focal country: ``pnew:``
 ``counts``     other imported counts (a label the table below does not know)
 =============  ==============================================================
 
@@ -45,7 +50,7 @@ from typing import NamedTuple
 
 from earlywarn.series.ids import parse_id
 
-__all__ = ["CAMEO_TO_PLOVER", "KINDS", "SeriesKind", "series_kind"]
+__all__ = ["CAMEO_TO_PLOVER", "KINDS", "LEVEL_KINDS", "SeriesKind", "is_level", "series_kind"]
 
 #: Series kinds a rule can select.
 KINDS = (
@@ -58,7 +63,21 @@ KINDS = (
     "tie",
     "community",
     "counts",
+    "perception",
+    "perception_share",
+    "perception_tone",
+    "perception_negative",
+    "perception_outlets",
 )
+#: Kinds whose values are levels (means, shares), not counts: no log transform, no rates.
+LEVEL_KINDS = ("tone", "perception_tone", "perception_share")
+_PERCEPTION = {
+    "per": "perception",
+    "pshare": "perception_share",
+    "ptone": "perception_tone",
+    "pneg": "perception_negative",
+    "pnew": "perception_outlets",
+}
 
 #: CAMEO root code -> PLOVER event category (nearest; roots 01 and 09 have none).
 CAMEO_TO_PLOVER = {
@@ -124,6 +143,7 @@ def series_kind(uid: str) -> SeriesKind:
         "dyad": "dyad",
         "tie": "tie",
         "comm": "community",
+        **_PERCEPTION,
     }
     if sid.kind in simple:
         return SeriesKind(simple[sid.kind], sid.country, ("all",) if sid.kind == "dyad" else ())
@@ -135,3 +155,14 @@ def series_kind(uid: str) -> SeriesKind:
                 classes = _root_classes(m.group(1))
             return SeriesKind(kind, sid.country, classes)
     return SeriesKind("counts", sid.country, ())
+
+
+def is_level(uid: str) -> bool:
+    """Whether a series holds levels (tone, shares) rather than counts.
+
+    Examples
+    --------
+    >>> is_level("tone:VNM"), is_level("ptone:VNM:lang=en"), is_level("per:VNM")
+    (True, True, False)
+    """
+    return series_kind(uid).kind in LEVEL_KINDS

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from earlywarn.alerts import Rule, load_rules
+from earlywarn.alerts.rules import bind_focal
 from earlywarn.errors import ConfigError
 
 
 def test_shipped_rules_cover_the_agreed_series() -> None:
-    rules = load_rules()
+    rules = bind_focal(load_rules(), "VNM")
 
     def covers(uid: str) -> bool:
         return any(r.matches(uid) for r in rules)
@@ -24,8 +25,10 @@ def test_shipped_rules_cover_the_agreed_series() -> None:
         "ev:RUS:r20",
         "ev:VNM:q4",
         "dyad:CHN>VNM",
-        "cov:VNM",
-        "tone:VNM",
+        "per:VNM",
+        "ptone:VNM",
+        "pneg:VNM",
+        "pnew:VNM",
         "cov:PHL",
         "YEM:root14",
         "YEM:total",
@@ -33,7 +36,8 @@ def test_shipped_rules_cover_the_agreed_series() -> None:
         assert covers(uid), uid
     assert not covers("ev:VNM:r04")
     spike = next(r for r in rules if r.name == "coverage-spike")
-    assert not spike.matches("cov:VNM")  # the focal country has its own rule
+    assert not spike.matches("cov:VNM")  # the focal country has its own rules
+    assert not covers("per:CHN") and not covers("per:VNM:lang=en")  # peers, breakdowns: compared
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -1,0 +1,82 @@
+"""Perception series, rules bound to the focal country, and the focal stage on a real archive."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from earlywarn.alerts.rules import bind_focal, load_rules
+from earlywarn.config import load_settings
+from earlywarn.focal.series import NEW_OUTLET_AFTER, perception_series
+from earlywarn.focal.tagging import tag_articles
+from earlywarn.pipeline import run_nightly
+from earlywarn.series.kinds import is_level, series_kind
+from earlywarn.store import Archive, Write
+
+
+def _articles() -> pd.DataFrame:
+    days = pd.date_range("2024-03-01", periods=20, freq="D", tz="UTC")
+    rows = []
+    for i, d in enumerate(days):
+        rows.append(("quiet.com", "en", "USA", d, "Markets", "Stocks were flat today."))
+        rows.append(("vn.vn", "vi", "VNM", d, "Thời tiết", "Hà Nội nắng nóng."))
+        if i >= 15:  # a regional story: Vietnam and Thailand together, then Vietnam alone
+            rows.append(("wire.com", "en", "GBR", d, "Floods", "Floods hit Vietnam and Thailand."))
+        if i == 18:
+            rows.append(
+                ("quiet.com", "en", "USA", d, "Vietnam", "Vietnam's economy faces a crisis.")
+            )
+    frame = pd.DataFrame(
+        rows, columns=["outlet", "language", "country", "published", "title", "text"]
+    )
+    frame["article_id"] = [f"a{i}" for i in range(len(frame))]
+    return frame
+
+
+def test_perception_series_compare_peers_and_break_down_the_focal_country() -> None:
+    arts = _articles()
+    per = tag_articles(arts, "VNM", ["THA", "CHN"])
+    y = perception_series(arts, per, "VNM", ["THA", "CHN"])
+    ids = set(y["unique_id"])
+    assert {"per:VNM", "per:THA", "pshare:VNM", "ptone:VNM", "pneg:VNM", "pnew:VNM"} <= ids
+    assert {"per:VNM:lang=en", "per:VNM:src=GBR", "per:VNM:out=vn.vn", "per:VNM:w"} <= ids
+    assert "per:CHN" not in ids  # a peer never named has no series
+    day = y.set_index(["unique_id", "ds"])["y"]
+    d19 = pd.Timestamp("2024-03-19")
+    assert day[("per:VNM", d19)] == 3 and day[("per:THA", d19)] == 1
+    assert day[("pshare:VNM:lang=en", d19)] == pytest.approx(2 / 3)
+    new = y[(y["unique_id"] == "pnew:VNM") & (y["y"] > 0)]["ds"].tolist()
+    assert new == [d19]  # quiet.com, collected for weeks; wire.com is first seen that day
+    assert NEW_OUTLET_AFTER == 7
+    assert all(series_kind(u).kind.startswith("perception") for u in ids)
+    assert is_level("ptone:VNM") and not is_level("pneg:VNM")
+
+
+def test_rules_follow_the_configured_focal_country() -> None:
+    rules = bind_focal(load_rules(), load_settings(focal_country="Laos").focal_country)
+    names = {r.name for r in rules if r.matches("pneg:LAO")}
+    assert names == {"focal-negative-surge"}
+    assert not any(r.matches("pneg:VNM") for r in rules)
+    assert {r.name for r in rules if r.matches("pnew:LAO")} == {"focal-new-outlets"}
+
+
+def test_focal_stage_tags_once_and_writes_series(tmp_path: Path) -> None:
+    s = load_settings(archive=tmp_path / "a.duckdb", output_dir=tmp_path, focal_peers=["THA"])
+    from earlywarn.schema import TABLES
+
+    arts = _articles().assign(url=lambda f: "https://x/" + f["article_id"], feed_id="f")
+    arts = arts.reindex(columns=list(TABLES["articles"].columns))
+    with Archive(s.archive) as a:
+        a.commit_stage(date(2024, 3, 20), "import", [Write("articles", arts)])
+    first = run_nightly(s, date(2024, 3, 20), stages=["focal"]).rows["focal"]
+    again = run_nightly(s, date(2024, 3, 20), stages=["focal"], force=True).rows["focal"]
+    with Archive(s.archive, read_only=True) as a:
+        per = a.table("perception")
+        series = a.table("series")
+    assert first["tagged"] == len(arts) and again["tagged"] == 0
+    assert set(per.loc[per["role"] == "peer", "country"]) == {"THA"}
+    assert per.loc[per["country"] == "VNM", "article_id"].nunique() == len(arts)
+    assert series["unique_id"].str.startswith(("per:", "pshare:", "ptone:", "pneg:", "pnew:")).all()
