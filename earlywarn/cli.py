@@ -438,6 +438,52 @@ def brief(
 
 
 @app.command()
+def perception(
+    country: Annotated[
+        str | None,
+        typer.Option(help="ISO3 code or name (default: the focal_country setting)."),
+    ] = None,
+    as_of: AsOf = "yesterday",
+    days: Annotated[int, typer.Option(min=1, max=3650, help="Days in the window.")] = 30,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Where to write the section (default: output_dir)."),
+    ] = None,
+) -> None:
+    """What the world wrote about the focal country: volume, share and tone toward it by
+    language, source country and outlet, against its peers; writes the report section
+    "Perception" (read-only: articles not yet tagged are tagged in memory)."""
+    from markupsafe import escape
+
+    from earlywarn.focal import resolve_country
+    from earlywarn.focal.summary import perception_summary
+    from earlywarn.focal.view import format_text, perception_view, render_section
+    from earlywarn.pipeline import parse_as_of
+    from earlywarn.store import Archive
+
+    with _errors():
+        s = settings()
+        iso3 = resolve_country(country) if country else s.focal_country
+        peers = [p for p in s.focal_peers if p != iso3]
+        day = parse_as_of(as_of)
+        with Archive(existing_archive(s), read_only=True) as archive:
+            summary = perception_summary(
+                archive, iso3, day, peers=peers, days=days, locale=s.locale
+            )
+        view = perception_view(summary, s.locale)
+        path = html or s.output_dir / f"perception-{iso3}-{day.isoformat()}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = render_section(view, s.locale)
+        path.write_text(
+            f'<!DOCTYPE html><html lang="{s.locale}"><head><meta charset="utf-8">'
+            f"<title>{escape(view['country_name'])}</title></head><body>{body}</body></html>\n",
+            encoding="utf-8",
+        )
+        sys.stdout.write(format_text(view))
+        err.print(f"section written to {path}")
+
+
+@app.command()
 def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on (off loopback, put TLS in front).")

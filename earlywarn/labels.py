@@ -388,6 +388,9 @@ def series_title(unique_id: str, locale: str = "en") -> str:
         )
     if sid.kind == "comm":
         return tr("Changes in the community of %(country)s", country=name)
+    if sid.kind in _PERCEPTION_TITLES:
+        title = tr(_PERCEPTION_TITLES[sid.kind], country=name)
+        return f"{title}{_perception_part(sid.label, locale)}"
     if sid.root is not None:
         word = _ROOT_WORDS.get(sid.root)
         what = _t(locale, word) if word else tr("CAMEO %(code)s events", code=sid.root)
@@ -407,6 +410,30 @@ def series_title(unique_id: str, locale: str = "en") -> str:
     return tr("Events involving %(country)s", country=name)
 
 
+#: Titles of the focal-perception series (earlywarn.focal.series).
+_PERCEPTION_TITLES = {
+    "per": N_("Articles about %(country)s"),
+    "pshare": N_("Share of articles about %(country)s"),
+    "ptone": N_("Tone toward %(country)s"),
+    "pneg": N_("Negative articles about %(country)s"),
+    "pnew": N_("Outlets newly covering %(country)s"),
+}
+
+
+def _perception_part(label: str | None, locale: str) -> str:
+    """`` in English``, `` from the United States``, `` in vnexpress.net``, `` (weekly)``."""
+    key, _, value = (label or "").partition("=")
+    if key == "lang":
+        return " · " + _t(locale, "in %(language)s") % {"language": language_name(value, locale)}
+    if key == "src":
+        return " · " + _t(locale, "from %(country)s") % {"country": country_name(value, locale)}
+    if key == "out":
+        return f" · {value}"
+    if key == "w":
+        return " · " + _t(locale, "weekly")
+    return ""
+
+
 def series_label(unique_id: str, freq: str | None = None, locale: str = "en") -> str:
     """A series in words with its unit: ``"Fighting in Syria (events per day)"``.
 
@@ -418,6 +445,8 @@ def series_label(unique_id: str, freq: str | None = None, locale: str = "en") ->
     'Tone of news about Vietnam (mean tone of articles, -1 to 1, per week)'
     >>> series_label("net:CHN")
     'Counterparts of China (distinct countries in events)'
+    >>> series_label("ptone:VNM:lang=en", "D")
+    'Tone toward Vietnam · in English (mean sentence tone, -1 to 1, per day)'
     """
     kind = parse_id(unique_id).kind
     units = {
@@ -426,12 +455,17 @@ def series_label(unique_id: str, freq: str | None = None, locale: str = "en") ->
         "net": N_("distinct countries in events"),
         "tie": N_("events and articles"),
         "comm": N_("counterparts joining or leaving"),
+        "per": N_("articles"),
+        "pshare": N_("share of articles"),
+        "ptone": N_("mean sentence tone, -1 to 1"),
+        "pneg": N_("articles"),
+        "pnew": N_("outlets"),
     }
     events = N_("events")
     unit = _t(locale, units.get(kind, events))
     if freq:
         per = _t(locale, "per %(period)s") % {"period": period_word(freq, 1, locale)}
-        unit = f"{unit}{',' if kind == 'tone' else ''} {per}"
+        unit = f"{unit}{',' if kind in ('tone', 'ptone') else ''} {per}"
     return f"{series_title(unique_id, locale)} ({unit})"
 
 

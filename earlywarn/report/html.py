@@ -32,7 +32,7 @@ from earlywarn.labels import (
 from earlywarn.report._text import fmt_time as _fmt_time
 from earlywarn.report._text import plain_text, safe_url
 from earlywarn.report._watch import watch_list
-from earlywarn.report.charts import evidence_figure, focal_figures, trend_figure
+from earlywarn.report.charts import evidence_figure, trend_figure
 
 __all__ = ["render_report", "write_scripts"]
 
@@ -149,29 +149,6 @@ def _actor(event: dict[str, Any], side: str, locale: str = "en") -> str:
     if where and where.lower() not in name.lower():
         return f"{name} ({where})" if name else where
     return name or "?"
-
-
-def _focal_articles(
-    articles: pd.DataFrame, events: pd.DataFrame, mentions: pd.DataFrame | None, focal: str
-) -> pd.DataFrame:
-    if articles is None or articles.empty:
-        return pd.DataFrame(columns=["article_id", "outlet", "language", "published"])
-    ids: set[Any] = set()
-    if mentions is not None and not mentions.empty:
-        ids |= set(
-            mentions.loc[
-                (mentions["entity"] == focal) | (mentions.get("country") == focal), "article_id"
-            ]
-        )
-    if events is not None and not events.empty and "article_id" in events:
-        hit = pd.Series(False, index=events.index)
-        for col in ("source_country", "target_country"):
-            if col in events:
-                hit |= events[col].eq(focal).fillna(False).astype(bool)
-        ids |= set(events.loc[hit.to_numpy(), "article_id"].dropna())
-    if not ids and "country" in articles:
-        return articles[articles["country"] == focal]
-    return articles[articles["article_id"].isin(ids)]
 
 
 def _top_stories(
@@ -369,6 +346,7 @@ def render_report(
     track: dict[str, pd.DataFrame] | None = None,
     held: pd.DataFrame | None = None,
     network: pd.DataFrame | None = None,
+    perception: Any = None,
 ) -> Path:
     """Write the run's report to ``path``: one HTML file that loads nothing from elsewhere.
 
@@ -377,8 +355,9 @@ def render_report(
     listed as well), the alert inbox with each alert's reason in one sentence and its
     evidence pack (chart with forecast band and the anomaly marked, top events with
     their dataset, linked articles), the trend and watch list (the series whose
-    forecasts change most, with bands, alerts or not), the focal country (coverage by
-    language and outlet, coverage and tone over time), top stories and the network's
+    forecasts change most, with bands, alerts or not), the focal country's perception
+    (``perception``: the section of :func:`earlywarn.focal.view.render_section`, with its
+    volume and tone series), top stories and the network's
     top edges. Codes are shown with their names (:mod:`earlywarn.labels`). Every text is
     stripped of HTML (nh3) and escaped; only http(s) URLs are linked.
 
@@ -415,20 +394,16 @@ def render_report(
         )
         for s in SEVERITIES
     }
-    focal = _focal_articles(articles, events, mentions, focal_country)
     focal_name = country_name(focal_country, locale)
     charts: dict[str, Any] = {}
-    if not focal.empty and "published" in focal:
-        arts = focal.assign(tone=focal["tone"] if "tone" in focal else float("nan"))
-        charts.update(focal_figures(arts, locale=locale))
     empty = series is None or series.empty
     ser = pd.DataFrame(columns=["unique_id", "ds", "y"]) if empty else series.copy()
     ser["ds"] = pd.to_datetime(ser["ds"])
     ser = ser[ser["ds"] <= cutoff]
-    for kind in ("cov", "tone"):
+    for kind in ("per", "ptone"):
         uid = f"{kind}:{focal_country}"
         own = ser[ser["unique_id"] == uid].sort_values("ds").tail(120)
-        if not own.empty and not (kind == "tone" and "tone" in charts):
+        if not own.empty:
             points = [
                 {"ds": d.isoformat(), "y": float(y)}
                 for d, y in zip(own["ds"], own["y"], strict=True)
@@ -472,7 +447,7 @@ def render_report(
         gate=None if health is None else gate_state(health),
         held=[] if held is None else held.to_dict("records"),
         charts=charts,
-        focal_articles=len(focal),
+        perception=perception,
         stories=_top_stories(articles, stories, locale=locale),
         edges=_edges(edges, cutoff, locale=locale),
         ego=_ego(network, focal_country, charts, locale),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 from earlywarn.schema import TABLES
 from earlywarn.stage import StageContext, StageResult, evidence_frames, report_path
@@ -27,6 +28,18 @@ def _run_stats(ctx: StageContext) -> dict[str, dict[str, float]]:
         "seconds": dict(zip(runs["stage"], runs["seconds"].round(2), strict=True)),
         "rows": rows,
     }
+
+
+def _perception(ctx: StageContext) -> Any:
+    """The "Perception" section of the focal country over the last 30 days."""
+    from earlywarn.focal.summary import perception_summary
+    from earlywarn.focal.view import perception_view, render_section
+
+    s = ctx.settings
+    summary = perception_summary(
+        ctx.archive, s.focal_country, ctx.as_of, peers=s.focal_peers, days=30, locale=s.locale
+    )
+    return render_section(perception_view(summary, s.locale), s.locale)
 
 
 def stage(ctx: StageContext) -> StageResult:
@@ -63,6 +76,7 @@ def stage(ctx: StageContext) -> StageResult:
         track=track_record(ctx.archive, ctx.as_of),
         held=ctx.archive.table("held_alerts", "as_of = ?", [ctx.as_of]),
         network=archive_slice(ctx.archive, ctx.as_of, "7D"),
+        perception=_perception(ctx),
     )
     os.replace(tmp, path)
     return [], {"report_bytes": path.stat().st_size}

@@ -26,8 +26,10 @@ from earlywarn import __version__
 from earlywarn._log import get_logger
 from earlywarn.alerts import SEVERITIES, acknowledge, comment, dismiss, reopen, resolve
 from earlywarn.config import WebSettings
-from earlywarn.errors import LockedError, SearchError, StoreError
+from earlywarn.errors import LockedError, SearchError, StoreError, UsageError
 from earlywarn.export import FORMATS, MEDIA_TYPES, table_bytes
+from earlywarn.focal.names import resolve_country
+from earlywarn.focal.view import render_section
 from earlywarn.i18n import LOCALES, N_, jinja_env, translations
 from earlywarn.labels import country_name
 from earlywarn.report import plain_text
@@ -299,11 +301,18 @@ class _Web:
         return RedirectResponse(f"{target}?done={action}", status_code=303)
 
     async def focal_view(self, request: Request) -> Response:
-        country = str(request.query_params.get("country") or self.focal).upper()
-        if not _ISO3.match(country):
-            return self.error(
-                request, 400, N_("Bad country"), N_("Give an ISO 3166 alpha-3 code such as VNM.")
-            )
+        country = str(request.query_params.get("country") or self.focal).strip()
+        if not _ISO3.match(country.upper()):
+            try:
+                country = resolve_country(country)
+            except UsageError:
+                return self.error(
+                    request,
+                    400,
+                    N_("Bad country"),
+                    N_("Give an ISO 3166 alpha-3 code such as VNM or a country name."),
+                )
+        country = country.upper()
         try:
             days = min(max(int(request.query_params.get("days") or 0), 0), 3650)
         except ValueError:
@@ -314,7 +323,9 @@ class _Web:
             arts = arts[
                 pd.to_datetime(arts["published"], utc=True) >= newest - pd.Timedelta(days=days)
             ]
-        name = country_name(country)
+        lang = self.lang(request)
+        view = await run_in_threadpool(self.gate.perception, country, days, lang)
+        name = country_name(country, lang)
         by_lang = arts["language"].fillna("unknown").value_counts().to_dict() if len(arts) else {}
         outlets = (
             arts["outlet"].fillna("unknown").value_counts().head(12).to_dict() if len(arts) else {}
@@ -333,6 +344,7 @@ class _Web:
             mean_tone=float(tone.mean()) if tone.notna().any() else None,
             charts=focal_figures(arts, locale=self.lang(request)),
             latest=article_rows(arts.head(25).to_dict("records")),
+            perception=render_section(view, lang) if view else None,
         )
 
     async def network_view(self, request: Request) -> Response:

@@ -185,6 +185,26 @@ class ArchiveGate:
 
         return self.read(run)
 
+    def perception(self, country: str, days: int, locale: str) -> dict[str, Any] | None:
+        """The perception view (:mod:`earlywarn.focal.view`) of ``country`` over the ``days``
+        (0: a year) up to the newest article; None for an empty archive."""
+        from earlywarn.focal.names import DEFAULT_PEERS
+        from earlywarn.focal.summary import perception_summary
+        from earlywarn.focal.view import perception_view
+
+        def run(a: Archive) -> dict[str, Any] | None:
+            newest = a.query("SELECT max(published) AS p FROM articles")["p"].iloc[0]
+            if newest is None or pd.isna(newest):
+                return None
+            day = pd.Timestamp(newest).date()
+            peers = [p for p in DEFAULT_PEERS if p != country]
+            summary = perception_summary(
+                a, country, day, peers=peers, days=days or 365, locale=locale
+            )
+            return perception_view(summary, locale)
+
+        return self.read(run)
+
     def alerts_full(self) -> pd.DataFrame:
         """Every alert with its evidence (for downloads)."""
         return self.read(lambda a: a.table("alerts"))

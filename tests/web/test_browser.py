@@ -202,6 +202,14 @@ def test_vietnamese_review_at_desktop_and_phone_width(
             assert "lan (chuyên viên phân tích)" in entry and "mới → đã tiếp nhận" in entry
             assert "Đã đề nghị Đại sứ quán" in entry and "thg" in entry  # a Vietnamese date
             page.screenshot(path="/tmp/web-vi-alert-1400.png", full_page=True)
+            page.goto(server + "/focal?country=Vi%E1%BB%87t+Nam")  # a name, not a code
+            peers = page.locator("#perception-peers").inner_text()
+            assert "Việt Nam (VNM)" in peers and "Trung Quốc (CHN)" in peers
+            assert (
+                "Hình ảnh Việt Nam trên truyền thông" in page.locator("#perception h2").inner_text()
+            )
+            assert page.locator("#perception-language tr").count() >= 2
+            page.screenshot(path="/tmp/web-vi-focal-1400.png", full_page=True)
 
             page.set_viewport_size({"width": 390, "height": 844})  # a phone
             for path in ("/", f"/alerts/{aid}", "/focal", "/search?q=bien+dong", "/audit"):
