@@ -254,7 +254,7 @@ def _alert_row(
     if uid.startswith(COLLECTION_KINDS) and frames.get("articles") is not None:
         end = period_bounds(pd.Timestamp(latest["ds"]), freq)[1]
         n = _families(uid, start, end, frames.get("articles"), frames.get("mentions"),
-                      frames.get("events"))  # fmt: skip
+                      frames.get("events"), frames.get("perception"))  # fmt: skip
         capped = min_families > 1 and n < min_families and severity != SEVERITIES[0]
         corroboration = {"families": n, "required": min_families, "capped_from": None}
         if capped:
@@ -335,13 +335,14 @@ def _families(
     articles: pd.DataFrame | None,
     mentions: pd.DataFrame | None,
     events: pd.DataFrame | None,
+    perception: pd.DataFrame | None = None,
 ) -> int:
     """Independent owner families among the articles behind ``uid`` in [start, end)."""
     if articles is None or articles.empty or "published" not in articles:
         return 0
     pub = pd.to_datetime(articles["published"], utc=True).dt.tz_localize(None)
     arts = articles[(pub >= start) & (pub < end)]
-    ids = series_article_ids(uid, mentions, events)
+    ids = series_article_ids(uid, mentions, events, perception)
     if ids is not None:
         arts = arts[arts["article_id"].isin(set(ids))]
     return independent_families(arts)

@@ -45,6 +45,7 @@ def source_shares(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
     events: pd.DataFrame,
+    perception: pd.DataFrame | None = None,
 ) -> dict[str, dict[str, float]]:
     """Per collection series, the share of its articles from each source language and
     country (``{"cov:VNM": {"language:vi": 0.8, "country:VNM": 0.8, ...}}``).
@@ -63,7 +64,7 @@ def source_shares(
     for uid in series_ids:
         if not uid.startswith(COLLECTION_KINDS):
             continue
-        ids = series_article_ids(uid, mentions, events)
+        ids = series_article_ids(uid, mentions, events, perception)
         s = scopes if ids is None else scopes[scopes.index.isin(set(ids))]
         if s.empty:
             out[uid] = {}

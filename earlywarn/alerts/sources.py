@@ -17,21 +17,36 @@ from __future__ import annotations
 
 import pandas as pd
 
+from earlywarn.series.ids import PERCEPTION_HEADS
+
 __all__ = ["COLLECTION_KINDS", "independent_families", "series_article_ids"]
 
-#: Series kinds fed by collection (news articles): ``cov:``, ``tone:``, ``ev:``, ``dyad:``.
-COLLECTION_KINDS = ("cov:", "tone:", "ev:", "dyad:")
+#: Series kinds fed by collection (news articles): ``cov:``, ``tone:``, ``ev:``, ``dyad:`` and
+#: the focal-perception series (``per:``, ``pshare:``, ``ptone:``, ``pneg:``, ``pnew:``).
+COLLECTION_KINDS = ("cov:", "tone:", "ev:", "dyad:", *(f"{h}:" for h in PERCEPTION_HEADS))
 
 
 def series_article_ids(
-    uid: str, mentions: pd.DataFrame | None, events: pd.DataFrame | None
+    uid: str,
+    mentions: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    perception: pd.DataFrame | None = None,
 ) -> pd.Series | None:
     """The ids of the articles behind a collection series; ``None`` means all articles
-    (``cov:ALL``, ``ev:ALL``)."""
+    (``cov:ALL``, ``ev:ALL``). Perception series take the articles the focal tagger found
+    the country in (``perception`` rows; ``pneg:`` the negative ones), whatever the series'
+    language, source or outlet."""
     kind, _, rest = uid.partition(":")
     code = rest.split(":")[0]
     if code == "ALL":
         return None
+    if kind in PERCEPTION_HEADS:
+        if perception is None or perception.empty:
+            return pd.Series([], dtype=object)
+        p = perception[(perception["country"] == code) & (perception["count"] > 0)]
+        if kind == "pneg":
+            p = p[p["n_negative"].fillna(0) > p["n_positive"].fillna(0)]
+        return p["article_id"]
     if kind in ("cov", "tone"):
         if mentions is None or mentions.empty:
             return pd.Series([], dtype=object)

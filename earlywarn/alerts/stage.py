@@ -65,6 +65,7 @@ def stage(ctx: StageContext) -> StageResult:
             articles=f["articles"],
             mentions=f["mentions"],
             events=f["events"],
+            perception=f["perception"],
         )
     )
     alerts, held = hold_back(
