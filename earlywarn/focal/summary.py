@@ -203,20 +203,16 @@ def perception_summary(
 def _extras(
     archive: Any, country: str, as_of: date, days: int, arts: pd.DataFrame, locale: str
 ) -> dict[str, Any]:
-    """Narratives (``earlywarn.focal.narratives``) and the ego-network figure
+    """Narratives (``earlywarn.focal.narrative_stage.narratives_summary``) and the ego-network figure
     (``earlywarn.network.ego_figure``) when this version has them; nothing otherwise."""
     import importlib
 
     extras: dict[str, Any] = {}
     try:
-        narr = importlib.import_module("earlywarn.focal.narratives")
-        fn = getattr(narr, "narratives", None)
-        if fn is not None and not arts.empty:
-            ids = arts["article_id"].tolist()
-            mentions = archive.query(
-                "SELECT * FROM mentions WHERE list_contains(?, article_id)", [ids]
-            )
-            extras["narratives"] = fn(arts, mentions, country=country, as_of=as_of)
+        narr = importlib.import_module("earlywarn.focal.narrative_stage")
+        fn = getattr(narr, "narratives_summary", None)
+        if fn is not None:
+            extras["narratives"] = fn(archive, country, as_of)
     except ImportError:
         pass
     except Exception as exc:  # their module failing must not take the summary down
