@@ -219,12 +219,10 @@ def _extras(
         log.warning("narratives unavailable: %s", exc)
     try:
         net = importlib.import_module("earlywarn.network")
-        fig = getattr(net, "ego_figure", None)
-        if fig is not None:
-            extras["network"] = fig(
-                archive, as_of, focal=country, window=f"{min(days, 30)}D", locale=locale
-            )
-    except ImportError:
+        edges = net.archive_slice(archive, as_of, f"{min(days, 30)}D")
+        if not edges.empty:
+            extras["network"] = net.ego_figure(edges, country, locale=locale)
+    except (ImportError, AttributeError):
         pass
     except Exception as exc:
         log.warning("network figure unavailable: %s", exc)
