@@ -123,7 +123,8 @@ def comention_edges(
     arts = _window(arts, "published", as_of, parse_window(window))[["article_id"]]
     m = mentions[mentions["kind"].isin(NODE_KINDS)].merge(arts, on="article_id")
     if "count" in m:
-        m = m.sort_values(["article_id", "count"], ascending=[True, False], kind="stable")
+        # entity breaks ties in count: the rows come in storage order, which a rerun changes
+        m = m.sort_values(["article_id", "count", "entity"], ascending=[True, False, True])
     pairs: Counter[tuple[str, str]] = Counter()
     for _, ents in m.groupby("article_id", sort=False)["entity"]:
         top = sorted(set(ents.head(MAX_ENTITIES)))
