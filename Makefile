@@ -38,7 +38,7 @@ locale: $(STAMP)
 	$(BIN)/pybabel extract -F earlywarn/locale/babel.cfg -k N_ -k t:2 -k _t:2 -k tr -k ngettext:1,2 \
 	  --no-location --sort-output --project earlywarn -o earlywarn/locale/earlywarn.pot .
 	$(BIN)/pybabel update -i earlywarn/locale/earlywarn.pot -d earlywarn/locale -D earlywarn \
-	  --no-location --width 100 --ignore-obsolete
+	  --width 100 --ignore-obsolete
 
 locale-compile: $(STAMP)
 	$(BIN)/pybabel compile -d earlywarn/locale -D earlywarn --statistics
