@@ -25,7 +25,7 @@ from earlywarn.extract.coding.news import (
 )
 from earlywarn.extract.coding.petrarch import Pattern, VerbDictionary, VerbForm
 from earlywarn.extract.coding.text import PhraseIndex, Token
-from earlywarn.extract.coding.types import ActorSpan, RawEvent
+from earlywarn.extract.coding.types import ActorSpan, RawEvent, unique_events
 
 __all__ = ["VerbMatcher", "code_tokens"]
 
@@ -307,14 +307,7 @@ def code_tokens(
                 events.append(RawEvent(s.actor, t.actor, code, verb_text, vs, by_pattern))
             if paired:
                 events.append(RawEvent(t.actor, s.actor, paired, verb_text, vs, by_pattern))
-    seen = set()
-    out = []
-    for e in events:
-        key = (e.source.code, e.target.code, e.code)
-        if key not in seen:
-            seen.add(key)
-            out.append(e)
-    return out
+    return unique_events(events)
 
 
 def _is_passive(low: list[str], vs: int, ve: int, g: Grammar) -> bool:

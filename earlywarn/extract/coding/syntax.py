@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from earlywarn.extract.coding.engine import VerbMatcher
 from earlywarn.extract.coding.text import Token
-from earlywarn.extract.coding.types import Actor, ActorSpan, RawEvent
+from earlywarn.extract.coding.types import Actor, ActorSpan, RawEvent, unique_events
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -561,14 +561,7 @@ def code_doc(
                 events.append(RawEvent(a, b, code, verb_text, vb.start, vb.pattern))
             if vb.paired and code == vb.code:
                 events.append(RawEvent(b, a, vb.paired, verb_text, vb.start, vb.pattern))
-    seen: set[tuple[str, str, str]] = set()
-    out = []
-    for e in events:
-        key = (e.source.code, e.target.code, e.code)
-        if key not in seen:
-            seen.add(key)
-            out.append(e)
-    return out
+    return unique_events(events)
 
 
 #: Relations only a noun phrase holds: a token in them is no verb, whatever its tag.

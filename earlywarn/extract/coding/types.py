@@ -6,9 +6,10 @@ those modules import this one and never each other in a cycle.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Actor", "ActorSpan", "RawEvent"]
+__all__ = ["Actor", "ActorSpan", "RawEvent", "unique_events"]
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,15 @@ class RawEvent:
     verb: str
     verb_start: int
     pattern: bool
+
+
+def unique_events(events: Iterable[RawEvent]) -> list[RawEvent]:
+    """The first event of each (source code, target code, CAMEO code), in order."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for e in events:
+        key = (e.source.code, e.target.code, e.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
