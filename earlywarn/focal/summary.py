@@ -203,27 +203,21 @@ def perception_summary(
 def _extras(
     archive: Any, country: str, as_of: date, days: int, arts: pd.DataFrame, locale: str
 ) -> dict[str, Any]:
-    """Narratives (``earlywarn.focal.narrative_stage.narratives_summary``) and the ego-network figure
-    (``earlywarn.network.ego_figure``) when this version has them; nothing otherwise."""
-    import importlib
+    """Narratives (:func:`earlywarn.focal.narrative_stage.narratives_summary`) and the
+    ego-network figure (:func:`earlywarn.network.ego_figure`); either is left out, with a
+    warning, when it fails, so that the summary itself still renders."""
+    from earlywarn.focal.narrative_stage import narratives_summary
+    from earlywarn.network import archive_slice, ego_figure
 
     extras: dict[str, Any] = {}
     try:
-        narr = importlib.import_module("earlywarn.focal.narrative_stage")
-        fn = getattr(narr, "narratives_summary", None)
-        if fn is not None:
-            extras["narratives"] = fn(archive, country, as_of)
-    except ImportError:
-        pass
-    except Exception as exc:  # their module failing must not take the summary down
+        extras["narratives"] = narratives_summary(archive, country, as_of)
+    except Exception as exc:  # a failing part must not take the summary down
         log.warning("narratives unavailable: %s", exc)
     try:
-        net = importlib.import_module("earlywarn.network")
-        edges = net.archive_slice(archive, as_of, f"{min(days, 30)}D")
+        edges = archive_slice(archive, as_of, f"{min(days, 30)}D")
         if not edges.empty:
-            extras["network"] = net.ego_figure(edges, country, locale=locale)
-    except (ImportError, AttributeError):
-        pass
+            extras["network"] = ego_figure(edges, country, locale=locale)
     except Exception as exc:
         log.warning("network figure unavailable: %s", exc)
     return extras
