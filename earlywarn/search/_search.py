@@ -10,25 +10,20 @@ import pandas as pd
 
 from earlywarn.errors import SearchError
 from earlywarn.search._highlight import Terms, highlight, snippet
-from earlywarn.search._index import SearchIndex, index_path, stored_fields
+from earlywarn.search._index import STORED, SearchIndex, index_path, stored_fields
 from earlywarn.search._query import compile_query, parse_query, segment_runs
 
 __all__ = ["COLUMNS", "SORTS", "search"]
 
 SORTS = ("relevance", "date")
+#: The stored fields a result shows as they are (``body`` only through its snippet).
+_SHOWN = [f for f in STORED if f != "body"]
 #: The columns of a result frame, in order.
 COLUMNS = [
     "rank",
     "score",
     "article_id",
-    "title",
-    "url",
-    "outlet",
-    "language",
-    "country",
-    "published",
-    "story_id",
-    "duplicate_of",
+    *_SHOWN,
     "title_html",
     "snippet",
 ]
@@ -166,7 +161,7 @@ def search(
                 "rank": (page - 1) * per_page + i + 1,
                 "score": float(key) if sort == "relevance" else math.nan,
                 "article_id": doc["id"][0],
-                **{c: stored.get(c) for c in COLUMNS[3:11]},
+                **{c: stored.get(c) for c in _SHOWN},
                 "title_html": highlight(stored.get("title"), terms),
                 "snippet": snippet(stored["body"], terms, snippet_chars),
             }
