@@ -14,7 +14,6 @@ of the same dictionary costs). Run: ``.venv/bin/python benchmarks/bench_coder.py
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import time
@@ -28,6 +27,7 @@ from earlywarn.extract.coding.parser import load_parser
 from earlywarn.extract.coding.text import split_sentences
 from earlywarn.extract.evaluate import news_gold
 from earlywarn.extract.events import EventCoder, code_events
+from earlywarn.io.shared import read_mds
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -99,15 +99,9 @@ def main() -> None:
     r_find = rate(lambda s: gz.find(s, "en"), sents)
     r_naive = rate(naive_find, sample, 1.0)
     n_events = sum(len(coder.code_sentence(s, "en")) for s in sents)
-    with gzip.open(
-        DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        vi = [s for line in fh for s in split_sentences(json.loads(line)["body"], "vi")][:400]
+    vi = [s for row in read_mds(DATA) for s in split_sentences(row["body"], "vi")][:400]
     r_vi = rate(lambda s: coder.code_sentence(s, "vi"), vi, 2.0)
-    with gzip.open(
-        DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        rows = [json.loads(line) for line in fh]
+    rows = read_mds(DATA)
     arts = pd.DataFrame({"article_id": [r["doc_id"] for r in rows],
                          "title": [r["title"] for r in rows], "text": [r["body"] for r in rows],
                          "language": "vi"})  # fmt: skip

@@ -27,9 +27,7 @@ tuning half only.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -42,6 +40,7 @@ import pandas as pd
 from earlywarn.brief._text import syllables
 from earlywarn.brief.summarise import lead, random_sentences, summarise
 from earlywarn.errors import EarlywarnError
+from earlywarn.io.shared import read_mds, shared_data
 
 __all__ = ["SyllableTokenizer", "evaluate_summaries", "load_clusters", "main", "rouge"]
 
@@ -50,12 +49,6 @@ _REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SPLIT = _REPO / "experiments" / "splits" / "vietnamese_mds_clusters.csv"
 #: Seeds the random baseline is averaged over.
 RANDOM_SEEDS = tuple(range(20))
-
-
-def _default_data() -> Path:
-    env = os.environ.get("EARLYWARN_SHARED_DATA")
-    base = Path(env) if env else _REPO.parent / "shared" / "data"
-    return base / "vietnamese_news"
 
 
 class SyllableTokenizer:
@@ -98,16 +91,11 @@ def rouge(summary: str, references: Sequence[str]) -> dict[str, float]:
 
 def load_clusters(data: str | Path | None = None) -> list[dict[str, Any]]:
     """The clusters: ``cluster_id``, ``documents`` (bodies, earliest first), ``references``."""
-    folder = Path(data) if data is not None else _default_data()
-    arts_path = folder / "vietnamese_mds_articles.jsonl.gz"
+    folder = Path(data) if data is not None else shared_data() / "vietnamese_news"
     clus_path = folder / "vietnamese_mds_clusters.jsonl"
-    if not arts_path.is_file() or not clus_path.is_file():
-        raise FileNotFoundError(
-            f"{folder} lacks vietnamese_mds_articles.jsonl.gz / vietnamese_mds_clusters.jsonl; "
-            "pass --data or set EARLYWARN_SHARED_DATA"
-        )
-    with gzip.open(arts_path, "rt", encoding="utf-8") as fh:
-        arts = {a["doc_id"]: a for a in map(json.loads, fh)}
+    if not clus_path.is_file():
+        raise FileNotFoundError(f"{clus_path} is missing; pass --data or set EARLYWARN_SHARED_DATA")
+    arts = {a["doc_id"]: a for a in read_mds(folder)}
     out = []
     for line in clus_path.read_text(encoding="utf-8").splitlines():
         c = json.loads(line)

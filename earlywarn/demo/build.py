@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from earlywarn.io.shared import read_mds
+
 __all__: list[str] = []
 
 HERE = Path(__file__).parent / "corpus"
@@ -87,24 +89,20 @@ def build(shared: Path) -> None:
         (HERE / sub).mkdir(parents=True)
     feeds: dict[tuple[str, str], list[dict]] = defaultdict(list)
 
-    with gzip.open(
-        data / "vietnamese_news/vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        for line in fh:
-            row = json.loads(line)
-            sid = _sid(row["url"])
-            (HERE / "pages" / f"{sid}.html.gz").write_bytes(
-                gzip.compress(_vi_page(row).encode(), mtime=0)
-            )
-            feeds[(row["source"].removeprefix("www."), "vi")].append(
-                {
-                    "sid": sid,
-                    "url": row["url"],
-                    "title": row["title"],
-                    "summary": row["summary"],
-                    "published": pd.Timestamp(row["time_iso"]).tz_convert("UTC"),
-                }
-            )
+    for row in read_mds(data / "vietnamese_news"):
+        sid = _sid(row["url"])
+        (HERE / "pages" / f"{sid}.html.gz").write_bytes(
+            gzip.compress(_vi_page(row).encode(), mtime=0)
+        )
+        feeds[(row["source"].removeprefix("www."), "vi")].append(
+            {
+                "sid": sid,
+                "url": row["url"],
+                "title": row["title"],
+                "summary": row["summary"],
+                "published": pd.Timestamp(row["time_iso"]).tz_convert("UTC"),
+            }
+        )
 
     truth = json.loads((data / "article_extraction/scrapinghub/ground-truth.json").read_text())
     for key, item in sorted(truth.items()):

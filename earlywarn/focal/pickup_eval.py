@@ -14,9 +14,6 @@ Run: ``earlywarn eval pickup`` (or ``python -m earlywarn.focal.pickup_eval``).
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from earlywarn.focal.pickup import DEFAULTS, _decide, pair_features
+from earlywarn.io.shared import mds_articles
 
 __all__ = ["OFFICIAL_SOURCES", "evaluate_pickup", "load_corpus", "main"]
 
@@ -38,32 +36,9 @@ OFFICIAL_SOURCES = frozenset({
 })  # fmt: skip
 
 
-def _default_data() -> Path:
-    env = os.environ.get("EARLYWARN_SHARED_DATA")
-    base = Path(env) if env else _REPO.parent / "shared" / "data"
-    return base / "vietnamese_news"
-
-
 def load_corpus(data: str | Path | None = None) -> pd.DataFrame:
-    """The Vietnamese corpus as an articles frame (``article_id`` = the corpus ``doc_id``)."""
-    folder = Path(data) if data is not None else _default_data()
-    path = folder / "vietnamese_mds_articles.jsonl.gz"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing; pass --data or set EARLYWARN_SHARED_DATA")
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh]
-    return pd.DataFrame(
-        {
-            "article_id": [r["doc_id"] for r in rows],
-            "title": [r["title"] for r in rows],
-            "text": [r["body"] for r in rows],
-            "language": "vi",
-            "outlet": [r["source"] for r in rows],
-            "country": "VNM",
-            "published": pd.to_datetime([r["time_iso"] for r in rows], utc=True),
-            "cluster_id": [r["cluster_id"] for r in rows],
-        }
-    )
+    """The Vietnamese corpus as an articles frame (:func:`earlywarn.io.shared.mds_articles`)."""
+    return mds_articles(data)
 
 
 def evaluate_pickup(

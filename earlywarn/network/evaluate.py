@@ -12,7 +12,6 @@ tuning half. The figures: series flagged per country-month, real and shuffled, p
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from earlywarn.io.shared import shared_data
 from earlywarn.network.series import tie_series
 from earlywarn.network.shift import THRESHOLD, tie_shift
 
@@ -91,18 +91,13 @@ def summarise(scores: pd.DataFrame, threshold: float, months: float = 1.0) -> di
     }
 
 
-def _default_data() -> Path:
-    env = os.environ.get("EARLYWARN_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "data"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Print ties flagged per focal country-month, real and day-shuffled, per half, for a
     range of thresholds (the shipped one marked)."""
     from earlywarn.io import read_icews
 
     ap = argparse.ArgumentParser(prog="earlywarn eval network")
-    ap.add_argument("--data", default=str(_default_data()), help="the shared/data folder")
+    ap.add_argument("--data", default=str(shared_data()), help="the shared/data folder")
     ap.add_argument("--shuffles", type=int, default=10)
     ap.add_argument("--half", default="both", choices=["tuning", "held_aside", "both"])
     args = ap.parse_args(argv)

@@ -7,13 +7,13 @@ Vietnam's events and re-dated to the event day (their text, URL and outlet are r
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+
+from earlywarn.io.shared import read_mds
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 ISO = {
@@ -41,10 +41,7 @@ def icews() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def vn_articles() -> list[dict]:
-    with gzip.open(
-        DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        return [json.loads(line) for _, line in zip(range(12), fh, strict=False)]
+    return read_mds(DATA)[:12]
 
 
 def frames() -> dict[str, pd.DataFrame]:

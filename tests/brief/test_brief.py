@@ -9,7 +9,6 @@ digest goes to a real SMTP server (aiosmtpd) on loopback.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from datetime import date
@@ -24,6 +23,7 @@ import yaml
 from earlywarn.alerts import deliver, load_channels
 from earlywarn.brief import get_brief, load_brief, render_html
 from earlywarn.config import HttpSettings, Settings
+from earlywarn.io.shared import read_mds
 from earlywarn.pipeline import StageContext, run_stage
 from earlywarn.schema import TABLES
 from earlywarn.store import Archive, Write
@@ -40,10 +40,7 @@ def _row(table: str, **kw: object) -> dict[str, object]:
 
 
 def _articles(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    with gzip.open(
-        shared / "vietnamese_news/vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        vi = [json.loads(line) for line in fh]
+    vi = read_mds(shared)
     by_cluster: dict[str, list[dict]] = {}
     for a in sorted(vi, key=lambda a: a["time_iso"]):
         by_cluster.setdefault(a["cluster_id"], []).append(a)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from earlywarn.collect.articles import decode_html, detect_language, extract_article, load_html
 from earlywarn.collect.dedup import mark_duplicates
+from earlywarn.io.shared import read_mds
 from tests.collect.conftest import DATA
 
 AE = DATA / "article_extraction"
@@ -82,10 +83,7 @@ def test_multilingual_pages_language() -> None:
 
 
 def _vn_rows() -> list[dict[str, str]]:
-    with gzip.open(
-        DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        return [json.loads(line) for line in fh]
+    return read_mds(DATA)
 
 
 def test_vietnamese_language_and_canonical() -> None:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from earlywarn.collect import Feed, collect
+from earlywarn.io.shared import read_mds
 from earlywarn.schema import TABLES, validate
 from earlywarn.store import Archive
 from tests.collect.conftest import DATA, Route, Server, settings
@@ -22,10 +23,7 @@ AS_OF = dt.date(2013, 10, 24)
 
 
 def _vn_rows() -> list[dict[str, str]]:
-    with gzip.open(
-        DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        return [json.loads(line) for line in fh]
+    return read_mds(DATA)
 
 
 def _page(title: str, body: str, canonical: str) -> bytes:

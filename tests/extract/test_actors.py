@@ -1,31 +1,18 @@
 from __future__ import annotations
 
-import gzip
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from earlywarn.extract.actors import Gazetteer, Mention, extract_mentions
+from earlywarn.io.shared import mds_articles
 from earlywarn.schema import TABLES, validate
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def _vi_articles() -> pd.DataFrame:
-    with gzip.open(
-        DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        rows = [json.loads(line) for line in fh]
-    return pd.DataFrame(
-        {
-            "article_id": [r["doc_id"] for r in rows],
-            "title": [r["title"] for r in rows],
-            "text": [r["body"] for r in rows],
-            "language": "vi",
-        }
-    )
-
+    return mds_articles(DATA / "vietnamese_news")[["article_id", "title", "text", "language"]]
 
 def test_find_english_and_vietnamese_forms() -> None:
     gz = Gazetteer.default()

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import gzip
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from earlywarn.extract.events import EventCoder, code_events
+from earlywarn.io.shared import read_mds
 from earlywarn.schema import TABLES, validate
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -55,10 +54,7 @@ def test_vietnamese_sentences() -> None:
 
 
 def test_code_events_frame_on_vietnamese_articles() -> None:
-    with gzip.open(
-        DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        rows = [json.loads(line) for line in fh][:30]
+    rows = read_mds(DATA)[:30]
     arts = pd.DataFrame({
         "article_id": [r["doc_id"] for r in rows], "url": [r["url"] for r in rows],
         "title": [r["title"] for r in rows], "text": [r["body"] for r in rows], "language": "vi",

@@ -6,7 +6,6 @@ English sentences are verbatim from ``article_extraction/scrapinghub/ground-trut
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from earlywarn.extract.actors import Gazetteer
 from earlywarn.extract.evaluate import petrarch_records
 from earlywarn.extract.events import EventCoder, code_events
+from earlywarn.io.shared import read_mds
 from earlywarn.schema import validate
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -114,10 +114,7 @@ def test_article_fallback_and_province() -> None:
 
 
 def test_vietnamese_article_locations() -> None:
-    with gzip.open(
-        DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        rows = [r for r in map(json.loads, fh) if r["doc_id"] in ("12232291", "12241655")]
+    rows = [r for r in read_mds(DATA) if r["doc_id"] in ("12232291", "12241655")]
     arts = pd.DataFrame({"article_id": [r["doc_id"] for r in rows], "url": [r["url"] for r in rows],
                          "title": [r["title"] for r in rows], "text": [r["body"] for r in rows],
                          "language": "vi"})  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import itertools
 import json
 from pathlib import Path
@@ -11,24 +10,13 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
 from earlywarn.extract.stories import cluster_stories, story_table
+from earlywarn.io.shared import mds_articles
 from earlywarn.schema import TABLES, validate
 
 
 def _corpus(shared: Path) -> tuple[pd.DataFrame, dict[str, str]]:
-    with gzip.open(
-        shared / "vietnamese_news/vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        rows = [json.loads(line) for line in fh]
-    arts = pd.DataFrame(
-        {
-            "article_id": [r["doc_id"] for r in rows],
-            "title": [r["title"] for r in rows],
-            "text": [r["body"] for r in rows],
-            "language": "vi",
-            "outlet": [r["source"] for r in rows],
-            "published": pd.to_datetime([r["time_iso"] for r in rows], utc=True),
-        }
-    )
+    cols = ["article_id", "title", "text", "language", "outlet", "published"]
+    arts = mds_articles(shared / "vietnamese_news")[cols]
     gold = {}
     for line in (
         (shared / "vietnamese_news/vietnamese_mds_clusters.jsonl")

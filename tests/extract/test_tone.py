@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from earlywarn.extract.tone import score_tone, tone_toward
+from earlywarn.io.shared import read_mds
 from earlywarn.schema import TABLES, validate
 
 
 def _vi(shared: Path) -> pd.DataFrame:
-    with gzip.open(
-        shared / "vietnamese_news/vietnamese_mds_articles.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        rows = [json.loads(line) for line in fh]
+    rows = read_mds(shared)
     return pd.DataFrame(
         {
             "article_id": [r["doc_id"] for r in rows],

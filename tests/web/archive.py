@@ -10,7 +10,6 @@ article (script in the title, ``javascript:`` URL) checks the escaping.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from datetime import date
@@ -22,6 +21,7 @@ from earlywarn.alerts import Rule, evaluate_rules, load_rules
 from earlywarn.detect import detect
 from earlywarn.extract.tone import score_tone
 from earlywarn.forecast import Naive, forecast_frame
+from earlywarn.io.shared import read_mds
 from earlywarn.schema import TABLES
 from earlywarn.store import Archive, Write
 from earlywarn.web._accounts import add_user, set_disabled
@@ -46,26 +46,23 @@ def _article(aid: str, url: str, **kw: object) -> dict[str, object]:
 
 def extra_articles(known: set[str]) -> pd.DataFrame:
     rows = []
-    path = DATA / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            art = json.loads(line)
-            aid = hashlib.sha1(art["url"].encode()).hexdigest()[:16]
-            if aid in known:
-                continue
-            rows.append(
-                _article(
-                    aid,
-                    art["url"],
-                    outlet=art["source"],
-                    title=art["title"],
-                    summary=art["summary"],
-                    text=art["body"],
-                    language="vi",
-                    country="VNM",
-                    published=pd.Timestamp(art["time_iso"]).tz_convert("UTC"),
-                )
+    for art in read_mds(DATA):
+        aid = hashlib.sha1(art["url"].encode()).hexdigest()[:16]
+        if aid in known:
+            continue
+        rows.append(
+            _article(
+                aid,
+                art["url"],
+                outlet=art["source"],
+                title=art["title"],
+                summary=art["summary"],
+                text=art["body"],
+                language="vi",
+                country="VNM",
+                published=pd.Timestamp(art["time_iso"]).tz_convert("UTC"),
             )
+        )
     feed = json.loads(
         (DATA / "rss_feeds" / "rss-parser" / "output" / "guardian.json").read_text("utf-8")
     )
