@@ -1,25 +1,33 @@
 """Score alert rules (or a detector) against labelled crisis onsets.
 
-The rules of the count (periods are the series' own: months for monthly series):
+The rules of the count (periods are the series' own: months for monthly series), as
+``crisis_series/README.md`` states them:
 
 - An *alert* is the period at which an episode first satisfies its rule (score at or
   above the threshold, and the value at or above ``min_per_month``, for ``min_duration``
   consecutive periods); later periods of the same episode (runs joined across
   ``cooldown`` quiet periods) are not new alerts.
-- A labelled crisis (``role == "primary"``) spans ``start .. end``; its *onset* is
-  ``start``. Alerts for series of the labelled country (the country of the series'
-  kind, :func:`earlywarn.series.kinds.series_kind`) dated ``onset - max_lead .. end``
-  are *true*; alerts inside ``context`` windows of that country are neither true nor
-  false; every other alert is *false*. Precision = true / (true + false).
-- An onset is *caught* (lead >= 0) when a true alert is dated ``onset - max_lead ..
-  onset`` (``max_lead = 3``: the ``[onset-3, onset]`` window); the lead is ``onset -
-  alert`` in periods (0 = an alert on the onset month). Recall = caught / onsets.
-  ``crisis_series/README.md`` counts ``[onset-3, onset+1]`` as a hit; the month after
-  the onset is counted here as *detected in window* (``detected_in_window``), not
-  caught.
+- A labelled crisis spans ``start .. end``; its *onset* is ``start``. An alert on a
+  series of the labelled country (the country of the series' kind,
+  :func:`earlywarn.series.kinds.series_kind`) *catches* an onset when it is dated in
+  ``[onset - max_lead, onset + 1]`` (the README's window). An alert catching a
+  ``primary`` onset is *true*. Alerts in the crisis months after that window (``onset +
+  1 < ds <= end``: the README's "use end to mask crisis months when counting false
+  alarms") and alerts in or catching a ``context`` crisis (``[onset - max_lead,
+  max(end, onset + 1)]``) are *neutral*: neither true nor false. Every other alert is
+  *false*. Precision = true / (true + false).
+- An onset is *caught with lead >= 0* (the issue's bar) when a true alert is dated
+  ``onset - max_lead .. onset``; the lead is ``onset - alert`` in periods (0 = an alert
+  on the onset month). Recall = caught / onsets; ``detected_in_window`` also counts an
+  alert on ``onset + 1``.
+- ``since``: the labels cover only the period from ``since`` on (the African crisis
+  onsets were labelled over ACLED's coverage, 1997 on; the UCDP series reach back to
+  1989, whose crises -- Rwanda 1994 among them -- are not labelled). Alerts before it are
+  not judged and its months are not counted as history.
 - False alerts per country-year divide the false alerts by the scored history of the
-  countries the rules cover (months in which any of a country's covered series has a
-  score, over 12); per series-year divides by every covered series' scored history.
+  countries the rules cover (months from ``since`` in which any of a country's covered
+  series has a score, over 12); per series-year divides by every covered series' scored
+  history.
 
 Scores come from :func:`earlywarn.detect.detect` over the whole history; detectors are
 as_of-safe, so this equals re-running the pipeline at every ``as_of``.
@@ -50,6 +58,7 @@ from earlywarn.detect._detect import detect
 from earlywarn.series.kinds import series_kind
 
 __all__ = [
+    "LABELLED_FROM",
     "alert_dates",
     "alert_table",
     "calibrate_threshold",
@@ -122,12 +131,31 @@ def evaluate_alerts(
     *,
     max_lead: int = 3,
     anomalies: pd.DataFrame | None = None,
+    since: str | pd.Timestamp | None = None,
 ) -> dict[str, Any]:
-    """Precision, recall, lead time and false alerts per series-year (see module docs).
+    """Precision, recall, lead time and false alerts per country-year (see module docs).
 
     ``rules_or_detector``: rules (default: the shipped rules), one rule, or a detector
     (then one rule over every series at the detector's threshold with ``cooldown=1``).
     ``anomalies`` may be passed to reuse scores already computed with ``lookback=None``.
+    ``since``: the first period the labels cover (earlier alerts are not judged).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ds = pd.date_range("2010-01-01", periods=24, freq="MS")
+    >>> an = pd.DataFrame({"unique_id": "XYZ:pv_events", "ds": ds, "detector": "ensemble",
+    ...                    "y": 50.0, "score": 0.0})
+    >>> an.loc[[3, 9, 14, 20], "score"] = 9.0  # 2010-04, 2010-10, 2011-03, 2011-09
+    >>> labels = pd.DataFrame({"unique_id": "XYZ", "onset": ["2010-06", "2011-05"],
+    ...                        "end": ["2010-12", "2011-05"], "role": ["primary", "context"]})
+    >>> r = evaluate_alerts(an[["unique_id", "ds", "y"]], labels, Rule("r"), anomalies=an)
+    >>> r["caught"], r["true_alerts"], r["context_alerts"], r["false_alerts"]
+    (1, 1, 2, 1)
+    >>> late = evaluate_alerts(an[["unique_id", "ds", "y"]], labels, Rule("r"), anomalies=an,
+    ...                        since="2011-01-01")  # the labels cover 2011 on: 2 alerts judged
+    >>> late["alerts"], late["false_alerts"], late["country_years"]
+    (2, 1, 1.0)
     """
     detectors = None
     if isinstance(rules_or_detector, BaseDetector):
@@ -148,14 +176,16 @@ def evaluate_alerts(
     frame = series.assign(ds=pd.to_datetime(series["ds"]))
     if anomalies is None or detectors is not None:
         anomalies = detect(frame, detectors, as_of=frame["ds"].max(), lookback=None)
+    start = pd.Timestamp(since) if since is not None else None
     lab = _labels(labels)
     primary = lab[lab["role"] == "primary"]
-    context = lab[lab["role"] != "primary"]
 
     covered = [u for u in frame["unique_id"].unique() if any(r.matches(str(u)) for r in rules)]
     freq = {u: infer_freq(frame.loc[frame["unique_id"] == u, "ds"]) for u in covered}
     used = {r.detector for r in rules}
     scored = anomalies[anomalies["unique_id"].isin(covered) & anomalies["detector"].isin(used)]
+    if start is not None:
+        scored = scored[pd.to_datetime(scored["ds"]) >= start]
     series_years = float(
         sum(
             g["ds"].nunique() / _PER_YEAR.get(freq[str(u)], 12.0)
@@ -172,7 +202,12 @@ def evaluate_alerts(
         )
     )
 
-    found = [(r.name, uid, ds) for r in rules for uid, ds in alert_dates(anomalies, r)]
+    found = [
+        (r.name, uid, ds)
+        for r in rules
+        for uid, ds in alert_dates(anomalies, r)
+        if start is None or ds >= start
+    ]
     true_: list[dict[str, str]] = []
     false_: list[dict[str, str]] = []
     ctx: list[dict[str, str]] = []
@@ -182,24 +217,22 @@ def evaluate_alerts(
         f = freq.get(uid, "MS")
         country = series_kind(uid).country
         at = _month_index(ds, f)
-        hit = False
-        for row in primary[primary["unique_id"] == country].itertuples():
+        hit = neutral = False
+        for row in lab[lab["unique_id"] == country].itertuples():
             s = _month_index(pd.Timestamp(row.start), f)  # type: ignore[arg-type]
             e = _month_index(pd.Timestamp(row.end), f)  # type: ignore[arg-type]
-            if s - max_lead <= at <= e:
+            if row.role != "primary":
+                neutral |= s - max_lead <= at <= max(e, s + 1)
+            elif s - max_lead <= at <= s + 1:
                 hit = True
                 detected[str(row.key)] = True
                 if at <= s:
                     prev = lead[str(row.key)]
                     lead[str(row.key)] = max(prev or 0, s - at)
-        in_ctx = any(
-            _month_index(pd.Timestamp(r.start), f)  # type: ignore[arg-type]
-            <= at
-            <= _month_index(pd.Timestamp(r.end), f)  # type: ignore[arg-type]
-            for r in context[context["unique_id"] == country].itertuples()
-        )
+            else:
+                neutral |= s + 1 < at <= e
         record = {"rule": name, "unique_id": uid, "ds": ds.strftime("%Y-%m-%d")}
-        (true_ if hit else ctx if in_ctx else false_).append(record)
+        (true_ if hit else ctx if neutral else false_).append(record)
     caught = [k for k, v in lead.items() if v is not None]
     n_on = len(lead)
     judged = len(true_) + len(false_)
@@ -238,6 +271,7 @@ def calibrate_threshold(
     target: float,
     anomalies: pd.DataFrame | None = None,
     grid: Sequence[float] | None = None,
+    since: str | pd.Timestamp | None = None,
 ) -> float:
     """The lowest threshold at which ``rule`` raises at most ``target`` false alerts per
     country-year on ``series`` (use the tuning half only).
@@ -252,7 +286,9 @@ def calibrate_threshold(
     steps = sorted(grid) if grid is not None else [2.0 + 0.25 * i for i in range(113)]
 
     def ok(th: float) -> bool:
-        res = evaluate_alerts(frame, labels, replace(rule, threshold=th), anomalies=anomalies)
+        res = evaluate_alerts(
+            frame, labels, replace(rule, threshold=th), anomalies=anomalies, since=since
+        )
         return bool(res["false_alerts_per_country_year"] <= target)
 
     lo, hi = 0, len(steps) - 1
@@ -280,6 +316,14 @@ def textbook_detectors() -> dict[str, BaseDetector]:
         "nb_surprise": CountSurprise(window=12, family="negbin"),
         "snaive_99.9": SeasonalNaiveInterval(period=12),
     }
+
+
+#: The first month the labels of each development set cover (``since`` of
+#: :func:`evaluate_alerts`): the African onsets were labelled over ACLED's coverage, which
+#: starts in 1997-01 (``crisis_series/README.md``: primaries need 24 months of
+#: ``pv_events`` before them, the six 1998 onsets with less are context); the UCDP series
+#: reach back to 1989, whose crises (Rwanda 1994, Burundi 1993 ...) carry no label.
+LABELLED_FROM: dict[str, str] = {"tuning": "1997-01-01", "held_aside": "1997-01-01"}
 
 
 def development_data(data: str | Path) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
@@ -316,16 +360,21 @@ def alert_table(
     *,
     max_lead: int = 3,
     progress: Progress | None = None,
+    since: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per (candidate, data set): caught, onsets, recall, precision, false alerts
-    per country-year, mean lead, alerts."""
+    per country-year, mean lead, alerts. ``since`` maps a data set to the first period its
+    labels cover (default :data:`LABELLED_FROM`)."""
+    since = LABELLED_FROM if since is None else since
     rows = []
     for part, (series, labels) in counted(list(data.items()), progress, "data sets"):
         frame = series.assign(ds=pd.to_datetime(series["ds"]))
         shared = detect(frame, as_of=frame["ds"].max(), lookback=None)
         for name, cand in candidates.items():
             an = None if isinstance(cand, BaseDetector) else shared
-            r = evaluate_alerts(frame, labels, cand, max_lead=max_lead, anomalies=an)
+            r = evaluate_alerts(
+                frame, labels, cand, max_lead=max_lead, anomalies=an, since=since.get(part)
+            )
             rows.append(
                 {
                     "candidate": name,
@@ -377,7 +426,12 @@ def main(argv: Sequence[str] | None = None, progress: Progress | None = None) ->
         used = [r for r in rules if any(r.matches(str(u)) for u in series["unique_id"].unique())]
         for r in used:
             th = calibrate_threshold(
-                series, labels, r, target=args.calibrate / len(used), anomalies=an
+                series,
+                labels,
+                r,
+                target=args.calibrate / len(used),
+                anomalies=an,
+                since=LABELLED_FROM["tuning"],
             )
             out.write(f"{r.name}: threshold {th:g} (shipped {r.threshold:g})\n")
         return 0
@@ -386,7 +440,9 @@ def main(argv: Sequence[str] | None = None, progress: Progress | None = None) ->
     table = alert_table(data, candidates, max_lead=args.max_lead, progress=progress)
     out.write(
         f"primary onsets caught with lead >= 0 (alert in [onset-{args.max_lead}, onset]); "
-        "precision = true / (true + false) alerts; false alerts per country-year\n"
+        f"precision = true / (true + false) alerts, true = in [onset-{args.max_lead}, "
+        "onset+1] of a primary onset, neutral = later crisis months and context crises; "
+        "false alerts per country-year (African sets: from 1997-01, the labelled period)\n"
     )
     for part, (series, labels) in data.items():
         lab = _labels(labels)

@@ -123,6 +123,7 @@ def test_shipped_thresholds_come_from_the_tuning_half() -> None:
     from dataclasses import replace
 
     from earlywarn.alerts.evaluate import (
+        LABELLED_FROM,
         alert_table,
         calibrate_threshold,
         development_data,
@@ -138,7 +139,11 @@ def test_shipped_thresholds_come_from_the_tuning_half() -> None:
     an = detect(series, as_of=series["ds"].max(), lookback=None)
     rule = rules["material-conflict-volume"]
     # 0.04 false alerts per country-year for the two rules covering the tuning half
-    assert calibrate_threshold(series, labels, rule, target=0.02, anomalies=an) == rule.threshold
+    since = LABELLED_FROM["tuning"]
+    assert (
+        calibrate_threshold(series, labels, rule, target=0.02, anomalies=an, since=since)
+        == rule.threshold
+    )
     table = alert_table(
         {"tuning": (series, labels)},
         {"shipped": list(rules.values()), "nb": textbook_detectors()["nb_surprise"]},
