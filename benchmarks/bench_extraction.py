@@ -3,7 +3,12 @@
 The sets: ScrapingHub's article-extraction benchmark (181 pages) and newspaper's test
 pairs (40 pages, 7 of them not in English). Each is split once, by page, into a tuning
 and a held-aside half (``experiments/splits/README.md``, seed 20261206); F1 is printed for
-the whole set and for each half. Backends, all over the same pages in the same run:
+the whole set and for each half. A third, small set (``--set trafilatura-eval``) is pages
+of trafilatura's own evaluation with its "with"/"without" snippets
+(``benchmarks/data/trafilatura_eval/SOURCES.md``), scored as trafilatura's evaluation
+scores them (a "with" snippet found is a true positive, missed a false negative; a
+"without" snippet found a false positive): it is tuning material only, and not neutral
+(trafilatura was developed on it). Backends, all over the same pages in the same run:
 
 - ``trafilatura``: ``trafilatura.extract`` with its defaults (the full cascade with the
   readability/jusText comparison);
@@ -49,6 +54,8 @@ import trafilatura
 from earlywarn.collect.articles import extract_article
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "article_extraction"
+#: pages of trafilatura's evaluation and their snippets (a tuning set, see its SOURCES.md)
+TRAF_EVAL = Path(__file__).resolve().parent / "data" / "trafilatura_eval"
 #: the split of each set into tuning / held-aside halves (experiments/splits/README.md)
 SPLIT_SEED = 20261206
 Page = tuple[bytes, dict[str, str]]
@@ -88,15 +95,32 @@ def load_newspaper() -> list[Page]:
         key = path.name[: -len(".html.gz")]
         gold = (root / "text" / f"{key}.txt").read_text(encoding="utf-8")
         pages.append(
-            (gzip.decompress(path.read_bytes()), {"key": key, "url": "http://x/", "articleBody": gold})
+            (
+                gzip.decompress(path.read_bytes()),
+                {"key": key, "url": "http://x/", "articleBody": gold},
+            )
         )
     return pages
+
+
+def load_trafilatura_eval() -> list[Page]:
+    snippets = json.loads((TRAF_EVAL / "snippets.json").read_text(encoding="utf-8"))
+    return [
+        (
+            gzip.decompress((TRAF_EVAL / "html" / f"{k}.html.gz").read_bytes()),
+            {"key": k, "url": v["url"], "with": v["with"], "without": v["without"]},
+        )
+        for k, v in sorted(snippets.items())
+    ]
 
 
 SETS: dict[str, Callable[[], list[Page]]] = {
     "scrapinghub": load_scrapinghub,
     "newspaper": load_newspaper,
+    "trafilatura-eval": load_trafilatura_eval,
 }
+#: sets scored by snippets and used whole for tuning (no held-aside half)
+SNIPPET_SETS = {"trafilatura-eval"}
 
 
 def prf(pred: str, gold: str) -> tuple[float, float, float]:
@@ -142,7 +166,40 @@ def _quiet() -> None:
     extract_article(b"<html><body><p>warm up the language model</p></body></html>", "http://x/")
 
 
+def snippet_counts(text: str, gold: dict[str, list[str]]) -> tuple[int, int, int, int]:
+    """(true positives, false negatives, false positives, true negatives) of one page, as
+    trafilatura's evaluation counts them: each "with" snippet is expected in the text, each
+    "without" snippet is not.
+
+    Examples
+    --------
+    >>> snippet_counts("a b c", {"with": ["a b", "x"], "without": ["c", "y"]})
+    (1, 1, 1, 1)
+    """
+    tp = sum(s in text for s in gold["with"])
+    fp = sum(s in text for s in gold["without"])
+    return tp, len(gold["with"]) - tp, fp, len(gold["without"]) - fp
+
+
+def _score_snippets(
+    name: str, texts: list[str], pages: list[Page], wall: float, cpu: float
+) -> None:
+    counts = [snippet_counts(t, g) for t, (_, g) in zip(texts, pages, strict=True)]
+    tp, fn, fp, tn = (sum(c[i] for c in counts) for i in range(4))
+    prec, rec = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    print(
+        f"{name:18s} {len(pages) / wall:6.1f} pages/s wall {len(pages) / cpu:6.1f} pages/cpu-s"
+        f"  snippets P={prec:.3f} R={rec:.3f} F1={f1:.3f} accuracy={(tp + tn) / (tp + fn + fp + tn):.3f}"
+        f" (tp {tp} fn {fn} fp {fp} tn {tn}; all tuning)",
+        flush=True,
+    )
+
+
 def _score(name: str, texts: list[str], pages: list[Page], wall: float, cpu: float) -> None:
+    if "with" in pages[0][1]:
+        _score_snippets(name, texts, pages, wall, cpu)
+        return
     scores = [prf(t, gold["articleBody"]) for t, (_, gold) in zip(texts, pages, strict=True)]
     mp, mr, mf = (sum(s[i] for s in scores) / len(scores) for i in range(3))
     by_half: dict[str, list[float]] = {"tuning": [], "held": []}
@@ -238,6 +295,8 @@ def main() -> None:
     for name in args.set or list(SETS):
         pages = SETS[name]()
         tune, _ = halves([gold["key"] for _, gold in pages])  # made on the whole set, always
+        if name in SNIPPET_SETS:
+            tune = {gold["key"] for _, gold in pages}
         for _, gold in pages:
             gold["half"] = "tuning" if gold["key"] in tune else "held"
         pages = pages[: 20 if args.quick else None]
