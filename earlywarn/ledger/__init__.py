@@ -307,9 +307,17 @@ def alert_skill(ledger: pd.DataFrame, outcomes: pd.DataFrame, by: str = "rule") 
     return t.reset_index().rename_axis(None, axis=1)
 
 
-def track_record(archive: Any, as_of: date, days: int = 365) -> dict[str, pd.DataFrame]:
-    """Skill of the forecasts scored and the alerts raised in the ``days`` before ``as_of``:
-    ``{"forecasts": skill per model, "alerts": outcomes per rule}`` (for the report)."""
+def track_record(
+    archive: Any, as_of: date, days: int = 365, top: int = 20
+) -> dict[str, pd.DataFrame]:
+    """Skill of the forecasts scored and the alerts raised in the ``days`` before ``as_of``.
+
+    ``{"forecasts": skill per model, "monthly": skill per model and month of the night the
+    forecast was made, "series": skill per series and model (the ``top`` series with the most
+    scored forecasts), "alerts": outcomes per rule}``, for the report, the review page and
+    MLflow. Every ``crps_rel`` is relative to the last-value forecast (``naive``) of the same
+    targets made on the same nights.
+    """
     lo = pd.Timestamp(as_of) - pd.Timedelta(days=days)
     ledger = archive.query(
         "SELECT * FROM forecast_ledger WHERE as_of >= ? AND as_of < ?", [lo, pd.Timestamp(as_of)]
@@ -323,7 +331,15 @@ def track_record(archive: Any, as_of: date, days: int = 365) -> dict[str, pd.Dat
     outcomes = archive.query(
         "SELECT * FROM alert_outcomes WHERE resolved_as_of <= ?", [pd.Timestamp(as_of)]
     )
+    series = skill(ledger, scores, by=("unique_id", "model"), freq=None)
+    if len(series):
+        busiest = series.groupby("unique_id")["n"].sum().nlargest(top).index
+        series = series[series["unique_id"].isin(busiest)].sort_values(["unique_id", "model"])
     return {
         "forecasts": skill(ledger, scores, by=("model",), freq=None),
+        "monthly": skill(ledger, scores, by=("model",), freq="MS").sort_values(
+            ["period", "model"], ignore_index=True
+        ),
+        "series": series.reset_index(drop=True),
         "alerts": alert_skill(alerts, outcomes),
     }

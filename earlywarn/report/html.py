@@ -33,6 +33,7 @@ from earlywarn.report._text import fmt_time as _fmt_time
 from earlywarn.report._text import plain_text, safe_url
 from earlywarn.report._watch import watch_list
 from earlywarn.report.charts import evidence_figure, trend_figure
+from earlywarn.report.track import track_section
 
 __all__ = ["render_report", "write_scripts"]
 
@@ -314,17 +315,6 @@ def _brief_section(brief: dict[str, Any] | None, locale: str) -> str:
     return brief_section(brief, locale=locale)
 
 
-def _track(track: dict[str, pd.DataFrame] | None) -> dict[str, list[dict[str, Any]]]:
-    """The ledger's skill tables as template rows (NaN as None)."""
-    out: dict[str, list[dict[str, Any]]] = {"forecasts": [], "alerts": []}
-    for key in out:
-        frame = (track or {}).get(key)
-        if frame is not None and len(frame):
-            clean = frame.astype(object).where(frame.notna(), None)
-            out[key] = [{str(k): v for k, v in r.items()} for r in clean.to_dict("records")]
-    return out
-
-
 def render_report(
     path: str | Path,
     *,
@@ -367,7 +357,8 @@ def render_report(
     Whenever the data-health gate (``health``) is not fully open, a banner tops the page
     and the alerts it held back (``held``, with their reasons) are listed.
 
-    ``track`` (:func:`earlywarn.ledger.track_record`) adds the track record: the skill of
+    ``track`` (:func:`earlywarn.ledger.track_record`) adds the track record
+    (:func:`earlywarn.report.track.track_section`): the skill of
     the forecasts scored so far per model, next to the last-value forecast, and the outcome
     of the alerts raised per rule.
 
@@ -458,7 +449,7 @@ def render_report(
         else 0,
         scripts=scripts,
         brief=_brief_section(brief, locale),
-        track=_track(track),
+        track=track_section(track, locale),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")

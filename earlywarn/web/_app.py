@@ -515,6 +515,23 @@ class _Web:
             section=brief_section(doc, locale=self.lang(request)) if doc else "",
         )
 
+    async def track(self, request: Request) -> Response:
+        """The ledger's track record: forecast skill per model, month and series next to the
+        last-value forecast, alert outcomes per rule (the report's section)."""
+        from earlywarn.report.track import track_section
+
+        raw = str(request.query_params.get("as_of") or "")[:10]
+        if raw and not _DATE.match(raw):
+            return self.error(request, 400, N_("Bad date"), N_("Give the night as YYYY-MM-DD."))
+        record, day = await run_in_threadpool(self.gate.track, raw or None)
+        return self.page(
+            request,
+            "track.html.j2",
+            title=self.t(request, "Track record"),
+            as_of=day or "",
+            section=track_section(record, locale=self.lang(request)),
+        )
+
     async def healthz(self, request: Request) -> Response:
         info = await run_in_threadpool(self.gate.health)
         return JSONResponse(
@@ -563,6 +580,8 @@ def create_app(
     ``/search?q=...`` (filters ``lang``, ``country``, ``mentions``, ``outlet``, ``since``,
     ``until``, ``events``; ``sort``, ``page``; ``/search/export.csv|xlsx`` the same),
     ``/brief?as_of=YYYY-MM-DD`` (the morning brief, printable),
+    ``/track?as_of=YYYY-MM-DD`` (the ledger's track record: forecast skill per model, month
+    and series next to the last-value forecast, alert outcomes per rule),
     ``/lang/vi`` or ``/lang/en`` (the language cookie) and
     ``/healthz`` (JSON). The archive is opened per request and closed at once; while the
     nightly job writes, pages answer 503 with Retry-After.
@@ -625,6 +644,7 @@ def create_app(
         Route("/network", read(w.network_view)),
         Route("/search", read(w.search)),
         Route("/brief", read(w.brief)),
+        Route("/track", read(w.track)),
         Route("/search/export.{fmt}", read(w.search_export)),
         Route("/audit", admin(w.audit_log)),
         *admin_routes(w, admin),

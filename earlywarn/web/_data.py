@@ -205,6 +205,22 @@ class ArchiveGate:
 
         return self.read(run)
 
+    def track(self, as_of: Any = None) -> tuple[dict[str, pd.DataFrame], str | None]:
+        """The ledger's track record up to ``as_of`` (default: the day after the latest
+        night with a forecast) and that day as ``YYYY-MM-DD``."""
+        from earlywarn.ledger import track_record
+
+        def q(a: Archive) -> tuple[dict[str, pd.DataFrame], str | None]:
+            day = pd.Timestamp(as_of) if as_of else None
+            if day is None:
+                last = a.query("SELECT max(as_of) AS d FROM forecast_ledger")["d"].iloc[0]
+                if pd.isna(last):
+                    return {}, None
+                day = pd.Timestamp(last) + pd.Timedelta(days=1)
+            return track_record(a, day.date()), day.strftime("%Y-%m-%d")
+
+        return self.read(q)
+
     def alerts_full(self) -> pd.DataFrame:
         """Every alert with its evidence (for downloads)."""
         return self.read(lambda a: a.table("alerts"))
