@@ -94,15 +94,30 @@ def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+#: Look-up threads that may be in flight at once (a stuck one keeps its slot until its
+#: resolver returns).
+MAX_PENDING_LOOKUPS = 16
+_LOOKUP_SLOTS = threading.BoundedSemaphore(MAX_PENDING_LOOKUPS)
+
+
 def resolve_within(resolver: Resolver, host: str, port: int, timeout: float | None) -> list[str]:
     """``resolver(host, port)``, given at most ``timeout`` seconds (None: as long as it takes).
 
     The resolver runs in a daemon thread (a blocking ``getaddrinfo`` cannot be cancelled);
     past the timeout :class:`httpcore.ConnectTimeout` is raised and the thread is left to
-    end when the resolver does, holding nothing the fetch needs.
+    end when the resolver does, holding nothing the fetch needs. At most
+    :data:`MAX_PENDING_LOOKUPS` look-up threads exist at once: when that many are stuck
+    in a resolver that does not answer, a new look-up waits for a free slot within its
+    own timeout and then fails the same way, instead of starting yet another thread.
     """
     if timeout is None:
         return list(resolver(host, port))
+    start = time.monotonic()
+    if not _LOOKUP_SLOTS.acquire(timeout=max(timeout, 0.0)):
+        raise httpcore.ConnectTimeout(
+            f"resolving {host}: {MAX_PENDING_LOOKUPS} earlier look-ups are still waiting "
+            "for the resolver (is the name server down?)"
+        )
     done = threading.Event()
     out: list[Any] = []
 
@@ -112,10 +127,15 @@ def resolve_within(resolver: Resolver, host: str, port: int, timeout: float | No
         except BaseException as exc:  # handed to the waiting thread
             out.append(exc)
         finally:
+            _LOOKUP_SLOTS.release()
             done.set()
 
-    threading.Thread(target=run, name=f"resolve {host}", daemon=True).start()
-    if not done.wait(timeout):
+    try:
+        threading.Thread(target=run, name=f"resolve {host}", daemon=True).start()
+    except BaseException:
+        _LOOKUP_SLOTS.release()
+        raise
+    if not done.wait(max(timeout - (time.monotonic() - start), 0.0)):
         raise httpcore.ConnectTimeout(f"resolving {host} took longer than {timeout:.3g}s")
     if isinstance(out[0], BaseException):
         raise out[0]

@@ -16,7 +16,7 @@ import httpcore
 import httpx
 import pytest
 
-from earlywarn.collect._deadline import deadline, resolve_within, transport
+from earlywarn.collect._deadline import MAX_PENDING_LOOKUPS, deadline, resolve_within, transport
 from earlywarn.collect.feeds import parse_feed
 from earlywarn.collect.http import HttpClient, HttpFetchError
 from tests.collect.conftest import DATA, Route, Server, settings
@@ -127,3 +127,24 @@ def test_resolve_within() -> None:
 
     with pytest.raises(OSError, match="no such name"):  # the resolver's error, handed over
         resolve_within(fails, "c.example", 80, 1.0)
+
+
+def test_stuck_lookups_never_pile_up_threads() -> None:
+    """A resolver that never answers holds at most MAX_PENDING_LOOKUPS threads; further
+    look-ups fail within their own timeout, and the slots come back when it answers."""
+    stuck = Resolver(delay=60.0)
+    threads = threading.active_count()
+    try:
+        for i in range(MAX_PENDING_LOOKUPS + 8):
+            start = time.monotonic()
+            with pytest.raises(httpcore.ConnectTimeout, match="resolving"):
+                resolve_within(stuck, f"h{i}.example", 80, 0.05)
+            assert time.monotonic() - start < 1.0
+        assert threading.active_count() - threads <= MAX_PENDING_LOOKUPS
+        assert len(stuck.asked) == MAX_PENDING_LOOKUPS  # no thread started once full
+    finally:
+        stuck.release.set()
+    deadline_ = time.monotonic() + 5
+    while threading.active_count() > threads and time.monotonic() < deadline_:
+        time.sleep(0.01)
+    assert resolve_within(Resolver(), "after.example", 80, 1.0) == ["127.0.0.1"]
