@@ -39,6 +39,7 @@ from lxml import etree
 from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
 
 from earlywarn._log import get_logger
+from earlywarn.collect._chunks import join_chunks
 from earlywarn.collect.catalog import normalize_link
 
 __all__ = [
@@ -428,7 +429,9 @@ def extract_article(
     """Read a page: canonical URL, title, main text, date (htmldate), language.
 
     The page is parsed once (:func:`load_html`); canonical URL, title and date are
-    read from that tree before trafilatura prunes it for the main text. Language is
+    read from that tree before trafilatura prunes it for the main text. An article body
+    cut into several same-class chunks is joined first (``_chunks.join_chunks``):
+    trafilatura would keep only the first chunk. Language is
     identified on the first 500 characters of title and text.
 
     Returns ``None`` (with a logged reason) when the page is not parseable HTML or has no text.
@@ -462,6 +465,7 @@ def extract_article(
     title = unicodedata.normalize("NFC", title)
     published = _page_date(tree, max_date) if want_date else None
     _prune(tree)
+    join_chunks(tree)
     body = unicodedata.normalize("NFC", extract_text(tree))
     if not body:
         log.info("no main text found at %s", url, extra={"url": url, "reason": "no_text"})

@@ -8,6 +8,7 @@ from collections import Counter
 
 import pandas as pd
 
+from earlywarn.collect._chunks import join_chunks
 from earlywarn.collect.articles import decode_html, detect_language, extract_article, load_html
 from earlywarn.collect.dedup import mark_duplicates
 from earlywarn.io.shared import read_mds
@@ -46,6 +47,32 @@ def test_fragmented_fast_text_falls_back_to_the_full_cascade() -> None:
     assert art is not None
     assert token_f1(art.text, truth[key]["articleBody"]) >= 0.8
     assert len(art.text) / (art.text.count("\n") + 1) >= 20
+
+
+def test_article_split_into_chunks_is_joined() -> None:
+    # a ScrapingHub tuning-half page (WIRED) whose body is cut into sibling
+    # "grid--item body" chunks with embeds between them: trafilatura keeps the first chunk
+    # (recall 0.35); joined, the whole article is there
+    key = "d48aeb9cf2f2ff15769a57513249b4a6a669159f3e50b335e741d4206a824e88"
+    truth = json.loads((AE / "scrapinghub" / "ground-truth.json").read_text(encoding="utf-8"))
+    html = gzip.decompress((AE / "scrapinghub" / "html" / f"{key}.html.gz").read_bytes())
+    art = extract_article(html, truth[key]["url"], want_date=False)
+    assert art is not None
+    assert "Maybe Instagram likes it" in art.text  # the last chunk
+    assert token_f1(art.text, truth[key]["articleBody"]) >= 0.9
+
+
+def test_chunks_of_another_article_are_not_joined() -> None:
+    # the next story appended below (its wrapper has its own <h1>) is not a chunk
+    page = (
+        "<html><body><main><div class='wrap'><h1>One</h1><div class='article-body'>"
+        "<p>The minister met his counterpart.</p></div></div>"
+        "<div class='wrap'><h1>Two</h1><div class='article-body'>"
+        "<p>A different story about football.</p></div></div></main></body></html>"
+    )
+    tree = load_html(page)
+    assert join_chunks(tree) == 0
+    assert [len(el) for el in tree.find_class("article-body")] == [1, 1]
 
 
 def test_forbidden_characters_are_removed_before_parsing() -> None:

@@ -1,0 +1,81 @@
+"""Articles split into chunks: join the later chunks of the article body into the first.
+
+trafilatura takes the *first* element its article-body expressions match
+(``trafilatura.xpaths.BODY_XPATH``, each ending in ``[1]``). Many sites cut the body into
+several identical containers with advertising or embeds between them (same tag, same
+class, side by side under one parent or grandparent); trafilatura then keeps the first
+chunk and loses the rest. Readability handles the same layout by adding the top
+candidate's siblings that share its class; this does the equivalent before trafilatura
+sees the page: the later chunks' children are moved into the first, in document order,
+and what stood between them (the advertising) stays outside, where trafilatura drops it.
+
+A chunk whose own wrapper carries an ``<h1>`` is another article (a page that appends the
+next story as you scroll), and joining stops there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+from trafilatura.xpaths import BODY_XPATH
+
+__all__ = ["join_chunks"]
+
+# trafilatura's most specific article-body expression: classes and ids such as
+# "article-body", "post-content", itemprop="articleBody"
+_BODY = BODY_XPATH[0]
+
+
+def _depth(el: Any) -> int:
+    return sum(1 for _ in el.iterancestors())
+
+
+def join_chunks(tree: Any) -> int:
+    """Move the children of the article body's later chunks into its first; return how many
+    chunks were joined (0 when the body is one element, or not found).
+
+    Examples
+    --------
+    >>> import lxml.html
+    >>> page = lxml.html.fromstring(
+    ...     "<html><body><div class='chunks'>"
+    ...     "<div class='grid'><div class='article-body'><p>One.</p></div></div>"
+    ...     "<div class='ad'>Buy now</div>"
+    ...     "<div class='grid'><div class='article-body'><p>Two.</p></div></div>"
+    ...     "</div></body></html>")
+    >>> join_chunks(page)
+    1
+    >>> [p.text for p in page.find_class("article-body")[0]]
+    ['One.', 'Two.']
+    """
+    found = _BODY(tree)
+    if not found:
+        return 0
+    first = found[0]
+    sig = first.get("class")
+    parent = first.getparent()
+    scope = parent.getparent() if parent is not None else None
+    if not sig or scope is None:
+        return 0
+    depth, seen, chunks = _depth(first), False, []
+    for el in scope.iter(first.tag):
+        if el is first:
+            seen = True
+            continue
+        if not seen or el.get("class") != sig or _depth(el) != depth:
+            continue
+        if any(a is first for a in el.iterancestors()):
+            continue
+        wrapper = el
+        while wrapper.getparent() is not scope:
+            wrapper = wrapper.getparent()
+        if next(wrapper.iter("h1"), None) is not None:
+            break  # the next article, not a chunk of this one
+        chunks.append(el)
+    for el in chunks:  # moved after the walk: moving nodes under a live iterator skips some
+        if el.text and el.text.strip():
+            etree.SubElement(first, "p").text = el.text
+        for child in list(el):
+            first.append(child)
+    return len(chunks)
