@@ -11,10 +11,18 @@ and what stood between them (the advertising) stays outside, where trafilatura d
 
 A chunk whose own wrapper carries an ``<h1>`` is another article (a page that appends the
 next story as you scroll), and joining stops there.
+
+The expression's regular expressions run as Python callbacks on every ``div``; so it is
+evaluated only when some class string of those elements is repeated and matches its
+article-body class tokens (one C pass over the class attributes), the necessary condition
+for chunks found by class (a body found by ``id`` or ``itemprop`` with a repeated class
+not among the tokens is left as it is).
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Any
 
 from lxml import etree
@@ -25,6 +33,17 @@ __all__ = ["join_chunks"]
 # trafilatura's most specific article-body expression: classes and ids such as
 # "article-body", "post-content", itemprop="articleBody"
 _BODY = BODY_XPATH[0]
+_CLASSES = etree.XPath(
+    "//div/@class|//article/@class|//main/@class|//section/@class", smart_strings=False
+)
+try:  # the class tokens of that expression (a private name: without it, no pre-check)
+    from trafilatura.xpaths import _ARTICLE_CONTENT_CLASS_TOKENS
+
+    _BODY_CLASS: re.Pattern[str] | None = re.compile(
+        "|".join(("^post$", "^entry$", *_ARTICLE_CONTENT_CLASS_TOKENS))
+    )
+except ImportError:  # pragma: no cover - depends on the trafilatura version
+    _BODY_CLASS = None
 
 
 def _depth(el: Any) -> int:
@@ -49,6 +68,10 @@ def join_chunks(tree: Any) -> int:
     >>> [p.text for p in page.find_class("article-body")[0]]
     ['One.', 'Two.']
     """
+    if _BODY_CLASS is not None:
+        counts = Counter(_CLASSES(tree))
+        if not any(n > 1 and _BODY_CLASS.search(c) for c, n in counts.items()):
+            return 0
     found = _BODY(tree)
     if not found:
         return 0
