@@ -1,7 +1,7 @@
 """Quality of the focal-country tagger and tone on the hand-labelled sets, both halves.
 
 ``earlywarn/data/eval/focal_relevance.jsonl`` (319 real vi/en articles labelled about /
-mentions / not about Vietnam) and ``focal_tone.jsonl`` (259 sentences naming a country,
+mentions / not about Vietnam) and ``focal_tone.jsonl`` (341 sentences naming a country,
 labelled neg / neu / pos toward it); how they were built is in
 ``earlywarn/data/eval/README.md``, the split in ``experiments/splits/README.md``.
 ``earlywarn eval perception`` prints both halves.
@@ -83,14 +83,19 @@ def evaluate_relevance(split: str, country: str = "VNM") -> dict[str, float]:
     }
 
 
-def evaluate_tone(split: str) -> dict[str, float]:
+def evaluate_tone(split: str, language: str | None = None) -> dict[str, float]:
     """Macro F1 (neg/neu/pos) of sentence-level tone toward the named country, against a
-    plain whole-article lexicon baseline (the article's mean sentence tone, ±0.05)."""
+    plain whole-article lexicon baseline (the article's mean sentence tone, ±0.05); the
+    sentences of one ``language`` only when given."""
     from sklearn.metrics import f1_score
 
     from earlywarn.extract.tone import score_tone, sentence_scores
 
-    rows = [r for r in gold("tone") if r["split"] == split]
+    rows = [
+        r
+        for r in gold("tone")
+        if r["split"] == split and (language is None or r["language"] == language)
+    ]
     arts = {r["id"]: r for r in gold("relevance")}
     truth = [r["label"] for r in rows]
     pred = [tone_label((sentence_scores(r["sentence"], r["language"]) or [0.0])[0]) for r in rows]
@@ -126,4 +131,8 @@ def evaluate_perception() -> pd.DataFrame:
             out.append({"set": "relevance", "half": split, "metric": metric, "value": value})
         for metric, value in evaluate_tone(split).items():
             out.append({"set": "tone", "half": split, "metric": metric, "value": value})
+        for lang in ("en", "vi"):  # English by VADER, Vietnamese by the shipped lexicon
+            for metric, value in evaluate_tone(split, lang).items():
+                if metric != "band":
+                    out.append({"set": f"tone_{lang}", "half": split, "metric": metric, "value": value})
     return pd.DataFrame(out)

@@ -118,3 +118,18 @@ def test_gold_sets_are_split_once_by_article() -> None:
 def test_relevance_on_the_tuning_half_meets_the_bar() -> None:
     r = evaluate_relevance("tune")
     assert r["precision"] >= 0.95 and r["recall"] >= 0.90
+
+
+def test_tone_gold_is_split_by_article_and_scored_per_language() -> None:
+    import hashlib
+
+    from earlywarn.focal.evaluate import evaluate_tone
+
+    rows = gold("tone")
+    assert len(rows) == 341 and len({r["id"] for r in rows}) == 341
+    for r in rows:  # the written rule: held aside when the article id's SHA-1 is odd
+        odd = int(hashlib.sha1(r["article"].encode()).hexdigest(), 16) % 2
+        assert r["split"] == ("held" if odd else "tune"), r["id"]
+    en = evaluate_tone("tune", "en")
+    assert en["n"] == 55 and evaluate_tone("held", "en")["n"] == 125
+    assert 0.0 <= en["macro_f1"] <= 1.0 and 0.0 <= en["baseline_macro_f1"] <= 1.0
