@@ -254,14 +254,24 @@ def evidence_table(alert: Mapping[str, Any], locale: str = "en") -> dict[str, pd
 
 
 def focal_articles(archive: Any, country: str) -> pd.DataFrame:
-    """Canonical articles mentioning ``country`` (mentions or coded events) with their tone,
-    newest first."""
+    """Canonical articles mentioning ``country`` with their tone, newest first.
+
+    A country the nightly ``focal`` stage tags (the focal country and its peers: rows in
+    table ``perception``) takes the articles that tagger found it in, as its series do
+    (:func:`earlywarn.series.country_mentions`); any other country the gazetteer's mentions
+    and the coded events naming it.
+    """
     sql = """
-        WITH ids AS (
-            SELECT article_id FROM mentions WHERE entity = ? OR country = ?
+        WITH tagged AS (SELECT count(*) > 0 AS yes FROM perception WHERE country = ?),
+        ids AS (
+            SELECT article_id FROM perception WHERE country = ? AND count > 0
+            UNION
+            SELECT article_id FROM mentions
+            WHERE (entity = ? OR country = ?) AND NOT (SELECT yes FROM tagged)
             UNION
             SELECT article_id FROM events
             WHERE article_id IS NOT NULL AND (source_country = ? OR target_country = ?)
+              AND NOT (SELECT yes FROM tagged)
         )
         SELECT a.article_id, a.url, a.outlet, a.title, a.summary, a.language,
                a.published, t.tone
@@ -270,7 +280,7 @@ def focal_articles(archive: Any, country: str) -> pd.DataFrame:
         WHERE a.duplicate_of IS NULL
         ORDER BY a.published DESC NULLS LAST
     """
-    return archive.query(sql, [country] * 4)  # type: ignore[no-any-return]
+    return archive.query(sql, [country] * 6)  # type: ignore[no-any-return]
 
 
 def focal_table(articles: pd.DataFrame, locale: str = "en") -> pd.DataFrame:

@@ -417,6 +417,7 @@ _PERCEPTION_TITLES = {
     "ptone": N_("Tone toward %(country)s"),
     "pneg": N_("Negative articles about %(country)s"),
     "pnew": N_("Outlets newly covering %(country)s"),
+    "plang": N_("Languages of news about %(country)s"),
 }
 
 
@@ -431,6 +432,8 @@ def _perception_part(label: str | None, locale: str) -> str:
         return f" · {value}"
     if key == "w":
         return " · " + _t(locale, "weekly")
+    if key == "nar":
+        return " · " + _t(locale, "narrative %(id)s") % {"id": value}
     return ""
 
 
@@ -460,6 +463,7 @@ def series_label(unique_id: str, freq: str | None = None, locale: str = "en") ->
         "ptone": N_("mean sentence tone, -1 to 1"),
         "pneg": N_("articles"),
         "pnew": N_("outlets"),
+        "plang": N_("languages"),
     }
     events = N_("events")
     unit = _t(locale, units.get(kind, events))
@@ -553,6 +557,9 @@ def alert_reason(evidence: dict[str, Any], rule: str | None = None, locale: str 
     Fighting in Syria (events per day): 42 on 2018-10-30 where 12 were expected (90% forecast band 5 to 20), about 1 in 1,000 days; rule fighting-surge since 2018-10-28 (3 days).
     """
     uid = str(evidence.get("unique_id") or "")
+    rule = rule or evidence.get("rule")
+    if rule in _PERCEPTION_RULES:
+        return _perception_reason(evidence, str(rule), locale)
     freq = evidence.get("freq")
     an = evidence.get("anomaly") or {}
     fc = evidence.get("forecast") or {}
@@ -587,7 +594,6 @@ def alert_reason(evidence: dict[str, Any], rule: str | None = None, locale: str 
     how = rarity(an.get("score"), freq, score_kind(evidence.get("detector")), locale)
     if how:
         text += f", {how}"
-    rule = rule or evidence.get("rule")
     if rule:
         text += tr("; rule %(rule)s", rule=rule)
     if ep.get("start"):
@@ -599,6 +605,84 @@ def alert_reason(evidence: dict[str, Any], rule: str | None = None, locale: str 
             periods=period_word(freq, n, locale),
         )
     return text + "."
+
+
+#: Alerts raised from the narratives and pickups tables (earlywarn.focal.narrative_stage),
+#: not from a series: their title and reason are made from their evidence.
+_PERCEPTION_RULES = {
+    "narrative-new-language": (
+        N_("Narrative about %(country)s reaches %(language)s: %(narrative)s"),
+        N_(
+            "A story about %(country)s appeared in %(language)s, a language it was not in "
+            "before (%(before)s); rule %(rule)s."
+        ),
+    ),
+    "low-pickup": (
+        N_("Little pickup of %(country)s's statement: %(statement)s"),
+        N_(
+            "%(n)s article(s) carried the official statement in the three days after it, "
+            "%(foreign)s of them foreign; rule %(rule)s."
+        ),
+    ),
+}
+
+
+def _evidence_of(row: Any) -> dict[str, Any]:
+    import json
+
+    ev = row.get("evidence")
+    if isinstance(ev, str):
+        try:
+            ev = json.loads(ev)
+        except ValueError:
+            return {}
+    return ev if isinstance(ev, dict) else {}
+
+
+def _perception_title(row: Any, rule: str, locale: str) -> str:
+    ev = _evidence_of(row)
+    country = country_name(parse_id(str(row.get("unique_id"))).country, locale)
+    if rule == "narrative-new-language":
+        if not ev.get("language"):
+            return ""
+        return _t(locale, _PERCEPTION_RULES[rule][0]) % {
+            "country": country,
+            "language": language_name(ev["language"], locale),
+            "narrative": str(ev.get("narrative") or ""),
+        }
+    if not ev.get("statement"):
+        return ""
+    return _t(locale, _PERCEPTION_RULES[rule][0]) % {
+        "country": country,
+        "statement": str(ev.get("statement") or ""),
+    }
+
+
+def _perception_reason(evidence: dict[str, Any], rule: str, locale: str) -> str:
+    """The reason of a narrative or pickup alert, from its evidence.
+
+    Examples
+    --------
+    >>> ev = {"unique_id": "cov:VNM", "language": "en", "languages_before": ["vi"]}
+    >>> print(alert_reason(ev, "narrative-new-language", "vi"))
+    Một câu chuyện về Việt Nam xuất hiện bằng Tiếng Anh, ngôn ngữ trước đây chưa có (Tiếng Việt); quy tắc narrative-new-language.
+    """
+    country = country_name(parse_id(str(evidence.get("unique_id") or "")).country, locale)
+    message = _t(locale, _PERCEPTION_RULES[rule][1])
+    if rule == "narrative-new-language":
+        before = evidence.get("languages_before") or []
+        return message % {
+            "country": country,
+            "language": language_name(evidence.get("language"), locale),
+            "before": ", ".join(language_name(x, locale) for x in before),
+            "rule": rule,
+        }
+    return message % {
+        "country": country,
+        "n": number(evidence.get("n_articles"), "0", locale),
+        "foreign": number(evidence.get("n_foreign"), "0", locale),
+        "rule": rule,
+    }
 
 
 def alert_title(row: Any, locale: str = "en") -> str:
@@ -622,5 +706,7 @@ def alert_title(row: Any, locale: str = "en") -> str:
         return title
     rule = row.get("rule")
     rule = rule if isinstance(rule, str) else ""
+    if rule in _PERCEPTION_RULES:
+        return _perception_title(row, rule, locale) or title
     text = series_title(uid, locale)
     return text + (_t(locale, "; rule %(rule)s") % {"rule": rule} if rule else "")

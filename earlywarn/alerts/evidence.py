@@ -116,7 +116,12 @@ def build_evidence(
     n_ev = len(evs)
     outlets: int | None = _event_outlets(evs, articles)
     evs = evs.head(n_events)
-    if sid.kind in PERCEPTION_HEADS:
+    tagged = (
+        sid.kind in ("cov", "tone")
+        and perception is not None
+        and sid.country in set(perception["country"])
+    )  # the focal country and its peers: the focal tagger's articles, as in their series
+    if sid.kind in PERCEPTION_HEADS or tagged:
         arts, n_art, outlets = _perception_articles(
             sid, start, end, articles, perception, n_articles
         )

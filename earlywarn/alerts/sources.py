@@ -47,6 +47,10 @@ def series_article_ids(
         if kind == "pneg":
             p = p[p["n_negative"].fillna(0) > p["n_positive"].fillna(0)]
         return p["article_id"]
+    if kind in ("cov", "tone") and perception is not None and code in set(perception["country"]):
+        return perception.loc[
+            (perception["country"] == code) & (perception["count"] > 0), "article_id"
+        ]  # the focal tagger's articles for the countries it tags (earlywarn.series.country_mentions)
     if kind in ("cov", "tone"):
         if mentions is None or mentions.empty:
             return pd.Series([], dtype=object)

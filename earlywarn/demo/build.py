@@ -134,6 +134,9 @@ def build(shared: Path) -> None:
             }
         )
 
+    from earlywarn.focal.pickup_eval import OFFICIAL_SOURCES
+
+    official_outlets = {o.removeprefix("www.") for o in OFFICIAL_SOURCES}
     catalog = []
     for (outlet, lang), items in sorted(feeds.items()):
         name = re.sub(r"[^a-z0-9]+", "-", outlet.lower()).strip("-")
@@ -141,11 +144,12 @@ def build(shared: Path) -> None:
         (HERE / "feeds" / f"{name}.xml").write_text(
             _rss(outlet, f"https://{outlet}/", lang or "en", items), encoding="utf-8"
         )
+        official = outlet.removeprefix("www.") in official_outlets  # the state's own voice: statements
         entry = {
             "url": f"__BASE__/feeds/{name}.xml",
             "title": outlet,
             "outlet": outlet,
-            "kind": "newspaper",
+            "kind": "official" if official else "newspaper",
         }
         if lang:
             entry["language"] = lang

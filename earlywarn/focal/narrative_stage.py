@@ -3,7 +3,8 @@
 After ``extract`` (stories) it stores, for the focal country (``focal_country`` in the
 config): the narratives of the week ending ``as_of`` (:func:`~earlywarn.focal.narratives.narratives`)
 in table ``narratives``, and the pickup of the official statements of the last
-``max_days + 1`` days (:func:`~earlywarn.focal.pickup.match_pickup`) in table ``pickups``.
+``max_days + 1`` days and of those first collected tonight, whatever their date
+(:func:`~earlywarn.focal.pickup.match_pickup`) in table ``pickups``.
 
 The ``alerts`` stage adds :func:`perception_alerts` to the rule alerts: rule
 ``narrative-new-language`` (a narrative reaches a language it was not in) and rule
@@ -49,17 +50,34 @@ def stage(ctx: StageContext) -> StageResult:
     narr = narratives(arts, stories, country=country, as_of=ctx.as_of, window_days=WINDOW_DAYS)
     narr = narr.assign(as_of=ctx.as_of, country=country)
     writes = [Write("narratives", narr, replace={"as_of": ctx.as_of, "country": country})]
-    # pickup: statements of the last max_days + 1 days against everything since them
+    # pickup: the statements of the last max_days + 1 days, and those collected tonight
+    # whatever their date (a first collection brings statements of past days: their pickup is
+    # measured once, against the coverage collected with them), each against the other
+    # outlets' articles of the max_days after it
     days = int(DEFAULTS["max_days"]) + 1
     official = official_feed_ids(ctx.archive.table("feeds"), country)
     st = arts[arts["feed_id"].isin(official)]
     start = pd.Timestamp(ctx.as_of - timedelta(days=days - 1), tz="UTC")
     st = st[pd.to_datetime(st["published"], utc=True) >= start]
+    backfill = ctx.archive.table(
+        "articles",
+        "as_of = ? AND duplicate_of IS NULL AND published IS NOT NULL AND list_contains(?, feed_id)",
+        [ctx.as_of, sorted(official)],
+    )
+    backfill = backfill[pd.to_datetime(backfill["published"], utc=True) < start]
     n_matches = 0
+    if not backfill.empty:
+        first = pd.to_datetime(backfill["published"], utc=True).min()
+        older = ctx.archive.articles(since=first.date(), until=ctx.as_of)
+        arts_all = pd.concat([older, arts], ignore_index=True).drop_duplicates("article_id")
+        st = pd.concat([backfill, st], ignore_index=True).drop_duplicates("article_id")
+    else:
+        arts_all = arts
     if not st.empty:
-        coverage = arts[~arts["feed_id"].isin(official)]
+        coverage = arts_all[~arts_all["feed_id"].isin(official)]
+        all_ids = arts_all["article_id"].astype(str).tolist()
         mentions = ctx.archive.query(
-            "SELECT * FROM mentions WHERE list_contains(?, article_id)", [ids]
+            "SELECT * FROM mentions WHERE list_contains(?, article_id)", [all_ids]
         )
         m = match_pickup(st, coverage, mentions)
         n_matches = len(m)
@@ -104,7 +122,8 @@ def _alert(rule: Any, uid: str, key: str, as_of: Any, score: float, title: str,
         "alert_id": alert_id, "rule": rule.name, "unique_id": uid,
         "ds": pd.Timestamp(as_of), "as_of": pd.Timestamp(as_of).date(),
         "severity": rule.severity_for(score), "score": score, "title": title, "status": "new",
-        "evidence": json.dumps({"rule": rule.name, "description": rule.description, **evidence},
+        "evidence": json.dumps({"rule": rule.name, "description": rule.description,
+                                "unique_id": uid, **evidence},
                                ensure_ascii=False, default=str),
         "created_at": stamp, "updated_at": stamp, "note": None,
     }  # fmt: skip
@@ -119,7 +138,7 @@ def perception_alerts(ctx: StageContext, rules: list[Any], previous: pd.DataFram
     """
     from earlywarn.focal.narratives import crossings
     from earlywarn.focal.pickup import low_pickup
-    from earlywarn.labels import country_name
+    from earlywarn.labels import country_name, language_name
 
     country = ctx.settings.focal_country
     stamp = pd.Timestamp.now(tz="UTC")
@@ -141,7 +160,8 @@ def perception_alerts(ctx: StageContext, rules: list[Any], previous: pd.DataFram
                 continue
             ev = arts.set_index("article_id").reindex(c["evidence"][:10]).reset_index()
             title = narr_rule.title.format(
-                country_name=country_name(country) or country, language=c["language"],
+                country_name=country_name(country) or country,
+                language=language_name(c["language"]),
                 narrative=c["title"],
             )  # fmt: skip
             rows.append(_alert(narr_rule, f"cov:{country}", f"{c['narrative_id']}|{c['language']}",

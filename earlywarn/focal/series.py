@@ -6,7 +6,8 @@ Long frames ``unique_id, ds, y`` with the ids of :mod:`earlywarn.series.ids` (``
 - every country (focal and peers): ``per:C`` articles about or mentioning it, ``pshare:C``
   their share of all collected articles, ``ptone:C`` mean sentence-level tone toward it —
   so a rise of Vietnam together with its neighbours (a regional story) is told apart from
-  a rise of Vietnam alone;
+  a rise of Vietnam alone; a peer never named in the period has zero volume and share
+  over the covered grid (from ``start``: collection start, never before it) and no tone;
 - the focal country also by language (``:lang=en``: volume, share of that language's
   output, tone), source country (``:src=USA``) and busiest outlets (``:out=<outlet>``), plus
   ``pneg:`` (articles more negative than positive toward it) and ``pnew:`` (outlets
@@ -36,7 +37,7 @@ import pandas as pd
 
 from earlywarn.series.build import _fill, _period, collection_start
 
-__all__ = ["TOP_OUTLETS", "perception_series"]
+__all__ = ["TOP_OUTLETS", "narrative_series", "perception_series"]
 
 #: Outlets with their own series (the busiest on the focal country).
 TOP_OUTLETS = 20
@@ -64,6 +65,8 @@ def _counts(
     frame: pd.DataFrame, uid: str, freq: str, lo: pd.Timestamp, hi: pd.Timestamp
 ) -> pd.DataFrame:
     per = frame.groupby("ds").size().rename("y").reset_index().assign(unique_id=uid)
+    if per.empty:  # never named in the period: zeros over the covered grid
+        per = pd.DataFrame({"unique_id": [uid], "ds": [lo], "y": [0.0]})
     return _fill(per[["unique_id", "ds", "y"]], freq, lo, hi)
 
 
@@ -181,3 +184,66 @@ def _new_outlets(
             hi,
         )
     return _counts(frame, f"pnew:{focal}", "D", lo, hi)
+
+
+def narrative_series(
+    narratives: pd.DataFrame,
+    articles: pd.DataFrame,
+    focal: str,
+    *,
+    end: str | pd.Timestamp,
+    ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Daily volume and languages of each narrative, so detectors watch them like any series.
+
+    ``per:F:nar=<id>`` counts the narrative's articles a day and ``plang:F:nar=<id>`` the
+    languages they are written in, from the narrative's first article to ``end``
+    (zero-filled). A narrative's articles are the union of its ``article_ids`` over the
+    stored nights (table ``narratives``), so its history outlives the 7-day window.
+
+    Parameters
+    ----------
+    narratives : DataFrame
+        Rows of table ``narratives`` (``narrative_id``, ``article_ids``), any nights.
+    articles : DataFrame
+        ``article_id, published, language``.
+    focal : str
+        ISO3 of the focal country.
+    end : date
+        Last day of the series.
+    ids : sequence of str, optional
+        The narratives to keep (default all).
+
+    Examples
+    --------
+    >>> narr = pd.DataFrame({"narrative_id": ["s", "s"], "article_ids": [["a"], ["a", "b"]]})
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "language": ["vi", "en"],
+    ...     "published": pd.to_datetime(["2024-01-01", "2024-01-02"], utc=True)})
+    >>> y = narrative_series(narr, arts, "VNM", end="2024-01-03")
+    >>> y.groupby("unique_id")["y"].apply(list).to_dict()
+    {'per:VNM:nar=s': [1.0, 1.0, 0.0], 'plang:VNM:nar=s': [1.0, 1.0, 0.0]}
+    """
+    if narratives.empty or articles.empty:
+        return _empty()
+    pairs = narratives[["narrative_id", "article_ids"]].explode("article_ids").dropna()
+    pairs = pairs.rename(columns={"article_ids": "article_id"}).drop_duplicates()
+    if ids is not None:
+        pairs = pairs[pairs["narrative_id"].isin(set(ids))]
+    arts = articles[articles["published"].notna()][["article_id", "published", "language"]]
+    m = pairs.merge(arts, on="article_id")
+    if m.empty:
+        return _empty()
+    m = m.assign(ds=_period(m["published"], "D"))
+    hi = _period(pd.Series([pd.Timestamp(end)]), "D").iloc[0]
+    m = m[m["ds"] <= hi]
+    frames = []
+    for nid, g in m.groupby("narrative_id", sort=True):
+        label = f"{focal}:nar={_safe(nid)}"
+        lo = g["ds"].min()
+        frames.append(_counts(g, f"per:{label}", "D", lo, hi))
+        langs = g.groupby("ds")["language"].nunique().rename("y").reset_index()
+        langs = langs.assign(unique_id=f"plang:{label}")[["unique_id", "ds", "y"]]
+        frames.append(_fill(langs.astype({"y": float}), "D", lo, hi))
+    out = pd.concat(frames, ignore_index=True)
+    out["ds"] = pd.to_datetime(out["ds"]).astype("datetime64[ns]")
+    return out.astype({"y": float}).sort_values(["unique_id", "ds"], ignore_index=True)

@@ -215,9 +215,97 @@ def _extras(
     except Exception as exc:  # a failing part must not take the summary down
         log.warning("narratives unavailable: %s", exc)
     try:
+        extras["pickups"] = statement_pickups(archive, country, as_of, days)
+    except Exception as exc:
+        log.warning("pickups unavailable: %s", exc)
+    try:
+        extras["series"] = stored_series(archive, country, as_of)
+    except Exception as exc:
+        log.warning("series unavailable: %s", exc)
+    try:
         edges = archive_slice(archive, as_of, f"{min(days, 30)}D")
         if not edges.empty:
             extras["network"] = ego_figure(edges, country, locale=locale)
     except Exception as exc:
         log.warning("network figure unavailable: %s", exc)
     return extras
+
+
+#: Heads of the focal country's stored series shown with the summary (in this order).
+SERIES_HEADS = ("per", "pshare", "ptone", "pneg", "pnew", "cov", "tone", "plang")
+
+
+def stored_series(archive: Any, country: str, as_of: date, days: int = 7) -> pd.DataFrame:
+    """The focal country's series as the nightly job stored them on ``as_of``: one row per
+    series (``unique_id, days, last_ds, last, recent``; ``recent`` is the sum over the last
+    ``days`` days, the mean for tone and shares), perception series first, then coverage
+    and tone, then the narratives' series; empty when the series stage has not run that night.
+    """
+    from earlywarn.series.kinds import is_level
+
+    y = archive.query(
+        "SELECT unique_id, ds, y FROM series WHERE as_of = ? AND split_part(unique_id, ':', 2) = ? "
+        "AND list_contains(?, split_part(unique_id, ':', 1))",
+        [as_of, country, list(SERIES_HEADS)],
+    )
+    cols = ["unique_id", "days", "last_ds", "last", "recent"]
+    if y.empty:
+        return pd.DataFrame(columns=cols)
+    y["ds"] = pd.to_datetime(y["ds"])
+    lo = pd.Timestamp(as_of) - pd.Timedelta(days=days - 1)
+    rows = []
+    for uid, g in y.sort_values("ds").groupby("unique_id"):
+        recent = g.loc[g["ds"] >= lo, "y"]
+        rows.append({
+            "unique_id": uid, "days": len(g), "last_ds": g["ds"].iloc[-1].date(),
+            "last": float(g["y"].iloc[-1]),
+            "recent": float(recent.mean() if is_level(str(uid)) else recent.sum()),
+        })  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols)
+    head = out["unique_id"].str.split(":").str[0].map(SERIES_HEADS.index)
+    deep = out["unique_id"].str.count(":")
+    return (
+        out.assign(_h=head, _d=deep)
+        .sort_values(["_d", "_h", "unique_id"])
+        .drop(columns=["_h", "_d"])
+        .reset_index(drop=True)
+    )
+
+
+def statement_pickups(archive: Any, country: str, as_of: date, days: int = 30) -> pd.DataFrame:
+    """The country's official statements of the window and their pickup (table ``pickups``).
+
+    One row per statement published in the ``days`` up to ``as_of`` (``statement_id,
+    published, outlet, title, articles, foreign, languages, countries, first_hours``: the
+    articles that carried it, those from other source countries, their languages and source
+    countries, the first latency in hours), most picked up first.
+    """
+    from earlywarn.focal.pickup import official_feed_ids
+
+    cols = ["statement_id", "published", "outlet", "title", "articles", "foreign",
+            "languages", "countries", "first_hours"]  # fmt: skip
+    official = official_feed_ids(archive.table("feeds"), country)
+    if not official:
+        return pd.DataFrame(columns=cols)
+    st = archive.articles(since=as_of - timedelta(days=days - 1), until=as_of)
+    st = st[st["feed_id"].isin(official)]
+    if st.empty:
+        return pd.DataFrame(columns=cols)
+    m = archive.query(
+        "SELECT statement_id, article_id, language, source_country, latency_hours FROM pickups "
+        "WHERE country = ? AND list_contains(?, statement_id)",
+        [country, st["article_id"].astype(str).tolist()],
+    ).drop_duplicates(["statement_id", "article_id"])
+    rows = []
+    for r in st.sort_values("published").to_dict("records"):
+        g = m[m["statement_id"] == r["article_id"]]
+        rows.append({
+            "statement_id": r["article_id"], "published": r["published"], "outlet": r["outlet"],
+            "title": r["title"], "articles": len(g),
+            "foreign": int((g["source_country"].fillna(country) != country).sum()),
+            "languages": sorted(g["language"].dropna().unique().tolist()),
+            "countries": sorted(g["source_country"].dropna().unique().tolist()),
+            "first_hours": float(g["latency_hours"].min()) if len(g) else float("nan"),
+        })  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["articles", "published"], ascending=[False, True], ignore_index=True)

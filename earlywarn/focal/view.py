@@ -63,11 +63,47 @@ def _narratives(frame: Any) -> list[dict[str, Any]] | None:
             {
                 "title": plain_text(r.get("title") or r.get("narrative_id"), 200),
                 "articles": r.get("n_articles", ""),
-                "languages": ", ".join(langs) if isinstance(langs, (list, tuple)) else "",
+                "languages": ", ".join(map(str, langs))
+                if langs is not None and not isinstance(langs, str)
+                else "",
                 "status": r.get("status") or "",
             }
         )
     return out
+
+
+def _pickups(frame: Any, locale: str) -> list[dict[str, Any]] | None:
+    if frame is None or not hasattr(frame, "to_dict") or frame.empty:
+        return None
+    return [
+        {
+            "published": str(r["published"])[:10],
+            "outlet": plain_text(r["outlet"], 60),
+            "title": plain_text(r["title"], 200),
+            "articles": int(r["articles"]),
+            "foreign": int(r["foreign"]),
+            "languages": ", ".join(language_name(x, locale) for x in r["languages"]),
+            "first_hours": _num(r["first_hours"]),
+        }
+        for r in frame.head(12).to_dict("records")
+    ]
+
+
+def _series(frame: Any, locale: str) -> list[dict[str, Any]] | None:
+    from earlywarn.labels import series_label
+
+    if frame is None or not hasattr(frame, "to_dict") or frame.empty:
+        return None
+    return [
+        {
+            "unique_id": r["unique_id"],
+            "label": plain_text(series_label(r["unique_id"], "D", locale), 160),
+            "days": int(r["days"]),
+            "last": _num(r["last"]),
+            "recent": _num(r["recent"]),
+        }
+        for r in frame.head(40).to_dict("records")
+    ]
 
 
 def perception_view(s: PerceptionSummary, locale: str = "en") -> dict[str, Any]:
@@ -109,6 +145,8 @@ def perception_view(s: PerceptionSummary, locale: str = "en") -> dict[str, Any]:
         "outlets": _rows(s.outlets, "outlet", lambda c: str(c)),
         "articles": arts,
         "narratives": _narratives(s.extras.get("narratives")),
+        "pickups": _pickups(s.extras.get("pickups"), locale),
+        "series": _series(s.extras.get("series"), locale),
         "network": s.extras.get("network") or None,
     }
 
@@ -137,6 +175,9 @@ def format_text(view: dict[str, Any]) -> str:
             return "–"
         return f"{x:.1%}" if pct else f"{x:+.2f}"
 
+    def num(x: float | None) -> str:
+        return "–" if x is None else f"{x:.3g}"
+
     lines = [
         f"Perception of {view['country_name']} ({view['country']}), "
         f"{view['start']} .. {view['as_of']}: {view['focal']['articles']} of {view['total']} articles",
@@ -162,10 +203,25 @@ def format_text(view: dict[str, Any]) -> str:
                     f"  {r['name'][:30]:<30}{r['articles']:>6}  share {fmt(r['share'], True):>6}"
                     f"  tone {fmt(r['tone'])}{new}"
                 )
+    if view.get("series"):
+        lines += ["", f"series stored on {view['as_of']} (last value; last 7 days):"]
+        lines += [
+            f"  {r['unique_id'][:34]:<34}{r['days']:>5} d  {num(r['last']):>8}  {num(r['recent']):>8}"
+            for r in view["series"]
+        ]
     if view["narratives"]:
         lines += ["", "narratives:"] + [
-            f"  {n['title']} ({n['languages']})" for n in view["narratives"]
+            f"  {n['title']} ({n['languages']}; {n['articles']} articles; {n['status']})"
+            for n in view["narratives"]
         ]
+    if view.get("pickups"):
+        lines += ["", "official statements and their pickup (articles, foreign, languages, first):"]
+        for p in view["pickups"]:
+            first = "" if p["first_hours"] is None else f"{p['first_hours']:.1f} h"
+            lines.append(
+                f"  {p['published']}  {p['outlet'][:18]:<18}  {p['title'][:50]:<50}"
+                f"{p['articles']:>4}{p['foreign']:>4}  {p['languages'] or '–'}  {first}"
+            )
     if view["articles"]:
         lines += ["", "most prominent articles:"]
         lines += [

@@ -18,7 +18,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import pandas as pd
@@ -30,6 +30,7 @@ __all__ = [
     "build_series",
     "collection_start",
     "counterparts",
+    "country_mentions",
     "coverage",
     "event_counts",
     "tone_series",
@@ -187,38 +188,85 @@ def counterparts(events: pd.DataFrame, freq: str = "D", **grid: object) -> pd.Da
     )
 
 
+def country_mentions(
+    mentions: pd.DataFrame,
+    perception: pd.DataFrame | None = None,
+    tagged: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """``article_id, country`` of every article naming a country, one tagger per country.
+
+    The countries the focal tagger covers (``tagged``: the focal country and its peers;
+    default every country of ``perception``) take its rows of the ``perception`` table
+    (:func:`earlywarn.focal.tagging.tag_articles`, word-bounded, with a stop-list of false
+    friends); every other country takes the gazetteer's ``mentions`` of kind ``country``.
+
+    Examples
+    --------
+    >>> men = pd.DataFrame({"article_id": ["1", "1", "2"], "kind": "country",
+    ...                     "country": ["VNM", "CHN", "VNM"]})
+    >>> per = pd.DataFrame({"article_id": ["1", "2"], "country": "VNM", "count": [2, 0]})
+    >>> country_mentions(men, per).values.tolist()  # "giờ Việt Nam" in 2: no mention
+    [['1', 'CHN'], ['1', 'VNM']]
+    """
+    gaz = mentions[(mentions["kind"] == "country") & mentions["country"].notna()]
+    gaz = gaz[["article_id", "country"]]
+    if perception is None:
+        return gaz.drop_duplicates().reset_index(drop=True)
+    own = set(perception["country"]) if tagged is None else set(tagged)
+    hits = perception[(perception["count"].fillna(0) > 0) & perception["country"].isin(own)]
+    out = pd.concat([gaz[~gaz["country"].isin(own)], hits[["article_id", "country"]]])
+    return out.drop_duplicates().sort_values(["article_id", "country"], ignore_index=True)
+
+
 def coverage(
-    articles: pd.DataFrame, mentions: pd.DataFrame, freq: str = "D", **grid: object
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    freq: str = "D",
+    perception: pd.DataFrame | None = None,
+    tagged: Collection[str] = (),
+    **grid: object,
 ) -> pd.DataFrame:
     """Articles per period that mention each country (``cov:ISO3``) and in all (``cov:ALL``).
 
-    Near-duplicates (``duplicate_of`` set) and articles without a publication date are left out.
+    Near-duplicates (``duplicate_of`` set) and articles without a publication date are left
+    out. Mentions come from :func:`country_mentions`: the focal tagger's ``perception`` rows
+    for the ``tagged`` countries (which get a series, zero when never named, over the grid
+    from ``start``), the gazetteer's for the others.
     """
     arts = articles[articles["duplicate_of"].isna() & articles["published"].notna()][
         ["article_id", "published"]
     ]
     arts = arts.assign(ds=_period(arts["published"], freq))
-    countries = mentions[(mentions["kind"] == "country") & mentions["country"].notna()]
-    m = countries[["article_id", "country"]].drop_duplicates().merge(arts, on="article_id")
+    cm = country_mentions(mentions, perception, tagged if perception is not None else None)
+    m = cm.merge(arts, on="article_id")
     per = m.groupby(["country", "ds"]).size().rename("y").reset_index()
     per["unique_id"] = "cov:" + per["country"]
     total = arts.groupby("ds").size().rename("y").reset_index().assign(unique_id="cov:ALL")
-    out = pd.concat(
-        [per[["unique_id", "ds", "y"]], total[["unique_id", "ds", "y"]]], ignore_index=True
-    )
-    return _fill(out, freq, _ts(grid.get("start")), _ts(grid.get("end")))
+    frames = [per[["unique_id", "ds", "y"]], total[["unique_id", "ds", "y"]]]
+    start = _ts(grid.get("start"))
+    silent = [c for c in tagged if c not in set(per["country"])]
+    if silent and start is not None:
+        ds = _period(pd.Series([start]), freq).iloc[0]
+        frames.append(pd.DataFrame({"unique_id": [f"cov:{c}" for c in silent], "ds": ds, "y": 0.0}))
+    out = pd.concat(frames, ignore_index=True)
+    return _fill(out, freq, start, _ts(grid.get("end")))
 
 
 def tone_series(
-    articles: pd.DataFrame, mentions: pd.DataFrame, tone: pd.DataFrame, freq: str = "D"
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    tone: pd.DataFrame,
+    freq: str = "D",
+    perception: pd.DataFrame | None = None,
+    tagged: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """Mean tone per period of the articles that mention each country (``tone:ISO3``); no zero fill."""
+    """Mean tone per period of the articles that mention each country (``tone:ISO3``; the
+    mentions of :func:`country_mentions`); no zero fill."""
     arts = articles[articles["duplicate_of"].isna() & articles["published"].notna()][
         ["article_id", "published"]
     ]
     arts = arts.assign(ds=_period(arts["published"], freq))
-    countries = mentions[(mentions["kind"] == "country") & mentions["country"].notna()]
-    m = countries[["article_id", "country"]].drop_duplicates().merge(arts, on="article_id")
+    m = country_mentions(mentions, perception, tagged).merge(arts, on="article_id")
     m = m.merge(tone[["article_id", "tone"]], on="article_id").dropna(subset=["tone"])
     out = m.groupby(["country", "ds"])["tone"].mean().rename("y").reset_index()
     out["unique_id"] = "tone:" + out["country"]
@@ -265,6 +313,8 @@ def build_series(
     top_countries: int = 30,
     top_dyads: int = 20,
     focal_country: str = "VNM",
+    perception: pd.DataFrame | None = None,
+    peers: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Every series the nightly job watches, as known at ``as_of``.
 
@@ -273,6 +323,10 @@ def build_series(
     (:func:`collection_start`), not at the oldest article's publication date; imported counts keep their own frequency and full history up to ``as_of``.
     Event series are kept for the ``top_countries`` busiest countries and the focal country,
     by QuadClass and crisis root; dyads for the ``top_dyads`` busiest country pairs.
+    With ``perception`` (the focal tagger's rows), the coverage and tone of the focal
+    country and its ``peers`` count the articles that tagger found them in (each of them
+    has a coverage series, zero when never named), and the perception series
+    (:func:`earlywarn.focal.series.perception_series`) are added.
     """
     end = pd.Timestamp(as_of)
     lo = end - pd.Timedelta(days=days - 1)
@@ -322,9 +376,14 @@ def build_series(
     arts = arts[(pub >= lo) & (pub < end + pd.Timedelta(days=1))]
     if not arts.empty:
         start = collection_start(arts)
-        frames.append(coverage(arts, mentions, start=start, end=end))
-        t = tone_series(arts, mentions, tone)
+        tagged = list(dict.fromkeys([focal_country, *peers])) if perception is not None else []
+        frames.append(coverage(arts, mentions, "D", perception, tagged, start=start, end=end))
+        t = tone_series(arts, mentions, tone, "D", perception, tagged or None)
         frames.append(t[t["ds"] >= start])
+        if perception is not None:
+            from earlywarn.focal.series import perception_series
+
+            frames.append(perception_series(arts, perception, focal_country, peers, start=start, end=end))
     if not counts.empty:
         c = counts[pd.to_datetime(counts["ds"]) <= end]
         frames.append(c[["unique_id", "ds", "y"]])

@@ -19,6 +19,7 @@
 ``ptone:VNM``          mean sentence-level tone toward it (``:lang=``, ``:src=``, ``:out=``, ``:w``)
 ``pneg:VNM``           articles whose tone toward the focal country is negative
 ``pnew:VNM``           outlets covering the focal country that had not in the previous 90 days
+``per:VNM:nar=ID``     articles a day of one narrative about it (``plang:VNM:nar=ID`` its languages)
 ``YEM:root14``         imported aggregate counts (country, then a free label)
 =====================  ==================================================
 
@@ -48,7 +49,7 @@ from typing import NamedTuple
 __all__ = ["PERCEPTION_HEADS", "SeriesId", "parse_id", "series_id"]
 
 #: Heads of the focal-perception series (:mod:`earlywarn.focal.series`).
-PERCEPTION_HEADS = ("per", "pshare", "ptone", "pneg", "pnew")
+PERCEPTION_HEADS = ("per", "pshare", "ptone", "pneg", "pnew", "plang")
 
 
 class SeriesId(NamedTuple):

@@ -21,6 +21,7 @@ kind           series
 ``perception_tone``     sentence-level tone toward the country: ``ptone:``
 ``perception_negative`` articles negative toward the focal country: ``pneg:``
 ``perception_outlets``  outlets newly covering the focal country: ``pnew:``
+``perception_languages`` languages of a narrative's articles a day: ``plang:``
 ``counts``     other imported counts (a label the table below does not know)
 =============  ==============================================================
 
@@ -68,6 +69,7 @@ KINDS = (
     "perception_tone",
     "perception_negative",
     "perception_outlets",
+    "perception_languages",
 )
 #: Kinds whose values are levels (means, shares), not counts: no log transform, no rates.
 LEVEL_KINDS = ("tone", "perception_tone", "perception_share")
@@ -77,6 +79,7 @@ _PERCEPTION = {
     "ptone": "perception_tone",
     "pneg": "perception_negative",
     "pnew": "perception_outlets",
+    "plang": "perception_languages",
 }
 
 #: CAMEO root code -> PLOVER event category (nearest; roots 01 and 09 have none).

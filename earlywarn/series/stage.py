@@ -1,4 +1,11 @@
-"""The nightly ``series`` stage: every series of the last year, as of tonight."""
+"""The nightly ``series`` stage: every series of the last year, as of tonight.
+
+Event, dyad and network series from the events; coverage and tone of every country from
+the articles (the focal country and its peers as the ``focal`` stage tagged them, table
+``perception``; the others from the gazetteer's mentions); the perception series of the
+focal country and its peers; the volume and languages of tonight's narratives (table
+``narratives``); the focal country's tie and community series.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +24,7 @@ DAYS = 365
 
 def stage(ctx: StageContext) -> StageResult:
     """Build the long frame ``unique_id, ds, y`` from events, articles, tone and counts."""
+    from earlywarn.focal.series import narrative_series
     from earlywarn.network import community_churn, tie_series
     from earlywarn.series import build_series
 
@@ -30,6 +38,10 @@ def stage(ctx: StageContext) -> StageResult:
     ids = articles["article_id"].tolist()
     mentions = ctx.archive.query("SELECT * FROM mentions WHERE list_contains(?, article_id)", [ids])
     tone = ctx.archive.query("SELECT * FROM tone WHERE list_contains(?, article_id)", [ids])
+    focal = ctx.settings.focal_country
+    perception = ctx.archive.query(
+        "SELECT * FROM perception WHERE list_contains(?, article_id)", [ids]
+    )
     y = build_series(
         as_of=ctx.as_of,
         events=events,
@@ -38,9 +50,16 @@ def stage(ctx: StageContext) -> StageResult:
         tone=tone,
         counts=ctx.archive.table("counts"),
         days=DAYS,
-        focal_country=ctx.settings.focal_country,
+        focal_country=focal,
+        perception=perception,
+        peers=list(ctx.settings.focal_peers),
     )
-    focal = ctx.settings.focal_country
+    narr = ctx.archive.query(
+        "SELECT narrative_id, article_ids FROM narratives WHERE country = ? AND as_of <= ? "
+        "AND narrative_id IN (SELECT narrative_id FROM narratives WHERE country = ? AND as_of = ?)",
+        [focal, ctx.as_of, focal, ctx.as_of],
+    )
+    nar = narrative_series(narr, articles, focal, end=pd.Timestamp(ctx.as_of))
     start = pd.Timestamp(ctx.as_of - timedelta(days=DAYS - 1))
     end = pd.Timestamp(ctx.as_of)
     ties = tie_series(events, mentions, articles, focal=focal, start=start, end=end)
@@ -49,6 +68,8 @@ def stage(ctx: StageContext) -> StageResult:
         ties = ties[ties["ds"] >= first]
         churn = community_churn(events, mentions, articles, focal=focal, start=first, end=end)
         y = pd.concat([y, ties, churn], ignore_index=True)
+    if not nar.empty:
+        y = pd.concat([y, nar], ignore_index=True)
     y.insert(0, "as_of", ctx.as_of_ts)
     return [Write("series", y, replace={"as_of": ctx.as_of})], {
         "n_series": int(y["unique_id"].nunique())

@@ -28,9 +28,37 @@ def test_perception_on_the_demo_archive(demo_out: Path) -> None:
     assert r.returncode == 0, r.stderr[-2000:]
     out = r.stdout
     assert "Perception of Vietnam (VNM)" in out and "China (CHN)" in out
-    assert "Có người Việt tử nạn" in out  # Vietnamese victims of the Lao crash: about Vietnam
-    assert "Nổ tại trại huấn luyện Nga" not in out  # "22 giờ (giờ Việt Nam)": a time zone
+    prominent = out.split("most prominent articles:")[1]
+    assert "Có người Việt tử nạn" in prominent  # Vietnamese victims of the Lao crash: about Vietnam
+    assert "Nổ tại trại huấn luyện Nga" not in prominent  # "22 giờ (giờ Việt Nam)": a time zone
+    # the official outlets' statements (catalog kind official) and the articles that carried
+    # them: VNA's report of the blast at the Russian camp was carried by two other outlets
+    pickups = out.split("official statements and their pickup")[1].split("most prominent")[0]
+    blast = next(line for line in pickups.splitlines() if "Nổ tại trại huấn luyện Nga" in line)
+    assert "baotintuc.vn" in blast and blast.split()[-5:-3] == ["2", "0"]
     page = html.read_text(encoding="utf-8")
     assert 'id="perception-peers"' in page and "Vietnamese" in page
+    assert 'id="perception-pickups"' in page
+    # the English night: the series the detectors watch (cov:VNM from the focal tagger, as
+    # per:VNM; every peer, named or not) and the night's narrative with its own series
+    r = subprocess.run(
+        [sys.executable, "-m", "earlywarn.cli", "--archive", str(demo_out / "demo.duckdb"),
+         "perception", "--as-of", "2019-11-20", "--html", str(html)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr[-2000:]
+    series = r.stdout.split("series stored on 2019-11-20")[1].split("narratives:")[0]
+    rows = {line.split()[0]: line.split()[1:] for line in series.splitlines()[1:] if line.strip()}
+    assert rows["cov:VNM"][2] == rows["per:VNM"][2] == "1"
+    assert any(u.startswith("per:VNM:nar=") for u in rows) and "plang:VNM" in " ".join(rows)
+    assert "Esper accuses China" in r.stdout.split("narratives:")[1]
+    page = html.read_text(encoding="utf-8")
+    assert 'id="perception-series"' in page and 'id="focal-network"' in page
+    with Archive(demo_out / "demo.duckdb", read_only=True) as a:
+        peers = a.query(
+            "SELECT unique_id, sum(y) y FROM series WHERE as_of = DATE '2019-11-20' "
+            "AND unique_id IN ('per:LAO', 'cov:LAO', 'per:CHN', 'cov:CHN') GROUP BY ALL"
+        ).set_index("unique_id")["y"]
+    assert peers["per:LAO"] == peers["cov:LAO"] == 0 and peers["per:CHN"] == peers["cov:CHN"] > 0
     report = (demo_out / "report-2019-11-20.html").read_text(encoding="utf-8")
     assert 'id="perception"' in report

@@ -69,10 +69,16 @@ def test_crossing_raises_the_rule_alert_with_its_evidence(crash: pd.DataFrame, t
         assert list(alerts["rule"]) == ["narrative-new-language"]
         a = alerts.iloc[0]
         assert a["unique_id"] == "cov:VNM" and a["severity"] == "low"  # 2 languages now
-        assert "reaches en" in a["title"]
+        assert "reaches English" in a["title"]
         import json
 
+        from earlywarn.labels import alert_reason, alert_title
+
         ev = json.loads(a["evidence"])
+        # read in Vietnamese: the title and the reason made again from the evidence
+        assert alert_title(a.to_dict(), "vi").startswith("Câu chuyện về Việt Nam lan sang Tiếng Anh: ")
+        assert "(Tiếng Việt)" in alert_reason(ev, a["rule"], "vi")
+        assert alert_reason(ev, a["rule"]).startswith("A story about Vietnam appeared in English")
         assert ev["language"] == "en" and ev["languages_before"] == ["vi"]
         assert ev["articles"][0]["article_id"] == "en-crash" and len(ev["articles"]) == 4
         # the same crossing tomorrow keeps its id; a stricter rule raises nothing

@@ -43,9 +43,11 @@ def test_perception_series_compare_peers_and_break_down_the_focal_country() -> N
     ids = set(y["unique_id"])
     assert {"per:VNM", "per:THA", "pshare:VNM", "ptone:VNM", "pneg:VNM", "pnew:VNM"} <= ids
     assert {"per:VNM:lang=en", "per:VNM:src=GBR", "per:VNM:out=vn.vn", "per:VNM:w"} <= ids
-    assert "per:CHN" not in ids  # a peer never named has no series
     day = y.set_index(["unique_id", "ds"])["y"]
-    d19 = pd.Timestamp("2024-03-19")
+    # a peer never named: zero volume and share from the grid's start (collection start), no tone
+    chn = y[y["unique_id"] == "per:CHN"]
+    assert chn["ds"].min() == pd.Timestamp("2024-03-01") and (chn["y"] == 0).all()
+    assert len(chn) == 20 and "ptone:CHN" not in ids and day[("pshare:CHN", d19 := pd.Timestamp("2024-03-19"))] == 0
     assert day[("per:VNM", d19)] == 3 and day[("per:THA", d19)] == 1
     assert day[("pshare:VNM:lang=en", d19)] == pytest.approx(2 / 3)
     new = y[(y["unique_id"] == "pnew:VNM") & (y["y"] > 0)]["ds"].tolist()
@@ -63,7 +65,7 @@ def test_rules_follow_the_configured_focal_country() -> None:
     assert {r.name for r in rules if r.matches("pnew:LAO")} == {"focal-new-outlets"}
 
 
-def test_focal_stage_tags_once_and_writes_series(tmp_path: Path) -> None:
+def test_focal_stage_tags_once_and_the_series_stage_reads_it(tmp_path: Path) -> None:
     s = load_settings(archive=tmp_path / "a.duckdb", output_dir=tmp_path, focal_peers=["THA"])
     from earlywarn.schema import TABLES
 
@@ -71,12 +73,18 @@ def test_focal_stage_tags_once_and_writes_series(tmp_path: Path) -> None:
     arts = arts.reindex(columns=list(TABLES["articles"].columns))
     with Archive(s.archive) as a:
         a.commit_stage(date(2024, 3, 20), "import", [Write("articles", arts)])
-    first = run_nightly(s, date(2024, 3, 20), stages=["focal"]).rows["focal"]
-    again = run_nightly(s, date(2024, 3, 20), stages=["focal"], force=True).rows["focal"]
+    first = run_nightly(s, date(2024, 3, 20), stages=["focal"])
+    again = run_nightly(s, date(2024, 3, 20), stages=["focal", "series"], force=True)
     with Archive(s.archive, read_only=True) as a:
         per = a.table("perception")
         series = a.table("series")
-    assert first["tagged"] == len(arts) and again["tagged"] == 0
+    assert first.rows["focal"]["tagged"] == len(arts) and again.rows["focal"]["tagged"] == 0
     assert set(per.loc[per["role"] == "peer", "country"]) == {"THA"}
     assert per.loc[per["country"] == "VNM", "article_id"].nunique() == len(arts)
-    assert series["unique_id"].str.startswith(("per:", "pshare:", "ptone:", "pneg:", "pnew:")).all()
+    heads = set(series["unique_id"].str.split(":").str[0])
+    assert {"per", "pshare", "ptone", "pneg", "pnew", "cov"} <= heads
+    y = series.set_index(["unique_id", "ds"])["y"]
+    d19 = pd.Timestamp("2024-03-19")
+    # cov:VNM counts the articles the focal tagger found it in (no gazetteer mentions here)
+    assert y[("cov:VNM", d19)] == y[("per:VNM", d19)] == 3
+    assert (y.loc["cov:THA"] >= 0).all() and y[("cov:THA", d19)] == 1
