@@ -9,8 +9,10 @@ candidate's siblings that share its class; this does the equivalent before trafi
 sees the page: the later chunks' children are moved into the first, in document order,
 and what stood between them (the advertising) stays outside, where trafilatura drops it.
 
-A chunk whose own wrapper carries an ``<h1>`` is another article (a page that appends the
-next story as you scroll), and joining stops there.
+A chunk with a title of its own is another article or a listed post, not a continuation,
+and joining stops there: its wrapper carries an ``<h1>`` (a page that appends the next
+story as you scroll), it opens with a heading (a blog's list of posts), or a heading stands
+between it and the previous chunk.
 
 The expression's regular expressions run as Python callbacks on every ``div``; so it is
 evaluated only when some class string of those elements is repeated and matches its
@@ -46,8 +48,24 @@ except ImportError:  # pragma: no cover - depends on the trafilatura version
     _BODY_CLASS = None
 
 
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
 def _depth(el: Any) -> int:
     return sum(1 for _ in el.iterancestors())
+
+
+def _titled(el: Any, previous: Any) -> bool:
+    """Whether a heading opens ``el`` or stands between ``previous`` and ``el``."""
+    lead = next(iter(el), None)
+    if lead is not None and next(lead.iter(*_HEADINGS), None) is not None:
+        return True
+    for sib in el.itersiblings(preceding=True):
+        if sib is previous:
+            break
+        if next(sib.iter(*_HEADINGS), None) is not None:
+            return True
+    return False
 
 
 def join_chunks(tree: Any) -> int:
@@ -81,7 +99,8 @@ def join_chunks(tree: Any) -> int:
     scope = parent.getparent() if parent is not None else None
     if not sig or scope is None:
         return 0
-    depth, seen, chunks = _depth(first), False, []
+    depth, seen = _depth(first), False
+    chunks: list[Any] = []
     for el in scope.iter(first.tag):
         if el is first:
             seen = True
@@ -93,8 +112,10 @@ def join_chunks(tree: Any) -> int:
         wrapper = el
         while wrapper.getparent() is not scope:
             wrapper = wrapper.getparent()
-        if next(wrapper.iter("h1"), None) is not None:
-            break  # the next article, not a chunk of this one
+        if next(wrapper.iter("h1"), None) is not None or _titled(
+            el, chunks[-1] if chunks else first
+        ):
+            break  # the next article, or a listed post: not a chunk of this one
         chunks.append(el)
     for el in chunks:  # moved after the walk: moving nodes under a live iterator skips some
         if el.text and el.text.strip():

@@ -75,6 +75,17 @@ def test_chunks_of_another_article_are_not_joined() -> None:
     assert [len(el) for el in tree.find_class("article-body")] == [1, 1]
 
 
+def test_listed_posts_are_not_joined() -> None:
+    # a blog's list of posts: each item opens with its own title
+    items = "".join(
+        f"<article class='post'><h2>Post {i}</h2><div class='entry-content'><p>Text {i}.</p>"
+        "</div></article>"
+        for i in range(3)
+    )
+    tree = load_html(f"<html><body><main><div class='posts'>{items}</div></main></body></html>")
+    assert join_chunks(tree) == 0
+
+
 def test_forbidden_characters_are_removed_before_parsing() -> None:
     page = "<html><body><p>Hà\x00 Nội\ufffe, Huế\uffff\x08</p></body></html>".encode()
     assert load_html(page).findtext(".//p") == "Hà Nội, Huế"
