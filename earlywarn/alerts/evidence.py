@@ -295,17 +295,23 @@ def _perception_articles(
 ) -> tuple[list[dict[str, Any]], int, int]:
     """The articles behind a perception series (``per:``, ``ptone:``, ``pneg:`` ...): those
     the focal tagger found the country in (``pneg:`` the negative ones), restricted to the
-    series' language, source country or outlet, most salient first."""
+    series' language, source country or outlet, most salient first; for a narrative's series
+    (``nar=``, with a ``story_id`` column in ``articles``) the narrative's articles."""
     if articles is None or perception is None or perception.empty:
         return [], 0, 0
     rows = perception[(perception["country"] == sid.country) & (perception["count"] > 0)]
     if sid.kind == "pneg":
         rows = rows[rows["n_negative"].fillna(0) > rows["n_positive"].fillna(0)]
     key, _, value = (sid.label or "").partition("=")
-    col = {"lang": "language", "src": "country", "out": "outlet"}.get(key)
+    col = {"lang": "language", "src": "country", "out": "outlet", "nar": "story_id"}.get(key)
+    if col is not None and col not in articles:
+        col = None
     safe = articles[col].astype(str).str.replace(":", "_").str.replace(" ", "_") if col else None
     arts = articles if safe is None else articles[safe == value]
     weight = rows.assign(entity=sid.country, count=(rows["salience"].fillna(0) * 100).round())
+    if key == "nar" and col is not None:  # a narrative: all its articles, naming the country first
+        others = arts.loc[~arts["article_id"].isin(weight["article_id"]), ["article_id"]]
+        weight = pd.concat([weight, others.assign(entity=sid.country, count=0)], ignore_index=True)
     return _mentioning_articles(sid.country, start, end, arts, weight, n)
 
 

@@ -65,3 +65,39 @@ def test_eval_pickup_both_halves() -> None:
     assert list(table.index) == ["tuning", "held_aside"]
     assert table["gold_pairs"].tolist() == [12, 19]
     assert table.loc["tuning", "precision"] >= 0.9 and table.loc["tuning", "recall"] >= 0.9
+
+
+def test_a_ministry_social_account_post_is_measured_like_a_statement(
+    corpus: pd.DataFrame, tmp_path
+) -> None:
+    """A post of a feed of a social kind owned by the ministry (family ``official:VNM``) goes
+    through the nightly pickup like an official outlet's statement. The post is a real text
+    (Báo Tin tức's report of 22/10/2013, read here as if the ministry's channel had posted
+    it), its coverage the other outlets' reports of the same KTLAB cluster."""
+    import datetime as dt
+
+    from earlywarn.config import Settings
+    from earlywarn.focal.narrative_stage import stage
+    from earlywarn.schema import empty_frame
+    from earlywarn.stage import StageContext
+    from earlywarn.store import Archive, Write
+
+    arts = corpus[corpus["cluster_id"] == "cluster_16"].drop(columns="cluster_id")
+    feeds = pd.concat([empty_frame("feeds"), pd.DataFrame({
+        "feed_id": ["yt", "news"], "url": ["https://www.youtube.com/feeds/videos.xml?channel_id=x",
+                                           "https://news.example/rss"],
+        "outlet": ["Ministry (YouTube)", "press"], "kind": ["youtube", "newspaper"],
+        "country": [None, "VNM"], "language": ["vi", "vi"], "family": ["official:VNM", "press"],
+    })])[list(empty_frame("feeds"))]  # fmt: skip
+    day = dt.date(2013, 10, 25)
+    arts = arts.assign(
+        feed_id=["yt" if a == "12233445" else "news" for a in arts["article_id"]],
+        url="https://x/" + arts["article_id"], as_of=pd.Timestamp(day),
+    )  # fmt: skip
+    arts = pd.concat([empty_frame("articles"), arts])[list(empty_frame("articles"))]
+    with Archive(tmp_path / "a.duckdb") as archive:
+        archive.commit_stage(day, "t", [Write("feeds", feeds), Write("articles", arts)])
+        writes, stats = stage(StageContext(archive=archive, settings=Settings(), as_of=day, run_id="t"))
+    pickups = next(w.frame for w in writes if w.table == "pickups")
+    assert stats["statements"] == 1 and set(pickups["statement_id"]) == {"12233445"}
+    assert len(pickups) >= 3 and set(pickups["outlet"]) <= set(arts["outlet"])

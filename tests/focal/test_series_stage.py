@@ -88,3 +88,23 @@ def test_focal_stage_tags_once_and_the_series_stage_reads_it(tmp_path: Path) -> 
     # cov:VNM counts the articles the focal tagger found it in (no gazetteer mentions here)
     assert y[("cov:VNM", d19)] == y[("per:VNM", d19)] == 3
     assert (y.loc["cov:THA"] >= 0).all() and y[("cov:THA", d19)] == 1
+
+
+def test_narrative_series_and_their_evidence() -> None:
+    from earlywarn.alerts.evidence import build_evidence
+    from earlywarn.focal.series import narrative_series
+
+    arts = _articles()
+    per = tag_articles(arts, "VNM", ["THA"])
+    floods = arts[arts["title"] == "Floods"]["article_id"].tolist()  # days 16-20, one a day
+    narr = pd.DataFrame({"narrative_id": ["s1", "s1"], "article_ids": [floods[:3], floods]})
+    y = narrative_series(narr, arts, "VNM", end="2024-03-21")
+    vol = y[y["unique_id"] == "per:VNM:nar=s1"]
+    assert vol["ds"].min() == pd.Timestamp("2024-03-16") and vol["y"].tolist() == [1.0] * 5 + [0.0]
+    assert y.loc[y["unique_id"] == "plang:VNM:nar=s1", "y"].max() == 1.0
+    assert series_kind("plang:VNM:nar=s1").kind == "perception_languages"
+    arts = arts.assign(story_id=["s1" if a in floods else a for a in arts["article_id"]])
+    ev = build_evidence("per:VNM:nar=s1", "2024-03-18", as_of="2024-03-21", series=y,
+                        events=None, articles=arts, mentions=None, forecasts=None,
+                        perception=per)  # fmt: skip
+    assert [a["title"] for a in ev["articles"]] == ["Floods"]
