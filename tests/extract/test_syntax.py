@@ -140,3 +140,13 @@ def test_a_country_less_agent_gives_no_news_event(coder: EventCoder) -> None:
     assert _dyads(coder, "Ukrainian lawmakers grilled a Russian diplomat on Tuesday.") == {
         ("UKR", "RUS", "11")
     }
+
+
+def test_an_actor_modifying_a_located_noun_is_a_place(coder: EventCoder) -> None:
+    # tuning-half sentence: 'West Bank' is a compound of 'south' under 'in': a place
+    assert not _dyads(
+        coder,
+        "Netanyahu visited the Gush Etzion settlement bloc in the West Bank south of "
+        "Jerusalem on Tuesday.",
+    )
+    assert _dyads(coder, "Israeli troops attacked a Gaza Strip village.") == {("ISR", "PSE", "19")}

@@ -290,6 +290,8 @@ class _Sentence:
             h = t
             while self.owner.get(h.head.i) == k and h.head is not h:
                 h = h.head  # the head of the actor's span ('West Bank' -> 'Bank')
+            while h.dep_ == "compound" and h.head is not h:
+                h = h.head  # a noun it modifies ('in the West Bank village'): that one's case
             case = [g.lower_ for g in h.children if g.dep_ == "case"]
             if case and case[0] in _PLACES:
                 continue
