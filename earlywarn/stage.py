@@ -70,11 +70,6 @@ def evidence_frames(ctx: StageContext, days: int = 120) -> dict[str, pd.DataFram
     lo = ctx.as_of - timedelta(days=days)
     articles = ctx.archive.articles(since=lo, until=ctx.as_of)
     ids = articles["article_id"].tolist()
-    stories = ctx.archive.query(
-        "SELECT article_id, story_id FROM stories WHERE list_contains(?, article_id)", [ids]
-    ).drop_duplicates("article_id")
-    articles = articles.merge(stories, on="article_id", how="left")  # narratives' evidence
-    articles["story_id"] = articles["story_id"].fillna(articles["article_id"])
     return {
         "series": series_frame(ctx),
         "events": ctx.archive.events(since=lo, until=ctx.as_of),

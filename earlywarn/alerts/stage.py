@@ -38,6 +38,12 @@ def stage(ctx: StageContext) -> StageResult:
     f = evidence_frames(ctx)
     owners = ctx.archive.query("SELECT feed_id, family FROM feeds")
     articles = f["articles"].merge(owners, on="feed_id", how="left")
+    stories = ctx.archive.query(
+        "SELECT article_id, story_id FROM stories WHERE list_contains(?, article_id)",
+        [articles["article_id"].tolist()],
+    ).drop_duplicates("article_id")
+    articles = articles.merge(stories, on="article_id", how="left")  # a narrative's evidence
+    articles["story_id"] = articles["story_id"].fillna(articles["article_id"])
     alerts = evaluate_rules(
         anomalies,
         rules,

@@ -275,7 +275,8 @@ def stored_series(archive: Any, country: str, as_of: date, days: int = 7) -> pd.
 def statement_pickups(archive: Any, country: str, as_of: date, days: int = 30) -> pd.DataFrame:
     """The country's official statements of the window and their pickup (table ``pickups``).
 
-    One row per statement published in the ``days`` up to ``as_of`` (``statement_id,
+    One row per statement published in the ``days`` up to ``as_of`` or collected that night
+    (a first collection's older statements, measured that night) (``statement_id,
     published, outlet, title, articles, foreign, languages, countries, first_hours``: the
     articles that carried it, those from other source countries, their languages and source
     countries, the first latency in hours), most picked up first.
@@ -288,6 +289,8 @@ def statement_pickups(archive: Any, country: str, as_of: date, days: int = 30) -
     if not official:
         return pd.DataFrame(columns=cols)
     st = archive.articles(since=as_of - timedelta(days=days - 1), until=as_of)
+    tonight = archive.table("articles", "as_of = ? AND duplicate_of IS NULL", [as_of])
+    st = pd.concat([st, tonight], ignore_index=True).drop_duplicates("article_id")
     st = st[st["feed_id"].isin(official)]
     if st.empty:
         return pd.DataFrame(columns=cols)

@@ -62,3 +62,7 @@ def test_perception_on_the_demo_archive(demo_out: Path) -> None:
     assert peers["per:LAO"] == peers["cov:LAO"] == 0 and peers["per:CHN"] == peers["cov:CHN"] > 0
     report = (demo_out / "report-2019-11-20.html").read_text(encoding="utf-8")
     assert 'id="perception"' in report
+    # the night the Vietnamese articles were first collected measured their statements' pickup
+    first = (demo_out / "report-2016-02-29.html").read_text(encoding="utf-8")
+    table = first.split('id="perception-pickups"')[1].split("</table>")[0]
+    assert "Nổ tại trại huấn luyện Nga" in table and table.count("<tr>") > 10
