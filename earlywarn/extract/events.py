@@ -67,7 +67,7 @@ from earlywarn.extract.coding.text import (
     tokenize,
     words,
 )
-from earlywarn.extract.coding.types import ActorSpan, RawEvent
+from earlywarn.extract.coding.types import Actor, ActorSpan, RawEvent
 from earlywarn.extract.plover import plover
 from earlywarn.schema import TABLES, empty_frame
 
@@ -123,13 +123,17 @@ class _Prepared:
     places: list[Place]
 
 
+def _place_span(p: Place) -> ActorSpan:
+    return ActorSpan(p.start, p.end, Actor(p.entity, p.entity, p.country, None, p.entity, "place"))
+
+
 def _data(name: str) -> Path:
     return Path(str(files("earlywarn.data").joinpath(name)))
 
 
 @lru_cache(maxsize=4)
-def _verbs_cached(path: str) -> VerbDictionary:
-    return read_verbs(Path(path))
+def _verbs_cached(path: str, *more: str) -> VerbDictionary:
+    return read_verbs(Path(path), *(Path(m) for m in more))
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +161,8 @@ class EventCoder:
     Parameters
     ----------
     verbs : VerbDictionary or path, optional
-        PETRARCH-format verb dictionary; ``None`` = shipped ``CAMEO.2.0.txt``.
+        PETRARCH-format verb dictionary; ``None`` = shipped ``CAMEO.2.0.txt`` plus
+        ``verbs_en_extra.txt`` (common verbs it lacks: *urge*, *sanction*).
     actors : dict or path, optional
         PETRARCH actor dictionary; ``None`` = real-world actors from :class:`Gazetteer`.
     agents : dict or path, optional
@@ -175,7 +180,7 @@ class EventCoder:
 
     def __init__(self, verbs=None, actors=None, agents=None, discards=None) -> None:  # type: ignore[no-untyped-def]
         if verbs is None:
-            verbs = _verbs_cached(str(_data("CAMEO.2.0.txt")))
+            verbs = _verbs_cached(str(_data("CAMEO.2.0.txt")), str(_data("verbs_en_extra.txt")))
         elif not isinstance(verbs, VerbDictionary):
             verbs = read_verbs(Path(verbs))
         if agents is None:
@@ -256,7 +261,9 @@ class EventCoder:
         docs = nlp.pipe([p.text for p in todo])
         for p, doc in zip(todo, docs, strict=True):
             spans = spans_on_doc(doc, p.toks, p.spans)
-            raw = code_doc(doc, spans, self.verbs, news=self.petrarch is None)
+            named = spans_on_doc(doc, p.toks, [_place_span(x) for x in p.places if x.start >= 0])
+            blocked = {i for s, e, _a in named for i in range(s, e)}
+            raw = code_doc(doc, spans, self.verbs, news=self.petrarch is None, places=blocked)
             out[p.index] = [self._finish(e, p.places, p.text) for e in raw]
         return out
 

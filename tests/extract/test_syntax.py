@@ -150,3 +150,23 @@ def test_an_actor_modifying_a_located_noun_is_a_place(coder: EventCoder) -> None
         "Jerusalem on Tuesday.",
     )
     assert _dyads(coder, "Israeli troops attacked a Gaza Strip village.") == {("ISR", "PSE", "19")}
+
+
+def test_an_unresolved_name_takes_the_sentences_only_country(coder: EventCoder) -> None:
+    # tuning-half sentence: 'Grisham' is in no dictionary; the sentence names only the US;
+    # 'urge' comes from verbs_en_extra.txt; 'not to tolerate' is no appeal to tolerate
+    got = coder.code_sentence(
+        "Grisham urged the American public not to tolerate the pretense of the Democrats."
+    )
+    assert [(e.source_name, e.source_country, e.target_country, e.code) for e in got] == [
+        ("Grisham", "USA", "USA", "020")
+    ]
+    # two countries named: the name stays unresolved; a parenthesised name is no actor
+    assert not _dyads(coder, "Smith urged China to condemn Japan.")
+    assert not _dyads(coder, "(Reuters) Smith accused China of lying.")
+
+
+def test_supplementary_verbs_and_complement_without_a_target(coder: EventCoder) -> None:
+    assert _dyads(coder, "The United States sanctioned Iranian banks.") == {("USA", "IRN", "16")}
+    # the complement names no actor: the appeal's target is the governor's object
+    assert _dyads(coder, "China urged Japan to send troops.") == {("CHN", "JPN", "02")}

@@ -191,13 +191,17 @@ def _element(tok: str, synsets: dict[str, list[str]]) -> list[tuple[str, ...]] |
     return [ws] if ws else None
 
 
-def read_verbs(source: Path | Iterable[str]) -> VerbDictionary:
-    """Parse a PETRARCH verb dictionary (e.g. ``CAMEO.2.0.txt``)."""
+def read_verbs(source: Path | Iterable[str], *more: Path | Iterable[str]) -> VerbDictionary:
+    """Parse a PETRARCH verb dictionary (e.g. ``CAMEO.2.0.txt``), then any ``more`` files
+    read as if appended to it (supplements with blocks of their own)."""
     vd = VerbDictionary()
     raw_patterns: list[tuple[str, str, str | None]] = []
     block: str | None = None
     synset: str | None = None
-    for line in _lines(source):
+    lines = _lines(source)
+    for extra in more:
+        lines += ["", *_lines(extra)]
+    for line in lines:
         line = _COMMENT.sub("", line).rstrip()
         s = line.strip()
         if not s:

@@ -9,7 +9,7 @@ with no actor become country-less actors (``---GOV``), as in PETRARCH.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from earlywarn.extract.coding.petrarch import ActorCode, AgentEntry
@@ -216,6 +216,8 @@ class Place:
     lat: float | None
     lon: float | None
     specific: bool  # a city/region (True) or only a country (False)
+    start: int = field(default=-1, compare=False)  # its tokens in the sentence, if known
+    end: int = field(default=-1, compare=False)
 
 
 class GazetteerResolver:
@@ -256,7 +258,8 @@ class GazetteerResolver:
             located = _located(toks, s)
             actor = None if (located and m.kind == "city") else self._actor(m, day)
             if (m.kind in ("city", "place") and actor is None) or (m.kind == "country" and located):
-                places.append(self.place(m.entity, m.country, m.kind != "country"))
+                place = self.place(m.entity, m.country, m.kind != "country")
+                places.append(replace(place, start=s, end=e + 1))
             if actor is not None:
                 actors.append(ActorSpan(s, e + 1, actor))
         agents = [(s, e, p[0]) for s, e, p in _scan(self.agent_index, toks)]

@@ -93,6 +93,11 @@ _TEMPORAL = frozenset(["after", "before", "until", "once", "when", "till"])
 _CONDITIONAL = frozenset(["if", "whether", "unless", "lest"])
 _ASSERTED = frozenset(["while", "whereas", "although", "though", "because", "as"])
 _NEGATIONS = frozenset(["not", "n't", "never", "no"])
+_CALENDAR = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+     "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", "today"]
+)  # fmt: skip
 _FUTURE = frozenset(["will", "shall", "would", "'ll", "wo"])
 _SAY = frozenset(
     [
@@ -205,15 +210,29 @@ class _Verb:
 
 
 class _Sentence:
-    """One parsed sentence: actor spans mapped onto parse tokens."""
+    """One parsed sentence: actor spans mapped onto parse tokens.
 
-    def __init__(self, doc: Doc, spans: Sequence[tuple[int, int, Actor]]) -> None:
+    ``country`` is the sentence's only named country (``None`` when it names none or
+    several): an unresolved proper name in an actor role takes it (see :meth:`_name`);
+    ``places`` are the tokens of named places, which are never such names.
+    """
+
+    def __init__(
+        self,
+        doc: Doc,
+        spans: Sequence[tuple[int, int, Actor]],
+        places: Iterable[int] = (),
+        news: bool = False,
+    ) -> None:
         self.doc = doc
         self.owner: dict[int, int] = {}
         self.spans = list(spans)
         for k, (s, e, _a) in enumerate(self.spans):
             for i in range(s, e):
                 self.owner.setdefault(i, k)
+        self.places = set(places)
+        named = {a.country for _s, _e, a in self.spans if a.country and a.kind != "inherited"}
+        self.country = named.pop() if news and len(named) == 1 else None
 
     def actors_of(self, tok: SpacyToken, depth: int = 0) -> list[int]:
         """Span indices of the noun phrase headed by ``tok`` (coordination expanded)."""
@@ -246,6 +265,9 @@ class _Sentence:
             return out
         if depth > 3:
             return []
+        name = self._name(tok)
+        if name is not None:
+            return [name]
         for dep in _MODIFIERS:
             for c in tok.children:
                 if c.dep_ != dep:
@@ -258,6 +280,33 @@ class _Sentence:
                 if got:
                     return got
         return []
+
+    def _name(self, tok: SpacyToken) -> int | None:
+        """An unresolved proper name (a person or company no dictionary knows: *Grisham*,
+        *WeWork*) as an actor of the sentence's only named country, as the gold rules give a
+        generic actor; ``None`` when the sentence names no single country, for places,
+        dates and parenthesised names (*(CNN)*), for a name inside a longer phrase (the
+        phrase's head decides) and for an apposition (*Obama, the most popular Democrat*)."""
+        if (
+            self.country is None
+            or tok.tag_ not in ("NNP", "NNPS")
+            or tok.dep_ in ("compound", "flat", "amod", "appos")
+            or tok.lower_ in _CALENDAR
+            or (tok.i > 0 and self.doc[tok.i - 1].text == "(")
+        ):
+            return None
+        parts = [tok, *(c for c in tok.children if c.dep_ in ("compound", "flat") and c.tag_ in ("NNP", "NNPS"))]
+        idx = sorted(t.i for t in parts)
+        if any(i in self.places or i in self.owner for i in idx):
+            return None
+        lo, hi = idx[0], idx[-1] + 1
+        name = " ".join(t.text for t in self.doc[lo:hi])
+        cc = self.country
+        self.spans.append((lo, hi, Actor(cc, name, cc, None, None, "inherited")))
+        k = len(self.spans) - 1
+        for i in range(lo, hi):
+            self.owner[i] = k
+        return k
 
     def adjacent(self, i: int, step: int) -> list[int]:
         """The actor right before (``step=-1``) or after (``+1``) token ``i``, across only
@@ -448,6 +497,7 @@ def code_doc(
     spans: Sequence[tuple[int, int, Actor]],
     verbs: VerbMatcher,
     news: bool = True,
+    places: Iterable[int] = (),
 ) -> list[RawEvent]:
     """Events of one parsed sentence.
 
@@ -462,9 +512,12 @@ def code_doc(
     news : bool
         Real-news mode: a pair with a country-less agent (*police* - *protesters*,
         *lawmakers* - *Ukraine*) is no event: one side cannot be attributed, and on real
-        news such pairs were mostly misreadings.
+        news such pairs were mostly misreadings; an unresolved proper name in an actor
+        role takes the sentence's only named country.
+    places : iterable of int
+        Token indices of named places (never read as unresolved names).
     """
-    sent = _Sentence(doc, spans)
+    sent = _Sentence(doc, spans, places, news)
     toks = doc_tokens(doc)
     low = [t.low for t in toks]
     covered = set(sent.owner)
@@ -511,8 +564,10 @@ def code_doc(
                 if c.dep_ in ("xcomp", "ccomp", "advcl") and c.i in found:
                     cv = found[c.i]
                     if cv.code and not (cv.light and not cv.pattern):
-                        new = combine(code, cv.code)
                         absorbed.add(c.i)
+                        if _negated(c):
+                            break  # 'urged X not to tolerate Y': no appeal to tolerate
+                        new = combine(code, cv.code)
                         if new is not None:
                             code = new
                             comp_targets = _targets(c)
@@ -532,7 +587,12 @@ def code_doc(
             code = combine("130", code)  # 'would raise tariffs if ...': a threat
         subj, passive = _subject(v)
         sources = [k for s in subj for k in sent.actors_of(s)]
-        targets = [k for t in (comp_targets or _targets(v)) for k in sent.actors_of(t)]
+        targets = [k for t in comp_targets for k in sent.actors_of(t)]
+        if comp_targets and code and code[:2] in ("02", "10"):
+            own = [k for t in _targets(v) for k in sent.actors_of(t)]
+            targets = own or targets  # 'urged Japan to send troops': Japan is appealed to
+        elif not comp_targets:
+            targets = [k for t in _targets(v) for k in sent.actors_of(t)]
         if not sources and not passive and v.dep_ not in ("xcomp", "acl", "acl:relcl", "advcl"):
             sources = sent.adjacent(idx, -1)  # a misparsed subject right before the verb
         if not targets and not passive:
