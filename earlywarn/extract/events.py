@@ -262,8 +262,7 @@ class EventCoder:
         for p, doc in zip(todo, docs, strict=True):
             spans = spans_on_doc(doc, p.toks, p.spans)
             named = spans_on_doc(doc, p.toks, [_place_span(x) for x in p.places if x.start >= 0])
-            blocked = {i for s, e, _a in named for i in range(s, e)}
-            raw = code_doc(doc, spans, self.verbs, news=self.petrarch is None, places=blocked)
+            raw = code_doc(doc, spans, self.verbs, news=self.petrarch is None, places=named)
             out[p.index] = [self._finish(e, p.places, p.text) for e in raw]
         return out
 

@@ -170,3 +170,17 @@ def test_supplementary_verbs_and_complement_without_a_target(coder: EventCoder) 
     assert _dyads(coder, "The United States sanctioned Iranian banks.") == {("USA", "IRN", "16")}
     # the complement names no actor: the appeal's target is the governor's object
     assert _dyads(coder, "China urged Japan to send troops.") == {("CHN", "JPN", "02")}
+
+
+def test_a_generic_actor_takes_the_country_of_a_place_modifier(coder: EventCoder) -> None:
+    # coding rule 2: 'Hong Kong police', and so 'New York police', 'police in London'
+    got = _dyads(coder, "New York police arrested a Chinese diplomat and a Russian spy.")
+    assert got == {("USA", "CHN", "17"), ("USA", "RUS", "17")}
+    got = _dyads(coder, "Police in London arrested a Chinese diplomat and a Russian spy.")
+    assert got == {("GBR", "CHN", "17"), ("GBR", "RUS", "17")}
+
+
+def test_a_verb_parsed_as_the_adjective_of_its_object(coder: EventCoder) -> None:
+    # the shipped parser reads 'imposed sanctions' as [imposed sanctions] (amod) here
+    got = coder.code_sentence("The United States imposed sanctions on Russia.")
+    assert [(e.source_country, e.target_country, e.code) for e in got] == [("USA", "RUS", "163")]

@@ -214,14 +214,16 @@ class _Sentence:
 
     ``country`` is the sentence's only named country (``None`` when it names none or
     several): an unresolved proper name in an actor role takes it (see :meth:`_name`);
-    ``places`` are the tokens of named places, which are never such names.
+    ``places`` are named places (cities, regions; country ``Actor`` of kind ``place``):
+    never such names, but a generic actor they modify takes their country (*New York
+    police*, see :meth:`_country_modifier`).
     """
 
     def __init__(
         self,
         doc: Doc,
         spans: Sequence[tuple[int, int, Actor]],
-        places: Iterable[int] = (),
+        places: Sequence[tuple[int, int, Actor]] = (),
         news: bool = False,
     ) -> None:
         self.doc = doc
@@ -230,9 +232,10 @@ class _Sentence:
         for k, (s, e, _a) in enumerate(self.spans):
             for i in range(s, e):
                 self.owner.setdefault(i, k)
-        self.places = set(places)
+        self.places = {i: a for s, e, a in places for i in range(s, e)}
         named = {a.country for _s, _e, a in self.spans if a.country and a.kind != "inherited"}
         self.country = named.pop() if news and len(named) == 1 else None
+        self.news = news
 
     def actors_of(self, tok: SpacyToken, depth: int = 0) -> list[int]:
         """Span indices of the noun phrase headed by ``tok`` (coordination expanded)."""
@@ -356,6 +359,10 @@ class _Sentence:
             if c.dep_ not in ("compound", "amod", "nmod:poss", "flat", "nmod"):
                 continue
             j = self.owner.get(c.i)
+            place = self.places.get(c.i) if self.news else None
+            if j is None and place is not None and place.country:
+                j = len(self.spans)  # 'New York police': the place's country
+                self.spans.append((c.i, c.i + 1, place))
             if j is None or j == k or not self.spans[j][2].country:
                 continue
             base = self.spans[j][2]
@@ -399,8 +406,16 @@ def _subject(v: SpacyToken) -> tuple[list[SpacyToken], bool]:
     return [], passive
 
 
+def _verb_as_modifier(v: SpacyToken) -> bool:
+    """A verb with its own subject parsed as the adjective of the noun after it ('the United
+    States imposed sanctions on Russia' as [imposed sanctions]): that noun is its object."""
+    return v.dep_ == "amod" and v.i < v.head.i and any(c.dep_ == "nsubj" for c in v.children)
+
+
 def _targets(v: SpacyToken) -> list[SpacyToken]:
     out = [c for c in v.children if c.dep_ in ("obj", "iobj", "dobj", "dative")]
+    if _verb_as_modifier(v):
+        out.append(v.head)
     for c in v.children:
         if c.dep_ in ("obl", "prep", "obl:unmarked"):
             case = [g.lower_ for g in c.children if g.dep_ == "case"]
@@ -497,7 +512,7 @@ def code_doc(
     spans: Sequence[tuple[int, int, Actor]],
     verbs: VerbMatcher,
     news: bool = True,
-    places: Iterable[int] = (),
+    places: Sequence[tuple[int, int, Actor]] = (),
 ) -> list[RawEvent]:
     """Events of one parsed sentence.
 
@@ -514,8 +529,9 @@ def code_doc(
         *lawmakers* - *Ukraine*) is no event: one side cannot be attributed, and on real
         news such pairs were mostly misreadings; an unresolved proper name in an actor
         role takes the sentence's only named country.
-    places : iterable of int
-        Token indices of named places (never read as unresolved names).
+    places : sequence of (start, end, Actor)
+        Named places over ``doc`` tokens (never read as unresolved names; a generic actor
+        they modify takes their country in news mode).
     """
     sent = _Sentence(doc, spans, places, news)
     toks = doc_tokens(doc)
@@ -533,7 +549,7 @@ def code_doc(
         head = min(i + form.head, j - 1)
         v = doc[head]
         if v.tag_.startswith("VB") and head not in covered and not _nominal(v):
-            hi = v.right_edge.i + 1
+            hi = (v.head if _verb_as_modifier(v) else v).right_edge.i + 1
             clauses = [
                 c.left_edge.i
                 for c in v.children
