@@ -39,7 +39,10 @@ import pandas as pd
 from earlywarn._log import get_logger
 from earlywarn.schema import TABLES, empty_frame
 
-__all__ = ["score_tone", "sentence_scores", "tone_toward"]
+__all__ = ["TONE_METHODS", "score_tone", "sentence_scores", "tone_toward"]
+
+#: Languages with a sentence-tone lexicon and its method; any other language has no tone (NaN).
+TONE_METHODS = {"en": "vader", "vi": "vi-lexicon"}
 
 log = get_logger(__name__)
 
@@ -100,7 +103,7 @@ def _method(language: object) -> str:
     if not isinstance(language, str):
         return "none"
     lang = language.lower().replace("_", "-").split("-")[0]
-    return {"en": "vader", "vi": "vi-lexicon"}.get(lang, "none")
+    return TONE_METHODS.get(lang, "none")
 
 
 def sentence_scores(text: str, language: str = "en") -> list[float]:

@@ -14,6 +14,10 @@ Examples
 ('Việt Nam', ['Việt Nam', 'Trung Quốc'], 'Tiếng Anh')
 >>> "Vietnam floods" in render_section(v, "en") and "Việt Nam" in format_text(v)
 True
+>>> de = arts.assign(article_id="b", language="de", title="Hochwasser in Vietnam", text="Vietnam.")
+>>> v = perception_view(summarize(pd.concat([arts, de]), None, "VNM", as_of="2024-03-02", days=7))
+>>> v["no_tone"], "no sentence tone (no lexicon; counted in volume and share only): German" in format_text(v)
+(['German'], True)
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import math
 from importlib.resources import files
 from typing import Any
 
+from earlywarn.extract.tone import TONE_METHODS
 from earlywarn.focal.summary import PerceptionSummary
 from earlywarn.labels import country_name, language_name
 from earlywarn.report import plain_text
@@ -141,6 +146,11 @@ def perception_view(s: PerceptionSummary, locale: str = "en") -> dict[str, Any]:
         "focal": countries[0],
         "countries": countries,
         "languages": _rows(s.languages, "language", lambda c: language_name(c, locale)),
+        "no_tone": [
+            language_name(c, locale)
+            for c in s.languages["language"]
+            if str(c).split("-")[0] not in TONE_METHODS
+        ],
         "sources": _rows(s.sources, "source", lambda c: country_name(c, locale) or "?"),
         "outlets": _rows(s.outlets, "outlet", lambda c: str(c)),
         "articles": arts,
@@ -190,6 +200,12 @@ def format_text(view: dict[str, Any]) -> str:
             f"{name[:24]:<24}{r['articles']:>9}{r['previous']:>9}{fmt(r['share'], True):>8}"
             f"{fmt(r['tone']):>7}{r['negative']:>9}"
         )
+    if view.get("no_tone"):
+        lines += [
+            "",
+            "no sentence tone (no lexicon; counted in volume and share only): "
+            + ", ".join(view["no_tone"]),
+        ]
     for title, key in (
         ("languages", "languages"),
         ("source countries", "sources"),
