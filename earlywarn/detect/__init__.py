@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from earlywarn.detect._base import BaseDetector, cauchy_combine, infer_freq, tail_probability
 from earlywarn.detect._baselines import SeasonalNaiveInterval
+from earlywarn.detect._bocpd import RateChangePoint
 from earlywarn.detect._detect import DEFAULT_LOOKBACK, detect
 from earlywarn.detect._ensemble import Ensemble, default_detectors
 from earlywarn.detect._models import (
@@ -36,6 +37,7 @@ __all__ = [
     "Ensemble",
     "ForecastExceedance",
     "IsolationForestDetector",
+    "RateChangePoint",
     "RateCusum",
     "RateSurprise",
     "RobustZScore",
