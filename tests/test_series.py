@@ -116,3 +116,42 @@ def test_news_series_start_when_collection_began() -> None:
     assert cov["ds"].min() == pd.Timestamp("2024-05-02")  # no zero-filled year before
     assert cov["y"].tolist() == [1.0, 2.0]
     assert y.loc[y["unique_id"] == "tone:VNM", "ds"].min() == pd.Timestamp("2024-05-02")
+
+
+def test_events_coded_from_news_start_when_collection_began() -> None:
+    # the first collection night (2024-05-02) codes an article published in 2023: that
+    # event is not a baseline (days before were never collected); imported events are
+    arts = pd.DataFrame(
+        {
+            "article_id": ["old", "new"],
+            "published": pd.to_datetime(["2023-11-10", "2024-05-02"], utc=True),
+            "as_of": pd.to_datetime(["2024-05-02", "2024-05-02"]),
+            "fetched": pd.Timestamp("2024-05-02 06:00", tz="UTC"),
+            "duplicate_of": None,
+        }
+    )
+    ev = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2023-11-10", "2024-05-02", "2024-05-03", "2024-04-20"]),
+            "source_country": ["VNM", "VNM", "VNM", "PHL"],
+            "target_country": ["CHN", "CHN", "CHN", "CHN"],
+            "quad_class": [4, 4, 4, 3],
+            "root_code": ["19", "19", "19", "17"],
+            "origin": ["coder", "coder", "coder", "icews"],
+        }
+    )
+    no_articles = pd.DataFrame(columns=["article_id", "published", "as_of", "duplicate_of"])
+    kw = dict(
+        as_of=pd.Timestamp("2024-05-03").date(),
+        events=ev,
+        mentions=pd.DataFrame(columns=["article_id", "kind", "country", "entity"]),
+        tone=pd.DataFrame(columns=["article_id", "tone"]),
+        counts=pd.DataFrame(columns=["unique_id", "ds", "y", "source"]),
+    )
+    y = build_series(articles=arts, **kw)
+    vnm = y[y["unique_id"] == "ev:VNM"]
+    assert vnm["y"].sum() == 2  # the 2023 event is left out
+    assert vnm["ds"].min() == pd.Timestamp("2024-04-20")  # the imported event starts the grid
+    assert y.loc[y["unique_id"] == "ev:PHL", "y"].sum() == 1
+    # without articles nothing tells when collection began: every event counts
+    assert build_series(articles=no_articles, **kw).query("unique_id == 'ev:VNM'")["y"].sum() == 3

@@ -319,8 +319,9 @@ def build_series(
     """Every series the nightly job watches, as known at ``as_of``.
 
     Daily series cover the last ``days`` days up to ``as_of`` (from the first day with data),
-    zero-filled; news series (coverage, tone) start when collection began
-    (:func:`collection_start`), not at the oldest article's publication date; imported counts keep their own frequency and full history up to ``as_of``.
+    zero-filled; news series (coverage, tone, and events coded from news) start when
+    collection began (:func:`collection_start`), not at the oldest article's publication
+    date; imported counts keep their own frequency and full history up to ``as_of``.
     Event series are kept for the ``top_countries`` busiest countries and the focal country,
     by QuadClass and crisis root; dyads for the ``top_dyads`` busiest country pairs.
     With ``perception`` (the focal tagger's rows), the coverage and tone of the focal
@@ -331,6 +332,11 @@ def build_series(
     end = pd.Timestamp(as_of)
     lo = end - pd.Timedelta(days=days - 1)
     ev = events[(pd.to_datetime(events["date"]) >= lo) & (pd.to_datetime(events["date"]) <= end)]
+    if "origin" in ev and not articles.empty and ev["origin"].eq("coder").any():
+        # events coded from news are dated by publication: those before collection began
+        # (the back catalogue a feed's first fetch brings) are a trickle, not a baseline
+        began = collection_start(articles)
+        ev = ev[ev["origin"].ne("coder") | (pd.to_datetime(ev["date"]) >= began)]
     frames = []
     if not ev.empty:
         start = pd.to_datetime(ev["date"]).min()
