@@ -276,16 +276,24 @@ class RateCusum(_RateModel):
 
     At each period the statistic adds ``log f(y_t | ratio * m) - log f(y_t | m)`` (the
     evidence for the rate having gone up by ``ratio`` against its predictive mean ``m``)
-    and is reset at zero: small excesses month after month add up. The score is the
-    statistic in ``log10`` units at the periods that add to it (0 at the others, so a
-    past spike does not keep flagging ordinary periods): a likelihood ratio, read as
-    ``-log10 p`` (by Ville's inequality, under no change the ratio since a fixed start
-    exceeds ``10**s`` with probability at most ``10**-s``).
+    over the last ``memory`` periods at most: ``S_t = max_k sum_{t-k < s <= t} llr_s`` for
+    ``k = 1 .. memory`` (a CUSUM restarted from the best start in that span), so small
+    excesses month after month add up. The memory is bounded because the baseline ``m``
+    adapts: evidence older than the trailing window is already in the baseline, and an
+    unbounded CUSUM never comes back down after a rise the baseline has absorbed (it kept
+    a series that stepped up years ago flagged at every ordinary excess). The score is
+    ``S_t`` in ``log10`` units at the periods that add to it (0 at the others, so a past
+    spike does not keep flagging ordinary periods): a likelihood ratio, read as ``-log10
+    p`` (by Ville's inequality, under no change the ratio since a fixed start exceeds
+    ``10**s`` with probability at most ``10**-s``; the best of ``memory`` starts makes the
+    reading optimistic by at most ``log10(memory)``).
 
     Parameters
     ----------
     ratio : float
         The rate increase the CUSUM is tuned to detect.
+    memory : int or None
+        Most periods the evidence is summed over (None: the trailing ``window``).
     window, prior_strength, shrink, threshold
         As in :class:`RateSurprise`.
 
@@ -303,12 +311,14 @@ class RateCusum(_RateModel):
     def __init__(
         self,
         ratio: float = 2.0,
+        memory: int | None = None,
         window: int | None = None,
         prior_strength: float = 1.0,
         shrink: float = 24.0,
         threshold: float = 3.0,
     ) -> None:
         self.ratio = ratio
+        self.memory = memory
         self.window = window
         self.prior_strength = prior_strength
         self.shrink = shrink
@@ -318,6 +328,9 @@ class RateCusum(_RateModel):
         super()._validate_params()
         if not (isinstance(self.ratio, (int, float)) and self.ratio > 1):
             raise ConfigError(f"RateCusum: ratio={self.ratio!r} must be a number > 1")
+        m = self.memory
+        if m is not None and not (isinstance(m, int) and not isinstance(m, bool) and m >= 1):
+            raise ConfigError(f"RateCusum: memory={m!r} must be None or an int >= 1")
 
     def _score_arrays(
         self, uid: str, kind: str, at: np.ndarray, y: np.ndarray, freq: str
@@ -330,10 +343,11 @@ class RateCusum(_RateModel):
             stats.nbinom.logpmf(x, size, size / (size + m1))
             - stats.nbinom.logpmf(x, size, size / (size + mean))
         ) / np.log(10.0)
-        score = np.zeros(len(x))
-        s = 0.0
-        for t, v in enumerate(llr):
-            s = s if np.isnan(v) else max(0.0, s + v)
-            score[t] = s if v > 0 else 0.0
+        memory = int(self.memory or resolve_window(self.window, None, freq)[0])
+        # C[i] = llr[0] + ... + llr[i-1]; S_t = C[t+1] - min(C[t+1-memory] .. C[t])
+        cum = np.concatenate([[0.0], np.cumsum(np.nan_to_num(llr))])
+        low = np.nanmin(trailing_windows(cum, memory)[1:], axis=1)
+        stat = np.fmax(cum[1:] - low, 0.0)
+        score = np.where(np.nan_to_num(llr) > 0, np.fmax(stat, 0.0), 0.0)
         score[np.isnan(y) | np.isnan(mean)] = np.nan
         return mean, np.clip(score, 0.0, _MAX_SCORE)

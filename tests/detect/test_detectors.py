@@ -229,3 +229,18 @@ def test_ensemble_keeps_a_strong_single_signal(yem: pd.DataFrame) -> None:
     assert (got[strong] >= best[strong] - np.log10(k) - 0.05).all()
     p = cauchy_combine(np.array([[1e-8, 0.5], [0.5, 0.9], [0.5, np.nan]]))
     assert p[0] < 1e-7 and 0.5 < p[1] < 0.9
+
+
+def test_rate_cusum_forgets_a_step_the_baseline_absorbed() -> None:
+    # real UCDP deaths of Cameroon (tuning half): the Anglophone war stepped the rate up in
+    # 2018; years later an ordinary excess month must not ride on that old evidence
+    full = pd.read_csv(
+        DATA.parent / "crisis_series" / "acled_africa_monthly_long.csv", parse_dates=["ds"]
+    )
+    cmr = full[full["unique_id"] == "CMR:ucdp_fatalities"]
+    s = RateCusum().fit(cmr).score(cmr).set_index("ds")["score"]
+    late = s.loc["2021-01-01":"2025-11-01"]
+    assert late.quantile(0.9) < 3.0, late.describe()
+    assert s.loc["2018-01-01":"2018-12-01"].max() >= 3.0  # the rise itself is seen
+    with pytest.raises(ConfigError, match="memory"):
+        RateCusum(memory=0).fit(cmr)
