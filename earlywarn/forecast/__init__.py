@@ -21,7 +21,8 @@ from earlywarn.forecast.backtest import BacktestResult, backtest
 from earlywarn.forecast.base import BaseForecaster
 from earlywarn.forecast.baselines import Drift, Mean, Naive, SeasonalNaive
 from earlywarn.forecast.experiment import run_experiment
-from earlywarn.forecast.global_model import GlobalNegBin, GlobalQuantileGB, QuantileAverage
+from earlywarn.forecast.global_model import GlobalQuantileGB, QuantileAverage
+from earlywarn.forecast.global_negbin import GlobalNegBin
 from earlywarn.forecast.ml import GBQuantile
 from earlywarn.forecast.nixtla import AutoARIMA, AutoETS, Theta
 from earlywarn.forecast.prophet_model import Prophet

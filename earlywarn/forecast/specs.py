@@ -46,7 +46,7 @@ REGISTRY: Mapping[str, str] = {
     "Theta": "earlywarn.forecast.nixtla:Theta",
     "GBQuantile": "earlywarn.forecast.ml:GBQuantile",
     "GlobalQuantileGB": "earlywarn.forecast.global_model:GlobalQuantileGB",
-    "GlobalNegBin": "earlywarn.forecast.global_model:GlobalNegBin",
+    "GlobalNegBin": "earlywarn.forecast.global_negbin:GlobalNegBin",
     "QuantileAverage": "earlywarn.forecast.global_model:QuantileAverage",
 }
 
