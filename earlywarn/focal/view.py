@@ -23,7 +23,6 @@ True
 from __future__ import annotations
 
 import math
-from importlib.resources import files
 from typing import Any
 
 from earlywarn.extract.tone import TONE_METHODS
@@ -163,17 +162,11 @@ def perception_view(s: PerceptionSummary, locale: str = "en") -> dict[str, Any]:
 
 def render_section(view: dict[str, Any], locale: str = "en") -> Any:
     """The "Perception" section as HTML (``markupsafe.Markup``), in ``locale``."""
-    import jinja2
     from markupsafe import Markup
 
-    from earlywarn.i18n import jinja_env
+    from earlywarn.report._templates import report_env
 
-    env = jinja_env(
-        jinja2.FileSystemLoader(str(files("earlywarn.report").joinpath("templates"))),
-        locale,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = report_env(locale)
     return Markup(env.get_template("perception.html.j2").render(v=view))
 
 

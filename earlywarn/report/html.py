@@ -373,7 +373,7 @@ def render_report(
     """
     import jinja2
 
-    from earlywarn.i18n import jinja_env
+    from earlywarn.report._templates import report_env
 
     out = Path(path)
     cutoff = pd.Timestamp(as_of)
@@ -410,13 +410,7 @@ def render_report(
         or any(r["chart"] for r in watch["rows"])
     )
     scripts = write_scripts(out.parent) if has_charts else []
-    env = jinja_env(
-        jinja2.FileSystemLoader(str(files("earlywarn.report").joinpath("templates"))),
-        locale,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = report_env(locale, jinja2.StrictUndefined)
     env.filters["num"] = lambda v: number(v, locale=locale)
     from earlywarn.labels import SEVERITY_NAMES, STATUS_NAMES
 

@@ -11,7 +11,6 @@ True
 
 from __future__ import annotations
 
-from importlib.resources import files
 from typing import Any
 
 import pandas as pd
@@ -42,13 +41,7 @@ def track_section(track: dict[str, pd.DataFrame] | None, locale: str = "en") -> 
     import jinja2
     from markupsafe import Markup
 
-    from earlywarn.i18n import jinja_env
+    from earlywarn.report._templates import report_env
 
-    env = jinja_env(
-        jinja2.FileSystemLoader(str(files("earlywarn.report").joinpath("templates"))),
-        locale,
-        undefined=jinja2.ChainableUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = report_env(locale, jinja2.ChainableUndefined)
     return Markup(env.get_template("track.html.j2").render(t=track_rows(track)))
