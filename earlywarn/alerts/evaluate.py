@@ -40,7 +40,6 @@ textbook detectors (:func:`textbook_detectors`).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -55,6 +54,7 @@ from earlywarn.alerts.engine import episodes
 from earlywarn.alerts.rules import Rule, load_rules
 from earlywarn.detect._base import BaseDetector, infer_freq
 from earlywarn.detect._detect import detect
+from earlywarn.io.shared import shared_data
 from earlywarn.series.kinds import series_kind
 
 __all__ = [
@@ -392,20 +392,13 @@ def alert_table(
     return pd.DataFrame(rows)
 
 
-def _default_data() -> Path:
-    env = os.environ.get("EARLYWARN_SHARED_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[3] / "shared" / "data"
-
-
 def main(argv: Sequence[str] | None = None, progress: Progress | None = None) -> int:
     """Print the alert table: shipped rules and textbook detectors on the three data sets."""
     ap = argparse.ArgumentParser(
         prog="earlywarn eval alerts",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
-    ap.add_argument("--data", default=str(_default_data()), help="the shared/data folder")
+    ap.add_argument("--data", default=str(shared_data()), help="the shared/data folder")
     ap.add_argument("--rules", default=None, help="rules YAML (default: the shipped rules)")
     ap.add_argument("--max-lead", type=int, default=3)
     ap.add_argument(

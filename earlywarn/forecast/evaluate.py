@@ -36,11 +36,11 @@ from earlywarn._progress import Progress
 from earlywarn.forecast.backtest import backtest
 from earlywarn.forecast.base import BaseForecaster
 from earlywarn.forecast.specs import load_models
+from earlywarn.io.shared import shared_data
 
 __all__ = ["crisis_series", "evaluate", "icews_daily", "main", "pooled_scores"]
 
 _REPO = Path(__file__).resolve().parents[2]
-_DATA = _REPO.parent / "shared" / "data"
 _SPLIT = _REPO / "experiments" / "splits" / "crisis_countries.csv"
 
 #: Models of the crisis and Yemen tables (names of specs in ``models/``).
@@ -51,8 +51,10 @@ MODELS = (
 QUICK = ("naive", "snaive", "theta", "global_gb", "global_nb", "ensemble")
 
 
-def icews_daily(data_dir: Path = _DATA, top: int = 20) -> pd.DataFrame:
-    """Daily event counts (either side) of the ``top`` affiliations in the ICEWS sample."""
+def icews_daily(data_dir: Path | None = None, top: int = 20) -> pd.DataFrame:
+    """Daily event counts (either side) of the ``top`` affiliations in the ICEWS sample
+    (``data_dir``: ``shared/data``, default :func:`earlywarn.io.shared.shared_data`)."""
+    data_dir = shared_data() if data_dir is None else data_dir
     df = pd.read_csv(
         data_dir / "icews" / "icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz",
         sep="\t",
@@ -87,8 +89,10 @@ def icews_daily(data_dir: Path = _DATA, top: int = 20) -> pd.DataFrame:
     )
 
 
-def crisis_series(half: str, data_dir: Path = _DATA, split: Path = _SPLIT) -> pd.DataFrame:
-    """The crisis series of one half (``"tuning"`` or ``"held_aside"``) of the country split."""
+def crisis_series(half: str, data_dir: Path | None = None, split: Path = _SPLIT) -> pd.DataFrame:
+    """The crisis series of one half (``"tuning"`` or ``"held_aside"``) of the country split
+    (``data_dir``: ``shared/data``, default :func:`earlywarn.io.shared.shared_data`)."""
+    data_dir = shared_data() if data_dir is None else data_dir
     halves = pd.read_csv(split)
     if half not in set(halves["half"]):
         raise ValueError(f"half={half!r}: use one of {sorted(set(halves['half']))}")
@@ -138,7 +142,7 @@ def evaluate(
         ("crisis held-aside", crisis_series("held_aside"), 6, 8, 6),
         (
             "Yemen monthly",
-            pd.read_csv(_DATA / "event_counts" / "YEM_gdelt_monthly_long.csv"),
+            pd.read_csv(shared_data() / "event_counts" / "YEM_gdelt_monthly_long.csv"),
             6,
             3,
             6,
