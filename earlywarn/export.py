@@ -167,21 +167,13 @@ def write_table(
 # -- what is exported -----------------------------------------------------------------
 
 
-def _evidence(raw: Any) -> dict[str, Any]:
-    try:
-        ev = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
-    except (TypeError, ValueError):
-        return {}
-    return ev if isinstance(ev, dict) else {}
-
-
 def inbox_table(alerts: pd.DataFrame, locale: str = "en") -> pd.DataFrame:
     """Alerts as the inbox lists them, with the series in words and the alert's reason."""
-    from earlywarn.labels import alert_reason, series_label
+    from earlywarn.labels import alert_reason, evidence_dict, series_label
 
     rows = []
     for r in alerts.to_dict("records"):
-        ev = _evidence(r.get("evidence"))
+        ev = evidence_dict(r.get("evidence"))
         ev.setdefault("unique_id", r.get("unique_id"))
         rows.append(
             {
@@ -206,9 +198,15 @@ def inbox_table(alerts: pd.DataFrame, locale: str = "en") -> pd.DataFrame:
 
 def evidence_table(alert: Mapping[str, Any], locale: str = "en") -> dict[str, pd.DataFrame]:
     """An alert's evidence pack: ``alert`` (one row), ``events`` and ``articles`` tables."""
-    from earlywarn.labels import cameo_name, country_name, dataset_label, language_name
+    from earlywarn.labels import (
+        cameo_name,
+        country_name,
+        dataset_label,
+        evidence_dict,
+        language_name,
+    )
 
-    ev = _evidence(alert.get("evidence"))
+    ev = evidence_dict(alert.get("evidence"))
     events = pd.DataFrame(
         [
             {

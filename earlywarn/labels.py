@@ -50,6 +50,7 @@ __all__ = [
     "dataset_label",
     "edge_kind_label",
     "event_code_label",
+    "evidence_dict",
     "language_name",
     "number",
     "period_word",
@@ -627,20 +628,26 @@ _PERCEPTION_RULES = {
 }
 
 
-def _evidence_of(row: Any) -> dict[str, Any]:
+def evidence_dict(raw: Any) -> dict[str, Any]:
+    """An alert's ``evidence`` (JSON text as stored, or a mapping) as a dict; ``{}`` when it
+    is missing or is not a JSON object.
+
+    Examples
+    --------
+    >>> evidence_dict('{"rule": "spike"}'), evidence_dict("not json"), evidence_dict(None)
+    ({'rule': 'spike'}, {}, {})
+    """
     import json
 
-    ev = row.get("evidence")
-    if isinstance(ev, str):
-        try:
-            ev = json.loads(ev)
-        except ValueError:
-            return {}
+    try:
+        ev = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+    except (TypeError, ValueError):
+        return {}
     return ev if isinstance(ev, dict) else {}
 
 
 def _perception_title(row: Any, rule: str, locale: str) -> str:
-    ev = _evidence_of(row)
+    ev = evidence_dict(row.get("evidence"))
     country = country_name(parse_id(str(row.get("unique_id"))).country, locale)
     if rule == "narrative-new-language":
         if not ev.get("language"):

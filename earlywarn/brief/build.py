@@ -78,13 +78,6 @@ def load_brief(archive: Archive, as_of: date) -> dict[str, Any] | None:
     return json.loads(raw) if isinstance(raw, str) else dict(raw)
 
 
-def _evidence(raw: Any) -> dict[str, Any]:
-    try:
-        return json.loads(raw) if isinstance(raw, str) else dict(raw or {})
-    except (TypeError, ValueError):
-        return {}
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
 
@@ -109,6 +102,8 @@ def _alert_item(row: dict[str, Any], **extra: Any) -> dict[str, Any]:
 def _alert_changes(
     alerts: pd.DataFrame, as_of: date, before: dict[str, dict[str, Any]] | None
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    from earlywarn.labels import evidence_dict
+
     prev = before or {}
     firing, new, escalated, resolved = [], [], [], []
     state: dict[str, dict[str, Any]] = {}
@@ -136,7 +131,7 @@ def _alert_changes(
             new.append(_alert_item(r, reopened=True))
     if before is None:  # no earlier brief: the engine's own escalation mark is all we have
         for aid in firing:
-            ev = _evidence(rows[aid].get("evidence"))
+            ev = evidence_dict(rows[aid].get("evidence"))
             if ev.get("escalated") and str(rows[aid].get("status")) not in _CLOSED:
                 new = [a for a in new if a["alert_id"] != aid]
                 escalated.append(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timezone
 from importlib.resources import files
 from pathlib import Path
@@ -23,6 +22,7 @@ from earlywarn.labels import (
     dataset_label,
     edge_kind_label,
     event_code_label,
+    evidence_dict,
     language_name,
     number,
     rarity,
@@ -69,14 +69,7 @@ def _alerts(
     frame = frame.sort_values(["_open", "_rank", "score"], ascending=False)
     out = []
     for i, row in enumerate(frame.to_dict("records")):
-        try:
-            ev = (
-                json.loads(row["evidence"])
-                if isinstance(row["evidence"], str)
-                else dict(row["evidence"] or {})
-            )
-        except (TypeError, ValueError):
-            ev = {}
+        ev = evidence_dict(row["evidence"])
         if cutoff is not None:
             ev = _with_forecast(ev, forecasts, cutoff)
         freq = ev.get("freq")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ from earlywarn.labels import (
     alert_reason,
     alert_title,
     event_code_label,
+    evidence_dict,
     series_label,
 )
 from earlywarn.report import plain_text, safe_url
@@ -176,14 +176,6 @@ def inbox_rows(
     return rows, counts, [str(d) for d in dates]
 
 
-def _evidence(raw: Any) -> dict[str, Any]:
-    try:
-        ev = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
-    except (TypeError, ValueError):
-        return {}
-    return ev if isinstance(ev, dict) else {}
-
-
 def _num(value: Any) -> float | None:
     try:
         f = float(value)
@@ -194,7 +186,7 @@ def _num(value: Any) -> float | None:
 
 def alert_view(row: dict[str, Any], forecasts: pd.DataFrame, locale: str = "en") -> dict[str, Any]:
     """Everything the evidence page shows about one alert (text stripped, links checked)."""
-    ev = _evidence(row.get("evidence"))
+    ev = evidence_dict(row.get("evidence"))
     cutoff = pd.Timestamp(row["as_of"])
     if not ev.get("forecast_band") and not forecasts.empty and ev.get("ds"):
         chart = pd.DataFrame({"ds": pd.to_datetime([p["ds"] for p in ev.get("series") or []])})
