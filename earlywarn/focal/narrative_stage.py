@@ -1,10 +1,11 @@
 """The nightly ``narratives`` stage and the perception alerts it feeds.
 
-After ``extract`` (stories) it stores, for the focal country (``focal_country`` in the
-config): the narratives of the week ending ``as_of`` (:func:`~earlywarn.focal.narratives.narratives`)
-in table ``narratives``, and the pickup of the official statements of the last
-``max_days + 1`` days and of those first collected tonight, whatever their date
-(:func:`~earlywarn.focal.pickup.match_pickup`) in table ``pickups``.
+After ``extract`` (stories) and ``focal`` (which articles name the country) it stores, for
+the focal country (``focal_country`` in the config): the narratives of the week ending
+``as_of`` (:func:`~earlywarn.focal.narratives.narratives`) in table ``narratives``, and the
+pickup of the official statements of the last ``max_days + 1`` days and of those first
+collected tonight, whatever their date (:func:`~earlywarn.focal.pickup.match_pickup`) in
+table ``pickups``.
 
 The ``alerts`` stage adds :func:`perception_alerts` to the rule alerts: rule
 ``narrative-new-language`` (a narrative reaches a language it was not in) and rule
@@ -47,7 +48,16 @@ def stage(ctx: StageContext) -> StageResult:
     arts = ctx.archive.articles(since=since, until=ctx.as_of)
     ids = arts["article_id"].astype(str).tolist()
     stories = _stored_stories(ctx.archive, ids)
-    narr = narratives(arts, stories, country=country, as_of=ctx.as_of, window_days=WINDOW_DAYS)
+    # which articles name the country: the ``focal`` stage's tags (one tagger for everything)
+    tagged = ctx.archive.query(
+        "SELECT article_id FROM perception WHERE country = ? AND count > 0 "
+        "AND list_contains(?, article_id)",
+        [country, ids],
+    )
+    focal = arts["article_id"].astype(str).isin(set(tagged["article_id"].astype(str)))
+    narr = narratives(
+        arts, stories, country=country, as_of=ctx.as_of, focal=focal, window_days=WINDOW_DAYS
+    )
     narr = narr.assign(as_of=ctx.as_of, country=country)
     writes = [Write("narratives", narr, replace={"as_of": ctx.as_of, "country": country})]
     # pickup: the statements of the last max_days + 1 days, and those collected tonight

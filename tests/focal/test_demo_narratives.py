@@ -19,6 +19,15 @@ def test_demo_narratives(demo_out: Path) -> None:
         assert len(night) >= 1
         esper = night[night["title"].str.contains("Esper")].iloc[0]
         assert esper["languages"] == ["en"] and "esper" in esper["key_phrases_en"]
+        # every article of a stored narrative is one the focal stage tagged for the country
+        stored = archive.table("narratives", "country = ?", ["VNM"])
+        ids = sorted({a for lst in stored["article_ids"] for a in lst})
+        tagged = archive.query(
+            "SELECT article_id FROM perception WHERE country = 'VNM' AND count > 0 "
+            "AND list_contains(?, article_id)",
+            [ids],
+        )
+        assert ids and set(ids) == set(tagged["article_id"])
         # the Vietnamese articles (published October 2013) replayed on their own days
         arts, stories = archive.articles(), archive.table("stories")
     n = narratives(arts, stories, country="VNM", as_of="2013-10-23")
