@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from earlywarn.extract.coding.syntax import combine
+from earlywarn.extract.coding.syntax import code_doc, combine
+from earlywarn.extract.coding.types import Actor
 from earlywarn.extract.evaluate import news_gold
 from earlywarn.extract.events import EventCoder, code_events
 from earlywarn.schema import validate
@@ -184,3 +185,65 @@ def test_a_verb_parsed_as_the_adjective_of_its_object(coder: EventCoder) -> None
     # the shipped parser reads 'imposed sanctions' as [imposed sanctions] (amod) here
     got = coder.code_sentence("The United States imposed sanctions on Russia.")
     assert [(e.source_country, e.target_country, e.code) for e in got] == [("USA", "RUS", "163")]
+
+
+# Misparses seen with a longer-trained parser, written as hand-built parses so the rules are
+# tested whatever the shipped model does with the sentence.
+def _doc(words: list[str], tags: list[str], heads: list[int], deps: list[str]):  # type: ignore[no-untyped-def]
+    from spacy.tokens import Doc
+
+    from earlywarn.extract.coding.parser import load_parser
+
+    pos = ["VERB" if t.startswith("VB") else "PROPN" if t == "NNP" else "X" for t in tags]
+    lemmas = [{"said": "say", "attacked": "attack", "arrested": "arrest"}.get(w, w) for w in words]
+    return Doc(load_parser().vocab, words=words, tags=tags, heads=heads, deps=deps, pos=pos,
+               lemmas=lemmas)  # fmt: skip
+
+
+def _country(code: str) -> Actor:
+    return Actor(code, code, code, None, code, "country")
+
+
+def test_known_actor_in_coordination_whatever_its_tag(coder: EventCoder) -> None:
+    doc = _doc(["Russia", "and", "Iran", "attacked", "Syria", "."],
+               ["NNP", "CC", "RB", "VBD", "NNP", "."], [3, 2, 0, 3, 3, 3],
+               ["nsubj", "cc", "conj", "ROOT", "obj", "punct"])  # fmt: skip
+    spans = [(0, 1, _country("RUS")), (2, 3, _country("IRN")), (4, 5, _country("SYR"))]
+    got = {(e.source.code, e.target.code, e.code[:2]) for e in code_doc(doc, spans, coder.verbs)}
+    assert got == {("RUS", "SYR", "19"), ("IRN", "SYR", "19")}
+
+
+def test_flat_coordinated_adjectives_are_each_a_source(coder: EventCoder) -> None:
+    doc = _doc(["Russian", "and", "Syrian", "ministries", "accused", "Turkey", "."],
+               ["JJ", "CC", "JJ", "NNS", "VBD", "NNP", "."], [3, 3, 3, 4, 4, 4, 4],
+               ["amod", "cc", "amod", "nsubj", "ROOT", "obj", "punct"])  # fmt: skip
+    gov = Actor("SYRGOV", "Syrian ministries", "SYR", "GOV", "SYR", "country")
+    spans = [(0, 1, _country("RUS")), (2, 4, gov), (5, 6, _country("TUR"))]
+    got = {(e.source.country, e.target.code, e.code[:2]) for e in code_doc(doc, spans, coder.verbs)}
+    assert got == {("RUS", "TUR", "11"), ("SYR", "TUR", "11")}
+
+
+def test_participle_with_an_object_is_active(coder: EventCoder) -> None:
+    doc = _doc(["Russian", "police", "arrested", "Ukrainian", "students", "."],
+               ["JJ", "NNS", "VBN", "JJ", "NNS", "."], [1, 1, 1, 4, 2, 1],
+               ["amod", "ROOT", "acl", "amod", "obj", "punct"])  # fmt: skip
+    cop = Actor("RUSCOP", "Russian police", "RUS", "COP", "RUS", "country")
+    edu = Actor("UKREDU", "Ukrainian students", "UKR", "EDU", "UKR", "country")
+    got = {(e.source.code, e.target.code, e.code[:2])
+           for e in code_doc(doc, [(0, 2, cop), (3, 5, edu)], coder.verbs)}  # fmt: skip
+    assert got == {("RUSCOP", "UKREDU", "17")}  # not the students arresting the police
+
+
+def test_reported_event_stands_whatever_the_saying_verb_codes() -> None:
+    from earlywarn.extract.coding.engine import VerbMatcher
+    from earlywarn.extract.coding.petrarch import read_verbs
+
+    verbs = VerbMatcher(read_verbs(["--- SAY [023] ---", "SAY {SAYS SAID SAYING}", "",
+                                    "--- WELCOME [041] ---", "WELCOME"]))  # fmt: skip
+    doc = _doc(["Chile", "welcomed", "talks", "with", "Peru", ",", "Bolivia", "said", "."],
+               ["NNP", "VBD", "NNS", "IN", "NNP", ",", "NNP", "VBD", "."],
+               [1, 7, 1, 4, 2, 7, 7, 7, 7],
+               ["nsubj", "ccomp", "obj", "case", "nmod", "punct", "nsubj", "ROOT", "punct"])  # fmt: skip
+    spans = [(0, 1, _country("CHL")), (4, 5, _country("PER")), (6, 7, _country("BOL"))]
+    got = {(e.source.code, e.target.code, e.code) for e in code_doc(doc, spans, verbs)}
+    assert ("CHL", "PER", "041") in got

@@ -241,7 +241,9 @@ class _Sentence:
         """Span indices of the noun phrase headed by ``tok`` (coordination expanded)."""
         found = self._phrase(tok, depth)
         for c in tok.children:
-            if c.dep_ in ("conj", "appos") and c.tag_.startswith(("NN", "PRP", "JJ")):
+            if c.dep_ in ("conj", "appos") and (
+                c.tag_.startswith(("NN", "PRP", "JJ")) or c.i in self.owner
+            ):  # a known actor is a member whatever its tag ('Osgiliath' as RB)
                 for k in self.actors_of(c, depth + 1):
                     if k not in found:
                         found.append(k)
@@ -262,8 +264,11 @@ class _Sentence:
                 if (
                     c.dep_ in ("amod", "compound")
                     and self.owner.get(c.i, k) != k
-                    and any(g.dep_ == "conj" for g in c.children)
-                ):
+                    and (
+                        any(g.dep_ == "conj" for g in c.children)
+                        or (c.i + 1 < tok.i and self.doc[c.i + 1].dep_ == "cc")
+                    )
+                ):  # also both adjectives on the noun ('Russian' amod, 'and', 'Syrian' amod)
                     out += [x for x in self.actors_of(c, depth + 1) if x not in out]
             return out
         if depth > 3:
@@ -395,7 +400,7 @@ def _subject(v: SpacyToken) -> tuple[list[SpacyToken], bool]:
             return objs, passive
         return _subject(head)[0], passive
     if dep in ("acl", "acl:relcl"):
-        if dep == "acl" and v.tag_ == "VBN":
+        if dep == "acl" and v.tag_ == "VBN" and not _active_participle(v):
             return [head], True  # 'prisoners held by the government'
         rel = [c for c in v.children if c.tag_ in ("WDT", "WP") or c.lower_ == "that"]
         if dep == "acl" or not rel or rel[0].dep_.startswith("nsubj"):
@@ -404,6 +409,12 @@ def _subject(v: SpacyToken) -> tuple[list[SpacyToken], bool]:
     if dep == "advcl" and v.tag_ == "VBG":
         return _subject(head)[0], passive  # '..., saying ...'
     return [], passive
+
+
+def _active_participle(v: SpacyToken) -> bool:
+    """A past form with a direct object and no *by* agent parsed as a reduced relative
+    ('police [arrested students]' as 'police arrested ...'): active, its noun the subject."""
+    return any(c.dep_ in ("obj", "dobj") for c in v.children) and not _agents(v)
 
 
 def _verb_as_modifier(v: SpacyToken) -> bool:
@@ -672,8 +683,8 @@ def _absorbed_by_parent(v: SpacyToken, found: dict[int, _Verb]) -> bool:
     parent = found.get(v.head.i)
     if parent is None or not parent.code:
         return False
-    if parent.code[:2] == "01":
-        return False  # reported speech: the reported event stands
+    if parent.code[:2] == "01" or _is_say(parent.tok):
+        return False  # reported speech: the reported event stands, whatever 'say' codes
     if v.dep_ == "advcl" and not any(
         c.dep_ == "mark" and c.lower_ in ("of", "to") for c in v.children
     ):
