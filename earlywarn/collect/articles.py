@@ -24,6 +24,7 @@ import codecs
 import hashlib
 import re
 import unicodedata
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -40,6 +41,7 @@ from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
 
 from earlywarn._log import get_logger
 from earlywarn.collect._chunks import join_chunks
+from earlywarn.collect._fastmode import fast_text
 from earlywarn.collect.catalog import normalize_link
 
 __all__ = [
@@ -395,15 +397,24 @@ _FRAGMENTED = 20
 
 
 def extract_text(html: str | Any) -> str:
-    """Main text of a page (HTML string or a tree from :func:`load_html`), or ``""``.
+    """Main text of a page (HTML string or a tree from :func:`load_html`), or ``""`` (NFC).
 
     trafilatura in its fast mode (no readability/jusText comparison), balanced between
-    precision and recall as by default; its full cascade (favouring precision) only when the
-    fast text looks wrong: empty, or fragmented (lines averaging under 20 characters). Recall mode scored
-    higher on ScrapingHub alone but lower on the newspaper pairs and on an independent set
-    (it keeps boilerplate), so it is not used; F1 on both shared sets, per tuning and
-    held-aside half, is printed by ``benchmarks/bench_extraction.py``. Comments and images
-    are left out. A tree passed in is left as it is (trafilatura works on a copy).
+    precision and recall as by default (``_fastmode.fast_text``: its cascade without the
+    work fast mode throws away, same text); its full cascade (favouring precision) only when
+    the fast text looks wrong: empty, or fragmented (lines averaging under 20 characters).
+    Recall mode scored higher on ScrapingHub alone but lower on the newspaper pairs and on
+    an independent set (it keeps boilerplate), so it is not used. Nor is the default mode's
+    comparison with readability and jusText, even run only where trafilatura's own rules
+    could change the text (the page holds over twice the extracted text, or the text has no
+    paragraphs, or is short): on the ScrapingHub tuning half it lowered F1 from 0.964 to
+    0.950 (readability's text, taken when twice as long, added related posts to one article
+    and repeated another with the page's metadata; taken for a table-dominated text, it did
+    worse on a page of statistics tables), and the rules could fire on 37% of ScrapingHub and
+    50% of newspaper pages, making extraction slower than trafilatura's defaults. F1 on both
+    shared sets, per tuning and held-aside half, is printed by
+    ``benchmarks/bench_extraction.py``. Comments and images are left out. A tree passed in
+    is left as it is.
 
     Examples
     --------
@@ -412,10 +423,17 @@ def extract_text(html: str | Any) -> str:
     >>> extract_text(f"<html><body><ul>{items}</ul><article>{prose}</article></body></html>")[:20]
     'The minister met his'
     """
-    text = trafilatura.extract(html, options=_options()) or ""
+    tree = load_html(html) if isinstance(html, str | bytes) else copy(html)
+    return "" if tree is None else _main_text(tree)
+
+
+def _main_text(tree: Any) -> str:
+    """:func:`extract_text` of a tree of our own, which it prunes in place."""
+    text = fast_text(tree, _options())
     if len(text) < _FRAGMENTED * (text.count("\n") + 1):
-        text = trafilatura.extract(html, options=_full_options()) or text
-    return text
+        # the fast pass pruned only what this cascade prunes from its own copy first
+        text = trafilatura.extract(tree, options=_full_options()) or text
+    return unicodedata.normalize("NFC", text)
 
 
 def extract_article(
@@ -466,7 +484,7 @@ def extract_article(
     published = _page_date(tree, max_date) if want_date else None
     _prune(tree)
     join_chunks(tree)
-    body = unicodedata.normalize("NFC", extract_text(tree))
+    body = _main_text(tree)
     if not body:
         log.info("no main text found at %s", url, extra={"url": url, "reason": "no_text"})
     language = detect_language(f"{title}\n{body}")

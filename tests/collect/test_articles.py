@@ -5,16 +5,28 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter
+from copy import copy
+from pathlib import Path
 
 import pandas as pd
+import trafilatura
 
 from earlywarn.collect._chunks import join_chunks
-from earlywarn.collect.articles import decode_html, detect_language, extract_article, load_html
+from earlywarn.collect._fastmode import fast_text
+from earlywarn.collect.articles import (
+    _options,
+    _prune,
+    decode_html,
+    detect_language,
+    extract_article,
+    load_html,
+)
 from earlywarn.collect.dedup import mark_duplicates
 from earlywarn.io.shared import read_mds
 from tests.collect.conftest import DATA
 
 AE = DATA / "article_extraction"
+TRAF_EVAL = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "trafilatura_eval"
 
 
 def token_f1(pred: str, gold: str) -> float:
@@ -47,6 +59,34 @@ def test_fragmented_fast_text_falls_back_to_the_full_cascade() -> None:
     assert art is not None
     assert token_f1(art.text, truth[key]["articleBody"]) >= 0.8
     assert len(art.text) / (art.text.count("\n") + 1) >= 20
+
+
+def test_fast_text_is_trafilatura_fast_mode() -> None:
+    # our copy of trafilatura's fast-mode cascade (without its wasted copies, with a bound
+    # before the page measure) gives trafilatura's text on real pages: the 40 newspaper
+    # pages (long and short texts, the page measure settled by the bound and computed) and
+    # trafilatura's evaluation pages; a trafilatura release that changes its cascade fails here
+    pages = sorted((AE / "newspaper" / "html").glob("*.html.gz"))
+    pages += sorted((TRAF_EVAL / "html").glob("*.html.gz"))
+    assert len(pages) >= 45
+    # and a page where the recall escalation is taken: a two-paragraph lead in the article
+    # body, the rest of the story in bare <div>s that only recall mode reads (none of the
+    # real pages takes it)
+    lead = "".join(
+        f"<p>Lead {i}: the ministers met to talk about the sea and trade.</p>" for i in range(2)
+    )
+    rest = "".join(
+        f"<div>Part {i}: the ministers met to talk about the sea and the trade deal.</div>"
+        for i in range(40)
+    )
+    escalated = f"<html><body><div class='article-body'>{lead}</div><div>{rest}</div></body></html>"
+    for path in [*pages, escalated]:
+        page = escalated.encode() if path is escalated else gzip.decompress(path.read_bytes())
+        tree = load_html(page)
+        _prune(tree)
+        expected = trafilatura.extract(copy(tree), options=_options()) or ""
+        assert fast_text(tree, _options()) == expected, str(path)[-40:]
+    assert len(expected) > 5 * len(lead)  # the escalation was taken
 
 
 def test_article_split_into_chunks_is_joined() -> None:
