@@ -73,6 +73,17 @@ def _covers_little(tree: Any, length: int) -> bool:
     return length < ESCALATION_PAGE_SHARE * len(html2txt(tree))
 
 
+def _plain(options: Extractor) -> bool:
+    """Whether ``options`` take only the branches copied here (else trafilatura runs)."""
+    return bool(
+        options.fast
+        and options.focus == "balanced"
+        and options.format == "txt"
+        and not (options.comments or options.dedup or options.lang or options.with_metadata)
+        and not options.max_tree_size
+    )
+
+
 def fast_text(tree: Any, options: Extractor) -> str:
     """``trafilatura.extract(tree, options=options)`` for fast mode, balanced, comments off;
     ``tree`` is pruned in place (what trafilatura does to its copy of it).
@@ -86,7 +97,7 @@ def fast_text(tree: Any, options: Extractor) -> str:
     >>> fast_text(tree, options) == trafilatura.extract(tree, options=options)
     True
     """
-    if not (_OWN and options.fast and options.focus == "balanced" and not options.comments):
+    if not (_OWN and _plain(options)):
         return trafilatura.extract(tree, options=options) or ""
     # trafilatura.core.trafilatura_sequence, the branches these options take
     is_forum = _forum_thread_page(tree)
