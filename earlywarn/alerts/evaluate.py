@@ -33,8 +33,9 @@ Scores come from :func:`earlywarn.detect.detect` over the whole history; detecto
 as_of-safe, so this equals re-running the pipeline at every ``as_of``.
 
 ``earlywarn eval alerts`` (:func:`main`) prints the tuning half, the held-aside half
-(``experiments/splits/crisis_countries.csv``) and Yemen for the shipped rules and the
-textbook detectors (:func:`textbook_detectors`).
+(``experiments/splits/crisis_countries.csv``) and Yemen for the shipped rules, the pooled
+onset-risk model (:class:`~earlywarn.detect.OnsetRisk`, fitted on the tuning half; one
+alert per country episode) and the textbook detectors (:func:`textbook_detectors`).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from earlywarn.alerts.engine import episodes
 from earlywarn.alerts.rules import Rule, load_rules
 from earlywarn.detect._base import BaseDetector, infer_freq
 from earlywarn.detect._detect import detect
+from earlywarn.detect._onset import OnsetRisk
 from earlywarn.io.shared import shared_data
 from earlywarn.series.kinds import series_kind
 
@@ -393,7 +395,8 @@ def alert_table(
 
 
 def main(argv: Sequence[str] | None = None, progress: Progress | None = None) -> int:
-    """Print the alert table: shipped rules and textbook detectors on the three data sets."""
+    """Print the alert table: shipped rules, the onset-risk model and textbook detectors on
+    the three data sets."""
     ap = argparse.ArgumentParser(
         prog="earlywarn eval alerts",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
@@ -429,6 +432,7 @@ def main(argv: Sequence[str] | None = None, progress: Progress | None = None) ->
             out.write(f"{r.name}: threshold {th:g} (shipped {r.threshold:g})\n")
         return 0
     candidates: dict[str, Sequence[Rule] | BaseDetector] = {"shipped rules": rules}
+    candidates["onset_risk"] = OnsetRisk()
     candidates.update(textbook_detectors())
     table = alert_table(data, candidates, max_lead=args.max_lead, progress=progress)
     out.write(

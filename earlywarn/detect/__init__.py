@@ -26,6 +26,7 @@ from earlywarn.detect._models import (
     IsolationForestDetector,
     STLResidual,
 )
+from earlywarn.detect._onset import OnsetRisk
 from earlywarn.detect._rate import RateCusum, RateSurprise
 from earlywarn.detect._robust import CountSurprise, RobustZScore, ShareSpike, total_series
 
@@ -37,6 +38,7 @@ __all__ = [
     "Ensemble",
     "ForecastExceedance",
     "IsolationForestDetector",
+    "OnsetRisk",
     "RateChangePoint",
     "RateCusum",
     "RateSurprise",
