@@ -103,5 +103,10 @@ def test_refit_reproduces_the_shipped_model(
     write_model(model, tmp_path / "refit.json")
     refit = json.loads((tmp_path / "refit.json").read_text())
     shipped = json.loads(SHIPPED.read_text())
-    assert refit == shipped
+    numeric = ("mean", "scale", "coef", "intercept")
+    for key in numeric:  # same fit up to the solver's last digits
+        np.testing.assert_allclose(refit[key], shipped[key], rtol=1e-6, atol=1e-9)
+    assert {k: v for k, v in refit.items() if k not in numeric} == {
+        k: v for k, v in shipped.items() if k not in numeric
+    }
     assert shipped["fitted_on"] == "tuning" and shipped["loco"]["onsets"] == 15
