@@ -1,0 +1,57 @@
+"""Hostile page bodies and HTTP framing, one test per class (issue 14, second review round).
+
+Every server is a real loopback TCP server (:mod:`tests.hostile`) and every test is bounded
+to a few seconds whatever the client does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from earlywarn.collect import Feed, collect
+from tests.collect.conftest import settings
+from tests.collect.test_hostile import _rss, _static
+from tests.hostile import raw_server
+
+WHEN = "Wed, 01 Jan 2025 08:00:00 +0000"
+VI = "Bộ trưởng Ngoại giao Việt Nam đã gặp người đồng cấp để thảo luận về hợp tác. " * 8
+
+
+def _collect_pages(pages: dict[str, bytes]) -> tuple[dict[str, str], dict[str, int]]:
+    """Serve ``pages`` behind one RSS feed; collect them; texts by title and the stats."""
+    with raw_server() as srv:
+        srv.routes["/feed"] = _static(
+            _rss([(name, srv.url(f"/{name}"), WHEN) for name in pages]), "application/rss+xml"
+        )
+        for name, body in pages.items():
+            srv.routes[f"/{name}"] = _static(body)
+        out = collect(
+            [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
+        )
+    return dict(zip(out.articles["title"], out.articles["text"], strict=True)), out.stats
+
+
+# -- a tag with very many attributes: libxml2 checks each against all earlier ones -------
+
+
+def test_a_tag_with_a_hundred_thousand_attributes_does_not_stall_extraction() -> None:
+    attrs = " ".join(f'a{i}="v"' for i in range(100_000))  # 1.1 MB, well under the cap
+    hostile = f"<html><body><article {attrs}><p>{VI}</p></article></body></html>".encode()
+    start = time.monotonic()
+    texts, stats = _collect_pages({"attrs": hostile})
+    assert time.monotonic() - start < 4.0  # quadratic parse: ~10 s of CPU before
+    assert "Bộ trưởng Ngoại giao" in texts["attrs"] and stats["pages_ok"] == 1
+
+
+# -- charset lies: a UTF-8 page with a few bytes of another encoding ------------------
+
+
+def test_a_utf8_page_with_stray_bytes_of_another_encoding_is_read_as_utf8() -> None:
+    page = f'<html><head><meta charset="utf-8"></head><body><article><p>{VI}</p></article>'
+    footer = "<footer>© 2025 Báo “Tin” — café, rights reserved</footer></body></html>"
+    with_meta = page.encode() + footer.encode("cp1252")
+    no_meta = with_meta.replace(b'<meta charset="utf-8">', b"")
+    texts, _ = _collect_pages({"meta": with_meta, "nometa": no_meta})
+    for name in ("meta", "nometa"):
+        assert "Bộ trưởng Ngoại giao Việt Nam" in texts[name], texts[name][:60]
