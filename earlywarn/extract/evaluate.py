@@ -22,6 +22,7 @@ from earlywarn._log import get_logger
 from earlywarn._progress import Progress, counted
 from earlywarn.errors import ExtractionError
 from earlywarn.extract.cameo import quad_class
+from earlywarn.extract.coding.text import split_sentences
 from earlywarn.extract.events import EventCoder
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "evaluate_coding",
     "evaluate_news",
     "evaluate_vietnamese",
+    "news_articles",
     "news_gold",
     "petrarch_records",
     "score_events",
@@ -190,10 +192,43 @@ def news_gold(path: Path | None = None) -> list[dict[str, Any]]:
     return [json.loads(x) for x in text.splitlines() if x.strip()]
 
 
+def news_articles(path: Path | None = None) -> dict[str, str]:
+    """Full texts of the news gold set's articles (``en_news_articles.jsonl``), by ``article`` key."""
+    path = path or _eval_path("en_news_articles.jsonl")
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ExtractionError(f"cannot read the news articles {path}: {exc}") from None
+    return {r["article"]: r["text"] for r in map(json.loads, filter(str.strip, lines))}
+
+
+def _article_sentences(rows: list[dict[str, Any]], text: str | None) -> tuple[list[str], list[int]]:
+    """The sentences to code for one article's gold rows and where each gold row sits.
+
+    The article's whole text, split as the gold set was, when it is known and holds every
+    gold sentence; else the gold sentences themselves in their order.
+    """
+    if text:
+        sents = split_sentences(text, "en")
+        where: dict[str, list[int]] = {}
+        for k, s in enumerate(sents):
+            where.setdefault(s, []).append(k)
+        at = [where[r["sentence"]].pop(0) if where.get(r["sentence"]) else -1 for r in rows]
+        if -1 not in at:
+            return sents, at
+    return [r["sentence"] for r in rows], list(range(len(rows)))
+
+
 def evaluate_news(
     half: str | None = None, path: Path | None = None, coder: EventCoder | None = None
 ) -> dict[str, float]:
     """Score English coding on the hand-coded news gold set, one half or all of it.
+
+    Each article is coded as a whole, sentence by sentence in order (as the nightly
+    ``extract`` stage codes an article), so names it introduces early resolve later
+    mentions; only the gold sentences are scored. The article texts come from the
+    shipped ``en_news_articles.jsonl`` (matched on the ``article`` field); for an article
+    not there (another gold file) its gold sentences, in file order, are the article.
 
     Parameters
     ----------
@@ -220,16 +255,23 @@ def evaluate_news(
         raise ValueError(f"half={half!r}; use 'tune', 'held' or None")
     rows = [r for r in news_gold(path) if half is None or r.get("split") == half]
     coder = coder or EventCoder()
-    coded = coder.code_sentences([r["sentence"] for r in rows], "en")
+    texts = news_articles()
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_article.setdefault(str(r.get("article") or r["id"]), []).append(r)
     pairs: list[tuple[list[Event], list[Event]]] = []
-    for r, found in zip(rows, coded, strict=True):
-        pred: list[Event] = []
-        for e in found:
-            s, t = actor_key(e.source_country, e.source_type), actor_key(e.target_country, e.target_type)
-            if (s, t) != ("---", "---") and (s, t, e.code) not in pred:
-                pred.append((s, t, e.code))
-        gold: list[Event] = [(g["source"], g["target"], g["code"]) for g in r["events"]]
-        pairs.append((pred, gold))
+    for art, arows in by_article.items():
+        sents, at = _article_sentences(arows, texts.get(art))
+        coded = coder.code_sentences(sents, "en")
+        for r, k in zip(arows, at, strict=True):
+            pred: list[Event] = []
+            for e in coded[k]:
+                s = actor_key(e.source_country, e.source_type)
+                t = actor_key(e.target_country, e.target_type)
+                if (s, t) != ("---", "---") and (s, t, e.code) not in pred:
+                    pred.append((s, t, e.code))
+            gold: list[Event] = [(g["source"], g["target"], g["code"]) for g in r["events"]]
+            pairs.append((pred, gold))
     return score_events(pairs)
 
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from earlywarn.extract.evaluate import (
+    _article_sentences,
     evaluate_coding,
     evaluate_news,
     evaluate_vietnamese,
+    news_articles,
     news_gold,
     score_events,
 )
@@ -49,3 +51,22 @@ def test_news_gold_set_is_split_once_by_article() -> None:
 def test_score_events_counts_no_event_sentences() -> None:
     m = score_events([([], []), ([("A", "B", "190")], []), ([], [("A", "B", "042")])])
     assert m["quad_accuracy"] == 1 / 3 and m["root_precision"] == 0.0 and m["n_gold"] == 1
+
+
+def test_gold_sentences_are_coded_inside_their_whole_article() -> None:
+    rows, texts = news_gold(), news_articles()
+    by_article: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+    for r in rows:
+        by_article.setdefault(r["article"], []).append(r)
+    assert set(by_article) == set(texts)
+    coded = 0
+    for art, arows in by_article.items():
+        sents, at = _article_sentences(arows, texts[art])
+        assert at == sorted(at) and [sents[k] for k in at] == [r["sentence"] for r in arows]
+        coded += len(sents)
+    assert coded > len(rows)  # earlier and later sentences give the gold ones their context
+    # an article whose text is unknown, or lacks a gold sentence: its gold sentences alone
+    two = by_article[rows[0]["article"]][:2]
+    alone = ([r["sentence"] for r in two], [0, 1])
+    assert _article_sentences(two, None) == alone
+    assert _article_sentences(two, "Another text. It has other sentences.") == alone
