@@ -141,6 +141,81 @@ class Response:
         return self.headers.get("last-modified")
 
 
+_CODINGS = {"gzip", "x-gzip", "deflate"}
+_MAX_CODINGS = 3
+
+
+class _Decoding:
+    """One Content-Encoding layer, decoded as it streams in, its output capped.
+
+    gzip: every concatenated member is decoded; bytes after the last member are ignored,
+    as gzip does. deflate: zlib-wrapped as RFC 9110 says, or raw deflate as many servers
+    send it (browsers and urllib3 accept both; the zlib header tells them apart). A stream
+    that ends before its end marker is a truncated body: :meth:`finish` refuses it
+    (reason ``bad_encoding``) rather than keep a page cut short. A gzip layer repeating
+    the one outside it (``gzip, gzip``: the header sent twice, often by a proxy that did
+    not compress again) whose bytes are not gzip passes them through.
+    """
+
+    def __init__(self, coding: str, url: str, repeated: bool = False) -> None:
+        self.coding = coding
+        self.url = url
+        self.repeated = repeated and coding != "deflate"
+        self.through = False
+        self.fed = False
+        self.head = b""  # deflate: the first two bytes, to tell zlib from raw deflate
+        self.raw = False
+        self.d: Any = None if coding == "deflate" else self._new()
+        self.ended = False  # trailing bytes after the last gzip member
+
+    def _new(self) -> Any:
+        if self.coding == "deflate":
+            return zlib.decompressobj(-zlib.MAX_WBITS if self.raw else zlib.MAX_WBITS)
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def feed(self, data: bytes, cap: int) -> bytes:
+        if self.repeated:  # decide on the first byte: gzip or already decoded
+            if not data:
+                return b""
+            self.repeated, self.through = False, not data.startswith(b"\x1f")
+        if self.through:
+            return data
+        self.fed = self.fed or bool(data)
+        if self.d is None:  # deflate: wait for two bytes, then check the zlib header
+            self.head += data
+            if len(self.head) < 2:
+                return b""
+            cmf, flg = self.head[0], self.head[1]
+            self.raw = cmf & 0x0F != 8 or (cmf * 256 + flg) % 31 != 0
+            self.d, data = self._new(), self.head
+        out = bytearray()
+        while data and not self.ended and len(out) <= cap:
+            if self.d.eof:
+                if self.coding == "deflate" or not data.startswith(b"\x1f\x8b"[: len(data)]):
+                    self.ended = True  # trailing garbage after the last member: ignored
+                    break
+                self.d = self._new()  # concatenated gzip members: decode them all
+            try:
+                out += self.d.decompress(data, cap - len(out) + 1)
+            except zlib.error as exc:
+                raise HttpFetchError(
+                    f"corrupt {self.coding} body: {exc}", url=self.url, reason="bad_encoding"
+                ) from None
+            data = self.d.unused_data if self.d.eof else self.d.unconsumed_tail
+        return bytes(out)
+
+    def finish(self) -> None:
+        if self.through or not self.fed:
+            return  # an empty body
+        if self.d is None or not self.d.eof:
+            raise HttpFetchError(
+                f"truncated {self.coding} body: the compressed stream ends before its end "
+                "marker (the page is incomplete; it is fetched again on a later run)",
+                url=self.url,
+                reason="bad_encoding",
+            )
+
+
 class _RetryableError(HttpFetchError):
     """Internal: a failure worth retrying (timeout, 5xx, 429)."""
 
@@ -460,38 +535,32 @@ class HttpClient:
             raise BadContentTypeError(f"content type {ctype!r} is not a {kind}", url=url)
 
     def _read_body(self, r: httpx.Response, url: str, cap: int) -> bytes:
-        encoding = r.headers.get("content-encoding", "identity").strip().lower()
-        decoder: Any = None
-        if encoding in ("gzip", "x-gzip"):
-            decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            decoder = zlib.decompressobj()
-        elif encoding not in ("identity", ""):
+        header = r.headers.get("content-encoding", "")  # repeated headers come joined by ","
+        codings = [c.strip().lower() for c in header.split(",")]
+        codings = [c for c in codings if c not in ("", "identity")]
+        unknown = [c for c in codings if c not in _CODINGS]
+        if unknown or len(codings) > _MAX_CODINGS:
             raise BadContentTypeError(
-                f"unsupported Content-Encoding {encoding!r}", url=url, reason="bad_encoding"
+                f"unsupported Content-Encoding {header.strip()!r}"
+                + (f" ({len(codings)} layers)" if not unknown else ""),
+                url=url,
+                reason="bad_encoding",
             )
+        codings.reverse()  # the last applied is decoded first
+        layers = [_Decoding(c, url, i > 0 and c == codings[i - 1]) for i, c in enumerate(codings)]
         out = bytearray()
         raw = 0
         for chunk in r.iter_raw():  # each read is bounded by the deadline (_deadline)
             raw += len(chunk)
             if raw > cap:
                 raise TooLargeError(f"body larger than cap {cap} bytes", url=url)
-            if decoder is None:
-                out += chunk
-            while decoder is not None and chunk:
-                if decoder.eof:  # concatenated gzip members: decode them all
-                    if encoding == "deflate" or not chunk.startswith(b"\x1f\x8b"[: len(chunk)]):
-                        break  # trailing garbage after the last member: ignored, as gzip does
-                    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-                try:
-                    out += decoder.decompress(chunk, cap - len(out) + 1)
-                except zlib.error as exc:
-                    raise HttpFetchError(
-                        f"corrupt {encoding} body: {exc}", url=url, reason="bad_encoding"
-                    ) from None
-                chunk = decoder.unused_data if decoder.eof and len(out) <= cap else b""
+            for layer in layers:  # each layer's output is capped: a bomb stops at the cap
+                chunk = layer.feed(chunk, cap)
+            out += chunk
             if len(out) > cap:
                 raise TooLargeError(f"decompressed body larger than cap {cap} bytes", url=url)
+        for layer in layers:
+            layer.finish()
         return bytes(out)
 
     def _check_robots(self, url: str, budget: _Budget) -> None:

@@ -7,12 +7,17 @@ to a few seconds whatever the client does.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import time
+import zlib
+
+import pytest
 
 from earlywarn.collect import Feed, collect
+from earlywarn.collect.http import HttpClient, HttpFetchError
 from tests.collect.conftest import settings
 from tests.collect.test_hostile import _rss, _static
-from tests.hostile import raw_server
+from tests.hostile import ok_head, raw_server
 
 WHEN = "Wed, 01 Jan 2025 08:00:00 +0000"
 VI = "Bộ trưởng Ngoại giao Việt Nam đã gặp người đồng cấp để thảo luận về hợp tác. " * 8
@@ -55,3 +60,43 @@ def test_a_utf8_page_with_stray_bytes_of_another_encoding_is_read_as_utf8() -> N
     texts, _ = _collect_pages({"meta": with_meta, "nometa": no_meta})
     for name in ("meta", "nometa"):
         assert "Bộ trưởng Ngoại giao Việt Nam" in texts[name], texts[name][:60]
+
+
+# -- Content-Encoding: raw or zlib deflate, stacked layers, truncated streams, bombs -----
+
+_PAGE = b"<html><body><p>" + "Tin tức hôm nay. ".encode() * 30 + b"</p></body></html>"
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    co = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return co.compress(data) + co.flush()
+
+
+@pytest.mark.parametrize(
+    ("coding", "body", "expected"),
+    [
+        ("deflate", zlib.compress(_PAGE), "ok"),  # zlib-wrapped, as RFC 9110 says
+        ("deflate", _raw_deflate(_PAGE), "ok"),  # raw deflate, as many servers send it
+        ("gzip, gzip", gzip.compress(gzip.compress(_PAGE)), "ok"),  # two layers
+        ("gzip\r\nContent-Encoding: gzip", gzip.compress(_PAGE), "ok"),  # header sent twice
+        ("gzip, deflate", zlib.compress(gzip.compress(_PAGE)), "ok"),
+        ("gzip", gzip.compress(_PAGE)[:-12], "bad_encoding"),  # truncated: not kept cut short
+        ("deflate", zlib.compress(_PAGE)[:-9], "bad_encoding"),
+        ("gzip, gzip", gzip.compress(gzip.compress(b" " * 30_000_000)), "too_large"),  # bomb
+        ("br", _PAGE, "bad_encoding"),  # not offered in Accept-Encoding
+    ],
+    ids=["zlib", "raw", "2-layers", "twice", "mixed", "gz-cut", "zlib-cut", "bomb", "br"],
+)
+def test_content_encodings_are_decoded_or_refused_with_a_reason(
+    coding: str, body: bytes, expected: str
+) -> None:
+    head = ok_head(length=len(body), extra=f"Content-Encoding: {coding}\r\n")
+    with raw_server() as srv, HttpClient(settings()) as c:
+        srv.routes["/p"] = lambda conn: conn.send(head + body) and None
+        try:
+            got = c.fetch(srv.url("/p"), kind="page").content
+            reason = "ok"
+        except HttpFetchError as exc:
+            got, reason = b"", exc.reason
+    assert reason == expected
+    assert got == (_PAGE if expected == "ok" else b"")
