@@ -678,14 +678,23 @@ def eval_pickup(
 
 @eval_app.command("forecast")
 def eval_forecast(
-    quick: Annotated[bool, typer.Option(help="5 series and 4 models only.")] = False,
+    quick: Annotated[
+        bool, typer.Option(help="Last value, seasonal naive, Theta and the global models only.")
+    ] = False,
+    scheduler: Annotated[
+        str | None, typer.Option(help="A Dask scheduler address (default: a LocalCluster).")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="LocalCluster worker processes.")] = 2,
 ) -> None:
-    """CRPS and MASE of each model relative to seasonal naive on Yemen and ICEWS series."""
+    """CRPS, MASE and 90% coverage of each model relative to the last value: African crisis
+    series (tuning and held-aside halves), Yemen and (full run) ICEWS daily; fits on Dask."""
     from earlywarn.forecast.evaluate import main as evaluate_main
 
+    argv = ["--quick"] if quick else []
+    argv += ["--workers", str(workers)] + (["--scheduler", scheduler] if scheduler else [])
     with _errors():
         with bars_for(state.quiet) as bars:
-            code = evaluate_main(["--quick"] if quick else [], progress=bars.count)
+            code = evaluate_main(argv, progress=bars.count)
         raise typer.Exit(code)
 
 

@@ -29,12 +29,17 @@ __all__ = ["batches", "get_client", "map_series"]
 
 T = TypeVar("T")
 
+#: thread-pool variables set to 1 in local workers: one worker is one core, and OpenMP/BLAS
+#: threads on top (scikit-learn's boosting, numpy's BLAS) oversubscribe shared cores
+_ONE_THREAD = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
 #: most series per Dask task (amortises overhead, still balances work across workers)
 MAX_BATCH = 50
 
 
 def get_client(scheduler: str | None = None, n_workers: int = 2) -> Client:
-    """Connect to ``scheduler`` (``"tcp://host:8786"``) or start a local process cluster.
+    """Connect to ``scheduler`` (``"tcp://host:8786"``) or start a local process cluster
+    of ``n_workers`` single-threaded workers (OpenMP/BLAS limited to one thread each).
 
     The returned client owns its local cluster: ``client.close()`` shuts it down.
     """
@@ -48,6 +53,7 @@ def get_client(scheduler: str | None = None, n_workers: int = 2) -> Client:
         processes=True,
         dashboard_address=None,
         silence_logs=logging.WARNING,
+        env=dict.fromkeys(_ONE_THREAD, "1"),
     )
 
 

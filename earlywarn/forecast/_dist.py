@@ -22,6 +22,7 @@ import numpy as np
 
 __all__ = [
     "EmpiricalPredictive",
+    "Log1pNormalPredictive",
     "NormalPredictive",
     "Predictive",
     "QuantilePredictive",
@@ -63,6 +64,39 @@ class NormalPredictive:
         sd = np.nan_to_num(self.sd)
         safe = np.where(sd > 0, sd, 1.0)
         return np.where(sd > 0, norm.sf((x - self.mean) / safe), (self.mean > x).astype(float))
+
+
+@dataclass
+class Log1pNormalPredictive:
+    """``log1p(Y)`` Gaussian per step (a model fitted on ``log1p`` counts, back-transformed).
+
+    Quantiles and exceedance probabilities map exactly through ``expm1``. The point forecast
+    (``mean``) is the median ``expm1(mu)``, as for the quantile models: the shifted
+    log-normal's mean ``exp(mu + sd**2 / 2) - 1`` is dominated by the sd on bursty series
+    (AutoETS on the tuning half of the crisis split: MASE 1.148 of the last value's with
+    that mean, 0.889 with the median; CRPS 0.976 either way).
+
+    Examples
+    --------
+    >>> d = Log1pNormalPredictive(np.array([np.log(11.0)]), np.array([0.5]))
+    >>> d.quantile(np.array([0.5])).round(6).tolist(), d.sf(10.0).tolist(), d.mean.round(6).tolist()
+    ([[10.0]], [0.5], [10.0])
+    """
+
+    mu: np.ndarray
+    sd: np.ndarray
+
+    @property
+    def mean(self) -> np.ndarray:
+        return np.expm1(self.mu)
+
+    def quantile(self, q: np.ndarray) -> np.ndarray:
+        return np.expm1(NormalPredictive(self.mu, self.sd).quantile(q))
+
+    def sf(self, x: float) -> np.ndarray:
+        if x <= -1:
+            return np.ones_like(self.mu)
+        return NormalPredictive(self.mu, self.sd).sf(float(np.log1p(x)))
 
 
 @dataclass

@@ -71,6 +71,9 @@ class BacktestResult:
     fold_metrics : DataFrame
         One row per series, model and fold: ``unique_id, model, fold, cutoff, mase, smape,
         crps, coverage90, width90, brier``.
+    failures : DataFrame
+        One row per series, model and fold that gave no forecast, with why: ``unique_id,
+        model, cutoff, reason`` (a failed fit, a series too short for the model ...).
     """
 
     forecasts: pd.DataFrame
@@ -79,6 +82,9 @@ class BacktestResult:
     timings: dict[str, float] = field(default_factory=dict)
     run_id: str | None = None
     fold_metrics: pd.DataFrame = field(default_factory=pd.DataFrame)
+    failures: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["unique_id", "model", "cutoff", "reason"])
+    )
 
     def summary(self) -> pd.DataFrame:
         """Per model: mean metrics, ``crps_rel`` (geometric mean over series of CRPS over the
@@ -135,6 +141,14 @@ def _series_frame(s: SeriesData, end: int) -> pd.DataFrame:
     return pd.DataFrame({"unique_id": s.uid, "ds": s.ds[:end], "y": s.y[:end]})
 
 
+def _failure(uid: str, name: str, cutoff: pd.Timestamp, reason: str) -> dict[str, object]:
+    return {"unique_id": uid, "model": name, "cutoff": cutoff, "reason": reason}
+
+
+def _why(fitted: BaseForecaster, uid: str) -> str:
+    return str(getattr(fitted, "skipped_", {}).get(uid, "no forecast (prediction failed)"))
+
+
 def _backtest_one(
     uid: str,
     frame: pd.DataFrame,
@@ -144,20 +158,27 @@ def _backtest_one(
     folds: int,
     step: int,
     initial: int | None,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, list[dict[str, object]]]:
     series, _ = prepare(frame)
     if not series:
-        return pd.DataFrame()
+        return pd.DataFrame(), []
     s = series[0]
-    parts = []
+    parts, failures = [], []
     for end in _cutoffs(len(s), horizon, folds, step, initial):
         train = _series_frame(s, end)
         thr = {uid: float(np.quantile(s.y[:end], 0.95))}
         actual = s.y[end : end + horizon]
         for name, model in models.items():
             t0 = time.perf_counter()
-            fc = model.clone().fit(train).predict_frame(horizon, LEVELS, thr)
+            fitted = model.clone()
+            try:
+                fc = fitted.fit(train).predict_frame(horizon, LEVELS, thr)
+            except Exception as exc:  # one model failing on one fold is a row, not a crash
+                fc, reason = pd.DataFrame(), f"{type(exc).__name__}: {exc}"
+            else:
+                reason = _why(fitted, uid)
             if fc.empty:
+                failures.append(_failure(uid, name, pd.Timestamp(s.ds[end - 1]), reason))
                 continue
             fc.insert(1, "model", name)
             fc.insert(2, "cutoff", s.ds[end - 1])
@@ -165,49 +186,59 @@ def _backtest_one(
             fc["seconds"] = time.perf_counter() - t0
             fc["train_len"] = end
             parts.append(fc)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), failures
 
 
-def _backtest_global(
-    series: list[SeriesData],
-    name: str,
-    model: BaseForecaster,
-    *,
-    horizon: int,
-    folds: int,
-    step: int,
-    initial: int | None,
-) -> pd.DataFrame:
-    """A global model's folds: for each cutoff date, one fit on every series truncated at
-    that date (no series sees past it), forecasts for the series whose fold it is."""
+def _global_folds(
+    series: list[SeriesData], horizon: int, folds: int, step: int, initial: int | None
+) -> list[tuple[pd.Timestamp, list[tuple[SeriesData, int]]]]:
+    """Each cutoff date of a global model's folds and the (series, end) whose fold it is."""
     by_cutoff: dict[pd.Timestamp, list[tuple[SeriesData, int]]] = {}
     for s in series:
         for end in _cutoffs(len(s), horizon, folds, step, initial):
             by_cutoff.setdefault(pd.Timestamp(s.ds[end - 1]), []).append((s, end))
+    return sorted(by_cutoff.items(), key=lambda kv: kv[0])
+
+
+def _global_fold(
+    series: list[SeriesData],
+    name: str,
+    model: BaseForecaster,
+    cutoff: pd.Timestamp,
+    members: list[tuple[SeriesData, int]],
+    horizon: int,
+) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """One fold of a global model: one fit on every series truncated at ``cutoff`` (no
+    series sees past it), forecasts for the ``members`` whose fold it is."""
+    train = pd.concat(
+        [_series_frame(s, int(s.ds.searchsorted(cutoff, side="right"))) for s in series],
+        ignore_index=True,
+    )
+    train = train[train.groupby("unique_id")["ds"].transform("size") > 0]
+    thr = {s.uid: float(np.quantile(s.y[:end], 0.95)) for s, end in members}
+    t0 = time.perf_counter()
+    fitted = model.clone()
+    try:
+        fc = fitted.fit(train).predict_frame(horizon, LEVELS, thr)
+    except Exception as exc:  # the fold fails for every member, the backtest goes on
+        reason = f"{type(exc).__name__}: {exc}"
+        return pd.DataFrame(), [_failure(s.uid, name, cutoff, reason) for s, _ in members]
+    seconds = (time.perf_counter() - t0) / max(len(members), 1)
+    wanted = {s.uid: (s, end) for s, end in members}
+    fc = fc[fc["unique_id"].isin(wanted)]
     parts = []
-    for cutoff, members in sorted(by_cutoff.items()):
-        train = pd.concat(
-            [_series_frame(s, int(s.ds.searchsorted(cutoff, side="right"))) for s in series],
-            ignore_index=True,
-        )
-        train = train[train.groupby("unique_id")["ds"].transform("size") > 0]
-        thr = {s.uid: float(np.quantile(s.y[:end], 0.95)) for s, end in members}
-        t0 = time.perf_counter()
-        fitted = model.clone().fit(train)
-        fc = fitted.predict_frame(horizon, LEVELS, thr)
-        seconds = (time.perf_counter() - t0) / max(len(members), 1)
-        wanted = {s.uid: (s, end) for s, end in members}
-        fc = fc[fc["unique_id"].isin(wanted)]
-        for uid, f in fc.groupby("unique_id", sort=False):
-            s, end = wanted[str(uid)]
-            f = f.copy()
-            f.insert(1, "model", name)
-            f.insert(2, "cutoff", cutoff)
-            f.insert(4, "y", s.y[end : end + horizon])
-            f["seconds"] = seconds
-            f["train_len"] = end
-            parts.append(f)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    for uid, f in fc.groupby("unique_id", sort=False):
+        s, end = wanted[str(uid)]
+        f = f.copy()
+        f.insert(1, "model", name)
+        f.insert(2, "cutoff", cutoff)
+        f.insert(4, "y", s.y[end : end + horizon])
+        f["seconds"] = seconds
+        f["train_len"] = end
+        parts.append(f)
+    done = set(fc["unique_id"])
+    failures = [_failure(u, name, cutoff, _why(fitted, u)) for u in wanted if u not in done]
+    return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), failures
 
 
 def backtest(
@@ -229,8 +260,9 @@ def backtest(
     A ``SeasonalNaive`` reference is added when no model is one. With ``tracker`` the run is
     logged to MLflow (see :func:`earlywarn.forecast.runlog.log_backtest`; the tracker
     connects in background threads while the models fit, and the best model is registered
-    as ``champion`` when ``register``); with ``client`` the series are processed in parallel
-    on Dask (identical results). ``progress(done, total, "series")`` hears of each series
+    as ``champion`` when ``register``); with ``client`` the series, and each fold of a global
+    model, are processed in parallel on Dask (identical results). A model that fails on a
+    series and fold gives a row of :attr:`BacktestResult.failures`, never a crash. ``progress(done, total, "series")`` hears of each series
     backtested (see :mod:`earlywarn._progress`).
     """
     if int(horizon) < 1 or int(folds) < 1:
@@ -257,13 +289,28 @@ def backtest(
     groups = (
         list(iter_groups(pd.concat([_series_frame(s, len(s)) for s in series]))) if series else []
     )
-    parts = [p for p in map_series(task, groups, client, progress=progress) if len(p)]
-    for name, model in global_models.items():  # one pooled fit per fold, not per series
-        part = _backtest_global(
-            series, name, model, horizon=int(horizon), folds=int(folds), step=step, initial=initial
-        )
+    # global models: one pooled fit per fold (cutoff date), not per series; on Dask they are
+    # submitted first (the longest tasks) and run beside the per-series batches
+    global_tasks = [
+        (name, model, cutoff, members)
+        for name, model in global_models.items()
+        for cutoff, members in _global_folds(series, int(horizon), int(folds), step, initial)
+    ]
+    if client is not None and global_tasks:
+        [shared] = client.scatter([series], broadcast=False)
+        pending = [
+            client.submit(_global_fold, shared, *t, int(horizon), pure=False) for t in global_tasks
+        ]
+    per_series = map_series(task, groups, client, progress=progress)
+    if client is not None and global_tasks:
+        per_global = client.gather(pending)
+    else:
+        per_global = [_global_fold(series, *t, int(horizon)) for t in global_tasks]
+    parts, fails = [], []
+    for part, failed in [*per_series, *per_global]:
         if len(part):
             parts.append(part)
+        fails.extend(failed)
     fc = (
         pd.concat(parts, ignore_index=True)
         if parts
@@ -300,7 +347,13 @@ def backtest(
         reference,
         {"compute": time.perf_counter() - t0, "tracking": 0.0},
         fold_metrics=per_fold,
+        failures=pd.DataFrame(fails, columns=["unique_id", "model", "cutoff", "reason"]),
     )
+    if len(result.failures):
+        _log.warning(
+            "backtest: %d series-folds had no forecast (see BacktestResult.failures)",
+            len(result.failures),
+        )
     if skipped:
         _log.warning("backtest skipped %d series: %s", len(skipped), skipped)
     if tracker is not None:

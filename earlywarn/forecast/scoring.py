@@ -30,9 +30,16 @@ def score_folds(fc: pd.DataFrame, history: Mapping[str, SeriesData]) -> pd.DataF
     """One row per series, model and fold: ``unique_id, model, fold, cutoff, mase, ...``."""
     rows = []
     levels = np.asarray(LEVELS)
+    # a fold is numbered among all of its series' cutoffs, so a model that failed on one
+    # fold keeps the same numbers as the others on the rest
+    cutoffs: dict[str, dict[object, int]] = {
+        str(uid): {c: i for i, c in enumerate(sorted(part.unique()))}
+        for uid, part in fc.groupby("unique_id", sort=False)["cutoff"]
+    }
     for (uid, model), part in fc.groupby(["unique_id", "model"], sort=True):
         s = history[str(uid)]
-        for fold, (cutoff, f) in enumerate(part.groupby("cutoff", sort=True)):
+        for cutoff, f in part.groupby("cutoff", sort=True):
+            fold = cutoffs[str(uid)][cutoff]
             y, q = f["y"].to_numpy(), f[_QCOLS].to_numpy()
             hist = s.y[: int(f["train_len"].iloc[0])]
             rows.append(

@@ -130,11 +130,37 @@ class SARIMAX(BaseForecaster):
         )
 
 
+def _glm(target: np.ndarray, X: np.ndarray, family: Any) -> Any:
+    """Maximum-likelihood GLM fit: IRLS, or L-BFGS from the intercept-only fit when IRLS
+    diverges. IRLS overflows (``NaN, inf or invalid value detected in weights``) on a
+    series of zeros with one huge burst, such as Eritrea's UCDP fatalities (95% zero months,
+    15,068 deaths in February 1999); the likelihood is the same, L-BFGS just gets there."""
+    import statsmodels.api as sm
+
+    model = sm.GLM(target, X, family=family)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fit = model.fit()
+            if np.all(np.isfinite(fit.params)):
+                return fit
+        except (ValueError, np.linalg.LinAlgError) as exc:
+            _log.debug("IRLS failed (%s); refitting with L-BFGS", exc)
+        start = np.zeros(X.shape[1])
+        start[0] = np.log(max(float(np.mean(target)), 1e-8))
+        fit = model.fit(method="lbfgs", start_params=start, maxiter=500)
+    if not np.all(np.isfinite(fit.params)):
+        raise ValueError("the count GLM did not converge (non-finite coefficients)")
+    return fit
+
+
 class CountGLM(BaseForecaster):
     """Poisson or negative-binomial (NB2) GLM on ``log1p`` lags, a seasonal lag and a trend.
 
     Multi-step forecasts are simulated recursively (``n_samples`` paths, seeded). The NB
     dispersion is estimated by moments from a Poisson fit. A series of zeros forecasts zeros.
+    The coefficients are maximum-likelihood by IRLS, or by L-BFGS when IRLS diverges (a
+    burst thousands of times the usual level; see ``_glm``).
     """
 
     _tags: ClassVar[dict[str, Any]] = {"requires:min_length": 10, "y:counts": True}
@@ -186,21 +212,18 @@ class CountGLM(BaseForecaster):
             + ([rows / n] if self.trend else [])
         )
         target = y[rows]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            pois = sm.GLM(target, X, family=sm.families.Poisson()).fit()
-            alpha = 0.0
-            if self.family == "negbin":
-                mu = pois.mu
-                alpha = float(
-                    max(
-                        np.sum(((target - mu) ** 2 - mu) / mu**2) / max(len(rows) - X.shape[1], 1),
-                        1e-8,
-                    )
+        pois = _glm(target, X, sm.families.Poisson())
+        alpha = 0.0
+        fit = pois
+        if self.family == "negbin":
+            mu = pois.mu
+            alpha = float(
+                max(
+                    np.sum(((target - mu) ** 2 - mu) / mu**2) / max(len(rows) - X.shape[1], 1),
+                    1e-8,
                 )
-                fit = sm.GLM(target, X, family=sm.families.NegativeBinomial(alpha=alpha)).fit()
-            else:
-                fit = pois
+            )
+            fit = _glm(target, X, sm.families.NegativeBinomial(alpha=alpha))
         return {
             "zero": False,
             "beta": np.asarray(fit.params),
