@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit, urlunsplit
 
 import defusedxml.ElementTree as SafeET
 import yaml
@@ -69,16 +69,25 @@ text (no page is fetched) and a post without a title is named by its first words
 def normalize_link(url: str) -> str:
     """Normalise a URL with courlan (lower-case host, drop fragments and tracking parameters).
 
+    Credentials (``user:password@``) are dropped: a link is an article's identity and is
+    shown in reports and exports, where a password must never appear.
+
     Examples
     --------
     >>> normalize_link("HTTPS://Example.com/a/?utm_source=x&id=2#top")
     'https://example.com/a/?id=2'
+    >>> normalize_link("http://editor:s3cret@example.com/a")
+    'http://example.com/a'
     """
     try:
         out = str(normalize_url(url.strip(), strict=False))
     except Exception:  # courlan raises bare ValueError/TypeError on hopeless input
         out = url.strip()
-    return urldefrag(out).url
+    out = urldefrag(out).url
+    parts = urlsplit(out)
+    if "@" in parts.netloc:
+        out = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    return out
 
 
 @dataclass(frozen=True)
