@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import threading
 import unicodedata
 from copy import copy
 from dataclasses import dataclass
@@ -192,11 +193,21 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
+_IDENTIFIER_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def _identifier() -> Any:
+def _load_identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _identifier() -> Any:
+    # lru_cache does not hold other callers back while the first one loads: the 16 page
+    # threads of a first collect each unpacked the model (~1 s of CPU each, under the GIL)
+    with _IDENTIFIER_LOCK:
+        return _load_identifier()
 
 
 def detect_language(

@@ -10,6 +10,7 @@ import datetime as dt
 import gzip
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -100,3 +101,38 @@ def test_content_encodings_are_decoded_or_refused_with_a_reason(
             got, reason = b"", exc.reason
     assert reason == expected
     assert got == (_PAGE if expected == "ok" else b"")
+
+
+# -- a link with credentials: never stored, shown or counted as another article -------
+
+
+def test_credentials_in_a_feed_link_are_never_stored() -> None:
+    page = b"<html><body><article><p>" + VI.encode() + b"</p></article></body></html>"
+    with raw_server() as srv:
+        host = f"127.0.0.1:{srv.port}"
+        feed = _rss(
+            [
+                ("secret", f"http://editor:s3cret@{host}/story", WHEN),
+                ("plain", f"http://{host}/story", WHEN),
+            ]
+        )
+        srv.routes["/feed"] = _static(feed, "application/rss+xml")
+        srv.routes["/story"] = _static(page)
+        out = collect(
+            [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
+        )
+    assert out.articles["url"].tolist() == [f"http://{host}/story"]  # one article, no password
+    assert out.stats["same_url"] == 1
+    assert "s3cret" not in out.articles.to_csv()
+
+
+# -- a cold process: the language model is loaded once, not once per page thread ------
+
+
+def test_concurrent_first_callers_share_one_language_model() -> None:
+    from earlywarn.collect import articles
+
+    articles._load_identifier.cache_clear()
+    with ThreadPoolExecutor(4) as pool:
+        models = list(pool.map(lambda _: articles._identifier(), range(4)))
+    assert all(m is models[0] for m in models)  # each thread unpacked its own (~1 s each)
