@@ -150,13 +150,53 @@ def iter_blocks(
         ) from exc
 
 
+# what a file given for a CSV sometimes is instead (first bytes -> what to tell the user)
+_NOT_TEXT = {
+    b"PK\x03\x04": "a zip archive or an Excel workbook (.xlsx)",
+    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls)",
+    b"%PDF": "a PDF document",
+    b"SQLite format 3": "a SQLite database",
+    b"PAR1": "a Parquet file",
+    b"\x89PNG": "an image",
+    b"\xff\xd8\xff": "an image",
+    b"BZh": "a bzip2 archive",
+    b"\xfd7zXZ": "an xz archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+}
+_UTF16 = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _check_text(path: PathLike, head: bytes) -> None:
+    r"""Raise :class:`ImportFormatError` if ``head`` is not the start of a text file.
+
+    Examples
+    --------
+    >>> _check_text("events.csv", b"PK\x03\x04\x14\x00")
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.ImportFormatError: events.csv is a zip archive or an Excel workbook (.xlsx), not a text file: export it as CSV (UTF-8) and import that
+    """
+    what = next((name for magic, name in _NOT_TEXT.items() if head.startswith(magic)), None)
+    if what is None and (head.startswith(_UTF16) or head[:200].count(b"\x00") > 20):
+        what = "UTF-16 (Excel's 'Unicode Text') or binary"
+    if what is not None:
+        raise ImportFormatError(
+            f"{path} is {what}, not a text file: export it as CSV (UTF-8) and import that"
+        )
+
+
 def read_head(path: PathLike, n_bytes: int = 1 << 16) -> str:
-    """The first line of ``path`` decoded leniently (for layout detection); '' if empty."""
+    """The first line of ``path`` decoded leniently (for layout detection); '' if empty.
+
+    Raises :class:`ImportFormatError` when the file is not text (a workbook, a PDF, an
+    archive other than gzip, UTF-16): it would otherwise read as zero rows.
+    """
     try:
         with _open(path) as fh:
             head = fh.read(n_bytes)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise ImportFormatError(f"cannot read {path}: {exc}") from exc
+    _check_text(path, head)
     head = head.lstrip(b"\xef\xbb\xbf")
     return head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
 
@@ -470,6 +510,9 @@ def iter_quoted_csv(
 ) -> Iterator[pd.DataFrame]:
     """Stream a headered, quoted CSV (fields may hold newlines) as frames of strings.
 
+    A header without ``delimiter`` but with ``;``, tab or ``|`` is read with that separator
+    (Excel writes ``;`` where the decimal mark is a comma); the report notes it.
+
     Rows with the wrong field count are rejected and counted like :func:`parse_block`;
     a line opening a quote that never closes is rejected as ``unterminated_quote``
     without swallowing the rows after it (:func:`_balanced`).
@@ -480,6 +523,11 @@ def iter_quoted_csv(
     if not head.strip():
         report.notes.append("empty file: no data rows")
         return
+    if head.count(delimiter) == 0:  # Excel in many locales separates fields with ";"
+        other = max(";\t|", key=head.count)
+        if head.count(other):
+            report.notes.append(f"fields separated by {other!r}, not {delimiter!r}")
+            delimiter = other
     names = [h.strip() for h in next(csv.reader([head], delimiter=delimiter))]
     short = [0]
     wrong = [0]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from earlywarn.config import load_settings
+from earlywarn.errors import ImportFormatError
 from earlywarn.io import read_counts
 from earlywarn.io.history import import_history
 from earlywarn.store import Archive
@@ -89,3 +93,47 @@ def test_an_unterminated_quote_in_a_multiline_csv_swallows_nothing(tmp_path: Pat
     assert r2.reasons == {**r.reasons, "unterminated_quote": 1}
     assert (r2.rows_read, r2.rows_kept) == (r.rows_read, r.rows_kept - 1)
     assert len(events2) == len(events) - 1
+
+
+# -- a file of another format or dialect than the CSV the importer expects -------------
+
+
+@pytest.mark.parametrize("kind", ["acled", "ucdp", "counts", "icews", "gdelt"])
+def test_a_workbook_pdf_or_utf16_file_is_a_clear_error_not_zero_rows(
+    kind: str, tmp_path: Path
+) -> None:
+    import zipfile
+
+    from tests.io.test_conflict import ACLED
+
+    settings = load_settings(archive=tmp_path / "a.duckdb")
+    xlsx = tmp_path / "export.xlsx"  # a workbook is a zip of XML parts
+    with zipfile.ZipFile(xlsx, "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    pdf = tmp_path / "report.csv"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    utf16 = tmp_path / "unicode.txt"  # Excel's "Unicode Text": UTF-16 with a BOM, tabs
+    utf16.write_text(ACLED.replace(",", "\t"), encoding="utf-16")
+    for path, what in [(xlsx, "Excel workbook"), (pdf, "PDF"), (utf16, "UTF-16")]:
+        with pytest.raises(ImportFormatError, match=f"{what}.*export it as CSV"):
+            import_history(settings, kind, path)
+    with Archive(settings.archive, read_only=True) as a:
+        assert a.count("events") == 0
+
+
+def test_semicolon_separated_exports_are_read_like_comma_separated(tmp_path: Path) -> None:
+    from earlywarn.io import read_acled, read_ucdp
+    from tests.io.test_conflict import ACLED, UCDP
+
+    for read, text in [(read_acled, ACLED), (read_ucdp, UCDP)]:
+        comma, semi = tmp_path / "comma.csv", tmp_path / "semi.csv"
+        comma.write_text(text, encoding="utf-8")
+        # Excel's export where the decimal mark is a comma: ";" between fields, CRLF, BOM
+        rows = list(csv.reader(io.StringIO(text)))
+        out = io.StringIO()
+        csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+        semi.write_text(out.getvalue(), encoding="utf-8-sig")
+        (want, r1), (got, r2) = read(comma), read(semi)
+        assert r2.rows_kept == r1.rows_kept > 0 and r2.reasons == r1.reasons
+        pd.testing.assert_frame_equal(got, want)
+        assert any("';'" in note for note in r2.notes)
