@@ -218,12 +218,21 @@ def run_nightly(
 
     Raises
     ------
+    UsageError
+        ``as_of`` is not a date, or is after tomorrow (UTC): a skewed clock or a typo
+        would otherwise store a night that has not happened.
     LockedError
         Another job holds the archive.
     EarlywarnError
         A stage failed; earlier stages stay committed and a rerun resumes.
     """
     day = parse_as_of(as_of)
+    today = datetime.now(timezone.utc).date()
+    if day > today + timedelta(days=1):  # a day of slack: east of UTC, tomorrow has begun
+        raise UsageError(
+            f"as_of {day} is in the future (today is {today} UTC): a night is run once it "
+            "has passed; check --as-of and the machine's clock"
+        )
     wanted = [s for s in STAGES if stages is None or s in stages]
     unknown = set(stages or []) - set(STAGES)
     if unknown:
