@@ -105,8 +105,54 @@ def _rfc822(value: str) -> datetime | None:
     return out - _ZONE_DELTAS[zone] if zone else out
 
 
+# zone names feeds write that RFC 822 does not know, in minutes east of UTC: only names
+# with one common meaning (not IST's India/Ireland/Israel, nor AST's Atlantic/Arabia); an
+# unknown name still reads as UTC
+_NAMED = {"ICT": 420, "WIB": 420, "WITA": 480, "WIT": 540, "SGT": 480, "MYT": 480, "PHT": 480,
+          "HKT": 480, "AWST": 480, "JST": 540, "KST": 540, "ACST": 570, "AEST": 600,
+          "AEDT": 660, "NZST": 720, "NZDT": 780, "PKT": 300, "NPT": 345, "MSK": 180,
+          "CET": 60, "CEST": 120, "EET": 120, "EEST": 180, "WET": 0, "WEST": 60, "BST": 60,
+          "SAST": 120, "EAT": 180, "WAT": 60, "CAT": 120, "BRT": -180, "ART": -180,
+          "HST": -600, "AKST": -540, "AKDT": -480}  # fmt: skip
+# "GMT+7", "UTC+07:00", "GMT-0330" (as people write them: east of UTC is +), or a name
+_ZONE_TEXT = re.compile(r"\s*(?:(?:GMT|UTC?)\s*([+-])(\d{1,2})(?::?(\d{2}))?|\(?([A-Z]{3,4})\)?)$")
+
+_ZONED = re.compile(r"(?:[+-]\d\d:?\d\d|\b(?:GMT|UTC?|Z|[ECMP][SD]T))\s*$")
+
+
+def _zone_text(value: str) -> tuple[str, timedelta] | None:
+    """``value`` without a trailing ``GMT+7``-style or named zone, and that zone's offset.
+
+    Examples
+    --------
+    >>> _zone_text("Wed, 01 Jan 2025 08:00:00 GMT+7")
+    ('Wed, 01 Jan 2025 08:00:00', datetime.timedelta(seconds=25200))
+    >>> _zone_text("01 Jan 2025 08:00 ICT")[1].total_seconds() / 3600
+    7.0
+    """
+    m = _ZONE_TEXT.search(value)
+    if m is None or m.start() == 0:
+        return None
+    sign, hours, minutes, name = m.groups()
+    if name is not None:
+        if name not in _NAMED:
+            return None
+        return value[: m.start()], timedelta(minutes=_NAMED[name])
+    offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    if offset > _WIDEST_ZONE:
+        raise _NoSuchZoneError(value)
+    return value[: m.start()], -offset if sign == "-" else offset
+
+
 def _other(value: str) -> datetime | None:
     """``email.utils``, then feedparser's handlers, to UTC."""
+    named = _zone_text(value)
+    if named is not None:
+        rest, offset = named
+        if _ZONED.search(rest):  # "+0700 (ICT)": the numeric zone already says it
+            return _other(rest)
+        local = _other(rest)
+        return None if local is None else local - offset
     zone = _OFFSET.search(value)
     if zone and (int(zone[1]) > 14 or int(zone[2]) > 59):  # no such time zone
         return None

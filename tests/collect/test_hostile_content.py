@@ -136,3 +136,34 @@ def test_concurrent_first_callers_share_one_language_model() -> None:
     with ThreadPoolExecutor(4) as pool:
         models = list(pool.map(lambda _: articles._identifier(), range(4)))
     assert all(m is models[0] for m in models)  # each thread unpacked its own (~1 s each)
+
+
+# -- time zones feeds write that RFC 822 does not name ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "utc_hour"),
+    [
+        ("Wed, 01 Jan 2025 08:00:00 ICT", 1),  # Indochina Time, UTC+7
+        ("Wed, 01 Jan 2025 08:00:00 GMT+7", 1),  # as Vietnamese sites write it
+        ("Wed, 01 Jan 2025 08:00:00 GMT+07:00", 1),
+        ("2025-01-01 08:00:00 UTC+7", 1),
+        ("Wed, 01 Jan 2025 08:00:00 JST", 23),  # the day before in UTC
+        ("Wed, 01 Jan 2025 08:00:00 CEST", 6),
+        ("Wed, 01 Jan 2025 08:00:00 +0700 (ICT)", 1),  # the number already says it
+        ("Wed, 01 Jan 2025 08:00:00 EDT", 12),
+    ],
+)
+def test_named_and_gmt_plus_zones_are_honoured(written: str, utc_hour: int) -> None:
+    with raw_server() as srv:
+        page = b"<html><body><article><p>" + VI.encode() + b"</p></article></body></html>"
+        srv.routes["/feed"] = _static(
+            _rss([("t", srv.url("/p"), written)]),
+            "application/rss+xml",
+        )
+        srv.routes["/p"] = _static(page)
+        out = collect(
+            [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
+        )
+    published = out.articles.loc[0, "published"]
+    assert published.hour == utc_hour and out.articles.loc[0, "date_flag"] == "ok"
