@@ -78,6 +78,7 @@ log = get_logger(__name__)
 
 Kind = Literal["feed", "page", "any"]
 _REDIRECTS = {301, 302, 303, 307, 308}
+_CONTENT = {200, 203}  # the answers whose body is the resource asked for
 _FEED_TYPES = ("xml", "rss", "atom", "rdf", "text/plain", "text/html", "octet-stream")
 _PAGE_TYPES = ("text/html", "application/xhtml", "text/plain")
 _MAGIC = (
@@ -483,17 +484,26 @@ class HttpClient:
                 if start >= end:
                     raise httpx.PoolTimeout("the fetch's total deadline passed while queued")
                 with at(end), self._client.stream("GET", url, headers=headers) as r:
-                    if r.status_code in _REDIRECTS and "location" in r.headers:
-                        return r.headers["location"], None
+                    if r.status_code in _REDIRECTS and r.headers.get("location", "").strip():
+                        return r.headers["location"].strip(), None
                     hdrs = {k.lower(): v for k, v in r.headers.items()}
-                    if r.status_code == 304:
+                    conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
+                    if r.status_code == 304 and conditional:
                         return None, Response(str(r.url), 304, b"", hdrs, time.monotonic() - start)
+                    if 300 <= r.status_code < 400 and r.status_code != 304:
+                        raise RedirectError(
+                            f"HTTP {r.status_code} without a Location to follow",
+                            url=url,
+                            reason="bad_redirect",
+                        )
                     if r.status_code >= 400:
                         raise HttpStatusError(
                             r.status_code,
                             url=url,
                             retry_after=_retry_after(r.headers.get("retry-after")),
                         )
+                    if r.status_code not in _CONTENT:  # 204, 206 (never asked), a bare 304
+                        raise HttpStatusError(r.status_code, url=url)
                     resp = Response(str(r.url), r.status_code, b"", hdrs)
                     self._check_type(resp, kind, url)
                     length = r.headers.get("content-length", "")
@@ -514,7 +524,18 @@ class HttpClient:
                 ) from None
             except httpx.TooManyRedirects as exc:  # pragma: no cover - we follow manually
                 raise RedirectError(str(exc), url=url) from None
-            except (httpx.TransportError, httpx.InvalidURL) as exc:
+            except httpx.ProtocolError as exc:
+                raise HttpFetchError(
+                    f"the server broke HTTP ({exc}): a truncated body, a bad chunk, conflicting "
+                    "Content-Length headers or a malformed status line or header",
+                    url=url,
+                    reason="bad_response",
+                ) from None
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+                raise RedirectError(
+                    f"refusing unusable URL: {exc}", url=url, reason="bad_url"
+                ) from None
+            except httpx.TransportError as exc:
                 raise HttpFetchError(
                     f"{type(exc).__name__}: {exc}", url=url, reason="connect_error"
                 ) from None

@@ -167,3 +167,36 @@ def test_named_and_gmt_plus_zones_are_honoured(written: str, utc_hour: int) -> N
         )
     published = out.articles.loc[0, "published"]
     assert published.hour == utc_hour and out.articles.loc[0, "date_flag"] == "ok"
+
+
+# -- broken framing and answers that are not the page: a reason that says so ---------
+
+_H = b"HTTP/1.1 "
+_CT = b"Content-Type: text/html\r\nConnection: close\r\n"
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (_H + b"200 OK\r\n" + _CT + b"Transfer-Encoding: chunked\r\n\r\n5\r\n<html\r\nZZ\r\n", "bad_response"),
+        (_H + b"200 OK\r\n" + _CT + b"Content-Length: 900\r\n\r\n<html><body>cut", "bad_response"),
+        (_H + b"200 OK\r\n" + _CT + b"Content-Length: 5\r\nContent-Length: 6\r\n\r\n<html>", "bad_response"),
+        (b"HTXP/1.1 2OO OK\r\n\r\n<html>", "bad_response"),
+        (_H + b"302 Found\r\n" + _CT + b"Content-Length: 5\r\n\r\nmoved", "bad_redirect"),
+        (_H + b"302 Found\r\nLocation: data:text/html,<p>x</p>\r\nContent-Length: 0\r\n\r\n", "bad_url"),
+        (_H + b"204 No Content\r\nConnection: close\r\n\r\n", "http_204"),
+        (_H + b"206 Partial Content\r\n" + _CT + b"Content-Length: 6\r\n\r\n<html>", "http_206"),
+        (_H + b"304 Not Modified\r\nConnection: close\r\n\r\n", "http_304"),  # not asked
+        (_H + b"100 Continue\r\n\r\n" + ok_head(length=len(_PAGE)) + _PAGE, "ok"),
+    ],
+    ids=["chunk", "short", "two-lengths", "status", "no-location", "data-url", "204", "206",
+         "bare-304", "100"],
+)  # fmt: skip
+def test_broken_or_bodiless_answers_fail_with_the_right_reason(answer: bytes, reason: str) -> None:
+    with raw_server() as srv, HttpClient(settings()) as c:
+        srv.routes["/p"] = lambda conn: conn.send(answer) and None
+        try:
+            got = "ok" if c.fetch(srv.url("/p"), kind="page").content == _PAGE else "wrong body"
+        except HttpFetchError as exc:
+            got = exc.reason
+    assert got == reason
