@@ -131,8 +131,8 @@ def pooled_scores(fold_metrics: pd.DataFrame, reference: str, other: str) -> pd.
             "series": part["unique_id"].nunique(),
         }
         for ref, label in ((reference, "naive"), (other, "snaive")):
-            base = fm[fm["model"] == ref].set_index(keys)
-            both = part.set_index(keys).join(base, rsuffix="_ref", how="inner")
+            base = fm.loc[fm["model"] == ref, [*keys, "crps", "mase"]]
+            both = part.merge(base, on=keys, how="inner", suffixes=("", "_ref"))
             both = both[np.isfinite(both["crps"]) & np.isfinite(both["crps_ref"])]
             row[f"crps_vs_{label}"] = float(both["crps"].mean() / both["crps_ref"].mean())
             if label == "naive":
