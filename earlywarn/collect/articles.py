@@ -336,6 +336,9 @@ def _html_parser() -> lxml.html.HTMLParser:
         encoding="utf-8",
         remove_comments=True,
         remove_pis=True,
+        # libxml2 otherwise drops everything below 256 open elements: a page of unclosed
+        # <font> tags (old CMS output) lost its whole text; bodies are capped by max_bytes
+        huge_tree=True,
     )
     parser.set_element_class_lookup(
         etree.ElementDefaultClassLookup(

@@ -200,3 +200,18 @@ def test_broken_or_bodiless_answers_fail_with_the_right_reason(answer: bytes, re
         except HttpFetchError as exc:
             got = exc.reason
     assert got == reason
+
+
+# -- deep nesting: libxml2's default depth limit (256) dropped the whole text ---------
+
+
+def test_a_page_nested_deeper_than_256_elements_keeps_its_text() -> None:
+    p = f"<p>{VI}</p>"
+    unclosed = f"<html><body>{'<font size=2>' * 400}{p}{p}</body></html>".encode()
+    nested = f"<html><body>{'<div>' * 600}{p}{'</div>' * 600}</body></html>".encode()
+    absurd = f"<html><body>{'<div>' * 100_000}{p}</body></html>".encode()  # no crash, no hang
+    start = time.monotonic()
+    texts, _ = _collect_pages({"unclosed": unclosed, "nested": nested, "absurd": absurd})
+    assert time.monotonic() - start < 5.0 and len(texts) == 3
+    for name in ("unclosed", "nested"):  # not the feed summary ("about nested")
+        assert "Bộ trưởng Ngoại giao" in texts[name], texts[name]
