@@ -1,6 +1,7 @@
 """Feed parsing: bytes in, normalised :class:`Entry` records out; no network, no DTDs.
 
-A fast path reads well-formed RSS 2.0, RSS 1.0 (RDF) and Atom with lxml
+JSON Feed 1.0/1.1 (jsonfeed.org) is read with ``json``. A fast path reads well-formed
+RSS 2.0, RSS 1.0 (RDF) and Atom with lxml
 (``resolve_entities=False``, ``no_network=True``, ``load_dtd=False``), one walk of the
 tree per document. HTML's named references (``&eacute;``) and bare ``&`` are mended and
 read on the fast path; a document in an undeclared or wrong encoding is decoded as
@@ -25,6 +26,7 @@ import contextlib
 import hashlib
 import html
 import html.entities
+import json
 import re
 import unicodedata
 from datetime import datetime
@@ -389,6 +391,55 @@ def _loose(data: bytes, url: str, entities: dict[str, str]) -> Any:
     return parser
 
 
+def _json_feed(content: bytes, url: str, where: str) -> list[Entry]:
+    """The items of a JSON Feed (https://jsonfeed.org/version/1.1); items not objects skipped.
+
+    Examples
+    --------
+    >>> doc = b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": 1,'
+    >>> doc += b' "url": "/a", "title": "T", "content_html": "<p>Hi</p>",'
+    >>> doc += b' "date_published": "2025-01-01T08:00:00+07:00"}]}'
+    >>> e = _json_feed(doc, "https://e.com/feed.json", "e")[0]
+    >>> e.id, e.link, e.summary, e.published.isoformat()
+    ('1', 'https://e.com/a', 'Hi', '2025-01-01T01:00:00+00:00')
+    """
+    try:
+        doc = json.loads(content)  # bytes: UTF-8, -16 or -32 as the BOM or bytes say
+    except (ValueError, RecursionError) as exc:
+        raise FeedParseError(f"{where}: not JSON ({str(exc)[:80]})") from None
+    items = doc.get("items") if isinstance(doc, dict) else None
+    if not isinstance(items, list) or "jsonfeed.org" not in str(doc.get("version", "")):
+        raise FeedParseError(
+            f"{where}: JSON but not a JSON Feed (needs a 'version' naming jsonfeed.org "
+            "and an 'items' list)"
+        )
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+
+        def field(*keys: str, item: dict[str, Any] = item) -> str:
+            for key in keys:
+                value = item.get(key)
+                if isinstance(value, bool) or not isinstance(value, str | int | float):
+                    continue
+                if str(value).strip():
+                    return str(value)
+            return ""
+
+        out.append(
+            _make(
+                field("id"),
+                field("url", "external_url"),
+                field("title"),
+                field("summary", "content_text", "content_html"),
+                field("date_published", "date_modified"),
+                url,
+            )
+        )
+    return out
+
+
 def parse_feed(
     content: bytes, url: str, *, feed: Feed | None = None, content_type: str | None = None
 ) -> list[Entry]:
@@ -422,6 +473,8 @@ def parse_feed(
         content = content.lstrip(b" \t\r\n")
     if not content:
         raise FeedParseError(f"{where}: empty document")
+    if content[:1] == b"{" or content[:4] == b"\xef\xbb\xbf{":  # no copy of the body
+        return _json_feed(content, url, where)
     try:
         return _fast(content, url)
     except FeedParseError as exc:

@@ -79,7 +79,7 @@ log = get_logger(__name__)
 Kind = Literal["feed", "page", "any"]
 _REDIRECTS = {301, 302, 303, 307, 308}
 _CONTENT = {200, 203}  # the answers whose body is the resource asked for
-_FEED_TYPES = ("xml", "rss", "atom", "rdf", "text/plain", "text/html", "octet-stream")
+_FEED_TYPES = ("xml", "rss", "atom", "rdf", "json", "text/plain", "text/html", "octet-stream")
 _PAGE_TYPES = ("text/html", "application/xhtml", "text/plain")
 _MAGIC = (
     b"%PDF",
@@ -360,7 +360,7 @@ class HttpClient:
             headers["If-Modified-Since"] = last_modified
         if kind == "feed":
             headers["Accept"] = (
-                "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+                "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
             )
         elif kind == "page":
             headers["Accept"] = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"

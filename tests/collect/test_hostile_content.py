@@ -12,6 +12,7 @@ import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 
+import pandas as pd
 import pytest
 
 from earlywarn.collect import Feed, collect
@@ -215,3 +216,36 @@ def test_a_page_nested_deeper_than_256_elements_keeps_its_text() -> None:
     assert time.monotonic() - start < 5.0 and len(texts) == 3
     for name in ("unclosed", "nested"):  # not the feed summary ("about nested")
         assert "Bộ trưởng Ngoại giao" in texts[name], texts[name]
+
+
+# -- JSON Feed: read like RSS; JSON that is not a feed is refused with a reason --------
+
+
+def test_json_feeds_are_read_and_other_json_is_refused() -> None:
+    import json
+
+    page = b"<html><body><article><p>" + VI.encode() + b"</p></article></body></html>"
+    with raw_server() as srv:
+        doc = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "J",
+            "items": [
+                {"id": 1, "url": "/a", "title": "một", "date_published": "2025-01-01T08:00:00Z"},
+                {"id": "2", "external_url": srv.url("/b"), "content_text": "hai"},
+                "not an item",
+            ],
+        }
+        srv.routes["/feed.json"] = _static(json.dumps(doc).encode(), "application/feed+json")
+        srv.routes["/api.json"] = _static(b'{"data": [1, 2, 3]}', "application/json")
+        srv.routes["/deep.json"] = _static(b"{" + b'"a":[' * 100_000, "application/json")
+        for path in ("/a", "/b"):
+            srv.routes[path] = _static(page)
+        feeds = [Feed(srv.url(p), outlet=p) for p in ("/feed.json", "/api.json", "/deep.json")]
+        out = collect(feeds, dt.date(2025, 1, 2), settings=settings())
+    arts = out.articles.set_index("url")
+    assert set(arts.index) == {srv.url("/a"), srv.url("/b")}
+    assert arts.loc[srv.url("/a"), "title"] == "một" and out.stats["pages_ok"] == 2
+    assert arts.loc[srv.url("/a"), "published"] == pd.Timestamp("2025-01-01 08:00", tz="UTC")
+    status = dict(zip(out.feeds["url"], out.feeds["last_status"], strict=True))
+    assert status[srv.url("/feed.json")] == "ok"
+    assert status[srv.url("/api.json")] == status[srv.url("/deep.json")] == "not_a_feed"

@@ -155,9 +155,10 @@ def test_robots_respected_and_user_agent_sent(server: Server) -> None:
 
 
 def test_feed_content_type_check(server: Server, caplog: pytest.LogCaptureFixture) -> None:
-    server.routes["/f.json"] = Route(b"{}", headers={"Content-Type": "application/json"})
+    # (JSON is a feed type: JSON Feed)
+    server.routes["/f.pdf"] = Route(b"{}", headers={"Content-Type": "application/pdf"})
     with HttpClient(settings()) as c, caplog.at_level(logging.WARNING):
-        assert reason_of(c, server.url("/f.json"), kind="feed") == "bad_content_type"
+        assert reason_of(c, server.url("/f.pdf"), kind="feed") == "bad_content_type"
 
 
 def test_allowed_reads_robots_once_per_origin(server: Server) -> None:
