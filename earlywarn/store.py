@@ -113,18 +113,32 @@ def archive_lock(path: str | os.PathLike[str], timeout: float = 0.0) -> Iterator
         If another job holds the lock for longer than ``timeout``.
     """
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(p) + ".lock")
     try:
+        p.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=timeout)
     except Timeout:
-        raise LockedError(
-            f"another earlywarn job holds {p}.lock; wait for it to finish or pass --wait SECONDS"
-        ) from None
+        if Path(lock.lock_file).exists():
+            raise LockedError(
+                f"another earlywarn job holds {p}.lock; wait for it to finish or pass --wait "
+                "SECONDS"
+            ) from None
+        raise _unwritable(p, "the lock file cannot be created") from None
+    except OSError as exc:  # a parent that is a file, a read-only or virtual file system
+        blocking = next((a for a in p.parents if a.exists() and not a.is_dir()), None)
+        why = f"{blocking} is a file, not a folder" if blocking else exc.strerror or str(exc)
+        raise _unwritable(p, why) from None
     try:
         yield
     finally:
         lock.release()
+
+
+def _unwritable(path: Path, why: str) -> StoreError:
+    return StoreError(
+        f"cannot write the archive at {path} ({why}); pass --archive with a path in a "
+        "writable folder, or fix the folder's permissions"
+    )
 
 
 def _check_file(path: Path) -> None:
@@ -133,6 +147,11 @@ def _check_file(path: Path) -> None:
     if path.is_dir():
         raise StoreError(
             f"archive path {path} is a directory; give a file path such as {path}/earlywarn.duckdb"
+        )
+    if not path.is_file():
+        raise StoreError(
+            f"archive path {path} is not a regular file (a device, a pipe or a socket); "
+            "give the path of a .duckdb file"
         )
     size = path.stat().st_size
     if size == 0:
