@@ -147,16 +147,50 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
             except UnicodeDecodeError:
                 if mostly_utf8 is not None:
                     return mostly_utf8, "utf-8"
+            if _high_share(content) > _MAX_LATIN_HIGH:  # not a Latin-script page
+                detected = _detect(content)
+                if detected is not None and detected[1] not in _LATIN_CODECS:
+                    return detected
         try:
             return content.decode(enc), enc
         except (UnicodeDecodeError, LookupError):
             continue
     if mostly_utf8 is not None:
         return mostly_utf8, "utf-8"
-    best = charset_normalizer.from_bytes(content[:200_000]).best()
-    if best is not None:
-        return str(best), str(best.encoding)
-    return content.decode("cp1252", "replace"), "cp1252"
+    return _detect(content) or (content.decode("cp1252", "replace"), "cp1252")
+
+
+# "iso-8859-1" is many servers' default, whatever the page: bytes >= 0x80 are under 5% of
+# the letters of a Latin-script page (accents) but most of a Chinese, Russian or Greek one
+_MAX_LATIN_HIGH = 0.15
+_HIGH = bytes(range(128, 256))
+_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_LATIN_CODECS = {"cp1252", "iso8859-1", "iso8859-15", "ascii", "latin-1"}
+
+
+def _high_share(content: bytes) -> float:
+    """Bytes >= 0x80 as a share of them and ASCII letters (two C passes)."""
+    high = len(content) - len(content.translate(None, _HIGH))
+    letters = len(content) - len(content.translate(None, _LETTERS))
+    return high / (high + letters) if high else 0.0
+
+
+_FIRST_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def _detect(content: bytes) -> tuple[str, str] | None:
+    """charset_normalizer's encoding for ``content``, all of it decoded.
+
+    It is judged on 200 KB from the first byte >= 0x80 (a page may open with more ASCII
+    script than that), and the whole page is decoded, not only what was judged.
+    """
+    first = _FIRST_HIGH.search(content)
+    start = max(0, first.start() - 1000) if first else 0
+    best = charset_normalizer.from_bytes(content[start : start + 200_000]).best()
+    if best is None:
+        return None
+    enc = _codec(best.encoding) or "cp1252"
+    return content.decode(enc, "replace"), enc
 
 
 def decode_html(content: bytes, charset: str | None = None) -> str:

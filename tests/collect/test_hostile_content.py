@@ -249,3 +249,39 @@ def test_json_feeds_are_read_and_other_json_is_refused() -> None:
     status = dict(zip(out.feeds["url"], out.feeds["last_status"], strict=True))
     assert status[srv.url("/feed.json")] == "ok"
     assert status[srv.url("/api.json")] == status[srv.url("/deep.json")] == "not_a_feed"
+
+
+# -- charset lies: the server's default "iso-8859-1" over a page in another script ----
+
+ZH = "越南外交部长会见了中国同行，讨论南海问题和经济合作。" * 10
+RU = "Министр иностранных дел Вьетнама встретился с коллегой для обсуждения сотрудничества. " * 8
+FR = "Le ministre a rencontré son homologue à Hanoï pour discuter de la mer et de l'économie. " * 8
+
+
+def test_a_page_in_another_script_under_a_latin1_header_is_decoded_right() -> None:
+    def page(text: str, enc: str, pad: int = 0) -> bytes:
+        filler = "<script>var x = 1;</script>\n" * pad  # before the article
+        return f"<html><body>{filler}<article><p>{text}</p></article></body></html>".encode(enc)
+
+    pages = {
+        "zh": page(ZH, "gb18030"),
+        "ru": page(RU, "cp1251"),
+        "fr": page(FR, "cp1252"),  # a Latin page under a Latin header: as it was
+        "ru-long": page(RU, "cp1251", pad=10_000),  # 280 KB: detection reads the first 200
+    }
+    latin1 = "text/html; charset=iso-8859-1"
+    with raw_server() as srv:
+        srv.routes["/feed"] = _static(
+            _rss([(name, srv.url(f"/{name}"), WHEN) for name in pages]), "application/rss+xml"
+        )
+        for name, body in pages.items():
+            ctype = "text/html" if name == "ru-long" else latin1  # undeclared
+            srv.routes[f"/{name}"] = _static(body, ctype)
+        out = collect(
+            [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
+        )
+    texts = dict(zip(out.articles["title"], out.articles["text"], strict=True))
+    langs = dict(zip(out.articles["title"], out.articles["language"], strict=True))
+    for name, text in [("zh", ZH), ("ru", RU), ("fr", FR), ("ru-long", RU)]:
+        assert text[:20] in texts[name], (name, texts[name][:40])
+    assert (langs["zh"], langs["ru"], langs["fr"]) == ("zh", "ru", "fr")
