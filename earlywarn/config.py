@@ -54,6 +54,9 @@ class HttpSettings(BaseModel):
     politeness_delay: float = Field(1.0, ge=0, le=3600)
     max_connections: int = Field(32, ge=1, le=1024)
     retries: int = Field(3, ge=0, le=20)
+    #: entries read per feed document, the newest first (a feed listing 100,000 items
+    #: would otherwise send the collect stage after every one of them, night after night)
+    max_entries: int = Field(1000, ge=1, le=100_000)
     respect_robots: bool = True
     allow_private: list[str] = Field(default_factory=list)
 

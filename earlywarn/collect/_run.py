@@ -225,7 +225,17 @@ def collect(
             stats[key] += 1
             if key == "feeds_failed":
                 stats[f"reason:{oc.status}"] += 1
-            for entry in oc.entries:
+            entries = _newest(oc.entries, settings.max_entries)
+            if len(entries) < len(oc.entries):
+                stats["entries_capped"] += len(oc.entries) - len(entries)
+                log.warning(
+                    "feed %s lists %d entries; only the newest %d are read (max_entries)",
+                    oc.feed.url,
+                    len(oc.entries),
+                    len(entries),
+                    extra={"url": oc.feed.url, "reason": "entries_capped"},
+                )
+            for entry in entries:
                 stats["entries"] += 1
                 if entry.date_flag == "invalid":
                     stats["bad_date"] += 1
@@ -280,6 +290,24 @@ def collect(
         extra={"as_of": str(as_of)},
     )
     return CollectResult(articles, feeds_frame, dict(stats), _pages_frame(raw, articles, as_of))
+
+
+def _newest(entries: list[Entry], cap: int) -> list[Entry]:
+    """The ``cap`` newest ``entries`` (undated ones after the dated), in feed order.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> e = [Entry(str(d), "", "", "", datetime(2025, 1, d, tzinfo=timezone.utc) if d else None,
+    ...            "ok") for d in (3, 0, 9, 5)]
+    >>> [x.id for x in _newest(e, 2)]
+    ['9', '5']
+    """
+    if len(entries) <= cap:
+        return entries
+    floor = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    order = sorted(range(len(entries)), key=lambda i: entries[i].published or floor, reverse=True)
+    return [entries[i] for i in sorted(order[:cap])]
 
 
 def _warm_robots(pool: ThreadPoolExecutor, client: HttpClient, urls: Sequence[str]) -> None:

@@ -7,6 +7,7 @@ to a few seconds whatever the client does.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import gzip
 import time
 import zlib
@@ -285,3 +286,32 @@ def test_a_page_in_another_script_under_a_latin1_header_is_decoded_right() -> No
     for name, text in [("zh", ZH), ("ru", RU), ("fr", FR), ("ru-long", RU)]:
         assert text[:20] in texts[name], (name, texts[name][:40])
     assert (langs["zh"], langs["ru"], langs["fr"]) == ("zh", "ru", "fr")
+
+
+# -- a feed listing a huge number of entries: only the newest are read -----------------
+
+
+def test_a_feed_of_fifty_thousand_entries_reads_only_the_newest() -> None:
+    page = b"<html><body><article><p>" + VI.encode() + b"</p></article></body></html>"
+    first = dt.datetime(2024, 11, 1, tzinfo=dt.timezone.utc)
+    with raw_server() as srv:
+        items = [
+            (
+                f"t{i}",
+                srv.url(f"/p?i={i}"),
+                email.utils.format_datetime(first + dt.timedelta(minutes=i)),
+            )
+            for i in range(50_000)
+        ]
+        srv.routes["/feed"] = _static(_rss(items), "application/rss+xml")  # 8 MB
+        srv.routes["/p"] = _static(page)
+        start = time.monotonic()
+        out = collect(
+            [Feed(srv.url("/feed"), outlet="x")],
+            dt.date(2025, 1, 2),
+            settings=settings(max_entries=30),
+        )
+    assert time.monotonic() - start < 20
+    assert out.stats["entries"] == 30 and out.stats["entries_capped"] == 49_970
+    assert sorted(out.articles["title"]) == sorted(f"t{i}" for i in range(49_970, 50_000))
+    assert sum(srv.hits.get(f"/p?i={i}", 0) for i in range(49_970)) == 0  # never fetched
