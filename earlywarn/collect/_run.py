@@ -610,9 +610,11 @@ def _feeds_frame(outcomes: list[_FeedOutcome], fetched_at: pd.Timestamp) -> pd.D
 
 
 def check_feeds(feeds: Sequence[Feed], settings: HttpSettings | None = None) -> pd.DataFrame:
-    """Fetch and parse every feed once: ``url, outlet, language, status, seconds, entries``.
+    """Fetch and parse every feed once: ``url, outlet, language, status, seconds, entries,
+    detail``.
 
-    ``status`` is ``ok`` or the failure reason (``http_404``, ``not_a_feed``, ``timeout`` ...).
+    ``status`` is ``ok`` or the failure reason (``http_404``, ``not_a_feed``, ``timeout`` ...);
+    ``detail`` says what went wrong (for a web page given as a feed: the feed it names).
     """
     settings = settings or HttpSettings.model_validate({})
 
@@ -624,12 +626,12 @@ def check_feeds(feeds: Sequence[Feed], settings: HttpSettings | None = None) -> 
 
         def one(feed: Feed) -> dict[str, Any]:
             t0 = time.perf_counter()
-            status, n = "ok", 0
+            status, n, detail = "ok", 0, ""
             try:
                 resp = client.fetch(feed.url, kind="feed")
                 n = len(parse_feed(resp.content, resp.url, feed=feed))
             except (HttpFetchError, FeedParseError) as exc:
-                status = _reason(exc)
+                status, detail = _reason(exc), str(exc).removeprefix(f"{_reason(exc)}: ")
             return {
                 "url": feed.url,
                 "outlet": feed.outlet,
@@ -637,7 +639,9 @@ def check_feeds(feeds: Sequence[Feed], settings: HttpSettings | None = None) -> 
                 "status": status,
                 "seconds": round(time.perf_counter() - t0, 3),
                 "entries": n,
+                "detail": detail[:300],
             }
 
         rows = _map(pool, one, list(feeds))
-    return pd.DataFrame(rows, columns=["url", "outlet", "language", "status", "seconds", "entries"])
+    columns = ["url", "outlet", "language", "status", "seconds", "entries", "detail"]
+    return pd.DataFrame(rows, columns=columns)

@@ -469,6 +469,44 @@ def parse_feed(
     earlywarn.collect.feeds.FeedParseError: not_a_feed: https://e.com/: root element <html> is not rss, RDF or Atom
     """
     where = f"{url} ({feed.outlet})" if feed is not None and feed.outlet else url
+    try:
+        return _parse(content, url, where, content_type)
+    except FeedParseError as exc:
+        named = _advertised_feed(content, url) if exc.reason == "not_a_feed" else None
+        if named is None:
+            raise
+        raise FeedParseError(
+            f"{where} is a web page, not a feed; the page names its feed {named}: "
+            "put that URL in the catalog"
+        ) from None
+
+
+_LINK_TAG = re.compile(rb"<link\b[^>]{0,2000}>", re.IGNORECASE)
+_FEED_TYPE = re.compile(rb"""type\s*=\s*["']?application/(?:rss|atom|feed)\+(?:xml|json)""", re.I)
+_ALTERNATE = re.compile(rb"""rel\s*=\s*["']?[^"'>]*\balternate\b""", re.IGNORECASE)
+_HREF = re.compile(rb"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def _advertised_feed(content: bytes, url: str) -> str | None:
+    """The feed an HTML page names in ``<link rel="alternate" type="application/rss+xml">``.
+
+    Examples
+    --------
+    >>> page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss">'
+    >>> _advertised_feed(page, "https://e.com/news/")
+    'https://e.com/rss'
+    """
+    for tag in _LINK_TAG.finditer(content[:200_000]):
+        text = tag.group()
+        href = _HREF.search(text)
+        if href and _FEED_TYPE.search(text) and _ALTERNATE.search(text):
+            link = next(g for g in href.groups() if g is not None).decode("utf-8", "replace")
+            if link.strip():
+                return urljoin(url, html.unescape(link.strip()))
+    return None
+
+
+def _parse(content: bytes, url: str, where: str, content_type: str | None) -> list[Entry]:
     if content[:1] in b" \t\r\n":  # also true for b"": no copy of a big body otherwise
         content = content.lstrip(b" \t\r\n")
     if not content:

@@ -12,6 +12,7 @@ import gzip
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -315,3 +316,37 @@ def test_a_feed_of_fifty_thousand_entries_reads_only_the_newest() -> None:
     assert out.stats["entries"] == 30 and out.stats["entries_capped"] == 49_970
     assert sorted(out.articles["title"]) == sorted(f"t{i}" for i in range(49_970, 50_000))
     assert sum(srv.hits.get(f"/p?i={i}", 0) for i in range(49_970)) == 0  # never fetched
+
+
+# -- a web page given as a feed: the check names the feed the page advertises -----------
+
+
+def test_feeds_check_names_the_feed_a_web_page_advertises(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    home = (
+        b'<!doctype html><html><head><title>Bao</title><link rel="alternate" '
+        b'type="application/rss+xml" title="Tin moi" href="/rss/tin-moi.rss"></head>'
+        b"<body><p>Trang chu</p></body></html>"
+    )
+    with raw_server() as srv:
+        srv.routes["/"] = _static(home)
+        srv.routes["/rss/tin-moi.rss"] = _static(_rss([("a", srv.url("/a"), WHEN)]), "text/xml")
+        catalog = tmp_path / "feeds.yaml"
+        catalog.write_text(
+            "feeds:\n"
+            f"- {{url: '{srv.url('/')}', outlet: Bao, language: vi, kind: newspaper}}\n"
+            f"- {{url: '{srv.url('/rss/tin-moi.rss')}', outlet: Bao2, language: vi, kind: newspaper}}\n"
+        )
+        config = tmp_path / "earlywarn.toml"
+        config.write_text(
+            '[http]\nallow_private = ["127.0.0.1"]\nrespect_robots = false\n'
+            "politeness_delay = 0.0\nretries = 0\ntotal_timeout = 5.0\n"
+        )
+        r = CliRunner().invoke(app, ["-c", str(config), "feeds", "check", "--online", str(catalog)])
+    assert r.exit_code == 1  # one feed failed
+    out = " ".join(r.stdout.split())
+    assert "not_a_feed" in out and "1 of 2 feeds failed" in out
+    assert f"names its feed {srv.url('/rss/tin-moi.rss')}" in out
