@@ -41,6 +41,7 @@ from lxml import etree
 from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
 
 from earlywarn._log import get_logger
+from earlywarn.collect._bytes import utf16_order
 from earlywarn.collect._chunks import join_chunks
 from earlywarn.collect._fastmode import fast_text
 from earlywarn.collect.catalog import normalize_link
@@ -133,6 +134,9 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
     ):
         if content.startswith(bom):
             return content.decode(bom_enc, "replace").lstrip("\ufeff"), bom_enc
+    order = utf16_order(content) if b"\x00" in content[:1024] else None
+    if order is not None:  # UTF-16 without a BOM: its <meta> cannot be read as ASCII
+        return content.decode(order, "replace"), order
     meta = _META_CHARSET.search(content[:4096])
     candidates = [_codec(charset), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"]
     mostly_utf8 = _mostly_utf8(content)

@@ -47,6 +47,7 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from earlywarn._log import get_logger
+from earlywarn.collect._bytes import utf16_order
 from earlywarn.collect._deadline import Resolver, at
 from earlywarn.collect._guard import (
     AddressGuard,
@@ -107,7 +108,9 @@ def looks_binary(head: bytes) -> bool:
     head = head[:1024]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs
         return False
-    return head.startswith(_MAGIC) or b"\x00" in head
+    if head.startswith(_MAGIC):
+        return True
+    return b"\x00" in head and utf16_order(head) is None  # UTF-16 without a BOM is text
 
 
 @dataclass

@@ -350,3 +350,30 @@ def test_feeds_check_names_the_feed_a_web_page_advertises(tmp_path: Path) -> Non
     out = " ".join(r.stdout.split())
     assert "not_a_feed" in out and "1 of 2 feeds failed" in out
     assert f"names its feed {srv.url('/rss/tin-moi.rss')}" in out
+
+
+# -- UTF-16 without a byte-order mark: text, not binary --------------------------------
+
+
+def test_utf16_pages_without_a_bom_are_read_not_refused_as_binary() -> None:
+    page = f'<html><head><meta charset="utf-16"></head><body><article><p>{VI}</p></article>'
+    page += "</body></html>"
+    with raw_server() as srv:
+        bodies = {
+            "le": (page.encode("utf-16-le"), "text/html; charset=utf-16"),
+            "be": (page.encode("utf-16-be"), "text/html; charset=utf-16be"),
+            "le-undeclared": (page.encode("utf-16-le"), "text/html"),
+            "png": (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" * 60, "text/html"),  # binary
+        }
+        srv.routes["/feed"] = _static(
+            _rss([(name, srv.url(f"/{name}"), WHEN) for name in bodies]), "application/rss+xml"
+        )
+        for name, (body, ctype) in bodies.items():
+            srv.routes[f"/{name}"] = _static(body, ctype)
+        out = collect(
+            [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
+        )
+    texts = dict(zip(out.articles["title"], out.articles["text"], strict=True))
+    for name in ("le", "be", "le-undeclared"):
+        assert "Bộ trưởng Ngoại giao" in texts[name], (name, texts[name][:40])
+    assert texts["png"] == "about png" and out.stats["reason:bad_content_type"] == 1
