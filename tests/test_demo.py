@@ -24,7 +24,7 @@ def test_demo_leaves_every_output(demo_out: Path) -> None:
         assert coded > 100
         assert a.count("edges") > 0 and a.count("forecasts") > 0 and a.count("anomalies") > 0
         models = set(a.query("SELECT DISTINCT model FROM forecasts")["model"])
-        assert {"prophet", "seasonal_naive"} <= models
+        assert {"prophet", "seasonal_naive", "naive", "ensemble"} <= models
         alerts = a.table("alerts")
         urls = set(a.query("SELECT url FROM articles")["url"])
     linked = [
