@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["utf16_order"]
+__all__ = ["mostly_utf8", "utf16_order"]
 
 
 def utf16_order(head: bytes) -> str | None:
@@ -27,3 +27,29 @@ def utf16_order(head: bytes) -> str | None:
     if even >= 0.4 * n and odd <= 0.02 * n:
         return "utf-16-be"
     return None
+
+
+def mostly_utf8(content: bytes) -> str | None:
+    r"""``content`` decoded as UTF-8 (stray bytes replaced) if it is UTF-8 but for a few bytes.
+
+    A UTF-8 page with a few bytes of another encoding (a footer, an ad, a pasted quote) is
+    not valid UTF-8; decoding all of it as what detection guesses (cp1252) would garble
+    every accented letter of the article. It is UTF-8 when its valid multi-byte characters
+    outnumber the invalid bytes 3 to 1: text in a single-byte encoding (cp1252, cp1258,
+    latin-1) almost never forms a valid UTF-8 sequence, which needs a lead byte followed
+    by the right number of bytes 0x80-0xBF. ``None`` when the content is valid UTF-8 or
+    not mostly UTF-8.
+
+    Examples
+    --------
+    >>> mostly_utf8("Việt Nam, Hà Nội, Huế".encode() + b" \xa9 2024")[-6:].encode()
+    b'\xef\xbf\xbd 2024'
+    >>> mostly_utf8("Café crème brûlée".encode("cp1252")) is None
+    True
+    """
+    text = content.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - content.count(b"\xef\xbf\xbd")
+    if bad == 0:
+        return None
+    wide = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return text if wide >= 3 * bad else None

@@ -41,7 +41,7 @@ from lxml import etree
 from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
 
 from earlywarn._log import get_logger
-from earlywarn.collect._bytes import utf16_order
+from earlywarn.collect._bytes import mostly_utf8, utf16_order
 from earlywarn.collect._chunks import join_chunks
 from earlywarn.collect._fastmode import fast_text
 from earlywarn.collect.catalog import normalize_link
@@ -99,32 +99,6 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
-def _mostly_utf8(content: bytes) -> str | None:
-    r"""``content`` decoded as UTF-8 (stray bytes replaced) if it is UTF-8 but for a few bytes.
-
-    A UTF-8 page with a few bytes of another encoding (a footer, an ad, a pasted quote) is
-    not valid UTF-8; decoding all of it as what detection guesses (cp1252) would garble
-    every accented letter of the article. It is UTF-8 when its valid multi-byte characters
-    outnumber the invalid bytes 3 to 1: text in a single-byte encoding (cp1252, cp1258,
-    latin-1) almost never forms a valid UTF-8 sequence, which needs a lead byte followed
-    by the right number of bytes 0x80-0xBF. ``None`` when the content is valid UTF-8 or
-    not mostly UTF-8.
-
-    Examples
-    --------
-    >>> _mostly_utf8("Việt Nam, Hà Nội, Huế".encode() + b" \xa9 2024")[-6:].encode()
-    b'\xef\xbf\xbd 2024'
-    >>> _mostly_utf8("Café crème brûlée".encode("cp1252")) is None
-    True
-    """
-    text = content.decode("utf-8", "replace")
-    bad = text.count("\ufffd") - content.count(b"\xef\xbf\xbd")
-    if bad == 0:
-        return None
-    wide = len(text) - len(text.encode("ascii", "ignore")) - bad
-    return text if wide >= 3 * bad else None
-
-
 def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
     """The page's text (not normalised) and the codec that decoded it."""
     for bom, bom_enc in (
@@ -139,7 +113,7 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
         return content.decode(order, "replace"), order
     meta = _META_CHARSET.search(content[:4096])
     candidates = [_codec(charset), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"]
-    mostly_utf8 = _mostly_utf8(content)
+    repaired = mostly_utf8(content)
     for enc in candidates:
         if enc is None:
             continue
@@ -149,8 +123,8 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
                 if not text.isascii():
                     return text, "utf-8"
             except UnicodeDecodeError:
-                if mostly_utf8 is not None:
-                    return mostly_utf8, "utf-8"
+                if repaired is not None:
+                    return repaired, "utf-8"
             if _high_share(content) > _MAX_LATIN_HIGH:  # not a Latin-script page
                 detected = _detect(content)
                 if detected is not None and detected[1] not in _LATIN_CODECS:
@@ -159,8 +133,8 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
             return content.decode(enc), enc
         except (UnicodeDecodeError, LookupError):
             continue
-    if mostly_utf8 is not None:
-        return mostly_utf8, "utf-8"
+    if repaired is not None:
+        return repaired, "utf-8"
     return _detect(content) or (content.decode("cp1252", "replace"), "cp1252")
 
 

@@ -39,6 +39,7 @@ from feedparser.sanitizer import replace_doctype
 from feedparser.urls import make_safe_absolute_uri
 from lxml import etree
 
+from earlywarn.collect._bytes import mostly_utf8
 from earlywarn.collect._dates import parse_date
 from earlywarn.collect.catalog import Feed
 from earlywarn.errors import FeedError
@@ -506,6 +507,33 @@ def _advertised_feed(content: bytes, url: str) -> str | None:
     return None
 
 
+_LATIN_DECL = re.compile(
+    rb"""^<\?xml[^>]*encoding=["'](?:iso-8859-1|latin-?1|windows-1252|cp1252|us-ascii)["']""",
+    re.IGNORECASE,
+)
+
+
+def _utf8_under_latin(content: bytes) -> str | None:
+    """``"utf-8"`` when the XML declaration says Latin-1 but the bytes are UTF-8.
+
+    A template's hard-coded ``encoding="iso-8859-1"`` over UTF-8 text made every accented
+    letter two (``Bá»™`` for ``Bộ``); bytes that are valid UTF-8 and not ASCII are
+    UTF-8 whatever the declaration says (as pages are read).
+
+    Examples
+    --------
+    >>> _utf8_under_latin('<?xml version="1.0" encoding="ISO-8859-1"?><rss>Bộ'.encode())
+    'utf-8'
+    >>> _utf8_under_latin('<?xml version="1.0" encoding="ISO-8859-1"?><rss>é'.encode("latin-1"))
+    """
+    if not _LATIN_DECL.match(content):
+        return None
+    try:
+        return None if content.decode("utf-8").isascii() else "utf-8"
+    except UnicodeDecodeError:
+        return None
+
+
 def _parse(content: bytes, url: str, where: str, content_type: str | None) -> list[Entry]:
     if content[:1] in b" \t\r\n":  # also true for b"": no copy of a big body otherwise
         content = content.lstrip(b" \t\r\n")
@@ -514,7 +542,7 @@ def _parse(content: bytes, url: str, where: str, content_type: str | None) -> li
     if content[:1] == b"{" or content[:4] == b"\xef\xbb\xbf{":  # no copy of the body
         return _json_feed(content, url, where)
     try:
-        return _fast(content, url)
+        return _fast(content, url, _utf8_under_latin(content))
     except FeedParseError as exc:
         if exc.reason == "unsafe_xml":
             raise _unsafe(where) from None
@@ -522,6 +550,10 @@ def _parse(content: bytes, url: str, where: str, content_type: str | None) -> li
     except etree.XMLSyntaxError as exc:
         if _ENTITY_DECL.search(content):  # the tolerant parser must never see entities
             raise _unsafe(where) from None
+        repaired = mostly_utf8(content)  # UTF-8 but for a few stray bytes (a pasted quote)
+        if repaired is not None:
+            with contextlib.suppress(etree.XMLSyntaxError):
+                return _fast(repaired.encode("utf-8"), url, encoding="utf-8")
         if exc.code in _REFERENCE_ERRORS:
             with contextlib.suppress(etree.XMLSyntaxError):
                 return _fast(_mend_references(content), url)

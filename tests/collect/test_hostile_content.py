@@ -377,3 +377,25 @@ def test_utf16_pages_without_a_bom_are_read_not_refused_as_binary() -> None:
     for name in ("le", "be", "le-undeclared"):
         assert "Bộ trưởng Ngoại giao" in texts[name], (name, texts[name][:40])
     assert texts["png"] == "about png" and out.stats["reason:bad_content_type"] == 1
+
+
+# -- charset lies in feeds: a Latin-1 declaration over UTF-8, a stray cp1252 byte ------
+
+
+def test_feed_charset_lies_do_not_garble_every_title() -> None:
+    title = "Bộ trưởng Ngoại giao Việt Nam"
+    page = b"<html><body><article><p>" + VI.encode() + b"</p></article></body></html>"
+    with raw_server() as srv:
+        feed = _rss([(title, srv.url("/a"), WHEN)])
+        declared = b'<?xml version="1.0" encoding="ISO-8859-1"?>' + feed  # a template's lie
+        stray = _rss([(title, srv.url("/a"), WHEN), ("café", srv.url("/b"), WHEN)])
+        stray = stray.replace("café".encode(), b"caf\xe9")  # one cp1252 byte in UTF-8
+        srv.routes["/declared"] = _static(declared, "application/rss+xml")
+        srv.routes["/stray"] = _static(stray, "application/rss+xml")
+        for path in ("/a", "/b"):
+            srv.routes[path] = _static(page)
+        feeds = [Feed(srv.url(p), outlet=p) for p in ("/declared", "/stray")]
+        out = collect(feeds, dt.date(2025, 1, 2), settings=settings())
+    assert out.stats["feeds_ok"] == 2
+    titles = set(out.articles["title"])
+    assert title in titles and len(titles) == 2  # not "Bá»™ trÆ°á»Ÿng ..."
