@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import reprlib
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -197,11 +198,29 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
     return Feed(**out)
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` refusing aliases: nine aliases of nine aliases ... (a "billion
+    laughs" of a few hundred bytes) expand to gigabytes; a catalog shares values through
+    its ``defaults`` key instead."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "aliases (*name) are not allowed in a feed catalog; use the 'defaults' key",
+                self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
 def _load_yaml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc}); fix the syntax") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: YAML nested too deeply to be a feed catalog") from None
     if isinstance(data, Mapping):
         defaults = data.get("defaults") or {}
         items = data.get("feeds")
@@ -215,7 +234,8 @@ def _load_yaml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
     for i, item in enumerate(items):
         if not isinstance(item, Mapping):
             raise ConfigError(
-                f"{path}: feed #{i + 1} must be a mapping with at least 'url' (got {item!r})"
+                f"{path}: feed #{i + 1} must be a mapping with at least 'url' "
+                f"(got {reprlib.repr(item)})"
             )
         out.append((f"{path}: feed #{i + 1} ({item.get('url', '?')})", {**defaults, **item}))
     return out

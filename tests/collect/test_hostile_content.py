@@ -399,3 +399,24 @@ def test_feed_charset_lies_do_not_garble_every_title() -> None:
     assert out.stats["feeds_ok"] == 2
     titles = set(out.articles["title"])
     assert title in titles and len(titles) == 2  # not "Bá»™ trÆ°á»Ÿng ..."
+
+
+# -- catalog YAML bombs: aliases of aliases, nesting past the recursion limit -----------
+
+
+def test_catalog_yaml_bombs_are_config_errors(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcd", "bcde", strict=True):
+        levels.append(f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]")
+    bomb = tmp_path / "bomb.yaml"  # 9**5 strings from 300 bytes (9**9 would be gigabytes)
+    bomb.write_text("\n".join(levels) + "\nfeeds: [*e]\n")
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("feeds:\n- " + "[" * 3000 + "]" * 3000 + "\n")
+    for path, phrase in [(bomb, "aliases (*name) are not allowed"), (deep, "nested too deeply")]:
+        r = CliRunner().invoke(app, ["feeds", "check", str(path)])
+        assert r.exit_code == 78, r.stderr[-300:]  # EX_CONFIG, not an internal error
+        assert phrase in r.stderr and len(r.stderr) < 2000
