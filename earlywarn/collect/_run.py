@@ -245,6 +245,15 @@ def collect(
                 if not entry.link.startswith(("http://", "https://")):
                     stats["no_link"] += 1
                     continue
+                if not _usable(entry.link):
+                    stats["bad_link"] += 1
+                    log.info(
+                        "entry link %r of %s is not a usable URL",
+                        entry.link[:200],
+                        oc.feed.url,
+                        extra={"url": oc.feed.url, "reason": "bad_link"},
+                    )
+                    continue
                 link = _normalized(entry.link, links)
                 if link in seen_links:
                     stats["same_url"] += 1
@@ -290,6 +299,22 @@ def collect(
         extra={"as_of": str(as_of)},
     )
     return CollectResult(articles, feeds_frame, dict(stats), _pages_frame(raw, articles, as_of))
+
+
+def _usable(link: str) -> bool:
+    """Whether ``link`` splits into a host and a valid port (``http://[::1`` does not).
+
+    Examples
+    --------
+    >>> _usable("https://e.com/a"), _usable("http://[::1"), _usable("http://e.com:99999/")
+    (True, False, False)
+    """
+    try:
+        parts = urlsplit(link)
+        parts.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 def _newest(entries: list[Entry], cap: int) -> list[Entry]:

@@ -84,8 +84,11 @@ def normalize_link(url: str) -> str:
         out = str(normalize_url(url.strip(), strict=False))
     except Exception:  # courlan raises bare ValueError/TypeError on hopeless input
         out = url.strip()
-    out = urldefrag(out).url
-    parts = urlsplit(out)
+    try:
+        out = urldefrag(out).url
+        parts = urlsplit(out)
+    except ValueError:  # "http://[::1": not a URL; the fetch refuses it
+        return out
     if "@" in parts.netloc:
         out = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
     return out

@@ -452,7 +452,13 @@ class HttpClient:
         seen: set[str] = set()
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            parts = urlsplit(current)
+            try:
+                parts = urlsplit(current)
+                parts.port  # noqa: B018 - raises ValueError when out of range
+            except ValueError as exc:
+                raise RedirectError(
+                    f"refusing malformed URL {current[:200]!r} ({exc})", url=url, reason="bad_url"
+                ) from None
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise RedirectError(
                     f"refusing non-http(s) URL {current!r}", url=url, reason="bad_url"

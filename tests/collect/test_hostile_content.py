@@ -420,3 +420,27 @@ def test_catalog_yaml_bombs_are_config_errors(tmp_path: Path) -> None:
         r = CliRunner().invoke(app, ["feeds", "check", str(path)])
         assert r.exit_code == 78, r.stderr[-300:]  # EX_CONFIG, not an internal error
         assert phrase in r.stderr and len(r.stderr) < 2000
+
+
+# -- malformed links: one never takes the feed, or the stage, down ----------------------
+
+
+def test_malformed_links_are_counted_and_the_rest_collected() -> None:
+    page = b"<html><body><article><p>" + VI.encode() + b"</p></article></body></html>"
+    with raw_server() as srv:
+        bad = ["http://[::1", "http://[fe80::1/x", f"http://127.0.0.1:{10**9}/x", "http:///nohost"]
+        items = [(f"bad{i}", link, WHEN) for i, link in enumerate(bad)]
+        items += [("good", srv.url("/good"), WHEN), ("hop", srv.url("/hop"), WHEN)]
+        srv.routes["/feed"] = _static(_rss(items), "application/rss+xml")
+        srv.routes["/good"] = _static(page)
+        srv.routes["/hop"] = lambda conn: (
+            conn.send(b"HTTP/1.1 302 Found\r\nLocation: http://[::1/x\r\nContent-Length: 0\r\n\r\n")
+            and None
+        )
+        out = collect(
+            [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
+        )
+    assert out.stats["bad_link"] == 4, dict(out.stats)
+    assert out.stats.get("reason:bad_response") == 1, str(dict(out.stats))  # the bad Location
+    texts = dict(zip(out.articles["title"], out.articles["text"], strict=True))
+    assert set(texts) == {"good", "hop"} and "Bộ trưởng" in texts["good"]
