@@ -444,3 +444,16 @@ def test_malformed_links_are_counted_and_the_rest_collected() -> None:
     assert out.stats.get("reason:bad_response") == 1, str(dict(out.stats))  # the bad Location
     texts = dict(zip(out.articles["title"], out.articles["text"], strict=True))
     assert set(texts) == {"good", "hop"} and "Bộ trưởng" in texts["good"]
+
+
+def test_a_title_of_megabytes_is_cut_short() -> None:
+    page = b"<html><body><article><p>" + VI.encode() + b"</p></article></body></html>"
+    with raw_server() as srv:
+        huge = "Tin nóng " * 250_000  # 2.2 MB in one <title>
+        srv.routes["/feed"] = _static(_rss([(huge, srv.url("/a"), WHEN)]), "application/rss+xml")
+        srv.routes["/a"] = _static(page)
+        out = collect(
+            [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
+        )
+    title = out.articles.loc[0, "title"]
+    assert 400 < len(title) <= 501 and title.endswith("…") and title.startswith("Tin nóng")
