@@ -130,6 +130,7 @@ def collect(
     state: pd.DataFrame | None = None,
     keep_raw_html: bool = False,
     refetch: pd.DataFrame | None = None,
+    stored_urls: Callable[[list[str]], set[str]] | None = None,
     progress: Progress | None = None,
 ) -> CollectResult:
     """Fetch every feed and every entry's page; return articles, feed status and counts.
@@ -155,6 +156,10 @@ def collect(
         failed fetch): their pages are fetched again and, when that works, returned with
         the page's text under the same ``article_id`` (failures are only counted). A
         stored fallback seen again in tonight's feeds keeps its ``article_id`` too.
+    stored_urls : callable, optional
+        Given tonight's entry links (normalised), the ones the archive already holds as an
+        article ``url``: their pages are not fetched again (counted ``already_stored``).
+        A feed lists its entries for days; without it every night fetches them all again.
     progress : callable, optional
         ``progress(done, total, what)`` as feeds, then pages, are fetched.
 
@@ -260,6 +265,12 @@ def collect(
                     continue
                 seen_links.add(link)
                 tasks.append((oc.feed, entry, int(link in stored)))
+        if stored_urls is not None and tasks:
+            have = stored_urls([_normalized(t[1].link, links) for t in tasks if t[2] == 0])
+            if have:
+                n = len(tasks)
+                tasks = [t for t in tasks if t[2] or _normalized(t[1].link, links) not in have]
+                stats["already_stored"] += n - len(tasks)
         by_id = {f.feed_id: f for f in feeds}
         for link, row in stored.items():
             feed = by_id.get(str(row["feed_id"]))

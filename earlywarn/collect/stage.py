@@ -2,7 +2,8 @@
 
 Articles stored in the last :data:`REFETCH_DAYS` nights whose text is a fallback (the
 feed summary, after their page failed) are fetched again and replaced when the page
-arrives, under the same ``article_id``.
+arrives, under the same ``article_id``. Entries whose link the archive already holds as
+an article are not fetched again (a feed lists its items for days).
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def stage(ctx: StageContext) -> StageResult:
         state=state,
         keep_raw_html=ctx.settings.keep_raw_html,
         refetch=fallbacks,
+        stored_urls=lambda urls: set(
+            ctx.archive.query(
+                "SELECT DISTINCT url FROM articles WHERE list_contains(?, url)", [urls]
+            )["url"]
+        ),
         progress=ctx.progress,
     )
     feeds_now = result.feeds

@@ -393,6 +393,40 @@ def test_the_collect_stage_replaces_stored_fallbacks(tmp_path: Path) -> None:
     assert len(stored) == 1 and "page finally came" in stored.loc[0, "text"]
 
 
+def test_the_collect_stage_does_not_fetch_stored_articles_again(tmp_path: Path) -> None:
+    from earlywarn.collect.stage import stage
+    from earlywarn.config import Settings
+    from earlywarn.stage import StageContext
+    from earlywarn.store import Archive
+
+    page = b"<html><body><article><p>" + b"A stored story. " * 30 + b"</p></article></body></html>"
+    hits: list[str] = []
+
+    def story(conn: Conn) -> None:
+        hits.append("story")
+        _static(page)(conn)
+
+    with raw_server() as srv, Archive(tmp_path / "a.duckdb") as archive:
+        items = [("old", srv.url("/story?id=1"), "Wed, 01 Jan 2025 08:00:00 +0000")]
+        srv.routes["/feed"] = _static(_rss(items), "application/rss+xml")
+        srv.routes["/story"] = story
+        feeds = [Feed(srv.url("/feed"), outlet="x")]
+        s = Settings(http=settings())
+        for day in (1, 2, 2):  # the next night, then a rerun of it
+            ctx = StageContext(archive, s, dt.date(2025, 1, day), f"run{day}", catalog=feeds)
+            writes, stats = stage(ctx)
+            archive.commit(writes)
+            if day == 1:
+                assert stats["new_articles"] == 1 and hits == ["story"]
+                # the feed still lists yesterday's item, and a new one
+                items.append(("new", srv.url("/story?id=2"), "Thu, 02 Jan 2025 08:00:00 +0000"))
+                srv.routes["/feed"] = _static(_rss(items), "application/rss+xml")
+        stored = archive.table("articles")
+    assert hits == ["story", "story"]  # only the new item's page was fetched
+    assert stats["already_stored"] == 2 and stats["new_articles"] == 0
+    assert sorted(stored["title"]) == ["new", "old"]
+
+
 # -- 6. concatenated gzip members: all decoded ----------------------------------------
 
 
