@@ -40,6 +40,7 @@ from typing import Any
 
 import yaml
 
+from earlywarn._yaml import safe_load
 from earlywarn.alerts.rules import SEVERITIES
 from earlywarn.errors import ConfigError
 
@@ -274,7 +275,7 @@ def load_channels(
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read channels file ({exc.strerror})") from None
     try:
-        doc = yaml.safe_load(text)
+        doc = safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{where}: not valid YAML: {exc}") from None
     return parse_channels(doc, where, environ=environ)

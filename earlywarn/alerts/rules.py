@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from earlywarn._yaml import safe_load
 from earlywarn.errors import ConfigError
 from earlywarn.series.kinds import KINDS, series_kind
 
@@ -183,7 +184,7 @@ def load_rules(path: str | Path | None = None) -> list[Rule]:
         except OSError as exc:
             raise ConfigError(f"{where}: cannot read rules file ({exc.strerror})") from None
     try:
-        doc = yaml.safe_load(text)
+        doc = safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{where}: not valid YAML: {exc}") from None
     items = doc.get("rules") if isinstance(doc, Mapping) else doc

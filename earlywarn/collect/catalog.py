@@ -29,6 +29,7 @@ import defusedxml.ElementTree as SafeET
 import yaml
 from courlan import normalize_url
 
+from earlywarn._yaml import safe_load
 from earlywarn.errors import ConfigError
 
 __all__ = [
@@ -201,29 +202,14 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
     return Feed(**out)
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` refusing aliases: nine aliases of nine aliases ... (a "billion
-    laughs" of a few hundred bytes) expand to gigabytes; a catalog shares values through
-    its ``defaults`` key instead."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                "aliases (*name) are not allowed in a feed catalog; use the 'defaults' key",
-                self.peek_event().start_mark,
-            )
-        return super().compose_node(parent, index)
-
-
 def _load_yaml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)
+        data = safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc}); fix the syntax") from None
-    except RecursionError:
-        raise ConfigError(f"{path}: YAML nested too deeply to be a feed catalog") from None
+        raise ConfigError(
+            f"{path}: not valid YAML ({exc}); fix the syntax (a catalog shares values "
+            "through its 'defaults' key)"
+        ) from None
     if isinstance(data, Mapping):
         defaults = data.get("defaults") or {}
         items = data.get("feeds")

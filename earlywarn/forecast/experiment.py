@@ -34,6 +34,7 @@ import yaml
 
 from earlywarn._log import get_logger
 from earlywarn._progress import Progress
+from earlywarn._yaml import safe_load
 from earlywarn.errors import ConfigError
 from earlywarn.forecast.backtest import BacktestResult, backtest
 
@@ -107,7 +108,7 @@ def run_experiment(
 
     path = Path(path)
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read the experiment ({exc})") from exc
     if not isinstance(spec, Mapping):

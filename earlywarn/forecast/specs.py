@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from earlywarn._yaml import safe_load
 from earlywarn.errors import ConfigError
 from earlywarn.forecast.base import BaseForecaster
 
@@ -91,7 +92,7 @@ def make_estimator(
 
 def _specs(path: Path) -> list[Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     if isinstance(data, Mapping) and "models" in data:

@@ -1,0 +1,53 @@
+"""Every YAML file a user hands the library (rules, channels, model specs, experiments; the
+feed catalog has its own test in tests/collect) refuses alias bombs and nesting past the
+recursion limit with a ConfigError naming the file, fast (issue 14)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from earlywarn.alerts.channels import load_channels
+from earlywarn.alerts.rules import load_rules
+from earlywarn.errors import ConfigError
+from earlywarn.forecast.experiment import run_experiment
+from earlywarn.forecast.specs import load_models
+
+
+def _bomb(key: str) -> str:
+    """9**7 strings (about 4.8 million) from about 400 bytes: seconds and GB if expanded."""
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdef", "bcdefg", strict=True):
+        lines.append(f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]")
+    return "\n".join(lines) + f"\n{key}: [*g]\n"
+
+
+def _deep(key: str) -> str:
+    return f"{key}:\n- " + "[" * 3000 + "]" * 3000 + "\n"
+
+
+LOADERS: dict[str, tuple[str, Callable[[Path], Any]]] = {
+    "rules": ("rules", load_rules),
+    "channels": ("channels", load_channels),
+    "model specs": ("models", load_models),
+    "experiment": ("models", run_experiment),
+}
+
+
+@pytest.mark.parametrize("kind", ["alias bomb", "deep nesting"])
+@pytest.mark.parametrize("what", list(LOADERS))
+def test_user_yaml_bombs_are_config_errors(tmp_path: Path, what: str, kind: str) -> None:
+    key, load = LOADERS[what]
+    path = tmp_path / "file.yaml"
+    path.write_text(_bomb(key) if kind == "alias bomb" else _deep(key))
+    t0 = time.process_time()
+    with pytest.raises(ConfigError) as err:
+        load(path)
+    assert time.process_time() - t0 < 5  # refused, never expanded
+    msg = str(err.value)
+    assert str(path) in msg and len(msg) < 2000
+    assert ("aliases (*name) are not allowed" if kind == "alias bomb" else "nested too deeply") in msg
