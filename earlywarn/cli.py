@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -104,12 +106,30 @@ def existing_archive(s: Settings) -> Path:
     return s.archive
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (``systemctl stop``, a timer's timeout, ``kill``): unwinds like Ctrl-C, so
+    the archive and its lock are closed and the stage under way leaves nothing."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         yield
     except typer.Exit:
         raise
+    except _Terminated:
+        err.print(
+            "[red]stopped (SIGTERM)[/red]: stages already done are kept; run the same "
+            "command again to resume"
+        )
+        raise typer.Exit(143) from None
     except KeyboardInterrupt:
         err.print("[red]interrupted[/red]")
         raise typer.Exit(130) from None
@@ -122,6 +142,9 @@ def _errors() -> Iterator[None]:
         err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}")
         logging.getLogger("earlywarn").error("internal error", exc_info=True)
         raise typer.Exit(EX_SOFTWARE) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _version(value: bool) -> None:

@@ -182,6 +182,35 @@ def test_kill_9_in_every_stage_then_rerun_is_consistent(
     assert _counts(archive) == reference
 
 
+def test_sigterm_mid_stage_stops_cleanly_and_the_rerun_resumes(
+    tmp_path: Path, server: str, reference: dict[str, int]
+) -> None:
+    """SIGTERM (systemd stopping the timer's job) while a stage runs: exit 143 with a message
+    saying how to resume, the stages done are kept, the interrupted one leaves nothing, the
+    lock is released, and the rerun ends where an unbroken run ends."""
+    cfg = _config(tmp_path, server)
+    _settings(tmp_path, server)
+    stop_in = "series"
+    before = set(STAGES[: STAGES.index(stop_in)])
+    proc = subprocess.Popen(
+        _nightly_cmd(cfg), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 300
+    for line in proc.stderr:
+        if f'"stage": "{stop_in}"' in line and "started" in line:
+            proc.terminate()
+            break
+        assert time.monotonic() < deadline, f"nightly did not reach {stop_in} in time"
+    rest = proc.stderr.read()
+    assert proc.wait(60) == 143, rest[-2000:]
+    assert "stopped (SIGTERM)" in rest and "run the same command again" in rest
+    assert _done(tmp_path / "a.duckdb") in (before, before | {stop_in})
+    rerun = subprocess.run(_nightly_cmd(cfg), capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert _counts(tmp_path / "a.duckdb") == reference
+
+
 @pytest.mark.slow
 def test_two_runs_at_once(tmp_path: Path, server: str) -> None:
     cfg = _config(tmp_path, server)
