@@ -30,6 +30,7 @@ from earlywarn.schema import TABLES, empty_frame
 
 __all__ = [
     "BLOCK_BYTES",
+    "CalendarDates",
     "ImportReport",
     "PathLike",
     "collect_events",
@@ -278,6 +279,62 @@ def _drop_unterminated(data: bytes) -> tuple[bytes, int]:
     lines = data.split(b"\n")
     kept = [line for line in lines if line.count(b'"') % 2 == 0]
     return b"\n".join(kept), len(lines) - len(kept)
+
+
+_NUMERIC_DATE = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$"
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+@dataclass
+class CalendarDates:
+    """The calendar dates of one file's date column, read block by block.
+
+    Reads ISO dates (``2020-03-12``; a time after it, ``T00:00:00Z`` or `` 00:00:00.000``,
+    is ignored: the date as written), ``12 March 2020``, Excel serial day numbers
+    (``43902``, from a spreadsheet that re-saved the file) and numeric dates with ``/``,
+    ``.`` or ``-`` in day-month-year or month-day-year order. That order is learnt from the
+    file itself: a value whose first field is over 12 makes it day first, one whose second
+    field is over 12 month first. Until a block shows which (or if one shows both), values
+    that read both ways are returned in ``ambiguous`` rather than guessed; an unreadable
+    value is ``NaT``.
+
+    Examples
+    --------
+    >>> dates = CalendarDates()
+    >>> when, ambiguous = dates(pd.Series(["02/01/2021", "2021-01-05T00:00:00Z"]))
+    >>> when.isna().tolist(), ambiguous.tolist()
+    ([True, False], [True, False])
+    >>> when, ambiguous = dates(pd.Series(["02/01/2021", "25/12/2020", "44197", "5 May 2021"]))
+    >>> dates.order, when.dt.strftime("%Y-%m-%d").tolist(), bool(ambiguous.any())
+    ('dmy', ['2021-01-02', '2020-12-25', '2021-01-01', '2021-05-05'], False)
+    """
+
+    order: str | None = None  # "dmy" or "mdy", once a block has shown it
+
+    def __call__(self, s: pd.Series) -> tuple[pd.Series, pd.Series]:
+        text = s.astype("string").str.strip()
+        day = text.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$", expand=False)
+        out = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
+        out = out.fillna(pd.to_datetime(text, format="%d %B %Y", errors="coerce"))
+        serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(?:\.0+)?")), errors="coerce")
+        serial = serial.where((serial >= 20000) & (serial <= 80000))
+        out = out.fillna(_EXCEL_EPOCH + pd.to_timedelta(serial, unit="D"))
+        parts = text.str.extract(_NUMERIC_DATE).astype("float64")
+        a, b, year = parts[0], parts[1], parts[2]
+        ambiguous = pd.Series(False, index=s.index)
+        if a.notna().any():
+            if self.order is None:
+                dmy, mdy = bool(((a > 12) & (b <= 12)).any()), bool(((b > 12) & (a <= 12)).any())
+                self.order = "dmy" if dmy and not mdy else "mdy" if mdy and not dmy else None
+            d, m = (a, b) if self.order == "dmy" else (b, a)
+            if self.order is None:  # only values that read one way (05/05) are dates
+                ambiguous = a.notna() & (a <= 12) & (b <= 12) & (a != b)
+                d = d.where(a == b)
+            numeric = pd.to_datetime(
+                pd.DataFrame({"year": year, "month": m, "day": d}), errors="coerce"
+            )
+            out = out.fillna(numeric)
+        return out.astype("datetime64[ns]"), ambiguous
 
 
 def sha1_ids(prefix: str, frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series:

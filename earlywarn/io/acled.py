@@ -27,6 +27,7 @@ import pandas as pd
 
 from earlywarn.errors import ImportFormatError
 from earlywarn.io._common import (
+    CalendarDates,
     ImportReport,
     PathLike,
     collect_events,
@@ -63,17 +64,7 @@ ACLED_TO_CAMEO = {
 _REQUIRED = ("event_date", "sub_event_type", "actor1", "country")
 
 
-def _dates(s: pd.Series) -> pd.Series:
-    """The calendar date of ``event_date``: ``2020-03-12``, ``2021-01-02T00:00:00Z`` (the
-    date as written, whatever the offset) or ``12 March 2020``."""
-    text = s.astype("string").str.strip()
-    day = text.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$", expand=False)
-    iso = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
-    long = pd.to_datetime(text, format="%d %B %Y", errors="coerce")
-    return iso.fillna(long)
-
-
-def _convert(f: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+def _convert(f: pd.DataFrame, report: ImportReport, dates: CalendarDates) -> pd.DataFrame:
     missing = [c for c in _REQUIRED if c not in f]
     if missing:
         raise ImportFormatError(
@@ -83,6 +74,9 @@ def _convert(f: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     unmapped = code.isna()
     report.reject("no_cameo_equivalent", int(unmapped.sum()))
     f, code = f[~unmapped], code[~unmapped]
+    when, ambiguous = dates(f["event_date"])
+    report.reject("ambiguous_date", int(ambiguous.sum()))
+    f, code, when = f[~ambiguous], code[~ambiguous], when[~ambiguous]
     names = f["country"]
     iso3 = f["iso3"] if "iso3" in f else pd.Series(None, index=f.index, dtype=object)
     iso3 = iso3.fillna(names.map({n: country_iso3(n) for n in pd.unique(names.dropna())}))
@@ -91,7 +85,7 @@ def _convert(f: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "event_id": "acled:" + pd.Series(ident, index=f.index).astype(str),
-            "date": _dates(f["event_date"]),
+            "date": when,
             "source_name": f["actor1"],
             "source_country": iso3,
             "target_name": f.get("actor2", None),
@@ -111,9 +105,10 @@ def _convert(f: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
 def iter_acled(path: PathLike, report: ImportReport | None = None) -> Iterator[pd.DataFrame]:
     """Yield events frames from an ACLED CSV, batch by batch."""
     report = report if report is not None else ImportReport("acled", str(path))
+    dates = CalendarDates()  # learns the file's day/month order from its own dates
     for frame in iter_quoted_csv(path, report):
         if not frame.empty:
-            yield finish_events(_convert(frame, report), report)
+            yield finish_events(_convert(frame, report, dates), report)
 
 
 def read_acled(path: PathLike) -> tuple[pd.DataFrame, ImportReport]:

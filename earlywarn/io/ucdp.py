@@ -28,6 +28,7 @@ import pandas as pd
 
 from earlywarn.errors import ImportFormatError
 from earlywarn.io._common import (
+    CalendarDates,
     ImportReport,
     PathLike,
     collect_events,
@@ -49,7 +50,7 @@ def _side_country(name: str) -> str | None:
     return country_iso3(m.group(1)) if m else None
 
 
-def _convert(f: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+def _convert(f: pd.DataFrame, report: ImportReport, dates: CalendarDates) -> pd.DataFrame:
     missing = [c for c in _REQUIRED if c not in f]
     if missing:
         raise ImportFormatError(
@@ -59,6 +60,9 @@ def _convert(f: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     unknown = code.isna()
     report.reject("unknown_type_of_violence", int(unknown.sum()))
     f, code = f[~unknown], code[~unknown]
+    when, ambiguous = dates(f["date_start"])
+    report.reject("ambiguous_date", int(ambiguous.sum()))
+    f, code, when = f[~ambiguous], code[~ambiguous], when[~ambiguous]
 
     def side(col: str) -> pd.Series:
         return f[col].map({n: _side_country(n) for n in pd.unique(f[col].dropna())})
@@ -67,7 +71,7 @@ def _convert(f: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "event_id": "ucdp:" + f["id"].astype(str),
-            "date": pd.to_datetime(f["date_start"].str[:10], format="%Y-%m-%d", errors="coerce"),
+            "date": when,
             "source_name": f["side_a"],
             "source_country": side("side_a"),
             "source_type": side("side_a").notna().map({True: "GOV", False: None}),
@@ -89,9 +93,10 @@ def _convert(f: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
 def iter_ucdp(path: PathLike, report: ImportReport | None = None) -> Iterator[pd.DataFrame]:
     """Yield events frames from a UCDP GED CSV, batch by batch."""
     report = report if report is not None else ImportReport("ucdp", str(path))
+    dates = CalendarDates()  # learns the file's day/month order from its own dates
     for frame in iter_quoted_csv(path, report):
         if not frame.empty:
-            yield finish_events(_convert(frame, report), report)
+            yield finish_events(_convert(frame, report, dates), report)
 
 
 def read_ucdp(path: PathLike) -> tuple[pd.DataFrame, ImportReport]:

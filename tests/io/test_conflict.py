@@ -76,3 +76,27 @@ def test_ucdp(tmp_path: Path) -> None:
     assert ev.iloc[1].cameo_code == "180" and ev.iloc[1].target_country is None
     assert ev.goldstein.tolist() == [-10.0, -9.0] and ev.location_country.tolist() == ["YEM", "YEM"]
     validate(ev, "events")
+
+
+def test_dates_as_spreadsheets_write_them(tmp_path: Path) -> None:
+    """An export re-saved by a spreadsheet: day-first or month-first dates (the order learnt
+    from the file), Excel serial numbers; dates that read both ways before the file shows
+    its order are rejected as ambiguous_date, never guessed (issue 14)."""
+    head, *rows = ACLED.splitlines(keepends=True)
+    body = "".join(rows)
+
+    def read(dates: list[str], name: str) -> tuple[list[str], dict[str, int]]:
+        text = body
+        for old, new in zip(["2015-03-26", "2015-03-27", "2015-03-28"], dates, strict=True):
+            text = text.replace(old, new, 1)
+        p = tmp_path / name
+        p.write_text(head + text, encoding="utf-8")
+        ev, r = read_acled(p)
+        return ev["date"].dt.strftime("%Y-%m-%d").tolist(), r.reasons
+
+    # day first (26/03), month first (03/27), Excel serials (42089 = 2015-03-26)
+    assert read(["26/03/2015", "02/03/2015", "x"], "dmy.csv")[0] == ["2015-03-26", "2015-03-02"]
+    assert read(["3/26/2015", "3/2/2015", "x"], "mdy.csv")[0] == ["2015-03-26", "2015-03-02"]
+    assert read(["42089", "42090.0", "x"], "xl.csv")[0] == ["2015-03-26", "2015-03-27"]
+    dates, reasons = read(["02/03/2015", "03/03/2015", "x"], "ambiguous.csv")
+    assert dates == ["2015-03-03"] and reasons["ambiguous_date"] == 1  # 03/03 reads one way
