@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from earlywarn.alerts.evaluate import _labels, evaluate_alerts
+from earlywarn.alerts.evaluate import _labels, _month_index, evaluate_alerts
 from earlywarn.alerts.rules import Rule
 from earlywarn.detect._onset import country_features, model_columns, predict_proba
 
@@ -39,12 +39,6 @@ __all__ = ["POSITIVE", "C", "fit_onset_model", "loco_predictions", "training_row
 C = 0.05
 #: Months, relative to a primary onset, labelled positive (the rest of its window: neutral).
 POSITIVE = (-1, 0)
-
-
-def _month(ds: pd.Series | pd.Timestamp) -> Any:
-    if isinstance(ds, pd.Timestamp):
-        return ds.year * 12 + ds.month - 1
-    return (ds.dt.year * 12 + ds.dt.month - 1).to_numpy()
 
 
 def training_rows(
@@ -59,11 +53,12 @@ def training_rows(
     ``since``)."""
     frame = series.assign(ds=pd.to_datetime(series["ds"]))
     cf = country_features(frame)
-    at = _month(cf["ds"])
+    at = (cf["ds"].dt.year * 12 + cf["ds"].dt.month - 1).to_numpy()  # _month_index, vectorised
     label = np.zeros(len(cf))
     neutral = np.zeros(len(cf), dtype=bool)
     for row in _labels(labels).to_dict("records"):
-        s, e = _month(pd.Timestamp(row["start"])), _month(pd.Timestamp(row["end"]))
+        s = _month_index(pd.Timestamp(row["start"]), "MS")
+        e = _month_index(pd.Timestamp(row["end"]), "MS")
         mine = (cf["country"] == row["unique_id"]).to_numpy()
         if row["role"] == "primary":
             lo, hi = positive if positive is not None else POSITIVE
