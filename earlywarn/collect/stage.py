@@ -61,7 +61,12 @@ def stage(ctx: StageContext) -> StageResult:
         verified = feeds_now["verified"].where(feeds_now["verified"].notna(), kept)
         feeds_now = feeds_now.assign(verified=verified)
     arts = result.articles
-    known = set(ctx.archive.query("SELECT article_id FROM articles")["article_id"])
+    known = set(
+        ctx.archive.query(
+            "SELECT article_id FROM articles WHERE list_contains(?, article_id)",
+            [arts["article_id"].astype(str).tolist()],
+        )["article_id"]
+    )
     # a stored fallback is replaced once its page arrives; anything else stored stays
     upgraded = arts["article_id"].isin(set(fallbacks["article_id"])) & ~is_fallback(arts)
     keep = ~arts["article_id"].isin(known) | upgraded
