@@ -97,8 +97,12 @@ def settings(**extra: Any) -> Settings:
 
 
 def existing_archive(s: Settings) -> Path:
-    """The archive of a read-only command; exit 66 if it does not exist (nothing is created)."""
-    if not s.archive.is_file():
+    """The archive of a read-only command; exit 66 if it does not exist (nothing is created),
+    74 if the path is no archive (a directory, a device, a pipe, unreadable), as for writing."""
+    from earlywarn.store import check_archive_path
+
+    check_archive_path(s.archive)
+    if not s.archive.exists():
         raise ArchiveNotFoundError(
             f"archive {s.archive} does not exist; run `earlywarn demo` or `earlywarn nightly` "
             "to create it, or pass the right --archive"
@@ -156,7 +160,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     config: Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file.")] = None,
-    archive: Annotated[Path | None, typer.Option(help="DuckDB archive file.")] = None,
+    archive: Annotated[
+        # readable=False: an unreadable archive is the archive's error (exit 74, what to do)
+        Path | None, typer.Option(help="DuckDB archive file.", readable=False)
+    ] = None,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Folder for reports and the local MLflow store.")
     ] = None,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -38,7 +39,14 @@ from earlywarn._log import get_logger
 from earlywarn.errors import ArchiveNotFoundError, LockedError, StoreError
 from earlywarn.schema import TABLES, validate
 
-__all__ = ["SCHEMA_VERSION", "Archive", "Write", "archive_lock", "open_for_writing"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Archive",
+    "Write",
+    "archive_lock",
+    "check_archive_path",
+    "open_for_writing",
+]
 
 log = get_logger(__name__)
 
@@ -141,25 +149,60 @@ def _unwritable(path: Path, why: str) -> StoreError:
     )
 
 
-def _check_file(path: Path) -> None:
-    if not path.exists():
+_KINDS = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def check_archive_path(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`StoreError` if ``path`` exists but cannot be an archive.
+
+    A directory, a device, a pipe or a socket, a file this user may not read, an empty file
+    or one that is not DuckDB: the message says what the path is and what to do. A path that
+    does not exist passes (whether it may be created is the caller's business).
+
+    Examples
+    --------
+    >>> check_archive_path("/dev/null")
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.StoreError: archive path /dev/null is not a regular file but a character device; ...
+    """
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
         return
-    if path.is_dir():
+    except OSError as exc:  # a folder on the way that this user may not search
+        raise StoreError(
+            f"cannot reach archive {path} ({exc.strerror or exc}); run as a user who may "
+            "read it, or fix the permissions of its folders"
+        ) from None
+    if stat.S_ISDIR(mode):
         raise StoreError(
             f"archive path {path} is a directory; give a file path such as {path}/earlywarn.duckdb"
         )
-    if not path.is_file():
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a file")
         raise StoreError(
-            f"archive path {path} is not a regular file (a device, a pipe or a socket); "
-            "give the path of a .duckdb file"
+            f"archive path {path} is not a regular file but {kind}; give the path of a "
+            ".duckdb file with --archive"
         )
-    size = path.stat().st_size
-    if size == 0:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot read archive {path} ({exc.strerror or exc}); run as the user who owns "
+            "it, or let this user read and write it (chmod, chown)"
+        ) from None
+    if not head:
         raise StoreError(
             f"archive {path} is an empty file; delete it and rerun to create a fresh archive"
         )
-    with path.open("rb") as fh:
-        head = fh.read(16)
     if head[8:12] != _MAGIC:
         raise StoreError(
             f"archive {path} is not a DuckDB file (corrupt or another format); "
@@ -204,7 +247,7 @@ class Archive:
     ):
         self.path = Path(path)
         self.read_only = read_only
-        _check_file(self.path)
+        check_archive_path(self.path)
         if not self.path.exists():
             if read_only or not create:
                 raise ArchiveNotFoundError(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,59 @@ def test_an_archive_path_that_cannot_be_written_is_a_clear_error(tmp_path: Path)
         assert phrase in r.stderr and "internal error" not in r.stderr
         assert "delete" not in r.stderr and "another earlywarn job" not in r.stderr
     assert blocker.read_text() == "a file where a folder would be"
+
+
+def _as_nobody() -> list[str] | None:
+    """A command prefix running as an unprivileged user (root reads every file); None if
+    root cannot drop its privileges here."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"] if setpriv else None
+
+
+def test_a_read_only_command_on_a_path_that_is_no_archive_says_what_it_is(tmp_path: Path) -> None:
+    """``status`` (and every read-only command) on a device, a directory, a FIFO, a file this
+    user may not read or behind a folder it may not enter: what the path is and what to do,
+    exit 74 as when writing there; 66 ('does not exist') only for a path that does not."""
+    import subprocess
+    import sys
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(dir="/tmp"))  # reachable by the unprivileged user
+    try:
+        root.chmod(0o755)
+        fifo = root / "fifo.duckdb"
+        os.mkfifo(fifo)
+        locked = root / "locked.duckdb"
+        Archive(locked).close()
+        locked.chmod(0o000)
+        closed = root / "closed"
+        closed.mkdir(mode=0o700)
+        Archive(closed / "a.duckdb").close()
+        closed.chmod(0o000)
+        cases = [
+            ("/dev/null", 74, "not a regular file but a character device"),
+            (str(root), 74, "is a directory; give a file path such as"),
+            (str(fifo), 74, "not a regular file but a named pipe (FIFO)"),
+            (str(locked), 74, "cannot read archive"),
+            (str(closed / "a.duckdb"), 74, "cannot reach archive"),
+            (str(root / "missing.duckdb"), 66, "does not exist"),
+        ]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+        prefix = _as_nobody()
+        if prefix is None:  # permissions cannot be tested as root
+            cases = [c for c in cases if "cannot" not in c[2]]
+        for path, code, phrase in cases:
+            r = subprocess.run(
+                [*(prefix or []), sys.executable, "-m", "earlywarn.cli", "--archive", path, "status"],
+                capture_output=True, text=True, env=env, timeout=120, cwd=root,
+            )  # fmt: skip
+            assert r.returncode == code, (path, r.stderr[-1500:])
+            assert phrase in r.stderr and "Traceback" not in r.stderr, (path, r.stderr[-500:])
+            if code != 66:
+                assert "does not exist" not in r.stderr, path
+    finally:
+        for p in (root / "locked.duckdb", root / "closed"):
+            p.chmod(0o755)
+        shutil.rmtree(root)

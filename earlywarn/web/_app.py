@@ -616,8 +616,11 @@ def create_app(
     ...
     earlywarn.errors.StoreError: archive ... does not exist; ...
     """
+    from earlywarn.store import check_archive_path
+
     path = Path(archive_path)
-    if not path.is_file():
+    check_archive_path(path)
+    if not path.exists():
         raise StoreError(
             f"archive {path} does not exist; run `earlywarn demo` or `earlywarn nightly` "
             "first, or pass the right --archive"
