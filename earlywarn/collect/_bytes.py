@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["mostly_utf8", "utf16_order"]
+import codecs
+
+__all__ = ["decode_utf16", "mostly_utf8", "utf16_order"]
 
 
 def utf16_order(head: bytes) -> str | None:
@@ -27,6 +29,24 @@ def utf16_order(head: bytes) -> str | None:
     if even >= 0.4 * n and odd <= 0.02 * n:
         return "utf-16-be"
     return None
+
+
+def decode_utf16(content: bytes) -> tuple[str, str] | None:
+    """``content``'s text and codec if it is UTF-16 (a byte-order mark, or none), else None.
+
+    The one UTF-16 reader of pages and feeds: a BOM decides, else :func:`utf16_order`.
+
+    Examples
+    --------
+    >>> decode_utf16("<p>Việt</p>".encode("utf-16-be") * 3)[1], decode_utf16(b"<p>hi</p>")
+    ('utf-16-be', None)
+    """
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content.decode("utf-16", "replace").lstrip("\ufeff"), "utf-16"
+    order = utf16_order(content) if b"\x00" in content[:1024] else None
+    if order is None:
+        return None
+    return content.decode(order, "replace"), order
 
 
 def mostly_utf8(content: bytes) -> str | None:

@@ -41,7 +41,7 @@ from lxml import etree
 from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
 
 from earlywarn._log import get_logger
-from earlywarn.collect._bytes import mostly_utf8, utf16_order
+from earlywarn.collect._bytes import decode_utf16, mostly_utf8
 from earlywarn.collect._chunks import join_chunks
 from earlywarn.collect._fastmode import fast_text
 from earlywarn.collect.catalog import normalize_link
@@ -101,16 +101,11 @@ def _codec(name: str | None) -> str | None:
 
 def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
     """The page's text (not normalised) and the codec that decoded it."""
-    for bom, bom_enc in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if content.startswith(bom):
-            return content.decode(bom_enc, "replace").lstrip("\ufeff"), bom_enc
-    order = utf16_order(content) if b"\x00" in content[:1024] else None
-    if order is not None:  # UTF-16 without a BOM: its <meta> cannot be read as ASCII
-        return content.decode(order, "replace"), order
+    if content.startswith(codecs.BOM_UTF8):
+        return content.decode("utf-8-sig", "replace").lstrip("\ufeff"), "utf-8-sig"
+    utf16 = decode_utf16(content)  # with or without a BOM: its <meta> cannot be read as ASCII
+    if utf16 is not None:
+        return utf16
     meta = _META_CHARSET.search(content[:4096])
     candidates = [_codec(charset), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"]
     repaired = mostly_utf8(content)

@@ -39,7 +39,7 @@ from feedparser.sanitizer import replace_doctype
 from feedparser.urls import make_safe_absolute_uri
 from lxml import etree
 
-from earlywarn.collect._bytes import mostly_utf8
+from earlywarn.collect._bytes import decode_utf16, mostly_utf8
 from earlywarn.collect._dates import parse_date
 from earlywarn.collect.catalog import Feed
 from earlywarn.errors import FeedError
@@ -534,7 +534,28 @@ def _utf8_under_latin(content: bytes) -> str | None:
         return None
 
 
+_DECLARED_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
+
+
+def _from_utf16(content: bytes) -> bytes:
+    """UTF-16 ``content`` (BOM or none) as UTF-8, its declared encoding dropped; else itself.
+
+    libxml2 and feedparser tell UTF-16 by a BOM or by ``<?xml``; a feed with neither is
+    read by where its NUL bytes fall, by the pages' decoder (:func:`decode_utf16`).
+
+    Examples
+    --------
+    >>> _from_utf16('<rss version="2.0"><channel/></rss>'.encode("utf-16-be"))
+    b'<rss version="2.0"><channel/></rss>'
+    """
+    utf16 = decode_utf16(content)
+    if utf16 is None:
+        return content
+    return _DECLARED_ENCODING.sub(rb"\1", utf16[0].encode("utf-8"), count=1)
+
+
 def _parse(content: bytes, url: str, where: str, content_type: str | None) -> list[Entry]:
+    content = _from_utf16(content)  # before stripping: a stripped byte would shift its NULs
     if content[:1] in b" \t\r\n":  # also true for b"": no copy of a big body otherwise
         content = content.lstrip(b" \t\r\n")
     if not content:

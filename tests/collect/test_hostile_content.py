@@ -379,6 +379,30 @@ def test_utf16_pages_without_a_bom_are_read_not_refused_as_binary() -> None:
     assert texts["png"] == "about png" and out.stats["reason:bad_content_type"] == 1
 
 
+def test_utf16_feeds_without_a_bom_or_declaration_are_read() -> None:
+    """A feed in UTF-16 with neither a byte-order mark nor ``<?xml``: libxml2 and feedparser
+    cannot tell its encoding and called it not_a_feed; it is read as pages are."""
+    title = "Bộ trưởng Ngoại giao Việt Nam"
+    page = b"<html><body><article><p>" + VI.encode() + b"</p></article></body></html>"
+    with raw_server() as srv:
+        feed = _rss([(title, srv.url("/a"), WHEN)]).decode()
+        bodies = {
+            "/le": feed.encode("utf-16-le"),
+            "/be": feed.encode("utf-16-be"),
+            "/le-spaced": ("\n  " + feed).encode("utf-16-le"),  # leading white space
+            "/declared": ('<?xml version="1.0" encoding="utf-16"?>' + feed).encode("utf-16-le"),
+        }
+        for path, body in bodies.items():
+            srv.routes[path] = _static(body, "application/rss+xml")
+        srv.routes["/a"] = _static(page)
+        out = collect(
+            [Feed(srv.url(p), outlet=p) for p in bodies], dt.date(2025, 1, 2), settings=settings()
+        )
+    assert out.stats["feeds_ok"] == 4, dict(out.stats)
+    assert "reason:not_a_feed" not in out.stats
+    assert list(out.articles["title"]) == [title] and "Bộ trưởng" in out.articles["text"][0]
+
+
 # -- charset lies in feeds: a Latin-1 declaration over UTF-8, a stray cp1252 byte ------
 
 
