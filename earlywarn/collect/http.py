@@ -113,6 +113,26 @@ def looks_binary(head: bytes) -> bool:
     return b"\x00" in head and utf16_order(head) is None  # UTF-16 without a BOM is text
 
 
+def _check_location(response: httpx.Response) -> None:
+    """Fail a redirect whose Location is no URL as ``bad_url``, naming the Location.
+
+    httpx parses the Location of every redirect (it builds the next request even when not
+    following) and calls one it cannot parse (``http://[::1``, a control character) a
+    protocol error, which would read as a broken server (``bad_response``).
+    """
+    if not response.has_redirect_location:
+        return
+    location = response.headers["location"]
+    try:
+        httpx.URL(location)
+    except httpx.InvalidURL as exc:
+        raise RedirectError(
+            f"refusing a redirect to the malformed URL {location[:200]!r} ({exc})",
+            url=str(response.request.url),
+            reason="bad_url",
+        ) from None
+
+
 @dataclass
 class Response:
     """A finished fetch: final URL, status (200 or 304), body and headers."""
@@ -325,6 +345,7 @@ class HttpClient:
             follow_redirects=False,
             timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout, pool=s.total_timeout),
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
+            event_hooks={"response": [_check_location]},
         )
         self._lock = threading.Lock()
         self._gates: dict[str, _HostGate] = {}
@@ -462,6 +483,12 @@ class HttpClient:
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise RedirectError(
                     f"refusing non-http(s) URL {current!r}", url=url, reason="bad_url"
+                )
+            if any(c.isspace() for c in parts.netloc):  # httpx would send it as %20
+                raise RedirectError(
+                    f"refusing malformed URL {current[:200]!r} (white space in its host)",
+                    url=url,
+                    reason="bad_url",
                 )
             if current in seen:
                 raise RedirectError(

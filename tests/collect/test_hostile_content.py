@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import gzip
+import logging
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -449,25 +450,36 @@ def test_catalog_yaml_bombs_are_config_errors(tmp_path: Path) -> None:
 # -- malformed links: one never takes the feed, or the stage, down ----------------------
 
 
-def test_malformed_links_are_counted_and_the_rest_collected() -> None:
+def test_malformed_links_are_counted_and_the_rest_collected(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     page = b"<html><body><article><p>" + VI.encode() + b"</p></article></body></html>"
     with raw_server() as srv:
         bad = ["http://[::1", "http://[fe80::1/x", f"http://127.0.0.1:{10**9}/x", "http:///nohost"]
         items = [(f"bad{i}", link, WHEN) for i, link in enumerate(bad)]
-        items += [("good", srv.url("/good"), WHEN), ("hop", srv.url("/hop"), WHEN)]
+        items += [("good", srv.url("/good"), WHEN)]
+        # redirects to Locations that are no URL: a broken IPv6 host, a control character,
+        # white space in the host
+        hops = [b"http://[::1/x", b"http://127.0.0.1/a\x01b", b"http://exa mple.com/x"]
+        for i, location in enumerate(hops):
+            items.append((f"hop{i}", srv.url(f"/hop{i}"), WHEN))
+            srv.routes[f"/hop{i}"] = lambda conn, loc=location: (
+                conn.send(b"HTTP/1.1 302 Found\r\nLocation: " + loc + b"\r\nContent-Length: 0\r\n\r\n")
+                and None
+            )  # fmt: skip
         srv.routes["/feed"] = _static(_rss(items), "application/rss+xml")
         srv.routes["/good"] = _static(page)
-        srv.routes["/hop"] = lambda conn: (
-            conn.send(b"HTTP/1.1 302 Found\r\nLocation: http://[::1/x\r\nContent-Length: 0\r\n\r\n")
-            and None
-        )
-        out = collect(
-            [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
-        )
+        with caplog.at_level(logging.INFO, logger="earlywarn"):
+            out = collect(
+                [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
+            )
     assert out.stats["bad_link"] == 4, dict(out.stats)
-    assert out.stats.get("reason:bad_response") == 1, str(dict(out.stats))  # the bad Location
+    assert out.stats.get("reason:bad_url") == 3, str(dict(out.stats))  # not bad_response
+    logged = caplog.text
+    for location in ("http://[::1/x", "http://127.0.0.1/a\\x01b", "http://exa mple.com/x"):
+        assert f"malformed URL '{location}'" in logged, location  # the Location is named
     texts = dict(zip(out.articles["title"], out.articles["text"], strict=True))
-    assert set(texts) == {"good", "hop"} and "Bộ trưởng" in texts["good"]
+    assert set(texts) == {"good", "hop0", "hop1", "hop2"} and "Bộ trưởng" in texts["good"]
 
 
 def test_a_title_of_megabytes_is_cut_short() -> None:
