@@ -29,7 +29,12 @@ order decided part of the ratios. Each runs ``--rounds`` times (3), in turn, and
 round counts: on a loaded machine one round's CPU time moves by 10% or more (newspaper4k,
 5-8 times slower than the others and no bar, runs once).
 
+``--tuning-pages`` prints no rates: it lists, page by page and for the tuning halves only,
+where earlywarn's F1 and trafilatura's defaults' differ (held-aside pages are not even
+extracted), to see which kind of page each side wins on.
+
 Usage: python benchmarks/bench_extraction.py [--quick] [--rounds N] [--processes N] [--set NAME]
+       python benchmarks/bench_extraction.py --tuning-pages [--set NAME]
 """
 
 from __future__ import annotations
@@ -281,6 +286,29 @@ def run_pool(processes: int, pages: list[Page], passes: int) -> tuple[float, flo
     return statistics.median(rates), max(rates)
 
 
+def tuning_pages(pages: list[Page]) -> None:
+    """Per tuning page, earlywarn's and trafilatura's defaults' P/R/F1 where their F1 differ
+    by over 0.005, largest gap first; held-aside pages are skipped before extraction."""
+    logging.disable(logging.WARNING)
+    rows = []
+    for html, gold in pages:
+        if gold["half"] != "tuning":
+            continue
+        ours = prf(_ours(html, gold["url"]), gold["articleBody"])
+        theirs = prf(_trafilatura(html, gold["url"]), gold["articleBody"])
+        rows.append((ours[2] - theirs[2], gold["key"], ours, theirs))
+    print(
+        f"{len(rows)} tuning pages; ours better on {sum(r[0] > 0.005 for r in rows)}, "
+        f"trafilatura's defaults better on {sum(r[0] < -0.005 for r in rows)}"
+    )
+    for diff, key, ours, theirs in sorted(rows, key=lambda r: -abs(r[0])):
+        if abs(diff) > 0.005:
+            print(
+                f"  {key[:40]:40s} ours P={ours[0]:.2f} R={ours[1]:.2f} F1={ours[2]:.3f}  "
+                f"trafilatura P={theirs[0]:.2f} R={theirs[1]:.2f} F1={theirs[2]:.3f}"
+            )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="20 pages (a few seconds)")
@@ -290,9 +318,14 @@ def main() -> None:
         "--rounds", type=int, default=3, help="rounds of the one-process runs (best counts)"
     )
     ap.add_argument("--set", choices=sorted(SETS), action="append", help="default: both")
+    ap.add_argument(
+        "--tuning-pages",
+        action="store_true",
+        help="per tuning page, where earlywarn's and trafilatura's F1 differ (no rates)",
+    )
     args = ap.parse_args()
     logging.disable(logging.WARNING)
-    for name in args.set or list(SETS):
+    for name in args.set or [n for n in SETS if not (args.tuning_pages and n in SNIPPET_SETS)]:
         pages = SETS[name]()
         tune, _ = halves([gold["key"] for _, gold in pages])  # made on the whole set, always
         if name in SNIPPET_SETS:
@@ -301,7 +334,14 @@ def main() -> None:
             gold["half"] = "tuning" if gold["key"] in tune else "held"
         pages = pages[: 20 if args.quick else None]
         print(f"\n== {name}")
-        run_set(pages, args)
+        if args.tuning_pages:
+            if name in SNIPPET_SETS:
+                raise SystemExit(
+                    f"--tuning-pages scores F1 against gold texts; {name} has snippets"
+                )
+            tuning_pages(pages)
+        else:
+            run_set(pages, args)
 
 
 def run_set(pages: list[Page], args: argparse.Namespace) -> None:
