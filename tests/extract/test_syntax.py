@@ -247,3 +247,24 @@ def test_reported_event_stands_whatever_the_saying_verb_codes() -> None:
     spans = [(0, 1, _country("CHL")), (4, 5, _country("PER")), (6, 7, _country("BOL"))]
     got = {(e.source.code, e.target.code, e.code) for e in code_doc(doc, spans, verbs)}
     assert ("CHL", "PER", "041") in got
+
+
+def test_trace_names_why_a_reading_gave_no_event(coder: EventCoder) -> None:
+    doc = _doc(["Russia", "could", "attack", "Syria", "."],
+               ["NNP", "MD", "VB", "NNP", "."], [2, 2, 2, 2, 2],
+               ["nsubj", "aux", "ROOT", "obj", "punct"])  # fmt: skip
+    spans = [(0, 1, _country("RUS")), (3, 4, _country("SYR"))]
+    trace: list[dict[str, object]] = []
+    assert code_doc(doc, spans, coder.verbs, trace=trace) == []
+    reading, actors = trace
+    assert reading["reason"] == "hedged (modal/conditional)" and reading["text"] == "attack"
+    assert [a.code for a in reading["sources"]] == ["RUS"]  # type: ignore[attr-defined]
+    assert [a.code for a in reading["targets"]] == ["SYR"]  # type: ignore[attr-defined]
+    assert [a.code for a in actors["spans"]] == ["RUS", "SYR"]  # type: ignore[attr-defined]
+    doc = _doc(["Russia", "attacked", "Syria", "."], ["NNP", "VBD", "NNP", "."], [1, 1, 1, 1],
+               ["nsubj", "ROOT", "obj", "punct"])  # fmt: skip
+    spans = [(0, 1, _country("RUS")), (2, 3, _country("SYR"))]
+    trace = []
+    events = code_doc(doc, spans, coder.verbs, trace=trace)
+    assert trace[0]["reason"] == "event" and trace[0]["code"] == events[0].code
+    assert code_doc(doc, spans, coder.verbs) == events  # tracing changes nothing

@@ -524,6 +524,7 @@ def code_doc(
     verbs: VerbMatcher,
     news: bool = True,
     places: Sequence[tuple[int, int, Actor]] = (),
+    trace: list[dict[str, Any]] | None = None,
 ) -> list[RawEvent]:
     """Events of one parsed sentence.
 
@@ -543,6 +544,10 @@ def code_doc(
     places : sequence of (start, end, Actor)
         Named places over ``doc`` tokens (never read as unresolved names; a generic actor
         they modify takes their country in news mode).
+    trace : list, optional
+        Diagnostics (``experiments/coding/diagnose.py``): one dict per coded verb with its
+        code, source and target actors and why it gave no event (``reason``, ``"event"``
+        when it gave one), then one ``{"spans": [...]}`` with every actor of the sentence.
     """
     sent = _Sentence(doc, spans, places, news)
     toks = doc_tokens(doc)
@@ -577,12 +582,26 @@ def code_doc(
         i = j
     events: list[RawEvent] = []
     absorbed: set[int] = set()
+
+    def note(
+        reason: str, code: str | None, src: Sequence[int] = (), tgt: Sequence[int] = ()
+    ) -> None:
+        if trace is not None:
+            trace.append({"verb": vb.start, "text": v.text, "code": code, "reason": reason,
+                          "sources": [sent.spans[k][2] for k in src],
+                          "targets": [sent.spans[k][2] for k in tgt],
+                          "subject": [t.text for t in _subject(v)[0]],
+                          "objects": [t.text for t in _targets(v)]})  # fmt: skip
+
     for idx in sorted(found):
         vb = found[idx]
         v = vb.tok
         if idx in absorbed or (not vb.code and not vb.paired):
+            if idx in absorbed:
+                note("absorbed as complement", vb.code)
             continue
         if vb.light and not vb.pattern:
+            note("light verb", vb.code)
             continue
         code = vb.code
         comp_targets: list[SpacyToken] = []
@@ -600,12 +619,18 @@ def code_doc(
                             comp_targets = _targets(c)
                         break
         if code and code[:2] not in ("01",) and _absorbed_by_parent(v, found):
+            if trace is not None:
+                note("complement of a coded verb", code, *_roles(sent, v))
             continue
         if _hedged(v):
+            if trace is not None:
+                note("hedged (modal/conditional)", code, *_roles(sent, v))
             continue
         future = bool(_aux(v) & _FUTURE)
         if _negated(v):
             if not (future and code and code[:2] in ("03", "04", "05", "06", "07", "08")):
+                if trace is not None:
+                    note("negated", code, *_roles(sent, v))
                 continue
             code = combine("120", code)
         elif future and code and code[:2] in ("06", "07", "08", "04"):
@@ -630,6 +655,7 @@ def code_doc(
         if code and code[:2] == "01" and not passive:
             targets = [k for t in _addressees(v) for k in sent.actors_of(t)]
             if not targets:
+                note("statement without addressee", code, sources)
                 continue  # a statement codes only with an addressee ('told X', 'said to X')
         pairs = [(s, t) for s in sources for t in targets if s != t]
         if (
@@ -639,18 +665,34 @@ def code_doc(
             and (_reciprocal(vb, code) or not news)
         ):
             pairs = [(a, b) for a in sources for b in sources if a != b]  # 'A, B and C signed'
+        if trace is not None and not pairs:
+            note("no source-target pair", code, sources, targets)
         for s, t in pairs:
             a, b = sent.spans[s][2], sent.spans[t][2]
             if a.code == b.code and a.kind == b.kind and a.name == b.name:
                 continue
             if news and (_unattributable(a) or _unattributable(b)):
+                note("country-less actor (news mode)", code, [s], [t])
                 continue  # 'lawmakers' with no country: that side cannot be attributed
+            note("event", code, [s], [t])
             verb_text = " ".join(x.text for x in doc[vb.start : vb.end])
             if code:
                 events.append(RawEvent(a, b, code, verb_text, vb.start, vb.pattern))
             if vb.paired and code == vb.code:
                 events.append(RawEvent(b, a, vb.paired, verb_text, vb.start, vb.pattern))
+    if trace is not None:
+        trace.append({"spans": [a for _s, _e, a in sent.spans]})
     return unique_events(events)
+
+
+def _roles(sent: _Sentence, v: SpacyToken) -> tuple[list[int], list[int]]:
+    """(sources, targets) of verb ``v`` as the coder reads them, for a trace only."""
+    subj, passive = _subject(v)
+    sources = [k for s in subj for k in sent.actors_of(s)]
+    targets = [k for t in _targets(v) for k in sent.actors_of(t)]
+    if passive:
+        return [k for a in _agents(v) for k in sent.actors_of(a)], sources + targets
+    return sources, targets or sent.first_after(v)
 
 
 #: Relations only a noun phrase holds: a token in them is no verb, whatever its tag.
