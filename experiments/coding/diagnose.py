@@ -218,6 +218,21 @@ def _classify(
     return out
 
 
+def _group(cause: str) -> str:
+    """The kind of a cause: actors, root choice, structure, verb coverage, news rules."""
+    if cause.startswith("roles"):
+        return "structure (roles, pairs)"
+    if "actor" in cause or "fewer than two" in cause:
+        return "actors"
+    if "no dictionary verb" in cause:
+        return "verb coverage"
+    if cause == "wrong root":
+        return "root choice"
+    if cause.startswith("suppressed"):
+        return "news/hedge rules"
+    return "structure (roles, pairs)"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--list", action="store_true", help="print each tuning miss and its causes")
@@ -268,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     for cause, n in sorted(anywhere.items(), key=lambda x: (-primary[x[0]], -x[1])):
         print(f"{cause:52s} {primary[cause]:5d} {n:5d} {rescued[cause]:6d}")
     print(f"{'missed':52s} {sum(primary.values()):5d} {'':5s} {sum(rescued.values()):6d}")
+    groups: Counter[str] = Counter()
+    for cause, n in primary.items():
+        groups[_group(cause)] += n
+    print("\nby kind (first cause): " + ", ".join(f"{g} {n}" for g, n in groups.most_common()))
 
     def recall(mode: str, root: bool, dyad: bool) -> tuple[float, int]:
         tp = n_pred = 0

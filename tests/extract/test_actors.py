@@ -92,3 +92,11 @@ def test_national_institutions_resolve_to_their_country() -> None:
         ("Downing Street", "GBR"),
         ("Knesset", "ISR"), ("State Duma", "RUS"),
     ]  # fmt: skip
+
+
+def test_demonyms_of_every_country() -> None:
+    # countryinfo's demonyms: not only the hand-written ones (Chinese, American ...)
+    gz = Gazetteer.default()
+    text = "Kenyan police, Swedish prosecutors and Ecuadorean diplomats met Somalis and Norwegians."
+    assert [m.entity for m in gz.find(text, "en")] == ["KEN", "SWE", "ECU", "SOM", "NOR"]
+    assert gz.find("a Channel Islander", "en") == []  # shared by Jersey and Guernsey: left out

@@ -268,3 +268,26 @@ def test_trace_names_why_a_reading_gave_no_event(coder: EventCoder) -> None:
     events = code_doc(doc, spans, coder.verbs, trace=trace)
     assert trace[0]["reason"] == "event" and trace[0]["code"] == events[0].code
     assert code_doc(doc, spans, coder.verbs) == events  # tracing changes nothing
+
+
+def test_fallback_target_is_never_inside_a_nested_clause(coder: EventCoder) -> None:
+    # 'decided to reopen the case after he left Ecuador': Ecuador is the adverbial clause's
+    # (two levels down), not the decision's target
+    doc = _doc(["Sweden", "decided", "to", "reopen", "the", "case", "after", "he", "left",
+                "Ecuador", "."],
+               ["NNP", "VBD", "TO", "VB", "DT", "NN", "IN", "PRP", "VBD", "NNP", "."],
+               [1, 1, 3, 1, 5, 3, 8, 8, 3, 8, 1],
+               ["nsubj", "ROOT", "mark", "xcomp", "det", "obj", "mark", "nsubj", "advcl", "obj",
+                "punct"])  # fmt: skip
+    spans = [(0, 1, _country("SWE")), (9, 10, _country("ECU"))]
+    assert code_doc(doc, spans, coder.verbs) == []
+    # a gerund coordinated with a noun ('with bombing and shelling against X') is no clause:
+    # its actor is still the fallback target
+    doc = _doc(["Gondor", "attacked", "with", "bombing", "and", "shelling", "against",
+                "Osgiliath", "."],
+               ["NNP", "VBD", "IN", "NN", "CC", "VBG", "IN", "NNP", "."],
+               [1, 1, 3, 1, 5, 3, 7, 5, 1],
+               ["nsubj", "ROOT", "case", "obl", "cc", "conj", "case", "obl", "punct"])  # fmt: skip
+    spans = [(0, 1, _country("GON")), (7, 8, _country("OSG"))]
+    got = {(e.source.code, e.target.code, e.code[:2]) for e in code_doc(doc, spans, coder.verbs)}
+    assert ("GON", "OSG", "19") in got

