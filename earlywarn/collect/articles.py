@@ -330,6 +330,42 @@ def _prune(tree: Any) -> None:
     etree.strip_tags(tree, *MANUALLY_STRIPPED)
 
 
+# a list of at least this many items, each of them all (or nearly all) link text, is a list
+# of links (related articles, a menu, tags), not article text
+_LINK_LIST_ITEMS = 3
+_LINK_SHARE = 0.9
+
+
+def _drop_link_lists(tree: Any) -> None:
+    """Drop the ``<ul>``/``<ol>`` lists whose every item is (nearly all) link text.
+
+    trafilatura keeps some of them inside the article body (its link-density test spares
+    lists of long link texts): "related stories" lists of headlines at the end of a story.
+    readability's sanitising drops them by the same measure, link text over item text.
+    Tails are kept.
+
+    Examples
+    --------
+    >>> related = "".join(f"<li><a href='/s{i}'>Another story headline {i}</a></li>" for i in range(3))
+    >>> steps = "".join(f"<li>Step {i}: see <a href='/x'>the form</a> first</li>" for i in range(3))
+    >>> tree = lxml.html.fromstring(f"<div><ul>{related}</ul><ol>{steps}</ol></div>")
+    >>> _drop_link_lists(tree)
+    >>> [el.tag for el in tree]
+    ['ol']
+    """
+    for lst in list(tree.iter("ul", "ol")):
+        items = lst.findall("li")
+        if len(items) < _LINK_LIST_ITEMS:
+            continue
+        for li in items:
+            text = len(li.text_content().strip())
+            links = sum(len(a.text_content().strip()) for a in li.iter("a"))
+            if not text or links < _LINK_SHARE * text:
+                break
+        else:
+            lst.drop_tree()
+
+
 def _html_parser() -> lxml.html.HTMLParser:
     """trafilatura's HTML parser settings, with element classes chosen in C.
 
@@ -554,9 +590,10 @@ def extract_article(
     """Read a page: canonical URL, title, main text, date (htmldate), language.
 
     The page is parsed once (:func:`load_html`); canonical URL, title and date are
-    read from that tree before trafilatura prunes it for the main text. An article body
-    cut into several same-class chunks is joined first (``_chunks.join_chunks``):
-    trafilatura would keep only the first chunk. Language is
+    read from that tree before trafilatura prunes it for the main text. Lists whose every
+    item is link text (related stories, menus) are dropped first (:func:`_drop_link_lists`),
+    and an article body cut into several same-class chunks is joined
+    (``_chunks.join_chunks``): trafilatura would keep only the first chunk. Language is
     identified on the first 500 characters of title and text.
 
     Returns ``None`` (with a logged reason) when the page is not parseable HTML or has no text.
@@ -590,6 +627,7 @@ def extract_article(
     title = unicodedata.normalize("NFC", title)
     published = _page_date(tree, max_date) if want_date else None
     _prune(tree)
+    _drop_link_lists(tree)
     join_chunks(tree)
     body = _main_text(tree)
     if not body:

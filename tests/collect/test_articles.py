@@ -102,6 +102,19 @@ def test_article_split_into_chunks_is_joined() -> None:
     assert token_f1(art.text, truth[key]["articleBody"]) >= 0.9
 
 
+def test_related_link_lists_are_not_article_text() -> None:
+    # a ScrapingHub tuning-half page (Space.com) whose article body ends with a list of
+    # related-story links that trafilatura keeps; the story itself stays whole
+    key = "c50845a7158af12ee75acea301a3ea0dad1e848d6b9dbdb43ba7f2d825b2528b"
+    truth = json.loads((AE / "scrapinghub" / "ground-truth.json").read_text(encoding="utf-8"))
+    html = gzip.decompress((AE / "scrapinghub" / "html" / f"{key}.html.gz").read_bytes())
+    art = extract_article(html, truth[key]["url"], want_date=False)
+    assert art is not None
+    assert "Moon Rush: Private Lunar Lander Plans" not in art.text
+    assert "Open for Business in Orbit" not in art.text
+    assert token_f1(art.text, truth[key]["articleBody"]) >= 0.96
+
+
 def test_chunks_of_another_article_are_not_joined() -> None:
     # the next story appended below (its wrapper has its own <h1>) is not a chunk
     page = (
