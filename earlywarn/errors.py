@@ -5,6 +5,9 @@ Messages say what was wrong and what to do about it.
 
 from __future__ import annotations
 
+import errno
+import os
+
 __all__ = [
     "ArchiveNotFoundError",
     "ConfigError",
@@ -20,6 +23,7 @@ __all__ = [
     "StoreError",
     "TrackingError",
     "UsageError",
+    "disk_full",
 ]
 
 
@@ -77,3 +81,34 @@ class TrackingError(EarlywarnError):
 
 class SearchError(EarlywarnError):
     """The search index is missing, outdated or busy, or a query cannot be run."""
+
+
+_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+# DuckDB and tantivy (the search index) give the OS error in their message only
+_FULL_TEXTS = (*(os.strerror(e) for e in _FULL_ERRNOS), "os error 28")
+
+
+def disk_full(exc: BaseException) -> str | None:
+    """The message of the error in ``exc``'s chain saying a disk (or a file size limit) is
+    full, else None.
+
+    Examples
+    --------
+    >>> disk_full(OSError(errno.ENOSPC, "No space left on device", "/var/a.duckdb.wal"))
+    "[Errno 28] No space left on device: '/var/a.duckdb.wal'"
+    >>> disk_full(ValueError("An IO error occurred: 'No space left on device (os error 28)'"))
+    "An IO error occurred: 'No space left on device (os error 28)'"
+    >>> disk_full(ValueError("bad date")) is None
+    True
+    """
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        text = str(e)
+        if (isinstance(e, OSError) and e.errno in _FULL_ERRNOS) or any(
+            t in text for t in _FULL_TEXTS
+        ):
+            return text[:400]
+        e = e.__cause__ or e.__context__
+    return None

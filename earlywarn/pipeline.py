@@ -23,7 +23,7 @@ import pandas as pd
 from earlywarn._log import get_logger
 from earlywarn._progress import Progress
 from earlywarn.config import Settings
-from earlywarn.errors import EarlywarnError, UsageError
+from earlywarn.errors import EarlywarnError, StoreError, UsageError, disk_full
 from earlywarn.stage import StageContext, StageResult, report_path
 from earlywarn.store import Archive, Write, archive_lock, open_for_writing
 
@@ -158,9 +158,11 @@ def run_stage(ctx: StageContext, stage: str) -> dict[str, int]:
 
 def _record_failure(
     archive: Archive, as_of: date, stage: str, run_id: str, exc: BaseException
-) -> None:
+) -> str | None:
+    """Store a ``failed`` runs row for ``stage``; the reason if that failed for a full disk
+    (a library that writes files may not say why it failed: the record's write does)."""
     if archive.stage_done(as_of, stage):
-        return
+        return None
     try:
         archive.commit(
             [
@@ -181,8 +183,21 @@ def _record_failure(
                 )
             ]
         )
-    except Exception:  # the failure record is best effort; the original error matters
-        log.exception("could not record the failure of stage %s", stage)
+    except Exception as rec:  # the failure record is best effort; the original error matters
+        full = disk_full(rec)
+        if full is None:
+            log.exception("could not record the failure of stage %s", stage)
+        return full
+    return None
+
+
+def _disk_full(settings: Settings, day: date, stage: str, detail: str) -> StoreError:
+    folders = dict.fromkeys([settings.archive.parent, settings.output_dir])
+    return StoreError(
+        f"the disk is full: stage {stage} for {day} could not write ({detail}). It stored "
+        f"nothing; the stages before it are kept. Free disk space (df -h "
+        f"{' '.join(str(f) for f in folders)}), then run the same command again to resume"
+    )
 
 
 def run_nightly(
@@ -223,6 +238,9 @@ def run_nightly(
         would otherwise store a night that has not happened.
     LockedError
         Another job holds the archive.
+    StoreError
+        The disk filled up (or the archive cannot be written): the stage under way stored
+        nothing, earlier stages stay committed and a rerun resumes.
     EarlywarnError
         A stage failed; earlier stages stay committed and a rerun resumes.
     """
@@ -268,7 +286,9 @@ def run_nightly(
                 try:
                     run_stage(ctx, stage)
                 except Exception as exc:
-                    _record_failure(archive, day, stage, run_id, exc)
+                    full = disk_full(exc) or _record_failure(archive, day, stage, run_id, exc)
+                    if full is not None:
+                        raise _disk_full(settings, day, stage, full) from exc
                     if isinstance(exc, EarlywarnError):
                         raise
                     raise EarlywarnError(

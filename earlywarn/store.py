@@ -36,7 +36,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from earlywarn._log import get_logger
-from earlywarn.errors import ArchiveNotFoundError, LockedError, StoreError
+from earlywarn.errors import ArchiveNotFoundError, LockedError, StoreError, disk_full
 from earlywarn.schema import TABLES, validate
 
 __all__ = [
@@ -382,6 +382,13 @@ class Archive:
                 self.con.execute("ROLLBACK")
             except duckdb.Error:  # a failed write (disk full) invalidates the connection
                 log.debug("rollback after %r failed", exc)
+            full = disk_full(exc)
+            if full is not None:
+                raise StoreError(
+                    f"could not write the archive {self.path}: the disk is full ({full}); "
+                    "nothing of this transaction was stored. Free disk space, then run the "
+                    "same command again"
+                ) from exc
             io_error = isinstance(exc, (duckdb.IOException, duckdb.FatalException, OSError))
             if io_error or (isinstance(exc, duckdb.Error) and "write" in str(exc).lower()):
                 raise StoreError(

@@ -211,6 +211,63 @@ def test_sigterm_mid_stage_stops_cleanly_and_the_rerun_resumes(
     assert _counts(tmp_path / "a.duckdb") == reference
 
 
+# the nightly on a full disk: a real tmpfs of a few MB, mounted in a user namespace (no root
+# needed), holding a copy of the archive; its files are copied back out when the run ends.
+# (RLIMIT_FSIZE, as the import's test uses, limits every file the process writes: a model's
+# temporary file fails before the archive's write-ahead log, which grows by ~700 KB a night)
+_ON_A_SMALL_DISK = """
+mount -t tmpfs -o size="$1"k tmpfs "$2" || exit 99
+cp "$3" "$2/"
+disk="$2"; out="$4"; shift 4
+"$@"; rc=$?
+cp -a "$disk"/. "$out"/
+exit $rc
+"""
+
+
+def _run_on_a_full_disk(cmd: list[str], archive: Path, room: int) -> subprocess.CompletedProcess:
+    """Run ``cmd`` (``python -m earlywarn.cli ...``) with ``room`` bytes left for the archive."""
+    unshare = shutil.which("unshare")
+    if not unshare or subprocess.run([unshare, "-rm", "true"], capture_output=True).returncode:
+        pytest.skip("user namespaces are not allowed here: no tmpfs can be mounted")
+    disk = archive.parent / "disk"
+    disk.mkdir()
+    size = (archive.stat().st_size + room) // 1024
+    cmd = [*cmd[:3], "--archive", str(disk / archive.name), *cmd[3:]]
+    script = [unshare, "-rm", "sh", "-c", _ON_A_SMALL_DISK, "sh", str(size), str(disk)]
+    return subprocess.run(
+        [*script, str(archive), str(archive.parent), *cmd],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.slow
+def test_a_disk_that_fills_mid_night_is_a_clear_error_and_the_rerun_resumes(
+    tmp_path: Path, server: str, reference: dict[str, int]
+) -> None:
+    """The archive's disk fills while a stage writes: exit 74 saying the disk is full and
+    how to resume, no traceback; the stages done before it are kept intact, the one under
+    way stored nothing, and once there is room the rerun ends where an unbroken run ends."""
+    cfg = _config(tmp_path, server)
+    _settings(tmp_path, server)  # imports the Yemen counts
+    archive = tmp_path / "a.duckdb"
+    quiet = [c for c in _nightly_cmd(cfg) if c != "-v"]  # -v logs tracebacks on purpose
+    full = _run_on_a_full_disk(quiet, archive, room=300_000)
+    assert full.returncode == 74, full.stderr[-3000:]
+    assert "the disk is full: stage" in full.stderr, full.stderr[-3000:]
+    assert "run the same command again to resume" in full.stderr
+    assert "Traceback" not in full.stderr and "internal error" not in full.stderr
+    done = _done(archive)  # the archive as the full disk left it: whole stages only
+    assert done == set(STAGES[: len(done)]) and 0 < len(done) < len(STAGES) - 1, done
+    with Archive(archive, read_only=True) as a:
+        assert a.count("articles") == reference["articles"]  # collect's rows, intact
+    rerun = subprocess.run(_nightly_cmd(cfg), capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert _counts(archive) == reference
+
+
 @pytest.mark.slow
 def test_two_runs_at_once(tmp_path: Path, server: str) -> None:
     cfg = _config(tmp_path, server)

@@ -27,6 +27,7 @@ from earlywarn.collect.dedup import mark_duplicates
 from earlywarn.collect.feeds import Entry, FeedParseError, parse_feed
 from earlywarn.collect.http import HttpClient, HttpFetchError
 from earlywarn.config import HttpSettings
+from earlywarn.errors import disk_full
 from earlywarn.schema import TABLES, empty_frame
 
 __all__ = ["CollectResult", "collect", "is_fallback"]
@@ -203,6 +204,8 @@ def collect(
                 )
                 return _FeedOutcome(feed, _reason(exc), [], etag, lm)
             except Exception as exc:  # the edge tolerates: one feed never kills the run
+                if disk_full(exc):  # not the feed's fault: fail the stage, store no fallbacks
+                    raise
                 log.warning(
                     "feed %s failed unexpectedly: %r",
                     feed.url,
@@ -470,6 +473,8 @@ def _article_row(
             )
             counts += ["pages_failed", f"reason:{_reason(exc)}"]
         except Exception as exc:  # tolerant edge
+            if disk_full(exc):  # not the page's fault (a model's temp file, say): no fallback
+                raise
             log.warning(
                 "page %s failed unexpectedly: %r",
                 entry.link,
