@@ -35,7 +35,9 @@ as_of-safe, so this equals re-running the pipeline at every ``as_of``.
 ``earlywarn eval alerts`` (:func:`main`) prints the tuning half, the held-aside half
 (``experiments/splits/crisis_countries.csv``) and Yemen for the shipped rules, the pooled
 onset-risk model (:class:`~earlywarn.detect.OnsetRisk`, fitted on the tuning half; one
-alert per country episode) and the textbook detectors (:func:`textbook_detectors`).
+alert per country episode), the forecast-surprise CUSUM
+(:class:`~earlywarn.detect.ForecastSurprise`, its yearly refits on Dask; one alert per
+country episode) and the textbook detectors (:func:`textbook_detectors`).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from earlywarn.alerts.rules import Rule, load_rules
 from earlywarn.detect._base import BaseDetector, infer_freq
 from earlywarn.detect._detect import detect
 from earlywarn.detect._onset import OnsetRisk
+from earlywarn.detect._surprise import ForecastSurprise
 from earlywarn.io.shared import shared_data
 from earlywarn.series.kinds import series_kind
 
@@ -245,6 +248,7 @@ def evaluate_alerts(
         "detected_in_window": sum(detected.values()) / n_on if n_on else float("nan"),
         "lead_times": lead,
         "mean_lead": float(np.mean([lead[k] for k in caught])) if caught else float("nan"),
+        "median_lead": float(np.median([lead[k] for k in caught])) if caught else float("nan"),
         "alerts": len(found),
         "true_alerts": len(true_),
         "false_alerts": len(false_),
@@ -365,7 +369,7 @@ def alert_table(
     since: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per (candidate, data set): caught, onsets, recall, precision, false alerts
-    per country-year, mean lead, alerts. ``since`` maps a data set to the first period its
+    per country-year, mean and median lead, alerts. ``since`` maps a data set to the first period its
     labels cover (default :data:`LABELLED_FROM`)."""
     since = LABELLED_FROM if since is None else since
     rows = []
@@ -387,6 +391,7 @@ def alert_table(
                     "precision": r["precision"],
                     "false_per_country_year": r["false_alerts_per_country_year"],
                     "mean_lead": r["mean_lead"],
+                    "median_lead": r["median_lead"],
                     "alerts": r["alerts"],
                     "country_years": r["country_years"],
                 }
@@ -404,6 +409,12 @@ def main(argv: Sequence[str] | None = None, progress: Progress | None = None) ->
     ap.add_argument("--data", default=str(shared_data()), help="the shared/data folder")
     ap.add_argument("--rules", default=None, help="rules YAML (default: the shipped rules)")
     ap.add_argument("--max-lead", type=int, default=3)
+    ap.add_argument(
+        "--scheduler", default=None, help="a Dask scheduler address (default: a LocalCluster)"
+    )
+    ap.add_argument(
+        "--workers", type=int, default=2, help="LocalCluster worker processes (default 2)"
+    )
     ap.add_argument(
         "--calibrate",
         type=float,
@@ -431,10 +442,17 @@ def main(argv: Sequence[str] | None = None, progress: Progress | None = None) ->
             )
             out.write(f"{r.name}: threshold {th:g} (shipped {r.threshold:g})\n")
         return 0
-    candidates: dict[str, Sequence[Rule] | BaseDetector] = {"shipped rules": rules}
-    candidates["onset_risk"] = OnsetRisk()
-    candidates.update(textbook_detectors())
-    table = alert_table(data, candidates, max_lead=args.max_lead, progress=progress)
+    from earlywarn.scale import get_client
+
+    client = get_client(args.scheduler, args.workers)
+    try:
+        candidates: dict[str, Sequence[Rule] | BaseDetector] = {"shipped rules": rules}
+        candidates["onset_risk"] = OnsetRisk()
+        candidates["forecast_surprise"] = ForecastSurprise(client=client)
+        candidates.update(textbook_detectors())
+        table = alert_table(data, candidates, max_lead=args.max_lead, progress=progress)
+    finally:
+        client.close()
     out.write(
         f"primary onsets caught with lead >= 0 (alert in [onset-{args.max_lead}, onset]); "
         f"precision = true / (true + false) alerts, true = in [onset-{args.max_lead}, "
@@ -448,14 +466,14 @@ def main(argv: Sequence[str] | None = None, progress: Progress | None = None) ->
             f"{(lab['role'] == 'primary').sum()} primary onsets\n"
         )
         out.write(
-            f"{'candidate':<16}{'caught':>8}{'recall':>8}{'prec':>7}{'false/c-yr':>11}"
-            f"{'lead':>6}{'alerts':>8}\n"
+            f"{'candidate':<18}{'caught':>8}{'recall':>8}{'prec':>7}{'false/c-yr':>11}"
+            f"{'lead':>6}{'med':>5}{'alerts':>8}\n"
         )
         for row in table[table["data"] == part].itertuples():
             out.write(
-                f"{row.candidate:<16}{f'{row.caught}/{row.onsets}':>8}{row.recall:>8.0%}"
+                f"{row.candidate:<18}{f'{row.caught}/{row.onsets}':>8}{row.recall:>8.0%}"
                 f"{row.precision:>7.2f}{row.false_per_country_year:>11.3f}"
-                f"{row.mean_lead:>6.1f}{row.alerts:>8}\n"
+                f"{row.mean_lead:>6.1f}{row.median_lead:>5.0f}{row.alerts:>8}\n"
             )
     return 0
 

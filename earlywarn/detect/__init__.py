@@ -29,6 +29,7 @@ from earlywarn.detect._models import (
 from earlywarn.detect._onset import OnsetRisk
 from earlywarn.detect._rate import RateCusum, RateSurprise
 from earlywarn.detect._robust import CountSurprise, RobustZScore, ShareSpike, total_series
+from earlywarn.detect._surprise import ForecastSurprise
 
 __all__ = [
     "DEFAULT_LOOKBACK",
@@ -37,6 +38,7 @@ __all__ = [
     "CountSurprise",
     "Ensemble",
     "ForecastExceedance",
+    "ForecastSurprise",
     "IsolationForestDetector",
     "OnsetRisk",
     "RateChangePoint",

@@ -26,6 +26,7 @@ from earlywarn.forecast.global_negbin import GlobalNegBin
 from earlywarn.forecast.ml import GBQuantile
 from earlywarn.forecast.nixtla import AutoARIMA, AutoETS, Theta
 from earlywarn.forecast.prophet_model import Prophet
+from earlywarn.forecast.rolling import rolling_quantiles
 from earlywarn.forecast.run import forecast_frame
 from earlywarn.forecast.specs import load_models
 from earlywarn.forecast.statistical import ETS, SARIMAX, CountGLM
@@ -53,5 +54,6 @@ __all__ = [
     "forecast_frame",
     "load_models",
     "metrics",
+    "rolling_quantiles",
     "run_experiment",
 ]
