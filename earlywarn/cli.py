@@ -740,13 +740,18 @@ def eval_alerts(
             "on the tuning half, instead of the table."
         ),
     ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="A Dask scheduler address (default: a LocalCluster).")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="LocalCluster worker processes.")] = 2,
 ) -> None:
     """Onsets caught, recall, precision, false alerts per country-year and lead of the shipped
-    rules and three textbook detectors: African crisis series (tuning and held-aside halves)
-    and Yemen."""
+    rules, the onset-risk model, the forecast-surprise CUSUM (its yearly refits on Dask) and
+    three textbook detectors: African crisis series (tuning and held-aside halves) and Yemen."""
     from earlywarn.alerts.evaluate import main as evaluate_main
 
     argv = ["--rules", str(rules)] if rules else []
+    argv += ["--workers", str(workers)] + (["--scheduler", scheduler] if scheduler else [])
     if calibrate is not None:
         argv += ["--calibrate", str(calibrate)]
     with _errors():
