@@ -6,7 +6,9 @@ Documented behaviour for awkward input (tested in ``tests/forecast/test_bad_inpu
 * non-monotonic dates are sorted; duplicate timestamps keep the **last** row given;
 * the frequency is inferred per series (daily ``D``, weekly ``W-XXX``, monthly ``MS`` ...),
   dates are snapped to period starts, and missing periods (gaps) are inserted;
-* gaps and ``NaN`` values are filled by linear interpolation (nearest value at the edges);
+* gaps and ``NaN`` values are filled by carrying the last value forward (never from a later
+  value, so a backtest's training part cannot see past its cutoff); leading ``NaN`` values are
+  dropped;
 * a series with no finite value, or shorter than a model needs, is skipped with a reason.
 
 Examples
@@ -16,7 +18,7 @@ Examples
 ...                   "ds": ["2020-03-01", "2020-01-01", "2020-03-01"], "y": [3.0, 1.0, 4.0]})
 >>> (s,), skipped = prepare(y)
 >>> s.freq.freqstr, s.y.tolist(), skipped
-('MS', [1.0, 2.5, 4.0], {})
+('MS', [1.0, 1.0, 4.0], {})
 """
 
 from __future__ import annotations
@@ -144,8 +146,9 @@ def _one(uid: str, frame: pd.DataFrame) -> SeriesData | str:
     full = values.reindex(grid)
     if not np.isfinite(full.to_numpy()).any():
         return "no finite values"
-    filled = full.interpolate(method="linear", limit_direction="both")
-    return SeriesData(uid, grid, filled.to_numpy(dtype=float), offset, _season(offset))
+    first = int(np.argmax(np.isfinite(full.to_numpy())))
+    filled = full.iloc[first:].ffill()
+    return SeriesData(uid, grid[first:], filled.to_numpy(dtype=float), offset, _season(offset))
 
 
 def prepare(y: pd.DataFrame) -> tuple[list[SeriesData], dict[str, str]]:

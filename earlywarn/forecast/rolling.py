@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from earlywarn.forecast._data import infer_offset, prepare
+from earlywarn.forecast._data import prepare
 from earlywarn.forecast._dist import QuantilePredictive
 from earlywarn.forecast.base import BaseForecaster
 from earlywarn.forecast.global_model import (
@@ -160,7 +160,7 @@ def rolling_quantiles(
         m._validate_params()
     lv = np.array(sorted(float(v) for v in levels))
     cols = [f"q{v:g}" for v in lv]
-    series, _ = prepare(_fill_forward(y))
+    series, _ = prepare(y)
     by_freq: dict[str, list[Any]] = {}
     for s in series:
         if len(s) >= MIN_ORIGIN + 2:
@@ -210,24 +210,3 @@ def _rows(panel: _Panel, group: list[Any], h: int) -> tuple[np.ndarray, ...]:
     if not Xs:
         return np.empty((0, len(FEATURES))), np.empty(0), np.empty(0, "M8[ns]"), np.empty(0, object)
     return np.vstack(Xs), np.concatenate(ts), np.concatenate(whens), np.concatenate(uids)
-
-
-def _fill_forward(y: pd.DataFrame) -> pd.DataFrame:
-    """Missing periods and values carried forward per series (``prepare`` interpolates,
-    which reads the value after a gap); leading missing values are dropped."""
-    parts = []
-    for uid, g in y.groupby("unique_id", sort=True):
-        ds = pd.DatetimeIndex(pd.to_datetime(g["ds"]))
-        v = pd.Series(pd.to_numeric(g["y"], errors="coerce").to_numpy(float), index=ds)
-        v = v[~v.index.duplicated(keep="last")].sort_index()
-        if len(v) > 1:
-            grid = pd.date_range(
-                v.index[0], v.index[-1], freq=infer_offset(pd.DatetimeIndex(v.index))
-            )
-            if v.index.isin(grid).all():
-                v = v.reindex(grid)
-        v = v.ffill().dropna()
-        parts.append(pd.DataFrame({"unique_id": uid, "ds": v.index, "y": v.to_numpy()}))
-    if not parts:
-        return pd.DataFrame({"unique_id": [], "ds": pd.DatetimeIndex([]), "y": []})
-    return pd.concat(parts, ignore_index=True)

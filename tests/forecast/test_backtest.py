@@ -33,6 +33,18 @@ def test_no_leakage_with_poisoned_future(yemen: pd.DataFrame) -> None:
     assert (later.loc[later["model"] == "naive", "yhat"] == 1e12).all()  # sanity: poison seen
 
 
+def test_no_leakage_through_a_gap_before_the_cutoff(yemen: pd.DataFrame) -> None:
+    """Missing months just before a cutoff are filled from the past, never from the value
+    after the gap (which lies past the cutoff)."""
+    y = yemen[yemen["unique_id"] == "YEM:total"].reset_index(drop=True)
+    y.loc[60:, "y"] = 1e12
+    y = y.drop(index=[57, 58, 59]).reset_index(drop=True)  # the last three training months
+    res = backtest(y, {"naive": Naive()}, horizon=6, folds=1, step=6, initial=60)
+    first = res.forecasts[res.forecasts["train_len"] == 60]
+    assert first["cutoff"].max() == pd.Timestamp(yemen["ds"].iloc[59])
+    assert (first[["yhat", "q95"]] < 1e9).all().all()
+
+
 def test_folds_metrics_and_summary(yemen2: pd.DataFrame) -> None:
     res = backtest(yemen2, {"snaive": SeasonalNaive(), "naive": Naive()}, horizon=6, folds=3)
     assert res.reference == "snaive"

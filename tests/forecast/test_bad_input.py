@@ -34,12 +34,12 @@ def test_all_zeros() -> None:
         assert np.allclose(fc["p_exceed"], 0.0), name
 
 
-def test_gaps_are_inserted_and_interpolated() -> None:
+def test_gaps_are_inserted_and_filled_forward() -> None:
     y = _frame("g", ["2020-01-01", "2020-02-01", "2020-05-01"], [1.0, 2.0, 5.0])
     est = Naive().fit(y)
     s, _ = est.fitted_["g"]
     assert s.freq.freqstr == "MS" and len(s) == 5
-    assert s.y.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert s.y.tolist() == [1.0, 2.0, 2.0, 2.0, 5.0]  # never from the later value
 
 
 def test_duplicates_keep_last_and_order_is_sorted() -> None:
@@ -56,7 +56,7 @@ def test_nan_values_and_bad_dates() -> None:
         [1.0, np.nan, 7.0, 3.0, "x"],
     )
     s, _ = Naive().fit(y).fitted_["n"]
-    assert s.y.tolist() == [1.0, 2.0, 3.0, 3.0]
+    assert s.y.tolist() == [1.0, 1.0, 3.0, 3.0]
     nothing = _frame("e", pd.date_range("2020-01-01", periods=4), [np.nan] * 4)
     assert Naive().fit(nothing).skipped_ == {"e": "no finite values"}
 
