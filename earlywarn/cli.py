@@ -184,9 +184,7 @@ def _main(
     state.quiet = quiet
     state.overrides = {"archive": archive, "output_dir": out_dir, "tracking_uri": tracking_uri}
     level = (
-        logging.ERROR
-        if quiet
-        else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose + 1, 2)]
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     )
     configure_logging(level, json_logs=json_logs)
 
@@ -400,6 +398,7 @@ def search_(
 
     with _errors():
         s = settings()
+        existing_archive(s)
         if rebuild:
             info = rebuild_index(s.archive)
             if not state.quiet:
@@ -409,7 +408,9 @@ def search_(
                 )
         if query is None:
             if not rebuild:
-                raise typer.BadParameter("give a query, or --rebuild")
+                raise UsageError(
+                    'give a query, e.g. earlywarn search "Biển Đông", or --rebuild to rebuild the index'
+                )
             return
         filters: dict[str, Any] = dict(
             archive=s.archive,
@@ -653,13 +654,14 @@ def eval_search(
 
     with _errors():
         s = settings()
+        existing_archive(s)
         table = summarize(evaluate_search(SearchIndex.open(index_path(s.archive)), segment=segment))
         out.print(table.round(3).to_string(index=False))
 
 
 @eval_app.command("brief")
 def eval_brief(
-    sentences: Annotated[int, typer.Option(help="Sentences per summary.")] = 3,
+    sentences: Annotated[int, typer.Option(min=1, help="Sentences per summary.")] = 3,
     cv: Annotated[
         bool,
         typer.Option(

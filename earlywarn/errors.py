@@ -20,6 +20,8 @@ __all__ = [
     "MissingInputError",
     "NotFittedError",
     "SearchError",
+    "SearchIndexMissingError",
+    "SearchQueryError",
     "StoreError",
     "TrackingError",
     "UsageError",
@@ -81,6 +83,14 @@ class TrackingError(EarlywarnError):
 
 class SearchError(EarlywarnError):
     """The search index is missing, outdated or busy, or a query cannot be run."""
+
+
+class SearchIndexMissingError(SearchError, MissingInputError):
+    """There is no search index beside the archive; build it with ``earlywarn search --rebuild``."""
+
+
+class SearchQueryError(SearchError, UsageError):
+    """A query, filter, sort or page that cannot be run; the message says what to type."""
 
 
 _FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)

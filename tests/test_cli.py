@@ -107,6 +107,19 @@ def test_usage_error_exits_64() -> None:
     """click's own usage errors (exit 2) become 64 in the installed command."""
     r = _run("nightly", "--no-such-option")
     assert r.returncode == 64 and "No such option" in r.stderr
+    # an out-of-range count is refused by the option, not by a traceback deep inside (70)
+    r = _run("eval", "brief", "--sentences", "0")
+    assert r.returncode == 64 and "--sentences" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_default_log_level_is_warning(tmp_path: Path) -> None:
+    """Without -v only warnings and errors are logged; -v adds INFO (-vv DEBUG, as --help says)."""
+    a = str(tmp_path / "a.duckdb")
+    quiet = _run("--archive", a, "import", "counts", str(YEMEN))
+    assert quiet.returncode == 0, quiet.stderr
+    assert "INFO" not in quiet.stderr and "DEBUG" not in quiet.stderr, quiet.stderr
+    info = _run("--archive", str(tmp_path / "b.duckdb"), "-v", "import", "counts", str(YEMEN))
+    assert info.returncode == 0 and "INFO" in info.stderr and "DEBUG" not in info.stderr
 
 
 def test_status_json_is_one_document(small_archive: Path) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from earlywarn._log import get_logger
-from earlywarn.errors import SearchError
+from earlywarn.errors import SearchError, SearchIndexMissingError
 from earlywarn.search._highlight import SNIPPET_SOURCE
 from earlywarn.search.analysis import ANALYZERS, analyzer, normalize
 
@@ -227,7 +227,7 @@ class SearchIndex:
         meta = path / _META
         if not meta.is_file():
             if not create:
-                raise SearchError(
+                raise SearchIndexMissingError(
                     f"no search index at {path}; build it with `earlywarn search --rebuild` "
                     "(the nightly job keeps it up to date afterwards)"
                 )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
-from earlywarn.errors import SearchError
+from earlywarn.errors import SearchQueryError, UsageError
 from earlywarn.search.analysis import has_marks, tokens
 
 __all__ = ["Parsed", "Unit", "compile_query", "parse_query"]
@@ -114,7 +114,7 @@ def parse_query(query: str) -> Parsed:
                 run.append(unit.text)
     close_run()
     if len(parsed.must) + len(parsed.must_not) > MAX_UNITS:
-        raise SearchError(
+        raise SearchQueryError(
             f"the query has {len(parsed.must) + len(parsed.must_not)} words or phrases; "
             f"use at most {MAX_UNITS}"
         )
@@ -222,7 +222,7 @@ def _day(value: Any, end: bool = False) -> datetime:
                 datetime.max.time() if end else datetime.min.time(),
             )
     except ValueError:
-        raise SearchError(f"{value!r} is not a date; use YYYY-MM-DD") from None
+        raise SearchQueryError(f"{value!r} is not a date; use YYYY-MM-DD") from None
     return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
 
 
@@ -232,6 +232,20 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
     return [str(v) for v in value]
+
+
+def _country(value: str) -> str:
+    """ISO3 code of a country filter given as a code (``VNM``, ``vn``) or a name
+    (``Vietnam``, ``Việt Nam``); a name that matches no country is a SearchQueryError."""
+    from earlywarn.focal import resolve_country
+
+    text = value.strip()
+    if len(text) == 3 and text.isascii() and text.isalpha():
+        return text.upper()  # also codes outside ISO 3166 that an index may hold
+    try:
+        return resolve_country(text)
+    except UsageError as exc:
+        raise SearchQueryError(str(exc)) from None
 
 
 def filter_queries(schema: Any, filters: dict[str, Any]) -> list[Any]:
@@ -251,14 +265,14 @@ def filter_queries(schema: Any, filters: dict[str, Any]) -> list[Any]:
                 _day(until, end=True) if until is not None else None,
             )
         )
-    for key, fld, upper in (
-        ("lang", "language", False),
-        ("country", "country", True),
-        ("outlet", "outlet", False),
-        ("mentions", "mentioned", True),
-        ("story", "story", False),
+    for key, fld, norm in (
+        ("lang", "language", str.lower),
+        ("country", "country", _country),
+        ("outlet", "outlet", None),
+        ("mentions", "mentioned", _country),
+        ("story", "story", None),
     ):
-        values = [v.upper() if upper else v for v in _as_list(filters.get(key))]
+        values = [norm(v) if norm else v for v in _as_list(filters.get(key))]
         if values:
             out.append(Q.term_set_query(schema, fld, values))
     if filters.get("has_events") is not None:
@@ -288,7 +302,7 @@ def compile_query(
 
     Occur, Q = tantivy.Occur, tantivy.Query
     if not parsed.must and not parsed.must_not:
-        raise SearchError("the query has no words to search for; type a word or a phrase")
+        raise SearchQueryError("the query has no words to search for; type a word or a phrase")
     comp = _Compiler(schema, searcher)
     clauses: list[tuple[Any, Any]] = []
     for alternatives in parsed.must:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from earlywarn.errors import SearchError
+from earlywarn.errors import SearchError, SearchQueryError
 from earlywarn.search._highlight import Terms, highlight, snippet
 from earlywarn.search._index import STORED, SearchIndex, index_path, stored_fields
 from earlywarn.search._query import compile_query, parse_query, segment_runs
@@ -122,11 +122,11 @@ def search(
     import tantivy
 
     if sort not in SORTS:
-        raise SearchError(f"sort must be one of {SORTS}, got {sort!r}")
+        raise SearchQueryError(f"sort must be one of {SORTS}, got {sort!r}")
     if not isinstance(page, int) or page < 1:
-        raise SearchError(f"page must be a whole number from 1, got {page!r}")
+        raise SearchQueryError(f"page must be a whole number from 1, got {page!r}")
     if not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
-        raise SearchError(f"per_page must be from 1 to {MAX_PER_PAGE}, got {per_page!r}")
+        raise SearchQueryError(f"per_page must be from 1 to {MAX_PER_PAGE}, got {per_page!r}")
     idx = _open(archive, index)
     parsed = parse_query(query or "")
     if segment:

@@ -23,7 +23,8 @@ def _run(archive: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_search_cli(archive_copy: Path) -> None:
     shutil.rmtree(index_path(archive_copy), ignore_errors=True)
     missing = _run(archive_copy, "Biển Đông")
-    assert missing.returncode == 70 and "earlywarn search --rebuild" in missing.stderr
+    # missing input (66), not "a stage failed" (70)
+    assert missing.returncode == 66 and "earlywarn search --rebuild" in missing.stderr
     built = _run(archive_copy, "--rebuild")
     assert built.returncode == 0, built.stderr
     assert "indexed 156 articles" in built.stderr
@@ -47,4 +48,32 @@ def test_search_cli(archive_copy: Path) -> None:
     assert _run(archive_copy, "Biển Đông", "--out", str(csv)).returncode == 0
     assert csv.read_bytes().startswith(b"\xef\xbb\xbfrank,")
     bad = _run(archive_copy, "x", "--sort", "random")
-    assert bad.returncode == 70 and "sort must be one of" in bad.stderr
+    assert bad.returncode == 64 and "sort must be one of" in bad.stderr
+
+
+def test_search_cli_usage_errors_and_filters_as_typed(
+    search_archive: Path, archive_copy: Path, tmp_path: Path
+) -> None:
+    """Bad input is a usage error (64) with what to type, never an internal error (70); a
+    country filter takes a name as the analyst types it, a language filter any case."""
+    shutil.copytree(index_path(search_archive), index_path(archive_copy))
+    no_query = _run(archive_copy)
+    assert no_query.returncode == 64 and "give a query" in no_query.stderr
+    assert "Traceback" not in no_query.stderr
+    bad_date = _run(archive_copy, "x", "--since", "2019-13-01")
+    assert bad_date.returncode == 64 and "YYYY-MM-DD" in bad_date.stderr
+    unknown = _run(archive_copy, "x", "--country", "Narnia")
+    assert unknown.returncode == 64 and "ISO3" in unknown.stderr
+    gone = _run(tmp_path / "none.duckdb", "x")
+    assert gone.returncode == 66 and "does not exist" in gone.stderr
+
+    def total(*args: str) -> int:
+        r = _run(archive_copy, "Trung Quốc", "--json", *args)
+        assert r.returncode == 0, r.stderr
+        return int(json.loads(r.stdout)["total"])
+
+    by_code = total("--country", "VNM")
+    assert by_code > 0
+    assert total("--country", "Vietnam") == total("--country", "Việt Nam") == by_code
+    assert total("--mentions", "Vietnam") == total("--mentions", "VNM") > 0
+    assert total("--lang", "VI") == total("--lang", "vi") > 0
