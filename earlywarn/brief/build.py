@@ -95,6 +95,7 @@ def _alert_item(row: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "status": str(row.get("status") or ""),
         "score": None if score is None or pd.isna(score) else round(float(score), 2),
         "unique_id": str(row.get("unique_id") or ""),
+        "rule": str(row.get("rule") or ""),  # for the title in another language
         **extra,
     }
 

@@ -52,13 +52,16 @@ def _css() -> str:
     return files("earlywarn.brief").joinpath("templates", "brief.css").read_text("utf-8")
 
 
-def _clean(brief: dict[str, Any]) -> dict[str, Any]:
+def _clean(brief: dict[str, Any], locale: str = "en") -> dict[str, Any]:
+    """The brief with every text made plain; alert titles and the focal country's name in
+    ``locale`` (the stored brief has them in English, as the rules write them)."""
+    from earlywarn.labels import alert_title, country_name
     from earlywarn.report.html import plain_text, safe_url
 
     def alert(a: dict[str, Any]) -> dict[str, Any]:
         return {
             **a,
-            "title": plain_text(a.get("title"), 200),
+            "title": plain_text(alert_title(a, locale), 200),
             "severity": plain_text(a.get("severity"), 12),
             "previous_severity": plain_text(a.get("previous_severity"), 12) or None,
             "how": plain_text(a.get("how"), 40),
@@ -101,7 +104,12 @@ def _clean(brief: dict[str, Any]) -> dict[str, Any]:
     }
     return {
         **brief,
-        "focal_name": plain_text(brief.get("focal_name"), 80),
+        "focal_name": plain_text(
+            country_name(brief["focal_country"], locale)
+            if brief.get("focal_country")
+            else brief.get("focal_name"),
+            80,
+        ),
         "changes": changes,
         "stories": [story(s) for s in brief.get("stories") or []],
     }
@@ -111,7 +119,7 @@ def brief_section(brief: dict[str, Any], *, with_css: bool = True, locale: str =
     """The brief as an HTML ``<section id="brief">`` (with its stylesheet unless ``with_css``
     is false), ready to put at the top of a page; its labels in ``locale`` (``en``, ``vi``),
     the stories' titles and summaries in their own language."""
-    b = _clean(brief)
+    b = _clean(brief, locale)
     template = _env(locale).get_template("brief_section.html.j2")
     html = template.render(b=b, c=b["changes"], stories=b["stories"])
     if with_css:
@@ -127,7 +135,7 @@ def render_html(brief: dict[str, Any], *, locale: str = "en") -> str:
         _env(locale)
         .get_template("brief.html.j2")
         .render(
-            b=_clean(brief),
+            b=_clean(brief, locale),
             css=Markup(_css()),  # our own stylesheet
             section=brief_section(brief, with_css=False, locale=locale),
             version=__version__,
@@ -163,7 +171,7 @@ def render_text(brief: dict[str, Any], *, locale: str = "en") -> str:
     def ngettext(singular: str, plural: str, num: int, **kw: Any) -> str:
         return tr_.ngettext(singular, plural, num) % {"num": num, **kw}
 
-    b = _clean(brief)
+    b = _clean(brief, locale)
     c = b["changes"]
     since = (
         tr("Changes since %(night)s", night=b["previous"])

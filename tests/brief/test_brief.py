@@ -367,3 +367,31 @@ def test_review_page_shows_the_brief(night_two) -> None:
         client.get("/lang/vi")
         vi = client.get("/brief").text  # the page and the brief speak Vietnamese too
         assert "Bản tin sáng" in vi and "Những gì đã thay đổi" in vi and "cảnh báo mới" in vi
+
+
+def test_stored_brief_reads_in_the_page_locale() -> None:
+    """A brief is stored once with its alert titles and focal name in English (as the rules
+    write them); rendered in Vietnamese (report with locale = "vi", the review page's VI)
+    the alert titles and the country are Vietnamese, as in the report's alert inbox."""
+    from earlywarn.brief import brief_section, render_text
+
+    alert = {
+        "alert_id": "a1",
+        "title": "Fighting rising in Syria",
+        "severity": "medium",
+        "status": "new",
+        "score": 5.0,
+        "unique_id": "ev:SYR:q4",
+        "rule": "fighting-surge",
+    }
+    b = {"as_of": "2019-11-20", "previous": "2019-11-19", "focal_country": "VNM",
+         "focal_name": "Vietnam", "articles": 3, "stories": [],
+         "changes": {"new_alerts": [alert], "escalated": [],
+                     "resolved": [{**alert, "alert_id": "a2", "how": "no longer firing"}],
+                     "new_stories": [], "growing_stories": [],
+                     "focal": {"articles": 1, "previous": 0, "by_language": {"en": 1}}}}  # fmt: skip
+    for text in (str(brief_section(b, locale="vi")), render_text(b, locale="vi")):
+        assert "Fighting rising" not in text and "Giao tranh tại Syria" in text
+        assert "Việt Nam" in text and "Vietnam" not in text
+    english = render_text(b, locale="en")
+    assert "Fighting rising in Syria" in english and "Vietnam" in english
