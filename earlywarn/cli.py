@@ -717,6 +717,17 @@ def eval_forecast(
         str | None, typer.Option(help="A Dask scheduler address (default: a LocalCluster).")
     ] = None,
     workers: Annotated[int, typer.Option(help="LocalCluster worker processes.")] = 2,
+    models: Annotated[
+        str | None,
+        typer.Option(help="Only these model specs, comma-separated (naive and snaive too)."),
+    ] = None,
+    data: Annotated[
+        str | None,
+        typer.Option(
+            help="Only these data sets, comma-separated: 'crisis tuning', 'crisis held-aside', "
+            "'Yemen monthly', 'ICEWS daily'."
+        ),
+    ] = None,
 ) -> None:
     """CRPS, MASE and 90% coverage of each model relative to the last value: African crisis
     series (tuning and held-aside halves), Yemen and (full run) ICEWS daily; fits on Dask."""
@@ -724,6 +735,7 @@ def eval_forecast(
 
     argv = ["--quick"] if quick else []
     argv += ["--workers", str(workers)] + (["--scheduler", scheduler] if scheduler else [])
+    argv += (["--models", models] if models else []) + (["--data", data] if data else [])
     with _errors():
         with bars_for(state.quiet) as bars:
             code = evaluate_main(argv, progress=bars.count)

@@ -45,7 +45,7 @@ def test_forecast_and_backtest_identical_serial_vs_dask(client: object) -> None:
         "naive": Naive(),
         "snaive": SeasonalNaive(),
         "drift": Drift(),
-        "glm": make_estimator("CountGLM", {"n_samples": 200}),
+        "glm": make_estimator("CountGLM", {"window": 60}),
     }
     serial = forecast_frame(y, models, h=4)
     parallel = forecast_frame(y, models, h=4, client=client)

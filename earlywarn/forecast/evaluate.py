@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from earlywarn._progress import Progress
+from earlywarn.errors import UsageError
 from earlywarn.forecast.backtest import backtest
 from earlywarn.forecast.base import BaseForecaster
 from earlywarn.forecast.specs import load_models
@@ -179,6 +180,7 @@ def evaluate(
     series: int | None = None,
     folds: int | None = None,
     datasets: tuple[str, ...] | None = None,
+    models: tuple[str, ...] | None = None,
 ) -> Evaluation:
     """Backtest the models on every data set; one row per data set and model.
 
@@ -186,15 +188,23 @@ def evaluate(
     :func:`earlywarn.scale.get_client` LocalCluster (2 single-threaded worker processes)
     started and closed here. ``series`` keeps the first that many series of each data set
     and ``folds`` overrides the number of origins (both for quick checks; the printed
-    figures use all series and folds); ``datasets`` selects data sets by label.
+    figures use all series and folds); ``datasets`` selects data sets by label and ``models``
+    model specs by name (the last value and the seasonal naive, the references, always run).
     ``progress(done, total, what)`` hears of each series backtested.
     """
     from earlywarn.scale import get_client
 
     specs = load_models(models_dir)
-    names = QUICK if quick else MODELS
-    models: Mapping[str, BaseForecaster] = {k: specs[k] for k in names if k in specs}
+    names: tuple[str, ...] = QUICK if quick else MODELS
+    if models is not None:
+        unknown = sorted(set(models) - set(specs))
+        if unknown:
+            raise UsageError(f"models {unknown} have no spec in {models_dir}: use {sorted(specs)}")
+        names = ("naive", "snaive", *(m for m in models if m not in ("naive", "snaive")))
+    chosen: Mapping[str, BaseForecaster] = {k: specs[k] for k in names if k in specs}
     sets = [s for s in _datasets(quick) if datasets is None or s[0] in datasets]
+    if datasets is not None and not sets:
+        raise UsageError(f"no data set among {datasets!r}: use {[s[0] for s in _datasets(False)]}")
     own = client is None
     client = get_client() if client is None else client
     wall0, cpu0 = time.perf_counter(), _cpu_seconds(client)
@@ -207,7 +217,7 @@ def evaluate(
             n_folds = n_folds if folds is None else int(folds)
             tell = None if progress is None else _labelled(progress, label)
             res = backtest(
-                y, models, horizon=horizon, folds=n_folds, step=step, client=client,
+                y, chosen, horizon=horizon, folds=n_folds, step=step, client=client,
                 progress=tell,
             )  # fmt: skip
             table = pooled_scores(res.fold_metrics, "naive", "snaive")
@@ -302,12 +312,25 @@ def main(argv: list[str] | None = None, progress: Progress | None = None) -> int
     parser.add_argument(
         "--workers", type=int, default=2, help="LocalCluster worker processes (default 2)"
     )
+    parser.add_argument(
+        "--models", default=None, help="comma-separated model specs (with naive and snaive)"
+    )
+    parser.add_argument(
+        "--data",
+        default=None,
+        help="comma-separated data sets: 'crisis tuning', 'crisis held-aside', "
+        "'Yemen monthly', 'ICEWS daily'",
+    )
     args = parser.parse_args(argv)
     from earlywarn.scale import get_client
 
+    models = None if args.models is None else tuple(args.models.split(","))
+    datasets = None if args.data is None else tuple(d.strip() for d in args.data.split(","))
     client = get_client(args.scheduler, args.workers)
     try:
-        ev = evaluate(quick=args.quick, progress=progress, client=client)
+        ev = evaluate(
+            quick=args.quick, progress=progress, client=client, datasets=datasets, models=models
+        )
     finally:
         client.close()
     with pd.option_context("display.width", 160, "display.max_rows", 200):

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from earlywarn.errors import UsageError
 from earlywarn.forecast import GBQuantile, Naive, SeasonalNaive
 from earlywarn.forecast.backtest import backtest
 from earlywarn.forecast.evaluate import MODELS, crisis_series, evaluate, pooled_scores, report
@@ -60,7 +61,7 @@ def test_count_glm_fits_a_burst_in_zeros() -> None:
     y = crisis_series("tuning")
     eri = y[y["unique_id"] == "ERI:ucdp_fatalities"]
     assert eri["y"].max() > 15_000 and (eri["y"] == 0).mean() > 0.9
-    model = CountGLM(n_samples=200).fit(eri)
+    model = CountGLM().fit(eri)
     assert model.skipped_ == {}
     fc = model.predict_quantiles(6, [0.05, 0.95])
     assert np.isfinite(fc[["q0.05", "q0.95"]]).all().all()
@@ -85,3 +86,14 @@ def test_global_folds_on_dask_equal_serial(client: object) -> None:
         b[cols].sort_values(key).reset_index(drop=True),
     )
     assert set(b["model"]) == {"naive", "nb", "SeasonalNaive"}
+
+
+def test_eval_restricted_to_models_and_data_sets(client: object) -> None:
+    """``--models`` / ``--data``: the chosen specs with the two references, on one half."""
+    ev = evaluate(client=client, series=2, folds=1, datasets=("crisis tuning",), models=("count_nb",))  # type: ignore[arg-type]
+    assert set(ev.table["model"]) == {"naive", "snaive", "count_nb"}
+    assert set(ev.table["data"]) == {"crisis tuning"}
+    with pytest.raises(UsageError, match="no spec"):
+        evaluate(client=client, models=("nope",))  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="no data set"):
+        evaluate(client=client, datasets=("crisis",))  # type: ignore[arg-type]
