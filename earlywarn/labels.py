@@ -37,6 +37,7 @@ from earlywarn.series.ids import parse_id
 
 __all__ = [
     "DATASETS",
+    "NARRATIVE_STATUS_NAMES",
     "PLOVER_NAMES",
     "QUAD_NAMES",
     "SEVERITY_NAMES",
@@ -74,6 +75,13 @@ STATUS_NAMES = {
     "reopened": N_("reopened"),
     "resolved": N_("resolved"),
     "dismissed": N_("dismissed"),
+}
+#: A focal narrative's status in words (``earlywarn.focal.narratives``; templates: ``_(status)``).
+NARRATIVE_STATUS_NAMES = {
+    "new": N_("new"),
+    "spreading": N_("spreading"),
+    "fading": N_("fading"),
+    "steady": N_("steady"),
 }
 #: Plain names of the four QuadClasses (CAMEO roots 01-05, 06-09, 10-14, 15-20).
 QUAD_NAMES = {

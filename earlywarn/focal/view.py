@@ -27,7 +27,7 @@ from typing import Any
 
 from earlywarn.extract.tone import TONE_METHODS
 from earlywarn.focal.summary import PerceptionSummary
-from earlywarn.labels import country_name, language_name
+from earlywarn.labels import NARRATIVE_STATUS_NAMES, country_name, language_name
 from earlywarn.report import plain_text
 
 __all__ = ["format_text", "perception_view", "render_section"]
@@ -57,7 +57,7 @@ def _rows(frame: Any, key: str, namer: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _narratives(frame: Any) -> list[dict[str, Any]] | None:
+def _narratives(frame: Any, locale: str) -> list[dict[str, Any]] | None:
     if frame is None or not hasattr(frame, "to_dict") or frame.empty:
         return None
     out = []
@@ -67,10 +67,10 @@ def _narratives(frame: Any) -> list[dict[str, Any]] | None:
             {
                 "title": plain_text(r.get("title") or r.get("narrative_id"), 200),
                 "articles": r.get("n_articles", ""),
-                "languages": ", ".join(map(str, langs))
+                "languages": ", ".join(language_name(c, locale) for c in langs)
                 if langs is not None and not isinstance(langs, str)
                 else "",
-                "status": r.get("status") or "",
+                "status": NARRATIVE_STATUS_NAMES.get(str(r.get("status")), r.get("status") or ""),
             }
         )
     return out
@@ -153,7 +153,7 @@ def perception_view(s: PerceptionSummary, locale: str = "en") -> dict[str, Any]:
         "sources": _rows(s.sources, "source", lambda c: country_name(c, locale) or "?"),
         "outlets": _rows(s.outlets, "outlet", lambda c: str(c)),
         "articles": arts,
-        "narratives": _narratives(s.extras.get("narratives")),
+        "narratives": _narratives(s.extras.get("narratives"), locale),
         "pickups": _pickups(s.extras.get("pickups"), locale),
         "series": _series(s.extras.get("series"), locale),
         "network": s.extras.get("network") or None,

@@ -194,6 +194,11 @@ def alert_view(row: dict[str, Any], forecasts: pd.DataFrame, locale: str = "en")
             str(row["unique_id"]), pd.Timestamp(ev["ds"]), cutoff, chart, forecasts
         )
         ev = {**ev, "forecast": ev.get("forecast") or found, "forecast_band": band}
+    # the chart's title in the reader's language, as the report's (stored: English)
+    ev = {
+        **ev,
+        "label": series_label(str(row["unique_id"]), ev.get("freq"), locale) or ev.get("label"),
+    }
     anomaly = ev.get("anomaly") or {}
     fc = ev.get("forecast") or {}
     events = [

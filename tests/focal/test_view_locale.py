@@ -1,0 +1,64 @@
+"""The perception section and the review page's evidence chart read in the page's language."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+
+from earlywarn.focal.summary import PerceptionSummary
+from earlywarn.focal.view import perception_view, render_section
+
+
+def _summary() -> PerceptionSummary:
+    empty = pd.DataFrame
+    countries = pd.DataFrame(
+        [{"country": "VNM", "role": "focal", "articles": 2, "share": 0.1, "tone": -0.1,
+          "negative": 1, "previous": 0}]
+    )  # fmt: skip
+    s = PerceptionSummary(
+        "VNM", date(2019, 11, 20), date(2019, 10, 22), 20, countries,
+        empty(columns=["language", "articles", "share", "tone"]),
+        empty(columns=["source", "articles", "share", "tone"]),
+        empty(columns=["outlet", "articles", "share", "tone", "new"]),
+        empty(columns=["article_id", "published", "outlet", "language", "source", "title",
+                       "url", "relevance", "tone"]),
+        empty(columns=["ds", "articles", "tone"]),
+    )  # fmt: skip
+    s.extras = {
+        "narratives": pd.DataFrame(
+            [{"narrative_id": f"n{i}", "title": "Esper accuses China", "n_articles": 2,
+              "languages": ["en", "vi"], "status": status}
+             for i, status in enumerate(["new", "spreading", "fading", "steady"])]
+        )
+    }  # fmt: skip
+    return s
+
+
+def test_narrative_status_and_languages_in_vietnamese() -> None:
+    html = str(render_section(perception_view(_summary(), "vi"), "vi"))
+    for word in ("đang lan rộng", "đang lắng xuống", "ổn định", "Tiếng Anh, Tiếng Việt"):
+        assert word in html, word
+    for word in ("spreading", "fading", "steady", "en, vi"):
+        assert word not in html, word
+    english = str(render_section(perception_view(_summary(), "en"), "en"))
+    assert "spreading" in english and "English" in english
+
+
+def test_alert_page_chart_title_in_vietnamese() -> None:
+    from earlywarn.report.charts import evidence_figure
+    from earlywarn.web._views import alert_view
+
+    evidence = {
+        "label": "Fighting in Syria (events per day)",  # stored in English
+        "freq": "D",
+        "ds": "2019-11-18",
+        "series": [{"ds": f"2019-11-{d:02d}", "y": float(d % 3)} for d in range(1, 19)],
+    }
+    row = {"alert_id": "a1", "as_of": "2019-11-20", "unique_id": "ev:SYR:q4",
+           "severity": "low", "title": "Fighting rising in Syria", "rule": "fighting-surge",
+           "score": 4.0, "status": "new", "ds": "2019-11-18", "evidence": json.dumps(evidence)}  # fmt: skip
+    view = alert_view(row, pd.DataFrame(), "vi")
+    title = json.loads(str(evidence_figure(view["evidence"], "vi")))["layout"]["title"]["text"]
+    assert title.startswith("Giao tranh tại Syria"), title
