@@ -61,6 +61,36 @@ def test_feed_summary_of_many_escaped_lt_is_linear() -> None:
     assert out == "300001 <<x"  # nothing closes those "<": they are text, kept as such
 
 
+def test_a_collect_run_over_both_hostile_inputs_is_linear() -> None:
+    """Through the collect entry point: a loopback server serves a 1.2 MB feed whose summary
+    is 300,000 "&lt;" and a 1 MB page opening with an unclosed doctype full of "/"."""
+    out = _run(
+        f"""
+        import sys, datetime as dt
+        sys.path[:0] = {sys.path!r}
+        from earlywarn.collect import Feed, collect
+        from tests.collect.conftest import settings
+        from tests.collect.test_hostile import _static
+        from tests.hostile import raw_server
+
+        page = (b"<!DOCTYPE html " + b"/" * 1_000_000 + b"\\n<html><body><article><p>"
+                + b"Kept after the doctype. " * 20 + b"</p></article></body></html>")
+        with raw_server() as srv:
+            summary = "&lt;" * 300_000 + "x"
+            feed = ("<rss version='2.0'><channel><title>t</title><item><title>a</title>"
+                    f"<link>{{srv.url('/a')}}</link><description>{{summary}}</description>"
+                    "</item></channel></rss>").encode()
+            srv.routes["/feed"] = _static(feed, "application/rss+xml")
+            srv.routes["/a"] = _static(page)
+            out = collect([Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2),
+                          settings=settings())
+        print(out.stats["pages_ok"], len(out.articles.loc[0, "summary"]),
+              "Kept after the doctype" in out.articles.loc[0, "text"])
+        """
+    )
+    assert out.splitlines()[-1] == "1 300001 True"
+
+
 def test_self_closed_doctype_repair_still_applies() -> None:
     tree = load_html(b"<!DOCTYPE html/>\n<html><body><p>a</p></body></html>")
     assert tree is not None and tree.findtext(".//p") == "a"
