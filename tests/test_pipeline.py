@@ -3,6 +3,7 @@ with its faults: kill -9 mid-run then rerun, two runs at once, reruns that chang
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import signal
@@ -10,8 +11,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from earlywarn.config import Settings, load_settings
@@ -84,12 +87,18 @@ def _counts(path: Path) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory, server: str) -> dict[str, int]:
+def reference_archive(tmp_path_factory: pytest.TempPathFactory, server: str) -> Path:
+    """An archive after an unbroken nightly run (copy it before writing to it)."""
     tmp = tmp_path_factory.mktemp("ref")
     s = _settings(tmp, server)
     result = run_nightly(s, AS_OF)
     assert result.ran == list(STAGES)
-    return _counts(s.archive)
+    return s.archive
+
+
+@pytest.fixture(scope="module")
+def reference(reference_archive: Path) -> dict[str, int]:
+    return _counts(reference_archive)
 
 
 def test_nightly_fills_every_stage(reference: dict[str, int]) -> None:
@@ -119,6 +128,61 @@ def test_rerun_changes_nothing(tmp_path: Path, server: str, reference: dict[str,
     assert _counts(s.archive) == reference
     report = s.output_dir / f"report-{AS_OF}.html"
     assert report.stat().st_size > 10_000
+
+
+def test_sources_down_close_the_gate_for_what_they_feed_and_held_alerts_are_kept(
+    tmp_path: Path, server: str, reference_archive: Path
+) -> None:
+    """The night rerun after its Vietnamese feeds went down (the English ones answer): the
+    gate closes for Vietnamese sources only (9 of 21 feeds: a warning globally), and the
+    alerts on series those sources fed (events coded from Vietnamese articles) are held
+    back, kept with their reason and listed under the report's banner; then with every feed
+    down, the whole gate closes and every collection-fed alert is held."""
+    shutil.copy(reference_archive, tmp_path / "a.duckdb")
+    cfg = _config(tmp_path, server)
+    night = date.fromisoformat(AS_OF)
+    rerun = ["collect", "health", "alerts", "report"]
+
+    def catalog(english_up: bool) -> Path:
+        lines = ["feeds:"]
+        for name in FEEDS:
+            if name.endswith("-vn"):  # down: the server answers 404
+                lines += [f"- url: {server}/feeds/gone-{name}.xml", f"  outlet: {name}"]
+                lines += ["  language: vi"]
+                continue
+            for i in range(4):  # the English outlets answer, at several addresses
+                path = f"{name}.xml" if english_up else f"gone-{name}.xml"
+                lines += [f"- url: {server}/feeds/{path}?copy={i}", f"  outlet: {name}-{i}"]
+                lines += ["  language: en"]
+        path = tmp_path / f"catalog-{english_up}.yaml"
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    def night_with(english_up: bool) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+        s = load_settings(cfg, environ={}, catalog=catalog(english_up))
+        assert run_nightly(s, AS_OF, stages=rerun, force=True).ran == rerun
+        with Archive(s.archive, read_only=True) as a:
+            health = a.table("health", "as_of = ?", [night]).set_index(["check", "subject"])
+            held = a.table("held_alerts", "as_of = ?", [night])
+        return health, held, (s.output_dir / f"report-{AS_OF}.html").read_text("utf-8")
+
+    health, held, report = night_with(english_up=True)
+    assert health.loc[("feed_failures", "all"), "status"] == "warn"  # 9 of 21
+    gate = health.loc[("source_gate", "language:vi")]
+    assert gate["status"] == "fail" and "9 of 9 feeds failed" in gate["message"]
+    assert health.loc[("source_gate", "language:en"), "status"] == "ok"
+    assert len(held) > 0 and held["unique_id"].str.startswith(("ev:", "dyad:")).all()
+    assert held["scope"].str.contains("language:vi").all()
+    assert held["reason"].str.contains("of its articles come from language:vi, down").all()
+    assert not held["unique_id"].str.startswith(("YEM:", "net:")).any()  # not news-fed
+    assert 'id="gate-banner"' in report and "partly closed" in report and 'id="held"' in report
+    assert all(html.escape(uid) in report for uid in held["unique_id"])  # listed, not lost
+
+    health, held_all, report = night_with(english_up=False)
+    assert health.loc[("feed_failures", "all"), "status"] == "fail"  # 21 of 21
+    assert set(held_all["scope"]) == {"all"} and len(held_all) == len(held)
+    assert held_all["reason"].str.startswith("data-health gate closed: 21 of 21 feeds failed").all()
+    assert "Data-health gate closed" in report and "No alerts as of" not in report
 
 
 def _nightly_cmd(cfg: Path) -> list[str]:
