@@ -104,9 +104,12 @@ def eval_network(
     """Network-shift score on ICEWS: ties flagged per focal country-month, real and
     day-shuffled (noise), tuning and held-aside countries (experiments/splits)."""
     from earlywarn.cli import _errors
+    from earlywarn.errors import UsageError
     from earlywarn.network.evaluate import main
 
     with _errors():
+        if half not in ("tuning", "held_aside", "both"):
+            raise UsageError(f"--half {half!r}: use tuning, held_aside or both")
         code = main(["--shuffles", str(shuffles), "--half", half])
     sys.stdout.flush()
     raise typer.Exit(code)

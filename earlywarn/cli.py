@@ -36,6 +36,7 @@ from earlywarn.errors import (
     StoreError,
     UsageError,
 )
+from earlywarn.pipeline import STAGES
 
 __all__ = ["EXIT_CODES", "app", "main"]
 
@@ -69,9 +70,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 eval_app = typer.Typer(
-    help="Measure quality on real data: coding, forecasts, alerts.", no_args_is_help=True
+    help="Measure quality on real data (tuning and held-aside halves): coding, forecast, "
+    "alerts, brief, search, network, perception, pickup.",
+    no_args_is_help=True,
 )
-feeds_app = typer.Typer(help="Feed catalogs: validate, check, export.", no_args_is_help=True)
+feeds_app = typer.Typer(help="Feed catalogs: check, list, export.", no_args_is_help=True)
 tracking_app = typer.Typer(help="Experiment tracking (MLflow).", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(feeds_app, name="feeds")
@@ -198,16 +201,20 @@ Wait = Annotated[
 ]
 
 
-@app.command()
+@app.command(
+    help=f"Run the nightly job for one date: {', '.join(STAGES)}. Resumes after a crash; "
+    "a rerun for the same date changes nothing."
+)
 def nightly(
     as_of: AsOf = "yesterday",
-    stages: Annotated[str | None, typer.Option(help="Comma-separated subset of stages.")] = None,
+    stages: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated subset of stages, in the order above (default: all)."),
+    ] = None,
     force: Force = False,
     catalog: Annotated[Path | None, typer.Option(help="Feed catalog (YAML or OPML).")] = None,
     wait: Wait = None,
 ) -> None:
-    """Run the nightly job for one date: collect, extract, network, series, forecast, detect,
-    alerts, report, track. Resumes after a crash; a rerun for the same date changes nothing."""
     from earlywarn.pipeline import run_nightly
 
     with _errors():

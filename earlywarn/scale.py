@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -47,14 +48,19 @@ def get_client(scheduler: str | None = None, n_workers: int = 2) -> Client:
 
     if scheduler:
         return Client(scheduler)
-    return Client(
-        n_workers=int(n_workers),
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.WARNING,
-        env=dict.fromkeys(_ONE_THREAD, "1"),
-    )
+    with warnings.catch_warnings():
+        # without a dashboard the scheduler still serves /health on 8787, or on a random port
+        # with "Port 8787 is already in use. Perhaps you already have a cluster running?"
+        # when another job holds it: nothing for the user to act on
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
+        return Client(
+            n_workers=int(n_workers),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.WARNING,
+            env=dict.fromkeys(_ONE_THREAD, "1"),
+        )
 
 
 def batches(items: Sequence[T], size: int) -> list[list[T]]:

@@ -240,3 +240,18 @@ def test_backtest_logs_to_mlflow_tracking_uri(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "mlflow.db").exists()
     model = Tracker(uri, "demo").load_model("earlywarn-demo")  # the champion, registered there
     assert model is not None
+
+
+def test_help_names_what_exists() -> None:
+    """nightly --help lists the stages it runs (all of STAGES, not an old subset); eval's
+    help lists its subcommands; a bad eval option is refused in the CLI's own words."""
+    from earlywarn.pipeline import STAGES
+
+    nightly = _invoke("nightly", "--help")
+    text = " ".join(nightly.stdout.split()).replace("│", "")
+    assert all(stage in text for stage in STAGES), text
+    top = " ".join(_invoke("eval", "--help").stdout.split())
+    assert all(cmd in top for cmd in ("brief", "search", "network", "perception", "pickup"))
+    bad = _invoke("eval", "network", "--half", "test")
+    assert bad.exit_code == 64 and "tuning, held_aside or both" in bad.stderr
+    assert "--data" not in bad.stderr  # argparse's usage of an option the CLI does not have

@@ -64,3 +64,16 @@ def test_map_series_batches(client: object) -> None:
         assert map_series(_uid_len, groups, client, batch_size=size) == expected
     with pytest.raises(ValueError, match="batch size"):
         map_series(_uid_len, groups, client, batch_size=0)
+
+
+def test_second_local_cluster_says_nothing_about_ports(client: object) -> None:
+    """Another cluster (this module's, another job's) holds port 8787: starting one more
+    warned 'Port 8787 is already in use. Perhaps you already have a cluster running?' on
+    every demo, backtest and eval while another job ran; there is nothing to act on."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        second = get_client(n_workers=1)
+        second.close()
+    assert not [w for w in caught if "already in use" in str(w.message)]
