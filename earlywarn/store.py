@@ -36,7 +36,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from earlywarn._log import get_logger
-from earlywarn.errors import ArchiveNotFoundError, LockedError, StoreError, disk_full
+from earlywarn.errors import ArchiveNotFoundError, LockedError, StoreError, UsageError, disk_full
 from earlywarn.schema import TABLES, validate
 
 __all__ = [
@@ -526,18 +526,20 @@ class Archive:
         until: str | date | None = None,
         languages: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """Canonical articles (not near-duplicates) published in ``[since, until]``."""
+        """Canonical articles (not near-duplicates) published in ``[since, until]`` (dates are
+        UTC days; a timezone-aware time is converted to UTC), in ``languages`` (``"vi"`` or
+        ``["vi", "en"]``)."""
         where: list[str] = ["duplicate_of IS NULL"]
         params: list[Any] = []
         if since is not None:
             where.append("published >= ?")
-            params.append(pd.Timestamp(since, tz="UTC"))
+            params.append(_utc(_when(since, "since")))
         if until is not None:
             where.append("published < ?")
-            params.append(pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1))
+            params.append(_utc(_when(until, "until")) + pd.Timedelta(days=1))
         if languages:
             where.append("list_contains(?, language)")
-            params.append(list(languages))
+            params.append([str(x).lower() for x in _listed(languages)])
         return self.table("articles", " AND ".join(where), params)
 
     def events(
@@ -546,19 +548,55 @@ class Archive:
         until: str | date | None = None,
         countries: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """Events dated in ``[since, until]``, optionally where either actor is in ``countries``."""
+        """Events dated in ``[since, until]``, optionally where either actor is in ``countries``
+        (ISO3 codes or names: ``"VNM"``, ``["Vietnam", "China"]``).
+
+        Raises
+        ------
+        UsageError
+            A date that is no date, or a country name that matches no country.
+        """
         where: list[str] = ["TRUE"]
         params: list[Any] = []
         if since is not None:
             where.append("date >= ?")
-            params.append(pd.Timestamp(since).date())
+            params.append(_when(since, "since").date())
         if until is not None:
             where.append("date <= ?")
-            params.append(pd.Timestamp(until).date())
+            params.append(_when(until, "until").date())
         if countries:
+            codes = [_country(c) for c in _listed(countries)]
             where.append("(list_contains(?, source_country) OR list_contains(?, target_country))")
-            params += [list(countries), list(countries)]
+            params += [codes, codes]
         return self.table("events", " AND ".join(where), params)
+
+
+def _when(value: Any, name: str) -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        ts = None
+    if ts is None or pd.isna(ts):
+        raise UsageError(f"{name}={value!r} is not a date; use YYYY-MM-DD") from None
+    return ts
+
+
+def _utc(ts: pd.Timestamp) -> pd.Timestamp:
+    return ts.tz_convert("UTC") if ts.tzinfo is not None else ts.tz_localize("UTC")
+
+
+def _listed(value: str | Sequence[str]) -> list[str]:
+    """One value or several (a bare string is one value, not its characters)."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _country(value: str) -> str:
+    text = str(value).strip()
+    if len(text) == 3 and text.isascii() and text.isalpha():
+        return text.upper()  # also codes outside ISO 3166 (ICEWS, GDELT)
+    from earlywarn.focal.names import resolve_country
+
+    return resolve_country(text)
 
 
 def open_for_writing(path: str | os.PathLike[str], wait: float = 60.0) -> Archive:

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from earlywarn.brief._text import split_sentences, syllables, tokens
+from earlywarn.errors import UsageError
 
 __all__ = ["Sentence", "candidates", "lead", "random_sentences", "rank_sentences", "summarise"]
 
@@ -131,7 +132,7 @@ def rank_sentences(
     if n == 0:
         return np.zeros(0), np.zeros((0, 0))
     if centrality not in ("centroid", "pagerank"):
-        raise ValueError(f"centrality={centrality!r} must be 'centroid' or 'pagerank'")
+        raise UsageError(f"centrality={centrality!r} must be 'centroid' or 'pagerank'")
     x = _tfidf(sents, language, segment)
     if x is None:
         return np.full(n, 1.0 / n), np.zeros((n, n))
@@ -245,9 +246,9 @@ def summarise(
         without repeats.
     """
     if n_sentences < 1:
-        raise ValueError(f"n_sentences={n_sentences!r} must be >= 1")
+        raise UsageError(f"n_sentences={n_sentences!r} must be >= 1")
     if not 0.0 < damping < 1.0:
-        raise ValueError(f"damping={damping!r} must be in (0, 1)")
+        raise UsageError(f"damping={damping!r} must be in (0, 1)")
     sents = candidates(documents, language, min_tokens=min_tokens, max_tokens=max_tokens)
     if not sents:  # only short sentences (a brief wire item): take them as they are
         sents = candidates(documents, language, min_tokens=1, max_tokens=max_tokens)

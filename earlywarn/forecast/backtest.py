@@ -32,6 +32,7 @@ import pandas as pd
 
 from earlywarn._log import get_logger
 from earlywarn._progress import Progress
+from earlywarn.errors import UsageError
 from earlywarn.forecast._data import SeriesData, iter_groups, prepare
 from earlywarn.forecast.base import BaseForecaster
 from earlywarn.forecast.baselines import SeasonalNaive
@@ -266,7 +267,7 @@ def backtest(
     backtested (see :mod:`earlywarn._progress`).
     """
     if int(horizon) < 1 or int(folds) < 1:
-        raise ValueError(f"horizon ({horizon!r}) and folds ({folds!r}) must be >= 1")
+        raise UsageError(f"horizon ({horizon!r}) and folds ({folds!r}) must be >= 1")
     step = int(step or horizon)
     models = dict(models)
     reference = next((k for k, v in models.items() if type(v) is SeasonalNaive), None)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from earlywarn._log import get_logger
-from earlywarn.errors import NotFittedError
+from earlywarn.errors import NotFittedError, UsageError
 from earlywarn.forecast._data import SeriesData, prepare
 from earlywarn.forecast._dist import Predictive, clip_nonnegative
 
@@ -84,7 +84,7 @@ class BaseForecaster:
         valid = self._param_names()
         for name, value in params.items():
             if name not in valid:
-                raise ValueError(
+                raise UsageError(
                     f"{type(self).__name__} has no parameter {name!r} (value {value!r}); "
                     f"valid parameters: {valid}"
                 )
@@ -124,7 +124,7 @@ class BaseForecaster:
     def fit(self, y: pd.DataFrame, X: pd.DataFrame | None = None) -> BaseForecaster:
         """Fit every series of the long frame ``y`` (``unique_id, ds, y``); return ``self``."""
         if X is not None and not self.get_tags()["capability:exogenous"]:
-            raise ValueError(
+            raise UsageError(
                 f"{type(self).__name__} does not use exogenous variables; call fit(y) without X"
             )
         self._validate_params()
@@ -154,7 +154,7 @@ class BaseForecaster:
     def _predictives(self, h: int) -> list[tuple[str, pd.DatetimeIndex, Predictive]]:
         self._check_fitted()
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
-            raise ValueError(f"h must be a positive integer number of periods, got {h!r}")
+            raise UsageError(f"h must be a positive integer number of periods, got {h!r}")
         out = []
         for uid, (s, state) in self.fitted_.items():
             try:
@@ -192,7 +192,7 @@ class BaseForecaster:
     def predict_interval(self, h: int, coverage: float = 0.9) -> pd.DataFrame:
         """Central prediction intervals: ``unique_id, ds, lower, upper``."""
         if not 0 < coverage < 1:
-            raise ValueError(f"coverage must be in (0, 1), got {coverage!r}")
+            raise UsageError(f"coverage must be in (0, 1), got {coverage!r}")
         a = (1 - coverage) / 2
         frame = self.predict_quantiles(h, (a, 1 - a))
         frame.columns = ["unique_id", "ds", "lower", "upper"]
@@ -235,7 +235,7 @@ class BaseForecaster:
 def _levels(q: Sequence[float]) -> np.ndarray:
     levels = np.asarray(list(q), dtype=float)
     if levels.ndim != 1 or not len(levels) or np.any((levels <= 0) | (levels >= 1)):
-        raise ValueError(f"quantile levels must be numbers in (0, 1), got {q!r}")
+        raise UsageError(f"quantile levels must be numbers in (0, 1), got {q!r}")
     return levels
 
 

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from earlywarn.errors import UsageError
 from earlywarn.forecast._data import SeriesData
 from earlywarn.forecast._dist import EmpiricalPredictive, NormalPredictive, Predictive
 from earlywarn.forecast.base import BaseForecaster
@@ -39,7 +40,7 @@ class _Baseline(BaseForecaster):
 
     def _validate_params(self) -> None:
         if self.method not in _METHODS:
-            raise ValueError(
+            raise UsageError(
                 f"{type(self).__name__}: method={self.method!r} is not one of {_METHODS}"
             )
 
@@ -88,7 +89,7 @@ class SeasonalNaive(_Baseline):
         super()._validate_params()
         m = self.season_length
         if m is not None and (not isinstance(m, int) or m < 1):
-            raise ValueError(f"SeasonalNaive: season_length={m!r} must be a positive integer")
+            raise UsageError(f"SeasonalNaive: season_length={m!r} must be a positive integer")
 
     def _m(self, s: SeriesData) -> int:
         return int(self.season_length or s.season)

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from earlywarn._log import get_logger
+from earlywarn.errors import UsageError
 from earlywarn.forecast._data import SeriesData, prepare
 from earlywarn.forecast._dist import Predictive, QuantilePredictive
 from earlywarn.forecast.base import BaseForecaster
@@ -225,11 +226,11 @@ class _Global(BaseForecaster):
 
     def _validate_params(self) -> None:
         if int(self.max_horizon) < 1:
-            raise ValueError(
+            raise UsageError(
                 f"{type(self).__name__}: max_horizon={self.max_horizon!r} must be >= 1"
             )
         if self.window is not None and int(self.window) < 1:
-            raise ValueError(
+            raise UsageError(
                 f"{type(self).__name__}: window={self.window!r} must be >= 1 or None (all)"
             )
 
@@ -264,7 +265,7 @@ class _Global(BaseForecaster):
     def fit(self, y: pd.DataFrame, X: pd.DataFrame | None = None) -> _Global:
         """Fit one model per frequency on every series of ``y``; return ``self``."""
         if X is not None:
-            raise ValueError(f"{type(self).__name__} does not use exogenous variables")
+            raise UsageError(f"{type(self).__name__} does not use exogenous variables")
         self._validate_params()
         series, skipped = prepare(y)
         keep = []
@@ -351,7 +352,7 @@ class GlobalQuantileGB(_Global):
         super()._validate_params()
         q = list(self.quantiles)
         if 0.5 not in q or any(not 0 < v < 1 for v in q):
-            raise ValueError(
+            raise UsageError(
                 f"GlobalQuantileGB: quantiles={self.quantiles!r} must be in (0, 1) and include 0.5"
             )
 

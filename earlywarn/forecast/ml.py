@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from earlywarn.errors import UsageError
 from earlywarn.forecast._data import SeriesData
 from earlywarn.forecast._dist import Predictive, QuantilePredictive
 from earlywarn.forecast.base import BaseForecaster
@@ -57,12 +58,12 @@ class GBQuantile(BaseForecaster):
     def _validate_params(self) -> None:
         q = list(self.quantiles)
         if 0.5 not in q or any(not 0 < v < 1 for v in q):
-            raise ValueError(
+            raise UsageError(
                 f"GBQuantile: quantiles={self.quantiles!r} must be in (0, 1) and include 0.5"
             )
         for name in ("lags", "max_horizon", "n_estimators"):
             if int(getattr(self, name)) < 1:
-                raise ValueError(f"GBQuantile: {name}={getattr(self, name)!r} must be >= 1")
+                raise UsageError(f"GBQuantile: {name}={getattr(self, name)!r} must be >= 1")
 
     def _min_length(self, s: SeriesData) -> int:
         return max(16, int(self.lags) + 6)

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from earlywarn.errors import UsageError
 from earlywarn.forecast._data import SeriesData
 from earlywarn.forecast._dist import Log1pNormalPredictive, NormalPredictive, Predictive
 from earlywarn.forecast.base import BaseForecaster
@@ -40,7 +41,7 @@ class _StatsForecast(BaseForecaster):
 
     def _validate_params(self) -> None:
         if self.transform not in (None, "log1p"):
-            raise ValueError(
+            raise UsageError(
                 f"{type(self).__name__}: transform={self.transform!r} must be None or 'log1p'"
             )
 

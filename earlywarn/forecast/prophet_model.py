@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from earlywarn.errors import UsageError
 from earlywarn.forecast._data import SeriesData
 from earlywarn.forecast._dist import Predictive, SamplePredictive
 from earlywarn.forecast.base import BaseForecaster
@@ -102,20 +103,20 @@ class Prophet(BaseForecaster):
 
     def _validate_params(self) -> None:
         if self.growth not in ("linear", "flat"):
-            raise ValueError(f"Prophet: growth={self.growth!r} must be 'linear' or 'flat'")
+            raise UsageError(f"Prophet: growth={self.growth!r} must be 'linear' or 'flat'")
         if self.seasonality_mode not in ("additive", "multiplicative"):
-            raise ValueError(
+            raise UsageError(
                 f"Prophet: seasonality_mode={self.seasonality_mode!r} must be "
                 "'additive' or 'multiplicative'"
             )
         if self.algorithm not in ("auto", "LBFGS", "Newton"):
-            raise ValueError(
+            raise UsageError(
                 f"Prophet: algorithm={self.algorithm!r} must be 'auto', 'LBFGS' or 'Newton'"
             )
         if self.window is not None and int(self.window) < 8:
-            raise ValueError(f"Prophet: window={self.window!r} must be None or at least 8")
+            raise UsageError(f"Prophet: window={self.window!r} must be None or at least 8")
         if int(self.uncertainty_samples) < 10:
-            raise ValueError(
+            raise UsageError(
                 f"Prophet: uncertainty_samples={self.uncertainty_samples!r} must be >= 10"
             )
         if self.country_holidays is not None:
@@ -124,7 +125,7 @@ class Prophet(BaseForecaster):
             try:
                 holidays.country_holidays(self.country_holidays)
             except NotImplementedError as exc:
-                raise ValueError(
+                raise UsageError(
                     f"Prophet: country_holidays={self.country_holidays!r} is not a country "
                     "known to the holidays package (use an ISO code such as 'VN')"
                 ) from exc

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from earlywarn.errors import UsageError
 from earlywarn.forecast._data import prepare
 from earlywarn.forecast._dist import QuantilePredictive
 from earlywarn.forecast.base import BaseForecaster
@@ -75,13 +76,13 @@ def _members(model: BaseForecaster) -> list[tuple[_Global, float]]:
         out = []
         for name, m in model._members().items():
             if not isinstance(m, _Global):
-                raise ValueError(
+                raise UsageError(
                     f"rolling_quantiles: member {name!r} is a {type(m).__name__}; every "
                     "member must be a global model (GlobalQuantileGB, GlobalNegBin)"
                 )
             out.append((m, float((model.weights or {}).get(name, 1.0))))
         return out
-    raise ValueError(
+    raise UsageError(
         f"rolling_quantiles needs a global model (GlobalQuantileGB, GlobalNegBin or a "
         f"QuantileAverage of them), got {type(model).__name__}"
     )
@@ -154,7 +155,7 @@ def rolling_quantiles(
     """
     for name, v in (("refit_every", refit_every), ("horizon", horizon)):
         if int(v) < 1:
-            raise ValueError(f"rolling_quantiles: {name}={v!r} must be >= 1")
+            raise UsageError(f"rolling_quantiles: {name}={v!r} must be >= 1")
     members = _members(model if model is not None else default_surprise_model())
     for m, _ in members:
         m._validate_params()

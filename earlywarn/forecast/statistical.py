@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from earlywarn._log import get_logger
+from earlywarn.errors import UsageError
 from earlywarn.forecast._data import SeriesData
 from earlywarn.forecast._dist import NegBinPredictive, NormalPredictive, Predictive
 from earlywarn.forecast.base import BaseForecaster
@@ -65,7 +66,7 @@ class ETS(BaseForecaster):
             ("seasonal", (None, "add", "mul")),
         ):
             if getattr(self, name) not in allowed:
-                raise ValueError(f"ETS: {name}={getattr(self, name)!r} is not one of {allowed}")
+                raise UsageError(f"ETS: {name}={getattr(self, name)!r} is not one of {allowed}")
 
     def _fit(self, s: SeriesData) -> Any:
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
@@ -108,7 +109,7 @@ class SARIMAX(BaseForecaster):
         for name in ("order", "seasonal_order"):
             value = getattr(self, name)
             if len(tuple(value)) != 3 or any(int(v) < 0 for v in value):
-                raise ValueError(f"SARIMAX: {name}={value!r} must be three non-negative integers")
+                raise UsageError(f"SARIMAX: {name}={value!r} must be three non-negative integers")
 
     def _fit(self, s: SeriesData) -> Any:
         from statsmodels.tsa.statespace.sarimax import SARIMAX as _SARIMAX
@@ -235,15 +236,15 @@ class CountGLM(BaseForecaster):
 
     def _validate_params(self) -> None:
         if self.family not in ("poisson", "negbin"):
-            raise ValueError(f"CountGLM: family={self.family!r} must be 'poisson' or 'negbin'")
+            raise UsageError(f"CountGLM: family={self.family!r} must be 'poisson' or 'negbin'")
         if int(self.lags) < 1:
-            raise ValueError(f"CountGLM: lags={self.lags!r} must be >= 1")
+            raise UsageError(f"CountGLM: lags={self.lags!r} must be >= 1")
         if int(self.max_horizon) < 1:
-            raise ValueError(f"CountGLM: max_horizon={self.max_horizon!r} must be >= 1")
+            raise UsageError(f"CountGLM: max_horizon={self.max_horizon!r} must be >= 1")
         if self.window is not None and int(self.window) < 10:
-            raise ValueError(f"CountGLM: window={self.window!r} must be None or at least 10")
+            raise UsageError(f"CountGLM: window={self.window!r} must be None or at least 10")
         if float(self.penalty) < 0:
-            raise ValueError(f"CountGLM: penalty={self.penalty!r} must be >= 0")
+            raise UsageError(f"CountGLM: penalty={self.penalty!r} must be >= 0")
 
     def _season(self, s: SeriesData, n: int) -> int:
         m = s.season

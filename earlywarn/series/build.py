@@ -23,6 +23,7 @@ from datetime import date
 
 import pandas as pd
 
+from earlywarn.errors import UsageError
 from earlywarn.series.ids import series_id
 
 __all__ = [
@@ -54,12 +55,14 @@ def _plover_type(events: pd.DataFrame) -> pd.Series:
     """The stored PLOVER type, or the one the CAMEO code maps to where none is stored."""
     from earlywarn.extract.plover import plover_columns
 
-    derived = plover_columns(events["cameo_code"])["plover_type"] if "cameo_code" in events else None
+    derived = (
+        plover_columns(events["cameo_code"])["plover_type"] if "cameo_code" in events else None
+    )
     if "plover_type" in events:
         stored = events["plover_type"]
         return stored.where(stored.notna(), derived) if derived is not None else stored
     if derived is None:
-        raise ValueError("by=['plover'] needs a plover_type or cameo_code column")
+        raise UsageError("by=['plover'] needs a plover_type or cameo_code column")
     return derived
 
 
@@ -92,7 +95,7 @@ _GRID = {"D": "D", "W": "W-MON", "MS": "MS"}
 def _period(ds: pd.Series, freq: str) -> pd.Series:
     """Period start of each timestamp (UTC, naive) for ``freq`` in D, W (Monday) or MS."""
     if freq not in _PERIODS:
-        raise ValueError(f"freq={freq!r}: use one of {sorted(_PERIODS)}")
+        raise UsageError(f"freq={freq!r}: use one of {sorted(_PERIODS)}")
     ds = pd.to_datetime(ds)
     if getattr(ds.dt, "tz", None) is not None:
         ds = ds.dt.tz_convert("UTC").dt.tz_localize(None)
@@ -124,7 +127,16 @@ def event_counts(
     """
     unknown = set(by) - _BY
     if unknown or "country" not in by:
-        raise ValueError(f"by={list(by)}: must include 'country' and only use {sorted(_BY)}")
+        raise UsageError(f"by={list(by)}: must include 'country' and only use {sorted(_BY)}")
+    if freq not in _PERIODS:
+        raise UsageError(f"freq={freq!r}: use one of {sorted(_PERIODS)}")
+    needed = {"date", "source_country", "target_country"} | (set(by) & {"quad_class", "root_code"})
+    missing = sorted(needed - set(events.columns))
+    if missing:
+        raise UsageError(
+            f"events lack column(s) {missing}; pass Archive.events() or a frame with "
+            f"date, source_country, target_country and the columns of by={list(by)}"
+        )
     if events.empty:
         return _fill(pd.DataFrame(columns=["unique_id", "ds", "y"]), freq, None, None)
     if "plover" in by:
@@ -389,7 +401,9 @@ def build_series(
         if perception is not None:
             from earlywarn.focal.series import perception_series
 
-            frames.append(perception_series(arts, perception, focal_country, peers, start=start, end=end))
+            frames.append(
+                perception_series(arts, perception, focal_country, peers, start=start, end=end)
+            )
     if not counts.empty:
         c = counts[pd.to_datetime(counts["ds"]) <= end]
         frames.append(c[["unique_id", "ds", "y"]])
