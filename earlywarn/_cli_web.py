@@ -153,6 +153,13 @@ def export(
         with Archive(existing_archive(s), read_only=True) as a:
             tables: dict[str, pd.DataFrame]
             if what == "inbox":
+                from earlywarn.alerts import STATUSES
+                from earlywarn.errors import UsageError
+
+                if status not in ("open", "all", *STATUSES):
+                    raise UsageError(
+                        f"--status {status!r}: use open, all or one of {', '.join(STATUSES)}"
+                    )
                 alerts = a.table("alerts")
                 if status == "open":
                     alerts = alerts[~alerts["status"].isin(["resolved", "dismissed"])]
@@ -170,7 +177,9 @@ def export(
                     )
                 tables = evidence_table({str(k): v for k, v in row.iloc[0].items()}, s.locale)
             else:
-                code = (country or s.focal_country).upper()
+                from earlywarn.focal import resolve_country
+
+                code = resolve_country(country or s.focal_country)  # ISO3 or a name
                 tables = {code: focal_table(focal_articles(a, code), s.locale)}
         path = write_table(tables, out_file, chosen)
         rows = sum(len(t) for t in tables.values())

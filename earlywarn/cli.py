@@ -457,12 +457,12 @@ def brief(
     The brief the nightly job stored is printed; a night without one is built from the
     archive on the fly (read-only, nothing is stored)."""
     from earlywarn.brief import get_brief, render_html, render_text
-    from earlywarn.pipeline import parse_as_of
+    from earlywarn.pipeline import past_night
     from earlywarn.store import Archive
 
     with _errors():
         s = settings()
-        day = parse_as_of(as_of)
+        day = past_night(as_of)
         with Archive(existing_archive(s), read_only=True) as archive:
             doc = get_brief(archive, day, focal_country=s.focal_country)
         if html is not None:
@@ -496,14 +496,14 @@ def perception(
     from earlywarn.focal import resolve_country
     from earlywarn.focal.summary import perception_summary
     from earlywarn.focal.view import format_text, perception_view, render_section
-    from earlywarn.pipeline import parse_as_of
+    from earlywarn.pipeline import past_night
     from earlywarn.store import Archive
 
     with _errors():
         s = settings()
         iso3 = resolve_country(country) if country else s.focal_country
         peers = [p for p in s.focal_peers if p != iso3]
-        day = parse_as_of(as_of)
+        day = past_night(as_of)
         with Archive(existing_archive(s), read_only=True) as archive:
             summary = perception_summary(
                 archive, iso3, day, peers=peers, days=days, locale=s.locale

@@ -60,6 +60,19 @@ STAGES: tuple[str, ...] = (
 ALWAYS_RUN: frozenset[str] = frozenset({"deliver"})
 
 
+def past_night(as_of: str | date | None) -> date:
+    """:func:`parse_as_of`, refusing a night after tomorrow (UTC) with a UsageError: a skewed
+    clock or a typo would store (or, read back, describe) a night that has not happened."""
+    day = parse_as_of(as_of)
+    today = datetime.now(timezone.utc).date()
+    if day > today + timedelta(days=1):  # a day of slack: east of UTC, tomorrow has begun
+        raise UsageError(
+            f"as_of {day} is in the future (today is {today} UTC): a night is run once it "
+            "has passed; check --as-of and the machine's clock"
+        )
+    return day
+
+
 def parse_as_of(value: str | date | None) -> date:
     """``YYYY-MM-DD``, ``today`` or ``yesterday`` (UTC) to a date; ``None`` means yesterday.
 
@@ -244,13 +257,7 @@ def run_nightly(
     EarlywarnError
         A stage failed; earlier stages stay committed and a rerun resumes.
     """
-    day = parse_as_of(as_of)
-    today = datetime.now(timezone.utc).date()
-    if day > today + timedelta(days=1):  # a day of slack: east of UTC, tomorrow has begun
-        raise UsageError(
-            f"as_of {day} is in the future (today is {today} UTC): a night is run once it "
-            "has passed; check --as-of and the machine's clock"
-        )
+    day = past_night(as_of)
     wanted = [s for s in STAGES if stages is None or s in stages]
     unknown = set(stages or []) - set(STAGES)
     if unknown:

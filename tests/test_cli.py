@@ -68,6 +68,8 @@ def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 EXIT_TABLE = [
     (0, "ok", ["--archive", "{a}", "status"], ""),
     (64, "usage: a bad date", ["--archive", "{a}", "report", "--as-of", "31/12/2024"], "YYYY-MM-DD"),
+    (64, "usage: a future night (brief)", ["--archive", "{a}", "brief", "--as-of", "2099-01-01"], "in the future"),
+    (64, "usage: a future night (perception)", ["--archive", "{a}", "perception", "--as-of", "2099-01-01"], "in the future"),
     (64, "usage: unknown import kind", ["--archive", "{a}", "import", "acme", str(YEMEN)], "gdelt"),
     (65, "bad data", ["--archive", "{tmp}/b.duckdb", "import", "icews", "{tmp}/bad.tsv"], "ICEWS"),
     (66, "missing import file", ["--archive", "{a}", "import", "icews", "{tmp}/no.tsv"], "does not exist"),

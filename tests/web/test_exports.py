@@ -135,3 +135,12 @@ def test_export_command(archive: Path, facts: dict[str, Any], tmp_path: Path) ->
     assert _cli(archive, "everything", "--out", str(out)).exit_code == 64
     missing = _cli(tmp_path / "nope.duckdb", "inbox", "--out", str(out))
     assert missing.exit_code == 66 and not (tmp_path / "nope.duckdb").exists()
+    # a country as the analyst types it is the same export; an unknown one or a misspelt
+    # status is refused (they wrote an empty file and exit 0)
+    named = tmp_path / "named.csv"
+    assert _cli(archive, "focal", "--country", "Việt Nam", "--out", str(named)).exit_code == 0
+    assert named.read_bytes() == focal.read_bytes()
+    unknown = _cli(archive, "focal", "--country", "Narnia", "--out", str(named))
+    assert unknown.exit_code == 64 and "ISO3" in unknown.output
+    typo = _cli(archive, "inbox", "--status", "opne", "--out", str(out))
+    assert typo.exit_code == 64 and "acknowledged" in typo.output
