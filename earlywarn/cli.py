@@ -321,6 +321,10 @@ def backtest(
 
     with _errors():
         s = settings()
+        if not experiment.is_file():  # before starting a cluster
+            raise MissingInputError(
+                f"experiment file {experiment} does not exist; give an experiments/*.yaml file"
+            )
         client = None
         if scheduler != "synchronous":
             from earlywarn.scale import get_client
@@ -876,8 +880,11 @@ def feeds_export(
     from earlywarn.collect.catalog import load_catalog, save_opml, save_yaml
 
     with _errors():
+        suffix = dest.suffix.lower()
+        if suffix not in (".opml", ".yaml", ".yml"):
+            raise UsageError(f"{dest}: name the output .opml, .yaml or .yml (the format)")
         feeds = load_catalog(catalog)
-        (save_opml if dest.suffix == ".opml" else save_yaml)(feeds, dest)
+        (save_opml if suffix == ".opml" else save_yaml)(feeds, dest)
         out.print(f"wrote {len(feeds)} feeds to {dest}")
 
 

@@ -51,6 +51,7 @@ def _invoke(*args: str) -> Any:
     return CliRunner().invoke(app, list(args))
 
 
+CATALOG = Path(__file__).resolve().parents[1] / "feeds/global.yaml"
 YEMEN = Path(__file__).resolve().parents[1] / "earlywarn/demo/corpus/YEM_gdelt_monthly_long.csv"
 
 
@@ -74,6 +75,8 @@ EXIT_TABLE = [
     (65, "bad data", ["--archive", "{tmp}/b.duckdb", "import", "icews", "{tmp}/bad.tsv"], "ICEWS"),
     (66, "missing import file", ["--archive", "{a}", "import", "icews", "{tmp}/no.tsv"], "does not exist"),
     (66, "missing archive: report", ["--archive", "{tmp}/no.duckdb", "report", "--as-of", "2016-05-31"], "earlywarn demo"),
+    (66, "missing experiment file", ["backtest", "{tmp}/no.yaml"], "does not exist"),
+    (64, "feeds export to an unknown format", ["feeds", "export", str(CATALOG), "{tmp}/feeds.txt"], ".opml, .yaml"),
     (66, "missing archive: status", ["--archive", "{tmp}/no.duckdb", "status"], "does not exist"),
     (70, "a stage failed", ["--archive", "{a}", "--out", "{tmp}/file", "report", "--as-of", "2016-05-31"], "stage report failed"),
     (74, "archive I/O", ["--archive", "{tmp}/corrupt.duckdb", "status"], "not a DuckDB file"),
