@@ -232,11 +232,19 @@ def nightly(
 
 
 def _stage_command(stage: str) -> None:
-    def command(as_of: AsOf = "yesterday", force: Force = True, wait: Wait = None) -> None:
+    def command(
+        as_of: AsOf = "yesterday",
+        force: Force = True,
+        catalog: Annotated[
+            Path | None,
+            typer.Option(help="Feed catalog (YAML or OPML; collect and health read it)."),
+        ] = None,
+        wait: Wait = None,
+    ) -> None:
         from earlywarn.pipeline import parse_as_of, run_nightly
 
         with _errors():
-            s = settings(lock_timeout=wait)
+            s = settings(catalog=catalog, lock_timeout=wait)
             day = parse_as_of(as_of)
             if stage != "collect":  # every other stage reads what earlier stages stored
                 existing_archive(s)
@@ -541,7 +549,25 @@ def serve(
     with _errors():
         s = settings()
         existing_archive(s)
+        _check_listen(host, port)
         serve_web(s, host=host, port=port, read_only=read_only)
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Refuse an address the page cannot listen on before the server starts (uvicorn logs
+    the bind error and exits 3 after its startup lines)."""
+    import socket
+
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another --port "
+            "or --host, or stop the program that holds it"
+        ) from None
 
 
 @app.command()

@@ -260,3 +260,24 @@ def test_help_names_what_exists() -> None:
     bad = _invoke("eval", "network", "--half", "test")
     assert bad.exit_code == 64 and "tuning, held_aside or both" in bad.stderr
     assert "--data" not in bad.stderr  # argparse's usage of an option the CLI does not have
+
+
+def test_serve_refuses_a_busy_port_and_collect_takes_a_catalog(
+    small_archive: Path, tmp_path: Path
+) -> None:
+    """serve on a port another program holds: a usage error saying what to do (uvicorn
+    logged its startup, then the bind error, and exited 3); collect takes --catalog, which
+    its own 'no feed catalog' error tells the user to pass."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = _invoke("--archive", str(small_archive), "serve", "--port", str(port))
+    assert r.exit_code == 64 and "pick another --port" in r.stderr, r.stderr
+    r = _invoke(
+        "--archive", str(tmp_path / "a.duckdb"), "collect", "--as-of", "2019-11-20",
+        "--catalog", str(tmp_path / "none.yaml"),
+    )  # fmt: skip
+    assert r.exit_code == 78 and "none.yaml does not exist" in r.stderr, r.stderr
