@@ -37,7 +37,9 @@ as_of-safe, so this equals re-running the pipeline at every ``as_of``.
 onset-risk model (:class:`~earlywarn.detect.OnsetRisk`, fitted on the tuning half; one
 alert per country episode), the forecast-surprise CUSUM
 (:class:`~earlywarn.detect.ForecastSurprise`, its yearly refits on Dask; one alert per
-country episode) and the textbook detectors (:func:`textbook_detectors`).
+country episode), its two-month-window variant (``window_surprise``: the last two months'
+sum against the forecast made before them, no CUSUM) and the textbook detectors
+(:func:`textbook_detectors`).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ from earlywarn.alerts.rules import Rule, load_rules
 from earlywarn.detect._base import BaseDetector, infer_freq
 from earlywarn.detect._detect import detect
 from earlywarn.detect._onset import OnsetRisk
-from earlywarn.detect._surprise import ForecastSurprise
+from earlywarn.detect._surprise import WINDOW, WINDOW_THRESHOLD, ForecastSurprise
 from earlywarn.io.shared import shared_data
 from earlywarn.series.kinds import series_kind
 
@@ -449,6 +451,9 @@ def main(argv: Sequence[str] | None = None, progress: Progress | None = None) ->
         candidates: dict[str, Sequence[Rule] | BaseDetector] = {"shipped rules": rules}
         candidates["onset_risk"] = OnsetRisk()
         candidates["forecast_surprise"] = ForecastSurprise(client=client)
+        candidates["window_surprise"] = ForecastSurprise(
+            window=WINDOW, reference=None, threshold=WINDOW_THRESHOLD, client=client
+        )
         candidates.update(textbook_detectors())
         table = alert_table(data, candidates, max_lead=args.max_lead, progress=progress)
     finally:

@@ -19,6 +19,14 @@ alerts per country-year on the tuning half): tuning half 5 of 15 onsets caught w
 at precision 0.39 (5/15, 0.33 leave-one-country-out), held-aside half 3/14 at 0.13, both below
 the shipped rules (7/15 at 0.55; 3/14 at 0.27): no shipped rule uses it
 (``experiments/RESULTS.md``).
+
+With ``window=w`` the score of month ``t`` judges the sum of months ``t-w+1 .. t`` against
+the predictive distribution of that sum made at ``t-w``, before any of them (a direct
+pooled model of the sum), so a rise over several months is not followed month by month.
+Two months without a CUSUM (:data:`WINDOW`, :data:`WINDOW_THRESHOLD`; row
+``window_surprise``): tuning half 5/15 at precision 0.55 (5/15 at 0.50
+leave-one-country-out), still below the shipped rules there; its held-aside half was not
+read.
 """
 
 from __future__ import annotations
@@ -37,12 +45,28 @@ from earlywarn.series.kinds import series_kind
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["ForecastSurprise", "country_cusum", "upper_tail_p"]
+__all__ = [
+    "WINDOW",
+    "WINDOW_THRESHOLD",
+    "ForecastSurprise",
+    "country_cusum",
+    "upper_tail_p",
+    "window_sums",
+]
 
 #: The default threshold on the CUSUM: on the tuning half of the African crisis series, the
 #: lowest reaching 0.015 false alerts per country-year (the shipped rules' budget), with
 #: ``reference=1.0`` and Stouffer's combination (``experiments/forecast_surprise/``).
 THRESHOLD = 2.5
+
+#: The multi-month variant chosen on the tuning half (``experiments/forecast_surprise/
+#: window.py``): the last ``WINDOW`` months' sum against the forecast of that sum made before
+#: them, a country's series combined (Stouffer), no CUSUM (``reference=None``), alert at a
+#: combined ``Z`` of ``WINDOW_THRESHOLD`` (0.015 false alerts per country-year or fewer on
+#: the tuning half): ``ForecastSurprise(window=WINDOW, reference=None,
+#: threshold=WINDOW_THRESHOLD)``.
+WINDOW = 2
+WINDOW_THRESHOLD = 3.0
 
 _Z_CAP = 8.0
 
@@ -161,11 +185,19 @@ class ForecastSurprise(BaseDetector):
     refit_every : int
         Months between refits (12: each January).
     horizon : int
-        Months ahead of the forecast a month is judged against (1: the month before's
+        Months from the forecast's origin to the first month judged (1: the month before's
         forecast; 3 was no better on the tuning half).
-    reference : float
+    window : int
+        Months judged together: month ``t``'s score compares ``y[t-window+1] + ... + y[t]``
+        with the predictive distribution of that sum made ``horizon`` months before the
+        window's first month (a direct model of the sum,
+        :func:`~earlywarn.forecast.rolling.rolling_quantiles` with ``window``), so a rise
+        over several months is judged against a forecast that had not yet seen it.
+        ``expected`` is then the sum's median over ``window`` (a monthly level).
+    reference : float or None
         The CUSUM's allowance ``k`` in standard-normal units (1.0: of 0.5, 1 and 2, chosen
-        on the tuning half, leave-one-country-out).
+        on the tuning half, leave-one-country-out); ``None``: no CUSUM, the score is the
+        country's combined ``Z`` of the month.
     combine : {"stouffer", "fisher"}
         How a country's series' scores are combined each month.
     tail_floor : float
@@ -204,8 +236,9 @@ class ForecastSurprise(BaseDetector):
         self,
         model: Any = None,
         horizon: int = 1,
+        window: int = 1,
         refit_every: int = 12,
-        reference: float = 1.0,
+        reference: float | None = 1.0,
         combine: str = "stouffer",
         tail_floor: float = 0.1,
         threshold: float = THRESHOLD,
@@ -213,6 +246,7 @@ class ForecastSurprise(BaseDetector):
     ) -> None:
         self.model = model
         self.horizon = horizon
+        self.window = window
         self.refit_every = refit_every
         self.reference = reference
         self.combine = combine
@@ -226,17 +260,20 @@ class ForecastSurprise(BaseDetector):
             raise ConfigError(
                 f"ForecastSurprise: combine={self.combine!r} is not one of 'stouffer', 'fisher'"
             )
-        for name in ("horizon", "refit_every"):
+        for name in ("horizon", "window", "refit_every"):
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
                 raise ConfigError(f"ForecastSurprise: {name}={v!r} must be a positive int")
         for name in ("reference", "tail_floor"):
             v = getattr(self, name)
+            if name == "reference" and v is None:
+                continue
             if not isinstance(v, (int, float)) or not np.isfinite(v) or v < 0:
                 raise ConfigError(f"ForecastSurprise: {name}={v!r} must be a number >= 0")
 
     def series_scores(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Per series and month: ``unique_id, ds, y, q0.5, p, z`` (before combining)."""
+        """Per series and month: ``unique_id, ds, y, q0.5, p, z`` (before combining; with
+        ``window > 1``, ``y`` and ``q0.5`` are of the window's sum)."""
         from earlywarn.forecast.rolling import rolling_quantiles
 
         use = [
@@ -250,11 +287,12 @@ class ForecastSurprise(BaseDetector):
         q = rolling_quantiles(
             sub,
             self.model,
-            horizon=self.horizon,
+            horizon=self.horizon + self.window - 1,
+            window=self.window,
             refit_every=self.refit_every,
             client=self.client,
         )
-        return surprise_from_quantiles(sub, q, self.tail_floor)
+        return surprise_from_quantiles(sub, q, self.tail_floor, self.window)
 
     def _score(self, frame: pd.DataFrame, last: int | None) -> pd.DataFrame:
         per = self.series_scores(frame)
@@ -266,7 +304,10 @@ class ForecastSurprise(BaseDetector):
         self, frame: pd.DataFrame, per: pd.DataFrame, last: int | None = None
     ) -> pd.DataFrame:
         per = per.assign(country=per["unique_id"].map(lambda u: series_kind(str(u)).country))
-        cus = country_cusum(per[["country", "ds", "z"]], float(self.reference), self.combine)
+        ref = self.reference
+        cus = country_cusum(per[["country", "ds", "z"]], 0.0 if ref is None else ref, self.combine)
+        if ref is None:
+            cus["cusum"] = cus["Z"]
         anchors = {}
         for c, g in per.groupby("country"):
             ids = sorted(g["unique_id"].unique())
@@ -276,21 +317,46 @@ class ForecastSurprise(BaseDetector):
         out = frame.merge(cus[["unique_id", "ds", "cusum"]], on=["unique_id", "ds"], how="inner")
         out = out.merge(per[["unique_id", "ds", "q0.5"]], on=["unique_id", "ds"], how="left")
         out = out.rename(columns={"cusum": "score", "q0.5": "expected"})
+        out["expected"] = out["expected"] / self.window
         out.loc[out["y"].isna(), "score"] = np.nan
         if last:
             out = out.groupby("unique_id", sort=False).tail(last)
         return out
 
 
+def window_sums(frame: pd.DataFrame, window: int) -> pd.DataFrame:
+    """``unique_id, ds, y`` with ``y`` the sum of the ``window`` calendar months ending at
+    ``ds`` (NaN unless every one of them is observed).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"unique_id": "a", "ds": pd.to_datetime(
+    ...     ["2020-01-01", "2020-02-01", "2020-03-01", "2020-05-01"]), "y": [1.0, 2, 4, 8]})
+    >>> window_sums(f, 2)["y"].tolist()
+    [nan, 3.0, 6.0, nan]
+    """
+    f = frame[["unique_id", "ds", "y"]]
+    if window == 1:
+        return f
+    wide = f.pivot_table(index="ds", columns="unique_id", values="y", aggfunc="first")
+    wide = wide.reindex(pd.date_range(wide.index.min(), wide.index.max(), freq="MS"))
+    sums = wide.rolling(window, min_periods=window).sum()
+    long = sums.rename_axis("ds").reset_index().melt(id_vars="ds", value_name="y")
+    return f[["unique_id", "ds"]].merge(long, on=["unique_id", "ds"], how="left")
+
+
 def surprise_from_quantiles(
-    frame: pd.DataFrame, quantiles: pd.DataFrame, tail_floor: float = 0.1
+    frame: pd.DataFrame, quantiles: pd.DataFrame, tail_floor: float = 0.1, window: int = 1
 ) -> pd.DataFrame:
-    """Join observed ``y`` to one-step quantiles and add the mid-p ``p`` and ``z``."""
+    """Join observed ``y`` (summed over ``window`` months, :func:`window_sums`) to the
+    quantiles of :func:`~earlywarn.forecast.rolling.rolling_quantiles` and add the mid-p
+    ``p`` and ``z``."""
     cols = [c for c in quantiles.columns if c.startswith("q")]
     levels = np.array([float(c[1:]) for c in cols])
     order = np.argsort(levels)
     cols, levels = [cols[i] for i in order], levels[order]
-    j = frame[["unique_id", "ds", "y"]].merge(quantiles, on=["unique_id", "ds"], how="inner")
+    obs = window_sums(frame, window)
+    j = obs.merge(quantiles, on=["unique_id", "ds"], how="inner")
     j = j[j["y"].notna()].reset_index(drop=True)
     p = upper_tail_p(j["y"].to_numpy(float), j[cols].to_numpy(float), levels, tail_floor)
     j["p"] = p

@@ -122,6 +122,7 @@ def rolling_quantiles(
     model: BaseForecaster | None = None,
     *,
     horizon: int = 1,
+    window: int = 1,
     refit_every: int = 12,
     levels: Sequence[float] = _LEVELS19,
     client: Client | None = None,
@@ -140,6 +141,10 @@ def rolling_quantiles(
     horizon : int
         Steps ahead: the quantiles of ``y[t]`` come from the features of ``t - horizon``
         (1: one step ahead).
+    window : int
+        Periods summed in the target: the quantiles of ``y[t - window + 1] + ... + y[t]``
+        from the features of ``t - horizon`` (a direct model of the sum; ``window`` must
+        not exceed ``horizon``, so every summed period lies after the origin). 1: ``y[t]``.
     refit_every : int
         Periods between refits, on the calendar (12 for monthly series: once a year).
     levels : sequence of float
@@ -150,12 +155,19 @@ def rolling_quantiles(
     Returns
     -------
     DataFrame
-        ``unique_id, ds, q<level>...`` for every period after the first refit with at least
-        200 pooled training rows. Gaps are filled forward, never from later values.
+        ``unique_id, ds, q<level>...`` for every period (the last of the window) after the
+        first refit with at least 200 pooled training rows. Gaps are filled forward, never
+        from later values. A model is trained on rows whose window ends at or before its
+        refit date.
     """
-    for name, v in (("refit_every", refit_every), ("horizon", horizon)):
+    for name, v in (("refit_every", refit_every), ("horizon", horizon), ("window", window)):
         if int(v) < 1:
             raise UsageError(f"rolling_quantiles: {name}={v!r} must be >= 1")
+    if int(window) > int(horizon):
+        raise UsageError(
+            f"rolling_quantiles: window={window!r} exceeds horizon={horizon!r}; the summed "
+            "periods must all lie after the forecast origin (pass horizon >= window)"
+        )
     members = _members(model if model is not None else default_surprise_model())
     for m, _ in members:
         m._validate_params()
@@ -169,7 +181,7 @@ def rolling_quantiles(
     jobs, keys = [], []
     for freq, group in by_freq.items():
         panel = _Panel(group)
-        X, target, when, uid = _rows(panel, group, int(horizon))
+        X, target, when, uid = _rows(panel, group, int(horizon), int(window))
         per = _period(pd.DatetimeIndex(when), freq)
         cut = np.unique(per[(per + 1) % int(refit_every) == 0])
         for i, c in enumerate(cut):
@@ -195,9 +207,10 @@ def rolling_quantiles(
     return out.sort_values(["unique_id", "ds"]).reset_index(drop=True)
 
 
-def _rows(panel: _Panel, group: list[Any], h: int) -> tuple[np.ndarray, ...]:
-    """Horizon-``h`` rows of every series: features at ``t``, target ``log1p(y[t+h])``
-    relative to the 3-period level at ``t``, the target's date and series."""
+def _rows(panel: _Panel, group: list[Any], h: int, w: int = 1) -> tuple[np.ndarray, ...]:
+    """Horizon-``h`` rows of every series: features at ``t``, target
+    ``log1p(y[t+h-w+1] + ... + y[t+h])`` relative to the 3-period level at ``t``, the
+    date of ``t+h`` and the series."""
     Xs, ts, whens, uids = [], [], [], []
     for s in group:
         t = np.arange(MIN_ORIGIN - 1, len(s) - h)
@@ -205,7 +218,12 @@ def _rows(panel: _Panel, group: list[Any], h: int) -> tuple[np.ndarray, ...]:
             continue
         Xs.append(panel.rows(s.uid, t, np.full(len(t), float(h))))
         c = panel.cols[s.uid]
-        ts.append(c["l0"][t + h] - c["m3"][t])
+        if w == 1:
+            ts.append(c["l0"][t + h] - c["m3"][t])
+        else:
+            y = np.clip(np.asarray(s.y, dtype=float), 0, None)
+            cum = np.concatenate([[0.0], np.cumsum(y)])
+            ts.append(np.log1p(cum[t + h + 1] - cum[t + h + 1 - w]) - c["m3"][t])
         whens.append(np.asarray(s.ds[t + h]))
         uids.append(np.full(len(t), s.uid, dtype=object))
     if not Xs:

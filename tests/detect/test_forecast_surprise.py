@@ -94,3 +94,51 @@ def test_contract_and_errors(four: pd.DataFrame) -> None:
     nb = ForecastSurprise(model=GlobalNegBin(max_horizon=1))
     out = detect(four, {"surprise": nb.set_params(refit_every=24)}, as_of="2021-06-01", lookback=3)
     assert len(out) == 12 and set(out["detector"]) == {"surprise"}
+
+
+@pytest.fixture(scope="module")
+def windowed(four: pd.DataFrame) -> tuple[ForecastSurprise, pd.DataFrame]:
+    det = ForecastSurprise(model=_small_ensemble(), refit_every=24, window=3, reference=None)
+    return det, det.fit(four).predict(four)
+
+
+def test_window_sum_is_judged_against_a_forecast_made_before_it(
+    four: pd.DataFrame,
+    scored: tuple[ForecastSurprise, pd.DataFrame],
+    windowed: tuple[ForecastSurprise, pd.DataFrame],
+) -> None:
+    det, s = windowed
+    per = det.series_scores(four)
+    # y is the sum of the three months ending at ds, never a month seen by the forecast
+    one = four[four["unique_id"] == "KEN:pv_events"].set_index("ds")["y"]
+    row = per[per["unique_id"] == "KEN:pv_events"].set_index("ds").loc["2012-05-01"]
+    assert row["y"] == one["2012-03-01":"2012-05-01"].sum()
+    # its median is of a three-month sum (about three one-step medians), shown per month
+    both = per.merge(scored[1][["unique_id", "ds", "expected"]], on=["unique_id", "ds"])
+    assert 2.0 < np.median((both["q0.5"] + 1) / (both["expected"] + 1)) < 4.0
+    s1 = s.merge(scored[1][["unique_id", "ds", "expected"]], on=["unique_id", "ds"])
+    assert 0.6 < np.median((s1["expected_x"] + 1) / (s1["expected_y"] + 1)) < 1.5
+    # no CUSUM: the score is the month's combined Z, negative in quiet months
+    assert (s["score"] < 0).mean() > 0.2 and s["score"].max() >= det.threshold
+    with pytest.raises(ValueError, match="horizon >= window"):
+        rolling_quantiles(four, _small_ensemble(), horizon=2, window=3)
+
+
+def test_window_no_leak_from_later_months(
+    four: pd.DataFrame, windowed: tuple[ForecastSurprise, pd.DataFrame]
+) -> None:
+    # one month after a refit date (December 2013 with refit_every=24): a model that
+    # trained on a window ending past its refit date would change January 2014's score
+    cutoff = pd.Timestamp("2014-01-01")
+    det, before = windowed
+    changed = four.copy()
+    later = changed["ds"] > cutoff
+    changed.loc[later, "y"] = changed.loc[later, "y"] * 50 + 7
+    changed = changed[~(later & (changed["ds"].dt.month == 3))]
+    after = det.score(changed)
+    old = before[before["ds"] <= cutoff].drop(columns="is_anomaly").reset_index(drop=True)
+    pd.testing.assert_frame_equal(old, after[after["ds"] <= cutoff].reset_index(drop=True))
+    assert not np.allclose(
+        before.loc[before["ds"] > cutoff + pd.DateOffset(months=8), "score"].to_numpy()[:50],
+        after.loc[after["ds"] > cutoff + pd.DateOffset(months=8), "score"].to_numpy()[:50],
+    )
