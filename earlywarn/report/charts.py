@@ -59,6 +59,10 @@ def _figure(*traces: Any) -> go.Figure:
     return go.Figure(list(traces), layout=_LAYOUT)
 
 
+def _english(locale: str | None) -> bool:
+    return (locale or "en").lower().startswith("en")
+
+
 def _tr(locale: str) -> Any:
     from earlywarn.i18n import translations
 
@@ -110,6 +114,8 @@ def evidence_figure(evidence: dict[str, Any], locale: str = "en") -> Markup:
             )
         )  # fmt: skip
     fig.update_layout(title={"text": label(evidence.get("label"), 120), "font": {"size": 13}})
+    if not _english(locale):  # Plotly names months in English only (no locale is bundled)
+        fig.update_xaxes(tickformat="%d/%m/%Y", hoverformat="%d/%m/%Y")
     return figure_json(fig)
 
 
@@ -150,7 +156,7 @@ def focal_figures(articles: pd.DataFrame, top: int = 8, locale: str = "en") -> d
     out: dict[str, Markup] = {}
     periods = arts["period"].dropna().unique()
     xaxis: dict[str, Any] = {
-        "tickformat": "%b %Y" if unit == "month" else "%Y-%m-%d",
+        "tickformat": ("%b %Y" if _english(locale) else "%m/%Y") if unit == "month" else "%Y-%m-%d",
         "type": "date",
     }
     if len(periods) == 1:  # one period: a readable range instead of milliseconds

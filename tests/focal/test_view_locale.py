@@ -62,3 +62,21 @@ def test_alert_page_chart_title_in_vietnamese() -> None:
     view = alert_view(row, pd.DataFrame(), "vi")
     title = json.loads(str(evidence_figure(view["evidence"], "vi")))["layout"]["title"]["text"]
     assert title.startswith("Giao tranh tại Syria"), title
+
+
+def test_chart_dates_without_english_month_names_in_vietnamese() -> None:
+    """Plotly ships English month names only: the Vietnamese report's and page's charts
+    showed 'Nov 14 2019' ticks; they use day/month/year there (English unchanged)."""
+    from earlywarn.report.charts import evidence_figure, focal_figures
+
+    ev = {"series": [{"ds": f"2019-11-{d:02d}", "y": 1.0} for d in range(1, 19)], "label": "x"}
+    vi = json.loads(str(evidence_figure(ev, "vi")))["layout"]["xaxis"]
+    assert vi["tickformat"] == "%d/%m/%Y" and "%b" not in vi.get("hoverformat", "")
+    english = json.loads(str(evidence_figure(ev, "en")))["layout"]
+    assert "tickformat" not in english.get("xaxis", {})
+    arts = pd.DataFrame(
+        {"published": pd.date_range("2016-01-01", periods=40, freq="30D", tz="UTC"),
+         "language": "vi", "outlet": "vnexpress.net", "tone": 0.0}
+    )  # fmt: skip
+    for fig in focal_figures(arts, locale="vi").values():
+        assert "%b" not in json.loads(str(fig))["layout"]["xaxis"]["tickformat"]
