@@ -593,7 +593,9 @@ def status(
             out.print_json(json.dumps({"counts": counts, "runs": rows}))
             return
         out.print(pd.Series(counts, name="rows").rename_axis("table").to_string())
-        out.print(runs.to_string(index=False))
+        # imports are stored under the placeholder night 1970-01-01: they belong to no night
+        night = runs["as_of"].astype(str).replace("1970-01-01", "(import)")
+        out.print(runs.assign(as_of=night).to_string(index=False))
 
 
 @eval_app.command("coding")

@@ -137,6 +137,7 @@ def test_status_json_is_one_document(small_archive: Path) -> None:
     assert doc["counts"]["counts"] == 1596 and doc["runs"][0]["stage"].startswith("import:counts")
     plain = _invoke("--archive", str(small_archive), "status")
     assert plain.exit_code == 0 and "table" in plain.stdout and "1596" in plain.stdout
+    assert "(import)" in plain.stdout and "1970" not in plain.stdout  # no placeholder night
 
 
 def test_json_logs_keep_stdout_parseable(tmp_path: Path) -> None:
