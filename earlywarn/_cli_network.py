@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from earlywarn._cli_output import StageForce
+
 __all__ = ["eval_network", "network_app"]
 
 network_app = typer.Typer(
@@ -26,9 +28,7 @@ def network(
     as_of: Annotated[
         str, typer.Option("--as-of", help="Date YYYY-MM-DD, 'today' or 'yesterday' (UTC).")
     ] = "yesterday",
-    force: Annotated[
-        bool, typer.Option("--force", help="Rerun stages already done for this date.")
-    ] = True,
+    force: StageForce = True,
     wait: Annotated[
         float | None, typer.Option("--wait", help="Seconds to wait for another running job.")
     ] = None,

@@ -6,18 +6,28 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
 from earlywarn._progress import Progress
 
-__all__ = ["Bars", "bars_for", "err", "out", "print_alerts", "print_result"]
+__all__ = ["Bars", "StageForce", "bars_for", "err", "out", "print_alerts", "print_result"]
 
 #: Logs, progress and errors: stderr. Data and results: stdout.
 err = Console(stderr=True, soft_wrap=True)
 out = Console()
+
+#: ``--force/--no-force`` of the one-stage commands (``earlywarn report``, ``network`` ...).
+StageForce = Annotated[
+    bool,
+    typer.Option(
+        "--force/--no-force",
+        help="Rerun the stage even if it is already done for this date; --no-force skips it if so.",
+    ),
+]
 
 
 class Bars:

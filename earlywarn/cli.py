@@ -22,7 +22,7 @@ import typer
 
 from earlywarn import __version__
 from earlywarn._cli_network import eval_network, network_app
-from earlywarn._cli_output import bars_for, err, out, print_result
+from earlywarn._cli_output import StageForce, bars_for, err, out, print_result
 from earlywarn._cli_web import export, users_app
 from earlywarn._log import configure_logging
 from earlywarn.config import Settings, load_settings
@@ -61,6 +61,18 @@ EXIT_CODES: list[tuple[type[BaseException], int]] = [
     (FileNotFoundError, EX_NOINPUT),
     (EarlywarnError, EX_SOFTWARE),
 ]
+
+
+def _display_type_rich(self: typer.core.TyperOption, ctx: Any) -> str | None:
+    """No value type after a flag or counter in --help: typer's rich help prints
+    ``--quiet <bool>`` as if the flag took a value (its plain help does not)."""
+    if self.is_flag or self.count:
+        return None
+    return _typer_display_type_rich(self, ctx)
+
+
+_typer_display_type_rich = typer.core.TyperOption.display_type_rich
+setattr(typer.core.TyperOption, "display_type_rich", _display_type_rich)  # noqa: B010
 
 app = typer.Typer(
     name="earlywarn",
@@ -234,7 +246,7 @@ def nightly(
 def _stage_command(stage: str) -> None:
     def command(
         as_of: AsOf = "yesterday",
-        force: Force = True,
+        force: StageForce = True,
         catalog: Annotated[
             Path | None,
             typer.Option(help="Feed catalog (YAML or OPML; collect and health read it)."),

@@ -282,3 +282,44 @@ def test_serve_refuses_a_busy_port_and_collect_takes_a_catalog(
         "--catalog", str(tmp_path / "none.yaml"),
     )  # fmt: skip
     assert r.exit_code == 78 and "none.yaml does not exist" in r.stderr, r.stderr
+
+
+def test_help_shows_no_value_after_flags() -> None:
+    """A flag takes no value, so --help shows none after it (typer's rich help printed
+    `--quiet <bool>`, `--help <bool>`, `-v <int>`); options that take one keep theirs."""
+    for args in (["--help"], ["report", "--help"], ["nightly", "--help"]):
+        h = _invoke(*args).stdout
+        assert "<bool>" not in h and "<int>" not in h, h
+    top = " ".join(_invoke("--help").stdout.split())
+    assert "--config -c <path>" in top and "--quiet -q Only errors." in top, top
+
+
+def test_stage_force_turns_off(tmp_path: Path) -> None:
+    """A one-stage command reruns its stage by default; --no-force skips it when it is
+    already done for the date, and --help says both (it showed `--force [default: True]`)."""
+    for stage in ("report", "collect", "network"):
+        h = " ".join(_invoke(stage, "--help").stdout.split())
+        assert "--force --no-force" in h and "--no-force skips it" in h, h
+    a, out = str(tmp_path / "a.duckdb"), str(tmp_path / "out")
+    assert _invoke("--archive", a, "import", "counts", str(YEMEN)).exit_code == 0
+    args = ["--archive", a, "--out", out, "report", "--as-of", "2016-05-31"]
+    first, again = _invoke(*args), _invoke(*args)
+    assert first.exit_code == again.exit_code == 0, first.stderr
+    assert "already done" not in first.stdout and "already done" not in again.stdout
+    skip = _invoke(*args, "--no-force")
+    assert skip.exit_code == 0 and "already done" in skip.stdout, skip.stdout
+
+
+def test_report_logs_the_final_path(tmp_path: Path) -> None:
+    """With -v the report stage logs the file it leaves, not its temporary file."""
+    import json
+
+    a, out = tmp_path / "a.duckdb", tmp_path / "out"
+    assert _run("--archive", str(a), "import", "counts", str(YEMEN)).returncode == 0
+    args = ["--archive", str(a), "--out", str(out), "-v", "--json-logs", "report"]
+    r = _run(*args, "--as-of", "2016-05-31")
+    assert r.returncode == 0, r.stderr
+    said = [json.loads(line)["message"] for line in r.stderr.splitlines() if line.startswith("{")]
+    written = [m for m in said if m.startswith("report written to")]
+    assert written == [f"report written to {out / 'report-2016-05-31.html'} (0 alerts)"], said
+    assert [p.name for p in out.glob("*.html")] == ["report-2016-05-31.html"]

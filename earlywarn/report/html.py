@@ -347,6 +347,8 @@ def render_report(
     Charts are Plotly figures as JSON (:mod:`earlywarn.report.charts`), drawn by
     ``plotly-<version>.min.js`` and ``charts.js`` written once beside the report
     (:func:`write_scripts`); a report without charts loads no script at all.
+    The page is written to a temporary file beside ``path``, then moved into place, so a
+    reader never sees half a report.
     Whenever the data-health gate (``health``) is not fully open, a banner tops the page
     and the alerts it held back (``held``, with their reasons) are listed.
 
@@ -439,6 +441,8 @@ def render_report(
         track=track_section(track, locale),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(out)
     log.info("report written to %s (%d alerts)", out, len(alert_items))
     return out

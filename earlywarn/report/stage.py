@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from earlywarn.schema import TABLES
@@ -43,7 +42,7 @@ def _perception(ctx: StageContext) -> Any:
 
 
 def stage(ctx: StageContext) -> StageResult:
-    """Render the report to a temporary file, then move it into place (atomic)."""
+    """Render the report of ``ctx.as_of`` into place (atomic, see `render_report`)."""
     from earlywarn.brief.build import load_brief
     from earlywarn.ledger import track_record
     from earlywarn.network import archive_slice
@@ -51,11 +50,9 @@ def stage(ctx: StageContext) -> StageResult:
 
     frames = evidence_frames(ctx)
     path = report_path(ctx.settings, ctx.as_of)
-    tmp = path.with_suffix(".tmp.html")
-    path.parent.mkdir(parents=True, exist_ok=True)
     ids = frames["articles"]["article_id"].tolist()
     render_report(
-        tmp,
+        path,
         as_of=ctx.as_of,
         alerts=ctx.archive.table("alerts", "as_of = ?", [ctx.as_of]),
         series=frames["series"],
@@ -78,5 +75,4 @@ def stage(ctx: StageContext) -> StageResult:
         network=archive_slice(ctx.archive, ctx.as_of, "7D"),
         perception=_perception(ctx),
     )
-    os.replace(tmp, path)
     return [], {"report_bytes": path.stat().st_size}
