@@ -68,11 +68,14 @@ def _display_type_rich(self: typer.core.TyperOption, ctx: Any) -> str | None:
     ``--quiet <bool>`` as if the flag took a value (its plain help does not)."""
     if self.is_flag or self.count:
         return None
+    assert _typer_display_type_rich is not None
     return _typer_display_type_rich(self, ctx)
 
 
-_typer_display_type_rich = typer.core.TyperOption.display_type_rich
-setattr(typer.core.TyperOption, "display_type_rich", _display_type_rich)  # noqa: B010
+# a typer without this method (another version) keeps its own help, never a broken CLI
+_typer_display_type_rich = getattr(typer.core.TyperOption, "display_type_rich", None)
+if _typer_display_type_rich is not None:
+    setattr(typer.core.TyperOption, "display_type_rich", _display_type_rich)  # noqa: B010
 
 app = typer.Typer(
     name="earlywarn",

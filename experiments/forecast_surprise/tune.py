@@ -53,6 +53,40 @@ def f1(r):
     return 0.0 if not rec or not prec or np.isnan(prec) else 2 * rec * prec / (rec + prec)
 
 
+def leave_one_country_out(series, labels, ans, country) -> None:
+    """Print the leave-one-country-out row: each country scored with the variant and the
+    threshold (0.015 false alerts per country-year) chosen on the other countries."""
+    print("\nleave-one-country-out (variant and threshold chosen on the other 29):")
+    rule = Rule("fs", series=("*",), detector="fs", cooldown=1)
+    tot = {"caught": 0, "true": 0, "false": 0, "onsets": 0}
+    chosen = []
+    for c in sorted(country.unique()):
+        rest_s, rest_l = series[country != c], labels[labels["unique_id"] != c]
+        one_s, one_l = series[country == c], labels[labels["unique_id"] == c]
+        best = None
+        for v, an in ans.items():
+            an_rest = an[an["unique_id"].isin(rest_s["unique_id"])]
+            th = calibrate_threshold(
+                rest_s, rest_l, rule, target=TARGET, anomalies=an_rest, since=SINCE
+            )
+            score = f1(run(rest_s, rest_l, an_rest, th))
+            if best is None or score > best[0]:
+                best = (score, v, th)
+        assert best is not None
+        _, v, th = best
+        chosen.append(v)
+        an_one = ans[v][ans[v]["unique_id"].isin(one_s["unique_id"])]
+        r = run(one_s, one_l, an_one, th)
+        for key, col in (("caught", "caught"), ("true", "true_alerts"), ("false", "false_alerts")):
+            tot[key] += r[col]
+        tot["onsets"] += r["onsets"]
+    prec = tot["true"] / max(tot["true"] + tot["false"], 1)
+    print(
+        f"  caught {tot['caught']}/{tot['onsets']}, precision {prec:.2f}, false {tot['false']}; "
+        f"variants chosen: {pd.Series([str(v) for v in chosen]).value_counts().to_dict()}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cache", default=None, help="parquet of horizon-1 quantiles")
@@ -89,35 +123,7 @@ def main() -> None:
             f"prec {r['precision']:.2f} false/c-yr {r['false_alerts_per_country_year']:.3f} "
             f"median lead {np.median(leads) if leads else float('nan')}"
         )
-    print("\nleave-one-country-out (variant and threshold chosen on the other 29):")
-    tot = {"caught": 0, "true": 0, "false": 0, "onsets": 0}
-    chosen = []
-    for c in sorted(country.unique()):
-        rest_s, rest_l = series[country != c], labels[labels["unique_id"] != c]
-        one_s, one_l = series[country == c], labels[labels["unique_id"] == c]
-        best = None
-        for v, an in ans.items():
-            an_rest = an[an["unique_id"].isin(rest_s["unique_id"])]
-            rule = Rule("fs", series=("*",), detector="fs", cooldown=1)
-            th = calibrate_threshold(
-                rest_s, rest_l, rule, target=TARGET, anomalies=an_rest, since=SINCE
-            )
-            score = f1(run(rest_s, rest_l, an_rest, th))
-            if best is None or score > best[0]:
-                best = (score, v, th)
-        _, v, th = best
-        chosen.append(v)
-        an_one = ans[v][ans[v]["unique_id"].isin(one_s["unique_id"])]
-        r = run(one_s, one_l, an_one, th)
-        tot["caught"] += r["caught"]
-        tot["true"] += r["true_alerts"]
-        tot["false"] += r["false_alerts"]
-        tot["onsets"] += r["onsets"]
-    prec = tot["true"] / max(tot["true"] + tot["false"], 1)
-    print(
-        f"  caught {tot['caught']}/{tot['onsets']}, precision {prec:.2f}, false {tot['false']}; "
-        f"variants chosen: {pd.Series([str(v) for v in chosen]).value_counts().to_dict()}"
-    )
+    leave_one_country_out(series, labels, ans, country)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tune import SINCE, TARGET, f1, run
+from tune import SINCE, TARGET, leave_one_country_out, run
 
 from earlywarn.alerts.evaluate import calibrate_threshold, development_data
 from earlywarn.alerts.rules import Rule
@@ -73,34 +73,7 @@ def main() -> None:
             flush=True,
         )
     country = series["unique_id"].map(lambda u: series_kind(str(u)).country)
-    print("\nleave-one-country-out (variant and threshold chosen on the other 29):")
-    tot = {"caught": 0, "true": 0, "false": 0, "onsets": 0}
-    chosen = []
-    for c in sorted(country.unique()):
-        rest_s, rest_l = series[country != c], labels[labels["unique_id"] != c]
-        one_s, one_l = series[country == c], labels[labels["unique_id"] == c]
-        best = None
-        for v, an in ans.items():
-            an_rest = an[an["unique_id"].isin(rest_s["unique_id"])]
-            th = calibrate_threshold(
-                rest_s, rest_l, rule, target=TARGET, anomalies=an_rest, since=SINCE
-            )
-            score = f1(run(rest_s, rest_l, an_rest, th))
-            if best is None or score > best[0]:
-                best = (score, v, th)
-        assert best is not None
-        _, v, th = best
-        chosen.append(v)
-        an_one = ans[v][ans[v]["unique_id"].isin(one_s["unique_id"])]
-        r = run(one_s, one_l, an_one, th)
-        for key, col in (("caught", "caught"), ("true", "true_alerts"), ("false", "false_alerts")):
-            tot[key] += r[col]
-        tot["onsets"] += r["onsets"]
-    prec = tot["true"] / max(tot["true"] + tot["false"], 1)
-    print(
-        f"  caught {tot['caught']}/{tot['onsets']}, precision {prec:.2f}, false {tot['false']}; "
-        f"variants chosen: {pd.Series([str(v) for v in chosen]).value_counts().to_dict()}"
-    )
+    leave_one_country_out(series, labels, ans, country)
 
 
 if __name__ == "__main__":
