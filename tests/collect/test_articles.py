@@ -14,6 +14,7 @@ import trafilatura
 from earlywarn.collect._chunks import join_chunks
 from earlywarn.collect._fastmode import fast_text
 from earlywarn.collect.articles import (
+    Article,
     _options,
     _prune,
     decode_html,
@@ -49,15 +50,21 @@ def test_scrapinghub_f1_on_a_sample() -> None:
     assert sum(scores) / len(scores) >= 0.8, scores
 
 
-def test_fragmented_fast_text_falls_back_to_the_full_cascade() -> None:
-    # a ScrapingHub tuning-half page where trafilatura's fast mode takes a list of ~800
-    # short lines for the article (F1 0.13); its full cascade finds the 500-character story
-    key = "f6ac15a4d98511396da23e4428deb5605422b1c8bbc8284e771f6896bdccf57f"
+def _scrapinghub_page(key: str) -> tuple[Article, str]:
+    """One ScrapingHub page extracted, with its gold article body."""
     truth = json.loads((AE / "scrapinghub" / "ground-truth.json").read_text(encoding="utf-8"))
     html = gzip.decompress((AE / "scrapinghub" / "html" / f"{key}.html.gz").read_bytes())
     art = extract_article(html, truth[key]["url"], want_date=False)
     assert art is not None
-    assert token_f1(art.text, truth[key]["articleBody"]) >= 0.8
+    return art, truth[key]["articleBody"]
+
+
+def test_fragmented_fast_text_falls_back_to_the_full_cascade() -> None:
+    # a ScrapingHub tuning-half page where trafilatura's fast mode takes a list of ~800
+    # short lines for the article (F1 0.13); its full cascade finds the 500-character story
+    key = "f6ac15a4d98511396da23e4428deb5605422b1c8bbc8284e771f6896bdccf57f"
+    art, gold = _scrapinghub_page(key)
+    assert token_f1(art.text, gold) >= 0.8
     assert len(art.text) / (art.text.count("\n") + 1) >= 20
 
 
@@ -94,25 +101,19 @@ def test_article_split_into_chunks_is_joined() -> None:
     # "grid--item body" chunks with embeds between them: trafilatura keeps the first chunk
     # (recall 0.35); joined, the whole article is there
     key = "d48aeb9cf2f2ff15769a57513249b4a6a669159f3e50b335e741d4206a824e88"
-    truth = json.loads((AE / "scrapinghub" / "ground-truth.json").read_text(encoding="utf-8"))
-    html = gzip.decompress((AE / "scrapinghub" / "html" / f"{key}.html.gz").read_bytes())
-    art = extract_article(html, truth[key]["url"], want_date=False)
-    assert art is not None
+    art, gold = _scrapinghub_page(key)
     assert "Maybe Instagram likes it" in art.text  # the last chunk
-    assert token_f1(art.text, truth[key]["articleBody"]) >= 0.9
+    assert token_f1(art.text, gold) >= 0.9
 
 
 def test_related_link_lists_are_not_article_text() -> None:
     # a ScrapingHub tuning-half page (Space.com) whose article body ends with a list of
     # related-story links that trafilatura keeps; the story itself stays whole
     key = "c50845a7158af12ee75acea301a3ea0dad1e848d6b9dbdb43ba7f2d825b2528b"
-    truth = json.loads((AE / "scrapinghub" / "ground-truth.json").read_text(encoding="utf-8"))
-    html = gzip.decompress((AE / "scrapinghub" / "html" / f"{key}.html.gz").read_bytes())
-    art = extract_article(html, truth[key]["url"], want_date=False)
-    assert art is not None
+    art, gold = _scrapinghub_page(key)
     assert "Moon Rush: Private Lunar Lander Plans" not in art.text
     assert "Open for Business in Orbit" not in art.text
-    assert token_f1(art.text, truth[key]["articleBody"]) >= 0.96
+    assert token_f1(art.text, gold) >= 0.96
 
 
 def test_chunks_of_another_article_are_not_joined() -> None:
