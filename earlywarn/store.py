@@ -565,7 +565,9 @@ class Archive:
             where.append("date <= ?")
             params.append(_when(until, "until").date())
         if countries:
-            codes = [_country(c) for c in _listed(countries)]
+            from earlywarn.focal.names import resolve_country
+
+            codes = [resolve_country(c, any_code=True) for c in _listed(countries)]
             where.append("(list_contains(?, source_country) OR list_contains(?, target_country))")
             params += [codes, codes]
         return self.table("events", " AND ".join(where), params)
@@ -588,15 +590,6 @@ def _utc(ts: pd.Timestamp) -> pd.Timestamp:
 def _listed(value: str | Sequence[str]) -> list[str]:
     """One value or several (a bare string is one value, not its characters)."""
     return [value] if isinstance(value, str) else list(value)
-
-
-def _country(value: str) -> str:
-    text = str(value).strip()
-    if len(text) == 3 and text.isascii() and text.isalpha():
-        return text.upper()  # also codes outside ISO 3166 (ICEWS, GDELT)
-    from earlywarn.focal.names import resolve_country
-
-    return resolve_country(text)
 
 
 def open_for_writing(path: str | os.PathLike[str], wait: float = 60.0) -> Archive:

@@ -113,8 +113,11 @@ def _name_index() -> dict[str, str]:
     return index
 
 
-def resolve_country(value: str) -> str:
+def resolve_country(value: str, *, any_code: bool = False) -> str:
     """ISO3 code of a country given as a code (``VNM``, ``vn``) or a name in any catalog language.
+
+    ``any_code=True`` keeps any three ASCII letters as a code (upper-cased), also codes
+    outside ISO 3166 that GDELT, ICEWS or an index may hold; filters use it.
 
     Raises
     ------
@@ -124,6 +127,8 @@ def resolve_country(value: str) -> str:
     text = str(value or "").strip()
     if not text:
         raise UsageError("no country given; use an ISO3 code such as VNM or a name such as Vietnam")
+    if any_code and len(text) == 3 and text.isascii() and text.isalpha():
+        return text.upper()
     a2a3 = _a2_to_a3()
     if len(text) == 3 and text.isascii() and text.upper() in a2a3.values():
         return text.upper()

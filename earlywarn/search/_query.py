@@ -239,11 +239,8 @@ def _country(value: str) -> str:
     (``Vietnam``, ``Việt Nam``); a name that matches no country is a SearchQueryError."""
     from earlywarn.focal import resolve_country
 
-    text = value.strip()
-    if len(text) == 3 and text.isascii() and text.isalpha():
-        return text.upper()  # also codes outside ISO 3166 that an index may hold
     try:
-        return resolve_country(text)
+        return resolve_country(value, any_code=True)
     except UsageError as exc:
         raise SearchQueryError(str(exc)) from None
 
