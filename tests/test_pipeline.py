@@ -293,7 +293,11 @@ def _run_on_a_full_disk(cmd: list[str], archive: Path, room: int) -> subprocess.
     """Run ``cmd`` (``python -m earlywarn.cli ...``) with ``room`` bytes left for the archive."""
     unshare = shutil.which("unshare")
     if not unshare or subprocess.run([unshare, "-rm", "true"], capture_output=True).returncode:
-        pytest.skip("user namespaces are not allowed here: no tmpfs can be mounted")
+        pytest.fail(
+            "this test mounts a small tmpfs in an unprivileged user namespace (unshare -rm), "
+            "which this machine refuses: allow user namespaces (e.g. sysctl "
+            "kernel.unprivileged_userns_clone=1, or a container without the seccomp block)"
+        )
     disk = archive.parent / "disk"
     disk.mkdir()
     size = (archive.stat().st_size + room) // 1024
