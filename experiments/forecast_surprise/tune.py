@@ -53,6 +53,23 @@ def f1(r):
     return 0.0 if not rec or not prec or np.isnan(prec) else 2 * rec * prec / (rec + prec)
 
 
+def in_sample(series, labels, ans, describe) -> None:
+    """Print each variant's row on all tuning countries, its threshold set for 0.015 false
+    alerts per country-year; ``describe(variant)`` names the variant."""
+    print("\nin-sample (threshold for 0.015 false/country-year on all 30 tuning countries):")
+    rule = Rule("fs", series=("*",), detector="fs", cooldown=1)
+    for v, an in ans.items():
+        th = calibrate_threshold(series, labels, rule, target=TARGET, anomalies=an, since=SINCE)
+        r = run(series, labels, an, th)
+        leads = [x for x in r["lead_times"].values() if x is not None]
+        print(
+            f"  {describe(v)} th={th:<6g} caught {r['caught']}/{r['onsets']} "
+            f"prec {r['precision']:.2f} false/c-yr {r['false_alerts_per_country_year']:.3f} "
+            f"median lead {np.median(leads) if leads else float('nan')}",
+            flush=True,
+        )
+
+
 def leave_one_country_out(series, labels, ans, country) -> None:
     """Print the leave-one-country-out row: each country scored with the variant and the
     threshold (0.015 false alerts per country-year) chosen on the other countries."""
@@ -112,17 +129,7 @@ def main() -> None:
         )
     country = series["unique_id"].map(lambda u: series_kind(str(u)).country)
     ans = {v: anomalies(series, pers, *v) for v in VARIANTS}
-    print("\nin-sample (threshold for 0.015 false/country-year on all 30 tuning countries):")
-    for v, an in ans.items():
-        rule = Rule("fs", series=("*",), detector="fs", cooldown=1)
-        th = calibrate_threshold(series, labels, rule, target=TARGET, anomalies=an, since=SINCE)
-        r = run(series, labels, an, th)
-        leads = [x for x in r["lead_times"].values() if x is not None]
-        print(
-            f"  h={v[0]} k={v[1]:<4} {v[2]:<9} th={th:<6g} caught {r['caught']}/{r['onsets']} "
-            f"prec {r['precision']:.2f} false/c-yr {r['false_alerts_per_country_year']:.3f} "
-            f"median lead {np.median(leads) if leads else float('nan')}"
-        )
+    in_sample(series, labels, ans, lambda v: f"h={v[0]} k={v[1]:<4} {v[2]:<9}")
     leave_one_country_out(series, labels, ans, country)
 
 

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tune import SINCE, TARGET, leave_one_country_out, run
+from tune import in_sample, leave_one_country_out
 
-from earlywarn.alerts.evaluate import calibrate_threshold, development_data
-from earlywarn.alerts.rules import Rule
+from earlywarn.alerts.evaluate import development_data
 from earlywarn.detect._surprise import ForecastSurprise, surprise_from_quantiles
 from earlywarn.forecast.rolling import rolling_quantiles
 from earlywarn.io.shared import shared_data
@@ -59,19 +58,7 @@ def main() -> None:
     for w, ref in itertools.product(WINDOWS, REFERENCES):
         det = ForecastSurprise(window=w, reference=ref)
         ans[(w, ref)] = det._from_series_scores(series, per[w]).assign(detector="fs")
-    rule = Rule("fs", series=("*",), detector="fs", cooldown=1)
-    print("\nin-sample (threshold for 0.015 false/country-year on all 30 tuning countries):")
-    for v, an in ans.items():
-        th = calibrate_threshold(series, labels, rule, target=TARGET, anomalies=an, since=SINCE)
-        r = run(series, labels, an, th)
-        leads = [x for x in r["lead_times"].values() if x is not None]
-        print(
-            f"  w={v[0]} cusum={'k=1' if v[1] else 'none':<5} th={th:<6g} caught "
-            f"{r['caught']}/{r['onsets']} prec {r['precision']:.2f} false/c-yr "
-            f"{r['false_alerts_per_country_year']:.3f} median lead "
-            f"{np.median(leads) if leads else float('nan')}",
-            flush=True,
-        )
+    in_sample(series, labels, ans, lambda v: f"w={v[0]} cusum={'k=1' if v[1] else 'none':<5}")
     country = series["unique_id"].map(lambda u: series_kind(str(u)).country)
     leave_one_country_out(series, labels, ans, country)
 
