@@ -153,6 +153,41 @@ def test_alerts_on_vietnamese_fed_series_are_held_with_their_reason() -> None:
     assert set(held["scope"]) == {"all"} and "8 of 8 feeds failed" in held["reason"].iloc[0]
 
 
+def test_network_metrics_built_from_news_wait_and_imported_ones_go_out() -> None:
+    """``net:`` series count distinct counterparts over the events table, news-coded and
+    imported alike: the one news stands behind waits when its feeds are down, the one
+    built from ICEWS alone goes out (it does not move when the feeds are down)."""
+    arts = pd.DataFrame(
+        {"article_id": ["a1", "a2", "a3"], "language": ["vi", "vi", "en"],
+         "country": ["VNM", "VNM", "GBR"]}
+    )  # fmt: skip
+    men = pd.DataFrame({"article_id": ["a1", "a2"], "kind": "country", "country": "VNM"})
+    ev = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3", None, None],
+            "origin": ["coder", "coder", "coder", "icews", "icews"],
+            "source_country": ["VNM", "VNM", "USA", "YEM", "SAU"],
+            "target_country": ["CHN", "LAO", "CHN", "SAU", "YEM"],
+        }
+    )
+    uids = ["net:VNM", "net:YEM", "tie:VNM~CHN", "comm:VNM", "YEM:total"]
+    alerts = _alerts(uids)
+    shares = source_shares(uids, articles=arts, mentions=men, events=ev)
+    assert shares["net:VNM"] == {"language:vi": 1.0, "country:VNM": 1.0}
+    assert "net:YEM" not in shares  # imported events only: not news-fed
+    closed = pd.DataFrame({"check": ["feed_failures"], "subject": ["all"], "status": ["fail"],
+                           "message": ["8 of 8 feeds failed"]})  # fmt: skip
+    sent, held = hold_back(alerts, gate_state(closed), shares, as_of=NIGHT)
+    assert held["unique_id"].tolist() == ["net:VNM", "tie:VNM~CHN", "comm:VNM"]
+    assert sent["unique_id"].tolist() == ["net:YEM", "YEM:total"]
+    vi_down = pd.DataFrame({"check": ["source_gate"], "subject": ["language:vi"],
+                            "status": ["fail"], "message": ["language vi: 4 of 4 feeds failed"]})  # fmt: skip
+    sent, held = hold_back(alerts, gate_state(vi_down), shares, as_of=NIGHT)
+    assert "net:VNM" in held["unique_id"].tolist()
+    assert "100% of its articles come from language:vi" in held["reason"].iloc[0]
+    assert "net:YEM" in sent["unique_id"].tolist()
+
+
 def _render(tmp_path: Path, health: pd.DataFrame, held: pd.DataFrame | None) -> str:
     empty = pd.DataFrame(columns=["unique_id", "ds", "y"])
     out = render_report(

@@ -1,7 +1,8 @@
 """Alerts the data-health gate holds back, and why.
 
-A series that collection feeds (``cov:``, ``tone:``, ``ev:``, ``dyad:``) moves when its
-sources go quiet. When the global gate is closed every such alert waits; when only the
+A series that collection feeds (``cov:``, ``tone:``, ``ev:``, ``dyad:``, and the network
+metrics ``net:``, ``tie:``, ``comm:`` where news-coded events or articles stand behind them;
+not those built from imported GDELT or ICEWS events alone) moves when its sources go quiet. When the global gate is closed every such alert waits; when only the
 sources of one language or country are down (``language:vi``, ``country:VNM``), the
 alerts wait on the series those sources feed: the ones that drew at least ``fed_share``
 of their articles from them over the evidence window. Held alerts are kept, with their
@@ -28,7 +29,7 @@ from datetime import date
 
 import pandas as pd
 
-from earlywarn.alerts.sources import COLLECTION_KINDS, series_article_ids
+from earlywarn.alerts.sources import COLLECTION_KINDS, NETWORK_KINDS, news_fed, series_article_ids
 from earlywarn.health import GateState
 
 __all__ = ["COLLECTION_KINDS", "hold_back", "source_shares"]
@@ -51,7 +52,8 @@ def source_shares(
     country (``{"cov:VNM": {"language:vi": 0.8, "country:VNM": 0.8, ...}}``).
 
     ``articles`` carries each article's source ``language`` and ``country`` (the feed's);
-    a series with no articles behind it (imported events) gets no shares.
+    a collection series with no articles behind it gets no shares (``{}``); a network
+    metric with no news behind it (imported events only) is left out: it is not news-fed.
     """
     src = articles.drop_duplicates("article_id").set_index("article_id")
     scopes = pd.DataFrame(
@@ -62,9 +64,11 @@ def source_shares(
     )
     out: dict[str, dict[str, float]] = {}
     for uid in series_ids:
-        if not uid.startswith(COLLECTION_KINDS):
+        if not uid.startswith((*COLLECTION_KINDS, *NETWORK_KINDS)):
             continue
         ids = series_article_ids(uid, mentions, events, perception)
+        if not news_fed(uid, ids):
+            continue
         s = scopes if ids is None else scopes[scopes.index.isin(set(ids))]
         if s.empty:
             out[uid] = {}
@@ -82,8 +86,15 @@ def hold_back(
     as_of: date,
     fed_share: float = 0.25,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split tonight's alerts into (sent, held); held rows carry ``scope`` and ``reason``."""
-    collection = alerts["unique_id"].str.startswith(COLLECTION_KINDS)
+    """Split tonight's alerts into (sent, held); held rows carry ``scope`` and ``reason``.
+
+    Alerts on collection series wait while the gate is closed; those on network metrics
+    wait when ``shares`` (:func:`source_shares`) lists them, i.e. news stands behind them.
+    """
+    collection = [
+        uid.startswith(COLLECTION_KINDS) or (uid.startswith(NETWORK_KINDS) and uid in shares)
+        for uid in alerts["unique_id"]
+    ]
     scope: list[str | None] = []
     reason: list[str | None] = []
     for uid, fed in zip(alerts["unique_id"], collection, strict=True):
