@@ -171,10 +171,12 @@ def test_sources_down_close_the_gate_for_what_they_feed_and_held_alerts_are_kept
     gate = health.loc[("source_gate", "language:vi")]
     assert gate["status"] == "fail" and "9 of 9 feeds failed" in gate["message"]
     assert health.loc[("source_gate", "language:en"), "status"] == "ok"
-    assert len(held) > 0 and held["unique_id"].str.startswith(("ev:", "dyad:")).all()
+    assert len(held) > 0 and held["unique_id"].str.startswith(("ev:", "dyad:", "net:")).all()
+    # network metrics built from the news-coded events are news-fed too (held, not sent)
+    assert held["unique_id"].str.startswith("net:").any()
     assert held["scope"].str.contains("language:vi").all()
     assert held["reason"].str.contains("of its articles come from language:vi, down").all()
-    assert not held["unique_id"].str.startswith(("YEM:", "net:")).any()  # not news-fed
+    assert not held["unique_id"].str.startswith("YEM:").any()  # imported counts: not news-fed
     assert 'id="gate-banner"' in report and "partly closed" in report and 'id="held"' in report
     assert all(html.escape(uid) in report for uid in held["unique_id"])  # listed, not lost
 
