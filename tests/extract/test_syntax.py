@@ -234,6 +234,23 @@ def test_participle_with_an_object_is_active(coder: EventCoder) -> None:
     assert got == {("RUSCOP", "UKREDU", "17")}  # not the students arresting the police
 
 
+def test_a_noun_parsed_as_a_clausal_complement_is_the_object(coder: EventCoder) -> None:
+    # the shipped parser hangs 'crackdown' on 'condemned' as ccomp (no predicate of its own)
+    doc = _doc(["France", "condemned", "China", "'s", "crackdown", "on", "Tibetans", "."],
+               ["NNP", "VBD", "NNP", "POS", "NN", "IN", "NNPS", "."], [1, 1, 4, 2, 1, 6, 4, 1],
+               ["nsubj", "ROOT", "nmod:poss", "case", "ccomp", "case", "nmod", "punct"])  # fmt: skip
+    cvl = Actor("---CVL", "Tibetans", None, "CVL", None, "agent")
+    spans = [(0, 1, _country("FRA")), (2, 3, _country("CHN")), (6, 7, cvl)]
+    got = {(e.source.code, e.target.code, e.code[:2]) for e in code_doc(doc, spans, coder.verbs)}
+    assert got == {("FRA", "CHN", "11")}  # the noun's possessor; its own 'on' is not the verb's
+    # a complement with a predicate of its own stays a clause ('said China's army was ready')
+    doc = _doc(["France", "said", "China", "'s", "army", "was", "ready", "."],
+               ["NNP", "VBD", "NNP", "POS", "NN", "VBD", "JJ", "."], [1, 1, 4, 2, 6, 6, 1, 1],
+               ["nsubj", "ROOT", "nmod:poss", "case", "nsubj", "cop", "ccomp", "punct"])  # fmt: skip
+    spans = [(0, 1, _country("FRA")), (2, 3, _country("CHN"))]
+    assert not code_doc(doc, spans, coder.verbs, news=True)
+
+
 def test_reported_event_stands_whatever_the_saying_verb_codes() -> None:
     from earlywarn.extract.coding.engine import VerbMatcher
     from earlywarn.extract.coding.petrarch import read_verbs

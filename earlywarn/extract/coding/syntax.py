@@ -426,6 +426,16 @@ def _active_participle(v: SpacyToken) -> bool:
     return any(c.dep_ in ("obj", "dobj") for c in v.children) and not _agents(v)
 
 
+def _nominal_clause(c: SpacyToken) -> bool:
+    """A noun the parser hangs on a verb as its clausal complement, with no predicate of its
+    own ('condemned [Beijing's crackdown]' as ccomp): a misparse, read as the verb's object."""
+    return (
+        c.dep_ in ("ccomp", "xcomp")
+        and c.tag_ in ("NN", "NNS", "NNP", "NNPS")
+        and not any(g.dep_ in ("cop", "nsubj", "nsubj:pass", "aux", "aux:pass") for g in c.children)
+    )
+
+
 def _verb_as_modifier(v: SpacyToken) -> bool:
     """A verb with its own subject parsed as the adjective of the noun after it ('the United
     States imposed sanctions on Russia' as [imposed sanctions]): that noun is its object."""
@@ -433,7 +443,7 @@ def _verb_as_modifier(v: SpacyToken) -> bool:
 
 
 def _targets(v: SpacyToken) -> list[SpacyToken]:
-    out = [c for c in v.children if c.dep_ in ("obj", "iobj", "dobj", "dative")]
+    out = [c for c in v.children if c.dep_ in ("obj", "iobj", "dobj", "dative") or _nominal_clause(c)]
     if _verb_as_modifier(v):
         out.append(v.head)
     for c in v.children:
@@ -441,7 +451,9 @@ def _targets(v: SpacyToken) -> list[SpacyToken]:
             case = [g.lower_ for g in c.children if g.dep_ == "case"]
             if case and case[0] in TARGET_CASES:
                 out.append(c)
-    for o in list(out):  # 'imposed sanctions on Russia'
+    for o in list(out):  # 'imposed sanctions on Russia' (not a misparsed clause's noun)
+        if _nominal_clause(o):
+            continue
         for c in o.children:
             if c.dep_ in ("nmod", "obl"):
                 case = [g.lower_ for g in c.children if g.dep_ == "case"]
