@@ -173,6 +173,17 @@ def test_supplementary_verbs_and_complement_without_a_target(coder: EventCoder) 
     assert _dyads(coder, "China urged Japan to send troops.") == {("CHN", "JPN", "02")}
 
 
+def test_tariffs_are_sanctions_and_a_conditional_tariff_a_threat(coder: EventCoder) -> None:
+    # without the supplement's patterns: IMPOSE's 170, SLAP's 180, RAISE nothing
+    for verb in ("imposed", "raised", "slapped"):
+        got = coder.code_sentence(f"Washington {verb} tariffs on Chinese imports.")
+        assert [(e.source_country, e.target_country, e.code) for e in got] == [
+            ("USA", "CHN", "163")
+        ], verb
+    s = "The EU said it would raise tariffs on Japanese cars if Tokyo did not back down."
+    assert _dyads(coder, s) == {(None, "JPN", "13")}
+
+
 def test_a_generic_actor_takes_the_country_of_a_place_modifier(coder: EventCoder) -> None:
     # coding rule 2: 'Hong Kong police', and so 'New York police', 'police in London'
     got = _dyads(coder, "New York police arrested a Chinese diplomat and a Russian spy.")
