@@ -541,13 +541,14 @@ def extract_text(html: str | Any) -> str:
     the fast text looks wrong: empty, or fragmented (lines averaging under 20 characters).
     Recall mode scored higher on ScrapingHub alone but lower on the newspaper pairs and on
     an independent set (it keeps boilerplate), so it is not used. Nor is the default mode's
-    comparison with readability and jusText, even run only where trafilatura's own rules
-    could change the text (the page holds over twice the extracted text, or the text has no
-    paragraphs, or is short): on the ScrapingHub tuning half it lowered F1 from 0.964 to
-    0.950 (readability's text, taken when twice as long, added related posts to one article
-    and repeated another with the page's metadata; taken for a table-dominated text, it did
-    worse on a page of statistics tables), and the rules could fire on 37% of ScrapingHub and
-    50% of newspaper pages, making extraction slower than trafilatura's defaults. Nor is its
+    comparison with readability and jusText (trafilatura's own code, readability skipped only
+    where a length bound proves its text cannot be taken, so the texts equal its defaults'):
+    each of its rules lowered the ScrapingHub tuning half (0.965 to 0.952 with all of them:
+    readability's text, taken when twice as long, added related posts to one article and
+    repeated another with the page's metadata; taken for a table-dominated text, it did
+    worse on a page of statistics tables) and none changed the newspaper tuning half;
+    readability was still needed on 23% of ScrapingHub and 40% of newspaper pages
+    (``experiments/RESULTS.md``). Nor is its
     readability half run only on a text the cascade leaves clearly too short (under 3,000
     characters and a fifth of the page, trafilatura's escalation test; readability's text
     taken when over twice as long): it left F1 unchanged on both halves of both sets and on
