@@ -73,7 +73,7 @@ def test_vietnamese_rules_on_real_titles(coder: EventCoder) -> None:
 def test_capitalised_place_names_need_every_syllable_capitalised() -> None:
     gz = Gazetteer.default()
     text = "KCNA dẫn lời Ủy ban Hòa bình Thống nhất Triều Tiên; mưa lớn ở tỉnh Hòa Bình."
-    assert [m.entity for m in gz.find(text, "vi")] == ["PRK", "PLACE:VNM:hoa-binh"]
+    assert [m.entity for m in gz.find(text, "vi")] == ["ORG:KCNA", "PRK", "PLACE:VNM:hoa-binh"]
 
 
 def test_sentence_location_city(coder: EventCoder) -> None:
