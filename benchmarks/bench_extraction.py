@@ -15,7 +15,8 @@ scores them (a "with" snippet found is a true positive, missed a false negative;
 - ``trafilatura-fast``: ``trafilatura.extract(fast=True)``;
 - ``newspaper4k`` (the maintained fork of newspaper3k; both install as ``newspaper``);
 - ``earlywarn``: ``earlywarn.collect.articles.extract_article`` (decoding, one parse,
-  canonical URL, title, pruning, trafilatura fast mode, language id), in this process;
+  canonical URL, title, pruning, trafilatura's default mode without its comparison after
+  the main extractor, language id), in this process;
 - ``earlywarn-Nproc``: the same in N worker processes (as ``collect`` does for big runs).
 
 Scoring as in the benchmark: whitespace tokens, bag-of-tokens precision/recall/F1 per page,

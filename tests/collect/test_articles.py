@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 import trafilatura
+from trafilatura.settings import Extractor
 
+from earlywarn.collect._cascade import cascade_text
 from earlywarn.collect._chunks import join_chunks
-from earlywarn.collect._fastmode import fast_text
 from earlywarn.collect.articles import (
     Article,
     _options,
     _prune,
+    _utf8,
     decode_html,
     detect_language,
     extract_article,
@@ -68,11 +70,12 @@ def test_fragmented_fast_text_falls_back_to_the_full_cascade() -> None:
     assert len(art.text) / (art.text.count("\n") + 1) >= 20
 
 
-def test_fast_text_is_trafilatura_fast_mode() -> None:
-    # our copy of trafilatura's fast-mode cascade (without its wasted copies, with a bound
-    # before the page measure) gives trafilatura's text on real pages: the 40 newspaper
+def test_cascade_text_is_trafilatura_fast_mode() -> None:
+    # our copy of trafilatura's cascade (without its wasted copies, with a bound before the
+    # page measure), in fast mode, gives trafilatura's text on real pages: the 40 newspaper
     # pages (long and short texts, the page measure settled by the bound and computed) and
     # trafilatura's evaluation pages; a trafilatura release that changes its cascade fails here
+    fast = Extractor(fast=True, comments=False, images=False, dedup=False)
     pages = sorted((AE / "newspaper" / "html").glob("*.html.gz"))
     pages += sorted((TRAF_EVAL / "html").glob("*.html.gz"))
     assert len(pages) >= 45
@@ -91,9 +94,38 @@ def test_fast_text_is_trafilatura_fast_mode() -> None:
         page = escalated.encode() if path is escalated else gzip.decompress(path.read_bytes())
         tree = load_html(page)
         _prune(tree)
-        expected = trafilatura.extract(copy(tree), options=_options()) or ""
-        assert fast_text(tree, _options()) == expected, str(path)[-40:]
+        expected = trafilatura.extract(copy(tree), options=fast) or ""
+        assert cascade_text(tree, fast) == expected, str(path)[-40:]
     assert len(expected) > 5 * len(lead)  # the escalation was taken
+
+
+def test_cascade_text_is_trafilatura_default_mode_without_the_comparison() -> None:
+    # a ScrapingHub tuning-half page where trafilatura's default mode and its fast mode
+    # differ (the default's last-resort recovery drops a teaser block that fast mode keeps):
+    # ours is the default mode's text (its comparison after the main extractor, which we
+    # leave out, keeps its own text here)
+    key = "d90bda7ed14df19574f4ca8b1ccde5752a78f40058af1393e81cc99adb3e8756"
+    html = gzip.decompress((AE / "scrapinghub" / "html" / f"{key}.html.gz").read_bytes())
+    # and a page whose short lead covers little of it, the rest of the story in lines of a
+    # <center>: the default mode's recall escalation takes jusText's candidate, which keeps
+    # the first line; fast mode's recall retry alone drops it
+    lead = "".join(
+        f"<p>Lead {i}: the ministers met to talk about the sea and trade.</p>" for i in range(2)
+    )
+    rest = "<br><br>".join(
+        f"Part {i}: the minister said the talks on the sea and the trade deal would go on, "
+        "and that both sides had agreed to meet again next month in the capital."
+        for i in range(12)
+    )
+    centred = f"<html><body><div class='article-body'>{lead}</div><center>{rest}</center></body></html>"
+    fast = Extractor(fast=True, comments=False, images=False, dedup=False)
+    assert not _options().fast
+    for page in (_utf8(html, None), centred.encode()):
+        tree = load_html(page)
+        _prune(tree)
+        default = trafilatura.extract(copy(tree), options=_options()) or ""
+        assert default != (trafilatura.extract(copy(tree), options=fast) or "")
+        assert cascade_text(tree, _options()) == default
 
 
 def test_article_split_into_chunks_is_joined() -> None:
