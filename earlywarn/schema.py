@@ -86,6 +86,7 @@ TABLES: dict[str, Table] = {
             duplicate_of="VARCHAR",
             outlets="VARCHAR[]",
             as_of="DATE",
+            fetched_url="VARCHAR",
         ),
         _t(
             "pages",

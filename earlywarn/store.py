@@ -85,6 +85,9 @@ MIGRATIONS: dict[int, list[str]] = {
         TABLES["pickups"].ddl(),
     ],
     11: [TABLES["perception"].ddl()],  # focal-country perception (earlywarn.focal)
+    12: [  # where a mirror feed's article was fetched from (its url is the publisher's)
+        'ALTER TABLE IF EXISTS articles ADD COLUMN IF NOT EXISTS "fetched_url" VARCHAR',
+    ],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _MAGIC = b"DUCK"

@@ -125,3 +125,38 @@ def test_demo_nights_have_a_brief(demo_out: Path) -> None:
     from markupsafe import escape
 
     assert 'id="brief"' in html and str(escape(brief["stories"][0]["summary"][0][:30])) in html
+
+
+def _loopback_port_open(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.slow
+def test_demo_report_links_outlive_the_demo(demo_out: Path) -> None:
+    """The demo collects through its loopback replay server, which stops when the demo
+    ends: no link in a report may lead there. Articles keep their publishers' URLs."""
+    import re
+    from urllib.parse import urlsplit
+
+    dead: list[str] = []
+    article_links: list[str] = []
+    for night in ("2016-02-29", "2016-05-31", "2018-10-31", "2019-11-20"):
+        html = (demo_out / f"report-{night}.html").read_text(encoding="utf-8")
+        for href in re.findall(r'<a [^>]*href="([^"]+)"', html):
+            parts = urlsplit(href)
+            if parts.hostname in ("127.0.0.1", "localhost", "::1"):
+                if not _loopback_port_open(parts.port or 80):
+                    dead.append(f"{night}: {href}")
+            elif parts.scheme in ("http", "https"):
+                article_links.append(href)
+    assert not dead, f"report links to a closed loopback port: {dead[:5]}"
+    with Archive(demo_out / "demo.duckdb", read_only=True) as a:
+        urls = a.query("SELECT url, fetched_url FROM articles")
+    assert not urls["url"].str.contains("127.0.0.1").any()  # the publishers' URLs
+    assert urls["fetched_url"].str.startswith("http://127.0.0.1:").all()  # fetched for real
+    assert set(article_links) & set(urls["url"])  # the reports link articles
+    assert "https://www.bbc.com/news/world-europe-50473792" in set(urls["url"])

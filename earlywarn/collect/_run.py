@@ -454,6 +454,7 @@ def _article_row(
                 charset=resp.charset,
                 want_date=published is None,
                 max_date=as_of,
+                mirror=feed.mirror,
             )
             if art is None:
                 raise HttpFetchError("page has no readable HTML", url=entry.link, reason="bad_html")
@@ -486,9 +487,11 @@ def _article_row(
         text, language = entry.summary, None
     if language is None:
         language = detect_language(f"{title}\n{text}")
+    fetched = _normalized(entry.link, links)
     row: dict[str, Any] = {
         "article_id": hashlib.sha1(url.encode("utf-8")).hexdigest(),
         "url": url,
+        "fetched_url": fetched if feed.mirror and fetched != url else None,
         "feed_id": feed.feed_id,
         "outlet": feed.outlet,
         "title": _short_title(title),

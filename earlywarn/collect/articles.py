@@ -282,18 +282,32 @@ def _head(tree: Any) -> tuple[list[str], str]:
     return links + og_urls, _WS.sub(" ", title)
 
 
-def _canonical(claims: list[str], url: str) -> str:
+def _canonical(claims: list[str], url: str, mirror: bool = False) -> str:
     """The first canonical claim on the page's own registrable domain, else ``url``.
 
     A page may not claim another site's article (``<link rel=canonical>`` or ``og:url``
-    pointing elsewhere): that would let it take the other article's identity.
+    pointing elsewhere): that would let it take the other article's identity. A page of a
+    ``mirror`` feed is an archived copy: its first absolute claim, on any site, is the
+    publisher's URL (a relative one would only name the mirror).
     """
+    if mirror:
+        for href in claims:
+            href = href.strip()
+            if href.startswith(("http://", "https://")) and _usable_host(href):
+                return normalize_link(href)
     own = _registrable_domain(url)
     for href in claims:
         href = urljoin(url, href.strip())
         if href.startswith(("http://", "https://")) and _registrable_domain(href) == own:
             return normalize_link(href)
     return normalize_link(url)
+
+
+def _usable_host(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:
+        return False
 
 
 def _page_date(tree: Any, max_date: date | None) -> datetime | None:
@@ -591,6 +605,7 @@ def extract_article(
     charset: str | None = None,
     want_date: bool = True,
     max_date: date | None = None,
+    mirror: bool = False,
 ) -> Article | None:
     """Read a page: canonical URL, title, main text, date (htmldate), language.
 
@@ -616,6 +631,9 @@ def extract_article(
         the costliest step after trafilatura).
     max_date : date, optional
         Latest acceptable publication date (the ``as_of`` of a replay).
+    mirror : bool
+        The page is an archived copy (a ``mirror`` feed's): its canonical link names the
+        publisher's URL, whatever the site.
     """
     page = _utf8(html, charset) if isinstance(html, bytes) else html
     if not page.strip():
@@ -628,7 +646,7 @@ def extract_article(
         )
         return None
     claims, title = _head(tree)
-    canonical = _canonical(claims, url)
+    canonical = _canonical(claims, url, mirror)
     title = unicodedata.normalize("NFC", title)
     published = _page_date(tree, max_date) if want_date else None
     _prune(tree)

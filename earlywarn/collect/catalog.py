@@ -121,6 +121,11 @@ class Feed:
     verified : date, optional
         The date of the feed's last good fetch (collection and ``earlywarn feeds check
         --online`` record it).
+    mirror : bool
+        The feed serves archived copies of other publishers' pages (a replay server, an
+        in-house mirror): each page's canonical link, whatever its site, is the article's
+        URL, so reports link to the publisher; where it was fetched from is kept as
+        ``fetched_url``. Off by default: a page may not claim another site's article.
     """
 
     url: str
@@ -132,6 +137,7 @@ class Feed:
     interval_minutes: int = 60
     family: str = ""
     verified: date | None = None
+    mirror: bool = False
 
     @property
     def normalized_url(self) -> str:
@@ -199,6 +205,12 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
             f"{where}: key 'verified' must be a date such as 2026-12-06 (got {entry.get('verified')!r})"
         )
     out["verified"] = verified
+    mirror = entry.get("mirror", False)
+    if isinstance(mirror, str) and mirror.strip().lower() in ("true", "false"):
+        mirror = mirror.strip().lower() == "true"
+    if not isinstance(mirror, bool):
+        raise ConfigError(f"{where}: key 'mirror' must be true or false (got {mirror!r})")
+    out["mirror"] = mirror
     return Feed(**out)
 
 
@@ -253,6 +265,7 @@ def _load_opml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
             "interval_minutes",
             "family",
             "verified",
+            "mirror",
         ):
             if node.get(key) is not None:
                 entry[key] = node.get(key)
@@ -310,7 +323,7 @@ def save_yaml(feeds: Sequence[Feed], path: str | Path) -> Path:
     p = Path(path)
     rows = [
         {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(f).items()
-         if v is not None and v != ""}
+         if v is not None and v != "" and v is not False}
         for f in feeds
     ]  # fmt: skip
     p.write_text(
@@ -353,6 +366,8 @@ def save_opml(feeds: Sequence[Feed], path: str | Path, *, title: str = "earlywar
             attrs["family"] = f.family
         if f.verified:
             attrs["verified"] = f.verified.isoformat()
+        if f.mirror:
+            attrs["mirror"] = "true"
         if f.language:
             attrs["language"] = f.language
         if f.country:

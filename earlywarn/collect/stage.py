@@ -3,7 +3,8 @@
 Articles stored in the last :data:`REFETCH_DAYS` nights whose text is a fallback (the
 feed summary, after their page failed) are fetched again and replaced when the page
 arrives, under the same ``article_id``. Entries whose link the archive already holds as
-an article are not fetched again (a feed lists its items for days).
+an article (its ``url``, or for a mirror feed its ``fetched_url``) are not fetched again
+(a feed lists its items for days).
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ def stage(ctx: StageContext) -> StageResult:
         refetch=fallbacks,
         stored_urls=lambda urls: set(
             ctx.archive.query(
-                "SELECT DISTINCT url FROM articles WHERE list_contains(?, url)", [urls]
+                "SELECT url FROM articles WHERE list_contains(?, url) UNION "
+                "SELECT fetched_url FROM articles WHERE list_contains(?, fetched_url)",
+                [urls, urls],
             )["url"]
         ),
         progress=ctx.progress,

@@ -150,6 +150,7 @@ def build(shared: Path) -> None:
             "title": outlet,
             "outlet": outlet,
             "kind": "official" if official else "newspaper",
+            "mirror": True,  # archived copies: articles keep their publisher's URL
         }
         if lang:
             entry["language"] = lang
@@ -159,6 +160,7 @@ def build(shared: Path) -> None:
 
     (HERE / "catalog.yaml").write_text(
         "# Demo catalog: feed snapshots served by the loopback replay server (earlywarn.demo.replay).\n"
+        "# mirror: the pages are archived copies; each article keeps its publisher's URL (rel=canonical).\n"
         + yaml.safe_dump({"feeds": catalog}, allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )

@@ -44,6 +44,7 @@ from earlywarn.web._views import (
     STATUS_FILTERS,
     InboxQuery,
     alert_view,
+    archived_article,
     article_rows,
     audit_rows,
     inbox_rows,
@@ -265,6 +266,22 @@ class _Web:
                 if name != "comment" and (allowed is None or status in allowed)
             ],
         )
+
+    async def article(self, request: Request) -> Response:
+        """The archived copy of an article: what the archive stored, whatever became of the
+        publisher's page (or of the replay server the demo collected it from)."""
+        article_id = request.path_params["article_id"]
+        row = (
+            await run_in_threadpool(self.gate.article, article_id)
+            if _ID.match(article_id)
+            else pd.DataFrame()
+        )
+        if row.empty:
+            return self.error(
+                request, 404, N_("No such article"), N_("There is no such article in the archive.")
+            )
+        view = archived_article({str(k): v for k, v in row.iloc[0].items()}, self.lang(request))
+        return self.page(request, "article.html.j2", title=view["title"], r=view)
 
     async def act(self, request: Request) -> Response:
         alert_id, action = request.path_params["alert_id"], request.path_params["action"]
@@ -643,6 +660,7 @@ def create_app(
         *download_routes(w, read),
         Route("/alerts/{alert_id}", read(w.alert)),
         Route("/alerts/{alert_id}/{action}", act(w.act), methods=["POST"]),
+        Route("/articles/{article_id}", read(w.article)),
         Route("/focal", read(w.focal_view)),
         Route("/network", read(w.network_view)),
         Route("/search", read(w.search)),

@@ -97,6 +97,16 @@ class ArchiveGate:
 
         return self.read(q)
 
+    def article(self, article_id: str) -> pd.DataFrame:
+        """The stored article (title, outlet, date, language, text, URL); empty if unknown."""
+        return self.read(
+            lambda a: a.query(
+                "SELECT article_id, url, outlet, title, summary, text, language, country, "
+                "published, fetched, duplicate_of FROM articles WHERE article_id = ?",
+                [article_id],
+            )
+        )
+
     def write(self, fn: Callable[[Archive], T]) -> T:
         """Run ``fn`` on the archive opened for writing, under its single-writer lock.
 

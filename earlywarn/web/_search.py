@@ -19,6 +19,7 @@ import pandas as pd
 from earlywarn.report import plain_text, safe_url
 from earlywarn.search import SORTS, SearchIndex, index_path, search
 from earlywarn.search._cli import EXPORT_MAX, export_table
+from earlywarn.web._views import archived_link
 
 __all__ = [
     "EXPORT_MAX",
@@ -115,6 +116,7 @@ def result_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "title_html": r["title_html"] or html.escape(str(r["url"] or "(untitled)")),
                 "snippet": r["snippet"],
                 "url": safe_url(r["url"]),
+                "archived": archived_link(r.get("article_id")),
                 "outlet": plain_text(r["outlet"], 80),
                 "language": plain_text(r["language"], 12),
                 "country": plain_text(r["country"], 3),

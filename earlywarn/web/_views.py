@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from earlywarn.labels import (
     alert_title,
     event_code_label,
     evidence_dict,
+    language_name,
     series_label,
 )
 from earlywarn.report import plain_text, safe_url
@@ -27,6 +29,8 @@ __all__ = [
     "STATUS_FILTERS",
     "InboxQuery",
     "alert_view",
+    "archived_article",
+    "archived_link",
     "article_rows",
     "audit_rows",
     "fmt_time",
@@ -45,6 +49,7 @@ STATUS_FILTERS = (
     "all",
 )
 _CLOSED = ("resolved", "dismissed")
+_ARTICLE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # as the app routes accept
 
 #: Words the page shows for codes (statuses, severities, actions, roles), marked for
 #: translation; templates show ``_(labels[code])``.
@@ -212,6 +217,7 @@ def alert_view(row: dict[str, Any], forecasts: pd.DataFrame, locale: str = "en")
             "goldstein": _num(e.get("goldstein")),
             "sentence": plain_text(e.get("sentence"), 400),
             "url": safe_url(e.get("url")),
+            "archived": archived_link(e.get("article_id")),
         }
         for e in ev.get("events") or []
         if isinstance(e, dict)
@@ -266,8 +272,40 @@ def alert_view(row: dict[str, Any], forecasts: pd.DataFrame, locale: str = "en")
     }
 
 
+def archived_link(article_id: Any) -> str | None:
+    """The review page's archived copy of an article (``/articles/ID``), if ``article_id``
+    is one.
+
+    Examples
+    --------
+    >>> archived_link("3f1a"), archived_link(None), archived_link("../admin")
+    ('/articles/3f1a', None, None)
+    """
+    aid = str(article_id) if isinstance(article_id, str) else ""
+    return f"/articles/{aid}" if _ARTICLE_ID.match(aid) else None
+
+
+def archived_article(row: dict[str, Any], locale: str) -> dict[str, Any]:
+    """A stored article as its page shows it: plain title, outlet, date, language, the
+    original URL (checked) and the text in paragraphs."""
+    text = str(row.get("text") or row.get("summary") or "")
+    return {
+        "id": plain_text(row.get("article_id"), 64),
+        "title": plain_text(row.get("title") or row.get("url"), 300) or "(untitled)",
+        "outlet": plain_text(row.get("outlet"), 120),
+        "language": plain_text(language_name(row.get("language"), locale), 40),
+        "country": plain_text(row.get("country"), 3),
+        "published": fmt_time(row.get("published")),
+        "fetched": fmt_time(row.get("fetched")),
+        "url": safe_url(row.get("url")),
+        "url_text": plain_text(row.get("url"), 300),
+        "paragraphs": [p for p in (plain_text(x, 20_000) for x in text.split("\n")) if p],
+    }
+
+
 def article_rows(records: Any) -> list[dict[str, Any]]:
-    """Articles as shown in tables: plain title, outlet, language, date, checked link."""
+    """Articles as shown in tables: plain title, outlet, language, date, checked link to
+    the publisher (``url``) and to the archived copy (``archived``)."""
     out = []
     for a in records:
         if not isinstance(a, dict):
@@ -276,6 +314,7 @@ def article_rows(records: Any) -> list[dict[str, Any]]:
             {
                 "title": plain_text(a.get("title") or a.get("url"), 220) or "(untitled)",
                 "url": safe_url(a.get("url")),
+                "archived": archived_link(a.get("article_id")),
                 "outlet": plain_text(a.get("outlet"), 80),
                 "language": plain_text(a.get("language"), 12),
                 "published": fmt_time(a.get("published")),

@@ -223,6 +223,21 @@ def test_vietnamese_language_and_canonical() -> None:
     assert body[:40] in art.text
 
 
+def test_a_mirror_page_keeps_its_publisher_url_others_may_not_claim_one() -> None:
+    """A mirror feed's page (an archived copy on a replay server) takes the publisher URL
+    its canonical link names; any other page claiming another site's article does not."""
+    rows = _vn_rows()
+    page = f"""<html><head><title>{rows[0]["title"]}</title>
+    <link rel="canonical" href="/pages/a.html">
+    <meta property="og:url" content="https://tuoitre.vn/a-1.htm"></head>
+    <body><article><h1>{rows[0]["title"]}</h1><p>{rows[0]["body"]}</p></article></body></html>"""
+    fetched = "http://127.0.0.1:8765/pages/a.html"
+    mirrored = extract_article(page.encode("utf-8"), fetched, mirror=True)
+    assert mirrored is not None and mirrored.url == "https://tuoitre.vn/a-1.htm"
+    plain = extract_article(page.encode("utf-8"), fetched)
+    assert plain is not None and plain.url == fetched
+
+
 def _cp1258(text: str) -> bytes:
     """Encode Vietnamese the windows-1258 way: precomposed base letters + combining tone marks."""
     import unicodedata

@@ -70,7 +70,8 @@ def test_round_trips(tmp_path: Path) -> None:
             country="VNM",
             kind="ministry",
             interval_minutes=30,
-        )
+        ),
+        Feed("http://127.0.0.1:8765/feeds/bbc.xml", outlet="bbc.com", mirror=True),
     ]
     assert load_catalog(save_yaml(feeds, tmp_path / "c.yaml")) == feeds
     assert load_catalog(save_opml(feeds, tmp_path / "c.opml")) == feeds
@@ -84,6 +85,7 @@ def test_round_trips(tmp_path: Path) -> None:
         ("- {url: 'https://e.com/rss', kind: blogger}", "key 'kind'"),
         ("- {url: 'https://e.com/rss', interval_minutes: 0}", "key 'interval_minutes'"),
         ("- {url: 'https://e.com/rss', colour: red}", "unknown key(s) ['colour']"),
+        ("- {url: 'https://e.com/rss', mirror: maybe}", "key 'mirror' must be true or false"),
         (
             "- {url: 'https://e.com/rss'}\n- {url: 'https://E.com/rss#x'}",
             "feed #2 (https://E.com/rss#x): key 'url' duplicates",

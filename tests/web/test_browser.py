@@ -293,3 +293,60 @@ def test_search_in_chromium(server: str, tmp_path: Path) -> None:
             browser.close()
     assert not foreign, foreign
     assert not problems, problems
+
+
+def test_article_link_opens_the_archived_copy(
+    server: str, archive: Path, facts: dict[str, Any]
+) -> None:
+    """An evidence article's link on the review page opens the archive's copy (title,
+    outlet, date, language, text, the publisher's URL), served by the review page itself:
+    it works whatever became of the page the article was collected from."""
+    foreign: list[str] = []
+    problems: list[str] = []
+
+    def only_local(route: Route) -> None:
+        if route.request.url.startswith(server + "/"):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    aid = facts["vn_alert"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.route("**/*", only_local)
+            page = context.new_page()
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.goto(f"{server}/alerts/{aid}")
+            page.wait_for_url("**/login?next=*")
+            page.fill("#username", "minh")
+            page.fill("#password", USERS["minh"][0])
+            page.click("#login-form button[type=submit]")
+            page.wait_for_url(f"**/alerts/{aid}")
+            link = page.locator("#articles a.archived-link").first
+            title = link.inner_text()
+            original = page.locator("#articles a.original-link").first.get_attribute("href")
+            link.click()
+            page.wait_for_url("**/articles/*")
+            article_id = page.url.rsplit("/", 1)[1]
+            assert page.locator("#article-title").inner_text() == title
+            shown = page.locator("#article-text").inner_text()
+            meta = page.locator("#article-meta").inner_text()
+            assert page.locator("#article-original a").get_attribute("href") == original
+            page.screenshot(path="/tmp/web-article.png", full_page=True)
+            page.go_back()
+            page.wait_for_url(f"**/alerts/{aid}")
+            page.goto(f"{server}/articles/no-such-article")
+            assert page.locator("h1").inner_text() == "No such article"
+        finally:
+            browser.close()
+    with Archive(archive, read_only=True) as a:
+        row = a.table("articles", "article_id = ?", [article_id]).iloc[0]
+    words = " ".join(str(row["text"]).split())
+    assert len(words) > 200 and words[:200] in " ".join(shown.split())
+    assert row["outlet"] in meta and "Vietnamese" in meta
+    assert original == row["url"] and original.startswith("http://www.baomoi.com/")
+    assert not foreign, foreign
+    assert not problems, problems
