@@ -390,3 +390,19 @@ def test_busy_archive_gives_503_with_retry_after(archive: Path, facts: dict[str,
         holder.wait(timeout=10)
     assert c.get("/").status_code == 200
     assert status_of(archive, aid)[0] == "new"
+
+
+def test_archived_copy_of_a_crafted_article_is_plain_text(archive: Path) -> None:
+    """/articles/ID shows the stored article; the crafted one's tags are stripped, its text
+    escaped and its javascript: URL shown, not linked. Unknown or odd ids are a 404."""
+    c = client(archive, user="minh")
+    page = c.get("/articles/hostile0000000001")
+    assert page.status_code == 200
+    html = page.text
+    assert "<script>" not in html.split("</head>")[1] and "onerror" not in html
+    assert 'href="javascript:' not in html and "javascript:alert(1)" in html
+    assert re.search(r'id="article-title">Hostile<', html)
+    assert '<div id="article-text">\n<p>Vietnam hostile text</p>' in html  # the script dropped
+    for bad in ("/articles/nope", "/articles/..%2Fadmin", "/articles/" + "a" * 65):
+        assert c.get(bad).status_code == 404, bad
+    assert client(archive, user=None).get("/articles/hostile0000000001").status_code == 303
