@@ -3,21 +3,22 @@
 One logistic regression is fitted across countries (as the ViEWS early-warning models
 are): for every (country, month) it reads past-only features of the country's monthly
 conflict series -- event counts (``events`` of class ``quad:4``, ``plover:ASSAULT`` or
-``all``) and deaths (``fatalities``) -- each kind summarised separately (the rise of one
-kind and the agreement of both are both features), and gives the probability that the
-month is in the three months before, or at, the onset of a crisis. The coefficients ship
-as data (``earlywarn/data/onset_risk.json``), fitted on the tuning half of the African
-crisis series only; ``experiments/onset_risk/refit.py`` refits them
+``all``) and deaths (``fatalities``) -- each kind summarised separately by four generic
+figures (3-month level, rise over the 12- and 24-month baselines, months in a row above
+baseline: :mod:`earlywarn.detect._onset_features`), and gives the probability that the
+month is the onset of a crisis. The coefficients ship as data
+(``earlywarn/data/onset_risk.json``), fitted on the tuning half of the African crisis
+series only; ``experiments/onset_risk/refit.py`` refits them
 (:func:`earlywarn.alerts.onset_fit.fit_onset_model`).
 
 A country's score is written on one series of the country (its first event-count series,
 else its first deaths series) so that a country episode raises one alert, not one per
 series; the country's other series get no score.
 
-Measured with ``earlywarn eval alerts`` (row ``onset_risk``): 6 of 15 tuning onsets caught
-with lead >= 0 at precision 0.64 leave-one-country-out (8/15, 0.67 in-sample), but 3 of 14
-on the held-aside half at precision 0.21, below the shipped rules (3/14, 0.27): no shipped
-rule uses it; it is evaluated next to them.
+Measured leave-one-country-out on the tuning half (``experiments/onset_risk/README.md``),
+threshold for 0.01 false alerts per country-year: 9 of 15 onsets caught with lead >= 0 at
+precision 0.65 (the previous 28-feature model: 7/15 at 0.56). No shipped rule uses it; it
+is evaluated next to them by ``earlywarn eval alerts`` (row ``onset_risk``).
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ from earlywarn.series.kinds import series_kind
 
 __all__ = ["THRESHOLD", "OnsetRisk", "country_features", "load_onset_model", "onset_series"]
 
-#: The shipped model's alert threshold (its ``threshold`` in ``onset_risk.json``: the best
-#: leave-one-country-out F1 on the tuning half; a test checks they agree).
-THRESHOLD = 0.1632
+#: The shipped model's alert threshold (its ``threshold`` in ``onset_risk.json``: 0.01 false
+#: alerts per country-year on the leave-one-country-out scores of the tuning half; a test
+#: checks they agree).
+THRESHOLD = 0.74235
 
 #: The per-kind feature summaries: ``<feature>_ev`` (event counts), ``<feature>_f`` (deaths).
 _PER_KIND = FEATURES
@@ -72,8 +74,8 @@ def country_features(frame: pd.DataFrame) -> pd.DataFrame:
 
     Each feature of :func:`~earlywarn.detect._onset_features.onset_features` is taken per
     kind (the largest over the country's series of that kind) as ``<name>_ev`` and
-    ``<name>_f``, with ``has_ev``/``has_f`` saying whether the kind has a value; a kind
-    the country lacks reads 0. ``anchor`` is the series the country's score is written on.
+    ``<name>_f``, with ``has_f`` saying whether deaths have a value; a kind the country
+    lacks (and a rise without enough history) reads 0. ``anchor`` is the series the country's score is written on.
 
     Examples
     --------
@@ -84,7 +86,7 @@ def country_features(frame: pd.DataFrame) -> pd.DataFrame:
     >>> cf = country_features(y)
     >>> cf[["country", "anchor"]].drop_duplicates().values.tolist()
     [['MLI', 'MLI:pv_events']]
-    >>> int(cf["has_f"].iloc[-1]), round(float(cf["ratio_3m_ev"].iloc[-1]), 2)
+    >>> int(cf["has_f"].iloc[-1]), round(float(cf["rise_12m_ev"].iloc[-1]), 2)
     (1, 0.0)
     """
     kinds = {u: onset_series(str(u)) for u in frame["unique_id"].unique()}
@@ -99,7 +101,8 @@ def country_features(frame: pd.DataFrame) -> pd.DataFrame:
     for k in ("ev", "f"):
         part = feats[feats["k"] == k].groupby(["country", "ds"])[list(_PER_KIND)].max()
         part.columns = [f"{c}_{k}" for c in part.columns]
-        part[f"has_{k}"] = 1.0
+        if k == "f":
+            part["has_f"] = 1.0
         parts.append(part)
     out = pd.concat(parts, axis=1).sort_index().reset_index()
     for col in model_columns():
@@ -116,7 +119,7 @@ def country_features(frame: pd.DataFrame) -> pd.DataFrame:
 
 def model_columns() -> tuple[str, ...]:
     """The model's input columns, in the order of the shipped coefficients."""
-    return (*(f"{f}_{k}" for k in ("ev", "f") for f in _PER_KIND), "has_ev", "has_f")
+    return (*(f"{f}_{k}" for k in ("ev", "f") for f in _PER_KIND), "has_f")
 
 
 def load_onset_model(path: str | Path | None = None) -> dict[str, Any]:
@@ -191,7 +194,8 @@ class OnsetRisk(BaseDetector):
         African crisis series).
     threshold : float
         Probability at or above which a month is anomalous (the shipped model's
-        threshold was chosen from leave-one-country-out predictions on the tuning half).
+        threshold raises 0.01 false alerts per country-year on its leave-one-country-out
+        scores of the tuning half).
 
     Examples
     --------
@@ -204,7 +208,8 @@ class OnsetRisk(BaseDetector):
     >>> s = OnsetRisk().fit(y).score(y)
     >>> sorted(s["unique_id"].unique())  # one score per country
     ['MLI:pv_events']
-    >>> bool(s["score"].iloc[-6] > 10 * s["score"].iloc[-12])
+    >>> quiet, jump = s["score"].iloc[-12], s["score"].iloc[-5]  # 21 events, then 150
+    >>> bool(quiet < 0.1 < OnsetRisk().threshold <= jump)
     True
     """
 

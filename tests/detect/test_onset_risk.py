@@ -84,15 +84,20 @@ def test_training_rows_label_and_mask(tuning: tuple[pd.DataFrame, pd.DataFrame])
     series, labels = tuning
     civ = series[series["unique_id"].str.startswith("CIV")]
     rows = training_rows(civ, labels[labels["unique_id"] == "CIV"]).set_index("ds")
-    # primary 2010-12 .. 2011-04: positives 2010-11 .. 2010-12, neutral around them
-    assert rows.loc["2010-11-01":"2010-12-01", "label"].tolist() == [1.0] * 2
-    assert rows.loc["2010-11-01":"2010-12-01", "train"].all()
-    assert not rows.loc["2010-09-01":"2010-10-01", "train"].any()
+    # primary 2010-12 .. 2011-04: the onset month is the positive, its lead and later
+    # crisis months are neutral (left out)
+    assert rows.loc["2010-12-01", "label"] == 1.0 and rows.loc["2010-12-01", "train"]
+    assert not rows.loc["2010-09-01":"2010-11-01", "train"].any()
     assert not rows.loc["2011-01-01":"2011-04-01", "train"].any()
-    # context 2004-11 (brief clashes): its window is neutral, not a negative
-    assert not rows.loc["2004-08-01":"2004-12-01", "train"].any()
+    # context 2004-11 (brief clashes): its onset month is a positive too, its lead neutral
+    assert rows.loc["2004-11-01", "label"] == 1.0 and rows.loc["2004-11-01", "train"]
+    assert not rows.loc["2004-08-01":"2004-10-01", "train"].any()
+    primary_only = training_rows(civ, labels[labels["unique_id"] == "CIV"], context=False)
+    ctx = primary_only.set_index("ds").loc["2004-08-01":"2004-12-01"]
+    assert not ctx["train"].any() and (ctx["label"] == 0).all()
     assert rows.loc["2005-06-01", "label"] == 0.0 and rows.loc["2005-06-01", "train"]
     assert not rows.loc[:"1996-12-01", "train"].any()
+    assert int(rows["label"].sum()) == 4  # 2000-10, 2002-09, 2004-11, 2010-12
 
 
 @pytest.mark.slow
