@@ -17,8 +17,9 @@ series; the country's other series get no score.
 
 Measured leave-one-country-out on the tuning half (``experiments/onset_risk/README.md``),
 threshold for 0.01 false alerts per country-year: 9 of 15 onsets caught with lead >= 0 at
-precision 0.65 (the previous 28-feature model: 7/15 at 0.56). No shipped rule uses it; it
-is evaluated next to them by ``earlywarn eval alerts`` (row ``onset_risk``).
+precision 0.65 (the previous 28-feature model: 7/15 at 0.56); on the held-aside half 3 of
+14 at precision 0.19, below the shipped rules (3/14, 0.27). No shipped rule uses it; it is
+evaluated next to them by ``earlywarn eval alerts`` (row ``onset_risk``).
 """
 
 from __future__ import annotations
