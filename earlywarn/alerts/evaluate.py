@@ -38,8 +38,10 @@ onset-risk model (:class:`~earlywarn.detect.OnsetRisk`, fitted on the tuning hal
 alert per country episode), the forecast-surprise CUSUM
 (:class:`~earlywarn.detect.ForecastSurprise`, its yearly refits on Dask; one alert per
 country episode), its two-month-window variant (``window_surprise``: the last two months'
-sum against the forecast made before them, no CUSUM) and the textbook detectors
-(:func:`textbook_detectors`).
+sum against the forecast made before them, no CUSUM), the escalation test
+(:class:`~earlywarn.detect.EscalationTest`: the last 1-3 months against a baseline 6-12
+months back under a pooled negative-binomial null, one alert per country episode) and the
+textbook detectors (:func:`textbook_detectors`).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from earlywarn.alerts.engine import episodes
 from earlywarn.alerts.rules import Rule, load_rules
 from earlywarn.detect._base import BaseDetector, infer_freq
 from earlywarn.detect._detect import detect
+from earlywarn.detect._escalation import EscalationTest
 from earlywarn.detect._onset import OnsetRisk
 from earlywarn.detect._surprise import WINDOW, WINDOW_THRESHOLD, ForecastSurprise
 from earlywarn.io.shared import shared_data
@@ -454,6 +457,7 @@ def main(argv: Sequence[str] | None = None, progress: Progress | None = None) ->
         candidates["window_surprise"] = ForecastSurprise(
             window=WINDOW, reference=None, threshold=WINDOW_THRESHOLD, client=client
         )
+        candidates["escalation_test"] = EscalationTest()
         candidates.update(textbook_detectors())
         table = alert_table(data, candidates, max_lead=args.max_lead, progress=progress)
     finally:

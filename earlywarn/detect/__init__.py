@@ -20,6 +20,7 @@ from earlywarn.detect._baselines import SeasonalNaiveInterval
 from earlywarn.detect._bocpd import RateChangePoint
 from earlywarn.detect._detect import DEFAULT_LOOKBACK, detect
 from earlywarn.detect._ensemble import Ensemble, default_detectors
+from earlywarn.detect._escalation import EscalationTest
 from earlywarn.detect._models import (
     ChangePoint,
     ForecastExceedance,
@@ -37,6 +38,7 @@ __all__ = [
     "ChangePoint",
     "CountSurprise",
     "Ensemble",
+    "EscalationTest",
     "ForecastExceedance",
     "ForecastSurprise",
     "IsolationForestDetector",
