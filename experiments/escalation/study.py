@@ -30,10 +30,9 @@ from earlywarn.alerts.evaluate import (
     evaluate_alerts,
 )
 from earlywarn.alerts.rules import Rule
-from earlywarn.detect._escalation import (
-    EscalationTest,
+from earlywarn.detect._escalation import EscalationTest, country_scores
+from earlywarn.detect._escalation_null import (
     calibrated_p,
-    country_scores,
     escalation_rows,
     fit_null,
     model_key,
@@ -194,7 +193,7 @@ def main() -> None:
     observed = series.loc[series["y"].notna(), ["unique_id", "ds"]]
     full = fold_model(rows, set(series["unique_id"]))
     if args.write:
-        from earlywarn.detect._escalation import fit_escalation_model
+        from earlywarn.detect._escalation_null import fit_escalation_model
 
         shipped = {"fitted_on": "tuning", **fit_escalation_model(series)}
         text = json.dumps(shipped, indent=1)

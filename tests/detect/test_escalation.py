@@ -8,8 +8,8 @@ import pytest
 
 from earlywarn.alerts.evaluate import development_data
 from earlywarn.detect import EscalationTest, detect
-from earlywarn.detect._escalation import (
-    THRESHOLD,
+from earlywarn.detect._escalation import THRESHOLD
+from earlywarn.detect._escalation_null import (
     escalation_rows,
     fit_escalation_model,
     load_escalation_model,
