@@ -10,6 +10,7 @@ text for snippets), so searching never opens the DuckDB archive the nightly job 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -54,6 +55,21 @@ LEFT JOIN stories s USING (article_id)
 LEFT JOIN m USING (article_id)
 LEFT JOIN e USING (article_id)
 """
+
+
+def _full_disk(path: Path, exc: BaseException) -> OSError | None:
+    """An ENOSPC error for ``exc`` when a tantivy writer thread died on a disk with less room
+    than the writer's budget: tantivy reports only that the thread was killed, the OS
+    error (``io::Error``) stays in the thread."""
+    if "index writer was killed" not in str(exc):
+        return None
+    try:
+        free = shutil.disk_usage(path).free
+    except OSError:
+        return None
+    if free >= HEAP:
+        return None
+    return OSError(errno.ENOSPC, f"No space left on device ({free:,} bytes free)", str(path))
 
 
 def index_path(archive: str | os.PathLike[str]) -> Path:
@@ -289,8 +305,12 @@ class SearchIndex:
                 n += 1
             writer.commit()
             writer.wait_merging_threads()
-        except BaseException:
-            writer.rollback()
+        except BaseException as exc:
+            with suppress(Exception):  # a full disk may fail the rollback too
+                writer.rollback()
+            full = _full_disk(self.path, exc)
+            if full is not None:
+                raise full from exc
             raise
         self.index.reload()
         return n
