@@ -52,6 +52,10 @@ _ROOT_QUAD = {r: 1 if r <= 5 else 2 if r <= 9 else 3 if r <= 14 else 4 for r in 
 #: Bytes per streamed block (a block always ends on a line break).
 BLOCK_BYTES = 32 * 1024 * 1024
 
+#: Longest line an importer reads (below pyarrow's block sizes); longer lines are
+#: rejected as ``line_too_long`` without being held in memory whole.
+MAX_LINE_BYTES = 2 * 1024 * 1024
+
 
 @dataclass
 class ImportReport:
@@ -125,26 +129,81 @@ def _to_utf8(block: bytes, report: ImportReport) -> bytes:
     return b"\n".join(out)
 
 
+def _cr_only(head: bytes) -> bool:
+    r"""True if ``head`` breaks lines with a carriage return alone (classic Mac, old Excel).
+
+    Examples
+    --------
+    >>> _cr_only(b"a,b\r1,2\r"), _cr_only(b"a,b\r\n1,2\r\n"), _cr_only(b"a,b")
+    (True, False, False)
+    """
+    return b"\r" in head and b"\n" not in head
+
+
+def _drop_long_lines(block: bytes, report: ImportReport, limit: int) -> bytes:
+    """``block`` (ending on a line break) without its lines longer than ``limit`` bytes."""
+    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    long = (ends - starts) > limit
+    if not long.any():
+        return block
+    n = int(long.sum())
+    report.reject("line_too_long", n)
+    report.rows_read += n
+    log.warning("%s: %d line(s) longer than %d bytes rejected", report.path, n, limit)
+    keep = [block[a : b + 1] for a, b, bad in zip(starts, ends, long, strict=True) if not bad]
+    return b"".join(keep)
+
+
 def iter_blocks(
-    path: PathLike, report: ImportReport, block_bytes: int = BLOCK_BYTES
+    path: PathLike,
+    report: ImportReport,
+    block_bytes: int = BLOCK_BYTES,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> Iterator[bytes]:
-    """Yield UTF-8 byte blocks of ``path`` (gzip or plain), each ending on a line break."""
+    r"""Yield UTF-8 byte blocks of ``path`` (gzip or plain), each ending on a line break.
+
+    A file whose lines end with a carriage return alone is read as if they ended with
+    ``\n`` (noted in ``report``). A line longer than ``max_line_bytes`` is rejected as
+    ``line_too_long`` and skipped without being held whole: one such line never costs
+    the file nor unbounded memory.
+    """
     try:
         with _open(path) as fh:
             rest = b""
+            cr_only: bool | None = None
+            skipping = False  # inside a line already rejected as too long
             while True:
                 chunk = fh.read(block_bytes)
                 if not chunk:
                     break
+                if cr_only is None:
+                    cr_only = _cr_only(chunk)
+                    if cr_only:
+                        report.notes.append(
+                            "lines end with a carriage return alone (read as breaks)"
+                        )
+                if cr_only:
+                    chunk = chunk.replace(b"\r", b"\n")
+                if skipping:
+                    nl = chunk.find(b"\n")
+                    if nl < 0:
+                        continue
+                    chunk, skipping = chunk[nl + 1 :], False
                 data = rest + chunk
                 cut = data.rfind(b"\n")
-                if cut < 0:
-                    rest = data
-                    continue
                 rest = data[cut + 1 :]
-                yield _to_utf8(data[: cut + 1], report)
+                if len(rest) > max_line_bytes:
+                    report.reject("line_too_long")
+                    report.rows_read += 1
+                    rest, skipping = b"", True
+                if cut < 0:
+                    continue
+                block = _drop_long_lines(data[: cut + 1], report, max_line_bytes)
+                if block:
+                    yield _to_utf8(block, report)
             if rest.strip():
-                yield _to_utf8(rest + b"\n", report)
+                yield _to_utf8(_drop_long_lines(rest + b"\n", report, max_line_bytes), report)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise ImportFormatError(
             f"cannot read {path}: {exc}; is the file complete (gzip truncated?)"
@@ -199,6 +258,8 @@ def read_head(path: PathLike, n_bytes: int = 1 << 16) -> str:
         raise ImportFormatError(f"cannot read {path}: {exc}") from exc
     _check_text(path, head)
     head = head.lstrip(b"\xef\xbb\xbf")
+    if _cr_only(head):
+        head = head.replace(b"\r", b"\n")
     return head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
 
 

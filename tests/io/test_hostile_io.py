@@ -137,3 +137,70 @@ def test_semicolon_separated_exports_are_read_like_comma_separated(tmp_path: Pat
         assert r2.rows_kept == r1.rows_kept > 0 and r2.reasons == r1.reasons
         pd.testing.assert_frame_equal(got, want)
         assert any("';'" in note for note in r2.notes)
+
+
+# -- line breaks and line lengths nobody tuned for: classic-Mac CR, one enormous line ------
+
+
+def _import(kind: str, path: Path, archive: Path) -> dict[str, object]:
+    import json
+
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    r = CliRunner().invoke(app, ["--archive", str(archive), "import", kind, str(path)])
+    assert r.exit_code == 0, (kind, path.name, r.exit_code, r.stderr[-800:])
+    out: dict[str, object] = json.loads(r.stdout)
+    return out
+
+
+def _conflict_files(shared_data: Path) -> dict[str, bytes]:
+    from tests.io.test_conflict import ACLED, UCDP
+
+    gdelt = (shared_data / "gdelt/events_v1_daily_20170912_sample.tsv").read_bytes()
+    return {
+        "acled": ACLED.encode(),
+        "ucdp": UCDP.encode(),
+        "gdelt": b"\n".join(gdelt.split(b"\n")[:30]) + b"\n",
+    }
+
+
+@pytest.mark.parametrize("kind", ["acled", "ucdp", "gdelt"])
+def test_lines_ending_in_a_carriage_return_alone_import_like_the_original(
+    shared_data: Path, tmp_path: Path, kind: str
+) -> None:
+    """An old Excel for Mac "CSV (Macintosh)" export ends lines with CR: it ended ACLED and
+    UCDP imports in a traceback (exit 70) and GDELT in 'not a GDELT events file'."""
+    data = _conflict_files(shared_data)[kind]
+    (tmp_path / "lf.csv").write_bytes(data)
+    (tmp_path / "cr.csv").write_bytes(data.replace(b"\n", b"\r"))
+    want = _import(kind, tmp_path / "lf.csv", tmp_path / "lf.duckdb")
+    got = _import(kind, tmp_path / "cr.csv", tmp_path / "cr.duckdb")
+    for key in ("rows_read", "rows_kept", "reasons"):
+        assert got[key] == want[key], (kind, key)
+    with (
+        Archive(tmp_path / "lf.duckdb", read_only=True) as a,
+        Archive(tmp_path / "cr.duckdb", read_only=True) as b,
+    ):
+        assert a.count("events") == b.count("events") > 0
+
+
+@pytest.mark.parametrize("kind", ["acled", "ucdp", "gdelt"])
+@pytest.mark.parametrize("where", ["middle", "last-unterminated"])
+def test_one_enormous_line_is_rejected_and_every_other_row_kept(
+    shared_data: Path, tmp_path: Path, kind: str, where: str
+) -> None:
+    """A line of 3 million separators (or 5 MB of text) made pyarrow refuse the whole file
+    ('straddling object straddles two block boundaries'), losing every good row."""
+    data = _conflict_files(shared_data)[kind]
+    sep = b"\t" if kind == "gdelt" else b","
+    huge = sep * 3_000_000 if where == "middle" else b"x" * 5_000_000
+    head, _, rest = data.partition(b"\n")
+    crafted = head + b"\n" + huge + b"\n" + rest if where == "middle" else data + huge
+    (tmp_path / "ok.csv").write_bytes(data)
+    (tmp_path / "huge.csv").write_bytes(crafted)
+    want = _import(kind, tmp_path / "ok.csv", tmp_path / "ok.duckdb")
+    got = _import(kind, tmp_path / "huge.csv", tmp_path / "huge.duckdb")
+    assert got["rows_kept"] == want["rows_kept"]
+    assert got["reasons"] == {**want["reasons"], "line_too_long": 1}  # type: ignore[dict-item]
