@@ -62,7 +62,7 @@ def batch_rate(fn, items: list[str], min_seconds: float = 3.0) -> float:  # type
             return n / (time.process_time() - t0)
 
 
-def news_gold_speed() -> None:
+def news_gold_speed(unknown_actors: bool = False) -> None:
     records = news_gold()
     gold = [r["sentence"] for r in records]
     # one call per article, as the nightly ``code_events`` codes an article
@@ -70,7 +70,7 @@ def news_gold_speed() -> None:
     for r in records:
         by_article.setdefault(str(r["article"]), []).append(r["sentence"])
     articles = list(by_article.values())
-    coder = EventCoder()
+    coder = EventCoder(unknown_actors=unknown_actors)
     nlp = load_parser()
     coder.code_sentences(gold[:20], "en")
     coder.seen = coder.parsed = 0
@@ -84,7 +84,8 @@ def news_gold_speed() -> None:
     r_parse = batch_rate(lambda xs: list(nlp.pipe(xs)), gold)
     print(f"news gold set: {len(gold)} sentences (every sentence, events or not); "
           "rates per CPU second of one thread")  # fmt: skip
-    print(f"EventCoder.code_sentences (en, parser-based, one call per article as nightly): "
+    mode = ", unknown_actors=True" if unknown_actors else ""
+    print(f"EventCoder.code_sentences (en, parser-based, one call per article as nightly{mode}): "
           f"{r_coder:,.0f} sentences/s; "
           f"{share:.1%} of sentences reach the parser")  # fmt: skip
     print(f"reference, spaCy pipeline on every sentence: {r_parse:,.0f} sentences/s; "
@@ -93,6 +94,7 @@ def news_gold_speed() -> None:
 
 def main() -> None:
     news_gold_speed()
+    news_gold_speed(unknown_actors=True)
     sents = english_sentences()
     gz = Gazetteer.default()
     coder = EventCoder()

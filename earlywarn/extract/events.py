@@ -51,14 +51,16 @@ from earlywarn.extract.coding.petrarch import (
 )
 from earlywarn.extract.coding.places import located_in_text, location_columns
 from earlywarn.extract.coding.resolve import (
+    LOCATIVES,
     GazetteerResolver,
     PetrarchResolver,
     Place,
     inherit_country,
+    locate_agents,
     word_view,
 )
 from earlywarn.extract.coding.segment import vi_word_filter
-from earlywarn.extract.coding.syntax import code_doc, spans_on_doc
+from earlywarn.extract.coding.syntax import PLACE_NOUNS, code_doc, spans_on_doc
 from earlywarn.extract.coding.text import (
     PhraseIndex,
     Token,
@@ -123,6 +125,37 @@ class _Prepared:
     places: list[Place]
 
 
+def _covered(spans: list[ActorSpan]) -> set[int]:
+    return {k for sp in spans for k in range(sp.start, sp.end)}
+
+
+def _unresolved_name(toks: list[Token], covered: set[int]) -> bool:
+    """A capitalised word no actor covers: a name that may take the sentence's only
+    country (*Grisham urged the American public*; see ``syntax._Sentence._name``)."""
+    return any(k not in covered and t.text[:1].isupper() for k, t in enumerate(toks))
+
+
+def _by_agent(toks: list[Token]) -> bool:
+    """A passive's *by* agent (*hosted by*, *being investigated by*): a cheap test."""
+    return any(
+        t.low == "by" and k and toks[k - 1].low.endswith(("ed", "en", "wn"))
+        for k, t in enumerate(toks)
+    )
+
+
+def _second_actor(toks: list[Token], places: list[Place]) -> bool:
+    """Whether a sentence naming one actor may still name a second one: a place outside a
+    locative (*attacked Kaduna*, *close the Strait*) or a passive's *by* agent (the subject
+    then is the target, ``---`` if it names no actor)."""
+    if _by_agent(toks):
+        return True
+    low = [t.low for t in toks]
+    for k, w in enumerate(low):
+        if w in PLACE_NOUNS and not LOCATIVES.intersection(low[max(0, k - 3) : k]):
+            return True
+    return any(p.start > 0 and low[p.start - 1] not in LOCATIVES | {"the"} for p in places)
+
+
 def _place_span(p: Place) -> ActorSpan:
     return ActorSpan(p.start, p.end, Actor(p.entity, p.entity, p.country, None, p.entity, "place"))
 
@@ -169,16 +202,25 @@ class EventCoder:
         PETRARCH agents dictionary; ``None`` = shipped ``agents_en.txt``.
     discards : list or path, optional
         Phrases that discard a sentence (sports, weather ...); ``None`` = none.
+    unknown_actors : bool
+        English news: code actors without a country as PETRARCH does (``---`` + type,
+        e.g. ``---REB``; a generic actor takes the country of its modifier, else of the
+        sentence's only named country, else of the sentence's places), places as targets
+        (*attack the capital*), *by*-agent passives with a non-actor subject, joint
+        verbs' coordinated subjects and uncoded threat complements (see
+        :func:`~earlywarn.extract.coding.syntax.code_doc`). Off by default: on the news
+        gold set's halves it lowers precision (its rule 2 codes no ``---``/``---`` pair).
 
     Notes
     -----
     English is coded from a dependency parse; with gazetteer actors (real news) an event
-    with a country-less agent is dropped and sports reports are skipped. Vietnamese
+    with a country-less agent is dropped (unless ``unknown_actors``) and sports reports
+    are skipped. Vietnamese
     uses the shallow rules and news rules of :mod:`earlywarn.extract.coding.engine` and
     :mod:`earlywarn.extract.coding.news`. Quality: ``earlywarn eval coding``.
     """
 
-    def __init__(self, verbs=None, actors=None, agents=None, discards=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, verbs=None, actors=None, agents=None, discards=None, unknown_actors=False) -> None:  # type: ignore[no-untyped-def]
         if verbs is None:
             verbs = _verbs_cached(str(_data("CAMEO.2.0.txt")), str(_data("verbs_en_extra.txt")))
         elif not isinstance(verbs, VerbDictionary):
@@ -192,6 +234,7 @@ class EventCoder:
         if discards is not None and not isinstance(discards, list):
             discards = read_discards(Path(discards))
         self.verbs = VerbMatcher(verbs)
+        self.unknown_actors = bool(unknown_actors)
         self.agents = agents
         self.petrarch = PetrarchResolver(actors, agents) if actors is not None else None
         self.discards: PhraseIndex[bool] = PhraseIndex()
@@ -262,7 +305,8 @@ class EventCoder:
         for p, doc in zip(todo, docs, strict=True):
             spans = spans_on_doc(doc, p.toks, p.spans)
             named = spans_on_doc(doc, p.toks, [_place_span(x) for x in p.places if x.start >= 0])
-            raw = code_doc(doc, spans, self.verbs, news=self.petrarch is None, places=named)
+            raw = code_doc(doc, spans, self.verbs, news=self.petrarch is None, places=named,
+                           unknown=self.unknown_actors)  # fmt: skip
             out[p.index] = [self._finish(e, p.places, p.text) for e in raw]
         return out
 
@@ -283,21 +327,34 @@ class EventCoder:
         def is_verb(k: int) -> bool:
             return verbs.index.match_at(toks, k) is not None
 
+        unknown = self.unknown_actors and self.petrarch is None
         places: list[Place] = []
         if self.petrarch is not None:
             spans = self.petrarch.spans(toks, day, is_verb)
         else:
             spans, places = self._gazetteer.spans(text, toks, "en", day, is_verb)
             spans = inherit_country(spans)
-            if not any(sp.actor.country or sp.actor.type == "IGO" for sp in spans):
+            if unknown:
+                spans = locate_agents(spans, places)
+            elif not any(sp.actor.country or sp.actor.type == "IGO" for sp in spans):
                 return None
-        if len(spans) < 2:
-            return None  # an event needs two different actors
-        covered = {k for sp in spans for k in range(sp.start, sp.end)}
+        if not unknown and len(spans) < 2:
+            return None  # an event needs two actors
+        if unknown and (
+            not spans
+            or (
+                len({sp.actor.code for sp in spans}) < 2
+                and not _second_actor(toks, places)
+                and not (len(spans) > 1 and _unresolved_name(toks, _covered(spans)))
+            )
+        ):
+            return None  # two different ones: a place, a by-agent's object, an unknown name
+        covered = _covered(spans)
         if any(k not in covered for k in sports):
             return None  # sports results are not political events ('Arab League' is no sport)
-        if not any(k not in covered and is_verb(k) for k in range(len(toks))):
-            return None
+        first = min(sp.start for sp in spans) if unknown and not _by_agent(toks) else -1
+        if not any(k not in covered and is_verb(k) for k in range(first + 1, len(toks))):
+            return None  # (unknown actors) a verb before every actor has no subject among them
         return _Prepared(index, text, toks, spans, places)
 
     def _code_vi(self, sentence: str, day: date | None) -> list[CodedEvent]:

@@ -26,6 +26,12 @@ def coder() -> EventCoder:
     return EventCoder()
 
 
+@pytest.fixture(scope="module")
+def petr_coder() -> EventCoder:
+    """PETRARCH's unknown actors ('---' + agent type) in news mode."""
+    return EventCoder(unknown_actors=True)
+
+
 def _dyads(coder: EventCoder, sentence: str) -> set[tuple[str | None, str | None, str]]:
     return {(e.source_country, e.target_country, e.code[:2]) for e in coder.code_sentence(sentence)}
 
@@ -135,12 +141,71 @@ def test_conditional_misattached_to_the_subject_still_hedges(coder: EventCoder) 
     )
 
 
-def test_a_country_less_agent_gives_no_news_event(coder: EventCoder) -> None:
-    # 'lawmakers' names no country (two are named, so none is inherited): no event
-    assert not _dyads(coder, "Lawmakers accused Russia and Ukraine of lying.")
-    assert _dyads(coder, "Ukrainian lawmakers grilled a Russian diplomat on Tuesday.") == {
+def _codes(coder: EventCoder, sentence: str) -> set[tuple[str, str, str]]:
+    return {(e.source_code, e.target_code, e.code) for e in coder.code_sentence(sentence)}
+
+
+def test_a_country_less_agent_is_coded_as_unknown_country(
+    coder: EventCoder, petr_coder: EventCoder
+) -> None:
+    # PETRARCH's convention: an agent with no country is '---' + its type, not dropped
+    # ('lawmakers' names no country; two are named, so none is inherited)
+    assert _codes(petr_coder, "Lawmakers accused Russia and Ukraine of lying.") == {
+        ("---LEG", "RUS", "112"), ("---LEG", "UKR", "112")
+    }  # fmt: skip
+    assert _dyads(petr_coder, "Ukrainian lawmakers grilled a Russian diplomat on Tuesday.") == {
         ("UKR", "RUS", "11")
     }
+    # the default drops them ('lawmakers' cannot be attributed)
+    assert not _dyads(coder, "Lawmakers accused Russia and Ukraine of lying.")
+    assert _codes(petr_coder, "Rebels attacked a military base, killing 20 soldiers.") == {
+        ("---REB", "---MIL", "190")
+    }
+
+
+def test_a_generic_agent_takes_the_country_of_the_sentences_place(petr_coder: EventCoder) -> None:
+    assert _codes(petr_coder, "Protesters clashed with police in Khartoum.") == {
+        ("SDNCVL", "SDNCOP", "190"), ("SDNCOP", "SDNCVL", "190")
+    }  # fmt: skip
+    assert _codes(petr_coder, "Gunmen abducted 30 students in Kaduna state.") == {
+        ("NGAUAF", "NGAEDU", "181")
+    }
+    assert _codes(petr_coder, "Police arrested dozens of protesters in Nairobi on Sunday.") == {
+        ("KENCOP", "KENCVL", "173")
+    }
+
+
+def test_coordinated_subject_of_a_joint_verb_without_target(petr_coder: EventCoder) -> None:
+    assert _dyads(petr_coder, "Kenya and Uganda signed a trade accord.") == {
+        ("KEN", "UGA", "03"), ("UGA", "KEN", "03")
+    }  # fmt: skip
+    three = _dyads(petr_coder, "Kenya, Uganda and Tanzania signed an accord.")
+    assert {(s, t) for s, t, _ in three} == {
+        (a, b) for a in ("KEN", "UGA", "TZA") for b in ("KEN", "UGA", "TZA") if a != b
+    }
+    # a coordinated subject of a one-sided verb is no dyad between its members
+    assert not _dyads(petr_coder, "Kenya and Uganda condemned the decision.")
+
+
+def test_intent_and_threat_complements_with_any_actor_kind(petr_coder: EventCoder) -> None:
+    assert _codes(petr_coder, "Ethiopian rebels vowed to attack the capital.") == {
+        ("ETHREB", "---", "138")
+    }
+    assert _codes(petr_coder, "The rebels vowed to attack the capital.") == {("---REB", "---", "138")}
+    # an uncoded complement ('close'): the threat's target is the complement's object, a
+    # place the gazetteer does not know (no person named 'Hormuz' of Iran's)
+    assert _codes(petr_coder, "Iran threatened to close the Strait of Hormuz.") == {
+        ("IRN", "---", "130")
+    }
+    assert _dyads(petr_coder, "Houthi rebels vowed to attack Saudi Arabia.") == {("YEM", "SAU", "13")}
+
+
+def test_passive_by_agent_with_a_non_actor_subject(petr_coder: EventCoder) -> None:
+    got = _codes(petr_coder, "The talks were hosted by Norway.")
+    assert ("NOR", "---", "043") in got
+    # a place is never a source, a statement's by-agent gives no '---' target
+    assert not _dyads(petr_coder, "The move was announced by Norway on Monday.")
+    assert not _dyads(petr_coder, "The base serves as an outpost in the fight against Iran.")
 
 
 def test_an_actor_modifying_a_located_noun_is_a_place(coder: EventCoder) -> None:

@@ -50,8 +50,18 @@ class VerbMatcher:
         block = self.vd.blocks.get(form.block)
         best: Pattern | None = None
         if block is not None:
+            end = min(len(low), ve + 10, hi if hi is not None else len(low))
+            near = {""}  # words a pattern could match here (with their singulars): a quick
+            for w in low[max(0, vs - 6) : end]:  # test that skips most patterns unmatched
+                near.add(w)
+                if w.endswith("s"):
+                    near.update((w[:-1], w[:-2]))
             for pat in block.patterns:
-                if (best is None or pat.weight > best.weight) and _match(pat, low, vs, ve, hi):
+                if (
+                    (best is None or pat.weight > best.weight)
+                    and all(not near.isdisjoint(f) for f in _firsts(pat))
+                    and _match(pat, low, vs, ve, hi)
+                ):
                     best = pat
         if best is not None:
             return best.code, best.paired, True
@@ -60,6 +70,18 @@ class VerbMatcher:
         if block is None:
             return None, None, False
         return block.code, block.paired, False
+
+
+_FIRSTS: dict[int, tuple[Pattern, list[frozenset[str]]]] = {}
+
+
+def _firsts(pat: Pattern) -> list[frozenset[str]]:
+    """The first words of each element's alternatives (one of each must occur near the verb)."""
+    got = _FIRSTS.get(id(pat))
+    if got is None or got[0] is not pat:
+        got = (pat, [frozenset(a[0] if a else "" for a in e) for e in (*pat.pre, *pat.post)])
+        _FIRSTS[id(pat)] = got
+    return got[1]
 
 
 def _find_seq(low: list[str], seq: tuple[str, ...], lo: int, hi: int, forward: bool) -> int:

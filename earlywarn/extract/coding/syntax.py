@@ -19,6 +19,15 @@ verb token with a dictionary entry becomes an event when its arguments hold acto
   having happened; a negated verb is no event, except a negated future, which is a
   refusal (*said it would not send aid*); modal and conditional clauses (*could*,
   *might*, *if*, *whether*, *likely to*) are no events; *will* + cooperation is an intent;
+* **unknown actors** (``code_doc(unknown=True)``, ``EventCoder(unknown_actors=True)``;
+  off by default): actors without a country are kept, as PETRARCH codes them: ``---`` +
+  the agent type (*rebels* ``---REB``), unless a modifier (*Ethiopian rebels*), the
+  sentence's only named country or its places (*police ... in Nairobi* ``KENCOP``, see
+  :func:`~earlywarn.extract.coding.resolve.locate_agents`) give the country; a place
+  noun in a target role (*attack the capital*) is ``---`` unless a gazetteer place names
+  it; joint verbs (:data:`RECIPROCAL_VERBS`: *sign*, *meet*, *clash* ...) with a
+  coordinated subject and no target give one event per ordered pair (*Kenya and Uganda
+  signed an accord*);
 * **reported speech**: a saying verb codes the reported event (with its own actors) and,
   when it names an addressee (*told X*, *said to X*, *testified before X*), a statement
   (010) to that addressee.
@@ -46,12 +55,28 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.tokens import Token as SpacyToken
 
-__all__ = ["code_doc", "combine", "doc_tokens"]
+__all__ = ["PLACE_NOUNS", "RECIPROCAL_VERBS", "code_doc", "combine", "doc_tokens"]
 
 #: Prepositions whose object is a verb's target (``met with X``, ``sanctions against X``).
 TARGET_CASES = frozenset(
     ["to", "with", "against", "on", "at", "into", "toward", "towards", "from", "upon", "onto",
      "before"]
+)  # fmt: skip
+#: Head nouns of a place named by a common noun (*attack the capital*, *close the Strait of
+#: Hormuz*): in an actor role such a phrase is an actor, of the country of a gazetteer place
+#: that modifies it (*the city of Kaduna*), else ``---`` (PETRARCH's unknown actor).
+PLACE_NOUNS = frozenset(
+    ["capital", "city", "town", "village", "base", "camp", "border", "port", "airport",
+     "strait", "province", "region", "district", "embassy", "consulate", "checkpoint",
+     "outpost", "headquarters", "island", "islands", "territory", "enclave", "harbor",
+     "harbour", "refinery", "bases", "towns", "villages", "cities", "camps"]
+)  # fmt: skip
+#: Verbs whose coordinated subject acts jointly (*Kenya and Uganda signed an accord*): with
+#: no other target, one event per ordered pair of the subject's members.
+RECIPROCAL_VERBS = frozenset(
+    ["sign", "agree", "meet", "clash", "fight", "negotiate", "talk", "discuss", "cooperate",
+     "reconcile", "ally", "collaborate", "hold", "conclude", "ink", "exchange", "trade",
+     "skirmish", "battle", "consult", "normalize", "normalise", "restore", "resume"]
 )  # fmt: skip
 #: Modifier relations that carry a noun phrase's actor.
 _MODIFIERS = (
@@ -227,6 +252,7 @@ class _Sentence:
         spans: Sequence[tuple[int, int, Actor]],
         places: Sequence[tuple[int, int, Actor]] = (),
         news: bool = False,
+        unknown: bool = False,
     ) -> None:
         self.doc = doc
         self.owner: dict[int, int] = {}
@@ -238,6 +264,7 @@ class _Sentence:
         named = {a.country for _s, _e, a in self.spans if a.country and a.kind != "inherited"}
         self.country = named.pop() if news and len(named) == 1 else None
         self.news = news
+        self.unknown = unknown
 
     def actors_of(self, tok: SpacyToken, depth: int = 0) -> list[int]:
         """Span indices of the noun phrase headed by ``tok`` (coordination expanded)."""
@@ -291,6 +318,67 @@ class _Sentence:
                     return got
         return []
 
+    def places_of(self, toks: Iterable[SpacyToken]) -> list[int]:
+        """Places in the roles ``toks`` as actors: the last resort for a target."""
+        out = []
+        for t in toks:
+            k = self._place(t)
+            if k is None:
+                k = self.unknown_place(t)
+            if k is not None:
+                out.append(k)
+        return out
+
+    def _add(self, lo: int, hi: int, actor: Actor) -> int:
+        self.spans.append((lo, hi, actor))
+        k = len(self.spans) - 1
+        for i in range(lo, hi):
+            self.owner.setdefault(i, k)
+        return k
+
+    def _place(self, tok: SpacyToken) -> int | None:
+        """A place as an actor (news only): a gazetteer city or region named in an actor role
+        (*attacked Kaduna*: ``NGA``), or a place noun (*the capital*, *the Strait of Hormuz*),
+        of the country of a gazetteer place modifying it, else ``---``."""
+        if not self.unknown:
+            return None
+        case = [g.lower_ for g in tok.children if g.dep_ == "case"]
+        if case and case[0] in _PLACES:
+            return None  # 'in Kaduna': where, not whom
+        known = self.places.get(tok.i)
+        if known is not None and known.country:
+            lo = min(i for i, a in self.places.items() if a is known)
+            hi = max(i for i, a in self.places.items() if a is known) + 1
+            name = self.doc[lo:hi].text
+            return self._add(lo, hi, Actor(known.country, name, known.country, None,
+                                           known.entity, "place"))  # fmt: skip
+        if not _place_noun(tok):
+            return None
+        for c in tok.subtree:
+            p = self.places.get(c.i)
+            if p is not None and p.country and c.i != tok.i:
+                name = self.doc[tok.left_edge.i : tok.right_edge.i + 1].text
+                return self._add(tok.left_edge.i, tok.right_edge.i + 1, Actor(
+                    p.country, name, p.country, None, p.entity, "place"))  # fmt: skip
+        return None
+
+    def unknown_place(self, tok: SpacyToken) -> int | None:
+        """A place noun no actor or gazetteer place modifies (*the capital*): ``---``."""
+        if not self.unknown or not _place_noun(tok):
+            return None
+        case = [g.lower_ for g in tok.children if g.dep_ == "case"]
+        if case and case[0] in _PLACES:
+            return None
+        name = " ".join(t.text for t in tok.subtree if t.dep_ != "det")
+        return self._add(tok.i, tok.i + 1, Actor("---", name, None, None, None, "place"))
+
+    def generic(self, tok: SpacyToken) -> int | None:
+        """A noun phrase with no actor as PETRARCH's unknown actor ``---`` (news only): the
+        subject of a passive with a *by* agent (*the talks were hosted by Norway*)."""
+        if not self.unknown or tok.pos_ not in ("NOUN", "PROPN"):
+            return None
+        return self._add(tok.i, tok.i + 1, Actor("---", tok.text, None, None, None, "generic"))
+
     def _name(self, tok: SpacyToken) -> int | None:
         """An unresolved proper name (a person or company no dictionary knows: *Grisham*,
         *WeWork*) as an actor of the sentence's only named country, as the gold rules give a
@@ -302,6 +390,8 @@ class _Sentence:
             or tok.tag_ not in ("NNP", "NNPS")
             or tok.dep_ in ("compound", "flat", "amod", "appos")
             or tok.lower_ in _CALENDAR
+            or (self.unknown and (_place_noun(tok) or _place_noun(tok.head)))  # 'the Strait
+            # of Hormuz': a place, and no person named Hormuz
             or (tok.i > 0 and self.doc[tok.i - 1].text == "(")
         ):
             return None
@@ -546,6 +636,7 @@ def code_doc(
     news: bool = True,
     places: Sequence[tuple[int, int, Actor]] = (),
     trace: list[dict[str, Any]] | None = None,
+    unknown: bool = False,
 ) -> list[RawEvent]:
     """Events of one parsed sentence.
 
@@ -559,18 +650,26 @@ def code_doc(
         The PETRARCH verb dictionary.
     news : bool
         Real-news mode: a pair with a country-less agent (*police* - *protesters*,
-        *lawmakers* - *Ukraine*) is no event: one side cannot be attributed, and on real
-        news such pairs were mostly misreadings; an unresolved proper name in an actor
-        role takes the sentence's only named country.
+        *lawmakers* - *Ukraine*) is no event unless ``unknown``; an unresolved proper name
+        in an actor role takes the sentence's only named country.
     places : sequence of (start, end, Actor)
         Named places over ``doc`` tokens (never read as unresolved names; a generic actor
         they modify takes their country in news mode).
+    unknown : bool
+        PETRARCH's unknown actors in news mode: a country-less agent is coded ``---`` +
+        its type (*rebels*: ``---REB``) instead of dropping its events; places are
+        targets when no actor is (a gazetteer place outside a locative, *the capital*,
+        *the Strait of Hormuz*: ``---`` unless a gazetteer place names its country); a
+        passive's subject with no actor is ``---`` when a *by* agent acts (*the talks
+        were hosted by Norway*); a joint verb (:data:`RECIPROCAL_VERBS`) codes its
+        coordinated subject's pairs; an intent, refusal or threat takes its uncoded
+        complement's object as target (*threatened to close the Strait*).
     trace : list, optional
         Diagnostics (``experiments/coding/diagnose.py``): one dict per coded verb with its
         code, source and target actors and why it gave no event (``reason``, ``"event"``
         when it gave one), then one ``{"spans": [...]}`` with every actor of the sentence.
     """
-    sent = _Sentence(doc, spans, places, news)
+    sent = _Sentence(doc, spans, places, news, unknown)
     toks = doc_tokens(doc)
     low = [t.low for t in toks]
     covered = set(sent.owner)
@@ -626,6 +725,7 @@ def code_doc(
             continue
         code = vb.code
         comp_targets: list[SpacyToken] = []
+        uncoded: list[SpacyToken] = []
         if code and code[:2] in _GOVERNING:
             for c in v.children:
                 if c.dep_ in ("xcomp", "ccomp", "advcl") and c.i in found:
@@ -639,6 +739,14 @@ def code_doc(
                             code = new
                             comp_targets = _targets(c)
                         break
+            else:
+                if unknown and code[:2] in ("03", "12", "13"):  # 'threatened to close the
+                    uncoded = [  # Strait': an uncoded complement's object is the target
+                        t
+                        for c in v.children
+                        if c.dep_ == "xcomp" and not _negated(c)
+                        for t in _targets(c)
+                    ]
         if code and code[:2] not in ("01",) and _absorbed_by_parent(v, found):
             if trace is not None:
                 note("complement of a coded verb", code, *_roles(sent, v))
@@ -668,11 +776,22 @@ def code_doc(
             targets = [k for t in _targets(v) for k in sent.actors_of(t)]
         if not sources and not passive and v.dep_ not in ("xcomp", "acl", "acl:relcl", "advcl"):
             sources = sent.adjacent(idx, -1)  # a misparsed subject right before the verb
+        if not targets and not passive and uncoded:
+            targets = [k for t in uncoded for k in sent.actors_of(t)]
         if not targets and not passive:
             targets = sent.first_after(v)
+        if not targets and not passive and unknown:  # 'attacked the capital', 'close the
+            targets = sent.places_of(comp_targets or uncoded or _targets(v))  # Strait'
+
         if passive:
             sources, targets = [k for a in _agents(v) for k in sent.actors_of(a)], sources
             targets += [k for t in _targets(v) for k in sent.actors_of(t) if k not in targets]
+            if unknown and sources and not targets and code and code[:2] != "01":
+                subj_own = [x for x in subj if x.head.i == v.i and x.dep_ == "nsubj:pass"]
+                targets = [k for x in subj_own if (k := sent.generic(x)) is not None]  # 'the talks
+                # were hosted by Norway': NOR -> --- (not 'the move announced by X')
+        if unknown:  # a place is only ever a target
+            sources = [k for k in sources if sent.spans[k][2].kind != "place"]
         if code and code[:2] == "01" and not passive:
             targets = [k for t in _addressees(v) for k in sent.actors_of(t)]
             if not targets:
@@ -683,7 +802,7 @@ def code_doc(
             not targets
             and len(sources) >= 2
             and not passive
-            and (_reciprocal(vb, code) or not news)
+            and (_reciprocal(vb, code) or not news or (unknown and _joint_verb(v)))
         ):
             pairs = [(a, b) for a in sources for b in sources if a != b]  # 'A, B and C signed'
         if trace is not None and not pairs:
@@ -692,7 +811,7 @@ def code_doc(
             a, b = sent.spans[s][2], sent.spans[t][2]
             if a.code == b.code and a.kind == b.kind and a.name == b.name:
                 continue
-            if news and (_unattributable(a) or _unattributable(b)):
+            if news and not unknown and (_unattributable(a) or _unattributable(b)):
                 note("country-less actor (news mode)", code, [s], [t])
                 continue  # 'lawmakers' with no country: that side cannot be attributed
             note("event", code, [s], [t])
@@ -763,16 +882,24 @@ def _reciprocal(vb: _Verb, code: str | None) -> bool:
     return code is not None and code[:3] in _RECIPROCAL
 
 
+def _place_noun(tok: SpacyToken) -> bool:
+    return tok.lemma_.lower() in PLACE_NOUNS or tok.lower_ in PLACE_NOUNS
+
+
+def _joint_verb(v: SpacyToken) -> bool:
+    return v.lemma_.lower() in RECIPROCAL_VERBS or v.lower_ in RECIPROCAL_VERBS
+
+
 def spans_on_doc(
     doc: Doc, toks: list[Token], spans: Iterable[ActorSpan]
 ) -> list[tuple[int, int, Actor]]:
     """Actor spans over regex tokens moved onto parse tokens (by character offsets)."""
-    starts = {t.idx: t.i for t in doc}
+    bounds = [(t.idx, t.idx + len(t.text)) for t in doc]
     out = []
     for sp in spans:
         c0, c1 = toks[sp.start].start, toks[sp.end - 1].end
-        first = next((t.i for t in doc if t.idx <= c0 < t.idx + len(t.text)), starts.get(c0))
-        last = next((t.i for t in doc if t.idx < c1 <= t.idx + len(t.text)), None)
+        first = next((i for i, (a, b) in enumerate(bounds) if a <= c0 < b), None)
+        last = next((i for i, (a, b) in enumerate(bounds) if a < c1 <= b), None)
         if first is None or last is None:
             continue
         out.append((first, last + 1, sp.actor))
