@@ -630,6 +630,10 @@ def eval_coding(
         typer.Option(help="Another English news gold file in the shipped format (scored whole)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    unknown_actors: Annotated[
+        bool,
+        typer.Option(help="Code country-less actors as PETRARCH's '---' + type (English news)."),
+    ] = False,
 ) -> None:
     """Event coding: English news gold (tuning and held-aside halves), PETRARCH-2, Vietnamese.
 
@@ -643,7 +647,7 @@ def eval_coding(
     from earlywarn.extract.events import EventCoder
 
     with _errors():
-        coder = EventCoder()
+        coder = EventCoder(unknown_actors=unknown_actors)
         with bars_for(state.quiet) as bars:
             cols: dict[str, dict[str, float]] = {
                 "news tuning": evaluate_news("tune", coder=coder),
