@@ -39,7 +39,7 @@ from earlywarn.extract.actors import Gazetteer
 from earlywarn.extract.coding.engine import VerbMatcher, code_tokens
 from earlywarn.extract.coding.grammar import Grammar
 from earlywarn.extract.coding.news import SPORTS_EN
-from earlywarn.extract.coding.parser import load_parser
+from earlywarn.extract.coding.parser import parse
 from earlywarn.extract.coding.petrarch import (
     AgentEntry,
     VerbDictionary,
@@ -300,8 +300,7 @@ class EventCoder:
         out: list[list[CodedEvent]] = [[] for _ in sentences]
         if not todo:
             return out
-        nlp = load_parser()
-        docs = nlp.pipe([p.text for p in todo])
+        docs = parse([p.text for p in todo])
         for p, doc in zip(todo, docs, strict=True):
             spans = spans_on_doc(doc, p.toks, p.spans)
             named = spans_on_doc(doc, p.toks, [_place_span(x) for x in p.places if x.start >= 0])
