@@ -99,8 +99,27 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
+@lru_cache(maxsize=64)
+def _ascii_compatible(codec: str) -> bool:
+    """True if ``codec`` writes ASCII markup as ASCII bytes (not UTF-16/32, UTF-7, EBCDIC)."""
+    try:
+        return "<html lang=x>".encode(codec) == b"<html lang=x>"
+    except (UnicodeError, LookupError):
+        return False
+
+
+# markup in single ASCII bytes: never so in UTF-16/32 (a NUL byte follows or precedes "<")
+_ASCII_MARKUP = re.compile(rb"<[!/?A-Za-z]")
+
+
 def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
-    """The page's text (not normalised) and the codec that decoded it."""
+    """The page's text (not normalised) and the codec that decoded it.
+
+    A declared charset that cannot write ASCII markup as ASCII bytes (UTF-16/32, UTF-7,
+    EBCDIC) on a page whose first KB holds ASCII markup is a lie and is ignored: UTF-16 would
+    decode any even-length UTF-8 page without error, into nonsense.
+    """
+    ascii_markup = _ASCII_MARKUP.search(content[:1024]) is not None
     if content.startswith(codecs.BOM_UTF8):
         return content.decode("utf-8-sig", "replace").lstrip("\ufeff"), "utf-8-sig"
     utf16 = decode_utf16(content)  # with or without a BOM: its <meta> cannot be read as ASCII
@@ -110,7 +129,7 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
     candidates = [_codec(charset), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"]
     repaired = mostly_utf8(content)
     for enc in candidates:
-        if enc is None:
+        if enc is None or (ascii_markup and not _ascii_compatible(enc)):
             continue
         if enc in _LATIN or enc == "iso8859-1":
             try:

@@ -421,6 +421,31 @@ def test_utf16_feeds_without_a_bom_or_declaration_are_read() -> None:
 # -- charset lies in feeds: a Latin-1 declaration over UTF-8, a stray cp1252 byte ------
 
 
+def test_a_utf8_page_declared_utf16_utf32_utf7_or_ebcdic_keeps_its_text() -> None:
+    """UTF-16 decodes any even-length byte string without error: a UTF-8 page whose header
+    or <meta> said charset=utf-16 was read as CJK nonsense and lost (``bad_html``)."""
+    page = f"<html><body><article><p>{VI}</p></article></body></html>".encode()
+    page += b" " * (len(page) % 2)  # even length: UTF-16 decodes it without error
+    meta = b'<html><head><meta charset="utf-16"></head>' + page[6:]
+    meta += b" " * (len(meta) % 4)
+    labels = ["utf-16", "utf-16le", "utf-32", "utf-7", "cp037"]
+    with raw_server() as srv:
+        items = [(f"h-{c}", srv.url(f"/h-{c}"), WHEN) for c in labels] + [
+            ("meta", srv.url("/meta"), WHEN)
+        ]
+        srv.routes["/feed"] = _static(_rss(items), "application/rss+xml")
+        for c in labels:
+            srv.routes[f"/h-{c}"] = _static(page, f"text/html; charset={c}")
+        srv.routes["/meta"] = _static(meta)
+        out = collect(
+            [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
+        )
+    texts = dict(zip(out.articles["title"], out.articles["text"], strict=True))
+    assert out.stats["pages_ok"] == len(items), out.stats
+    for title, text in texts.items():
+        assert "Bộ trưởng Ngoại giao" in text, (title, text[:60])
+
+
 def test_feed_charset_lies_do_not_garble_every_title() -> None:
     title = "Bộ trưởng Ngoại giao Việt Nam"
     page = b"<html><body><article><p>" + VI.encode() + b"</p></article></body></html>"
