@@ -12,7 +12,11 @@ the ratio of each, and entry parity:
   (to the second, UTC) agree;
 - vs rss-parser's expected output (``rss-parser/output/*.json``): title, link, isoDate.
 
-Usage: python benchmarks/bench_feeds.py [--quick]
+A second table does the same per feed shape (``feed_shapes.py``: the shared feeds' items
+re-serialised as the shapes feeds take in the field), so that a speed-up that holds only
+on the shared documents' shapes shows.
+
+Usage: python benchmarks/bench_feeds.py [--quick] [--no-shapes]
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import argparse
 import calendar
 import gzip
 import json
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -69,21 +74,65 @@ def _fp_seconds(entry: dict) -> int | None:  # type: ignore[type-arg]
     return None
 
 
+def _agree(ours: list[Entry], ref: list[dict]) -> tuple[int, int]:  # type: ignore[type-arg]
+    """(agreeing, compared) fields of one document: the count, per entry title, link, date."""
+    ok, total = int(len(ours) == len(ref)), 1
+    for a, b in zip(ours, ref, strict=False):
+        when = int(a.published.timestamp()) if a.published else None
+        total += 3
+        ok += a.title == strip_html(b.get("title", ""))
+        ok += a.link == b.get("link", "") or not b.get("link")
+        ok += when == _fp_seconds(b)
+    return ok, total
+
+
 def parity_feedparser(docs: list[tuple[Path, bytes]]) -> tuple[int, int]:
     """(agreeing, compared) fields: per entry title, link, date; plus per feed the count."""
     ok = total = 0
     for _, d in docs:
-        ours = _parse(d)
-        ref = feedparser.parse(d).entries
-        total += 1
-        ok += len(ours) == len(ref)
-        for a, b in zip(ours, ref, strict=False):
-            when = int(a.published.timestamp()) if a.published else None
-            total += 3
-            ok += a.title == strip_html(b.get("title", ""))
-            ok += a.link == b.get("link", "") or not b.get("link")
-            ok += when == _fp_seconds(b)
+        a, t = _agree(_parse(d), feedparser.parse(d).entries)
+        ok, total = ok + a, total + t
     return ok, total
+
+
+def shapes_table(rounds: int, ours_per_round: int) -> None:
+    """Ratio and parity vs feedparser per feed shape (``feed_shapes``: the shared feeds'
+    items re-serialised as RSS 2.0, CDATA and namespaces, Atom html/xhtml, RDF, undeclared
+    HTML entities, 500+ items, windows-1252 declared and not).
+
+    Per shape, interleaved passes (ours ``ours_per_round`` times, then feedparser, per
+    round), best pass of each in CPU time; parity from feedparser's first pass.
+    """
+    from feed_shapes import documents
+
+    print("\nfeed shapes (benchmarks/feed_shapes.py), CPU time, best pass of each:")
+    print(f"{'shape':18} {'docs':>4} {'entries':>7} {'ours/s':>9} {'fp/s':>7} {'ratio':>6} parity")
+    worst, all_ok, all_total = float("inf"), 0, 0
+    for shape, docs in documents().items():
+        t_ours: list[float] = []
+        t_ref: list[float] = []
+        ok = total = n = 0
+        for r in range(rounds):
+            for _ in range(ours_per_round):
+                start = time.process_time()
+                got = [_parse(d) for d in docs]
+                t_ours.append(time.process_time() - start)
+            start = time.process_time()
+            refs = [feedparser.parse(d).entries for d in docs]
+            t_ref.append(time.process_time() - start)
+            if r == 0:
+                n = sum(map(len, got))
+                for a, b in zip(got, refs, strict=True):
+                    x, y = _agree(a, b)
+                    ok, total = ok + x, total + y
+        ratio = min(t_ref) / min(t_ours)
+        worst = min(worst, ratio)
+        all_ok, all_total = all_ok + ok, all_total + total
+        print(
+            f"{shape:18} {len(docs):4d} {n:7d} {n / min(t_ours):9,.0f} {n / min(t_ref):7,.0f} "
+            f"{ratio:5.1f}x {ok / total:.2%}"
+        )
+    print(f"worst shape ratio: {worst:.1f}x; parity over the shapes: {all_ok / all_total:.2%}")
 
 
 def parity_rss_parser() -> tuple[int, int]:
@@ -122,7 +171,10 @@ def _pass(
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="2 rounds instead of 5 (a few seconds)")
+    ap.add_argument(
+        "--quick", action="store_true", help="2 rounds instead of 5, 1 per shape instead of 3"
+    )
+    ap.add_argument("--no-shapes", action="store_true", help="the shared sets only")
     args = ap.parse_args()
     docs = load()
     rounds, ours_per_round = (2, 3) if args.quick else (5, 10)
@@ -174,6 +226,9 @@ def main() -> None:
     print(
         f"parity vs rss-parser output (count, title, link, date): {ok}/{total} = {ok / total:.2%}"
     )
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if not args.no_shapes:
+        shapes_table(*((1, 3) if args.quick else (3, 3)))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ _RFC822 = re.compile(
 _ZONES = {"GMT": 0, "UT": 0, "UTC": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
           "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}  # fmt: skip
 _ZONE_DELTAS = {name: timedelta(hours=hours) for name, hours in _ZONES.items()}
+# "+0700" -> its offset east of UTC, filled as zones are met (at most 2 * 15 * 60 keys)
+_NUMERIC_ZONES: dict[str, timedelta] = {}
 _MONTHS = {
     key: i for i, m in enumerate(calendar.month_abbr) if m for key in (m, m.lower(), m.upper())
 }
@@ -97,11 +99,16 @@ def _rfc822(value: str) -> datetime | None:
     except ValueError:
         return None
     if sign:
-        hours, minutes = int(oh), int(om)
-        if hours > 14 or minutes > 59:
-            raise _NoSuchZoneError(value)
-        offset = hours * 60 + minutes
-        return out + timedelta(minutes=offset) if sign == "-" else out - timedelta(minutes=offset)
+        key = sign + oh + om
+        east = _NUMERIC_ZONES.get(key)
+        if east is None:  # first sight of this zone: ~1 us for a timedelta, saved per date
+            hours, minutes = int(oh), int(om)
+            if hours > 14 or minutes > 59:
+                raise _NoSuchZoneError(value)
+            east = _NUMERIC_ZONES[key] = timedelta(minutes=(hours * 60 + minutes)) * (
+                -1 if sign == "-" else 1
+            )
+        return out - east
     return out - _ZONE_DELTAS[zone] if zone else out
 
 

@@ -280,3 +280,67 @@ def test_fast_unescape_reads_as_html_unescape(text: str) -> None:
     from earlywarn.collect.feeds import _unescape
 
     assert _unescape(text) == html.unescape(text)
+
+
+# -- windows-1252 punctuation read as Latin-1 (C1 controls), on every path ---------------
+_CP1252_TITLE = "I’ve “read” it… – Zürich"
+
+
+def _cp1252_docs() -> list[tuple[str, bytes]]:
+    def rss(title: bytes, head: bytes = b"") -> bytes:
+        return (
+            head + b"<rss version='2.0'><channel><title>C</title><item><title>" + title
+            + b"</title><link>https://e.vn/1</link><description>" + title
+            + b"</description></item></channel></rss>"
+        )  # fmt: skip
+
+    raw = _CP1252_TITLE.encode("cp1252")
+    refs = "".join(f"&#{b};" if b > 127 else chr(b) for b in raw).encode()
+    return [
+        ("undeclared", rss(raw)),  # not UTF-8, no declaration: the tolerant path's Latin-1
+        ("declared-latin-1", rss(raw, b"<?xml version='1.0' encoding='iso-8859-1'?>")),
+        ("character-references", rss(refs)),  # &#146; is U+0092 to XML
+        ("declared-windows-1252", rss(raw, b"<?xml version='1.0' encoding='windows-1252'?>")),
+    ]
+
+
+@pytest.mark.parametrize(("how", "doc"), _cp1252_docs(), ids=[h for h, _ in _cp1252_docs()])
+def test_windows_1252_punctuation_is_read_as_feedparser_reads_it(how: str, doc: bytes) -> None:
+    import feedparser
+
+    (got,) = parse_feed(doc, "https://e.vn/feed")
+    ref = feedparser.parse(doc).entries[0]
+    assert got.title == strip_html(ref["title"]) == _CP1252_TITLE
+    assert got.summary == _CP1252_TITLE
+
+
+def test_an_unassigned_windows_1252_byte_is_left_to_libxml2() -> None:
+    doc = (
+        "<?xml version='1.0' encoding='windows-1252'?><rss version='2.0'><channel><item>"
+        "<title>Café ’</title><link>https://e.vn/1</link></item></channel></rss>"
+    ).encode("cp1252")
+    (got,) = parse_feed(doc.replace("’".encode("cp1252"), b"\x81 \x92"), "https://e.vn/feed")
+    assert got.title.startswith("Café") and got.link == "https://e.vn/1"
+
+
+_MEND_PIECES = ["&", "&amp;", "&lt;", "&eacute;", "&nbsp;", "&nosuch;", "&#233;", "&#x2019;",
+                "&#;", "&#xZZ;", "&ampx;", "&lt", "a", ";", "#", "x", "1", " "]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MEND_PIECES), max_size=12).map("".join))
+def test_one_pass_mending_reads_as_the_two_pass_definition(text: str) -> None:
+    import html.entities
+    import re
+
+    from earlywarn.collect.feeds import _mend_references
+
+    bare = re.compile(rb"&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)")
+    named = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{0,31});")
+
+    def name(m: re.Match[bytes]) -> bytes:
+        code = html.entities.name2codepoint.get(m.group(1).decode())
+        return b"&#%d;" % code if code is not None else b"&amp;" + m.group(0)[1:]
+
+    data = text.encode()
+    assert _mend_references(data) == named.sub(name, bare.sub(b"&amp;", data))
