@@ -243,7 +243,8 @@ def evaluate_news(
     Notes
     -----
     Dyads are compared on :func:`actor_key` (country, ``IGO``/``NGO`` or ``---``); events
-    between two ``---`` actors are in neither the gold set nor the predictions.
+    between two ``---`` actors count like any other (the gold set codes them when both
+    actors are named by an agent or place noun, rule 2 of its README, as PETRARCH does).
 
     Examples
     --------
@@ -268,7 +269,7 @@ def evaluate_news(
             for e in coded[k]:
                 s = actor_key(e.source_country, e.source_type)
                 t = actor_key(e.target_country, e.target_type)
-                if (s, t) != ("---", "---") and (s, t, e.code) not in pred:
+                if (s, t, e.code) not in pred:
                     pred.append((s, t, e.code))
             gold: list[Event] = [(g["source"], g["target"], g["code"]) for g in r["events"]]
             pairs.append((pred, gold))

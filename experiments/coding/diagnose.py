@@ -117,7 +117,7 @@ def _code(
         ev: list[tuple[str, str, str]] = []
         for e in raw:
             key = (_key(e.source), _key(e.target), e.code)
-            if key[:2] != ("---", "---") and key not in ev:
+            if key not in ev:
                 ev.append(key)
         out.append((ev, trace, roots))
     return out
