@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from earlywarn.extract.evaluate import (
@@ -70,3 +71,18 @@ def test_gold_sentences_are_coded_inside_their_whole_article() -> None:
     alone = ([r["sentence"] for r in two], [0, 1])
     assert _article_sentences(two, None) == alone
     assert _article_sentences(two, "Another text. It has other sentences.") == alone
+
+
+def test_events_between_two_countryless_actors_are_scored(tmp_path: Path) -> None:
+    # rule 2 of the gold set (2026-12-06): a '---'/'---' event named by agent nouns is coded,
+    # so a coder that finds it (PETRARCH's '---' + type) must be credited, not dropped
+    from earlywarn.extract.events import EventCoder
+
+    gold = tmp_path / "gold.jsonl"
+    row = {"id": "x-00", "article": "x", "split": "tune",
+           "sentence": "The rebels vowed to attack the capital.",
+           "events": [{"source": "---", "target": "---", "code": "138"}]}  # fmt: skip
+    gold.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    m = evaluate_news(path=gold, coder=EventCoder(unknown_actors=True))
+    assert m["n_gold"] == 1 and m["root_recall"] == 1.0 and m["dyad_recall"] == 1.0
+    assert evaluate_news(path=gold)["root_recall"] == 0.0  # the default coder gives no '---' actor
