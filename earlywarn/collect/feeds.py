@@ -593,6 +593,31 @@ def _from_utf16(content: bytes) -> bytes:
     return _DECLARED_ENCODING.sub(rb"\1", utf16[0].encode("utf-8"), count=1)
 
 
+def _undeclared_not_utf8(content: bytes) -> bool:
+    """True for markup with no BOM and no declared encoding whose bytes are not UTF-8.
+
+    libxml2 reads such a document as UTF-8 and fails, but only after the whole of it: it
+    goes on past the first bad byte, logging up to 100 errors (as long as a good parse).
+    UTF-8's strict decoder stops at the first bad byte; ASCII costs one word-wise scan.
+
+    Examples
+    --------
+    >>> _undeclared_not_utf8("<rss>café</rss>".encode("cp1252")), _undeclared_not_utf8(b"<rss/>")
+    (True, False)
+    >>> _undeclared_not_utf8('<?xml version="1.0" encoding="koi8-r"?><rss>Мир'.encode("koi8-r"))
+    False
+    """
+    if content.isascii() or content[:1] != b"<" or content[1:2] == b"\x00":
+        return False  # ASCII, or a BOM, UTF-16/32, EBCDIC: as libxml2 tells them
+    if content.startswith(b"<?xml") and _DECLARED_ENCODING.match(content):
+        return False
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def _parse(content: bytes, url: str, where: str, content_type: str | None) -> list[Entry]:
     content = _from_utf16(content)  # before stripping: a stripped byte would shift its NULs
     if content[:1] in b" \t\r\n":  # also true for b"": no copy of a big body otherwise
@@ -602,26 +627,29 @@ def _parse(content: bytes, url: str, where: str, content_type: str | None) -> li
     if content[:1] == b"{" or content[:4] == b"\xef\xbb\xbf{":  # no copy of the body
         return _json_feed(content, url, where)
     utf8 = _latin_as_utf8(content)
+    code = None  # lxml's error, None when it was not asked (bytes that are not UTF-8)
     try:
         if utf8 is not None:
             return _fast(utf8, url, "utf-8")
-        return _fast(content, url)
+        if not _undeclared_not_utf8(content):
+            return _fast(content, url)
     except FeedParseError as exc:
         if exc.reason == "unsafe_xml":
             raise _unsafe(where) from None
         raise
     except etree.XMLSyntaxError as exc:
-        if _ENTITY_DECL.search(content):  # the tolerant parser must never see entities
-            raise _unsafe(where) from None
-        # references first: the mended bytes read only if they are in the encoding lxml
-        # reads, when the UTF-8 repair would change nothing (its reading keeps the fault)
-        if exc.code in _REFERENCE_ERRORS:
-            with contextlib.suppress(etree.XMLSyntaxError):
-                if utf8 is not None:
-                    return _fast(_mend_references(utf8), url, "utf-8")
-                return _fast(_mend_references(content), url)
-        repaired = mostly_utf8(content)  # UTF-8 but for a few stray bytes (a pasted quote)
-        if repaired is not None:
-            with contextlib.suppress(etree.XMLSyntaxError):
-                return _fast(repaired.encode("utf-8"), url, encoding="utf-8")
-        return _slow(content, url, content_type)
+        code = exc.code
+    if _ENTITY_DECL.search(content):  # the tolerant parser must never see entities
+        raise _unsafe(where) from None
+    # references first: the mended bytes read only if they are in the encoding lxml
+    # reads, when the UTF-8 repair would change nothing (its reading keeps the fault)
+    if code in _REFERENCE_ERRORS:
+        with contextlib.suppress(etree.XMLSyntaxError):
+            if utf8 is not None:
+                return _fast(_mend_references(utf8), url, "utf-8")
+            return _fast(_mend_references(content), url)
+    repaired = mostly_utf8(content)  # UTF-8 but for a few stray bytes (a pasted quote)
+    if repaired is not None:
+        with contextlib.suppress(etree.XMLSyntaxError):
+            return _fast(repaired.encode("utf-8"), url, encoding="utf-8")
+    return _slow(content, url, content_type)
