@@ -25,7 +25,7 @@ from earlywarn.collect.articles import Article, content_hash, detect_language, e
 from earlywarn.collect.catalog import SOCIAL_KINDS, Feed, normalize_link
 from earlywarn.collect.dedup import mark_duplicates
 from earlywarn.collect.feeds import Entry, FeedParseError, parse_feed
-from earlywarn.collect.http import HttpClient, HttpFetchError
+from earlywarn.collect.http import HttpClient, HttpFetchError, url_problem
 from earlywarn.config import HttpSettings
 from earlywarn.errors import disk_full
 from earlywarn.schema import TABLES, empty_frame
@@ -360,6 +360,8 @@ def _warm_robots(pool: ThreadPoolExecutor, client: HttpClient, urls: Sequence[st
         return
     origins: dict[str, str] = {}
     for url in urls:
+        if url_problem(url) is not None:  # the feed fetch refuses it as bad_url
+            continue
         parts = urlsplit(url)
         origins.setdefault(f"{parts.scheme}://{parts.netloc.lower()}", url)
 

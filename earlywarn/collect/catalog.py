@@ -30,6 +30,7 @@ import yaml
 from courlan import normalize_url
 
 from earlywarn._yaml import safe_load
+from earlywarn.collect.http import url_problem
 from earlywarn.errors import ConfigError
 
 __all__ = [
@@ -162,6 +163,12 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
     url = entry.get("url")
     if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
         raise ConfigError(f"{where}: key 'url' must be an http(s) URL (got {url!r})")
+    problem = url_problem(url.strip())
+    if problem is not None:
+        raise ConfigError(
+            f"{where}: key 'url' is not a URL that can be fetched ({problem}); "
+            f"fix it (got {reprlib.repr(url)})"
+        )
     out: dict[str, Any] = {"url": url.strip()}
     for key in ("title", "outlet", "family"):
         value = entry.get(key) or ""

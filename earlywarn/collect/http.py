@@ -73,6 +73,7 @@ __all__ = [
     "SSRFBlockedError",
     "TooLargeError",
     "looks_binary",
+    "url_problem",
 ]
 
 log = get_logger(__name__)
@@ -111,6 +112,36 @@ def looks_binary(head: bytes) -> bool:
     if head.startswith(_MAGIC):
         return True
     return b"\x00" in head and utf16_order(head) is None  # UTF-16 without a BOM is text
+
+
+def url_problem(url: str) -> str | None:
+    """What makes ``url`` unfetchable (``None`` if nothing): scheme, host, port, IDNA.
+
+    Examples
+    --------
+    >>> url_problem("https://vnexpress.net/rss/the-gioi.rss") is None
+    True
+    >>> url_problem("http://[::1/rss"), url_problem("http://a.vn:99999/")
+    ('Invalid IPv6 URL', 'Port out of range 0-65535')
+    >>> url_problem("http://xn--/rss")
+    'host is not a valid internationalised domain name (Malformed A-label, no Punycode eligible content found)'
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError as exc:
+        return str(exc)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "not an http(s) URL with a host"
+    if any(c.isspace() or ord(c) < 32 for c in parts.netloc):  # httpx would send it as %20
+        return "white space or a control character in its host"
+    try:
+        httpx.URL(url).host  # noqa: B018 - decodes the IDNA host
+    except httpx.InvalidURL as exc:
+        return str(exc)
+    except UnicodeError as exc:  # idna.IDNAError: a malformed xn-- label
+        return f"host is not a valid internationalised domain name ({exc})"
+    return None
 
 
 def _check_location(response: httpx.Response) -> None:
@@ -473,20 +504,10 @@ class HttpClient:
         seen: set[str] = set()
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            try:
-                parts = urlsplit(current)
-                parts.port  # noqa: B018 - raises ValueError when out of range
-            except ValueError as exc:
+            problem = url_problem(current)
+            if problem is not None:
                 raise RedirectError(
-                    f"refusing malformed URL {current[:200]!r} ({exc})", url=url, reason="bad_url"
-                ) from None
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise RedirectError(
-                    f"refusing non-http(s) URL {current!r}", url=url, reason="bad_url"
-                )
-            if any(c.isspace() for c in parts.netloc):  # httpx would send it as %20
-                raise RedirectError(
-                    f"refusing malformed URL {current[:200]!r} (white space in its host)",
+                    f"refusing malformed URL {current[:200]!r} ({problem})",
                     url=url,
                     reason="bad_url",
                 )

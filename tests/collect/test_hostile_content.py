@@ -532,3 +532,56 @@ def test_a_title_of_megabytes_is_cut_short() -> None:
         )
     title = out.articles.loc[0, "title"]
     assert 400 < len(title) <= 501 and title.endswith("…") and title.startswith("Tin nóng")
+
+
+# -- URLs that are no URL: a catalog that said "ok", then a traceback at fetch time ----
+
+_BAD_URLS = [
+    "http://[::1/rss",  # urlsplit: Invalid IPv6 URL (ended feeds check --online, exit 70)
+    "http://xn--/rss",  # a malformed IDNA A-label: idna.IDNAError inside httpx (exit 70)
+    "http://xn--zz-.vn/rss",
+    "http://vnexpress.net:99999/rss",
+    "http://vnexpress.net:-1/rss",
+    "https://vn express.net/rss",
+    "http://",
+]
+
+
+@pytest.mark.parametrize("url", _BAD_URLS)
+def test_a_catalog_url_that_cannot_be_fetched_is_a_config_error(tmp_path: Path, url: str) -> None:
+    from xml.sax.saxutils import quoteattr
+
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    good = "https://vnexpress.net/rss/the-gioi.rss"
+    yml = tmp_path / "c.yaml"
+    yml.write_text(f'- {{url: "{good}"}}\n- {{url: "{url}"}}\n', encoding="utf-8")
+    opml = tmp_path / "c.opml"
+    opml.write_text(
+        f'<opml version="2.0"><body><outline type="rss" xmlUrl="{good}"/>'
+        f'<outline type="rss" xmlUrl={quoteattr(url)}/></body></opml>',
+        encoding="utf-8",
+    )
+    for catalog in (yml, opml):
+        for extra in ([], ["--online"]):
+            r = CliRunner().invoke(app, ["feeds", "check", *extra, str(catalog)])
+            assert r.exit_code == 78, (catalog.name, extra, r.exit_code, r.stderr[-600:])
+            assert "key 'url' is not a URL that can be fetched" in r.stderr
+            assert "#2" in r.stderr and "internal error" not in r.stderr
+
+
+def test_feed_links_that_are_no_url_fail_as_bad_url_and_the_rest_is_collected() -> None:
+    page = f"<html><body><article><p>{VI}</p></article></body></html>".encode()
+    with raw_server() as srv:
+        items = [(f"bad{i}", u, WHEN) for i, u in enumerate(_BAD_URLS[1:3])]
+        srv.routes["/feed"] = _static(
+            _rss([*items, ("good", srv.url("/good"), WHEN)]), "application/rss+xml"
+        )
+        srv.routes["/good"] = _static(page)
+        out = collect(
+            [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
+        )
+    assert out.stats["pages_ok"] == 1 and out.stats["reason:bad_url"] == 2, out.stats
+    assert "reason:error" not in out.stats  # an internal error, logged with a traceback
