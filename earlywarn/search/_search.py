@@ -144,16 +144,24 @@ def search(
         "duplicates": duplicates,
     }
     q = compile_query(parsed, idx.index.schema, searcher, filters, proximity=sort == "relevance")
-    kwargs: dict[str, Any] = {"limit": per_page, "offset": (page - 1) * per_page, "count": True}
+    offset = (page - 1) * per_page
+    kwargs: dict[str, Any] = {"limit": per_page, "offset": offset, "count": True}
     if sort == "date":
         kwargs.update(order_by_field="published", order=tantivy.Order.Desc)
     try:
-        result = searcher.search(q, **kwargs)
+        # tantivy allocates offset + limit slots before it looks at a document: a page far
+        # past the last (--page 400000000) asked for 64 GB and aborted the process (or the
+        # review page's server); past the matches, only the count is asked for
+        total = searcher.search(q, limit=1, count=True).count if offset else None
+        hits: list[Any] | None = [] if total is not None and offset >= total else None
+        if hits is None:
+            result = searcher.search(q, **kwargs)
+            hits, total = result.hits, result.count
     except ValueError as exc:
         raise SearchError(f"search failed: {exc}") from exc
     terms = Terms(parsed.terms)
     rows = []
-    for i, (key, address) in enumerate(result.hits):
+    for i, (key, address) in enumerate(hits):
         doc = searcher.doc(address)
         stored = stored_fields(doc)
         rows.append(
@@ -168,7 +176,7 @@ def search(
         )
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["published"] = pd.to_datetime(frame["published"], utc=True, format="ISO8601")
-    total = int(result.count or 0)
+    total = int(total or 0)
     frame.attrs.update(
         total=total,
         page=page,

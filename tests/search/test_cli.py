@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from earlywarn.search import index_path
 
 
@@ -77,3 +79,25 @@ def test_search_cli_usage_errors_and_filters_as_typed(
     assert total("--country", "Vietnam") == total("--country", "Việt Nam") == by_code
     assert total("--mentions", "Vietnam") == total("--mentions", "VNM") > 0
     assert total("--lang", "VI") == total("--lang", "vi") > 0
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_a_page_far_past_the_last_is_empty_not_an_abort(
+    search_archive: Path, archive_copy: Path, sort: str
+) -> None:
+    """tantivy allocated (offset + limit) slots up front: --page 400000000 asked for 64 GB
+    and the process aborted (signal 6, a Rust panic; the same call would take down the
+    review page's server); pages past the matches now print no row and the real count."""
+    shutil.copytree(index_path(search_archive), index_path(archive_copy))
+
+    def page(n: int) -> dict[str, object]:
+        r = _run(archive_copy, "Trung Quốc", "--json", "--sort", sort, "--page", str(n))
+        assert r.returncode == 0, (n, r.returncode, r.stderr[-400:])
+        out: dict[str, object] = json.loads(r.stdout)
+        return out
+
+    first, second = page(1), page(2)
+    assert first["results"] and second["results"] != first["results"]
+    for n in (400_000_000, 99_999_999_999):
+        far = page(n)
+        assert far["results"] == [] and far["total"] == first["total"] and far["page"] == n
