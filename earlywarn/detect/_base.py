@@ -9,7 +9,10 @@ before ``t`` (trailing windows), so appending future points never changes past s
 from __future__ import annotations
 
 import inspect
+import json
 import warnings
+from importlib.resources import files
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -35,6 +38,33 @@ SCORE_COLUMNS = ["unique_id", "ds", "y", "expected", "score"]
 
 _WINDOWS = {"D": (28, 14), "W": (26, 10), "MS": (12, 6)}
 
+
+
+def load_model_json(name: str, path: str | Path | None, what: str, refit: str) -> Any:
+    """A fitted model's parsed JSON: ``path``, or the shipped ``earlywarn/data/<name>`` when None.
+
+    ``what`` names the model in errors and ``refit`` the script that rewrites it: an
+    unreadable or invalid file is a :class:`~earlywarn.errors.ConfigError` saying so.
+
+    Examples
+    --------
+    >>> load_model_json("onset_risk.json", None, "onset-risk model", "x.py")["fitted_on"]
+    'tuning'
+    """
+    if path is None:
+        text = files("earlywarn.data").joinpath(name).read_text(encoding="utf-8")
+        where = f"earlywarn/data/{name}"
+    else:
+        where = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{where}: cannot read the {what} ({exc.strerror})") from None
+    try:
+        model = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{where}: not valid JSON ({exc}); refit it with {refit}") from None
+    return model
 
 def infer_freq(ds: pd.Series | pd.DatetimeIndex) -> str:
     """Classify a series' spacing as daily ``"D"``, weekly ``"W"`` or monthly ``"MS"``.

@@ -11,9 +11,7 @@ pooled share of rows at least as extreme (:func:`calibrated_p`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from earlywarn.detect._base import infer_freq
+from earlywarn.detect._base import infer_freq, load_model_json
 from earlywarn.detect._onset import onset_series
-from earlywarn.errors import ConfigError
 
 __all__ = [
     "calibrated_p",
@@ -239,23 +236,9 @@ def load_escalation_model(path: str | Path | None = None) -> dict[str, Any]:
     >>> sorted(load_escalation_model()["params"])[:2]
     ['ev:m1:6-12', 'ev:m1:6-24']
     """
-    if path is None:
-        text = files("earlywarn.data").joinpath("escalation.json").read_text(encoding="utf-8")
-        where = "earlywarn/data/escalation.json"
-    else:
-        where = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                f"{where}: cannot read the escalation model ({exc.strerror})"
-            ) from None
-    try:
-        model = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{where}: not valid JSON ({exc}); refit it with experiments/escalation/study.py"
-        ) from None
+    model = load_model_json(
+        "escalation.json", path, "escalation model", "experiments/escalation/study.py"
+    )
     return dict(model)
 
 

@@ -24,16 +24,14 @@ evaluated next to them by ``earlywarn eval alerts`` (row ``onset_risk``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from earlywarn.detect._base import BaseDetector, infer_freq
+from earlywarn.detect._base import BaseDetector, infer_freq, load_model_json
 from earlywarn.detect._onset_features import FEATURES, onset_features
 from earlywarn.errors import ConfigError
 from earlywarn.series.kinds import series_kind
@@ -132,23 +130,10 @@ def load_onset_model(path: str | Path | None = None) -> dict[str, Any]:
     >>> m["columns"] == list(model_columns()), m["fitted_on"]
     (True, 'tuning')
     """
-    if path is None:
-        text = files("earlywarn.data").joinpath("onset_risk.json").read_text(encoding="utf-8")
-        where = "earlywarn/data/onset_risk.json"
-    else:
-        where = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                f"{where}: cannot read the onset-risk model ({exc.strerror})"
-            ) from None
-    try:
-        model = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{where}: not valid JSON ({exc}); refit it with experiments/onset_risk/refit.py"
-        ) from None
+    model = load_model_json(
+        "onset_risk.json", path, "onset-risk model", "experiments/onset_risk/refit.py"
+    )
+    where = "earlywarn/data/onset_risk.json" if path is None else str(path)
     _check_model(model, where)
     return dict(model)
 

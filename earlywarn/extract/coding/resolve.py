@@ -135,17 +135,7 @@ def inherit_country(spans: list[ActorSpan]) -> list[ActorSpan]:
     >>> [s.actor.code for s in inherit_country([khm, gov])]
     ['KHMOPP', 'KHMGOV']
     """
-    countries = {s.actor.country for s in spans if s.actor.country}
-    if len(countries) != 1:
-        return spans
-    (cc,) = countries
-    out = []
-    for sp in spans:
-        a = sp.actor
-        if a.kind == "agent" and a.code.startswith("---"):
-            a = Actor(cc + a.code[3:], a.name, cc, a.type, None, "inherited")
-        out.append(ActorSpan(sp.start, sp.end, a))
-    return out
+    return _agents_in(spans, {s.actor.country for s in spans if s.actor.country})
 
 
 def locate_agents(spans: list[ActorSpan], places: list[Place]) -> list[ActorSpan]:
@@ -163,7 +153,11 @@ def locate_agents(spans: list[ActorSpan], places: list[Place]) -> list[ActorSpan
     >>> [s.actor.code for s in locate_agents([cop], [nbo])]
     ['KENCOP']
     """
-    countries = {p.country for p in places if p.country}
+    return _agents_in(spans, {p.country for p in places if p.country})
+
+
+def _agents_in(spans: list[ActorSpan], countries: set[str]) -> list[ActorSpan]:
+    """Country-less agents coded in the one country of ``countries`` (unchanged if not one)."""
     if len(countries) != 1:
         return spans
     (cc,) = countries
