@@ -301,8 +301,35 @@ _PARSER_KW: dict[str, Any] = {
 }
 
 
+_CHUNK = 1 << 16
+
+
+def _xml(content: bytes, encoding: str | None) -> Any:
+    """The document's root, read by libxml2's push parser in 64 KB chunks.
+
+    The push parser stops soon after a well-formedness error; ``etree.fromstring`` goes
+    on to the end of the document, logging up to 100 errors (an undeclared ``&nbsp;``
+    near the top cost a whole parse before the mended document was read). A good
+    document costs the same either way.
+    """
+    parser = etree.XMLParser(encoding=encoding, **_PARSER_KW)
+    etree.clear_error_log()  # the thread's log: left with this document's errors only
+    try:
+        for start in range(0, len(content), _CHUNK):
+            parser.feed(content[start : start + _CHUNK])
+        return parser.close()
+    except etree.XMLSyntaxError as exc:
+        # the push parser raises at the next chunk or at close ("no element found",
+        # "Start tag expected"): the first error logged is the one that says which
+        # repair to try
+        first = next(iter(exc.error_log), None)
+        if first is not None:
+            exc.code = first.type
+        raise
+
+
 def _fast(content: bytes, url: str, encoding: str | None = None) -> list[Entry]:
-    root = etree.fromstring(content, etree.XMLParser(encoding=encoding, **_PARSER_KW))
+    root = _xml(content, encoding)
     # entities can only be declared in a DOCTYPE (external DTDs are never loaded), so the
     # byte scan for declarations is needed only when the document has one
     if root.getroottree().docinfo.internalDTD is not None and _ENTITY_DECL.search(content):

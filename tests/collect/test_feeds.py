@@ -344,3 +344,25 @@ def test_one_pass_mending_reads_as_the_two_pass_definition(text: str) -> None:
 
     data = text.encode()
     assert _mend_references(data) == named.sub(name, bare.sub(b"&amp;", data))
+
+
+def test_undeclared_references_read_in_any_chunk_after_any_failure() -> None:
+    """The push parser raises late (next chunk, close) and the thread's error log keeps
+    other documents' errors: the repair must follow this document's first error."""
+    items = "".join(
+        f"<item><title>T{i}&nbsp;caf&eacute; &ldquo;‘quoted’</title><link>https://e.vn/{i}</link>"
+        f"<description>{'&lt;p&gt;Hà Nội ' * 40}</description></item>"
+        for i in range(300)
+    )
+    doc = f"<rss version='2.0'><channel><title>C</title>{items}</channel></rss>".encode()
+    assert len(doc) > 3 * 65536  # several chunks
+    late = doc.replace(b"T299&nbsp;", b"T299&hellip;")
+    for before in (b"<rss><channel></rss>", b"<rss><channel>\xe9</channel></rss>", b"<rss>&", doc):
+        with contextlib.suppress(FeedParseError):
+            parse_feed(before, "https://e.vn/feed")  # leaves errors in the thread's log
+        for d in (doc, late):
+            got = parse_feed(d, "https://e.vn/feed")
+            # feedparser's tolerant parser would read '“â€˜quoted’'
+            assert len(got) == 300 and got[0].title == "T0 café “‘quoted’", got[0].title
+            assert got[0].summary.startswith("Hà Nội Hà Nội")
+    assert parse_feed(late, "https://e.vn/feed")[-1].title == "T299…café “‘quoted’"
