@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from earlywarn.errors import EarlywarnError
+from earlywarn.errors import EarlywarnError, UsageError
 
 __all__ = [
     "FORMATS",
@@ -55,7 +55,7 @@ _MAX_CELL = 32_000  # Excel's limit is 32,767 characters
 
 def _check_format(fmt: str) -> str:
     if fmt not in FORMATS:
-        raise EarlywarnError(f"export format {fmt!r} is not one of {', '.join(FORMATS)}")
+        raise UsageError(f"export format {fmt!r} is not one of {', '.join(FORMATS)}")
     return fmt
 
 
@@ -155,7 +155,14 @@ def write_table(
 ) -> Path:
     """Write ``tables`` to ``path`` as CSV or XLSX (``fmt`` defaults to the file's suffix)."""
     out = Path(path)
-    fmt = _check_format(fmt or out.suffix.lstrip(".").lower())
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name such as {out / 'results.csv'}")
+    fmt = fmt or out.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise UsageError(
+            f"export format {fmt!r} of {out} is not one of {', '.join(FORMATS)}: "
+            f"give a file name ending in {' or '.join('.' + f for f in FORMATS)}"
+        )
     data = table_bytes(tables, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")

@@ -101,3 +101,22 @@ def test_a_page_far_past_the_last_is_empty_not_an_abort(
     for n in (400_000_000, 99_999_999_999):
         far = page(n)
         assert far["results"] == [] and far["total"] == first["total"] and far["page"] == n
+
+
+def test_an_export_path_that_is_a_folder_or_has_no_format_is_a_usage_error(
+    search_archive: Path, archive_copy: Path, tmp_path: Path
+) -> None:
+    """``--out`` on a folder or a name without .csv/.xlsx ended in an internal error (70)
+    saying only "export format '' is not one of csv, xlsx"."""
+    shutil.copytree(index_path(search_archive), index_path(archive_copy))
+    folder = tmp_path / "results.csv"
+    folder.mkdir()
+    for out, phrase in [
+        (tmp_path, "is a folder; give a file name such as"),
+        (folder, "is a folder; give a file name such as"),
+        (tmp_path / "results", "give a file name ending in .csv or .xlsx"),
+    ]:
+        r = _run(archive_copy, "Trung Quốc", "--out", str(out))
+        assert r.returncode == 64, (out, r.returncode, r.stderr[-400:])
+        assert phrase in r.stderr
+    assert list(folder.iterdir()) == []
