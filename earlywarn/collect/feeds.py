@@ -187,10 +187,14 @@ def strip_html(text: str | None) -> str:
     if not text.isprintable():
         # C1 controls (U+0080-U+009F) are windows-1252 punctuation read as Latin-1 (an
         # undeclared or mislabelled feed, or &#146;): ’ – “ ” … as browsers and feedparser
-        # read them; U+0085 before splitting, which takes it for a line break
-        if not text.isascii():  # a call per control: str.translate costs one per character
+        # read them (a call per control: str.translate costs one per character); U+0085
+        # before splitting, which takes it for a line break
+        if "\x85" in text:
             text = _C1_CONTROL.sub(_windows_1252, text)
         text = " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
+        # white space gone, what is still not printable is a control or format character
+        if not text.isascii() and not text.isprintable():
+            text = _C1_CONTROL.sub(_windows_1252, text)
     elif "  " in text or text[:1] == " " or text[-1:] == " ":
         text = " ".join(text.split())
     return text if text.isascii() else unicodedata.normalize("NFC", text)
