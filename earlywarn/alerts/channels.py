@@ -138,6 +138,11 @@ def _check_url(kind: str, url: str, at: str) -> None:
     if kind == "cloudevents":
         if not re.match(r"^https?://[^/\s]+", url):
             raise ConfigError(f"{at}: key 'url' must be an http(s):// URL for kind cloudevents")
+        from earlywarn.collect.http import url_problem
+
+        problem = url_problem(url)  # else every delivery to it fails, night after night
+        if problem is not None:
+            raise ConfigError(f"{at}: key 'url' is not a URL that can be reached ({problem})")
         return
     import apprise
 

@@ -83,3 +83,26 @@ def test_dripping_and_endless_receivers_do_not_stall_the_others(tmp_path: Path) 
     # apprise reads whole answers: its child process is cut off at the deadline
     assert (out.loc["c-endless-json", "status"] == "pending").all()
     assert took < 2 * 2.5 + 10.0, took
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1/hook", "http://xn--/hook", "https://siem.example.org:99999/hook"]
+)
+def test_a_webhook_url_that_cannot_be_reached_is_a_config_error(tmp_path: Path, url: str) -> None:
+    """A cloudevents channel 'http://xn--/hook' passed validation, so `earlywarn deliver`
+    exited 0 and every delivery to it failed, night after night (idna.IDNAError inside
+    httpx for the A-label); now the config is refused before anything is sent."""
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    (tmp_path / "ch.yaml").write_text(
+        f'channels:\n  - {{name: siem, kind: cloudevents, url: "{url}"}}\n', encoding="utf-8"
+    )
+    archive = tmp_path / "a.duckdb"
+    Archive(archive).close()
+    cfg = tmp_path / "earlywarn.toml"
+    cfg.write_text(f'archive = "{archive}"\nchannels = "{tmp_path / "ch.yaml"}"\n')
+    r = CliRunner().invoke(app, ["-c", str(cfg), "deliver"])
+    assert r.exit_code == 78, (r.exit_code, r.stderr[-500:])
+    assert "key 'url' is not a URL that can be reached" in r.stderr
