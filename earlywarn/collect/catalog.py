@@ -257,6 +257,18 @@ def _load_opml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
     out: list[tuple[str, Mapping[str, Any]]] = []
     for i, node in enumerate(root.iter("outline")):
         url = node.get("xmlUrl")
+        kind = (node.get("type") or "").lower()
+        if not url and (kind == "include" or (node.get("url") or "").lower().endswith(".opml")):
+            raise ConfigError(
+                f"{path}: outline #{i + 1} includes another OPML ({node.get('url')!r}); "
+                "catalogs are not followed into other files: paste that file's feed "
+                "outlines into this one"
+            )
+        if not url and kind in ("rss", "atom"):
+            raise ConfigError(
+                f"{path}: outline #{i + 1} (type {kind!r}) has no xmlUrl; give the feed's "
+                'address as xmlUrl="https://..."'
+            )
         if not url:
             continue  # a folder outline
         title = node.get("title")

@@ -585,3 +585,31 @@ def test_feed_links_that_are_no_url_fail_as_bad_url_and_the_rest_is_collected() 
         )
     assert out.stats["pages_ok"] == 1 and out.stats["reason:bad_url"] == 2, out.stats
     assert "reason:error" not in out.stats  # an internal error, logged with a traceback
+
+
+@pytest.mark.parametrize(
+    ("outline", "phrase"),
+    [
+        ('<outline type="include" url="c.opml" text="more feeds"/>', "includes another OPML"),
+        ('<outline type="link" url="https://e.org/more.opml"/>', "includes another OPML"),
+        ('<outline type="rss" url="https://e.org/rss" text="no xmlUrl"/>', "has no xmlUrl"),
+    ],
+)
+def test_opml_outlines_that_are_not_read_are_refused_not_dropped(
+    tmp_path: Path, outline: str, phrase: str
+) -> None:
+    """An OPML that includes another (itself, here) or names a feed without xmlUrl was
+    loaded without those feeds and without a word: 'c.opml: 1 feeds', exit 0."""
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    opml = tmp_path / "c.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline type="rss" xmlUrl="https://e.org/a.rss"/>'
+        f"{outline}</body></opml>",
+        encoding="utf-8",
+    )
+    r = CliRunner().invoke(app, ["feeds", "check", str(opml)])
+    assert r.exit_code == 78, (r.exit_code, r.stdout[-300:], r.stderr[-300:])
+    assert phrase in r.stderr and "outline #2" in r.stderr
