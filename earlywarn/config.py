@@ -43,6 +43,7 @@ class HttpSettings(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    #: one line of printable text (a line break would make every request invalid HTTP)
     user_agent: str = "earlywarn/0.1 (+https://example.invalid/earlywarn)"
     connect_timeout: float = Field(10.0, gt=0, le=600)
     read_timeout: float = Field(20.0, gt=0, le=3600)
@@ -59,6 +60,16 @@ class HttpSettings(BaseModel):
     max_entries: int = Field(1000, ge=1, le=100_000)
     respect_robots: bool = True
     allow_private: list[str] = Field(default_factory=list)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if not value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError(
+                "give one line of printable text, such as 'earlywarn/0.1 (+mailto:desk@example.org)'"
+                " (a line break would make every request invalid HTTP)"
+            )
+        return value
 
     def wide_allowances(self) -> list[str]:
         """Entries of ``allow_private`` that open more than one host (whole networks).

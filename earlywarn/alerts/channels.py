@@ -187,6 +187,11 @@ def _channel(item: Any, where: str, index: int, environ: Mapping[str, str]) -> C
         isinstance(k, str) and isinstance(v, (str, int)) for k, v in headers.items()
     ):
         raise ConfigError(f"{at}: key 'headers' must map header names to strings")
+    if any(re.search(r"[\x00-\x1f\x7f]", f"{k}{v}") for k, v in headers.items()):
+        raise ConfigError(
+            f"{at}: key 'headers' holds a line break or control character; give each "
+            "header one line of text (it would make every delivery invalid HTTP)"
+        )
     source = item.get("source", "urn:earlywarn:alerts")
     if not isinstance(source, str) or not source:
         raise ConfigError(f"{at}: key 'source' must be a non-empty URI reference")

@@ -106,3 +106,30 @@ def test_a_webhook_url_that_cannot_be_reached_is_a_config_error(tmp_path: Path, 
     r = CliRunner().invoke(app, ["-c", str(cfg), "deliver"])
     assert r.exit_code == 78, (r.exit_code, r.stderr[-500:])
     assert "key 'url' is not a URL that can be reached" in r.stderr
+
+
+@pytest.mark.parametrize("where", ["user_agent", "channel_header"])
+def test_a_header_value_with_a_line_break_is_a_config_error(tmp_path: Path, where: str) -> None:
+    r"""A user_agent or a webhook header holding '\r\n' was accepted; every fetch then
+    failed as 'the server broke HTTP (Illegal header value ...)', blaming each server,
+    and every delivery failed; now the config is refused, naming the key."""
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    evil = "x\\r\\nX-Injected: 1"  # TOML escapes: a real CR LF in the value
+    header = f', headers: {{X-Token: "{evil}"}}' if where == "channel_header" else ""
+    (tmp_path / "ch.yaml").write_text(
+        "channels:\n  - {name: siem, kind: cloudevents, "
+        f'url: "https://siem.example.org/hook"{header}}}\n',
+        encoding="utf-8",
+    )
+    archive = tmp_path / "a.duckdb"
+    Archive(archive).close()
+    cfg = tmp_path / "earlywarn.toml"
+    agent = f'user_agent = "{evil}"\n' if where == "user_agent" else ""
+    cfg.write_text(f'archive = "{archive}"\nchannels = "{tmp_path / "ch.yaml"}"\n[http]\n{agent}')
+    r = CliRunner().invoke(app, ["-c", str(cfg), "deliver"])
+    assert r.exit_code == 78, (r.exit_code, r.stderr[-500:])
+    assert ("http.user_agent" if where == "user_agent" else "key 'headers'") in r.stderr
+    assert "line break" in r.stderr
