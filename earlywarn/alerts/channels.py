@@ -35,13 +35,13 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from earlywarn._yaml import safe_load
 from earlywarn.alerts.rules import SEVERITIES
+from earlywarn.data import read_text
 from earlywarn.errors import ConfigError
 
 __all__ = ["KINDS", "Channel", "load_channels", "parse_channels"]
@@ -279,11 +279,7 @@ def load_channels(
     >>> [c.kind for c in load_channels(str(example), environ=env)]
     ['apprise', 'apprise', 'apprise', 'cloudevents']
     """
-    where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{where}: cannot read channels file ({exc.strerror})") from None
+    text, where = read_text(None, path, "channels file")
     try:
         doc = safe_load(text)
     except yaml.YAMLError as exc:

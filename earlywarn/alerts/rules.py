@@ -36,7 +36,6 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +44,7 @@ import pandas as pd
 import yaml
 
 from earlywarn._yaml import safe_load
+from earlywarn.data import read_text
 from earlywarn.errors import ConfigError
 from earlywarn.series.kinds import KINDS, series_kind
 
@@ -173,16 +173,7 @@ def load_rules(path: str | Path | None = None) -> list[Rule]:
     >>> any(r.matches("cov:VNM") for r in rules)
     True
     """
-    if path is None:
-        resource = files("earlywarn.data").joinpath("alerts.yaml")
-        where = "earlywarn/data/alerts.yaml"
-        text = resource.read_text(encoding="utf-8")
-    else:
-        where = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{where}: cannot read rules file ({exc.strerror})") from None
+    text, where = read_text("alerts.yaml", path, "rules file")
     try:
         doc = safe_load(text)
     except yaml.YAMLError as exc:

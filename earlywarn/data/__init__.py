@@ -1,3 +1,39 @@
 """Small data shipped with earlywarn (see SOURCES.md)."""
 
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+from earlywarn.errors import ConfigError
+
 __all__: list[str] = []
+
+
+def read_text(name: str | None, path: str | os.PathLike[str] | None, what: str) -> tuple[str, str]:
+    """The text of ``path``, or of the shipped file ``name`` when ``path`` is None, and where
+    it came from (for messages). ``what`` names the file in the error an unreadable path
+    raises (a :class:`~earlywarn.errors.ConfigError`).
+
+    Examples
+    --------
+    >>> text, where = read_text("alerts.yaml", None, "rules file")
+    >>> where, text.startswith("#")
+    ('earlywarn/data/alerts.yaml', True)
+    >>> read_text(None, "/no/such.yaml", "channels file")
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.ConfigError: /no/such.yaml: cannot read channels file (No such file or directory)
+    """
+    if path is None:
+        if name is None:
+            raise ValueError("give a shipped file name or a path")
+        return files("earlywarn.data").joinpath(name).read_text(encoding="utf-8"), (
+            f"earlywarn/data/{name}"
+        )
+    where = str(path)
+    try:
+        return Path(path).read_text(encoding="utf-8"), where
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read {what} ({exc.strerror})") from None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import json
 import warnings
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,6 +19,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy import stats
 
+from earlywarn.data import read_text
 from earlywarn.errors import ConfigError, NotFittedError
 from earlywarn.series.kinds import is_level
 
@@ -51,15 +51,7 @@ def load_model_json(name: str, path: str | Path | None, what: str, refit: str) -
     >>> load_model_json("onset_risk.json", None, "onset-risk model", "x.py")["fitted_on"]
     'tuning'
     """
-    if path is None:
-        text = files("earlywarn.data").joinpath(name).read_text(encoding="utf-8")
-        where = f"earlywarn/data/{name}"
-    else:
-        where = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{where}: cannot read the {what} ({exc.strerror})") from None
+    text, where = read_text(name, path, f"the {what}")
     try:
         model = json.loads(text)
     except json.JSONDecodeError as exc:
