@@ -25,10 +25,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
-import html.entities
 import json
 import re
-import unicodedata
 from datetime import datetime
 from typing import Any, NamedTuple
 from urllib.parse import urljoin
@@ -39,8 +37,16 @@ from feedparser.sanitizer import replace_doctype
 from feedparser.urls import make_safe_absolute_uri
 from lxml import etree
 
-from earlywarn.collect._bytes import decode_utf16, mostly_utf8
+from earlywarn.collect._bytes import mostly_utf8
+from earlywarn.collect._clean import strip_html
 from earlywarn.collect._dates import parse_date
+from earlywarn.collect._xmlbytes import (
+    from_utf16,
+    latin_as_utf8,
+    mend_references,
+    undeclared_not_utf8,
+    valid_char_refs,
+)
 from earlywarn.collect.catalog import Feed
 from earlywarn.errors import FeedError
 
@@ -54,17 +60,7 @@ _DC = "{http://purl.org/dc/elements/1.1/}"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 _MEDIA = "{http://search.yahoo.com/mrss/}"
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
-_TAG = re.compile(r"<[^>]*>")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
-# every "&": a named reference (XML knows five, HTML ~250 more that feeds use undeclared,
-# &nbsp; ...), a character reference, or a bare "&" (a URL's query string)
-# mended in one pass touching only what XML cannot read (an "&" that starts none of XML's
-# five references nor a character reference: a bare "&" or an HTML name), so the many
-# &lt; &gt; &amp; of escaped HTML cost no Python call
-_NOT_XML_REFERENCE = re.compile(
-    rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)"
-    rb"(?:([A-Za-z][A-Za-z0-9]{0,31});)?"
-)
 # libxml2's XML_ERR_UNDECLARED_ENTITY, XML_WAR_UNDECLARED_ENTITY, and the errors of a bare
 # "&" (XML_ERR_NAME_REQUIRED, XML_ERR_ENTITYREF_SEMICOL_MISSING)
 _REFERENCE_ERRORS = (26, 27, 68, 23)
@@ -114,90 +110,6 @@ class Entry(NamedTuple):
     summary: str
     published: datetime | None
     date_flag: str
-
-
-# the references escaped HTML is made of, "&amp;" last so that "&amp;lt;" reads "&lt;"
-_COMMON_REFS = (
-    ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&apos;", "'"),
-    ("&nbsp;", "\xa0"), ("&amp;", "&"),
-)  # fmt: skip
-
-
-_FEW_REFS = 8
-
-
-def _unescape(text: str) -> str:
-    """``html.unescape(text)``, by ``str.replace`` when every "&" starts a common reference.
-
-    ``html.unescape`` makes a Python call per reference (40 a summary in escaped HTML);
-    each reference here starts with the only "&" it holds, so when their counts add up to
-    the count of "&" they are all there is, and replacing them in turn reads the same.
-
-    Examples
-    --------
-    >>> _unescape("a &lt;b&gt; &amp;lt; &quot;c&quot;&nbsp;d &lt;&lt;&gt;"), _unescape("&eacute; &amp;")
-    ('a <b> &lt; "c"\xa0d <<>', 'é &')
-    """
-    n = text.count("&")
-    # a few references: html.unescape's calls cost less than the scans below
-    if n < _FEW_REFS or n != sum(text.count(ref) for ref, _ in _COMMON_REFS):
-        return html.unescape(text)
-    for ref, char in _COMMON_REFS:
-        if ref in text:
-            text = text.replace(ref, char)
-    return text
-
-
-_C1_CONTROL = re.compile("[\x80-\x9f]")
-# the C1 controls windows-1252 prints (it leaves 0x81, 0x8D, 0x8F, 0x90, 0x9D unassigned)
-_WINDOWS_1252 = {
-    chr(code): bytes([code]).decode("cp1252")
-    for code in range(0x80, 0xA0)
-    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-}
-
-
-def _windows_1252(m: re.Match[str]) -> str:
-    return _WINDOWS_1252.get(m.group(), m.group())
-
-
-def strip_html(text: str | None) -> str:
-    """Remove tags, unescape entities and collapse whitespace.
-
-    Plain text (no ``<`` and no ``&``, the common case for titles) only has its whitespace
-    collapsed, and text whose only whitespace is single spaces between words is kept as it
-    is (``str.isprintable`` is false for every whitespace character but the space: one C
-    scan instead of splitting into words); NFC normalisation is skipped for ASCII.
-
-    Examples
-    --------
-    >>> strip_html("<p>Tin&nbsp;<b>mới</b></p>  nhất"), strip_html("I\\x92ve \\x93read\\x94 it")
-    ('Tin mới nhất', 'I’ve “read” it')
-    """
-    if not text:
-        return ""
-    if "<" in text:
-        # a "<" with no ">" after it is left alone by _TAG, but the regex would scan to the
-        # end from each one (quadratic on a summary of many "&lt;"): only the text up to the
-        # last ">" can hold tags
-        end = text.rfind(">") + 1
-        text = _TAG.sub(" ", text[:end]) + text[end:]
-    if "&" in text:
-        text = _unescape(text)
-    if not text.isprintable():
-        # C1 controls (U+0080-U+009F) are windows-1252 punctuation read as Latin-1 (an
-        # undeclared or mislabelled feed, or &#146;): ’ – “ ” … as browsers and feedparser
-        # read them (a call per control: str.translate costs one per character); U+0085
-        # before splitting, which takes it for a line break
-        if "\x85" in text:
-            text = _C1_CONTROL.sub(_windows_1252, text)
-        text = " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
-        # white space gone, what is still not printable is a control or format character
-        if not text.isascii() and not text.isprintable():
-            text = _C1_CONTROL.sub(_windows_1252, text)
-    elif "  " in text or text[:1] == " " or text[-1:] == " ":
-        text = " ".join(text.split())
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _text(el: Any) -> str:
@@ -359,42 +271,8 @@ def _fast(content: bytes, url: str, encoding: str | None = None) -> list[Entry]:
     raise FeedParseError(f"{url}: root element <{local or '?'}> is not rss, RDF or Atom")
 
 
-def _named(m: re.Match[bytes]) -> bytes:
-    name = m.group(1)
-    if name is None:  # a bare "&"
-        return b"&amp;"
-    code = html.entities.name2codepoint.get(name.decode("ascii"))
-    return b"&#%d;" % code if code is not None else b"&amp;" + m.group(0)[1:]
-
-
-def _mend_references(content: bytes) -> bytes:
-    """``content`` with its references made XML, as a browser would read them (one pass).
-
-    An undeclared ``&eacute;`` or a bare ``&`` in a link is fatal to an XML parser, and
-    feedparser then reads the whole document with its slow loose parser. HTML's named
-    references become character references (``&#233;``); an unknown name and a bare ``&``
-    are kept as text (``&amp;``).
-
-    Examples
-    --------
-    >>> _mend_references(b"<t>caf&eacute; &amp; &nosuch; &lt; &#8230; a?x=1&y=2 & b</t>")
-    b'<t>caf&#233; &amp; &amp;nosuch; &lt; &#8230; a?x=1&amp;y=2 &amp; b</t>'
-    """
-    return _NOT_XML_REFERENCE.sub(_named, content)
-
-
 def _unsafe(where: str) -> FeedParseError:
     return FeedParseError(f"{where}: document declares XML entities; refused", reason="unsafe_xml")
-
-
-_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
-
-
-def _valid_char_ref(m: re.Match[bytes]) -> bytes:
-    """A character reference, or U+FFFD's when it names a surrogate or no code point."""
-    ref = m.group(1)
-    code = int(ref[1:], 16) if ref[:1] in b"xX" else int(ref)
-    return m.group(0) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
 
 
 def _slow(content: bytes, url: str, content_type: str | None) -> list[Entry]:
@@ -419,7 +297,7 @@ def _slow(content: bytes, url: str, content_type: str | None) -> list[Entry]:
     try:
         parser = _loose(data, url, entities)
     except UnicodeEncodeError:  # &#xD800; and other references to no character
-        parser = _loose(_CHAR_REF.sub(_valid_char_ref, data), url, entities)
+        parser = _loose(valid_char_refs(data), url, entities)
     if not (version or parser.version) and not parser.entries:
         why = result.get("bozo_exception")
         raise FeedParseError(f"{url}: not RSS or Atom ({why or 'no feed elements found'})")
@@ -563,106 +441,20 @@ def _advertised_feed(content: bytes, url: str) -> str | None:
     return None
 
 
-_LATIN_DECL = re.compile(
-    rb"""^<\?xml[^>]*encoding=["'](iso-8859-1|latin-?1|windows-1252|cp1252|us-ascii)["']""",
-    re.IGNORECASE,
-)
-_LATIN_CODECS = {b"windows-1252": "cp1252", b"cp1252": "cp1252", b"us-ascii": "ascii"}
-
-
-def _latin_as_utf8(content: bytes) -> bytes | None:
-    """A document declared Latin-1, cp1252 or ASCII, as UTF-8; ``None`` when not declared so.
-
-    Bytes that are valid UTF-8 are UTF-8 whatever the declaration says (a template's
-    hard-coded ``encoding="iso-8859-1"`` over UTF-8 text made every accented letter two,
-    ``Bá»™`` for ``Bộ``; pages are read the same way). Other bytes are decoded as
-    declared by Python's codec, strictly: libxml2 reads windows-1252 through iconv at half
-    its UTF-8 speed, and a byte the codec does not know (``None`` here) is left to it.
-
-    Examples
-    --------
-    >>> _latin_as_utf8('<?xml version="1.0" encoding="ISO-8859-1"?><rss>Bộ'.encode()).decode()
-    '<?xml version="1.0" encoding="ISO-8859-1"?><rss>Bộ'
-    >>> doc = '<?xml version="1.0" encoding="windows-1252"?><rss>é’'
-    >>> _latin_as_utf8(doc.encode("cp1252")).decode()[-2:]
-    'é’'
-    >>> _latin_as_utf8(doc.encode("cp1252") + b" \\x81") is None  # no such cp1252 byte
-    True
-    """
-    m = _LATIN_DECL.match(content)
-    if m is None:
-        return None
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return content
-    try:
-        return content.decode(_LATIN_CODECS.get(m.group(1).lower(), "latin-1")).encode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-_DECLARED_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
-
-
-def _from_utf16(content: bytes) -> bytes:
-    """UTF-16 ``content`` (BOM or none) as UTF-8, its declared encoding dropped; else itself.
-
-    libxml2 and feedparser tell UTF-16 by a BOM or by ``<?xml``; a feed with neither is
-    read by where its NUL bytes fall, by the pages' decoder (:func:`decode_utf16`).
-
-    Examples
-    --------
-    >>> _from_utf16('<rss version="2.0"><channel/></rss>'.encode("utf-16-be"))
-    b'<rss version="2.0"><channel/></rss>'
-    """
-    utf16 = decode_utf16(content)
-    if utf16 is None:
-        return content
-    return _DECLARED_ENCODING.sub(rb"\1", utf16[0].encode("utf-8"), count=1)
-
-
-def _undeclared_not_utf8(content: bytes) -> bool:
-    """True for markup with no BOM and no declared encoding whose bytes are not UTF-8.
-
-    libxml2 reads such a document as UTF-8 and fails, but only after the whole of it: it
-    goes on past the first bad byte, logging up to 100 errors (as long as a good parse).
-    UTF-8's strict decoder stops at the first bad byte; ASCII costs one word-wise scan.
-
-    Examples
-    --------
-    >>> _undeclared_not_utf8("<rss>café</rss>".encode("cp1252")), _undeclared_not_utf8(b"<rss/>")
-    (True, False)
-    >>> _undeclared_not_utf8('<?xml version="1.0" encoding="koi8-r"?><rss>Мир'.encode("koi8-r"))
-    False
-    """
-    if content.isascii() or content[:1] != b"<" or content[1:2] == b"\x00":
-        return False  # ASCII, or a BOM, UTF-16/32, EBCDIC: as libxml2 tells them
-    if content.startswith(b"<?xml") and _DECLARED_ENCODING.match(content):
-        return False
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
 def _parse(content: bytes, url: str, where: str, content_type: str | None) -> list[Entry]:
-    content = _from_utf16(content)  # before stripping: a stripped byte would shift its NULs
+    content = from_utf16(content)  # before stripping: a stripped byte would shift its NULs
     if content[:1] in b" \t\r\n":  # also true for b"": no copy of a big body otherwise
         content = content.lstrip(b" \t\r\n")
     if not content:
         raise FeedParseError(f"{where}: empty document")
     if content[:1] == b"{" or content[:4] == b"\xef\xbb\xbf{":  # no copy of the body
         return _json_feed(content, url, where)
-    utf8 = _latin_as_utf8(content)
+    utf8 = latin_as_utf8(content)
     code = None  # lxml's error, None when it was not asked (bytes that are not UTF-8)
     try:
         if utf8 is not None:
             return _fast(utf8, url, "utf-8")
-        if not _undeclared_not_utf8(content):
+        if not undeclared_not_utf8(content):
             return _fast(content, url)
     except FeedParseError as exc:
         if exc.reason == "unsafe_xml":
@@ -677,8 +469,8 @@ def _parse(content: bytes, url: str, where: str, content_type: str | None) -> li
     if code in _REFERENCE_ERRORS:
         with contextlib.suppress(etree.XMLSyntaxError):
             if utf8 is not None:
-                return _fast(_mend_references(utf8), url, "utf-8")
-            return _fast(_mend_references(content), url)
+                return _fast(mend_references(utf8), url, "utf-8")
+            return _fast(mend_references(content), url)
     repaired = mostly_utf8(content)  # UTF-8 but for a few stray bytes (a pasted quote)
     if repaired is not None:
         with contextlib.suppress(etree.XMLSyntaxError):

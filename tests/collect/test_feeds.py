@@ -277,9 +277,9 @@ _REF_PIECES = ["&lt;", "&gt;", "&quot;", "&#39;", "&apos;", "&nbsp;", "&amp;", "
 def test_fast_unescape_reads_as_html_unescape(text: str) -> None:
     import html
 
-    from earlywarn.collect.feeds import _unescape
+    from earlywarn.collect._clean import unescape
 
-    assert _unescape(text) == html.unescape(text)
+    assert unescape(text) == html.unescape(text)
 
 
 # -- windows-1252 punctuation read as Latin-1 (C1 controls), on every path ---------------
@@ -333,7 +333,7 @@ def test_one_pass_mending_reads_as_the_two_pass_definition(text: str) -> None:
     import html.entities
     import re
 
-    from earlywarn.collect.feeds import _mend_references
+    from earlywarn.collect._xmlbytes import mend_references
 
     bare = re.compile(rb"&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)")
     named = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{0,31});")
@@ -343,7 +343,7 @@ def test_one_pass_mending_reads_as_the_two_pass_definition(text: str) -> None:
         return b"&#%d;" % code if code is not None else b"&amp;" + m.group(0)[1:]
 
     data = text.encode()
-    assert _mend_references(data) == named.sub(name, bare.sub(b"&amp;", data))
+    assert mend_references(data) == named.sub(name, bare.sub(b"&amp;", data))
 
 
 def test_undeclared_references_read_in_any_chunk_after_any_failure() -> None:

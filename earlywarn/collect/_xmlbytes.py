@@ -1,0 +1,162 @@
+"""Feed bytes made readable by lxml: declared Latin encodings, UTF-16, bytes that are not
+the UTF-8 they claim, and HTML references XML does not know.
+
+Split from :mod:`earlywarn.collect.feeds`: each function takes the document's bytes
+and returns bytes (or a verdict) for the parser; none parses.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+
+from earlywarn.collect._bytes import decode_utf16
+
+__all__ = [
+    "from_utf16",
+    "latin_as_utf8",
+    "mend_references",
+    "undeclared_not_utf8",
+    "valid_char_refs",
+]
+
+_LATIN_DECL = re.compile(
+    rb"""^<\?xml[^>]*encoding=["'](iso-8859-1|latin-?1|windows-1252|cp1252|us-ascii)["']""",
+    re.IGNORECASE,
+)
+_LATIN_CODECS = {b"windows-1252": "cp1252", b"cp1252": "cp1252", b"us-ascii": "ascii"}
+
+
+def latin_as_utf8(content: bytes) -> bytes | None:
+    """A document declared Latin-1, cp1252 or ASCII, as UTF-8; ``None`` when not declared so.
+
+    Bytes that are valid UTF-8 are UTF-8 whatever the declaration says (a template's
+    hard-coded ``encoding="iso-8859-1"`` over UTF-8 text made every accented letter two,
+    ``Bá»™`` for ``Bộ``; pages are read the same way). Other bytes are decoded as
+    declared by Python's codec, strictly: libxml2 reads windows-1252 through iconv at half
+    its UTF-8 speed, and a byte the codec does not know (``None`` here) is left to it.
+
+    Examples
+    --------
+    >>> latin_as_utf8('<?xml version="1.0" encoding="ISO-8859-1"?><rss>Bộ'.encode()).decode()
+    '<?xml version="1.0" encoding="ISO-8859-1"?><rss>Bộ'
+    >>> doc = '<?xml version="1.0" encoding="windows-1252"?><rss>é’'
+    >>> latin_as_utf8(doc.encode("cp1252")).decode()[-2:]
+    'é’'
+    >>> latin_as_utf8(doc.encode("cp1252") + b" \\x81") is None  # no such cp1252 byte
+    True
+    """
+    m = _LATIN_DECL.match(content)
+    if m is None:
+        return None
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return content
+    try:
+        return content.decode(_LATIN_CODECS.get(m.group(1).lower(), "latin-1")).encode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+_DECLARED_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
+
+
+def from_utf16(content: bytes) -> bytes:
+    """UTF-16 ``content`` (BOM or none) as UTF-8, its declared encoding dropped; else itself.
+
+    libxml2 and feedparser tell UTF-16 by a BOM or by ``<?xml``; a feed with neither is
+    read by where its NUL bytes fall, by the pages' decoder (:func:`decode_utf16`).
+
+    Examples
+    --------
+    >>> from_utf16('<rss version="2.0"><channel/></rss>'.encode("utf-16-be"))
+    b'<rss version="2.0"><channel/></rss>'
+    """
+    utf16 = decode_utf16(content)
+    if utf16 is None:
+        return content
+    return _DECLARED_ENCODING.sub(rb"\1", utf16[0].encode("utf-8"), count=1)
+
+
+def undeclared_not_utf8(content: bytes) -> bool:
+    """True for markup with no BOM and no declared encoding whose bytes are not UTF-8.
+
+    libxml2 reads such a document as UTF-8 and fails, but only after the whole of it: it
+    goes on past the first bad byte, logging up to 100 errors (as long as a good parse).
+    UTF-8's strict decoder stops at the first bad byte; ASCII costs one word-wise scan.
+
+    Examples
+    --------
+    >>> undeclared_not_utf8("<rss>café</rss>".encode("cp1252")), undeclared_not_utf8(b"<rss/>")
+    (True, False)
+    >>> undeclared_not_utf8('<?xml version="1.0" encoding="koi8-r"?><rss>Мир'.encode("koi8-r"))
+    False
+    """
+    if content.isascii() or content[:1] != b"<" or content[1:2] == b"\x00":
+        return False  # ASCII, or a BOM, UTF-16/32, EBCDIC: as libxml2 tells them
+    if content.startswith(b"<?xml") and _DECLARED_ENCODING.match(content):
+        return False
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+# every "&": a named reference (XML knows five, HTML ~250 more that feeds use undeclared,
+# &nbsp; ...), a character reference, or a bare "&" (a URL's query string)
+# mended in one pass touching only what XML cannot read (an "&" that starts none of XML's
+# five references nor a character reference: a bare "&" or an HTML name), so the many
+# &lt; &gt; &amp; of escaped HTML cost no Python call
+_NOT_XML_REFERENCE = re.compile(
+    rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)"
+    rb"(?:([A-Za-z][A-Za-z0-9]{0,31});)?"
+)
+
+
+def _named(m: re.Match[bytes]) -> bytes:
+    name = m.group(1)
+    if name is None:  # a bare "&"
+        return b"&amp;"
+    code = html.entities.name2codepoint.get(name.decode("ascii"))
+    return b"&#%d;" % code if code is not None else b"&amp;" + m.group(0)[1:]
+
+
+def mend_references(content: bytes) -> bytes:
+    """``content`` with its references made XML, as a browser would read them (one pass).
+
+    An undeclared ``&eacute;`` or a bare ``&`` in a link is fatal to an XML parser, and
+    feedparser then reads the whole document with its slow loose parser. HTML's named
+    references become character references (``&#233;``); an unknown name and a bare ``&``
+    are kept as text (``&amp;``).
+
+    Examples
+    --------
+    >>> mend_references(b"<t>caf&eacute; &amp; &nosuch; &lt; &#8230; a?x=1&y=2 & b</t>")
+    b'<t>caf&#233; &amp; &amp;nosuch; &lt; &#8230; a?x=1&amp;y=2 &amp; b</t>'
+    """
+    return _NOT_XML_REFERENCE.sub(_named, content)
+
+
+_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _valid_char_ref(m: re.Match[bytes]) -> bytes:
+    """A character reference, or U+FFFD's when it names a surrogate or no code point."""
+    ref = m.group(1)
+    code = int(ref[1:], 16) if ref[:1] in b"xX" else int(ref)
+    return m.group(0) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
+
+
+def valid_char_refs(data: bytes) -> bytes:
+    """``data`` with each character reference to a surrogate or no code point as U+FFFD's.
+
+    Examples
+    --------
+    >>> valid_char_refs(b"a &#xD800; &#233; &#99999999;")
+    b'a &#xFFFD; &#233; &#xFFFD;'
+    """
+    return _CHAR_REF.sub(_valid_char_ref, data)
