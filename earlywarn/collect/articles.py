@@ -45,6 +45,7 @@ from earlywarn.collect._bytes import decode_utf16, mostly_utf8
 from earlywarn.collect._cascade import cascade_text
 from earlywarn.collect._chunks import join_chunks
 from earlywarn.collect.catalog import normalize_link
+from earlywarn.collect.http import url_problem
 
 __all__ = [
     "Article",
@@ -312,7 +313,7 @@ def _canonical(claims: list[str], url: str, mirror: bool = False) -> str:
     if mirror:
         for href in claims:
             href = href.strip()
-            if href.startswith(("http://", "https://")) and _usable_host(href):
+            if href.startswith(("http://", "https://")) and url_problem(href) is None:
                 return normalize_link(href)
     own = _registrable_domain(url)
     for href in claims:
@@ -320,13 +321,6 @@ def _canonical(claims: list[str], url: str, mirror: bool = False) -> str:
         if href.startswith(("http://", "https://")) and _registrable_domain(href) == own:
             return normalize_link(href)
     return normalize_link(url)
-
-
-def _usable_host(url: str) -> bool:
-    try:
-        return bool(urlsplit(url).hostname)
-    except ValueError:
-        return False
 
 
 def _page_date(tree: Any, max_date: date | None) -> datetime | None:

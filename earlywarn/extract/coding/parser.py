@@ -66,8 +66,9 @@ def _blas() -> ThreadpoolController:
     return ThreadpoolController()
 
 
-def parse(texts: Iterable[str], path: str | None = None) -> list[Doc]:
-    """Parsed docs of ``texts`` (the pipeline of :func:`load_parser`, BLAS on one thread).
+def parse(texts: Iterable[str | Doc], path: str | None = None) -> list[Doc]:
+    """Parsed docs of ``texts`` (strings or unparsed docs: the pipeline of
+    :func:`load_parser`, BLAS on one thread).
 
     The pipeline's matrix products are small (one article's sentences): OpenBLAS threads
     only wait on each other, several times slower on a busy machine, so BLAS is held to
@@ -114,8 +115,7 @@ def evaluate_parser(conllu: str | Path, path: str | None = None) -> dict[str, fl
         raise ExtractionError(f"cannot read treebank {where}: {exc}") from None
     nlp = load_parser(path)
     docs = list(conllu_to_docs(text, n_sents=1, no_print=True))
-    with _blas().limit(limits=1, user_api="blas"):
-        preds = list(nlp.pipe(_words_doc(nlp, d) for d in docs))
+    preds = parse((_words_doc(nlp, d) for d in docs), path)
     examples = [Example(p, d) for p, d in zip(preds, docs, strict=True)]
     deps = Scorer.score_deps(examples, "dep", ignore_labels=("p", "punct"))
     return {

@@ -342,8 +342,7 @@ class _Sentence:
         of the country of a gazetteer place modifying it, else ``---``."""
         if not self.unknown:
             return None
-        case = [g.lower_ for g in tok.children if g.dep_ == "case"]
-        if case and case[0] in _PLACES:
+        if _locative(tok):
             return None  # 'in Kaduna': where, not whom
         known = self.places.get(tok.i)
         if known is not None and known.country:
@@ -364,10 +363,7 @@ class _Sentence:
 
     def unknown_place(self, tok: SpacyToken) -> int | None:
         """A place noun no actor or gazetteer place modifies (*the capital*): ``---``."""
-        if not self.unknown or not _place_noun(tok):
-            return None
-        case = [g.lower_ for g in tok.children if g.dep_ == "case"]
-        if case and case[0] in _PLACES:
+        if not self.unknown or not _place_noun(tok) or _locative(tok):
             return None
         name = " ".join(t.text for t in tok.subtree if t.dep_ != "det")
         return self._add(tok.i, tok.i + 1, Actor("---", name, None, None, None, "place"))
@@ -443,8 +439,7 @@ class _Sentence:
                 h = h.head  # the head of the actor's span ('West Bank' -> 'Bank')
             while h.dep_ == "compound" and h.head is not h:
                 h = h.head  # a noun it modifies ('in the West Bank village'): that one's case
-            case = [g.lower_ for g in h.children if g.dep_ == "case"]
-            if case and case[0] in _PLACES:
+            if _locative(h):
                 continue
             return self.actors_of(h) or [k]
         return []
@@ -514,6 +509,13 @@ def _active_participle(v: SpacyToken) -> bool:
     """A past form with a direct object and no *by* agent parsed as a reduced relative
     ('police [arrested students]' as 'police arrested ...'): active, its noun the subject."""
     return any(c.dep_ in ("obj", "dobj") for c in v.children) and not _agents(v)
+
+
+def _locative(tok: SpacyToken) -> bool:
+    """Whether ``tok``'s noun phrase opens with a preposition of place (*in*, *at* ...):
+    it says where, not whom."""
+    case = [g.lower_ for g in tok.children if g.dep_ == "case"]
+    return bool(case) and case[0] in _PLACES
 
 
 def _nominal_clause(c: SpacyToken) -> bool:
