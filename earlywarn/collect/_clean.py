@@ -11,7 +11,7 @@ import html
 import re
 import unicodedata
 
-__all__ = ["strip_html", "unescape"]
+__all__ = ["no_surrogates", "strip_html", "unescape"]
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -60,6 +60,29 @@ def _windows_1252(m: re.Match[str]) -> str:
     return _WINDOWS_1252.get(m.group(), m.group())
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# what is no text once white space is collapsed: C0 controls (NUL ...), DEL, surrogates
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def _not_text(m: re.Match[str]) -> str:
+    return "\ufffd" if m.group() >= "\ud800" else ""
+
+
+def no_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (``\\ud800`` in JSON) as U+FFFD.
+
+    JSON may escape half of a UTF-16 pair alone; Python keeps it, and no UTF-8 writer
+    (pyarrow, DuckDB) can encode it: one such item failed the whole collect stage.
+
+    Examples
+    --------
+    >>> no_surrogates("a\\ud800b"), no_surrogates("ok")
+    ('a\ufffdb', 'ok')
+    """
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
 def strip_html(text: str | None) -> str:
     """Remove tags, unescape entities and collapse whitespace.
 
@@ -94,6 +117,8 @@ def strip_html(text: str | None) -> str:
         # white space gone, what is still not printable is a control or format character
         if not text.isascii() and not text.isprintable():
             text = _C1_CONTROL.sub(_windows_1252, text)
+        if not text.isprintable():  # NUL and other C0 controls out, surrogates as U+FFFD
+            text = _NOT_TEXT.sub(_not_text, text)
     elif "  " in text or text[:1] == " " or text[-1:] == " ":
         text = " ".join(text.split())
     return text if text.isascii() else unicodedata.normalize("NFC", text)

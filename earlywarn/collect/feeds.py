@@ -38,7 +38,7 @@ from feedparser.urls import make_safe_absolute_uri
 from lxml import etree
 
 from earlywarn.collect._bytes import mostly_utf8
-from earlywarn.collect._clean import strip_html
+from earlywarn.collect._clean import no_surrogates, strip_html
 from earlywarn.collect._dates import parse_date
 from earlywarn.collect._xmlbytes import (
     from_utf16,
@@ -359,7 +359,8 @@ def _json_feed(content: bytes, url: str, where: str) -> list[Entry]:
                 if isinstance(value, bool) or not isinstance(value, str | int | float):
                     continue
                 if str(value).strip():
-                    return str(value)
+                    # JSON may hold half a UTF-16 pair ("\\ud800"), which nothing can store
+                    return no_surrogates(str(value))
             return ""
 
         out.append(

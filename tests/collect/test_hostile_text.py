@@ -1,0 +1,50 @@
+"""Hostile feed text (issue 14, third round): characters no archive can store.
+
+Every server is a real loopback TCP server (:mod:`tests.hostile`); the classes probed this
+round, failed or held, are listed in ``tests/HOSTILE.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from earlywarn.collect import Feed, collect
+from tests.collect.conftest import settings
+from tests.collect.test_hostile import _static
+from tests.hostile import raw_server
+
+VI = "Bộ trưởng Ngoại giao Việt Nam đã gặp người đồng cấp để thảo luận về hợp tác. " * 8
+PAGE = f"<html><body><article><p>{VI}</p></article></body></html>".encode()
+
+
+def test_lone_surrogates_and_nul_in_a_json_feed_do_not_fail_the_stage() -> None:
+    """JSON may escape half a UTF-16 pair ("\\ud800"): Python keeps it, pyarrow cannot
+    encode it, and one such item ended collect in UnicodeEncodeError, every feed lost."""
+    with raw_server() as srv:
+        when = "2025-01-01T08:00:00Z"
+        items = [
+            {"id": "1", "url": srv.url("/a"), "title": "half \ud800 pair", "date_published": when},
+            {"id": "2\udc80", "url": srv.url("/b") + "?q=\udfff", "summary": "x\udbffy"},
+            {
+                "id": "3",
+                "url": srv.url("/c"),
+                "title": "nul\u0000 and \u0007bell",
+                "date_published": when,
+            },
+        ]
+        doc = {"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": items}
+        # json.dumps writes each lone surrogate as a \\uXXXX escape, as a hostile server would
+        srv.routes["/feed.json"] = _static(json.dumps(doc).encode(), "application/feed+json")
+        for path in ("/a", "/b", "/c"):
+            srv.routes[path] = _static(PAGE)
+        out = collect(
+            [Feed(srv.url("/feed.json"), outlet="j")], dt.date(2025, 1, 2), settings=settings()
+        )
+    assert len(out.articles) == 3 and out.stats["pages_ok"] == 3
+    titles = set(out.articles["title"])
+    assert {"half \ufffd pair", "nul and bell"} <= titles
+    for col in ("title", "url", "summary", "text"):
+        for value in out.articles[col].dropna():
+            value.encode("utf-8")  # storable
+            assert "\x00" not in value
