@@ -1,6 +1,9 @@
 """YAML read from users' files (feed catalogs, alert rules, channels, model specs,
 experiments): safe tags only, no aliases, bounded nesting.
 
+A scalar YAML reads as a type but Python cannot build (a date with a 13th month, an
+integer of thousands of digits) is a :class:`yaml.YAMLError` too.
+
 An alias of aliases (nine of nine, a few levels deep: a "billion laughs" of a few hundred
 bytes) expands to gigabytes, and nesting past Python's recursion limit crashes the reader;
 both are refused as :class:`yaml.YAMLError`, which every reader already turns into a
@@ -30,6 +33,21 @@ class _NoAliasLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # a scalar that matches a YAML type but cannot be one (a 13th month, an integer of
+        # 5,000 digits) raised Python's ValueError from inside PyYAML: an internal error
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            value, why = str(node.value), str(exc).split("; use sys.")[0]
+            shown = value if len(value) <= 40 else value[:40] + "..."
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"cannot read the value {shown!r} ({why}); fix it, or quote it to keep it as text",
+                node.start_mark,
+            ) from None
+
 
 def safe_load(text: str) -> Any:
     """:func:`yaml.safe_load` refusing aliases and nesting too deep (both ``yaml.YAMLError``).
@@ -46,6 +64,10 @@ def safe_load(text: str) -> Any:
     Traceback (most recent call last):
     ...
     yaml.error.YAMLError: YAML nested too deeply (over Python's recursion limit); flatten it
+    >>> safe_load("verified: 2025-13-45")
+    Traceback (most recent call last):
+    ...
+    yaml.constructor.ConstructorError: cannot read the value '2025-13-45' (month must be in 1..12); ...
     """
     try:
         return yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader subclass

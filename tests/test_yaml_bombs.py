@@ -1,6 +1,7 @@
 """Every YAML file a user hands the library (rules, channels, model specs, experiments; the
 feed catalog has its own test in tests/collect) refuses alias bombs and nesting past the
-recursion limit with a ConfigError naming the file, fast (issue 14)."""
+recursion limit with a ConfigError naming the file, fast, and so do values YAML reads as a
+date or an integer that Python cannot build (issue 14)."""
 
 from __future__ import annotations
 
@@ -50,4 +51,25 @@ def test_user_yaml_bombs_are_config_errors(tmp_path: Path, what: str, kind: str)
     assert time.process_time() - t0 < 5  # refused, never expanded
     msg = str(err.value)
     assert str(path) in msg and len(msg) < 2000
-    assert ("aliases (*name) are not allowed" if kind == "alias bomb" else "nested too deeply") in msg
+    assert (
+        "aliases (*name) are not allowed" if kind == "alias bomb" else "nested too deeply"
+    ) in msg
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "2025-01-01 25:00:00", "9" * 5000])
+@pytest.mark.parametrize("what", [*LOADERS, "feed catalog"])
+def test_values_yaml_reads_as_a_type_python_cannot_build_are_config_errors(
+    tmp_path: Path, what: str, value: str
+) -> None:
+    """A date that does not exist or an integer of 5,000 digits matches YAML's date or int
+    and then failed inside PyYAML with Python's ValueError: an internal error (exit 70)."""
+    from earlywarn.collect.catalog import load_catalog
+
+    key, load = LOADERS.get(what, ("feeds", load_catalog))
+    path = tmp_path / "file.yaml"
+    path.write_text(f"{key}:\n- {{url: 'https://e.com/rss', verified: {value}}}\n")
+    with pytest.raises(ConfigError) as err:
+        load(path)
+    msg = str(err.value)
+    assert str(path) in msg and "cannot read the value" in msg and "line 2" in msg
+    assert "sys.set_int_max_str_digits" not in msg and len(msg) < 2000
