@@ -2,7 +2,8 @@
 experiments): safe tags only, no aliases, bounded nesting.
 
 A scalar YAML reads as a type but Python cannot build (a date with a 13th month, an
-integer of thousands of digits) is a :class:`yaml.YAMLError` too.
+integer of thousands of digits) and a key written twice in one mapping (PyYAML keeps the
+last value without a word) are :class:`yaml.YAMLError` too.
 
 An alias of aliases (nine of nine, a few levels deep: a "billion laughs" of a few hundred
 bytes) expands to gigabytes, and nesting past Python's recursion limit crashes the reader;
@@ -32,6 +33,29 @@ class _NoAliasLoader(yaml.SafeLoader):
                 self.peek_event().start_mark,
             )
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        # a key written twice: PyYAML keeps the last value without a word (a second
+        # 'url:' or 'threshold:' pasted below the first silently replaces it)
+        if isinstance(node, yaml.MappingNode):
+            first: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int | float | bool) or key is None:
+                    continue
+                if key in first:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"the key {key!r} is written twice in one mapping (first on line "
+                        f"{first[key] + 1}); the second value would silently replace the "
+                        "first: keep one",
+                        key_node.start_mark,
+                    )
+                first[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         # a scalar that matches a YAML type but cannot be one (a 13th month, an integer of

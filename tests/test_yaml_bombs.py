@@ -73,3 +73,27 @@ def test_values_yaml_reads_as_a_type_python_cannot_build_are_config_errors(
     msg = str(err.value)
     assert str(path) in msg and "cannot read the value" in msg and "line 2" in msg
     assert "sys.set_int_max_str_digits" not in msg and len(msg) < 2000
+
+
+@pytest.mark.parametrize("what", [*LOADERS, "feed catalog"])
+def test_a_key_written_twice_is_a_config_error_not_a_silent_override(
+    tmp_path: Path, what: str
+) -> None:
+    """PyYAML keeps the last of two equal keys without a word: a second 'url:' pasted into
+    a feed, a second 'threshold:' into a rule, silently replaced the first."""
+    from earlywarn.collect.catalog import load_catalog
+
+    key, load = LOADERS.get(what, ("feeds", load_catalog))
+    path = tmp_path / "file.yaml"
+    path.write_text(
+        f"{key}:\n- name: a\n  url: https://e.com/rss\n  note: x\n  url: http://127.0.0.1/\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        load(path)
+    msg = str(err.value)
+    assert str(path) in msg and "'url' is written twice" in msg and "first on line 3" in msg
+    merged = tmp_path / "merged.yaml"  # a merge key ('<<') may be overridden: that is YAML
+    merged.write_text("a: 1\nb: {<<: {c: 1}, c: 2}\n")
+    from earlywarn._yaml import safe_load
+
+    assert safe_load(merged.read_text()) == {"a": 1, "b": {"c": 2}}
