@@ -38,6 +38,7 @@ __all__ = [
     "finish_events",
     "iter_blocks",
     "iter_quoted_csv",
+    "ns_dates",
     "parse_block",
     "read_head",
     "sha1_ids",
@@ -342,6 +343,24 @@ def _drop_unterminated(data: bytes) -> tuple[bytes, int]:
     return b"\n".join(kept), len(lines) - len(kept)
 
 
+def ns_dates(s: pd.Series) -> pd.Series:
+    """``s`` read as dates in ``datetime64[ns]``; a date before 1678 or after 2261 is NaT.
+
+    The archive's frames hold nanoseconds, which reach only 1677-2262: one date of year 1500
+    or 99999 (a typo, a placeholder) ended an import in ``OutOfBoundsDatetime``, every good
+    row lost. Out of that range it is unreadable like any bad date (``bad_date``).
+
+    Examples
+    --------
+    >>> d = ns_dates(pd.Series(["2015-03-26", "1500-01-01", "x"]))
+    >>> str(d.dtype), d.isna().tolist()
+    ('datetime64[ns]', [False, True, True])
+    """
+    s = pd.to_datetime(s, errors="coerce")
+    years = s.dt.year
+    return s.where((years >= 1678) & (years <= 2261)).dt.as_unit("ns")
+
+
 _NUMERIC_DATE = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -395,7 +414,7 @@ class CalendarDates:
                 pd.DataFrame({"year": year, "month": m, "day": d}), errors="coerce"
             )
             out = out.fillna(numeric)
-        return out.astype("datetime64[ns]"), ambiguous
+        return ns_dates(out), ambiguous
 
 
 def sha1_ids(prefix: str, frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
@@ -468,7 +487,7 @@ def finish_events(
     for col, typ in TABLES["events"].columns.items():
         s = frame[col] if col in frame else pd.Series(None, index=frame.index, dtype=object)
         if typ == "DATE":
-            out[col] = pd.to_datetime(s, errors="coerce").astype("datetime64[ns]")
+            out[col] = ns_dates(s)
         elif typ == "DOUBLE":
             out[col] = to_float(s)
         elif typ == "INTEGER":

@@ -26,7 +26,14 @@ import pandas as pd
 
 from earlywarn._log import get_logger
 from earlywarn.errors import ImportFormatError
-from earlywarn.io._common import ImportReport, PathLike, iter_blocks, parse_block, read_head
+from earlywarn.io._common import (
+    ImportReport,
+    PathLike,
+    iter_blocks,
+    ns_dates,
+    parse_block,
+    read_head,
+)
 from earlywarn.schema import empty_frame, validate
 
 __all__ = ["read_counts"]
@@ -57,7 +64,7 @@ def _bad_values(y: pd.Series, report: ImportReport) -> pd.Series:
 
 
 def _raw_to_long(f: pd.DataFrame, country: str, report: ImportReport) -> pd.DataFrame:
-    ds = pd.to_datetime(f["MonthYear"], format="%Y%m", errors="coerce")
+    ds = ns_dates(pd.to_datetime(f["MonthYear"], format="%Y%m", errors="coerce"))
     y = pd.to_numeric(f["N_events"], errors="coerce").astype("float64")
     code = f["EventCode"].astype(str).str.strip()
     root = pd.to_numeric(code.str[:2], errors="coerce").astype("float64")
@@ -137,7 +144,7 @@ def read_counts(
     if layout == "raw":
         out = _raw_to_long(raw, str(country), report)
     else:
-        ds = pd.to_datetime(raw["ds"], errors="coerce", format="mixed")
+        ds = ns_dates(pd.to_datetime(raw["ds"], errors="coerce", format="mixed"))
         y = pd.to_numeric(raw["y"], errors="coerce").astype("float64")
         bad_id, bad_date = raw["unique_id"].isna(), raw["unique_id"].notna() & ds.isna()
         bad_y = ~bad_id & ~bad_date & y.isna() & raw["y"].notna()

@@ -204,3 +204,48 @@ def test_one_enormous_line_is_rejected_and_every_other_row_kept(
     got = _import(kind, tmp_path / "huge.csv", tmp_path / "huge.duckdb")
     assert got["rows_kept"] == want["rows_kept"]
     assert got["reasons"] == {**want["reasons"], "line_too_long": 1}  # type: ignore[dict-item]
+
+
+# -- dates outside what nanoseconds hold (1677-2262) ------------------------------------
+
+
+def _far_dates(kind: str, text: str) -> tuple[str, str]:
+    """``text`` and a copy with one date in year 1500 and one in 2999 (same rows)."""
+    import re
+
+    first = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+    rows = text.splitlines(keepends=True)
+    data = [i for i, r in enumerate(rows) if i and first.search(r)]
+    bad = list(rows)
+    bad[data[0]] = first.sub(r"1500-\2-\3", bad[data[0]])
+    bad[data[-1]] = first.sub(r"2999-\2-\3", bad[data[-1]])
+    return text, "".join(bad)
+
+
+@pytest.mark.parametrize("kind", ["acled", "ucdp", "icews", "counts"])
+def test_a_date_of_year_1500_or_2999_is_a_bad_date_not_a_lost_import(
+    kind: str, tmp_path: Path
+) -> None:
+    """pandas reads year 1500 (microseconds), but the archive's frames hold nanoseconds:
+    one such date ended the import in OutOfBoundsDatetime (exit 70), every good row lost."""
+    from tests.io.test_conflict import ACLED, UCDP
+
+    texts = {
+        "acled": ACLED,
+        "ucdp": UCDP,
+        "icews": "event_date\tsource_name\tsource_affiliation\tevent_text\tcameo_code\t"
+        "quad_class\ttarget_name\ttarget_affiliation\n"
+        + "".join(
+            f"2018-09-0{d}\tPolice (India)\tIndia\tMake statement\t010\t1\tChina\tChina\n"
+            for d in range(1, 6)
+        ),
+        "counts": "unique_id,ds,y\n" + "".join(f"A,2020-0{m}-01,{m}\n" for m in range(1, 6)),
+    }
+    good, bad = _far_dates(kind, texts[kind])
+    (tmp_path / "good.csv").write_text(good)
+    (tmp_path / "bad.csv").write_text(bad)
+    want = _import(kind, tmp_path / "good.csv", tmp_path / "good.duckdb")
+    got = _import(kind, tmp_path / "bad.csv", tmp_path / "bad.duckdb")
+    extra = got["reasons"].get("bad_date", 0) - want["reasons"].get("bad_date", 0)  # type: ignore[attr-defined]
+    assert got["rows_read"] == want["rows_read"] and extra in (1, 2)
+    assert int(want["rows_kept"]) - extra <= int(got["rows_kept"]) < int(want["rows_kept"])  # type: ignore[call-overload]
