@@ -33,6 +33,7 @@ __all__ = [
     "CalendarDates",
     "ImportReport",
     "PathLike",
+    "check_header",
     "collect_events",
     "drop_seen",
     "finish_events",
@@ -328,6 +329,37 @@ def parse_block(
         frame = pd.concat([frame, extra[cols].astype(frame.dtypes.to_dict())], ignore_index=True)
     report.rows_read += len(frame) + len(bad) - len(padded)
     return frame
+
+
+def check_header(names: Sequence[str], path: PathLike) -> list[str]:
+    """``names`` (a file's header), refused if one of them is there twice.
+
+    A spreadsheet join or a pasted column repeats a name, and which of the two columns a
+    value comes from cannot be told (pandas hands back both: the import failed inside).
+
+    Raises
+    ------
+    ImportFormatError
+        Naming the column and its two positions.
+
+    Examples
+    --------
+    >>> check_header(["id", "date", "y"], "f.csv")
+    ['id', 'date', 'y']
+    >>> check_header(["id", "date", "y", "date"], "f.csv")
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.ImportFormatError: f.csv: the header names 'date' twice (columns 2 and 4); rename or remove one and import again
+    """
+    first: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name and name in first:
+            raise ImportFormatError(
+                f"{path}: the header names {name!r} twice (columns {first[name] + 1} and "
+                f"{i + 1}); rename or remove one and import again"
+            )
+        first.setdefault(name, i)
+    return list(names)
 
 
 def _drop_unterminated(data: bytes) -> tuple[bytes, int]:
@@ -665,7 +697,7 @@ def iter_quoted_csv(
         if head.count(other):
             report.notes.append(f"fields separated by {other!r}, not {delimiter!r}")
             delimiter = other
-    names = [h.strip() for h in next(csv.reader([head], delimiter=delimiter))]
+    names = check_header([h.strip() for h in next(csv.reader([head], delimiter=delimiter))], path)
     short = [0]
     wrong = [0]
 

@@ -162,7 +162,9 @@ def _map(con: duckdb.DuckDBPyConnection, report: ImportReport, has_url: bool) ->
     if unknown:  # e.g. INVALID UNICODE: the pandas path repairs such lines
         raise UnsupportedFileError(f"rows DuckDB rejects for {sorted(unknown)}")
     _lookups(con)
-    fips = [r[0] for r in con.execute(f'SELECT DISTINCT "ActionGeo_CountryCode" FROM {_RAW}').fetchall()]
+    fips = [
+        r[0] for r in con.execute(f'SELECT DISTINCT "ActionGeo_CountryCode" FROM {_RAW}').fetchall()
+    ]
     con.register(
         "_ew_fips",
         pd.DataFrame({"fips": fips, "iso3": [fips_to_iso3(c) for c in fips]}, dtype=object),
@@ -191,9 +193,7 @@ def _map(con: duckdb.DuckDBPyConnection, report: ImportReport, has_url: bool) ->
     cols = ", ".join(f'"{c}"' for c in TABLES["events"].columns)
     # the file's order is the temp table's rowid (insertion order is preserved); a repeated
     # id keeps its first row, as the pandas path does
-    first = (
-        "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY rn) = 1" if stats[2] else ""
-    )
+    first = "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY rn) = 1" if stats[2] else ""
     con.execute(
         f"INSERT OR REPLACE INTO events ({cols}) "
         + select

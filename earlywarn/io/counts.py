@@ -29,6 +29,7 @@ from earlywarn.errors import ImportFormatError
 from earlywarn.io._common import (
     ImportReport,
     PathLike,
+    check_header,
     iter_blocks,
     ns_dates,
     parse_block,
@@ -117,7 +118,7 @@ def read_counts(
     if not head.strip():
         report.notes.append("empty file: no data rows")
         return empty_frame("counts"), report
-    header = [h.strip().strip('"') for h in head.split(",")]
+    header = check_header([h.strip().strip('"') for h in head.split(",")], path)
     if set(_LONG) <= set(header):
         layout = "long"
     elif set(_RAW) <= set(header):

@@ -32,6 +32,7 @@ from earlywarn.io._common import (
     BLOCK_BYTES,
     ImportReport,
     PathLike,
+    check_header,
     collect_events,
     finish_events,
     iter_blocks,
@@ -156,7 +157,7 @@ def iter_icews(
     head = read_head(path)
     if not head.strip():
         return
-    header = [h.strip() for h in head.split("\t")]
+    header = check_header([h.strip() for h in head.split("\t")], path)
     layout = _layout(header)
     convert = _from_raw if layout == "raw" else _from_extract
     first = True

@@ -46,7 +46,10 @@ def shared_data() -> Path:
 def _folder(data: str | Path | None) -> Path:
     """The folder holding :data:`MDS_ARTICLES` (``data`` may be ``shared/data`` itself)."""
     folder = Path(data) if data is not None else shared_data() / "vietnamese_news"
-    if not (folder / MDS_ARTICLES).is_file() and (folder / "vietnamese_news" / MDS_ARTICLES).is_file():
+    if (
+        not (folder / MDS_ARTICLES).is_file()
+        and (folder / "vietnamese_news" / MDS_ARTICLES).is_file()
+    ):
         folder = folder / "vietnamese_news"
     return folder
 

@@ -249,3 +249,38 @@ def test_a_date_of_year_1500_or_2999_is_a_bad_date_not_a_lost_import(
     extra = got["reasons"].get("bad_date", 0) - want["reasons"].get("bad_date", 0)  # type: ignore[attr-defined]
     assert got["rows_read"] == want["rows_read"] and extra in (1, 2)
     assert int(want["rows_kept"]) - extra <= int(got["rows_kept"]) < int(want["rows_kept"])  # type: ignore[call-overload]
+
+
+# -- a header naming one column twice ---------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["acled", "ucdp", "icews", "counts"])
+def test_a_header_naming_a_column_twice_is_a_clear_error(kind: str, tmp_path: Path) -> None:
+    """A spreadsheet join or a pasted column repeats a header name: pandas then hands back
+    a frame for that column, and the import ended in AttributeError (exit 70)."""
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+    from tests.io.test_conflict import ACLED, UCDP
+
+    sep = "\t" if kind == "icews" else ","
+    text, col = {
+        "acled": (ACLED, "event_date"),
+        "ucdp": (UCDP, "date_start"),
+        "icews": (
+            "event_date\tsource_name\tsource_affiliation\tevent_text\tcameo_code\tquad_class\t"
+            "target_name\ttarget_affiliation\n"
+            "2018-09-01\tPolice (India)\tIndia\tMake statement\t010\t1\tChina\tChina\n",
+            "event_date",
+        ),
+        "counts": ("unique_id,ds,y\nA,2020-01-01,1\nA,2020-02-01,2\n", "ds"),
+    }[kind]
+    head, _, rest = text.partition("\n")
+    rows = [r for r in rest.split("\n")]
+    path = tmp_path / "twice.csv"
+    path.write_text(f"{head}{sep}{col}\n" + "\n".join(r and f"{r}{sep}2020-01-01" for r in rows))
+    r = CliRunner().invoke(
+        app, ["--archive", str(tmp_path / "a.duckdb"), "import", kind, str(path)]
+    )
+    assert r.exit_code == 65, r.stderr[-600:]  # EX_DATAERR, as a file of the wrong layout
+    assert f"'{col}' twice" in r.stderr and "internal error" not in r.stderr
