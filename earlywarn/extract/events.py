@@ -195,7 +195,8 @@ class EventCoder:
     ----------
     verbs : VerbDictionary or path, optional
         PETRARCH-format verb dictionary; ``None`` = shipped ``CAMEO.2.0.txt`` plus
-        ``verbs_en_extra.txt`` (common verbs it lacks: *urge*, *sanction*).
+        ``verbs_en_extra.txt`` (common verbs it lacks: *urge*, *sanction*; verbs re-coded
+        where the CAMEO manual contradicts it: *beat* 182, *defend* 052, *face* none).
     actors : dict or path, optional
         PETRARCH actor dictionary; ``None`` = real-world actors from :class:`Gazetteer`.
     agents : dict or path, optional

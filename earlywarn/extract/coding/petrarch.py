@@ -193,15 +193,29 @@ def _element(tok: str, synsets: dict[str, list[str]]) -> list[tuple[str, ...]] |
 
 def read_verbs(source: Path | Iterable[str], *more: Path | Iterable[str]) -> VerbDictionary:
     """Parse a PETRARCH verb dictionary (e.g. ``CAMEO.2.0.txt``), then any ``more`` files
-    read as if appended to it (supplements with blocks of their own)."""
+    read as if appended to it (supplements with blocks of their own).
+
+    A verb phrase a supplement lists replaces what earlier files list for it (the coder
+    reads a phrase's first entry): a supplement can re-code a verb, e.g.
+    ``--- DEFEND [074] ---`` / ``DEFEND [052]``. A repeated block header sets the block's
+    default code; its patterns add to the earlier ones.
+
+    Examples
+    --------
+    >>> main = ["--- DESTROY [190] ---", "BEAT", "DEFEAT"]
+    >>> vd = read_verbs(main, ["--- DESTROY [190] ---", "BEAT [182]"])
+    >>> [(f.block, f.code) for f in vd.forms[("beats",)]], vd.forms[("defeat",)][0].code
+    ([('DESTROY', '182')], None)
+    """
     vd = VerbDictionary()
     raw_patterns: list[tuple[str, str, str | None]] = []
     block: str | None = None
     synset: str | None = None
-    lines = _lines(source)
-    for extra in more:
-        lines += ["", *_lines(extra)]
-    for line in lines:
+    lines = [(line, 0) for line in _lines(source)]
+    for k, extra in enumerate(more, 1):
+        lines += [("", k), *((line, k) for line in _lines(extra))]
+    origin: dict[tuple[str, ...], int] = {}  # which file listed each phrase
+    for line, k in lines:
         line = _COMMENT.sub("", line).rstrip()
         s = line.strip()
         if not s:
@@ -240,6 +254,9 @@ def read_verbs(source: Path | Iterable[str], *more: Path | Iterable[str]) -> Ver
                 phrases.append((ws, min(head, len(ws) - 1)))
         for ph, head in phrases:
             null = code is not None and c is None and p is None
+            if origin.setdefault(ph, k) != k:
+                origin[ph] = k  # a supplement's entry replaces the earlier files' ones
+                vd.forms[ph] = []
             vd.forms.setdefault(ph, []).append(VerbForm(block, c, p, head, null))
     for blk, body, code in raw_patterns:
         if "*" not in body:
