@@ -64,6 +64,30 @@ def _bad_values(y: pd.Series, report: ImportReport) -> pd.Series:
     return inf | neg | huge
 
 
+def _wall_times(s: pd.Series) -> pd.Series:
+    """``s`` read as times, each as its clock shows it (its zone dropped, as for a file in
+    one zone): pandas refuses a column mixing zones (or zones and none) as a whole.
+
+    Examples
+    --------
+    >>> d = _wall_times(pd.Series(["2020-01-01", "2020-02-01T00:00+07:00", "x"]))
+    >>> d.dt.strftime("%m-%d %H:%M").fillna("-").tolist()
+    ['01-01 00:00', '02-01 00:00', '-']
+    """
+    try:
+        return pd.to_datetime(s, errors="coerce", format="mixed")
+    except ValueError:  # "Mixed timezones detected"
+
+        def one(value: object) -> pd.Timestamp | None:
+            try:
+                t = pd.Timestamp(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                return None
+            return None if t is pd.NaT else t.tz_localize(None)
+
+        return pd.to_datetime(s.map(one), errors="coerce")
+
+
 def _raw_to_long(f: pd.DataFrame, country: str, report: ImportReport) -> pd.DataFrame:
     ds = ns_dates(pd.to_datetime(f["MonthYear"], format="%Y%m", errors="coerce"))
     y = pd.to_numeric(f["N_events"], errors="coerce").astype("float64")
@@ -145,7 +169,7 @@ def read_counts(
     if layout == "raw":
         out = _raw_to_long(raw, str(country), report)
     else:
-        ds = ns_dates(pd.to_datetime(raw["ds"], errors="coerce", format="mixed"))
+        ds = ns_dates(_wall_times(raw["ds"]))
         y = pd.to_numeric(raw["y"], errors="coerce").astype("float64")
         bad_id, bad_date = raw["unique_id"].isna(), raw["unique_id"].notna() & ds.isna()
         bad_y = ~bad_id & ~bad_date & y.isna() & raw["y"].notna()

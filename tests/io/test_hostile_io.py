@@ -284,3 +284,17 @@ def test_a_header_naming_a_column_twice_is_a_clear_error(kind: str, tmp_path: Pa
     )
     assert r.exit_code == 65, r.stderr[-600:]  # EX_DATAERR, as a file of the wrong layout
     assert f"'{col}' twice" in r.stderr and "internal error" not in r.stderr
+
+
+def test_a_counts_file_mixing_time_zones_is_read_as_its_clocks_show(tmp_path: Path) -> None:
+    """pandas refuses a column mixing zones (or zones and none) as a whole: the import
+    ended in 'Mixed timezones detected' (exit 70). Each date is read as written, as a file
+    in one zone already was."""
+    rows = ["2020-01-01", "2020-02-01T00:00:00+07:00", "2020-03-01T00:00:00Z", "not a date"]
+    path = tmp_path / "tz.csv"
+    path.write_text("unique_id,ds,y\n" + "".join(f"A,{d},{i}\n" for i, d in enumerate(rows)))
+    got = _import("counts", path, tmp_path / "a.duckdb")
+    assert (got["rows_kept"], got["reasons"]) == (3, {"bad_date": 1})
+    with Archive(tmp_path / "a.duckdb", read_only=True) as a:
+        ds = a.query("SELECT ds FROM counts ORDER BY ds")["ds"].dt.strftime("%Y-%m-%d")
+    assert ds.tolist() == ["2020-01-01", "2020-02-01", "2020-03-01"]
