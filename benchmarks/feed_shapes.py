@@ -15,7 +15,16 @@ take in the field, one document per source feed and shape:
   ``&eacute;``, ``&hellip;``...), one undefined one (``&nosuchname;``), and bare ``&`` in links;
 - ``large``: one RSS 2.0 and one Atom document of every item (500+ each);
 - ``cp1252``, ``cp1252_undeclared``: RSS 2.0 in windows-1252, declared and
-  no declaration (mis-encoded: the reader must guess).
+  no declaration (mis-encoded: the reader must guess);
+- ``bom_wrong_decl``: UTF-8 with a byte-order mark under a declaration that says
+  ``windows-1252`` (a template's hard-coded header);
+- ``entity_titles``: titles whose every non-ASCII letter and quote is a character
+  reference, some escaped twice (``&amp;#8217;``, as WordPress writes them);
+- ``atom_media``: YouTube-style Atom, the text in ``media:group/media:description``,
+  ``yt:`` and ``media:`` elements and six namespaces on every entry;
+- ``tiny_items``: two documents (RSS 2.0, Atom) of 3,000 items holding a title, link,
+  id and date only;
+- ``huge_item``: one item whose description is every summary of the shared feeds (~0.7 MB).
 
 Deterministic (no randomness): the same bytes every run.
 """
@@ -35,7 +44,8 @@ import feedparser
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "rss_feeds"
 SHAPES = (
     "rss2", "rss2_cdata_ns", "atom_html", "atom_xhtml", "rdf", "entities", "large",
-    "cp1252", "cp1252_undeclared",
+    "cp1252", "cp1252_undeclared", "bom_wrong_decl", "entity_titles", "atom_media",
+    "tiny_items", "huge_item",
 )  # fmt: skip
 _NS = (
     'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
@@ -212,6 +222,49 @@ def _entities(items: list[Item]) -> str:
     return re.sub(r"(<link>[^<]*)</link>", r"\1?utm_source=rss&utm_medium=feed</link>", doc)
 
 
+def _entity_titles(items: list[Item]) -> str:
+    """RSS 2.0 whose titles hold character references only, every other one escaped twice."""
+    refs = [{**it, "title": "".join(c if c.isascii() else f"&#{ord(c)};" for c in it["title"])}
+            for it in items]  # fmt: skip
+    doc = _rss(refs)  # "&" escaped: "&amp;#7897;", text the reader unescapes once more
+    titles = iter(range(len(items) + 1))
+    return re.sub(  # every other title: "&#7897;", a reference the XML parser reads
+        r"<title>[^<]*</title>",
+        lambda m: m.group().replace("&amp;#", "&#") if next(titles) % 2 else m.group(),
+        doc,
+    )
+
+
+def _atom_media(items: list[Item]) -> str:
+    """YouTube-style Atom: ``media:group`` holds the description, ``yt:`` ids."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?><feed xmlns:yt="http://www.youtube.com/xml/'
+           'schemas/2015" xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org'
+           '/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:georss="http://www.'
+           'georss.org/georss" xmlns:gml="http://www.opengis.net/gml"><title>Shapes</title>']  # fmt: skip
+    for n, it in enumerate(items):
+        text = _TAG.sub(" ", it["summary"])
+        out.append(
+            f"<entry><id>yt:video:{n:011d}</id><yt:videoId>{n:011d}</yt:videoId>"
+            f"<yt:channelId>UC{n % 5:022d}</yt:channelId><title>{_x(it['title'])}</title>"
+            f'<link rel="alternate" href="{html.escape(it["link"])}"/><author><name>W</name>'
+            f"<uri>https://example.org/c/{n % 5}</uri></author><published>{_iso(it, n)}"
+            f"</published><updated>{_iso(it, n)}</updated><media:group><media:title>"
+            f'{_x(it["title"])}</media:title><media:content url="https://example.org/v/{n}" '
+            f'type="application/x-shockwave-flash" width="640" height="390"/>'
+            f'<media:thumbnail url="https://img.example.org/{n}.jpg" width="480" height="360"/>'
+            f"<media:description>{_x(text)}</media:description><media:community>"
+            f'<media:starRating count="{n}" average="4.{n % 10}" min="1" max="5"/>'
+            f'<media:statistics views="{n * 37}"/></media:community></media:group>'
+            f"<georss:where><gml:Point><gml:pos>21.0 105.8</gml:pos></gml:Point></georss:where>"
+            "</entry>"
+        )
+    out.append("</feed>")
+    return "".join(out)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
 def documents() -> dict[str, list[bytes]]:
     """Shape -> its documents (bytes), every clean shared feed once per shape."""
     feeds = source_items()
@@ -227,7 +280,17 @@ def documents() -> dict[str, list[bytes]]:
         head = '<?xml version="1.0" encoding="windows-1252"?>'
         docs["cp1252"].append(_rss(items, head=head).encode("cp1252", "xmlcharrefreplace"))
         docs["cp1252_undeclared"].append(_rss(items).encode("cp1252", "xmlcharrefreplace"))
+        head = '<?xml version="1.0" encoding="windows-1252"?>'
+        docs["bom_wrong_decl"].append(b"\xef\xbb\xbf" + _rss(items, head=head).encode())
+        docs["entity_titles"].append(_entity_titles(items).encode())
+        docs["atom_media"].append(_atom_media(items).encode())
     while len(every) < 500:
         every = every + every
     docs["large"] = [_rss(every).encode(), _atom(every).encode()]
+    while len(every) < 3000:
+        every = every + every
+    tiny = [{**it, "summary": "", "content": ""} for it in every[:3000]]
+    docs["tiny_items"] = [_rss(tiny).encode(), _atom(tiny).encode()]
+    huge = [{**every[0], "summary": "".join(it["summary"] for items in feeds for it in items)}]
+    docs["huge_item"] = [_rss(huge).encode()]
     return docs

@@ -23,23 +23,24 @@ _COMMON_REFS = (
 
 
 _FEW_REFS = 8
+# an "&" that starts none of _COMMON_REFS (found by a scan for "&" in C: one pass)
+_UNCOMMON_REF = re.compile("&(?!(?:lt|gt|quot|#39|apos|nbsp|amp);)")
 
 
 def unescape(text: str) -> str:
     """``html.unescape(text)``, by ``str.replace`` when every "&" starts a common reference.
 
     ``html.unescape`` makes a Python call per reference (40 a summary in escaped HTML);
-    each reference here starts with the only "&" it holds, so when their counts add up to
-    the count of "&" they are all there is, and replacing them in turn reads the same.
+    each reference here starts with the only "&" it holds, so when no "&" starts another
+    one, replacing them in turn reads the same.
 
     Examples
     --------
     >>> unescape("a &lt;b&gt; &amp;lt; &quot;c&quot;&nbsp;d &lt;&lt;&gt;"), unescape("&eacute; &amp;")
     ('a <b> &lt; "c"\xa0d <<>', 'é &')
     """
-    n = text.count("&")
-    # a few references: html.unescape's calls cost less than the scans below
-    if n < _FEW_REFS or n != sum(text.count(ref) for ref, _ in _COMMON_REFS):
+    # a few references: html.unescape's calls cost less than the replacements below
+    if text.count("&") < _FEW_REFS or _UNCOMMON_REF.search(text):
         return html.unescape(text)
     for ref, char in _COMMON_REFS:
         if ref in text:
@@ -47,26 +48,32 @@ def unescape(text: str) -> str:
     return text
 
 
-_C1_CONTROL = re.compile("[\x80-\x9f]")
-# the C1 controls windows-1252 prints (it leaves 0x81, 0x8D, 0x8F, 0x90, 0x9D unassigned)
-_WINDOWS_1252 = {
-    chr(code): bytes([code]).decode("cp1252")
-    for code in range(0x80, 0xA0)
-    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-}
+_SPACES = ("\n", "\r", "\t", "\xa0")  # the white space feeds hold, "\xa0" from &nbsp;
+_RUN_OF_SPACES = re.compile("  +")
+# what str.split() takes for white space but _SPACES (as " "); C1 controls, windows-1252
+# punctuation read as Latin-1 (an undeclared or mislabelled feed, or &#146;), as browsers
+# and feedparser read them (’ – “ ” …, U+0085 "…" not a line break); what is no text and
+# no archive can store: C0 controls (NUL ...) and DEL out, lone surrogates as U+FFFD
+_RARE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u1680\u2000-\u200a\u2028\u2029\u202f\u205f"
+    "\u3000\ud800-\udfff]"
+)
+_RARE_AS = {
+    **{chr(c): " " for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x1680, 0x2028, 0x2029)},
+    **{chr(c): " " for c in (*range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)},
+    **{chr(c): "" for c in (*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x1C), 0x7F)},
+    # windows-1252 leaves 0x81, 0x8D, 0x8F, 0x90, 0x9D unassigned: kept
+    **{chr(c): bytes([c]).decode("cp1252") for c in range(0x80, 0xA0)
+       if c not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)},
+}  # fmt: skip
 
 
-def _windows_1252(m: re.Match[str]) -> str:
-    return _WINDOWS_1252.get(m.group(), m.group())
+def _rare(m: re.Match[str]) -> str:
+    ch = m.group()
+    return _RARE_AS.get(ch, "\ufffd" if ch >= "\ud800" else ch)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# what is no text once white space is collapsed: C0 controls (NUL ...), DEL, surrogates
-_NOT_TEXT = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
-
-
-def _not_text(m: re.Match[str]) -> str:
-    return "\ufffd" if m.group() >= "\ud800" else ""
 
 
 def no_surrogates(text: str) -> str:
@@ -86,10 +93,11 @@ def no_surrogates(text: str) -> str:
 def strip_html(text: str | None) -> str:
     """Remove tags, unescape entities and collapse whitespace.
 
-    Plain text (no ``<`` and no ``&``, the common case for titles) only has its whitespace
-    collapsed, and text whose only whitespace is single spaces between words is kept as it
-    is (``str.isprintable`` is false for every whitespace character but the space: one C
-    scan instead of splitting into words); NFC normalisation is skipped for ASCII.
+    Every step is a C pass over the text (``str.replace``, ``str.isprintable``, regular
+    expressions with a literal first character), none a Python call per word or per
+    character: line breaks, tabs and no-break spaces become spaces and runs of spaces one
+    (``str.split`` makes an object per word, twice the time on long summaries); rarer
+    white space and C1 controls one regular expression. NFC normalisation is skipped for ASCII.
 
     Examples
     --------
@@ -106,19 +114,14 @@ def strip_html(text: str | None) -> str:
         text = _TAG.sub(" ", text[:end]) + text[end:]
     if "&" in text:
         text = unescape(text)
-    if not text.isprintable():
-        # C1 controls (U+0080-U+009F) are windows-1252 punctuation read as Latin-1 (an
-        # undeclared or mislabelled feed, or &#146;): ’ – “ ” … as browsers and feedparser
-        # read them (a call per control: str.translate costs one per character); U+0085
-        # before splitting, which takes it for a line break
-        if "\x85" in text:
-            text = _C1_CONTROL.sub(_windows_1252, text)
-        text = " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
-        # white space gone, what is still not printable is a control or format character
-        if not text.isascii() and not text.isprintable():
-            text = _C1_CONTROL.sub(_windows_1252, text)
-        if not text.isprintable():  # NUL and other C0 controls out, surrogates as U+FFFD
-            text = _NOT_TEXT.sub(_not_text, text)
-    elif "  " in text or text[:1] == " " or text[-1:] == " ":
-        text = " ".join(text.split())
+    if not text.isprintable():  # white space other than " ", or a control
+        for space in _SPACES:
+            if space in text:
+                text = text.replace(space, " ")
+        if not text.isprintable():  # a call per match: few in any text
+            text = _RARE.sub(_rare, text)
+    if "  " in text:
+        text = _RUN_OF_SPACES.sub(" ", text)
+    if text[:1] == " " or text[-1:] == " ":
+        text = text.strip(" ")
     return text if text.isascii() else unicodedata.normalize("NFC", text)

@@ -451,29 +451,38 @@ def _parse(content: bytes, url: str, where: str, content_type: str | None) -> li
     if content[:1] == b"{" or content[:4] == b"\xef\xbb\xbf{":  # no copy of the body
         return _json_feed(content, url, where)
     utf8 = latin_as_utf8(content)
-    code = None  # lxml's error, None when it was not asked (bytes that are not UTF-8)
+    undeclared = False  # no BOM, no declared encoding, bytes not UTF-8: lxml not asked
     try:
         if utf8 is not None:
-            return _fast(utf8, url, "utf-8")
-        if not undeclared_not_utf8(content):
-            return _fast(content, url)
+            return _fast_mended(utf8, url, "utf-8")
+        undeclared = undeclared_not_utf8(content)
+        if not undeclared:
+            return _fast_mended(content, url)
     except FeedParseError as exc:
         if exc.reason == "unsafe_xml":
             raise _unsafe(where) from None
         raise
-    except etree.XMLSyntaxError as exc:
-        code = exc.code
+    except etree.XMLSyntaxError:
+        pass
     if _ENTITY_DECL.search(content):  # the tolerant parser must never see entities
         raise _unsafe(where) from None
-    # references first: the mended bytes read only if they are in the encoding lxml
-    # reads, when the UTF-8 repair would change nothing (its reading keeps the fault)
-    if code in _REFERENCE_ERRORS:
-        with contextlib.suppress(etree.XMLSyntaxError):
-            if utf8 is not None:
-                return _fast(mend_references(utf8), url, "utf-8")
-            return _fast(mend_references(content), url)
     repaired = mostly_utf8(content)  # UTF-8 but for a few stray bytes (a pasted quote)
-    if repaired is not None:
-        with contextlib.suppress(etree.XMLSyntaxError):
-            return _fast(repaired.encode("utf-8"), url, encoding="utf-8")
+    with contextlib.suppress(etree.XMLSyntaxError, UnicodeDecodeError):
+        if repaired is not None:
+            return _fast_mended(repaired.encode("utf-8"), url, "utf-8")
+        if undeclared and "charset" not in (content_type or "").lower():
+            # windows-1252, feedparser's guess after UTF-8 (a byte it leaves unassigned
+            # goes on to the tolerant path)
+            return _fast_mended(content.decode("cp1252").encode("utf-8"), url, "utf-8")
     return _slow(content, url, content_type)
+
+
+def _fast_mended(content: bytes, url: str, encoding: str | None = None) -> list[Entry]:
+    """:func:`_fast`, again over :func:`mend_references` if an HTML reference or a bare
+    ``&`` was what failed (in any encoding: the repairs add up)."""
+    try:
+        return _fast(content, url, encoding)
+    except etree.XMLSyntaxError as exc:
+        if exc.code not in _REFERENCE_ERRORS:
+            raise
+    return _fast(mend_references(content), url, encoding)

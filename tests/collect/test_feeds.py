@@ -366,3 +366,59 @@ def test_undeclared_references_read_in_any_chunk_after_any_failure() -> None:
             assert len(got) == 300 and got[0].title == "T0 café “‘quoted’", got[0].title
             assert got[0].summary.startswith("Hà Nội Hà Nội")
     assert parse_feed(late, "https://e.vn/feed")[-1].title == "T299…café “‘quoted’"
+
+
+# -- linear-time cleaning read as its definition; repairs that add up --------------------
+_STRIP_PIECES = ["<b>", "</p>", "<", ">", "&lt;p&gt;", "&amp;", "&nbsp;", "&eacute;", "&",
+                 " ", "  ", "\n", "\t", "\r", "\xa0", "\x85", "\x92", "\x81", "\u2009",
+                 "\u3000", "\u200b", "\u200e", "\x0b", "\x1c", "a", "ộ", "e\u0301", "&#146;"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_STRIP_PIECES), max_size=14).map("".join))
+def test_strip_html_reads_as_its_definition(text: str) -> None:
+    """Tags out, references read, C1 controls as windows-1252, white space collapsed as
+    ``str.split`` collapses it, NFC: what the replacements and one regex do in C passes."""
+    import html
+    import re
+    import unicodedata
+
+    c1 = {chr(c): bytes([c]).decode("cp1252", "ignore") or chr(c) for c in range(0x80, 0xA0)}
+    want = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    want = " ".join("".join(c1.get(ch, ch) for ch in want).split())
+    assert strip_html(text) == unicodedata.normalize("NFC", want)
+
+
+def test_undeclared_windows_1252_with_html_references_is_read_whole() -> None:
+    """Not UTF-8, no declaration, an HTML reference and a bare "&": windows-1252 (as
+    feedparser guesses), the references mended, every item kept."""
+    import feedparser
+
+    items = "".join(
+        f"<item><title>I’ve “read” {i} &eacute;t&eacute; – caf&eacute;</title>"
+        f"<link>https://e.vn/{i}?a=1&b=2</link><description>Zürich &amp; more</description>"
+        "</item>"
+        for i in range(3)
+    )
+    doc = f"<rss version='2.0'><channel><title>C</title>{items}</channel></rss>"
+    got = parse_feed(doc.encode("cp1252"), "https://e.vn/feed")
+    ref = feedparser.parse(doc.encode("cp1252")).entries
+    assert [g.title for g in got] == [strip_html(r["title"]) for r in ref]
+    assert got[2].title == "I’ve “read” 2 été – café" and got[2].link == "https://e.vn/2?a=1&b=2"
+    assert got[0].summary == "Zürich & more"
+
+
+def test_stray_bytes_and_html_references_are_both_repaired() -> None:
+    """UTF-8 with one stray windows-1252 byte and an undeclared ``&nbsp;``: both repairs
+    apply (the tolerant parser, reading the bytes as Latin-1, garbled every letter)."""
+    doc = (
+        (
+            "<rss version='2.0'><channel><title>C</title><item><title>Hà&nbsp;Nội</title>"
+            "<link>https://e.vn/1</link><description>Bộ Ngoại giao \x92</description></item>"
+            "</channel></rss>"
+        )
+        .encode()
+        .replace(b"\xc2\x92", b"\x92")
+    )
+    (got,) = parse_feed(doc, "https://e.vn/feed")
+    assert got.title == "Hà Nội" and got.summary.startswith("Bộ Ngoại giao")
