@@ -49,7 +49,7 @@ def unescape(text: str) -> str:
 
 
 _SPACES = ("\n", "\r", "\t", "\xa0")  # the white space feeds hold, "\xa0" from &nbsp;
-_RUN_OF_SPACES = re.compile("  +")
+_RUN_OF_SPACES = re.compile("   *")  # "  " first: sre skips to each pair, not each space
 # what str.split() takes for white space but _SPACES (as " "); C1 controls, windows-1252
 # punctuation read as Latin-1 (an undeclared or mislabelled feed, or &#146;), as browsers
 # and feedparser read them (’ – “ ” …, U+0085 "…" not a line break); what is no text and

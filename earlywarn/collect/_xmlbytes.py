@@ -2,17 +2,21 @@
 the UTF-8 they claim, and HTML references XML does not know.
 
 Split from :mod:`earlywarn.collect.feeds`: each function takes the document's bytes
-and returns bytes (or a verdict) for the parser; none parses.
+and returns bytes (or a verdict: the feed an HTML page names) for the parser; none
+parses.
 """
 
 from __future__ import annotations
 
+import html
 import html.entities
 import re
+from urllib.parse import urljoin
 
 from earlywarn.collect._bytes import decode_utf16
 
 __all__ = [
+    "advertised_feed",
     "from_utf16",
     "latin_as_utf8",
     "mend_references",
@@ -160,3 +164,28 @@ def valid_char_refs(data: bytes) -> bytes:
     b'a &#xFFFD; &#233; &#xFFFD;'
     """
     return _CHAR_REF.sub(_valid_char_ref, data)
+
+
+_LINK_TAG = re.compile(rb"<link\b[^>]{0,2000}>", re.IGNORECASE)
+_FEED_TYPE = re.compile(rb"""type\s*=\s*["']?application/(?:rss|atom|feed)\+(?:xml|json)""", re.I)
+_ALTERNATE = re.compile(rb"""rel\s*=\s*["']?[^"'>]*\balternate\b""", re.IGNORECASE)
+_HREF = re.compile(rb"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def advertised_feed(content: bytes, url: str) -> str | None:
+    """The feed an HTML page names in ``<link rel="alternate" type="application/rss+xml">``.
+
+    Examples
+    --------
+    >>> page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss">'
+    >>> advertised_feed(page, "https://e.com/news/")
+    'https://e.com/rss'
+    """
+    for tag in _LINK_TAG.finditer(content[:200_000]):
+        text = tag.group()
+        href = _HREF.search(text)
+        if href and _FEED_TYPE.search(text) and _ALTERNATE.search(text):
+            link = next(g for g in href.groups() if g is not None).decode("utf-8", "replace")
+            if link.strip():
+                return urljoin(url, html.unescape(link.strip()))
+    return None

@@ -24,28 +24,24 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import json
 import re
 from datetime import datetime
 from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
-from feedparser.api import LooseFeedParser
-from feedparser.encodings import convert_to_utf8
-from feedparser.sanitizer import replace_doctype
-from feedparser.urls import make_safe_absolute_uri
 from lxml import etree
 
 from earlywarn.collect._bytes import mostly_utf8
 from earlywarn.collect._clean import no_surrogates, strip_html
 from earlywarn.collect._dates import parse_date
+from earlywarn.collect._tolerant import as_feedparser_decodes, loose_items
 from earlywarn.collect._xmlbytes import (
+    advertised_feed,
     from_utf16,
     latin_as_utf8,
     mend_references,
     undeclared_not_utf8,
-    valid_char_refs,
 )
 from earlywarn.collect.catalog import Feed
 from earlywarn.errors import FeedError
@@ -61,6 +57,7 @@ _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 _MEDIA = "{http://search.yahoo.com/mrss/}"
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_TEXT_OF = etree.tostring
 # libxml2's XML_ERR_UNDECLARED_ENTITY, XML_WAR_UNDECLARED_ENTITY, and the errors of a bare
 # "&" (XML_ERR_NAME_REQUIRED, XML_ERR_ENTITYREF_SEMICOL_MISSING)
 _REFERENCE_ERRORS = (26, 27, 68, 23)
@@ -116,7 +113,9 @@ def _text(el: Any) -> str:
     """The element's text, XML's white space (not U+0085, a cp1252 "…" read as Latin-1) off."""
     if el is None:
         return ""
-    text = el.text if len(el) == 0 else "".join(el.itertext())
+    # with children (Atom's xhtml, media:group): libxml2's text serialiser, one C call
+    # (itertext makes a string per text node, 3x the time)
+    text = el.text if len(el) == 0 else _TEXT_OF(el, method="text", encoding=str, with_tail=False)
     return text.strip(" \t\r\n") if text else ""
 
 
@@ -278,52 +277,20 @@ def _unsafe(where: str) -> FeedParseError:
 def _slow(content: bytes, url: str, content_type: str | None) -> list[Entry]:
     """feedparser's reading of a document that is not well-formed as it came.
 
-    feedparser decodes the document first (HTTP charset, XML declaration, BOM, then
-    utf-8, windows-1252, iso-8859-2) and, when it found an encoding, tries a strict XML
-    parser on the decoded text before its tolerant one. The strict pass here is lxml (the
-    same reading, C speed); feedparser's own would only repeat lxml's failure at ~0.5 ms a
-    document (expat behind ``xml.sax.make_parser``, which tries a missing libxml2 driver
-    first on every call).
+    feedparser decodes the document first and, when it found an encoding, tries a strict
+    XML parser on the decoded text before its tolerant one. The strict pass here is lxml
+    (the same reading, C speed); feedparser's own would only repeat lxml's failure at
+    ~0.5 ms a document (expat behind ``xml.sax.make_parser``, which tries a missing
+    libxml2 driver first on every call).
     """
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
-    result: dict[str, Any] = {}
-    data = convert_to_utf8(headers, content, result)
-    if result.get("encoding"):
+    data, encoding, doubt = as_feedparser_decodes(content, url, content_type)
+    if encoding:
         with contextlib.suppress(etree.XMLSyntaxError):
             return _fast(data, url, encoding="utf-8")
-    version, data, entities = replace_doctype(data)
-    try:
-        parser = _loose(data, url, entities)
-    except UnicodeEncodeError:  # &#xD800; and other references to no character
-        parser = _loose(valid_char_refs(data), url, entities)
-    if not (version or parser.version) and not parser.entries:
-        why = result.get("bozo_exception")
-        raise FeedParseError(f"{url}: not RSS or Atom ({why or 'no feed elements found'})")
-    out = []
-    for e in parser.entries:
-        date = e.get("published") or e.get("updated") or e.get("created") or ""
-        out.append(
-            _make(
-                e.get("id", ""),
-                e.get("link", ""),
-                e.get("title", ""),
-                e.get("summary", ""),
-                date,
-                url,
-            )
-        )
-    return out
-
-
-def _loose(data: bytes, url: str, entities: dict[str, str]) -> Any:
-    """feedparser's tolerant parser over UTF-8 ``data`` (no sanitising, no URI rewriting)."""
-    parser = LooseFeedParser(make_safe_absolute_uri(url) or url, None, "utf-8", entities)
-    parser.resolve_relative_uris = False
-    parser.sanitize_html = False
-    parser.feed(data.decode("utf-8", "replace"))
-    return parser
+    is_feed, items = loose_items(data, url)
+    if not is_feed and not items:
+        raise FeedParseError(f"{url}: not RSS or Atom ({doubt or 'no feed elements found'})")
+    return [_make(*item, url) for item in items]
 
 
 def _json_feed(content: bytes, url: str, where: str) -> list[Entry]:
@@ -408,38 +375,13 @@ def parse_feed(
     try:
         return _parse(content, url, where, content_type)
     except FeedParseError as exc:
-        named = _advertised_feed(content, url) if exc.reason == "not_a_feed" else None
+        named = advertised_feed(content, url) if exc.reason == "not_a_feed" else None
         if named is None:
             raise
         raise FeedParseError(
             f"{where} is a web page, not a feed; the page names its feed {named}: "
             "put that URL in the catalog"
         ) from None
-
-
-_LINK_TAG = re.compile(rb"<link\b[^>]{0,2000}>", re.IGNORECASE)
-_FEED_TYPE = re.compile(rb"""type\s*=\s*["']?application/(?:rss|atom|feed)\+(?:xml|json)""", re.I)
-_ALTERNATE = re.compile(rb"""rel\s*=\s*["']?[^"'>]*\balternate\b""", re.IGNORECASE)
-_HREF = re.compile(rb"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-
-
-def _advertised_feed(content: bytes, url: str) -> str | None:
-    """The feed an HTML page names in ``<link rel="alternate" type="application/rss+xml">``.
-
-    Examples
-    --------
-    >>> page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss">'
-    >>> _advertised_feed(page, "https://e.com/news/")
-    'https://e.com/rss'
-    """
-    for tag in _LINK_TAG.finditer(content[:200_000]):
-        text = tag.group()
-        href = _HREF.search(text)
-        if href and _FEED_TYPE.search(text) and _ALTERNATE.search(text):
-            link = next(g for g in href.groups() if g is not None).decode("utf-8", "replace")
-            if link.strip():
-                return urljoin(url, html.unescape(link.strip()))
-    return None
 
 
 def _parse(content: bytes, url: str, where: str, content_type: str | None) -> list[Entry]:

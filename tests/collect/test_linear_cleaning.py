@@ -164,3 +164,17 @@ def test_bare_ampersand_feed_is_read_whole_without_the_slow_path() -> None:
     titles, slow = _feedparser_calls(xml)
     assert (slow, titles) == (0, ["A & B"])
     assert parse_feed(xml, "https://e.com/")[0].link == "https://e.com/a?x=1&y=2"
+
+
+def test_undeclared_windows_1252_stays_on_the_fast_path() -> None:
+    """No declaration, bytes not UTF-8: windows-1252 (feedparser's guess after UTF-8) is
+    read by lxml, HTML references mended, not by feedparser's tolerant parser."""
+    items = "".join(
+        f"<item><title>I’ve “read” {i} &eacute;t&eacute; – Zürich</title>"
+        f"<link>https://e.com/{i}?a=1&b=2</link></item>"
+        for i in range(200)
+    )
+    xml = f"<rss version='2.0'><channel>{items}</channel></rss>".encode("cp1252")
+    titles, slow = _feedparser_calls(xml)
+    assert slow == 0
+    assert len(titles) == 200 and titles[7] == "I’ve “read” 7 été – Zürich"
