@@ -96,22 +96,33 @@ _MAGIC = (
     b"\x7fELF",
 )
 _MAX_RETRY_AFTER = 60.0
+#: C0 control bytes text does not hold (tab, line breaks, form feed and escape it may)
+_CONTROLS = bytes(c for c in range(32) if c not in b"\t\n\r\f\x1b")
 
 
 def looks_binary(head: bytes) -> bool:
-    """True if ``head`` (the first bytes of a body) is a known binary format or has NUL bytes.
+    """True if ``head`` (the first bytes of a body) is a known binary format or has NUL bytes
+    among many control bytes.
 
     Examples
     --------
     >>> looks_binary(b"%PDF-1.7 ..."), looks_binary(b"<html><body>hi</body></html>")
     (True, False)
+    >>> looks_binary(b"<rss><item><title>a\\x00b</title></item></rss>"), looks_binary(bytes(range(64)))
+    (False, True)
     """
     head = head[:1024]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs
         return False
     if head.startswith(_MAGIC):
         return True
-    return b"\x00" in head and utf16_order(head) is None  # UTF-16 without a BOM is text
+    if b"\x00" not in head or utf16_order(head) is not None:  # UTF-16 without a BOM is text
+        return False
+    # a stray NUL or two in text (a CMS's broken field) is no binary file, whose control
+    # bytes run all through it (one byte in ten of compressed or random data): a NUL in
+    # the first KB refused the whole feed or page, one after it was read past
+    controls = len(head) - len(head.translate(None, _CONTROLS))
+    return controls > max(2, len(head) // 50)
 
 
 def url_problem(url: str) -> str | None:

@@ -48,3 +48,30 @@ def test_lone_surrogates_and_nul_in_a_json_feed_do_not_fail_the_stage() -> None:
         for value in out.articles[col].dropna():
             value.encode("utf-8")  # storable
             assert "\x00" not in value
+
+
+def test_a_stray_nul_in_the_first_kilobyte_does_not_refuse_the_feed_or_page() -> None:
+    """A NUL byte from a CMS's broken field made the client take the body for a binary
+    file when it fell in the first KB (the whole feed or page refused as
+    bad_content_type), and read past it anywhere later."""
+    import random
+
+    when = "Wed, 01 Jan 2025 08:00:00 +0000"
+    noise = random.Random(14).randbytes(4096)  # compressed or random data, no magic number
+    assert b"\x00" in noise[:1024]
+    with raw_server() as srv:
+        items = "".join(
+            f"<item><title>{t}</title><link>{srv.url(p)}</link><pubDate>{when}</pubDate></item>"
+            for t, p in [("nul\x00title", "/a"), ("page", "/b"), ("noise", "/c")]
+        )
+        feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'
+        srv.routes["/feed"] = _static(feed.encode(), "application/rss+xml")
+        srv.routes["/a"] = _static(PAGE)
+        srv.routes["/b"] = _static(PAGE.replace(b"<p>", b"<p>\x00", 1))  # NUL in the first KB
+        srv.routes["/c"] = _static(noise)  # still refused
+        out = collect(
+            [Feed(srv.url("/feed"), outlet="x")], dt.date(2025, 1, 2), settings=settings()
+        )
+    texts = dict(zip(out.articles["title"], out.articles["text"], strict=True))
+    assert texts["nultitle"].startswith("Bộ trưởng") and texts["page"].startswith("Bộ trưởng")
+    assert out.stats["reason:bad_content_type"] == 1 and out.stats["pages_ok"] == 2
