@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from threadpoolctl import threadpool_info
 
+from earlywarn.extract.coding.lemmas import LEMMA_COMPONENT, register_component
 from earlywarn.extract.coding.parser import PARSER_PATH, load_parser, parse
 from earlywarn.extract.evaluate import news_gold
 
@@ -19,6 +20,8 @@ def test_parse_gives_the_annotations_of_thincs_default_ops() -> None:
     assert not nlp.get_pipe("tok2vec").model.ops.use_blis  # numpy (OpenBLAS) products
     reference = spacy.load(PARSER_PATH)  # thinc's default CPU ops: BLIS
     assert reference.get_pipe("tok2vec").model.ops.use_blis
+    register_component()  # the same lexicon lemmas as load_parser's pipeline
+    reference.add_pipe(LEMMA_COMPONENT, after="trainable_lemmatizer")
     sents = [r["sentence"] for r in news_gold()[:40]]
     got = [_annotations(d) for d in parse(sents)]
     want = [_annotations(d) for d in reference.pipe(sents)]
