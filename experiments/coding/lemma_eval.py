@@ -13,8 +13,8 @@ NOUN, ADJ (exact match; ``lower`` also ignores case, which the coder ignores: it
   ``earlywarn_lemmas`` lexicon component of ``earlywarn.extract.coding.lemmas``);
 - ``edit_tree``: the trained edit-tree lemmatizer alone (the component removed: the
   pipeline before issue 12's lemma fix);
-- ``spacy_rule``: spaCy's rule-based English lemmatizer (``spacy-lookups-data`` tables)
-  on the predicted POS;
+- ``spacy_rule``: spaCy's rule-based English lemmatizer (``spacy-lookups-data`` tables,
+  not an earlywarn dependency: skipped unless installed) on the predicted POS;
 - ``lemminflect``: ``lemminflect.getLemma(word, upos)`` on the predicted UPOS for every
   open-class token (VERB, AUX, NOUN, ADJ, ADV, PROPN kept as is), the edit tree otherwise;
 - ``verbs_only``: lemminflect for VERB/AUX only, the edit tree otherwise;
@@ -107,18 +107,23 @@ def main() -> None:
     cands: dict[str, list[list[str]]] = {"shipped": shipped, "edit_tree": edit_tree}
     timing: dict[str, float] = {}
 
+    import importlib.util
+
     from spacy.lang.en import English
 
-    rule_nlp = English()
-    rule = rule_nlp.add_pipe("lemmatizer", config={"mode": "rule"})
-    rule.initialize()
-    t0 = time.process_time()
-    out = []
-    for d in docs:
-        d2 = Doc(rule_nlp.vocab, words=[t.text for t in d], pos=[t.pos_ or "X" for t in d])
-        out.append([t.lemma_ for t in rule(d2)])
-    timing["spacy_rule"] = time.process_time() - t0
-    cands["spacy_rule"] = out
+    if importlib.util.find_spec("spacy_lookups_data") is None:
+        print("spacy_rule skipped: pip install spacy-lookups-data (not an earlywarn dependency)")
+    else:
+        rule_nlp = English()
+        rule = rule_nlp.add_pipe("lemmatizer", config={"mode": "rule"})
+        rule.initialize()
+        t0 = time.process_time()
+        out = []
+        for d in docs:
+            d2 = Doc(rule_nlp.vocab, words=[t.text for t in d], pos=[t.pos_ or "X" for t in d])
+            out.append([t.lemma_ for t in rule(d2)])
+        timing["spacy_rule"] = time.process_time() - t0
+        cands["spacy_rule"] = out
 
     from lemminflect import getLemma
 
