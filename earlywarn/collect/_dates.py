@@ -20,7 +20,7 @@ _UTC = timezone.utc
 # the common RFC 822 shape, "Wed, 26 Jul 2017 19:55:20 +0700" (email.utils for the rest)
 _RFC822 = re.compile(
     r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
-    r"\s*(?:([+-])(\d{2})(\d{2})|(GMT|UTC?|Z|[ECMP][SD]T))?"
+    r"\s*(?:([+-]\d{4})|(GMT|UTC?|Z|[ECMP][SD]T))?"
 )
 # RFC 822's zone names, in hours east of UTC
 _ZONES = {"GMT": 0, "UT": 0, "UTC": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
@@ -90,7 +90,7 @@ def _rfc822(value: str) -> datetime | None:
     m = _RFC822.fullmatch(value)
     if m is None:
         return None
-    day, mon, year, hour, minute, sec, sign, oh, om, zone = m.groups()
+    day, mon, year, hour, minute, sec, numeric, zone = m.groups()
     month = _MONTHS.get(mon) or _MONTHS.get(mon.title())
     if month is None:
         return None
@@ -98,15 +98,14 @@ def _rfc822(value: str) -> datetime | None:
         out = datetime(int(year), month, int(day), int(hour), int(minute), int(sec or 0), 0, _UTC)
     except ValueError:
         return None
-    if sign:
-        key = sign + oh + om
-        east = _NUMERIC_ZONES.get(key)
+    if numeric:
+        east = _NUMERIC_ZONES.get(numeric)
         if east is None:  # first sight of this zone: ~1 us for a timedelta, saved per date
-            hours, minutes = int(oh), int(om)
+            hours, minutes = int(numeric[1:3]), int(numeric[3:])
             if hours > 14 or minutes > 59:
                 raise _NoSuchZoneError(value)
-            east = _NUMERIC_ZONES[key] = timedelta(minutes=(hours * 60 + minutes)) * (
-                -1 if sign == "-" else 1
+            east = _NUMERIC_ZONES[numeric] = timedelta(minutes=(hours * 60 + minutes)) * (
+                -1 if numeric[0] == "-" else 1
             )
         return out - east
     return out - _ZONE_DELTAS[zone] if zone else out

@@ -425,3 +425,18 @@ def test_stray_bytes_and_html_references_are_both_repaired() -> None:
     )
     (got,) = parse_feed(doc, "https://e.vn/feed")
     assert got.title == "Hà Nội" and got.summary.startswith("Bộ Ngoại giao")
+
+
+def test_bytes_that_go_bad_after_the_first_64_kb_are_repaired() -> None:
+    """Only the head of an undeclared document is checked for UTF-8; a stray byte further
+    on fails in libxml2 and the document is repaired as any other."""
+    items = "".join(
+        f"<item><title>T{i} Hà Nội</title><link>https://e.vn/{i}</link>"
+        f"<description>{'Bộ Ngoại giao ' * 20}</description></item>"
+        for i in range(300)
+    )
+    doc = f"<rss version='2.0'><channel>{items}</channel></rss>".encode()
+    assert len(doc) > 1 << 16
+    late = doc[:-300] + "’".encode("cp1252") + doc[-300:]
+    got = parse_feed(late, "https://e.vn/feed")
+    assert len(got) == 300 and got[0].title == "T0 Hà Nội" and got[-1].title == "T299 Hà Nội"
