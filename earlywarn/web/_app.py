@@ -6,7 +6,7 @@ import functools
 import ipaddress
 import re
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,6 +71,30 @@ _ACTIONS: dict[str, tuple[Callable[..., pd.DataFrame], tuple[str, ...] | None]] 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _day(raw: str) -> str | None:
+    """A night given as ``YYYY-MM-DD`` (``None`` if not given); ValueError if it is no date.
+
+    The shape is not enough: 2018-02-30 or 0000-01-01 reached the archive queries and the
+    page failed with an internal error (500).
+
+    Examples
+    --------
+    >>> _day("2018-09-26"), _day("")
+    ('2018-09-26', None)
+    >>> _day("2018-02-30")
+    Traceback (most recent call last):
+    ...
+    ValueError: day is out of range for month
+    """
+    if not raw:
+        return None
+    if not _DATE.match(raw):
+        raise ValueError(f"not YYYY-MM-DD: {raw[:20]!r}")
+    return datetime.strptime(raw, "%Y-%m-%d").date().isoformat()
+
+
 #: Network slices the review page offers: a day, a week, a month.
 _WINDOWS = ("1D", "7D", "30D")
 _MAX_FORM = 16_384
@@ -369,8 +393,11 @@ class _Web:
         from earlywarn.network import ego_figure, ego_metrics, to_graph
 
         window = str(request.query_params.get("window") or "7D")
-        raw = request.query_params.get("as_of") or None
-        if window not in _WINDOWS or (raw and not _DATE.match(raw)):
+        try:
+            raw = _day(request.query_params.get("as_of") or "")
+        except ValueError:
+            raw = "bad"
+        if window not in _WINDOWS or raw == "bad":
             return self.error(
                 request,
                 400,
@@ -515,11 +542,11 @@ class _Web:
 
     # -- plain files -----------------------------------------------------------
     async def brief(self, request: Request) -> Response:
-        raw = str(request.query_params.get("as_of") or "")[:10]
         try:
-            day = datetime.strptime(raw, "%Y-%m-%d").date() if raw else None
+            night = _day(str(request.query_params.get("as_of") or "")[:10])
         except ValueError:
             return self.error(request, 400, N_("Bad date"), N_("Give the night as YYYY-MM-DD."))
+        day = date.fromisoformat(night) if night else None
         from earlywarn.brief import brief_section
 
         doc, nights = await run_in_threadpool(self.gate.brief, day, self.focal)
@@ -537,10 +564,11 @@ class _Web:
         last-value forecast, alert outcomes per rule (the report's section)."""
         from earlywarn.report.track import track_section
 
-        raw = str(request.query_params.get("as_of") or "")[:10]
-        if raw and not _DATE.match(raw):
+        try:
+            night = _day(str(request.query_params.get("as_of") or "")[:10])
+        except ValueError:
             return self.error(request, 400, N_("Bad date"), N_("Give the night as YYYY-MM-DD."))
-        record, day = await run_in_threadpool(self.gate.track, raw or None)
+        record, day = await run_in_threadpool(self.gate.track, night)
         return self.page(
             request,
             "track.html.j2",
