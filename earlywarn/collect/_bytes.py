@@ -69,12 +69,14 @@ def mostly_utf8(content: bytes) -> str | None:
     >>> mostly_utf8("Café crème brûlée".encode("cp1252")) is None
     True
     """
-    text = content.decode("utf-8", "replace")
-    bad = text.count("\ufffd") - content.count(b"\xef\xbf\xbd")
-    if bad == 0:
-        return None
     # every ASCII byte decodes to itself and no other byte to ASCII: the characters not
     # ASCII are the text's length less the content's ASCII bytes (one C pass, no encoder)
-    ascii_bytes = len(content) - len(content.translate(None, _ASCII))
-    wide = len(text) - ascii_bytes - bad
-    return text if wide >= 3 * bad else None
+    other = len(content.translate(None, _ASCII))  # bytes that are not ASCII
+    wide = len(content.decode("utf-8", "ignore")) - (len(content) - other)
+    # a good character holds at most 4 of them, a bad sequence (one U+FFFD) at most 3: past
+    # 5 bytes a character, bad ones outnumber a third of the good (no text to decode)
+    if other > 5 * wide:
+        return None
+    text = content.decode("utf-8", "replace")
+    bad = len(text) - (len(content) - other) - wide
+    return text if bad and wide >= 3 * bad else None

@@ -440,3 +440,20 @@ def test_bytes_that_go_bad_after_the_first_64_kb_are_repaired() -> None:
     late = doc[:-300] + "’".encode("cp1252") + doc[-300:]
     got = parse_feed(late, "https://e.vn/feed")
     assert len(got) == 300 and got[0].title == "T0 Hà Nội" and got[-1].title == "T299 Hà Nội"
+
+
+_BYTE_PIECES = [b"a", b" ", "é".encode(), "ộ".encode(), "😀".encode(), b"\x92", b"\xe9",
+                b"\xef\xbf\xbd", b"\xe2\x80", b"\xf0\x9f", b"\xc3", b"\x80", b"\xff"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_BYTE_PIECES), max_size=20).map(b"".join))
+def test_mostly_utf8_reads_as_its_definition(content: bytes) -> None:
+    """UTF-8 when good multi-byte characters outnumber bad sequences 3 to 1 (a real U+FFFD
+    is a good character); the bound that skips decoding never changes the verdict."""
+    from earlywarn.collect._bytes import mostly_utf8
+
+    text = content.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - content.count("\ufffd".encode())
+    wide = sum(not c.isascii() for c in text) - bad
+    assert mostly_utf8(content) == (text if bad and wide >= 3 * bad else None)
