@@ -32,7 +32,9 @@ every rule. The old per-rule ``min_outlets`` is deprecated: it is ignored with a
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
+import string
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -203,6 +205,43 @@ _DAYS = {"D": 1.0, "W": 7.0, "MS": 30.0}
 _CLASS = re.compile(r"all|cameo:\d{2}|plover:[A-Za-z]+|quad:[1-4]")
 
 
+#: the placeholders each template may hold (what the alert engine fills in)
+_PLACEHOLDERS = {
+    "title": ("rule", "unique_id", "country", "country_name", "target", "target_name",
+              "series_label", "change"),
+    "dedup_key": ("rule", "unique_id", "episode_start"),
+}  # fmt: skip
+#: the titles of the perception alerts (earlywarn.focal.narrative_stage) fill in others
+_PERCEPTION_TITLES = {
+    "narrative-new-language": ("country_name", "language", "narrative"),
+    "low-pickup": ("country_name", "statement"),
+}
+
+
+def _finite(value: Any) -> bool:
+    """A number that is not a bool, NaN or infinite (a NaN threshold never fires: silence)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _template(value: str, key: str, at: str, allowed: Sequence[str]) -> None:
+    """Refuse a template the engine cannot fill: an unknown placeholder failed the alerts
+    stage at the first anomaly (KeyError), '{rule.__class__}' reads Python internals and
+    '{rule:>99999999}' builds a 100 MB title."""
+    try:
+        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(value)]
+    except ValueError as exc:
+        raise ConfigError(
+            f"{at}: key '{key}': {exc} (a literal brace is written '{{{{' or '}}}}')"
+        ) from None
+    for name, spec, conv in fields:
+        if name is not None and (name not in allowed or spec or conv):
+            shown = "{" + name + ("!" + conv if conv else "") + (":" + spec if spec else "") + "}"
+            raise ConfigError(
+                f"{at}: key '{key}': {shown!r} is not a placeholder; use "
+                + ", ".join("{" + a + "}" for a in allowed)
+            )
+
+
 def _rule(item: Any, where: str, index: int) -> Rule:
     if not isinstance(item, Mapping):
         raise ConfigError(f"{where}: rule #{index} must be a mapping, got {type(item).__name__}")
@@ -247,12 +286,17 @@ def _rule(item: Any, where: str, index: int) -> Rule:
             if not isinstance(item[key], str):
                 raise ConfigError(f"{at}: key '{key}' must be a string")
             kw[key] = item[key]
+            if key in _PLACEHOLDERS:
+                allowed = _PLACEHOLDERS[key]
+                if key == "title" and item.get("detector") == "perception":
+                    allowed = _PERCEPTION_TITLES.get(name, allowed)
+                _template(item[key], key, at, allowed)
     if "dedup_key" in kw and "{unique_id}" not in kw["dedup_key"]:
         raise ConfigError(f"{at}: key 'dedup_key' must contain '{{unique_id}}'")
     for key in ("threshold", "min_per_month"):
         if key in item:
-            if not isinstance(item[key], (int, float)) or isinstance(item[key], bool):
-                raise ConfigError(f"{at}: key '{key}' must be a number, got {item[key]!r}")
+            if not _finite(item[key]):
+                raise ConfigError(f"{at}: key '{key}' must be a finite number, got {item[key]!r}")
             kw[key] = float(item[key])
     for key in ("min_duration", "cooldown"):
         if key in item:
@@ -288,7 +332,7 @@ def _severity(value: Any, at: str) -> str | tuple[tuple[float, str], ...]:
         for lv in value:
             if not (isinstance(lv, Mapping) and set(lv) == {"score", "level"}):
                 raise ConfigError(f"{at}: key 'severity': each level is {{score: N, level: NAME}}")
-            if lv["level"] not in SEVERITIES or not isinstance(lv["score"], (int, float)):
+            if lv["level"] not in SEVERITIES or not _finite(lv["score"]):
                 raise ConfigError(
                     f"{at}: key 'severity': bad level {dict(lv)!r}; levels are "
                     f"{SEVERITIES} with numeric scores"
