@@ -95,6 +95,24 @@ def load_series(
     return frame
 
 
+#: whole-number keys of an experiment: (key, default, largest allowed)
+_COUNTS = (("horizon", None, 100_000), ("folds", 3, 1_000), ("step", None, 100_000),
+           ("initial", None, 10_000_000))  # fmt: skip
+
+
+def _whole(value: Any, key: str, path: Path, top: int) -> int:
+    """``value`` if it is a whole number from 1 to ``top``, else a ConfigError naming ``key``.
+
+    ``horizon: 1e9`` is a string in YAML, ``.nan`` a float, ``[6]`` a list: each ended the
+    backtest in an internal error (int() failed deep inside).
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
+        raise ConfigError(
+            f"{path}: key {key!r} must be a whole number from 1 to {top}, got {value!r}"
+        )
+    return value
+
+
 def run_experiment(
     path: str | Path,
     *,
@@ -121,15 +139,23 @@ def run_experiment(
     for key in ("series", "models", "horizon"):
         if key not in spec:
             raise ConfigError(f"{path}: key {key!r} is missing")
+    counts = {
+        key: _whole(spec.get(key, default), key, path, top)
+        for key, default, top in _COUNTS
+        if key in spec or default is not None
+    }
+    names = [spec["models"]] if isinstance(spec["models"], str) else spec["models"]
+    if not isinstance(names, list) or not all(isinstance(m, str) for m in names):
+        raise ConfigError(f"{path}: key 'models' must be a list of model names")
     base = path.resolve().parent
     y = load_series(spec["series"], base, source=str(path))
     available = load_models(_resolve(base, str(spec.get("models_dir", "models"))))
-    unknown = [m for m in spec["models"] if m not in available]
+    unknown = [m for m in names if m not in available]
     if unknown:
         raise ConfigError(
             f"{path}: key 'models': unknown model(s) {unknown}; known: {sorted(available)}"
         )
-    models = {m: available[m] for m in spec["models"]}
+    models = {m: available[m] for m in names}
     name = str(spec.get("name") or path.stem)
     tracker = None
     if tracking_uri:
@@ -137,10 +163,10 @@ def run_experiment(
     return backtest(
         y,
         models,
-        horizon=int(spec["horizon"]),
-        folds=int(spec.get("folds", 3)),
-        step=spec.get("step"),
-        initial=spec.get("initial"),
+        horizon=counts["horizon"],
+        folds=counts["folds"],
+        step=counts.get("step"),
+        initial=counts.get("initial"),
         tracker=tracker,
         client=client,
         experiment_name=name,
