@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from earlywarn.collect import Feed, collect
 from tests.collect.conftest import settings
@@ -75,3 +76,30 @@ def test_a_stray_nul_in_the_first_kilobyte_does_not_refuse_the_feed_or_page() ->
     texts = dict(zip(out.articles["title"], out.articles["text"], strict=True))
     assert texts["nultitle"].startswith("Bộ trưởng") and texts["page"].startswith("Bộ trưởng")
     assert out.stats["reason:bad_content_type"] == 1 and out.stats["pages_ok"] == 2
+
+
+def test_a_catalog_language_or_country_that_names_none_is_a_config_error(tmp_path: Path) -> None:
+    """'vn' for Vietnamese or 'VMN' for Viet Nam has the shape of a code: the feed's
+    articles counted for no language or country the ledger and the health gate watch."""
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    for key, value in [("language", "vn"), ("country", "VMN")]:
+        entry = {"url": "https://e.com/rss", "outlet": "A", "language": "vi", "country": "VNM"}
+        entry[key] = value
+        yaml_file = tmp_path / "c.yaml"
+        yaml_file.write_text("feeds:\n- " + json.dumps(entry) + "\n")
+        attrs = " ".join(f'{k}="{v}"' for k, v in entry.items() if k != "url")
+        opml = tmp_path / "c.opml"
+        opml.write_text(
+            f'<opml version="2.0"><body><outline type="rss" xmlUrl="{entry["url"]}" {attrs}/>'
+            "</body></opml>"
+        )
+        for path in (yaml_file, opml):
+            r = CliRunner().invoke(app, ["feeds", "check", str(path)])
+            assert r.exit_code == 78, (path.name, key, r.output)
+            assert f"key '{key}'" in r.stderr and f"got '{value}', which names no" in r.stderr
+    ok = tmp_path / "ok.yaml"  # upper- or lower-case real codes, and Kosovo's, still load
+    ok.write_text('feeds:\n- {url: "https://e.com/rss", language: VI, country: xkx}\n')
+    assert CliRunner().invoke(app, ["feeds", "check", str(ok)]).exit_code == 0
