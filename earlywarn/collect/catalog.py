@@ -20,7 +20,7 @@ import reprlib
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit, urlunsplit
@@ -154,6 +154,11 @@ class Feed:
 _FIELDS = {f.name for f in fields(Feed)}
 
 
+def _tomorrow() -> date:
+    """Tomorrow in UTC (east of UTC, tomorrow has begun)."""
+    return datetime.now(timezone.utc).date() + timedelta(days=1)
+
+
 #: codes ISO leaves to users that catalogs use (Kosovo)
 _USER_ASSIGNED = frozenset({"XKX"})
 
@@ -236,6 +241,16 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
     if verified is not None and (not isinstance(verified, date) or isinstance(verified, bool)):
         raise ConfigError(
             f"{where}: key 'verified' must be a date such as 2026-12-06 (got {entry.get('verified')!r})"
+        )
+    if isinstance(verified, datetime):  # YAML reads '2025-01-01 10:00' as a time
+        verified = verified.date()
+    if verified is not None and verified > _tomorrow():
+        # the later of this date and the last good poll is the feed's 'verified': a date
+        # to come kept a dead feed verified, whatever its polls said
+        raise ConfigError(
+            f"{where}: key 'verified' is {verified.isoformat()}, a day to come (today is "
+            f"{_tomorrow() - timedelta(days=1)} UTC); it is the date of a good fetch: fix it, "
+            "or let 'earlywarn feeds check --online --write-verified' write it"
         )
     out["verified"] = verified
     mirror = entry.get("mirror", False)

@@ -103,3 +103,18 @@ def test_a_catalog_language_or_country_that_names_none_is_a_config_error(tmp_pat
     ok = tmp_path / "ok.yaml"  # upper- or lower-case real codes, and Kosovo's, still load
     ok.write_text('feeds:\n- {url: "https://e.com/rss", language: VI, country: xkx}\n')
     assert CliRunner().invoke(app, ["feeds", "check", str(ok)]).exit_code == 0
+
+
+def test_a_verified_date_to_come_is_a_config_error(tmp_path: Path) -> None:
+    """A feed's 'verified' is the later of the catalog's date and its last good poll: a
+    date to come (2999-01-01, a typo for 2025) kept a dead feed verified for ever."""
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    path = tmp_path / "c.yaml"
+    path.write_text('feeds:\n- {url: "https://e.com/rss", verified: 2999-01-01}\n')
+    r = CliRunner().invoke(app, ["feeds", "check", str(path)])
+    assert r.exit_code == 78 and "key 'verified' is 2999-01-01, a day to come" in r.stderr
+    path.write_text('feeds:\n- {url: "https://e.com/rss", verified: 2024-05-01 10:00:00}\n')
+    assert CliRunner().invoke(app, ["feeds", "check", str(path)]).exit_code == 0
