@@ -84,6 +84,19 @@ def demo_complete(settings: Settings, nights: Sequence[str] = DEMO_NIGHTS) -> bo
         )
 
 
+def _needs_forecast(settings: Settings, night: str) -> bool:
+    """Whether ``night``'s forecast stage is still to run (and wants a Dask cluster)."""
+    from earlywarn.pipeline import parse_as_of
+    from earlywarn.store import Archive
+
+    if settings.scheduler == "synchronous":
+        return False
+    if not settings.archive.is_file():
+        return True
+    with Archive(settings.archive, read_only=True) as archive:
+        return not archive.stage_done(parse_as_of(night), "forecast")
+
+
 def run_demo(
     settings: Settings,
     *,
@@ -107,16 +120,34 @@ def run_demo(
     result.imports["counts"] = import_history(
         settings, "counts", CORPUS / "YEM_gdelt_monthly_long.csv", progress=progress
     )
-    with ReplayServer() as base:
-        text = (CORPUS / "catalog.yaml").read_text(encoding="utf-8").replace("__BASE__", base)
-        settings.output_dir.mkdir(parents=True, exist_ok=True)
-        catalog_path = settings.output_dir / "demo-catalog.yaml"
-        catalog_path.write_text(text, encoding="utf-8")
-        catalog = load_catalog(catalog_path)
-        for night in nights:
-            result.nights.append(
-                run_nightly(settings, night, catalog=catalog, on_stage=on_stage, progress=progress)
-            )
+    client = None
+    try:
+        with ReplayServer() as base:
+            text = (CORPUS / "catalog.yaml").read_text(encoding="utf-8").replace("__BASE__", base)
+            settings.output_dir.mkdir(parents=True, exist_ok=True)
+            catalog_path = settings.output_dir / "demo-catalog.yaml"
+            catalog_path.write_text(text, encoding="utf-8")
+            catalog = load_catalog(catalog_path)
+            for night in nights:
+                if client is None and _needs_forecast(settings, night):
+                    # one cluster for every night: its workers start (and import the
+                    # models) once, not once a night
+                    from earlywarn.scale import get_client
+
+                    client = get_client(settings.scheduler, settings.n_workers)
+                result.nights.append(
+                    run_nightly(
+                        settings,
+                        night,
+                        catalog=catalog,
+                        client=client,
+                        on_stage=on_stage,
+                        progress=progress,
+                    )
+                )
+    finally:
+        if client is not None:
+            client.close()
     result.backtest = champion_backtest(settings, progress=progress)
     return result
 
