@@ -129,6 +129,11 @@ def _covered(spans: list[ActorSpan]) -> set[int]:
     return {k for sp in spans for k in range(sp.start, sp.end)}
 
 
+def _contest(e: RawEvent) -> bool:
+    """Force between two bare countries (teams): in a sports report, a result, not an event."""
+    return e.code[:2] in ("17", "18", "19", "20") and e.source.type is e.target.type is None
+
+
 def _unresolved_name(toks: list[Token], covered: set[int]) -> bool:
     """A capitalised word no actor covers: a name that may take the sentence's only
     country (*Grisham urged the American public*; see ``syntax._Sentence._name``)."""
@@ -294,7 +299,8 @@ class EventCoder:
             return [self._code_vi(s, day) for s in sentences]
         if language != "en":
             return [[] for _ in sentences]
-        prepared = [self._prefilter(s, day, k) for k, s in enumerate(sentences)]
+        sporty: list[int] = []
+        prepared = [self._prefilter(s, day, k, sporty) for k, s in enumerate(sentences)]
         todo = [p for p in prepared if p is not None]
         self.parsed += len(todo)
         self.seen += len(sentences)
@@ -307,11 +313,17 @@ class EventCoder:
             named = spans_on_doc(doc, p.toks, [_place_span(x) for x in p.places if x.start >= 0])
             raw = code_doc(doc, spans, self.verbs, news=self.petrarch is None, places=named,
                            unknown=self.unknown_actors)  # fmt: skip
+            if len(sporty) >= 2:  # a sports report: 'Russia beat Croatia' is a result
+                raw = [e for e in raw if not _contest(e)]
             out[p.index] = [self._finish(e, p.places, p.text) for e in raw]
         return out
 
-    def _prefilter(self, sentence: str, day: date | None, index: int) -> _Prepared | None:
-        """Actor spans of an English sentence that may hold an event, else ``None`` (no parse)."""
+    def _prefilter(
+        self, sentence: str, day: date | None, index: int, sporty: list[int] | None = None
+    ) -> _Prepared | None:
+        """Actor spans of an English sentence that may hold an event, else ``None`` (no parse).
+
+        ``sporty`` collects the index of a sentence with a sports word outside its actors."""
         text = normalize(sentence)
         toks = tokenize(text)
         if not toks:
@@ -334,6 +346,8 @@ class EventCoder:
         else:
             spans, places = self._gazetteer.spans(text, toks, "en", day, is_verb)
             spans = inherit_country(spans)
+            if sports and sporty is not None and any(k not in _covered(spans) for k in sports):
+                sporty.append(index)
             if unknown:
                 spans = locate_agents(spans, places)
             elif not any(sp.actor.country or sp.actor.type == "IGO" for sp in spans):

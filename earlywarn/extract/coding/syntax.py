@@ -452,6 +452,39 @@ class _Sentence:
             return self.actors_of(h) or [k]
         return []
 
+    def distinct(self, ks: list[int]) -> list[int]:
+        """Actors of one role without a country read twice from one phrase (*Afghan and
+        Western leaders*: ``AFG`` inside ``AFGGOV``): the country-only span is dropped."""
+        out = []
+        for k in ks:
+            s, e, a = self.spans[k]
+            if a.type is None and any(
+                j != k
+                and self.spans[j][2].country == a.country
+                and self.spans[j][2].type is not None
+                and self.spans[j][0] < e
+                and s < self.spans[j][1]
+                for j in ks
+            ):
+                continue
+            if k not in out:
+                out.append(k)
+        return out
+
+    def dateline(self, k: int) -> bool:
+        """A dateline place (*WASHINGTON (Reuters) -*): upper case, then a bracket or dash."""
+        s, e, _a = self.spans[k]
+        text = self.doc[s:e].text
+        nxt = self.doc[e].text if e < len(self.doc) else ""
+        return len(text) > 2 and text.isupper() and nxt in ("(", "-", "–", "—")
+
+    def foreign_first(self, sources: list[int], targets: list[int]) -> list[int]:
+        """Targets without the sources' own country when another country is one (*would not
+        send Pakistani troops to Iraq*: the troops are what is sent, Iraq the target)."""
+        own = {self.spans[k][2].country for k in sources} - {None}
+        foreign = [k for k in targets if self.spans[k][2].country not in own]
+        return foreign if own and foreign else targets
+
     def _country_modifier(self, tok: SpacyToken, k: int) -> int | None:
         """A country-less agent (*forces*) modified by a country actor (*U.S.*): a combined span."""
         agent = self.spans[k][2]
@@ -619,6 +652,8 @@ def _hedged(v: SpacyToken) -> bool:
         marks = {c.lower_ for c in t.children if c.dep_ == "mark"} | _subject_marks(t)
         if marks & _CONDITIONAL:
             return True
+        if t.dep_ == "advcl" and t.left_edge.i < t.i and t.left_edge.lower_ in _CONDITIONAL:
+            return True  # 'If [an engagement with Iran] envelops ...': 'if' hung on a noun
         if (
             t.dep_ in ("advcl", "ccomp")
             and marks & _TEMPORAL
@@ -739,8 +774,8 @@ def code_doc(
         comp_targets: list[SpacyToken] = []
         uncoded: list[SpacyToken] = []
         if code and code[:2] in _GOVERNING:
-            for c in v.children:
-                if c.dep_ in ("xcomp", "ccomp", "advcl") and c.i in found:
+            for c in _complements(v, found):
+                if c.i in found and found[c.i].code:
                     cv = found[c.i]
                     if cv.code and not (cv.light and not cv.pattern):
                         absorbed.add(c.i)
@@ -766,6 +801,9 @@ def code_doc(
         if _hedged(v):
             if trace is not None:
                 note("hedged (modal/conditional)", code, *_roles(sent, v))
+            continue
+        if code and code[:2] == "04" and _naming(v):
+            note("naming (secondary predicate)", code)
             continue
         future = bool(_aux(v) & _FUTURE)
         if _negated(v):
@@ -805,10 +843,19 @@ def code_doc(
         if unknown:  # a place is only ever a target
             sources = [k for k in sources if sent.spans[k][2].kind != "place"]
         if code and code[:2] == "01" and not passive:
-            targets = [k for t in _addressees(v) for k in sent.actors_of(t)]
+            targets = [
+                k
+                for t in _addressees(v)
+                for k in sent.actors_of(t)
+                if not (sent.spans[k][2].kind == "inherited" and sent.spans[k][2].type is None)
+            ]  # 'said in a statement to Rolling Stone': an unknown name is no political addressee
             if not targets:
                 note("statement without addressee", code, sources)
                 continue  # a statement codes only with an addressee ('told X', 'said to X')
+        sources = sent.distinct([k for k in sources if not sent.dateline(k)])
+        targets = sent.distinct(targets)
+        if news and not passive:
+            targets = sent.foreign_first(sources, targets)
         pairs = [(s, t) for s in sources for t in targets if s != t]
         if (
             not targets
@@ -870,18 +917,34 @@ def _unattributable(a: Actor) -> bool:
     return not a.country and a.type not in ("IGO", "NGO")
 
 
+def _complements(v: SpacyToken, found: dict[int, _Verb]) -> list[SpacyToken]:
+    """Clausal complements of ``v``, through an uncoded aspectual infinitive (*pledged to
+    [continue] assisting Iran*: *assisting* is the pledge's complement)."""
+    out = []
+    for c in v.children:
+        if c.dep_ not in ("xcomp", "ccomp", "advcl"):
+            continue
+        out.append(c)
+        if c.dep_ == "xcomp" and not (c.i in found and found[c.i].code):
+            out += [g for g in c.children if g.dep_ == "xcomp"]
+    return out
+
+
 def _absorbed_by_parent(v: SpacyToken, found: dict[int, _Verb]) -> bool:
     """A complement of a coded non-saying verb (*accused X of attacking*) is not an event."""
     if v.dep_ not in ("xcomp", "ccomp", "advcl", "acl") or v.head is v:
         return False
-    parent = found.get(v.head.i)
+    head = v.head
+    if v.dep_ == "xcomp" and head.dep_ == "xcomp" and not (head.i in found and found[head.i].code):
+        head = head.head  # 'pledged to continue assisting': through the uncoded 'continue'
+    parent = found.get(head.i)
     if parent is None or not parent.code:
         return False
     if parent.code[:2] == "01" or _is_say(parent.tok):
         return False  # reported speech: the reported event stands, whatever 'say' codes
     if v.dep_ == "advcl" and not any(
-        c.dep_ == "mark" and c.lower_ in ("of", "to") for c in v.children
-    ):
+        c.dep_ == "mark" and c.lower_ in ("of", "to", "for") for c in v.children
+    ):  # 'criticized X for calling ...': the reason, not an event of its own
         return v.tag_ == "VBG" and any(c.lower_ == "of" for c in v.children if c.dep_ == "mark")
     return True
 
@@ -889,9 +952,28 @@ def _absorbed_by_parent(v: SpacyToken, found: dict[int, _Verb]) -> bool:
 _RECIPROCAL = frozenset(["040", "041", "042", "043", "044", "046", "057", "190", "193", "036"])
 
 
+def _naming(v: SpacyToken) -> bool:
+    """A verb with an object and a noun or adjective predicate on it (*called the issue
+    "very important"*, *called it a war*): naming or judging, not the verb's act (a call)."""
+    obj = [c.i for c in v.children if c.dep_ == "obj"]
+    return bool(obj) and any(
+        (c.dep_ == "xcomp" and c.pos_ in ("ADJ", "NOUN", "PROPN"))
+        or (c.dep_ == "advmod" and c.tag_ == "JJ")  # the predicate as the parser may hang it
+        or (
+            c.dep_ == "obl:unmarked"
+            and any(g.dep_ == "det" and g.lower_ in ("a", "an") for g in c.children)
+        )  # 'a disaster', not 'last week'
+        for c in v.children
+        if c.i > obj[0]
+    )
+
+
 def _reciprocal(vb: _Verb, code: str | None) -> bool:
-    """'A and B signed / met / clashed': a joint subject acts on each other."""
-    return code is not None and code[:3] in _RECIPROCAL
+    """'A and B signed / met / clashed': a joint subject acts on each other; force only with
+    a joint verb (*A and B clashed*, not *A and B killed commanders*: a common foe)."""
+    if code is None or code[:3] not in _RECIPROCAL:
+        return False
+    return code[:2] != "19" or _joint_verb(vb.tok)
 
 
 def _place_noun(tok: SpacyToken) -> bool:
