@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 from urllib.parse import urljoin
@@ -121,27 +122,33 @@ def _text(el: Any) -> str:
 
 def _records(
     parent: Any, item_tag: str, fields: dict[str, str], *, direct: bool
-) -> dict[Any, dict[str, Any]]:
-    """Each item under ``parent`` -> its first child element per wanted field, in order.
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Each item under ``parent`` and its first child element per wanted field, in order.
 
     One walk of the tree with one tag filter (lxml matches tags in C): a filter made per
     item (``iterchildren(*tags)``) costs more than the whole walk, and a proxy is made only
-    for the elements wanted. ``direct``: items must be children of ``parent`` (RSS 2.0's
-    ``channel``, Atom's ``feed``), else at any depth (RSS 1.0).
+    for the elements wanted. An item is given as soon as the next one starts, so only its
+    own proxies are alive: holding every item's (5-10 tracked objects an item) made the
+    garbage collector promote them and sweep a long-running process's whole heap.
+    ``direct``: items must be children of ``parent`` (RSS 2.0's ``channel``, Atom's
+    ``feed``), else at any depth (RSS 1.0).
     """
-    records: dict[Any, dict[str, Any]] = {}
+    item: Any = None
+    found: dict[str, Any] | None = None
     for el in parent.iterdescendants(item_tag, *fields):
         tag = el.tag
         if tag == item_tag:
-            if not direct or el.getparent() is parent:
-                records[el] = {}
-            continue
-        found = records.get(el.getparent())  # the same proxy while the item is referenced
-        if found is not None:
+            if direct and el.getparent() is not parent:
+                continue  # an item inside an item: neither ends the outer one
+            if found is not None:
+                yield item, found
+            item, found = el, {}
+        elif found is not None and el.getparent() is item:
             key = fields[tag]
             if key not in found:
                 found[key] = el
-    return records
+    if found is not None:
+        yield item, found
 
 
 def _make(eid: str, link: str, title: str, summary: str, date: str, base: str) -> Entry:
@@ -256,17 +263,17 @@ def _fast(content: bytes, url: str, encoding: str | None = None) -> list[Entry]:
         if channel is None:
             return []
         items = _records(channel, "item", _RSS2_FIELDS, direct=True)
-        return [_rss_item(i, c, url) for i, c in items.items()]
+        return [_rss_item(i, c, url) for i, c in items]
     if local == "rdf":
         items = _records(root, _RSS1 + "item", _RSS1_FIELDS, direct=False)
-        return [_rss_item(i, c, url) for i, c in items.items()]
+        return [_rss_item(i, c, url) for i, c in items]
     if local == "feed":
         ns = tag[: len(tag) - len("feed")]
         if ns not in _ATOM_FIELDS:
             ns = _ATOM
         base = root.get(_XML_BASE) or url
         entries = _records(root, ns + "entry", _ATOM_FIELDS[ns], direct=True)
-        return [_atom_entry(e, c, ns, base) for e, c in entries.items()]
+        return [_atom_entry(e, c, ns, base) for e, c in entries]
     raise FeedParseError(f"{url}: root element <{local or '?'}> is not rss, RDF or Atom")
 
 

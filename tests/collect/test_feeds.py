@@ -457,3 +457,18 @@ def test_mostly_utf8_reads_as_its_definition(content: bytes) -> None:
     bad = text.count("\ufffd") - content.count("\ufffd".encode())
     wide = sum(not c.isascii() for c in text) - bad
     assert mostly_utf8(content) == (text if bad and wide >= 3 * bad else None)
+
+
+def test_items_are_read_one_at_a_time_without_borrowing_fields() -> None:
+    """Each item is given as soon as the next one starts: an item nested in an item ends
+    neither, and channel elements after the last item are not the last item's."""
+    doc = (
+        b"<rss version='2.0'><channel><title>C</title>"
+        b"<item><title>one</title><item><title>nested</title><link>https://e.vn/n</link></item>"
+        b"<link>https://e.vn/1</link></item>"
+        b"<item><title>two</title></item>"
+        b"<image><title>logo</title><link>https://e.vn/logo</link></image>"
+        b"<link>https://e.vn/</link></channel></rss>"
+    )
+    got = parse_feed(doc, "https://e.vn/feed")
+    assert [(e.title, e.link) for e in got] == [("one", "https://e.vn/1"), ("two", "")]
