@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from earlywarn.errors import UsageError
@@ -70,14 +71,8 @@ def _fill(
     counts: pd.DataFrame, freq: str, start: pd.Timestamp | None, end: pd.Timestamp | None
 ) -> pd.DataFrame:
     """Complete each series with zeros on a regular grid from its start (or ``start``) to ``end``."""
-    out = []
-    for uid, g in counts.groupby("unique_id", sort=True):
-        lo = start if start is not None else g["ds"].min()
-        hi = end if end is not None else g["ds"].max()
-        grid = pd.date_range(lo, hi, freq=_GRID.get(freq, freq))
-        s = g.set_index("ds")["y"].reindex(grid, fill_value=0.0)
-        out.append(pd.DataFrame({"unique_id": uid, "ds": grid, "y": s.to_numpy(dtype=float)}))
-    if not out:
+    bounds = counts.groupby("unique_id", sort=True)["ds"].agg(["min", "max"])
+    if bounds.empty:
         return pd.DataFrame(
             {
                 "unique_id": pd.Series(dtype=object),
@@ -85,7 +80,19 @@ def _fill(
                 "y": pd.Series(dtype=float),
             }
         )
-    return pd.concat(out, ignore_index=True)
+    step = _GRID.get(freq, freq)
+    grids = [
+        pd.date_range(start if start is not None else lo, end if end is not None else hi, freq=step)
+        for lo, hi in zip(bounds["min"], bounds["max"], strict=True)
+    ]
+    # one lookup of every (series, period) of the grids in the counts, not one per series
+    uid = np.repeat(bounds.index.to_numpy(dtype=object), [len(g) for g in grids])
+    ds = grids[0].append(grids[1:]) if len(grids) > 1 else grids[0]
+    y = pd.Series(
+        counts["y"].to_numpy(), index=pd.MultiIndex.from_arrays([counts["unique_id"], counts["ds"]])
+    )
+    y = y.reindex(pd.MultiIndex.from_arrays([uid, ds]), fill_value=0.0)
+    return pd.DataFrame({"unique_id": uid, "ds": ds, "y": y.to_numpy(dtype=float)})
 
 
 _PERIODS = {"D": "D", "W": "W", "MS": "M"}
