@@ -71,3 +71,9 @@ def test_naming_is_no_phone_call(coder: EventCoder) -> None:
               "Sweden called the Norwegian plan dangerous and unfair."):  # fmt: skip
         assert _codes(coder, s) == set(), s
     assert ("SWE", "NOR", "041") in _codes(coder, "Sweden called Norway last week.")
+
+
+def test_wish_takes_no_target_from_its_uncoded_complement(coder: EventCoder) -> None:
+    assert _codes(coder, "Egypt hopes to turn Sudan into an ally.") == set()
+    assert _codes(coder, "Egypt wants to drive Sudan toward civil war.") == set()
+    assert _codes(coder, "Egypt threatened to attack Sudan.") == {("EGY", "SDN", "138")}

@@ -427,10 +427,11 @@ class _Sentence:
             return []
         return self.actors_of(self.doc[j])
 
-    def first_after(self, v: SpacyToken) -> list[int]:
+    def first_after(self, v: SpacyToken, skip: Sequence[SpacyToken] = ()) -> list[int]:
         """The first actor after verb ``v`` inside its own clause (PETRARCH's reading), skipping
-        places (*in*, *at*, *near* ...) and embedded clauses: a fallback when no role holds one."""
-        stop: set[int] = set()
+        places (*in*, *at*, *near* ...), embedded clauses and the subtrees of ``skip``: a
+        fallback when no role holds one."""
+        stop: set[int] = {t.i for c in skip for t in c.subtree}
         for c in v.subtree:  # clauses embedded anywhere below v ('decided to reopen it after
             if c.i == v.i or c.dep_ not in _EMBEDDED:  # he was hauled out of the Embassy')
                 continue
@@ -829,7 +830,14 @@ def code_doc(
         if not targets and not passive and uncoded:
             targets = [k for t in uncoded for k in sent.actors_of(t)]
         if not targets and not passive:
-            targets = sent.first_after(v)
+            wish: list[SpacyToken] = []
+            if code and code[:2] in _GOVERNING and not unknown:  # 'wants to drive the
+                wish = [  # Palestinians ...': an uncoded complement's object is no target
+                    c
+                    for c in v.children
+                    if c.dep_ == "xcomp" and not (c.i in found and found[c.i].code)
+                ]
+            targets = sent.first_after(v, wish)
         if not targets and not passive and unknown:  # 'attacked the capital', 'close the
             targets = sent.places_of(comp_targets or uncoded or _targets(v))  # Strait'
 
