@@ -22,7 +22,7 @@ import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from earlywarn._log import get_logger
-from earlywarn.errors import ConfigError
+from earlywarn.errors import ConfigError, path_problem
 
 __all__ = ["ENV_PREFIX", "Settings", "load_settings"]
 
@@ -268,8 +268,11 @@ def load_settings(
         path = "earlywarn.toml"
     if path is not None:
         p = Path(path)
-        if not p.is_file():
-            raise ConfigError(f"config file {p} does not exist; create it or drop --config")
+        problem = path_problem(p)
+        if problem is not None:
+            raise ConfigError(
+                f"config file {p} {problem}; give the path of a TOML file, or drop --config"
+            )
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 
 __all__ = [
     "ArchiveNotFoundError",
@@ -26,6 +27,7 @@ __all__ = [
     "TrackingError",
     "UsageError",
     "disk_full",
+    "path_problem",
 ]
 
 
@@ -122,3 +124,37 @@ def disk_full(exc: BaseException) -> str | None:
             return text[:400]
         e = e.__cause__ or e.__context__
     return None
+
+
+#: what a path that is no regular file is, for messages
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def path_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` cannot be read as a file (``None`` if it is a regular file).
+
+    "does not exist", or what it is instead ("is a directory, not a file", a named pipe,
+    whose reading would wait for a writer for ever, a device), or why it cannot be
+    reached. The file readers said "does not exist" of all of them.
+
+    Examples
+    --------
+    >>> path_problem("/no/such.toml"), path_problem("/")
+    ('does not exist', 'is a directory, not a file')
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "does not exist"
+    except OSError as exc:
+        return f"cannot be reached ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "something else")
+    return f"is {kind}, not a file"

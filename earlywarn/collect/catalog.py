@@ -31,7 +31,7 @@ from courlan import normalize_url
 
 from earlywarn._yaml import safe_load
 from earlywarn.collect.http import url_problem
-from earlywarn.errors import ConfigError
+from earlywarn.errors import ConfigError, path_problem
 
 __all__ = [
     "KINDS",
@@ -356,8 +356,9 @@ def load_catalog(path: str | Path) -> list[Feed]:
     earlywarn.errors.ConfigError: ...c.yaml: feed #1 (https://e.com/rss): key 'country' must be an ISO 3166-1 alpha-3 code such as 'VNM' (got 'Vietnam', which names no country)
     """
     p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"feed catalog {p} does not exist; pass a .yaml or .opml file")
+    problem = path_problem(p)
+    if problem is not None:
+        raise ConfigError(f"feed catalog {p} {problem}; pass a .yaml or .opml file")
     suffix = p.suffix.lower()
     if suffix in (".yaml", ".yml"):
         raw = _load_yaml(p)

@@ -6,7 +6,7 @@ import os
 from importlib.resources import files
 from pathlib import Path
 
-from earlywarn.errors import ConfigError
+from earlywarn.errors import ConfigError, path_problem
 
 __all__: list[str] = []
 
@@ -33,6 +33,9 @@ def read_text(name: str | None, path: str | os.PathLike[str] | None, what: str) 
             f"earlywarn/data/{name}"
         )
     where = str(path)
+    problem = path_problem(path)  # a named pipe would be read for ever
+    if problem is not None and problem != "does not exist":
+        raise ConfigError(f"{where}: cannot read {what}: it {problem}")
     try:
         return Path(path).read_text(encoding="utf-8"), where
     except OSError as exc:

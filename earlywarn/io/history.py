@@ -17,7 +17,7 @@ import pandas as pd
 from earlywarn._log import get_logger
 from earlywarn._progress import Progress
 from earlywarn.config import Settings
-from earlywarn.errors import MissingInputError
+from earlywarn.errors import MissingInputError, path_problem
 from earlywarn.io import ImportReport, iter_file
 from earlywarn.io._common import drop_seen
 from earlywarn.store import archive_lock, open_for_writing
@@ -49,8 +49,9 @@ def import_history(
     "rows")`` hears of the rows read (the total once a side thread has counted the lines).
     """
     p = Path(path)
-    if not p.is_file():
-        raise MissingInputError(f"{p} does not exist; give the path of a {kind} file")
+    problem = path_problem(p)
+    if problem is not None:
+        raise MissingInputError(f"{p} {problem}; give the path of a {kind} file")
 
     def sha1() -> str:
         with p.open("rb") as fh:
