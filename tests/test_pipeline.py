@@ -21,6 +21,7 @@ from earlywarn.config import Settings, load_settings
 from earlywarn.demo import CORPUS, ReplayServer
 from earlywarn.io.history import import_history
 from earlywarn.pipeline import STAGES, run_nightly
+from earlywarn.search import index_path
 from earlywarn.store import Archive
 
 AS_OF = "2013-10-23"  # Vietnamese articles up to that night; Yemen monthly counts still fresh
@@ -117,9 +118,15 @@ def test_nightly_fills_every_stage(reference: dict[str, int]) -> None:
     assert reference["runs_done"] == len(STAGES) + 1  # the stages and the import of counts
 
 
-def test_rerun_changes_nothing(tmp_path: Path, server: str, reference: dict[str, int]) -> None:
-    s = _settings(tmp_path, server)
-    run_nightly(s, AS_OF)
+def test_rerun_changes_nothing(
+    tmp_path: Path, server: str, reference_archive: Path, reference: dict[str, int]
+) -> None:
+    # the night as an unbroken run left it (the kill -9, SIGTERM and full-disk tests each
+    # run it from an empty archive and end on the same counts), its search index beside it
+    shutil.copy(reference_archive, tmp_path / "a.duckdb")
+    shutil.copytree(index_path(reference_archive), index_path(tmp_path / "a.duckdb"))
+    s = load_settings(_config(tmp_path, server), environ={})
+    assert s.archive == tmp_path / "a.duckdb"
     again = run_nightly(s, AS_OF)
     assert again.ran == ["deliver"]  # always runs: due retries go out
     assert again.skipped == [st for st in STAGES if st != "deliver"]
