@@ -100,27 +100,11 @@ def forecast_frame(
     task = partial(
         _forecast_one, models=local, h=h, quantiles=tuple(quantiles), thresholds=thresholds
     )
-    pooled_parts: list[pd.DataFrame] = []
-
-    def fit_pooled() -> None:
-        for name, model in pooled.items():  # a global model is fitted once, on every series
-            fc = model.clone().fit(y).predict_frame(h, quantiles, thresholds)
-            fc.insert(1, "model", name)
-            pooled_parts.append(fc)
-
-    if client is not None and local and pooled:
-        # the local fits run on the cluster's workers while this process fits the global
-        # models (the caller would otherwise wait idle for the workers, then fit alone)
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=1) as waiter:
-            mapped = waiter.submit(map_series, task, list(iter_groups(y)), client)
-            fit_pooled()
-            parts = [p for p in mapped.result() if len(p)]
-    else:
-        parts = [p for p in map_series(task, iter_groups(y), client) if len(p)] if local else []
-        fit_pooled()
-    parts += pooled_parts
+    parts = [p for p in map_series(task, iter_groups(y), client) if len(p)] if local else []
+    for name, model in pooled.items():  # a global model is fitted once, on every series
+        fc = model.clone().fit(y).predict_frame(h, quantiles, thresholds)
+        fc.insert(1, "model", name)
+        parts.append(fc)
     columns = [
         "unique_id",
         "model",
