@@ -63,11 +63,11 @@ def test_log_pipeline_run_never_raises_when_unreachable(
 
 @pytest.mark.slow
 def test_outage_buffers_then_sync_replays(tmp_path: Path) -> None:
+    y = pd.read_csv(DATA / "event_counts" / "YEM_gdelt_monthly_long.csv")
     port = _free_port()
-    server = _start_server(tmp_path, port)
+    server = _start_server(tmp_path, port)  # stopped in the finally below, whatever fails
     buffer = tmp_path / "buffer"
     t = Tracker(f"http://127.0.0.1:{port}", "outage", buffer_dir=buffer)
-    y = pd.read_csv(DATA / "event_counts" / "YEM_gdelt_monthly_long.csv")
     try:
         with t.start_run("nightly") as run:
             t.log_params({"as_of": "2026-11-22"})
