@@ -136,20 +136,13 @@ def audit(coder: EventCoder, texts: list[tuple[str, str]]) -> dict[str, object]:
         dt = doc_tokens(doc)
         low = [x.low for x in dt]
         covered: dict[int, str] = {}
-        i = 0
-        while i < len(doc):
-            got = vm.index.match_at(dt, i)
-            if got is None:
-                i += 1
-                continue
-            j, forms = got
+        for i, j, forms in vm.index.scan(dt):
             form = forms[0]
             head = min(i + form.head, j - 1)
             code, _paired, pat = vm.code_for(form, low, i, j, doc[head].right_edge.i + 1)
             if form.null and not pat:
                 code = None
             covered[head] = f"{code or 'null'}{'p' if pat else ''} {form.block}"
-            i = j
         for v in doc:
             if not v.tag_.startswith("VB") or v.lemma_.lower() in ("be", "have", "do"):
                 continue

@@ -722,13 +722,7 @@ def code_doc(
     low = [t.low for t in toks]
     covered = set(sent.owner)
     found: dict[int, _Verb] = {}
-    i = 0
-    while i < len(doc):
-        got = verbs.index.match_at(toks, i)
-        if got is None:
-            i += 1
-            continue
-        j, forms = got
+    for i, j, forms in verbs.index.scan(toks):
         form = forms[0]
         head = min(i + form.head, j - 1)
         v = doc[head]
@@ -747,7 +741,6 @@ def code_doc(
                 code = paired = None  # 'HOLD [---]': only its patterns code
             light = v.lemma_.lower() in _LIGHT or low[head] in _LIGHT
             found[head] = _Verb(v, i, j, code, paired, by_pattern, light)
-        i = j
     events: list[RawEvent] = []
     absorbed: set[int] = set()
 
