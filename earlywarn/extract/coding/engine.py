@@ -59,7 +59,7 @@ class VerbMatcher:
             for pat in block.patterns:
                 if (
                     (best is None or pat.weight > best.weight)
-                    and all(not near.isdisjoint(f) for f in _firsts(pat))
+                    and all(not near.isdisjoint(f) for f in pat.firsts)
                     and _match(pat, low, vs, ve, hi)
                 ):
                     best = pat
@@ -70,18 +70,6 @@ class VerbMatcher:
         if block is None:
             return None, None, False
         return block.code, block.paired, False
-
-
-_FIRSTS: dict[int, tuple[Pattern, list[frozenset[str]]]] = {}
-
-
-def _firsts(pat: Pattern) -> list[frozenset[str]]:
-    """The first words of each element's alternatives (one of each must occur near the verb)."""
-    got = _FIRSTS.get(id(pat))
-    if got is None or got[0] is not pat:
-        got = (pat, [frozenset(a[0] if a else "" for a in e) for e in (*pat.pre, *pat.post)])
-        _FIRSTS[id(pat)] = got
-    return got[1]
 
 
 def _find_seq(low: list[str], seq: tuple[str, ...], lo: int, hi: int, forward: bool) -> int:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from earlywarn.errors import ExtractionError
@@ -117,6 +118,12 @@ class Pattern:
     code: str | None
     paired: str | None
     weight: int
+
+    @cached_property
+    def firsts(self) -> list[frozenset[str]]:
+        """The first words of each element's alternatives: one of each must occur near the
+        verb for the pattern to match (a quick test before the full match)."""
+        return [frozenset(a[0] if a else "" for a in e) for e in (*self.pre, *self.post)]
 
 
 @dataclass
