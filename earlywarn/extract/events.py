@@ -346,8 +346,11 @@ class EventCoder:
         else:
             spans, places = self._gazetteer.spans(text, toks, "en", day, is_verb)
             spans = inherit_country(spans)
-            if sports and sporty is not None and any(k not in _covered(spans) for k in sports):
-                sporty.append(index)
+        covered = _covered(spans)  # inherit_country and locate_agents keep each span's place
+        sports_word = any(k not in covered for k in sports)
+        if sports_word and sporty is not None:
+            sporty.append(index)
+        if self.petrarch is None:
             if unknown:
                 spans = locate_agents(spans, places)
             elif not any(sp.actor.country or sp.actor.type == "IGO" for sp in spans):
@@ -359,12 +362,11 @@ class EventCoder:
             or (
                 len({sp.actor.code for sp in spans}) < 2
                 and not _second_actor(toks, places)
-                and not (len(spans) > 1 and _unresolved_name(toks, _covered(spans)))
+                and not (len(spans) > 1 and _unresolved_name(toks, covered))
             )
         ):
             return None  # two different ones: a place, a by-agent's object, an unknown name
-        covered = _covered(spans)
-        if any(k not in covered for k in sports):
+        if sports_word:
             return None  # sports results are not political events ('Arab League' is no sport)
         first = min(sp.start for sp in spans) if unknown and not _by_agent(toks) else -1
         if not any(k not in covered and is_verb(k) for k in range(first + 1, len(toks))):
