@@ -27,6 +27,7 @@ __all__ = [
     "TrackingError",
     "UsageError",
     "disk_full",
+    "file_kind",
     "path_problem",
 ]
 
@@ -156,5 +157,16 @@ def path_problem(path: str | os.PathLike[str]) -> str | None:
         return f"cannot be reached ({exc.strerror or exc})"
     if stat.S_ISREG(mode):
         return None
-    kind = next((name for test, name in _KINDS if test(mode)), "something else")
-    return f"is {kind}, not a file"
+    return f"is {file_kind(mode)}, not a file"
+
+
+def file_kind(mode: int, other: str = "something else") -> str:
+    """What a path of ``stat`` ``mode`` is when it is no regular file ("a directory", "a
+    named pipe (FIFO)", a device, a socket; ``other`` if none of these).
+
+    Examples
+    --------
+    >>> file_kind(os.stat("/").st_mode)
+    'a directory'
+    """
+    return next((name for test, name in _KINDS if test(mode)), other)

@@ -36,7 +36,14 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from earlywarn._log import get_logger
-from earlywarn.errors import ArchiveNotFoundError, LockedError, StoreError, UsageError, disk_full
+from earlywarn.errors import (
+    ArchiveNotFoundError,
+    LockedError,
+    StoreError,
+    UsageError,
+    disk_full,
+    file_kind,
+)
 from earlywarn.schema import TABLES, validate
 
 __all__ = [
@@ -152,14 +159,6 @@ def _unwritable(path: Path, why: str) -> StoreError:
     )
 
 
-_KINDS = (
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
 def check_archive_path(path: str | os.PathLike[str]) -> None:
     """Raise :class:`StoreError` if ``path`` exists but cannot be an archive.
 
@@ -189,7 +188,7 @@ def check_archive_path(path: str | os.PathLike[str]) -> None:
             f"archive path {path} is a directory; give a file path such as {path}/earlywarn.duckdb"
         )
     if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+        kind = file_kind(mode, "not a file")
         raise StoreError(
             f"archive path {path} is not a regular file but {kind}; give the path of a "
             ".duckdb file with --archive"
