@@ -74,6 +74,15 @@ def test_every_audited_block_exists_in_the_main_dictionary() -> None:
         ("Chinese tariffs have hurt American farmers.", set()),
         ("The Kenyan government passed a law against Somali traders.", set()),
         ("Russia claimed Ukraine had shelled Donetsk.", set()),
+        # 100 'Demand': pressuring an actor is a demand, not IMPEL's 170 (repression)
+        ("Saudi Arabia pressured Qatar.", {("SAU", "QAT", "100")}),
+        (
+            "The United States is pressuring Israel to halt settlement construction.",
+            {("USA", "ISR", "100")},
+        ),
+        # 192 'Occupy territory': annexing, not TAKE_PROPERTY's 171 (seizing property)
+        ("Iraq annexed Kuwait in 1990.", {("IRQ", "KWT", "192")}),
+        ("Israel annexed parts of the West Bank.", {("ISR", "PSE", "192")}),
         # TAKE is [---], its block's patterns still code ('took positions': occupy)
         ("Australian troops took positions near the Iraqi border.", {("AUS", "IRQ", "192")}),
     ],
