@@ -10,9 +10,11 @@ patterns (``pre * post``) pick the most specific code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
 from earlywarn.extract.coding.grammar import Grammar
 from earlywarn.extract.coding.news import (
@@ -27,7 +29,7 @@ from earlywarn.extract.coding.petrarch import Pattern, VerbDictionary, VerbForm
 from earlywarn.extract.coding.text import PhraseIndex, Token
 from earlywarn.extract.coding.types import ActorSpan, RawEvent, unique_events
 
-__all__ = ["VerbMatcher", "code_tokens"]
+__all__ = ["VerbMatcher", "code_tokens", "premodifier_governors"]
 
 
 @dataclass
@@ -44,9 +46,19 @@ class VerbMatcher:
                 self.index.add(phrase, f)
 
     def code_for(
-        self, form: VerbForm, low: list[str], vs: int, ve: int, hi: int | None = None
+        self,
+        form: VerbForm,
+        low: list[str],
+        vs: int,
+        ve: int,
+        hi: int | None = None,
+        gov: Sequence[int] | None = None,
     ) -> tuple[str | None, str | None, bool]:
-        """(code, paired code, pattern matched) of a verb occurrence at tokens ``vs:ve``."""
+        """(code, paired code, pattern matched) of a verb occurrence at tokens ``vs:ve``.
+
+        ``gov`` (from a parse: the noun each token premodifies, -1 for none) lets a
+        pattern's word groups skip their noun's determiners and modifiers (:func:`_find_seq`).
+        """
         block = self.vd.blocks.get(form.block)
         best: Pattern | None = None
         if block is not None:
@@ -55,12 +67,12 @@ class VerbMatcher:
             for w in low[max(0, vs - 6) : end]:  # test that skips most patterns unmatched
                 near.add(w)
                 if w.endswith("s"):
-                    near.update((w[:-1], w[:-2]))
+                    near.update((w[:-1], w[:-2], w[:-3] + "y"))
             for pat in block.patterns:
                 if (
                     (best is None or pat.weight > best.weight)
                     and all(not near.isdisjoint(f) for f in pat.firsts)
-                    and _match(pat, low, vs, ve, hi)
+                    and _match(pat, low, vs, ve, hi, gov)
                 ):
                     best = pat
         if best is not None:
@@ -72,34 +84,112 @@ class VerbMatcher:
         return block.code, block.paired, False
 
 
-def _find_seq(low: list[str], seq: tuple[str, ...], lo: int, hi: int, forward: bool) -> int:
-    """Start index of ``seq`` (last word may be plural) within ``low[lo:hi]``, or -1."""
-    n = len(seq)
-    rng = range(lo, hi - n + 1) if forward else range(hi - n, lo - 1, -1)
+@lru_cache(maxsize=65536)
+def _forms(w: str) -> frozenset[str]:
+    """A pattern noun and its regular plurals (PETRARCH's ``make_plural``: -s, -es,
+    consonant + y -> -ies).
+
+    >>> sorted(_forms("talk")), sorted(_forms("party"))
+    (['talk', 'talkes', 'talks'], ['parties', 'party'])
+    """
+    if w.endswith("y") and len(w) > 1 and w[-2] not in "aeiou":
+        return frozenset((w, w[:-1] + "ies"))
+    return frozenset((w, w + "s", w + "es"))
+
+
+#: Universal Dependencies relations of a word to the noun it premodifies (with a possessive
+#: ``'s``, whose relation is ``case``): the words PETRARCH's pattern groups may skip.
+PREMODIFIER_RELATIONS = frozenset({"det", "det:predet", "amod", "nummod", "compound", "nmod:poss"})
+
+
+def premodifier_governors(doc: Any) -> list[int]:
+    """For each token of a spaCy parse the index of the noun it premodifies, or -1: the
+    ``gov`` of :meth:`VerbMatcher.code_for`."""
+    strings = doc.vocab.strings
+    rels = {strings.add(r) for r in PREMODIFIER_RELATIONS}
+    case, pos = strings.add("case"), strings.add("POS")
+    arr = doc.to_array(["HEAD", "DEP", "TAG"])  # uint64; HEAD: offset to the head
+    offsets = arr[:, 0].astype("int64").tolist()  # a head to the left wraps to a negative
+    out = []
+    for i, (off, dep, tag) in enumerate(zip(offsets, *arr[:, 1:].T.tolist(), strict=True)):
+        pre = dep in rels or (dep == case and tag == pos)
+        out.append(i + off if pre and off > 0 else -1)
+    return out
+
+
+#: Most tokens a pattern's word group may skip between two of its words: the determiners,
+#: adjectives, numbers and noun modifiers of the noun the next word names.
+MAX_INNER = 4
+
+
+def _premodifies(k: int, target: int, gov: Sequence[int]) -> bool:
+    """Whether token ``k`` sits inside the noun phrase headed by ``target`` before it: its
+    chain of premodifier governors (``gov``, -1 for none) reaches ``target``."""
+    h = gov[k]
+    while k < h < target:
+        h = gov[h]
+    return h == target
+
+
+def _find_seq(
+    low: list[str],
+    seq: tuple[str, ...],
+    lo: int,
+    hi: int,
+    forward: bool,
+    gov: Sequence[int] | None = None,
+) -> tuple[int, int]:
+    """(start, end) of ``seq`` (each word or its regular plural) within ``low[lo:hi]``, the
+    first from ``lo`` (``forward``) or the last before ``hi``; ``(-1, -1)`` if none.
+
+    Without ``gov`` the words must be consecutive. With it (``gov[k]``: the noun that token
+    ``k`` premodifies, or -1) a group keeps PETRARCH's reading of ``(PREP NOUN)`` and
+    ``{MODIFIER HEAD}``, a preposition and the noun it governs, a head and its modifiers:
+    up to :data:`MAX_INNER` tokens of the next word's own noun phrase may come between
+    (*in the peace talks* for ``(IN TALK)``).
+    """
+    if not seq:
+        return -1, -1
+    first, *rest = [_forms(w) for w in seq]
+    rng = range(lo, hi) if forward else range(hi - 1, lo - 1, -1)
     for k in rng:
-        ok = True
-        for m, w in enumerate(seq):
-            t = low[k + m]
-            if t != w and not (
-                t.startswith(w) and len(t) - len(w) <= 2 and t[len(w) :] in ("s", "es")
-            ):
-                ok = False
+        if low[k] not in first:
+            continue
+        cur = k
+        for forms in rest:
+            nxt = -1
+            stop = min(hi, cur + 2 + (MAX_INNER if gov is not None else 0))
+            for p in range(cur + 1, stop):
+                if low[p] in forms and (
+                    p == cur + 1
+                    or (gov is not None and all(_premodifies(q, p, gov) for q in range(cur + 1, p)))
+                ):
+                    nxt = p
+                    break
+            if nxt < 0:
                 break
-        if ok:
-            return k
-    return -1
+            cur = nxt
+        else:
+            return k, cur + 1
+    return -1, -1
 
 
-def _match(pat: Pattern, low: list[str], vs: int, ve: int, limit: int | None = None) -> bool:
+def _match(
+    pat: Pattern,
+    low: list[str],
+    vs: int,
+    ve: int,
+    limit: int | None = None,
+    gov: Sequence[int] | None = None,
+) -> bool:
     pos = ve
     hi = min(len(low), ve + 10, limit if limit is not None else len(low))
     for elem in pat.post:
-        found = -1
+        found = end = -1
         for alt in elem:
-            k = _find_seq(low, alt, pos, hi, True)
+            k, e = _find_seq(low, alt, pos, hi, True, gov)
             if k >= 0 and (found < 0 or k < found):
-                found = k
-                end = k + len(alt)
+                found, end = k, e
         if found < 0:
             return False
         pos = end
@@ -108,7 +198,7 @@ def _match(pat: Pattern, low: list[str], vs: int, ve: int, limit: int | None = N
     for elem in reversed(pat.pre):
         found = -1
         for alt in elem:
-            k = _find_seq(low, alt, lo, pos, False)
+            k, _e = _find_seq(low, alt, lo, pos, False, gov)
             if k >= 0 and k > found:
                 found = k
         if found < 0:

@@ -43,6 +43,9 @@ __all__ = [
 
 _CODE = re.compile(r"\[([^\]]*)\]")
 _COMMENT = re.compile(r"#.*$")
+# TABARI's comment mark, which the verb dictionaries keep on a few lines (``VOW ;tony 3/9/91``
+# in PETRreader's format notes; ``SCRAP {...};shan 8/30/93`` in CAMEO.2.0.txt)
+_TABARI_COMMENT = re.compile(r";.*$")
 
 
 class DictionaryError(ExtractionError, ValueError):
@@ -78,10 +81,16 @@ def inflect_verb(word: str) -> set[str]:
     ['stop', 'stopped', 'stopping', 'stops']
     >>> sorted(inflect_verb("deny"))
     ['denied', 'denies', 'deny', 'denying']
+    >>> sorted(inflect_verb("agree")), sorted(inflect_verb("tie"))
+    (['agree', 'agreed', 'agreeing', 'agrees'], ['tie', 'tied', 'ties', 'tying'])
     """
     w = word.lower()
     out = {w}
-    if w.endswith("e"):
+    if w.endswith("ie") and len(w) > 2:  # die, tie, lie: dying, tying
+        out |= {w + "s", w + "d", w[:-2] + "ying"}
+    elif w.endswith(("ee", "oe", "ye")):  # agree, tiptoe, eye: agreeing, eyeing
+        out |= {w + "s", w + "d", w + "ing"}
+    elif w.endswith("e"):
         out |= {w + "s", w + "d", w[:-1] + "ing"}
     elif w.endswith("y") and len(w) > 1 and w[-2] not in "aeiou":
         out |= {w[:-1] + "ies", w[:-1] + "ied", w + "ing"}
@@ -223,7 +232,7 @@ def read_verbs(source: Path | Iterable[str], *more: Path | Iterable[str]) -> Ver
         lines += [("", k), *((line, k) for line in _lines(extra))]
     origin: dict[tuple[str, ...], int] = {}  # which file listed each phrase
     for line, k in lines:
-        line = _COMMENT.sub("", line).rstrip()
+        line = _TABARI_COMMENT.sub("", _COMMENT.sub("", line)).rstrip()
         s = line.strip()
         if not s:
             synset = None

@@ -48,7 +48,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from earlywarn.extract.coding.engine import VerbMatcher
+from earlywarn.extract.coding.engine import VerbMatcher, premodifier_governors
 from earlywarn.extract.coding.text import Token
 from earlywarn.extract.coding.types import Actor, ActorSpan, RawEvent, unique_events
 
@@ -722,6 +722,7 @@ def code_doc(
     low = [t.low for t in toks]
     covered = set(sent.owner)
     found: dict[int, _Verb] = {}
+    gov = premodifier_governors(doc)  # pattern groups skip their noun's modifiers
     for i, j, forms in verbs.index.scan(toks):
         form = forms[0]
         head = min(i + form.head, j - 1)
@@ -736,7 +737,7 @@ def code_doc(
             hi = min([hi, *clauses])  # patterns stay inside the verb's own clause
             if any(c.dep_ == "aux:pass" for c in v.children):
                 hi = next((k for k in range(j, hi) if low[k] == "by"), hi)  # patterns before 'by'
-            code, paired, by_pattern = verbs.code_for(form, low, i, j, hi)
+            code, paired, by_pattern = verbs.code_for(form, low, i, j, hi, gov)
             if form.null and not by_pattern:
                 code = paired = None  # 'HOLD [---]': only its patterns code
             light = v.lemma_.lower() in _LIGHT or low[head] in _LIGHT
