@@ -58,8 +58,14 @@ def event_nodes(events: pd.DataFrame) -> pd.DataFrame:
     for side, col in (("source", "src"), ("target", "dst")):
         names = out.get(f"{side}_name", pd.Series(None, index=out.index))
         ctry = out.get(f"{side}_country", pd.Series(None, index=out.index))
+        # as object first: a text column (pandas' str dtype, as an archive read gives it)
+        # keeps NaN for a blank actor where None was asked for
         keys = list(
-            zip(names.where(names.notna(), None), ctry.where(ctry.notna(), None), strict=True)
+            zip(
+                names.astype(object).where(names.notna(), None),
+                ctry.astype(object).where(ctry.notna(), None),
+                strict=True,
+            )
         )
         nodes = {k: resolve_actor(*k) for k in set(keys)}
         out[col] = [n.node if (n := nodes[k]) else None for k in keys]
