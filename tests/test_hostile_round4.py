@@ -3,11 +3,14 @@ settings, each through a real entry point (the CLI or the public API)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from earlywarn.cli import app
+from earlywarn.store import Archive
 
 GDELT = "gdelt/events_v1_daily_20170912_sample.tsv"
 
@@ -28,3 +31,31 @@ def test_events_with_no_actor_name_do_not_fail_the_series_and_network_stages(
     for stage in ("series", "network"):
         r = _cli("--archive", archive, stage, "--as-of", "2016-09-30")
         assert r.exit_code == 0, (stage, r.output)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])  # DuckDB's reader, then pandas'
+@pytest.mark.parametrize(
+    ("column", "value"), [(31, "99999999999999999999999"), (29, "300"), (32, "inf")]
+)
+def test_an_event_number_its_column_cannot_hold_is_a_rejection_not_a_lost_import(
+    shared_data: Path, tmp_path: Path, encoding: str, column: int, value: str
+) -> None:
+    """NumMentions of 10^23 (or QuadClass 300, NumSources inf) in one GDELT row ended the
+    import in an internal error (exit 70: DuckDB 'out of range for INT32', pandas 'cannot
+    safely cast'), every good row lost; it is now that row's rejection."""
+    rows = (shared_data / GDELT).read_text(encoding="utf-8").splitlines()
+    fields = rows[1].split("\t")
+    fields[column] = value
+    rows[1] = "\t".join(fields)
+    if encoding == "cp1252":
+        rows[2] = rows[2].replace("UNITED STATES", "UNITED STATES \u00e9")  # pandas path
+    path = tmp_path / "events.tsv"
+    path.write_bytes(("\n".join(rows) + "\n").encode(encoding))
+    archive = tmp_path / "a.duckdb"
+    r = _cli("--archive", str(archive), "import", "gdelt", str(path))
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["reasons"] == {"number_out_of_range": 1}
+    assert report["rows_kept"] == len(rows) - 1
+    with Archive(archive, read_only=True) as a:
+        assert a.count("events") == len(rows) - 1

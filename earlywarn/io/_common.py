@@ -487,6 +487,29 @@ def _as_int(s: pd.Series) -> pd.Series:
     return to_float(s).round().astype("Int64")
 
 
+#: What the archive's integer columns hold (:mod:`earlywarn.schema` types).
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "TINYINT": (-(2**7), 2**7 - 1),
+    "INTEGER": (-(2**31), 2**31 - 1),
+}
+
+
+def _as_int_in(s: pd.Series, typ: str) -> tuple[pd.Series, pd.Series]:
+    """``s`` rounded to the nullable integer of the archive type ``typ``, and the mask of
+    numbers the type cannot hold (10^23 mentions, an infinite QuadClass), which are null.
+
+    Examples
+    --------
+    >>> v, bad = _as_int_in(pd.Series(["3", "1e23", "inf", "x", None]), "INTEGER")
+    >>> v.tolist(), bad.tolist()
+    ([3, <NA>, <NA>, <NA>, <NA>], [False, True, True, False, False])
+    """
+    lo, hi = INT_RANGES[typ]
+    f = to_float(s).round()
+    bad = f.notna() & ~f.between(lo, hi)
+    return f.where(~bad).astype("Int8" if typ == "TINYINT" else "Int64"), bad
+
+
 def _codebook_goldstein(codes: pd.Series) -> dict[str, float]:
     from earlywarn.extract.cameo import goldstein
 
@@ -508,7 +531,9 @@ def finish_events(
     """Coerce a frame with (some of) the events columns to the events table's columns and types.
 
     Rows with a null date are rejected as ``bad_date``; rows with a cameo code outside
-    the codebook as ``unknown_cameo_code``; duplicate ``event_id`` as ``duplicate_id``.
+    the codebook as ``unknown_cameo_code``; rows with a number its integer column cannot
+    hold (``num_mentions`` of 10^23, ``quad_class`` of 300) as ``number_out_of_range``;
+    duplicate ``event_id`` as ``duplicate_id``.
     """
     from earlywarn.extract.cameo import cameo_table
 
@@ -516,16 +541,17 @@ def finish_events(
     out = empty_frame("events") if frame.empty else pd.DataFrame(index=frame.index)
     if frame.empty:
         return out
+    unfit = pd.Series(False, index=frame.index)
     for col, typ in TABLES["events"].columns.items():
         s = frame[col] if col in frame else pd.Series(None, index=frame.index, dtype=object)
         if typ == "DATE":
             out[col] = ns_dates(s)
         elif typ == "DOUBLE":
             out[col] = to_float(s)
-        elif typ == "INTEGER":
-            out[col] = _as_int(s).astype("Int64")
-        elif typ == "TINYINT":
-            out[col] = _as_int(s).astype("Int8")
+        elif typ in INT_RANGES:
+            values, bad = _as_int_in(s, typ)
+            out[col] = values
+            unfit |= bad
         elif s.dtype != object and pd.api.types.is_string_dtype(s.dtype):
             out[col] = s  # Arrow-backed text stays so (no per-value Python objects)
         else:
@@ -553,6 +579,8 @@ def finish_events(
     valid = codes.isin(set(cameo_table()["code"])) & keep
     report.reject("unknown_cameo_code", int((keep & ~valid).sum()))
     keep &= valid
+    report.reject("number_out_of_range", int((keep & unfit).sum()))
+    keep &= ~unfit
     if check is not None:
         keep &= check(out)
     out = out[keep]

@@ -4,8 +4,8 @@ The same rows, columns and counts as :func:`earlywarn.io.read_gdelt_events` foll
 upsert, about twice as fast: DuckDB parses the file in parallel and maps it to the
 ``events`` table in one SQL statement, inside the caller's transaction. Bad rows are
 counted from DuckDB's reject tables (``truncated_row``, ``wrong_column_count``), then, as
-in the pandas path, ``bad_date``, ``unknown_cameo_code`` and ``duplicate_id`` (the first
-row with an id is kept).
+in the pandas path, ``bad_date``, ``unknown_cameo_code``, ``number_out_of_range`` (an
+integer its column cannot hold) and ``duplicate_id`` (the first row with an id is kept).
 
 Files this path does not take (the reduced historical layout, bytes that are not UTF-8,
 which the pandas path repairs line by line, or any reader error) raise :class:`UnsupportedFileError`
@@ -53,7 +53,7 @@ WITH rooted AS (
         r."EventCode" AS cameo_code,
         r.root AS root_code,
         coalesce(
-            CAST(round(TRY_CAST(r."QuadClass" AS DOUBLE)) AS TINYINT),
+            TRY_CAST(round(TRY_CAST(r."QuadClass" AS DOUBLE)) AS TINYINT),
             CASE  -- the QuadClass of the root code
                 WHEN TRY_CAST(r.root AS DOUBLE) BETWEEN 1 AND 5 THEN 1
                 WHEN TRY_CAST(r.root AS DOUBLE) BETWEEN 6 AND 9 THEN 2
@@ -70,18 +70,32 @@ WITH rooted AS (
         NULL::VARCHAR AS sentence,
         NULL::VARCHAR AS article_id,
         {url} AS url,
-        CAST(round(TRY_CAST(r."NumSources" AS DOUBLE)) AS INTEGER) AS num_sources,
-        CAST(round(TRY_CAST(r."NumMentions" AS DOUBLE)) AS INTEGER) AS num_mentions,
+        TRY_CAST(round(TRY_CAST(r."NumSources" AS DOUBLE)) AS INTEGER) AS num_sources,
+        TRY_CAST(round(TRY_CAST(r."NumMentions" AS DOUBLE)) AS INTEGER) AS num_mentions,
         NULL::DOUBLE AS confidence,
         'gdelt' AS origin,
         c.plover_type AS plover_type,
         c.plover_mode AS plover_mode,
-        c.code IS NOT NULL AS known_code
+        c.code IS NOT NULL AS known_code,
+        {fits} AS numbers_fit
     FROM rooted r
     LEFT JOIN _ew_codebook c ON c.code = r."EventCode"
     LEFT JOIN _ew_fips f ON f.fips = r."ActionGeo_CountryCode"
 )
 """
+
+
+def _fits(col: str, typ: str) -> str:
+    """SQL: the raw ``col`` is no number, or one the integer type ``typ`` holds (as
+    :func:`earlywarn.io._common.finish_events` checks it: NaN is no number)."""
+    x = f'TRY_CAST(r."{col}" AS DOUBLE)'
+    return f"({x} IS NULL OR isnan({x}) OR TRY_CAST(round({x}) AS {typ}) IS NOT NULL)"
+
+
+_FITS = " AND ".join(
+    _fits(c, t)
+    for c, t in (("QuadClass", "TINYINT"), ("NumSources", "INTEGER"), ("NumMentions", "INTEGER"))
+)
 
 
 class UnsupportedFileError(Exception):
@@ -175,20 +189,24 @@ def _map(con: duckdb.DuckDBPyConnection, report: ImportReport, has_url: bool) ->
     report.rows_read += total + short + wide
     report.reject("truncated_row", short)
     report.reject("wrong_column_count", wide)
-    select = _SELECT.format(url='r."SOURCEURL"' if has_url else "NULL::VARCHAR", raw=_RAW)
+    select = _SELECT.format(
+        url='r."SOURCEURL"' if has_url else "NULL::VARCHAR", raw=_RAW, fits=_FITS
+    )
     stats: Any = con.execute(
         f"""WITH checked AS (
                 SELECT try_strptime(r."SQLDATE", '%Y%m%d') IS NOT NULL AS dated,
-                       c.code IS NOT NULL AS known, r."GLOBALEVENTID" AS id
+                       c.code IS NOT NULL AS known, {_FITS} AS fit, r."GLOBALEVENTID" AS id
                 FROM {_RAW} r LEFT JOIN _ew_codebook c ON c.code = r."EventCode")
             SELECT count(*) FILTER (WHERE NOT dated),
                    count(*) FILTER (WHERE dated AND NOT known),
-                   count(*) FILTER (WHERE dated AND known)
-                     - count(DISTINCT id) FILTER (WHERE dated AND known)
+                   count(*) FILTER (WHERE dated AND known AND fit)
+                     - count(DISTINCT id) FILTER (WHERE dated AND known AND fit),
+                   count(*) FILTER (WHERE dated AND known AND NOT fit)
             FROM checked"""
     ).fetchone()
     report.reject("bad_date", int(stats[0]))
     report.reject("unknown_cameo_code", int(stats[1]))
+    report.reject("number_out_of_range", int(stats[3]))
     report.reject("duplicate_id", int(stats[2]))
     cols = ", ".join(f'"{c}"' for c in TABLES["events"].columns)
     # the file's order is the temp table's rowid (insertion order is preserved); a repeated
@@ -197,8 +215,9 @@ def _map(con: duckdb.DuckDBPyConnection, report: ImportReport, has_url: bool) ->
     con.execute(
         f"INSERT OR REPLACE INTO events ({cols}) "
         + select
-        + f"SELECT {cols} FROM mapped WHERE date IS NOT NULL AND known_code {first}"
+        + f"SELECT {cols} FROM mapped WHERE date IS NOT NULL AND known_code AND numbers_fit "
+        + first
     )
-    kept = total - int(stats[0]) - int(stats[1]) - int(stats[2])
+    kept = total - int(stats[0]) - int(stats[1]) - int(stats[2]) - int(stats[3])
     report.rows_kept += kept
     return kept
