@@ -14,12 +14,20 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import tomllib
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from earlywarn._log import get_logger
 from earlywarn.errors import ConfigError, path_problem
@@ -112,6 +120,55 @@ class WebSettings(BaseModel):
     login_lockout_minutes: float = Field(15.0, gt=0)
 
 
+#: Settings that are paths: ``~`` and ``$VAR`` in them are expanded (:func:`expand_path`).
+_PATH_KEYS = ("archive", "output_dir", "catalog", "models_dir", "rules", "channels")
+_VAR = re.compile(r"\$(?:\{([^}]*)\}|(\w+))")
+
+
+def expand_path(value: Any, environ: Mapping[str, str]) -> Any:
+    """A path setting with ``~`` (the home folder) and ``$VAR`` or ``${VAR}`` expanded, as
+    a shell would: DuckDB expands ``~`` itself, so a path left as written put the
+    archive's lock in a folder named ``~`` under the working directory and the archive
+    in the home folder. A variable that is not set is an error (ValueError), not a
+    folder named ``$VAR``. Values that are no text are returned as they are.
+
+    Examples
+    --------
+    >>> expand_path("${DATA}/a.duckdb", {"DATA": "/srv"}), expand_path("x", {})
+    ('/srv/a.duckdb', 'x')
+    >>> expand_path("~/a.duckdb", {"HOME": "/home/ew"})
+    '/home/ew/a.duckdb'
+    >>> expand_path("$DATA/a.duckdb", {})
+    Traceback (most recent call last):
+    ...
+    ValueError: names the environment variable $DATA, which is not set; set it or write the path out
+    """
+    if not isinstance(value, str | os.PathLike):
+        return value
+    text = os.fspath(value)
+    if not isinstance(text, str):
+        return value
+
+    def var(m: re.Match[str]) -> str:
+        name = m.group(1) if m.group(1) is not None else m.group(2)
+        if name not in environ:
+            raise ValueError(
+                f"names the environment variable ${name}, which is not set; set it or write "
+                "the path out"
+            )
+        return environ[name]
+
+    text = _VAR.sub(var, text)
+    if text == "~" or text.startswith("~/"):
+        home = environ.get("HOME") or os.path.expanduser("~")
+        if home == "~":
+            raise ValueError("starts with ~ but the home folder is not known; write the path out")
+        text = home + text[1:]
+    elif text.startswith("~"):
+        text = os.path.expanduser(text)  # ~user
+    return text
+
+
 class Settings(BaseModel):
     """All of earlywarn's settings; unknown keys are errors."""
 
@@ -142,6 +199,12 @@ class Settings(BaseModel):
     locale: Literal["en", "vi"] = "en"
     web: WebSettings = Field(default_factory=lambda: WebSettings.model_validate({}))
     http: HttpSettings = Field(default_factory=lambda: HttpSettings.model_validate({}))
+
+    @field_validator(*_PATH_KEYS, mode="before")
+    @classmethod
+    def _expand_path(cls, value: Any, info: ValidationInfo) -> Any:
+        environ = (info.context or {}).get("environ")
+        return expand_path(value, os.environ if environ is None else environ)
 
     @field_validator("focal_country")
     @classmethod
@@ -262,12 +325,16 @@ def load_settings(
         Naming the file (or ``environment`` / ``arguments``) and the key at fault.
     """
     env = dict(os.environ if environ is None else environ)
+    context = {"environ": env}
     data: dict[str, Any] = {}
     path = config_file or env.get(ENV_PREFIX + "CONFIG")
     if path is None and Path("earlywarn.toml").is_file():
         path = "earlywarn.toml"
     if path is not None:
-        p = Path(path)
+        try:
+            p = Path(expand_path(path, env))
+        except ValueError as exc:
+            raise ConfigError(f"config file {path} {exc}") from None
         problem = path_problem(p)
         if problem is not None:
             raise ConfigError(
@@ -279,19 +346,19 @@ def load_settings(
             raise ConfigError(f"{p}: not valid TOML ({exc}); fix the syntax") from exc
         data = data.get("earlywarn", data)
         try:
-            Settings.model_validate(data)
+            Settings.model_validate(data, context=context)
         except ValidationError as exc:
             raise ConfigError(_format_error(exc, str(p))) from None
     env_layer = _env_layer(env)
     if env_layer:
         data = _merge(data, env_layer)
         try:
-            Settings.model_validate(data)
+            Settings.model_validate(data, context=context)
         except ValidationError as exc:
             raise ConfigError(_format_error(exc, "environment (EARLYWARN_*)")) from None
     data = _merge(data, {k: v for k, v in overrides.items() if v is not None})
     try:
-        settings = Settings.model_validate(data)
+        settings = Settings.model_validate(data, context=context)
     except ValidationError as exc:
         raise ConfigError(_format_error(exc, "arguments")) from None
     for wide in settings.http.wide_allowances():

@@ -59,3 +59,30 @@ def test_an_event_number_its_column_cannot_hold_is_a_rejection_not_a_lost_import
     assert report["rows_kept"] == len(rows) - 1
     with Archive(archive, read_only=True) as a:
         assert a.count("events") == len(rows) - 1
+
+
+def test_a_path_setting_with_tilde_or_a_variable_is_expanded_once_for_all(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'archive = "~/ew/a.duckdb"' in earlywarn.toml: DuckDB expands '~' itself, so the
+    archive went to the home folder while its lock was taken in a folder named '~' under
+    the working directory (two jobs started from two folders locked two files and wrote
+    one archive), and 'status' said the archive it had just written did not exist. A
+    '$VAR' that is not set made a folder named '$VAR'."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("EW_DATA", str(home / "data"))
+    monkeypatch.chdir(work)
+    (work / "ew.toml").write_text('archive = "~/ew/a.duckdb"\noutput_dir = "${EW_DATA}/out"\n')
+    r = _cli("-c", "ew.toml", "import", "gdelt", str(shared_data / GDELT))
+    assert r.exit_code == 0, r.output
+    assert (home / "ew" / "a.duckdb").is_file() and (home / "ew" / "a.duckdb.lock").exists()
+    assert not (work / "~").exists()
+    r = _cli("-c", "ew.toml", "status")
+    assert r.exit_code == 0, r.output
+    (work / "bad.toml").write_text('archive = "$EW_NOT_SET/a.duckdb"\n')
+    r = _cli("-c", "bad.toml", "import", "gdelt", str(shared_data / GDELT))
+    assert r.exit_code == 78 and "$EW_NOT_SET, which is not set" in r.stderr
+    assert not (work / "$EW_NOT_SET").exists()
