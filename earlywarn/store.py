@@ -276,6 +276,9 @@ class Archive:
             if not read_only:
                 self._migrate()
             self._check_version()
+        except StoreError:
+            self.close()
+            raise
         except (duckdb.IOException, duckdb.InternalException, duckdb.SerializationException) as exc:
             self.close()
             raise StoreError(
@@ -306,9 +309,25 @@ class Archive:
         return f"Archive({str(self.path)!r})"
 
     def _migrate(self) -> None:
+        current = self._version()
+        if current is None:  # a new file, or one of another application's?
+            foreign = [
+                str(r[0])
+                for r in self.con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                    "current_database() AND NOT temporary AND table_name <> 'meta' ORDER BY 1"
+                ).fetchall()
+            ]
+            if foreign:
+                shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+                raise StoreError(
+                    f"{self.path} is a DuckDB file but not an earlywarn archive (no schema "
+                    f"version; it holds {len(foreign)} other table(s): {shown}); earlywarn "
+                    "adds its tables to no other database: pass the path of an earlywarn "
+                    "archive, or of a new file"
+                )
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        current = int(row[0]) if row else 0
+        current = current or 0
         for version in sorted(v for v in MIGRATIONS if v > current):
             self.con.execute("BEGIN TRANSACTION")
             try:
@@ -323,18 +342,31 @@ class Archive:
                 raise
             log.info("archive %s migrated to schema version %d", self.path, version)
 
-    def _check_version(self) -> None:
+    def _version(self) -> int | None:
+        """The archive's schema version; None when it has none (no ``meta`` or no row)."""
         try:
             row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except duckdb.CatalogException:
-            row = None
+            return None
         if row is None:
+            return None
+        try:
+            return int(str(row[0]).strip())
+        except ValueError:
+            raise StoreError(
+                f"archive {self.path} is damaged: its schema version is {str(row[0])[:40]!r}, "
+                "not a number; restore it from a backup"
+            ) from None
+
+    def _check_version(self) -> None:
+        version = self._version()
+        if version is None:
             raise StoreError(
                 f"{self.path} is a DuckDB file but not an earlywarn archive (no schema version)"
             )
-        if int(row[0]) > SCHEMA_VERSION:
+        if version > SCHEMA_VERSION:
             raise StoreError(
-                f"archive {self.path} has schema version {row[0]}, newer than this earlywarn "
+                f"archive {self.path} has schema version {version}, newer than this earlywarn "
                 f"({SCHEMA_VERSION}); upgrade earlywarn"
             )
 

@@ -86,3 +86,31 @@ def test_a_path_setting_with_tilde_or_a_variable_is_expanded_once_for_all(
     r = _cli("-c", "bad.toml", "import", "gdelt", str(shared_data / GDELT))
     assert r.exit_code == 78 and "$EW_NOT_SET, which is not set" in r.stderr
     assert not (work / "$EW_NOT_SET").exists()
+
+
+def test_another_applications_duckdb_file_is_not_taken_over(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """--archive pointed at another application's DuckDB file: a writing command created
+    earlywarn's thirty tables in it (and altered a table of its own named 'articles'),
+    and then worked on it as an archive; a schema version that is no number ended in a
+    traceback (ValueError)."""
+    import duckdb
+
+    path = tmp_path / "sales.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE sales (x INTEGER)")
+        con.execute("CREATE TABLE articles (x INTEGER)")
+    r = _cli("--archive", str(path), "import", "gdelt", str(shared_data / GDELT))
+    assert r.exit_code == 74, r.output
+    assert "not an earlywarn archive" in r.stderr and "articles, sales" in r.stderr
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert sorted(t for (t,) in con.execute("SHOW TABLES").fetchall()) == ["articles", "sales"]
+        assert con.execute("DESCRIBE articles").fetchall()[-1][0] == "x"  # no column added
+    archive = tmp_path / "a.duckdb"
+    Archive(archive).close()
+    with duckdb.connect(str(archive)) as con:
+        con.execute("UPDATE meta SET value = 'abc' WHERE key = 'schema_version'")
+    for args in (["status"], ["import", "gdelt", str(shared_data / GDELT)]):
+        r = _cli("--archive", str(archive), *args)
+        assert r.exit_code == 74 and "schema version is 'abc'" in r.stderr, (args, r.output)
