@@ -24,7 +24,7 @@ from earlywarn._log import get_logger
 from earlywarn._progress import Progress
 from earlywarn.config import Settings
 from earlywarn.errors import EarlywarnError, StoreError, UsageError, disk_full
-from earlywarn.stage import StageContext, StageResult, report_path
+from earlywarn.stage import EARLIEST_NIGHT, StageContext, StageResult, report_path
 from earlywarn.store import Archive, Write, archive_lock, open_for_writing
 
 __all__ = [
@@ -62,8 +62,14 @@ ALWAYS_RUN: frozenset[str] = frozenset({"deliver"})
 
 def past_night(as_of: str | date | None) -> date:
     """:func:`parse_as_of`, refusing a night after tomorrow (UTC) with a UsageError: a skewed
-    clock or a typo would store (or, read back, describe) a night that has not happened."""
+    clock or a typo would store (or, read back, describe) a night that has not happened;
+    and one before :data:`~earlywarn.stage.EARLIEST_NIGHT`."""
     day = parse_as_of(as_of)
+    if day < EARLIEST_NIGHT:
+        raise UsageError(
+            f"as_of {day} is before {EARLIEST_NIGHT}, earlier than any news or event the "
+            "archive holds; check --as-of (a year typed short?)"
+        )
     today = datetime.now(timezone.utc).date()
     if day > today + timedelta(days=1):  # a day of slack: east of UTC, tomorrow has begun
         raise UsageError(

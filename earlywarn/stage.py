@@ -28,7 +28,19 @@ from earlywarn._progress import Progress
 from earlywarn.config import Settings
 from earlywarn.store import Archive, Write
 
-__all__ = ["StageContext", "StageResult", "evidence_frames", "report_path", "series_frame"]
+__all__ = [
+    "EARLIEST_NIGHT",
+    "StageContext",
+    "StageResult",
+    "evidence_frames",
+    "report_path",
+    "series_frame",
+]
+
+#: The first night a stage runs for or the review page shows (collect's first publication
+#: date too): before it, look-backs leave the dates pandas and Python hold (year 1 failed
+#: inside the stages with OverflowError, and /network with a 500).
+EARLIEST_NIGHT = date(1900, 1, 1)
 
 #: What a stage returns: the writes to commit, and numbers (rows, counts) for the run log.
 StageResult = tuple[list[Write], dict[str, Any]]

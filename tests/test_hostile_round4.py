@@ -114,3 +114,24 @@ def test_another_applications_duckdb_file_is_not_taken_over(
     for args in (["status"], ["import", "gdelt", str(shared_data / GDELT)]):
         r = _cli("--archive", str(archive), *args)
         assert r.exit_code == 74 and "schema version is 'abc'" in r.stderr, (args, r.output)
+
+
+@pytest.mark.parametrize("night", ["0001-01-01", "1000-06-15"])
+def test_a_night_before_any_news_is_refused_and_nothing_is_stored(
+    tmp_path: Path, night: str
+) -> None:
+    """'--as-of 0001-01-01' (a year typed short) is a date: the series, health, alerts and
+    report stages failed inside with 'OverflowError: date value out of range'."""
+    from earlywarn.config import load_settings
+    from earlywarn.errors import UsageError
+    from earlywarn.pipeline import run_nightly
+
+    archive = tmp_path / "a.duckdb"
+    Archive(archive).close()
+    for stage in ("series", "alerts"):
+        r = _cli("--archive", str(archive), stage, "--as-of", night)
+        assert r.exit_code == 64 and "before 1900-01-01" in r.stderr, (stage, r.output)
+    with pytest.raises(UsageError, match="before 1900-01-01"):
+        run_nightly(load_settings(archive=archive), night, stages=["report"])
+    with Archive(archive, read_only=True) as a:
+        assert a.count("runs") == 0

@@ -34,6 +34,7 @@ from earlywarn.i18n import LOCALES, N_, jinja_env, translations
 from earlywarn.labels import country_name
 from earlywarn.report import plain_text
 from earlywarn.report.charts import evidence_figure, focal_figures
+from earlywarn.stage import EARLIEST_NIGHT
 from earlywarn.web._accounts import User
 from earlywarn.web._auth import LANG_COOKIE, Auth, Sessions
 from earlywarn.web._data import ArchiveGate
@@ -92,7 +93,10 @@ def _day(raw: str) -> str | None:
         return None
     if not _DATE.match(raw):
         raise ValueError(f"not YYYY-MM-DD: {raw[:20]!r}")
-    return datetime.strptime(raw, "%Y-%m-%d").date().isoformat()
+    day = datetime.strptime(raw, "%Y-%m-%d").date()
+    if day < EARLIEST_NIGHT:  # year 1 is a date, but no night the archive can hold
+        raise ValueError(f"before {EARLIEST_NIGHT}: {raw}")
+    return day.isoformat()
 
 
 #: Network slices the review page offers: a day, a week, a month.

@@ -9,12 +9,13 @@ import pytest
 from tests.web.test_app import client
 
 
-@pytest.mark.parametrize("night", ["2018-02-30", "0000-01-01", "9999-99-99"])
+@pytest.mark.parametrize("night", ["2018-02-30", "0000-01-01", "9999-99-99", "0001-01-01"])
 def test_a_night_shaped_like_a_date_that_is_none_is_a_400_not_a_500(
     archive: Path, night: str
 ) -> None:
     """/network and /track checked only the YYYY-MM-DD shape: 2018-02-30 reached the
-    archive queries and the page failed with an internal error (500)."""
+    archive queries and the page failed with an internal error (500); so did /network
+    for 0001-01-01, a date, but before any night (fourth round)."""
     c = client(archive)
     for path in ("/network", "/track", "/brief"):
         r = c.get(path, params={"as_of": night})
