@@ -300,6 +300,28 @@ def _format_error(err: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
+def _toml_text(raw: bytes, path: Path) -> str:
+    """A config file's text: UTF-8, with or without the byte-order mark Windows editors
+    write (TOML allows none, and tomllib reported 'Invalid statement' at line 1, column 1
+    of a file that looked right), or UTF-16 with its mark (PowerShell's ``Out-File``).
+
+    Examples
+    --------
+    >>> _toml_text("\\ufeffarchive = 'a'".encode(), Path("x.toml"))
+    "archive = 'a'"
+    >>> _toml_text("archive = 'ă'".encode("utf-16"), Path("x.toml"))
+    "archive = 'ă'"
+    """
+    try:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return raw.decode("utf-16")
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        ) from None
+
+
 def load_settings(
     config_file: str | os.PathLike[str] | None = None,
     *,
@@ -341,8 +363,8 @@ def load_settings(
                 f"config file {p} {problem}; give the path of a TOML file, or drop --config"
             )
         try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = tomllib.loads(_toml_text(p.read_bytes(), p))
+        except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{p}: not valid TOML ({exc}); fix the syntax") from exc
         data = data.get("earlywarn", data)
         try:

@@ -135,3 +135,19 @@ def test_a_night_before_any_news_is_refused_and_nothing_is_stored(
         run_nightly(load_settings(archive=archive), night, stages=["report"])
     with Archive(archive, read_only=True) as a:
         assert a.count("runs") == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_config_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    """Notepad saves earlywarn.toml with a UTF-8 byte-order mark, PowerShell's Out-File in
+    UTF-16: tomllib refused the first with 'Invalid statement (at line 1, column 1)' of a
+    file that looks right (78), the second as a UnicodeDecodeError."""
+    archive = tmp_path / "a.duckdb"
+    Archive(archive).close()
+    cfg = tmp_path / "earlywarn.toml"
+    cfg.write_text(f"archive = '{archive}'\n", encoding=encoding)
+    r = _cli("-c", str(cfg), "status")
+    assert r.exit_code == 0, r.output
+    cfg.write_bytes(b"archive = '\xe9.duckdb'\n")  # latin-1: still a clear error
+    r = _cli("-c", str(cfg), "status")
+    assert r.exit_code == 78 and "not UTF-8 text" in r.stderr and "save it as UTF-8" in r.stderr
