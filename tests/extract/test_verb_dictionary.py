@@ -72,3 +72,19 @@ def test_a_skipped_word_must_belong_to_the_next_words_noun_phrase(shipped: VerbM
     # 'to' and 'streets' are in different phrases: no (TO STREET) reading
     sent = "The protesters took their complaints to officials while the streets filled."
     assert _code(shipped, sent, "took", parsed=True)[2] is False
+
+
+def test_transformations_are_read_as_such_not_as_verbs_of_the_last_block(
+    shipped: VerbMatcher,
+) -> None:
+    lines = ["--- OFFEND [---] ---", "OFFEND", "", "~ a (b . ATTACK) SAY = a b 112",
+             "~ a (b . ATTACK ) WANT = a b 021"]  # fmt: skip
+    vd = read_verbs(lines)
+    assert not any(ph[0].startswith("~") for ph in vd.forms)
+    assert [(t.inner, t.outer, t.result) for t in vd.transformations] == [
+        (("b", ".", "ATTACK"), "SAY", ("a", "b", "112")),
+        (("b", ".", "ATTACK"), "WANT", ("a", "b", "021")),
+    ]
+    assert len(shipped.vd.transformations) == 8  # CAMEO.2.0.txt's, one commented out
+    with pytest.raises(ValueError, match="transformation"):
+        read_verbs(["~ a SAY = a b 112"])

@@ -31,6 +31,7 @@ __all__ = [
     "ActorCode",
     "AgentEntry",
     "Pattern",
+    "Transformation",
     "VerbBlock",
     "VerbDictionary",
     "inflect_noun",
@@ -154,11 +155,31 @@ class VerbForm:
     null: bool = False  # marked [---]: coded only through a pattern, not the block default
 
 
+@dataclass(frozen=True)
+class Transformation:
+    """A verb transformation ``~ a (b c VERB) OUTER = x y CODE`` (PETRARCH-2's
+    ``match_transform``): when ``a`` says, claims, wants ... (``outer``, a verb of the
+    dictionary) that ``b`` does ``inner`` to ``c``, the event is ``x`` -> ``y`` ``code``.
+    ``.`` stands for any actor, ``_`` for none, ``Q`` for the inner event's own code; e.g.
+    ``~ a (b . ATTACK) SAY = a b 112``: *A said B attacked* is A accusing B."""
+
+    source: str
+    inner: tuple[str, str, str]
+    outer: str
+    result: tuple[str, str, str]
+
+
+_TRANSFORMATION = re.compile(
+    r"^~\s*(\S+)\s*\(\s*(\S+)\s+(\S+)\s+(\S+)\s*\)\s*(\S+)\s*=\s*(\S+)\s+(\S+)\s+(\S+)\s*$"
+)
+
+
 @dataclass
 class VerbDictionary:
     forms: dict[tuple[str, ...], list[VerbForm]] = field(default_factory=dict)
     blocks: dict[str, VerbBlock] = field(default_factory=dict)
     synsets: dict[str, list[str]] = field(default_factory=dict)
+    transformations: list[Transformation] = field(default_factory=list)
 
 
 def _split_code(raw: str | None) -> tuple[str | None, str | None]:
@@ -249,6 +270,13 @@ def read_verbs(source: Path | Iterable[str], *more: Path | Iterable[str]) -> Ver
             continue
         if synset is not None and s.startswith("+"):
             vd.synsets[synset.rstrip("_")].append(s[1:].strip())
+            continue
+        if s.startswith("~"):  # a verb transformation, no verb of the block above it
+            t = _TRANSFORMATION.match(s)
+            if t is None:
+                raise DictionaryError(f"unreadable verb transformation {s!r}")
+            a, b, c, inner, outer, x, y, z = t.groups()
+            vd.transformations.append(Transformation(a, (b, c, inner), outer, (x, y, z)))
             continue
         if block is None:
             continue
