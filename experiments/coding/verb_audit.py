@@ -37,6 +37,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from earlywarn.extract.coding.engine import premodifier_governors
 from earlywarn.extract.coding.parser import parse
 from earlywarn.extract.coding.petrarch import inflect_verb
 from earlywarn.extract.coding.resolve import inherit_country
@@ -136,10 +137,11 @@ def audit(coder: EventCoder, texts: list[tuple[str, str]]) -> dict[str, object]:
         dt = doc_tokens(doc)
         low = [x.low for x in dt]
         covered: dict[int, str] = {}
+        gov = premodifier_governors(doc)  # as the coder reads pattern groups
         for i, j, forms in vm.index.scan(dt):
             form = forms[0]
             head = min(i + form.head, j - 1)
-            code, _paired, pat = vm.code_for(form, low, i, j, doc[head].right_edge.i + 1)
+            code, _paired, pat = vm.code_for(form, low, i, j, doc[head].right_edge.i + 1, gov)
             if form.null and not pat:
                 code = None
             covered[head] = f"{code or 'null'}{'p' if pat else ''} {form.block}"
