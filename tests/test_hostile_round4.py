@@ -35,14 +35,16 @@ def test_events_with_no_actor_name_do_not_fail_the_series_and_network_stages(
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])  # DuckDB's reader, then pandas'
 @pytest.mark.parametrize(
-    ("column", "value"), [(31, "99999999999999999999999"), (29, "300"), (32, "inf")]
+    ("column", "value"),
+    [(31, "99999999999999999999999"), (29, "300"), (32, "inf"), (30, "inf"), (30, "-11")],
 )
 def test_an_event_number_its_column_cannot_hold_is_a_rejection_not_a_lost_import(
     shared_data: Path, tmp_path: Path, encoding: str, column: int, value: str
 ) -> None:
     """NumMentions of 10^23 (or QuadClass 300, NumSources inf) in one GDELT row ended the
     import in an internal error (exit 70: DuckDB 'out of range for INT32', pandas 'cannot
-    safely cast'), every good row lost; it is now that row's rejection."""
+    safely cast'), every good row lost; a GoldsteinScale of inf or -11 (off the -10..10
+    scale) was stored and weighted network edges inf. Each is now that row's rejection."""
     rows = (shared_data / GDELT).read_text(encoding="utf-8").splitlines()
     fields = rows[1].split("\t")
     fields[column] = value

@@ -532,7 +532,8 @@ def finish_events(
 
     Rows with a null date are rejected as ``bad_date``; rows with a cameo code outside
     the codebook as ``unknown_cameo_code``; rows with a number its integer column cannot
-    hold (``num_mentions`` of 10^23, ``quad_class`` of 300) as ``number_out_of_range``;
+    hold (``num_mentions`` of 10^23, ``quad_class`` of 300) or a Goldstein score off its
+    -10..10 scale (an infinite one weighted network edges inf) as ``number_out_of_range``;
     duplicate ``event_id`` as ``duplicate_id``.
     """
     from earlywarn.extract.cameo import cameo_table
@@ -548,6 +549,10 @@ def finish_events(
             out[col] = ns_dates(s)
         elif typ == "DOUBLE":
             out[col] = to_float(s)
+            if col == "goldstein":  # the scale is -10..10: inf or 1e300 is a broken row
+                bad = out[col].notna() & ~out[col].between(-10, 10)
+                out[col] = out[col].where(~bad)
+                unfit |= bad
         elif typ in INT_RANGES:
             values, bad = _as_int_in(s, typ)
             out[col] = values

@@ -5,7 +5,8 @@ upsert, about twice as fast: DuckDB parses the file in parallel and maps it to t
 ``events`` table in one SQL statement, inside the caller's transaction. Bad rows are
 counted from DuckDB's reject tables (``truncated_row``, ``wrong_column_count``), then, as
 in the pandas path, ``bad_date``, ``unknown_cameo_code``, ``number_out_of_range`` (an
-integer its column cannot hold) and ``duplicate_id`` (the first row with an id is kept).
+integer its column cannot hold, a Goldstein score off -10..10) and ``duplicate_id`` (the
+first row with an id is kept).
 
 Files this path does not take (the reduced historical layout, bytes that are not UTF-8,
 which the pandas path repairs line by line, or any reader error) raise :class:`UnsupportedFileError`
@@ -61,7 +62,7 @@ WITH rooted AS (
                 WHEN TRY_CAST(r.root AS DOUBLE) BETWEEN 15 AND 20 THEN 4
             END
         ) AS quad_class,
-        coalesce(TRY_CAST(r."GoldsteinScale" AS DOUBLE), c.goldstein) AS goldstein,
+        coalesce(nullif(TRY_CAST(r."GoldsteinScale" AS DOUBLE), 'nan'), c.goldstein) AS goldstein,
         f.iso3 AS location_country,
         r."ActionGeo_ADM1Code" AS admin1,
         TRY_CAST(r."ActionGeo_Lat" AS DOUBLE) AS lat,
@@ -92,9 +93,17 @@ def _fits(col: str, typ: str) -> str:
     return f"({x} IS NULL OR isnan({x}) OR TRY_CAST(round({x}) AS {typ}) IS NOT NULL)"
 
 
-_FITS = " AND ".join(
-    _fits(c, t)
-    for c, t in (("QuadClass", "TINYINT"), ("NumSources", "INTEGER"), ("NumMentions", "INTEGER"))
+_GOLDSTEIN = 'TRY_CAST(r."GoldsteinScale" AS DOUBLE)'
+_FITS = (
+    f"({_GOLDSTEIN} IS NULL OR isnan({_GOLDSTEIN}) OR {_GOLDSTEIN} BETWEEN -10 AND 10) AND "
+    + " AND ".join(
+        _fits(c, t)
+        for c, t in (
+            ("QuadClass", "TINYINT"),
+            ("NumSources", "INTEGER"),
+            ("NumMentions", "INTEGER"),
+        )
+    )
 )
 
 
