@@ -212,6 +212,30 @@ class _Compiler:
         return None if q is None else self.t.Query.boost_query(q, PROXIMITY_BOOST)
 
 
+#: The dates the index holds (tantivy's, as pandas': nanoseconds since 1970 in 64 bits).
+_FIRST_DAY = datetime(1677, 9, 22, tzinfo=timezone.utc)
+_LAST_DAY = datetime(2262, 4, 10, tzinfo=timezone.utc)
+
+
+def _bound(value: Any, end: bool = False) -> datetime | None:
+    """The ``since`` (or, ``end``, ``until``) bound of a date filter, within the dates the
+    index can hold: tantivy refused ``since=0001-01-01`` or ``until=9999-12-31`` with a
+    ValueError (exit 70, a 500 on the review page). A since before them or an until after
+    them is no bound (``None``); the other way round, the first or last of them.
+
+    Examples
+    --------
+    >>> _bound("0001-01-01"), _bound("9999-12-31", end=True), _bound("2024-05-01").year
+    (None, None, 2024)
+    >>> _bound("3000-01-01").year, _bound("0001-01-01", end=True).year
+    (2262, 1677)
+    """
+    d = _day(value, end)
+    if (d < _FIRST_DAY and not end) or (d > _LAST_DAY and end):
+        return None
+    return min(max(d, _FIRST_DAY), _LAST_DAY)
+
+
 def _day(value: Any, end: bool = False) -> datetime:
     try:
         if isinstance(value, datetime):
@@ -252,16 +276,10 @@ def filter_queries(schema: Any, filters: dict[str, Any]) -> list[Any]:
     Q = tantivy.Query
     out: list[Any] = []
     since, until = filters.get("since"), filters.get("until")
-    if since is not None or until is not None:
-        out.append(
-            Q.range_query(
-                schema,
-                "published",
-                tantivy.FieldType.Date,
-                _day(since) if since is not None else None,
-                _day(until, end=True) if until is not None else None,
-            )
-        )
+    lo = _bound(since) if since is not None else None
+    hi = _bound(until, end=True) if until is not None else None
+    if lo is not None or hi is not None:
+        out.append(Q.range_query(schema, "published", tantivy.FieldType.Date, lo, hi))
     for key, fld, norm in (
         ("lang", "language", str.lower),
         ("country", "country", _country),

@@ -23,3 +23,28 @@ def test_a_night_shaped_like_a_date_that_is_none_is_a_400_not_a_500(
         assert "YYYY-MM-DD" in r.text
     assert c.get("/track", params={"as_of": "2018-09-26"}).status_code == 200
     assert c.get("/network", params={"as_of": "2018-09-26"}).status_code == 200
+
+
+def test_search_dates_past_what_the_index_holds_filter_not_fail(archive: Path) -> None:
+    """tantivy holds dates of 1677-2262 only: since=0001-01-01 or until=9999-12-31 (both
+    ask for everything) ended `earlywarn search` in an internal error (exit 70) and /search
+    and its exports in a 500 (fourth round)."""
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+
+    def count(*extra: str) -> str:
+        r = CliRunner().invoke(app, ["--archive", str(archive), "search", "trump", *extra])
+        assert r.exit_code == 0, (extra, r.output)
+        return r.stdout.splitlines()[0]
+
+    everything = count()
+    assert count("--since", "0001-01-01") == everything
+    assert count("--until", "9999-12-31") == everything
+    assert count("--since", "3000-01-01").startswith("0 article")
+    assert count("--until", "0001-01-01").startswith("0 article")
+    c = client(archive)
+    for path in ("/search", "/search/export.csv"):
+        for key, day in (("since", "0001-01-01"), ("until", "9999-12-31")):
+            r = c.get(path, params={"q": "trump", key: day})
+            assert r.status_code == 200, (path, key, r.status_code)
