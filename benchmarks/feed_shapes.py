@@ -24,7 +24,29 @@ take in the field, one document per source feed and shape:
   ``yt:`` and ``media:`` elements and six namespaces on every entry;
 - ``tiny_items``: two documents (RSS 2.0, Atom) of 3,000 items holding a title, link,
   id and date only;
-- ``huge_item``: one item whose description is every summary of the shared feeds (~0.7 MB).
+- ``huge_item``: one item whose description is every summary of the shared feeds (~0.7 MB);
+- ``fulltext``: WordPress-style full-text RSS, tab-indented over many lines: a short CDATA
+  excerpt and a ~15 KB ``content:encoded`` HTML body per item (the following items'
+  bodies as paragraphs, figures, links and an inline ``<script>``/``<style>``), ``wfw:``,
+  ``slash:``, ``dc:`` and five categories;
+- ``fulltext_only``: RSS 2.0 with no description, the ~15 KB body escaped (not CDATA) in
+  ``content:encoded``, the summary's only source;
+- ``podcast``: an iTunes podcast feed: channel ``itunes:owner``/``image``/nested
+  ``category``; per item ``enclosure``, ``itunes:`` title, subtitle, summary, duration,
+  episode, image and explicit, several ``media:content``, and on every other item the text
+  in ``itunes:summary`` only (no description), as older podcast feeds write it;
+- ``blogger_atom``: Blogger-style Atom: ``content type="html"`` only (no summary), ten
+  categories, five links with the alternate one last, ``thr:``, ``gd:``, ``media:``;
+- ``double_escaped``: RSS 2.0 whose summaries are escaped HTML escaped again
+  (``&amp;lt;p&amp;gt;``) and titles holding ``&amp;amp;`` and ``&amp;quot;``;
+- ``entities_dense``: RSS 2.0 whose every letter HTML names is a named reference
+  (undeclared), the rest character references, and an undefined name (``&nosuch3;``) in
+  every item's title and description;
+- ``illformed``: RSS 2.0 not well-formed in one of three ways, per source feed in turn: a
+  stray ``<`` and ``&`` in every third item's title (``Q&A: a<b``), a broken attribute
+  quote in every fifth item, or the document cut short at two thirds of its bytes;
+- ``json_feed``: JSON Feed 1.1 (``content_html``); feedparser (6.0) cannot read JSON Feed,
+  so its time and the parity are taken on the same items as RSS 2.0 (the ``rss2`` documents).
 
 Deterministic (no randomness): the same bytes every run.
 """
@@ -35,6 +57,8 @@ import calendar
 import email.utils
 import gzip
 import html
+import html.entities
+import json
 import re
 import time
 from pathlib import Path
@@ -45,8 +69,11 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "rss_feeds"
 SHAPES = (
     "rss2", "rss2_cdata_ns", "atom_html", "atom_xhtml", "rdf", "entities", "large",
     "cp1252", "cp1252_undeclared", "bom_wrong_decl", "entity_titles", "atom_media",
-    "tiny_items", "huge_item",
+    "tiny_items", "huge_item", "fulltext", "fulltext_only", "podcast", "blogger_atom",
+    "double_escaped", "entities_dense", "illformed", "json_feed",
 )  # fmt: skip
+# shapes feedparser cannot read: the shape whose documents hold the same items for it
+FEEDPARSER_READS = {"json_feed": "rss2"}
 _NS = (
     'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
     'xmlns:dc="http://purl.org/dc/elements/1.1/" '
@@ -262,6 +289,211 @@ def _atom_media(items: list[Item]) -> str:
     return "".join(out)
 
 
+def _body(every: list[Item], n: int, size: int = 15_000) -> str:
+    """A long HTML article body: item ``n``'s content and the following items' as paragraphs."""
+    parts = [f'<figure><img src="https://img.example.org/{n}.jpg" alt="{html.escape(every[n]["title"])}"'
+             ' width="800" height="450"/><figcaption>Photo</figcaption></figure>']  # fmt: skip
+    k, length = n, 0
+    while length < size:
+        it = every[k % len(every)]
+        text = it["content"] or it["summary"] or it["title"]
+        para = (f'<p>{text} <a href="{html.escape(it["link"])}">{_x(it["title"])}</a></p>'
+                if k % 4 else f"<h2>{_x(it['title'])}</h2><p><strong>{text}</strong></p>")  # fmt: skip
+        if k % 9 == 4:
+            para += '<script type="text/javascript">window.ads = window.ads || []; ads.push({slot: "mid"});</script>'
+        if k % 11 == 5:
+            para += "<style>.wp-block-image{margin:0 auto}</style>"
+        parts.append(para)
+        length += len(para)
+        k += 1
+    return "\n".join(parts)
+
+
+def _fulltext(items: list[Item], every: list[Item], start: int, *, cdata: bool) -> str:
+    """WordPress-style RSS 2.0, tab-indented: excerpt + long ``content:encoded`` per item."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"\n'
+           '\txmlns:content="http://purl.org/rss/1.0/modules/content/"\n'
+           '\txmlns:wfw="http://wellformedweb.org/CommentAPI/"\n'
+           '\txmlns:dc="http://purl.org/dc/elements/1.1/"\n'
+           '\txmlns:atom="http://www.w3.org/2005/Atom"\n'
+           '\txmlns:sy="http://purl.org/rss/1.0/modules/syndication/"\n'
+           '\txmlns:slash="http://purl.org/rss/1.0/modules/slash/"\n\t>\n\n<channel>\n'
+           '\t<title>Shapes</title>\n\t<atom:link href="https://example.org/feed/" rel="self" '
+           'type="application/rss+xml" />\n\t<link>https://example.org</link>\n'
+           '\t<description>variants</description>\n\t<sy:updatePeriod>\n\thourly\t</sy:updatePeriod>\n'
+           '\t<generator>https://wordpress.org/?v=6.4.2</generator>\n']  # fmt: skip
+    for n, it in enumerate(items):
+        body = _body(every, start + n)
+        excerpt = _TAG.sub("", it["summary"])[:300]
+        out.append(
+            f"\t<item>\n\t\t<title>{_x(it['title'])}</title>\n\t\t<link>{_x(it['link'])}</link>\n"
+            f"\t\t<comments>{_x(it['link'])}#respond</comments>\n"
+            f"\t\t<dc:creator><![CDATA[Writer {n % 7}]]></dc:creator>\n"
+            f"\t\t<pubDate>{_rfc822(it, n)}</pubDate>\n"
+            + "".join(f"\t\t<category><![CDATA[{c}]]></category>\n"
+                      for c in ("World", "Asia", "Politics", f"Tag {n % 13}", "News"))
+            + f'\t\t<guid isPermaLink="false">https://example.org/?p={start + n}</guid>\n'
+        )  # fmt: skip
+        if cdata:
+            out.append(
+                f"\n\t\t<description>{_cdata(excerpt + ' [&#8230;]')}</description>\n"
+                f"\t\t\t\t\t\t\t\t\t\t<content:encoded>{_cdata(body)}</content:encoded>\n"
+            )
+        else:
+            out.append(f"\t\t<content:encoded>{_x(body)}</content:encoded>\n")
+        out.append(
+            f"\t\t<wfw:commentRss>{_x(it['link'])}/feed/</wfw:commentRss>\n"
+            f"\t\t<slash:comments>{n % 17}</slash:comments>\n\t</item>\n"
+        )
+    out.append("\t</channel>\n</rss>\n")
+    return "".join(out)
+
+
+def _podcast(items: list[Item]) -> str:
+    """An iTunes podcast feed, pretty-printed; every other item's text in itunes:summary only."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+           'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+           'xmlns:googleplay="http://www.google.com/schemas/play-podcasts/1.0" '
+           'xmlns:atom="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/" '
+           'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+           'xmlns:podcast="https://podcastindex.org/namespace/1.0">\n  <channel>\n'
+           '    <title>Shapes</title>\n    <link>https://example.org/</link>\n'
+           '    <language>en-us</language>\n    <itunes:author>Shapes</itunes:author>\n'
+           '    <itunes:owner>\n      <itunes:name>Owner</itunes:name>\n'
+           '      <itunes:email>o@example.org</itunes:email>\n    </itunes:owner>\n'
+           '    <itunes:image href="https://img.example.org/show.jpg"/>\n'
+           '    <itunes:category text="News">\n      <itunes:category text="Politics"/>\n'
+           '    </itunes:category>\n    <itunes:explicit>false</itunes:explicit>\n'
+           '    <description>variants</description>\n']  # fmt: skip
+    for n, it in enumerate(items):
+        text = it["summary"]
+        out.append(
+            f"    <item>\n      <title>{_x(it['title'])}</title>\n"
+            f"      <itunes:title>{_x(it['title'])}</itunes:title>\n"
+            f"      <link>{_x(it['link'])}</link>\n"
+            f'      <guid isPermaLink="false">{_x(it["id"] or it["link"])}</guid>\n'
+            f"      <pubDate>{_rfc822(it, n)}</pubDate>\n"
+            f'      <enclosure url="https://cdn.example.org/ep{n}.mp3" length="{n * 9973}" '
+            'type="audio/mpeg"/>\n'
+            f"      <itunes:subtitle>{_x(_TAG.sub(' ', text)[:120])}</itunes:subtitle>\n"
+        )  # fmt: skip
+        if n % 2:
+            out.append(f"      <itunes:summary>{_x(_TAG.sub(' ', text))}</itunes:summary>\n")
+        else:
+            out.append(f"      <description>{_cdata(text)}</description>\n")
+            out.append(f"      <content:encoded>{_cdata(text)}</content:encoded>\n")
+        out.append(
+            f"      <itunes:duration>{n % 2}:{n % 60:02d}:{(7 * n) % 60:02d}</itunes:duration>\n"
+            f"      <itunes:episode>{n + 1}</itunes:episode>\n"
+            "      <itunes:episodeType>full</itunes:episodeType>\n"
+            "      <itunes:explicit>false</itunes:explicit>\n"
+            f'      <itunes:image href="https://img.example.org/ep{n}.jpg"/>\n'
+            + "".join(f'      <media:content url="https://cdn.example.org/ep{n}.{ext}" '
+                      f'type="audio/{ext}" fileSize="{n * 7919}" medium="audio"/>\n'
+                      for ext in ("mp3", "aac", "ogg"))
+            + f'      <podcast:transcript url="https://example.org/t/{n}.vtt" type="text/vtt"/>\n'
+            "    </item>\n"
+        )  # fmt: skip
+    out.append("  </channel>\n</rss>\n")
+    return "".join(out)
+
+
+def _blogger(items: list[Item], every: list[Item], start: int) -> str:
+    """Blogger-style Atom: html content only, ten categories, the alternate link last."""
+    out = ["<?xml version='1.0' encoding='UTF-8'?><feed xmlns='http://www.w3.org/2005/Atom' "
+           "xmlns:openSearch='http://a9.com/-/spec/opensearchrss/1.0/' "
+           "xmlns:blogger='http://schemas.google.com/blogger/2008' "
+           "xmlns:georss='http://www.georss.org/georss' "
+           "xmlns:gd='http://schemas.google.com/g/2005' "
+           "xmlns:thr='http://purl.org/syndication/thread/1.0'><id>tag:blogger.com,1999:blog-1"
+           "</id><updated>2024-01-01T00:00:00.000-08:00</updated><title type='text'>Shapes"
+           "</title><openSearch:totalResults>99</openSearch:totalResults>"]  # fmt: skip
+    for n, it in enumerate(items):
+        body = _body(every, start + n, size=6_000)
+        link = html.escape(it["link"])
+        out.append(
+            f"<entry><id>tag:blogger.com,1999:blog-1.post-{start + n}</id>"
+            f"<published>{_iso(it, n)}</published><updated>{_iso(it, n + 1)}</updated>"
+            + "".join(f"<category scheme='http://www.blogger.com/atom/ns#' term='{t}'/>"
+                      for t in ("World", "Asia", "Politics", "Economy", "Vietnam", "Sports",
+                                "Health", f"Tag {n % 13}", f"Tag {n % 7}", "Opinion"))
+            + f"<title type='text'>{_x(it['title'])}</title>"
+            f"<content type='html'>{_x(body)}</content>"
+            f"<link rel='replies' type='application/atom+xml' href='{link}/feeds/comments'"
+            " title='Post Comments'/>"
+            f"<link rel='replies' type='text/html' href='{link}#comment-form' title='0 Comments'/>"
+            f"<link rel='edit' type='application/atom+xml' href='https://www.blogger.com/{n}'/>"
+            f"<link rel='self' type='application/atom+xml' href='https://www.blogger.com/s/{n}'/>"
+            f"<link rel='alternate' type='text/html' href='{link}' title='{html.escape(it['title'])}'/>"
+            "<author><name>Writer</name><uri>https://www.blogger.com/profile/1</uri>"
+            "<email>noreply@blogger.com</email><gd:image rel='http://schemas.google.com/g/2005#"
+            "thumbnail' width='16' height='16' src='https://img.example.org/b16.png'/></author>"
+            f"<media:thumbnail xmlns:media='http://search.yahoo.com/mrss/' url='https://img."
+            f"example.org/{n}.jpg' height='72' width='72'/><thr:total>{n % 5}</thr:total></entry>"
+        )  # fmt: skip
+    out.append("</feed>")
+    return "".join(out)
+
+
+def _double_escaped(items: list[Item]) -> str:
+    """RSS 2.0 whose summaries are escaped HTML escaped again, titles with ``&amp;amp;``."""
+    twice = [{**it, "summary": html.escape(it["summary"], quote=False),
+              "title": it["title"].replace("&", "&amp;").replace('"', "&quot;")}
+             for it in items]  # fmt: skip
+    return _rss(twice, head='<?xml version="1.0" encoding="utf-8"?>')
+
+
+_HTML_NAMES = {chr(c): f"&{name};" for c, name in html.entities.codepoint2name.items()
+               if c > 127}  # fmt: skip
+
+
+def _dense(text: str) -> str:
+    return "".join(
+        c if c.isascii() else _HTML_NAMES.get(c) or f"&#{ord(c)};" for c in text
+    )
+
+
+def _entities_dense(items: list[Item]) -> str:
+    """RSS 2.0: every letter HTML names as a named reference, undefined names in every item."""
+    doc = _rss(items, head='<?xml version="1.0" encoding="utf-8"?>')
+    doc = re.sub(r"<(title|description)>([^<]*)</", lambda m: (
+        f"<{m[1]}>{_dense(m[2])} &nosuch{len(m[2]) % 10};</"), doc)  # fmt: skip
+    return doc
+
+
+def _illformed(items: list[Item], defect: int) -> bytes:
+    """RSS 2.0 with one defect: stray ``<``/``&`` in titles, a broken quote, or cut short."""
+    doc = _rss(items, head='<?xml version="1.0" encoding="utf-8"?>').encode()
+    start = doc.find(b"<item>")
+    if defect == 0:
+        n = iter(range(len(items)))
+        body = re.sub(rb"<title>([^<]*)</title>",
+                      lambda m: b"<title>Q&A: a<b " + m[1] + b"</title>" if next(n) % 3 == 0
+                      else m[0], doc[start:])  # fmt: skip
+        return doc[:start] + body
+    if defect == 1:
+        n = iter(range(len(items)))
+        body = re.sub(rb"<item>",
+                      lambda m: b'<item><category domain="x"y">c</category>' if next(n) % 5 == 0
+                      else m[0], doc[start:])  # fmt: skip
+        return doc[:start] + body
+    return doc[: len(doc) * 2 // 3]
+
+
+def _json_feed(items: list[Item], *, ascii_only: bool) -> str:
+    """JSON Feed 1.1 of ``items`` (dates as RFC 3339; ``ascii_only``: ``\\u1ed9`` escapes)."""
+    return json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "Shapes",
+        "home_page_url": "https://example.org/", "feed_url": "https://example.org/feed.json",
+        "items": [{
+            **({"id": it["id"]} if it["id"] else {"id": it["link"]}),
+            "url": it["link"], "title": it["title"], "content_html": it["summary"],
+            "date_published": _iso(it, n),
+            "authors": [{"name": "Writer"}], "tags": ["World", "Asia"],
+        } for n, it in enumerate(items)],
+    }, ensure_ascii=ascii_only)  # fmt: skip
+
+
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -270,7 +502,7 @@ def documents() -> dict[str, list[bytes]]:
     feeds = source_items()
     every = [it for items in feeds for it in items]
     docs: dict[str, list[bytes]] = {shape: [] for shape in SHAPES}
-    for items in feeds:
+    for k, items in enumerate(feeds):
         docs["rss2"].append(_rss(items, head='<?xml version="1.0" encoding="utf-8"?>').encode())
         docs["rss2_cdata_ns"].append(_rss(items, ns=True).encode())
         docs["atom_html"].append(_atom(items).encode())
@@ -284,6 +516,18 @@ def documents() -> dict[str, list[bytes]]:
         docs["bom_wrong_decl"].append(b"\xef\xbb\xbf" + _rss(items, head=head).encode())
         docs["entity_titles"].append(_entity_titles(items).encode())
         docs["atom_media"].append(_atom_media(items).encode())
+        docs["double_escaped"].append(_double_escaped(items).encode())
+        docs["entities_dense"].append(_entities_dense(items).encode())
+        docs["podcast"].append(_podcast(items).encode())
+        docs["json_feed"].append(_json_feed(items, ascii_only=k % 2 == 0).encode())
+        docs["illformed"].append(_illformed(items, k % 3))
+    # full-text shapes: ten items a document (a full-text feed holds few), from every item
+    for start in range(0, len(every), 10):
+        chunk = every[start : start + 10]
+        if start % 40 == 0:  # 1 in 4: the ~15 KB bodies cost feedparser ~0.1 s an item
+            docs["fulltext"].append(_fulltext(chunk, every, start, cdata=True).encode())
+            docs["fulltext_only"].append(_fulltext(chunk, every, start, cdata=False).encode())
+            docs["blogger_atom"].append(_blogger(chunk, every, start).encode())
     while len(every) < 500:
         every = every + every
     docs["large"] = [_rss(every).encode(), _atom(every).encode()]
