@@ -14,6 +14,42 @@ import unicodedata
 __all__ = ["no_surrogates", "strip_html", "unescape"]
 
 _TAG = re.compile(r"<[^>]*>")
+# a tag and the tags that follow it, white space between them (strip_html makes of them a
+# space either way): one replacement per run of markup, not per tag, and fewer runs of
+# spaces left to collapse (~5% on 15 KB full-text bodies of ~260 tags: it pays for the
+# script and style search)
+_TAGS = re.compile(r"<[^>]*>(?:[ \t\r\n\xa0]*<[^>]*>)*")
+# elements whose content is no text: a browser runs or applies it, feedparser drops it
+_HIDDEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_HIDDEN_END = {
+    name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")
+}
+
+
+def _drop_hidden(text: str) -> str:
+    """``text`` without its ``<script>`` and ``<style>`` elements, their content included.
+
+    Linear: each search starts where the last one ended, and an element never closed
+    ends the removal (its text is kept; the tags go with the others).
+
+    Examples
+    --------
+    >>> _drop_hidden("a<script>x = '<b>';</script>b<STYLE>p {}</style >c<script>d")
+    'a b c<script>d'
+    """
+    m = _HIDDEN.search(text)
+    if m is None:
+        return text
+    out, pos = [], 0
+    while m is not None:
+        end = _HIDDEN_END[m.group(1).lower()].search(text, m.end())
+        if end is None:
+            break
+        out.append(text[pos : m.start()])
+        pos = end.end()
+        m = _HIDDEN.search(text, pos)
+    out.append(text[pos:])
+    return " ".join(out)
 
 # the references escaped HTML is made of, "&amp;" last so that "&amp;lt;" reads "&lt;"
 _COMMON_REFS = (
@@ -91,7 +127,8 @@ def no_surrogates(text: str) -> str:
 
 
 def strip_html(text: str | None) -> str:
-    """Remove tags, unescape entities and collapse whitespace.
+    """Remove tags (``<script>`` and ``<style>`` with their content), unescape entities and
+    collapse whitespace.
 
     Every step is a C pass over the text (``str.replace``, ``str.isprintable``, regular
     expressions with a literal first character), none a Python call per word or per
@@ -107,11 +144,12 @@ def strip_html(text: str | None) -> str:
     if not text:
         return ""
     if "<" in text:
+        text = _drop_hidden(text)
         # a "<" with no ">" after it is left alone by _TAG, but the regex would scan to the
         # end from each one (quadratic on a summary of many "&lt;"): only the text up to the
         # last ">" can hold tags
         end = text.rfind(">") + 1
-        text = _TAG.sub(" ", text[:end]) + text[end:]
+        text = _TAGS.sub(" ", text[:end]) + text[end:]
     if "&" in text:
         text = unescape(text)
     if not text.isprintable():  # white space other than " ", or a control

@@ -128,12 +128,18 @@ _NOT_XML_REFERENCE = re.compile(
 )
 
 
+# HTML's names as the character references they become, made once (a dense feed has a
+# named reference every few words: one dict look-up each, no decoding or formatting)
+_AS_CHAR_REF = {
+    name.encode("ascii"): b"&#%d;" % code for name, code in html.entities.name2codepoint.items()
+}
+
+
 def _named(m: re.Match[bytes]) -> bytes:
     name = m.group(1)
     if name is None:  # a bare "&"
         return b"&amp;"
-    code = html.entities.name2codepoint.get(name.decode("ascii"))
-    return b"&#%d;" % code if code is not None else b"&amp;" + m.group(0)[1:]
+    return _AS_CHAR_REF.get(name) or b"&amp;" + m.group(0)[1:]
 
 
 def mend_references(content: bytes) -> bytes:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -56,6 +57,7 @@ _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 _MEDIA = "{http://search.yahoo.com/mrss/}"
+_ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _TEXT_OF = etree.tostring
@@ -73,6 +75,9 @@ def _rss_fields(ns: str) -> dict[str, str]:
         ns + "description": "description",
         ns + "pubDate": "date",
         _CONTENT + "encoded": "content",
+        # a podcast's episode text may be in itunes:summary only: the first of the two in
+        # the item is its summary, as feedparser takes them
+        _ITUNES + "summary": "description",
         _DC + "date": "dc_date",
         _ATOM + "link": "atom_link",
     }
@@ -111,13 +116,29 @@ class Entry(NamedTuple):
 
 
 def _text(el: Any) -> str:
-    """The element's text, XML's white space (not U+0085, a cp1252 "…" read as Latin-1) off."""
+    """The element's text, XML's white space (not U+0085, a cp1252 "…" read as Latin-1) off.
+
+    An element with children (HTML written unescaped in a description, ``media:group``)
+    gives its text nodes joined by spaces, as :func:`strip_html` reads a tag:
+    ``<p>One.</p><p>Two.</p>`` reads "One. Two.", not "One.Two." (libxml2's text
+    serialiser glued them). Atom's ``type="xhtml"`` is markup: see :func:`_atom_text`.
+    """
     if el is None:
         return ""
-    # with children (Atom's xhtml, media:group): libxml2's text serialiser, one C call
-    # (itertext makes a string per text node, 3x the time)
-    text = el.text if len(el) == 0 else _TEXT_OF(el, method="text", encoding=str, with_tail=False)
+    text = el.text if len(el) == 0 else " ".join(el.itertext())
     return text.strip(" \t\r\n") if text else ""
+
+
+def _atom_text(el: Any) -> str:
+    """An Atom text construct: :func:`_text`, but ``type="xhtml"`` as its markup.
+
+    XHTML content is markup, as escaped HTML is once the XML is read: serialised by
+    libxml2 (one C call) for :func:`strip_html` to read as it reads HTML, tags as spaces
+    and a text ``&lt;b&gt;`` kept as text, as feedparser reads it.
+    """
+    if el is None or len(el) == 0 or el.get("type") != "xhtml":
+        return _text(el)
+    return _TEXT_OF(el, encoding=str, with_tail=False)
 
 
 def _records(
@@ -199,7 +220,7 @@ def _atom_entry(entry: Any, c: dict[str, Any], ns: str, base: str) -> Entry:
                 break
         else:
             link = href0 or ""
-    summary = _text(c.get("summary")) or _text(c.get("content"))
+    summary = _atom_text(c.get("summary")) or _atom_text(c.get("content"))
     if not summary and c.get("media") is not None:  # YouTube: media:group/media:description
         summary = _text(c["media"].find(_MEDIA + "description"))
     date = (
@@ -208,7 +229,7 @@ def _atom_entry(entry: Any, c: dict[str, Any], ns: str, base: str) -> Entry:
         or _text(c.get("issued"))
         or _text(c.get("modified"))
     )
-    return _make(_text(c.get("id")), link, _text(c.get("title")), summary, date, base)
+    return _make(_text(c.get("id")), link, _atom_text(c.get("title")), summary, date, base)
 
 
 _PARSER_KW: dict[str, Any] = {
@@ -288,16 +309,87 @@ def _slow(content: bytes, url: str, content_type: str | None) -> list[Entry]:
     XML parser on the decoded text before its tolerant one. The strict pass here is lxml
     (the same reading, C speed); feedparser's own would only repeat lxml's failure at
     ~0.5 ms a document (expat behind ``xml.sax.make_parser``, which tries a missing
-    libxml2 driver first on every call).
+    libxml2 driver first on every call). What is still not well-formed is read item by
+    item (:func:`_by_item`), else by feedparser's tolerant parser as a whole.
     """
     data, encoding, doubt = as_feedparser_decodes(content, url, content_type)
     if encoding:
         with contextlib.suppress(etree.XMLSyntaxError):
             return _fast(data, url, encoding="utf-8")
+    by_item = _by_item(data, url)
+    if by_item is not None:
+        return by_item
     is_feed, items = loose_items(data, url)
     if not is_feed and not items:
         raise FeedParseError(f"{url}: not RSS or Atom ({doubt or 'no feed elements found'})")
     return [_make(*item, url) for item in items]
+
+
+_ITEM_START = re.compile(rb"<(item|entry)[\s>]")
+_OPEN_OR_CLOSE = re.compile(rb"<(/?)([A-Za-z_][\w.:-]*)[^<>]*?(/?)>")  # "<" ends a try
+
+
+def _by_item(data: bytes, url: str) -> list[Entry] | None:
+    """A UTF-8 document that is not well-formed, read one item at a time; ``None`` when
+    its items cannot be told apart safely.
+
+    One bad item (a stray ``<`` or a broken quote in a title, a document cut short)
+    made feedparser's tolerant parser read the whole document, ~25x slower than lxml.
+    The items are cut at each ``<item``/``<entry`` and each is read with the document's
+    head (root, namespaces, channel) and tail: by lxml when that piece is well-formed,
+    by the tolerant parser when not, so only the bad item is read slowly, and as
+    feedparser reads it. The head and tail must be well-formed together (closing tags
+    are made for a document cut short), and each piece must close the CDATA sections and
+    comments it opens (an ``<item`` inside one is no item), and the head and tail read
+    once per item must not cost more than the document twice over: else ``None``.
+    """
+    first = _ITEM_START.search(data)
+    if first is None:
+        return None
+    tag = first.group(1)
+    item = re.compile(rb"<" + tag + rb"[\s>]")
+    starts = [m.start() for m in item.finditer(data, first.start())]
+    end = data.rfind(b"</" + tag)
+    closed = data.find(b">", end) + 1 if end > starts[-1] else 0
+    head = data[: starts[0]]
+    tail = data[closed:] if closed else _closing_tags(head)
+    if tail is None or (len(head) + len(tail)) * len(starts) > 2 * len(data) + _CHUNK:
+        return None
+    bounds = [*starts, closed or len(data)]
+    pieces = [data[a:b] for a, b in itertools.pairwise(bounds)]
+    for piece in (head, *pieces):
+        cdata_open = piece.count(b"<![CDATA[") != piece.count(b"]]>")
+        if cdata_open or piece.count(b"<!--") != piece.count(b"-->"):
+            return None
+    try:
+        if _fast_mended(head + tail, url, "utf-8"):
+            return None  # items outside the ones found: not the shape assumed
+    except (etree.XMLSyntaxError, FeedParseError):
+        return None
+    out: list[Entry] = []
+    for piece in pieces:
+        doc = head + piece + tail
+        try:
+            out += _fast_mended(doc, url, "utf-8")
+        except etree.XMLSyntaxError:
+            out += [_make(*item, url) for item in loose_items(doc, url)[1]]
+    return out
+
+
+def _closing_tags(head: bytes) -> bytes | None:
+    """The end tags that close the elements ``head`` leaves open, innermost first."""
+    stack: list[bytes] = []
+    for m in _OPEN_OR_CLOSE.finditer(head):
+        slash, name, empty = m.groups()
+        if empty:
+            continue
+        if not slash:
+            stack.append(name)
+        elif stack and stack[-1] == name:
+            stack.pop()
+        else:
+            return None
+    return b"".join(b"</" + name + b">" for name in reversed(stack))
 
 
 def _json_feed(content: bytes, url: str, where: str) -> list[Entry]:

@@ -61,6 +61,21 @@ def test_feed_summary_of_many_escaped_lt_is_linear() -> None:
     assert out == "300001 <<x"  # nothing closes those "<": they are text, kept as such
 
 
+def test_summary_of_many_scripts_is_linear() -> None:
+    """Script and style elements are dropped with their content: each search starts where
+    the last ended (200,000 scripts never closed, 100,000 closed, 100,000 styles closed
+    only by a script's end tag)."""
+    out = _run(
+        """
+        from earlywarn.collect.feeds import strip_html
+        print(len(strip_html("<script>" * 200_000 + "x")),
+              strip_html("<script>a</script>b" * 100_000)[:5],
+              len(strip_html("<style>a</script>" * 100_000)))
+        """
+    )
+    assert out == "1 b b b 199999"
+
+
 def test_a_collect_run_over_both_hostile_inputs_is_linear() -> None:
     """Through the collect entry point: a loopback server serves a 1.2 MB feed whose summary
     is 300,000 "&lt;" and a 1 MB page opening with an unclosed doctype full of "/"."""
