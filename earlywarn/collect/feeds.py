@@ -340,8 +340,9 @@ def _by_item(data: bytes, url: str) -> list[Entry] | None:
     by the tolerant parser when not, so only the bad item is read slowly, and as
     feedparser reads it. The head and tail must be well-formed together (closing tags
     are made for a document cut short), and each piece must close the CDATA sections and
-    comments it opens (an ``<item`` inside one is no item), and the head and tail read
-    once per item must not cost more than the document twice over: else ``None``.
+    comments it opens (an ``<item`` inside one is no item), the head and tail read once
+    per item must not cost more than the document twice over, and most items must be
+    well-formed (more than half bad, after the fifth bad one): else ``None``.
     """
     first = _ITEM_START.search(data)
     if first is None:
@@ -367,11 +368,17 @@ def _by_item(data: bytes, url: str) -> list[Entry] | None:
     except (etree.XMLSyntaxError, FeedParseError):
         return None
     out: list[Entry] = []
-    for piece in pieces:
+    bad = 0
+    for n, piece in enumerate(pieces, 1):
         doc = head + piece + tail
         try:
             out += _fast_mended(doc, url, "utf-8")
         except etree.XMLSyntaxError:
+            bad += 1
+            if bad > 4 and 2 * bad > n:
+                # most items bad: a piece costs more than its share of the whole
+                # document in the tolerant parser (2.3x the whole when all are bad)
+                return None
             out += [_make(*item, url) for item in loose_items(doc, url)[1]]
     return out
 
