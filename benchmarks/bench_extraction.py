@@ -8,7 +8,11 @@ of trafilatura's own evaluation with its "with"/"without" snippets
 (``benchmarks/data/trafilatura_eval/SOURCES.md``), scored as trafilatura's evaluation
 scores them (a "with" snippet found is a true positive, missed a false negative; a
 "without" snippet found a false positive): it is tuning material only, and not neutral
-(trafilatura was developed on it). Backends, all over the same pages in the same run:
+(trafilatura was developed on it). A fourth (``--set trafilatura-eval-2``) is 17 further
+pages of the same evaluation, scored the same way but split like the first two into a
+tuning and a held-aside half (``benchmarks/data/trafilatura_eval2/SOURCES.md``).
+``--hide-held`` masks every held-aside and whole-set figure (for speed runs made after the
+held-aside reads are spent). Backends, all over the same pages in the same run:
 
 - ``trafilatura``: ``trafilatura.extract`` with its defaults (the full cascade with the
   readability/jusText comparison);
@@ -62,6 +66,8 @@ from earlywarn.collect.articles import extract_article
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "article_extraction"
 #: pages of trafilatura's evaluation and their snippets (a tuning set, see its SOURCES.md)
 TRAF_EVAL = Path(__file__).resolve().parent / "data" / "trafilatura_eval"
+#: further pages of trafilatura's evaluation, split into halves (its SOURCES.md)
+TRAF_EVAL2 = Path(__file__).resolve().parent / "data" / "trafilatura_eval2"
 #: the split of each set into tuning / held-aside halves (experiments/splits/README.md)
 SPLIT_SEED = 20261206
 Page = tuple[bytes, dict[str, str]]
@@ -109,24 +115,37 @@ def load_newspaper() -> list[Page]:
     return pages
 
 
-def load_trafilatura_eval() -> list[Page]:
-    snippets = json.loads((TRAF_EVAL / "snippets.json").read_text(encoding="utf-8"))
+def _load_snippet_set(root: Path) -> list[Page]:
+    snippets = json.loads((root / "snippets.json").read_text(encoding="utf-8"))
     return [
         (
-            gzip.decompress((TRAF_EVAL / "html" / f"{k}.html.gz").read_bytes()),
+            gzip.decompress((root / "html" / f"{k}.html.gz").read_bytes()),
             {"key": k, "url": v["url"], "with": v["with"], "without": v["without"]},
         )
         for k, v in sorted(snippets.items())
     ]
 
 
+def load_trafilatura_eval() -> list[Page]:
+    return _load_snippet_set(TRAF_EVAL)
+
+
+def load_trafilatura_eval2() -> list[Page]:
+    return _load_snippet_set(TRAF_EVAL2)
+
+
 SETS: dict[str, Callable[[], list[Page]]] = {
     "scrapinghub": load_scrapinghub,
     "newspaper": load_newspaper,
     "trafilatura-eval": load_trafilatura_eval,
+    "trafilatura-eval-2": load_trafilatura_eval2,
 }
-#: sets scored by snippets and used whole for tuning (no held-aside half)
-SNIPPET_SETS = {"trafilatura-eval"}
+#: sets scored by snippets ("with"/"without"), not by a gold text
+SNIPPET_SETS = {"trafilatura-eval", "trafilatura-eval-2"}
+#: sets used whole for tuning (no held-aside half)
+ALL_TUNING = {"trafilatura-eval"}
+#: --hide-held: print no held-aside and no whole-set figure
+HIDE_HELD = False
 
 
 def prf(pred: str, gold: str) -> tuple[float, float, float]:
@@ -187,17 +206,49 @@ def snippet_counts(text: str, gold: dict[str, list[str]]) -> tuple[int, int, int
     return tp, len(gold["with"]) - tp, fp, len(gold["without"]) - fp
 
 
+def snippet_prf(counts: list[tuple[int, int, int, int]]) -> tuple[float, float, float, float]:
+    """(precision, recall, F1, accuracy) over the summed snippet counts of some pages.
+
+    Examples
+    --------
+    >>> snippet_prf([(1, 1, 1, 1), (1, 0, 0, 1)])
+    (0.6666666666666666, 0.6666666666666666, 0.6666666666666666, 0.6666666666666666)
+    """
+    tp, fn, fp, tn = (sum(c[i] for c in counts) for i in range(4))
+    prec, rec = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return prec, rec, f1, (tp + tn) / max(1, tp + fn + fp + tn)
+
+
 def _score_snippets(
     name: str, texts: list[str], pages: list[Page], wall: float, cpu: float
 ) -> None:
     counts = [snippet_counts(t, g) for t, (_, g) in zip(texts, pages, strict=True)]
-    tp, fn, fp, tn = (sum(c[i] for c in counts) for i in range(4))
-    prec, rec = tp / max(1, tp + fp), tp / max(1, tp + fn)
-    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    halves_ = {
+        h: [c for c, (_, g) in zip(counts, pages, strict=True) if g["half"] == h]
+        for h in ("tuning", "held")
+    }
+    rate = f"{name:18s} {len(pages) / wall:6.1f} pages/s wall {len(pages) / cpu:6.1f} pages/cpu-s"
+    if not halves_["held"]:  # a set used whole for tuning
+        prec, rec, f1, acc = snippet_prf(counts)
+        tp, fn, fp, tn = (sum(c[i] for c in counts) for i in range(4))
+        print(
+            f"{rate}  snippets P={prec:.3f} R={rec:.3f} F1={f1:.3f} accuracy={acc:.3f}"
+            f" (tp {tp} fn {fn} fp {fp} tn {tn}; all tuning)",
+            flush=True,
+        )
+        return
+    tune = snippet_prf(halves_["tuning"])
+    tp, fn, fp, tn = (sum(c[i] for c in halves_["tuning"]) for i in range(4))
+    if HIDE_HELD:
+        whole_s, held_s = "masked", "masked"
+    else:
+        whole, held = snippet_prf(counts), snippet_prf(halves_["held"])
+        whole_s = f"P={whole[0]:.3f} R={whole[1]:.3f} F1={whole[2]:.3f}"
+        held_s = f"P={held[0]:.3f} R={held[1]:.3f} F1={held[2]:.3f}"
     print(
-        f"{name:18s} {len(pages) / wall:6.1f} pages/s wall {len(pages) / cpu:6.1f} pages/cpu-s"
-        f"  snippets P={prec:.3f} R={rec:.3f} F1={f1:.3f} accuracy={(tp + tn) / (tp + fn + fp + tn):.3f}"
-        f" (tp {tp} fn {fn} fp {fp} tn {tn}; all tuning)",
+        f"{rate}  snippets {whole_s} (tuning P={tune[0]:.3f} R={tune[1]:.3f} "
+        f"F1={tune[2]:.3f} [tp {tp} fn {fn} fp {fp} tn {tn}], held-aside {held_s})",
         flush=True,
     )
 
@@ -212,10 +263,12 @@ def _score(name: str, texts: list[str], pages: list[Page], wall: float, cpu: flo
     for s, (_, gold) in zip(scores, pages, strict=True):
         by_half[gold["half"]].append(s[2])
     f1 = {half: f"{statistics.mean(v):.3f}" if v else "n/a" for half, v in by_half.items()}
+    whole = f"P={mp:.3f} R={mr:.3f} F1={mf:.3f}"
+    if HIDE_HELD:
+        whole, f1["held"] = "whole masked", "masked"
     print(
         f"{name:18s} {len(pages) / wall:6.1f} pages/s wall {len(pages) / cpu:6.1f} pages/cpu-s"
-        f"  P={mp:.3f} R={mr:.3f} F1={mf:.3f} (tuning {f1['tuning']}, "
-        f"held-aside {f1['held']})",
+        f"  {whole} (tuning {f1['tuning']}, held-aside {f1['held']})",
         flush=True,
     )
 
@@ -323,6 +376,28 @@ def tuning_pages(pages: list[Page]) -> None:
             )
 
 
+def tuning_pages_snippets(pages: list[Page]) -> None:
+    """Per tuning page of a snippet set, earlywarn's and trafilatura's defaults' snippet
+    counts (tp fn fp tn) where they differ; held-aside pages are skipped before extraction."""
+    logging.disable(logging.WARNING)
+    ours_all, theirs_all, rows = [], [], []
+    for html, gold in pages:
+        if gold["half"] != "tuning":
+            continue
+        ours = snippet_counts(_ours(html, gold["url"]), gold)
+        theirs = snippet_counts(_trafilatura(html, gold["url"]), gold)
+        ours_all.append(ours)
+        theirs_all.append(theirs)
+        if ours != theirs:
+            rows.append((gold["key"], ours, theirs))
+    for label, counts in (("earlywarn", ours_all), ("trafilatura", theirs_all)):
+        prec, rec, f1, _ = snippet_prf(counts)
+        print(f"{len(counts)} tuning pages, {label}: P={prec:.3f} R={rec:.3f} F1={f1:.3f}")
+    print(f"pages where the snippet counts differ: {len(rows)}")
+    for key, ours, theirs in rows:
+        print(f"  {key[:40]:40s} ours tp/fn/fp/tn {ours}  trafilatura {theirs}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="20 pages (a few seconds)")
@@ -331,19 +406,26 @@ def main() -> None:
     ap.add_argument(
         "--rounds", type=int, default=3, help="rounds of the one-process runs (best counts)"
     )
-    ap.add_argument("--set", choices=sorted(SETS), action="append", help="default: both")
+    ap.add_argument("--set", choices=sorted(SETS), action="append", help="default: all")
     ap.add_argument(
         "--tuning-pages",
         action="store_true",
         help="per tuning page, where earlywarn's and trafilatura's F1 differ (no rates)",
     )
+    ap.add_argument(
+        "--hide-held",
+        action="store_true",
+        help="mask every held-aside and whole-set figure",
+    )
     args = ap.parse_args()
+    global HIDE_HELD
+    HIDE_HELD = args.hide_held
     logging.disable(logging.WARNING)
     _shared_models()
-    for name in args.set or [n for n in SETS if not (args.tuning_pages and n in SNIPPET_SETS)]:
+    for name in args.set or [n for n in SETS if not (args.tuning_pages and n in ALL_TUNING)]:
         pages = SETS[name]()
         tune, _ = halves([gold["key"] for _, gold in pages])  # made on the whole set, always
-        if name in SNIPPET_SETS:
+        if name in ALL_TUNING:
             tune = {gold["key"] for _, gold in pages}
         for _, gold in pages:
             gold["half"] = "tuning" if gold["key"] in tune else "held"
@@ -351,10 +433,9 @@ def main() -> None:
         print(f"\n== {name}")
         if args.tuning_pages:
             if name in SNIPPET_SETS:
-                raise SystemExit(
-                    f"--tuning-pages scores F1 against gold texts; {name} has snippets"
-                )
-            tuning_pages(pages)
+                tuning_pages_snippets(pages)
+            else:
+                tuning_pages(pages)
         else:
             run_set(pages, args)
 

@@ -152,6 +152,18 @@ def test_article_text_has_no_markdown_list_or_table_markup() -> None:
     assert token_f1(art.text, gold) >= 0.98
 
 
+def test_a_date_line_in_the_header_is_not_article_text() -> None:
+    # a ScrapingHub tuning-half page (Snopes) whose header puts "Published 18 November 2019"
+    # on a line of its own between the title and the body: the page's date, not its words;
+    # a date inside the body ("On Nov. 15, 2019, ...") stays
+    key = "8380689f358c1e3a0f6fca6e11ed13e5304a74060139f7a584347db213950446"
+    art, gold = _scrapinghub_page(key)
+    lines = art.text.splitlines()
+    assert "Published 18 November 2019" not in lines
+    assert any(line.startswith("On Nov. 15, 2019, former U.S. ambassador") for line in lines)
+    assert token_f1(art.text, gold) >= 0.955
+
+
 def test_related_link_lists_are_not_article_text() -> None:
     # a ScrapingHub tuning-half page (Space.com) whose article body ends with a list of
     # related-story links that trafilatura keeps; the story itself stays whole
