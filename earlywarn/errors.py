@@ -160,6 +160,36 @@ def path_problem(path: str | os.PathLike[str]) -> str | None:
     return f"is {file_kind(mode)}, not a file"
 
 
+def folder_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` cannot be used as a folder to write into (``None`` if it is one, or can
+    be made: it does not exist and the nearest existing folder above it is a folder).
+
+    Examples
+    --------
+    >>> folder_problem("/"), folder_problem("/no/such/folder")
+    (None, None)
+    >>> folder_problem("/dev/null"), folder_problem("/dev/null/out")
+    ('is a character device, not a folder', '/dev/null is a character device, not a folder')
+    """
+    p = os.fspath(path)
+    here = p
+    while True:
+        try:
+            mode = os.stat(here).st_mode
+        except (FileNotFoundError, NotADirectoryError):  # look at the folder above
+            parent = os.path.dirname(os.path.abspath(here))
+            if parent == os.path.abspath(here):
+                return None
+            here = parent
+            continue
+        except OSError as exc:
+            return f"cannot be reached ({exc.strerror or exc})"
+        if stat.S_ISDIR(mode):
+            return None
+        what = f"is {file_kind(mode, 'a file')}, not a folder"
+        return what if here == p else f"{here} {what}"
+
+
 def file_kind(mode: int, other: str = "something else") -> str:
     """What a path of ``stat`` ``mode`` is when it is no regular file ("a directory", "a
     named pipe (FIFO)", a device, a socket; ``other`` if none of these).

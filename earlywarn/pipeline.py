@@ -23,7 +23,14 @@ import pandas as pd
 from earlywarn._log import get_logger
 from earlywarn._progress import Progress
 from earlywarn.config import Settings
-from earlywarn.errors import EarlywarnError, StoreError, UsageError, disk_full
+from earlywarn.errors import (
+    ConfigError,
+    EarlywarnError,
+    StoreError,
+    UsageError,
+    disk_full,
+    folder_problem,
+)
 from earlywarn.stage import EARLIEST_NIGHT, StageContext, StageResult, report_path
 from earlywarn.store import Archive, Write, archive_lock, open_for_writing
 
@@ -255,6 +262,8 @@ def run_nightly(
     UsageError
         ``as_of`` is not a date, or is after tomorrow (UTC): a skewed clock or a typo
         would otherwise store a night that has not happened.
+    ConfigError
+        ``output_dir`` is a file (or under one), not a folder.
     LockedError
         Another job holds the archive.
     StoreError
@@ -264,6 +273,12 @@ def run_nightly(
         A stage failed; earlier stages stay committed and a rerun resumes.
     """
     day = past_night(as_of)
+    problem = folder_problem(settings.output_dir)
+    if problem is not None:  # found before the first stage, not by the report stage
+        raise ConfigError(
+            f"output folder {settings.output_dir} {problem}; give --out (or output_dir in "
+            "the config) a folder: the reports and the local MLflow store go there"
+        )
     wanted = [s for s in STAGES if stages is None or s in stages]
     unknown = set(stages or []) - set(STAGES)
     if unknown:

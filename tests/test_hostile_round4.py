@@ -153,3 +153,22 @@ def test_a_config_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path, enco
     cfg.write_bytes(b"archive = '\xe9.duckdb'\n")  # latin-1: still a clear error
     r = _cli("-c", str(cfg), "status")
     assert r.exit_code == 78 and "not UTF-8 text" in r.stderr and "save it as UTF-8" in r.stderr
+
+
+def test_an_output_folder_that_is_a_file_is_refused_before_any_stage(tmp_path: Path) -> None:
+    """'--out report.html' (a file where a folder is wanted): every stage ran, then the
+    report stage failed with 'FileExistsError: [Errno 17] File exists', night after night.
+    It is now a config error (78) before the first stage, and nothing is stored."""
+    archive = tmp_path / "a.duckdb"
+    Archive(archive).close()
+    taken = tmp_path / "report.html"
+    taken.write_text("x")
+    for out in (taken, taken / "sub"):
+        r = _cli("--archive", str(archive), "--out", str(out), "report", "--as-of", "2024-01-31")
+        assert r.exit_code == 78, r.output
+        assert "is a file, not a folder" in r.stderr and "give --out" in r.stderr
+    with Archive(archive, read_only=True) as a:
+        assert a.count("runs") == 0
+    r = _cli("--archive", str(archive), "--out", str(tmp_path / "new" / "out"), "report",
+             "--as-of", "2024-01-31")  # fmt: skip
+    assert r.exit_code == 0, r.output
