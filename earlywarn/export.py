@@ -153,7 +153,11 @@ def table_bytes(tables: pd.DataFrame | Mapping[str, pd.DataFrame], fmt: str) -> 
 def write_table(
     tables: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path, fmt: str | None = None
 ) -> Path:
-    """Write ``tables`` to ``path`` as CSV or XLSX (``fmt`` defaults to the file's suffix)."""
+    """Write ``tables`` to ``path`` as CSV or XLSX (``fmt`` defaults to the file's suffix).
+
+    A file is replaced whole (written beside it, then renamed); a symbolic link's target
+    is; a device or a pipe (``/dev/stdout``) is written into.
+    """
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give a file name such as {out / 'results.csv'}")
@@ -164,10 +168,18 @@ def write_table(
             f"give a file name ending in {' or '.join('.' + f for f in FORMATS)}"
         )
     data = table_bytes(tables, fmt)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
+    if out.exists() and not out.is_file():
+        # a device, a pipe, /dev/stdout: written into, never renamed over (the rename
+        # below replaced the device node itself with a regular file: as root, /dev/full
+        # or /dev/stdout of the whole machine)
+        with out.open("wb") as fh:
+            fh.write(data)
+        return out
+    target = out.resolve() if out.is_symlink() else out  # the link stays a link
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
     tmp.write_bytes(data)
-    tmp.replace(out)
+    tmp.replace(target)
     return out
 
 

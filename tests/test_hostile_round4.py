@@ -4,6 +4,8 @@ settings, each through a real entry point (the CLI or the public API)."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -172,3 +174,31 @@ def test_an_output_folder_that_is_a_file_is_refused_before_any_stage(tmp_path: P
     r = _cli("--archive", str(archive), "--out", str(tmp_path / "new" / "out"), "report",
              "--as-of", "2024-01-31")  # fmt: skip
     assert r.exit_code == 0, r.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_an_export_onto_a_pipe_or_a_link_writes_through_it(tmp_path: Path) -> None:
+    """`earlywarn export inbox --out /dev/stdout` (or a pipe, or a device) wrote a file
+    beside it and renamed it over the path: the pipe, device node or link was replaced
+    by a regular file (run as root, /dev/stdout or /dev/full of the whole machine).
+    `network export --out` a folder was an internal error (IsADirectoryError, 70)."""
+    archive = tmp_path / "a.duckdb"
+    Archive(archive).close()
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so the writer need not wait
+    try:
+        r = _cli("--archive", str(archive), "export", "inbox", "--out", str(fifo))
+        assert r.exit_code == 0, r.output
+        assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+        assert os.read(reader, 1 << 16).decode("utf-8-sig").startswith("alert_id")
+    finally:
+        os.close(reader)
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    link.symlink_to(real)
+    r = _cli("--archive", str(archive), "export", "inbox", "--out", str(link))
+    assert r.exit_code == 0, r.output
+    assert link.is_symlink() and real.read_text(encoding="utf-8-sig").startswith("alert_id")
+    r = _cli("--archive", str(archive), "network", "export", "--as-of", "2024-01-31", "--out",
+             str(tmp_path))  # fmt: skip
+    assert r.exit_code == 64 and "is a folder; give a file name" in r.stderr, r.output

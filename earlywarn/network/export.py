@@ -31,6 +31,8 @@ def export_graph(graph: nx.Graph, path: str | Path, fmt: str | None = None) -> P
     'org'
     """
     p = Path(path)
+    if p.is_dir():  # was an IsADirectoryError from networkx: an internal error (70)
+        raise UsageError(f"{p} is a folder; give a file name such as {p / 'network.gexf'}")
     fmt = fmt or next((k for k, s in FORMATS.items() if p.suffix == s), None)
     if fmt not in FORMATS:
         raise UsageError(f"{p}: choose --format gexf or graphml (or a .gexf/.graphml file name)")
