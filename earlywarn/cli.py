@@ -35,6 +35,7 @@ from earlywarn.errors import (
     MissingInputError,
     StoreError,
     UsageError,
+    output_file,
 )
 from earlywarn.pipeline import STAGES
 
@@ -490,6 +491,8 @@ def brief(
     with _errors():
         s = settings()
         day = past_night(as_of)
+        if html is not None:
+            html = output_file(html, "brief.html")
         with Archive(existing_archive(s), read_only=True) as archive:
             doc = get_brief(archive, day, focal_country=s.focal_country)
         if html is not None:
@@ -536,7 +539,9 @@ def perception(
                 archive, iso3, day, peers=peers, days=days, locale=s.locale
             )
         view = perception_view(summary, s.locale)
-        path = html or s.output_dir / f"perception-{iso3}-{day.isoformat()}.html"
+        path = output_file(
+            html or s.output_dir / f"perception-{iso3}-{day.isoformat()}.html", "perception.html"
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         body = render_section(view, s.locale)
         path.write_text(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from pathlib import Path
 
 __all__ = [
     "ArchiveNotFoundError",
@@ -158,6 +159,25 @@ def path_problem(path: str | os.PathLike[str]) -> str | None:
     if stat.S_ISREG(mode):
         return None
     return f"is {file_kind(mode)}, not a file"
+
+
+def output_file(path: str | os.PathLike[str], example: str) -> Path:
+    """``path`` as a file to write, or a UsageError if it is a folder (the writers failed
+    with IsADirectoryError, an internal error); ``example`` names a file for the message.
+
+    Examples
+    --------
+    >>> output_file("out.csv", "results.csv").name
+    'out.csv'
+    >>> output_file("/", "results.csv")
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.UsageError: / is a folder; give a file name such as /results.csv
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"{p} is a folder; give a file name such as {p / example}")
+    return p
 
 
 def folder_problem(path: str | os.PathLike[str]) -> str | None:

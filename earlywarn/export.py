@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from earlywarn.errors import EarlywarnError, UsageError
+from earlywarn.errors import EarlywarnError, UsageError, output_file
 
 __all__ = [
     "FORMATS",
@@ -158,9 +158,7 @@ def write_table(
     A file is replaced whole (written beside it, then renamed); a symbolic link's target
     is; a device or a pipe (``/dev/stdout``) is written into.
     """
-    out = Path(path)
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; give a file name such as {out / 'results.csv'}")
+    out = output_file(path, "results.csv")
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise UsageError(

@@ -181,7 +181,8 @@ def test_an_export_onto_a_pipe_or_a_link_writes_through_it(tmp_path: Path) -> No
     """`earlywarn export inbox --out /dev/stdout` (or a pipe, or a device) wrote a file
     beside it and renamed it over the path: the pipe, device node or link was replaced
     by a regular file (run as root, /dev/stdout or /dev/full of the whole machine).
-    `network export --out` a folder was an internal error (IsADirectoryError, 70)."""
+    `network export --out`, `brief --html` or `perception --html` a folder was an
+    internal error (IsADirectoryError, 70)."""
     archive = tmp_path / "a.duckdb"
     Archive(archive).close()
     fifo = tmp_path / "pipe.csv"
@@ -202,3 +203,6 @@ def test_an_export_onto_a_pipe_or_a_link_writes_through_it(tmp_path: Path) -> No
     r = _cli("--archive", str(archive), "network", "export", "--as-of", "2024-01-31", "--out",
              str(tmp_path))  # fmt: skip
     assert r.exit_code == 64 and "is a folder; give a file name" in r.stderr, r.output
+    for args in (["brief", "--html"], ["perception", "--html"]):  # the same for HTML pages
+        r = _cli("--archive", str(archive), *args, str(tmp_path), "--as-of", "2024-01-31")
+        assert r.exit_code == 64 and "is a folder; give a file name" in r.stderr, r.output

@@ -7,7 +7,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from earlywarn.errors import UsageError
+from earlywarn.errors import UsageError, output_file
 from earlywarn.network.actors import node_table
 
 __all__ = ["FORMATS", "export_graph"]
@@ -30,9 +30,7 @@ def export_graph(graph: nx.Graph, path: str | Path, fmt: str | None = None) -> P
     >>> nx.read_graphml(p).nodes["ORG:ASEAN"]["kind"]
     'org'
     """
-    p = Path(path)
-    if p.is_dir():  # was an IsADirectoryError from networkx: an internal error (70)
-        raise UsageError(f"{p} is a folder; give a file name such as {p / 'network.gexf'}")
+    p = output_file(path, "network.gexf")  # a folder was an IsADirectoryError (70)
     fmt = fmt or next((k for k, s in FORMATS.items() if p.suffix == s), None)
     if fmt not in FORMATS:
         raise UsageError(f"{p}: choose --format gexf or graphml (or a .gexf/.graphml file name)")
