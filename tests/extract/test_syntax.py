@@ -384,3 +384,107 @@ def test_fallback_target_is_never_inside_a_nested_clause(coder: EventCoder) -> N
     spans = [(0, 1, _country("GON")), (7, 8, _country("OSG"))]
     got = {(e.source.code, e.target.code, e.code[:2]) for e in code_doc(doc, spans, coder.verbs)}
     assert ("GON", "OSG", "19") in got
+
+
+# ---- the verb dictionary's transformations (PETRARCH-2's match_transform, CAMEO.2.0.txt's
+# '~' lines) on reported speech and complements
+
+
+def _ccomp_doc(speaker: str, negated_say: bool, subject: str, negated: bool):  # type: ignore[no-untyped-def]
+    """'<speaker> [did not] said <subject> [did not] attacked Israeli troops .' parsed by hand
+    (surface forms kept past so the verb scan finds them; 'did not' on either verb)."""
+    words, tags, heads, deps = [speaker], ["NNP"], [0], ["nsubj"]
+    say = len(words) + (2 if negated_say else 0)
+    if negated_say:
+        words += ["did", "not"]
+        tags += ["VBD", "RB"]
+        heads += [say, say]
+        deps += ["aux", "advmod"]
+    words += ["said", subject]
+    tags += ["VBD", "PRP" if subject == "it" else "NNP"]
+    att = say + 2 + (2 if negated else 0)
+    heads += [say, att]
+    deps += ["ROOT", "nsubj"]
+    if negated:
+        words += ["did", "not"]
+        tags += ["VBD", "RB"]
+        heads += [att, att]
+        deps += ["aux", "advmod"]
+    words += ["attacked", "Israeli", "troops", "."]
+    tags += ["VBD", "JJ", "NNS", "."]
+    heads += [say, att + 2, att, say]
+    deps += ["ccomp", "amod", "obj", "punct"]
+    heads[0] = say
+    return _doc(words, tags, heads, deps), att
+
+
+def _said_attack(coder: EventCoder, speaker: str, subject: str, **neg: bool) -> set[tuple[str, ...]]:
+    doc, att = _ccomp_doc(speaker, neg.get("say", False), subject, neg.get("attack", False))
+    codes = {"Israel": "ISR", "Hamas": "PSE"}
+    spans = [(0, 1, _country(codes[speaker])),
+             (att + 1, att + 3, Actor("ISRMIL", "Israeli troops", "ISR", "MIL", "ISR", "agent"))]
+    if subject != "it":
+        spans.insert(1, (att - 1 - (2 if neg.get("attack") else 0), att
+                         - (2 if neg.get("attack") else 0), _country(codes[subject])))  # fmt: skip
+    return {(e.source.code, e.target.code, e.code) for e in code_doc(doc, spans, coder.verbs)}
+
+
+def test_a_reported_attack_by_another_actor_is_also_an_accusation(coder: EventCoder) -> None:
+    # '~ a (b . ATTACK) SAY = a b 112': the saying codes the speaker accusing the attacker;
+    # the reported attack stands with its own actors (the gold README's rule 4)
+    assert _said_attack(coder, "Israel", "Hamas") == {("PSE", "ISRMIL", "190"),
+                                                      ("ISR", "PSE", "112")}  # fmt: skip
+    # negation: a denied attack is no accusation, and a saying denied reports nothing
+    assert _said_attack(coder, "Israel", "Hamas", attack=True) == set()
+    assert _said_attack(coder, "Israel", "Hamas", say=True) == set()
+
+
+def test_a_reported_attack_by_the_speaker_is_a_claim_of_responsibility(coder: EventCoder) -> None:
+    # '~ a (a b ATTACK) SAY = a b 015': 'it' is the speaker (one actor, PETRARCH-2's test)
+    assert _said_attack(coder, "Hamas", "it") == {("PSE", "ISRMIL", "190"),
+                                                  ("PSE", "ISRMIL", "015")}  # fmt: skip
+
+
+def test_wanting_and_attempting_transform_their_complement(coder: EventCoder) -> None:
+    # '~ a (b . ATTACK) WANT = a b 021': wanting another actor to attack is an appeal to it
+    # (before: the WANT block's pattern '* ATTACK [138]' met the verb, USA -> SYR 138)
+    doc = _doc(["The", "United", "States", "wants", "Turkey", "to", "attack", "Syrian",
+                "forces", "."],
+               ["DT", "NNP", "NNPS", "VBZ", "NNP", "TO", "VB", "JJ", "NNS", "."],
+               [2, 2, 3, 3, 3, 6, 3, 8, 6, 3],
+               ["det", "amod", "nsubj", "ROOT", "obj", "mark", "xcomp", "amod", "obj",
+                "punct"])  # fmt: skip
+    spans = [(1, 3, _country("USA")), (4, 5, _country("TUR")),
+             (7, 9, Actor("SYRMIL", "Syrian forces", "SYR", "MIL", "SYR", "agent"))]  # fmt: skip
+    got = {(e.source.code, e.target.code, e.code) for e in code_doc(doc, spans, coder.verbs)}
+    assert got == {("USA", "TUR", "021")}
+    # '~ a (_ b ASSASSINATE) ATTEMPT = a b 185': an attempt is no assassination (186)
+    doc = _doc(["Rebels", "attempted", "to", "assassinate", "the", "Nigerian", "president", "."],
+               ["NNS", "VBD", "TO", "VB", "DT", "JJ", "NN", "."], [1, 1, 3, 1, 6, 6, 3, 1],
+               ["nsubj", "ROOT", "mark", "xcomp", "det", "amod", "obj", "punct"])  # fmt: skip
+    spans = [(0, 1, Actor("NGAREB", "Rebels", "NGA", "REB", "NGA", "agent")),
+             (5, 7, Actor("NGAGOV", "Nigerian president", "NGA", "GOV", "NGA", "agent"))]
+    got = {(e.source.code, e.target.code, e.code) for e in code_doc(doc, spans, coder.verbs)}
+    assert got == {("NGAREB", "NGAGOV", "185")}
+
+
+def test_transformations_are_the_dictionarys_own() -> None:
+    from earlywarn.extract.coding.engine import VerbMatcher
+    from earlywarn.extract.coding.petrarch import DictionaryError, read_verbs
+
+    base = ["--- EXPLAIN_VERBAL [010] ---", "SAY {SAYS SAID SAYING}", "",
+            "--- PHYSICAL_CONFLICT [190] ---", "ATTACK", ""]  # fmt: skip
+    doc, _att = _ccomp_doc("Israel", False, "Hamas", False)
+    spans = [(0, 1, _country("ISR")), (2, 3, _country("PSE")), (4, 6, _country("IRQ"))]
+
+    def coded(lines: list[str]) -> set[tuple[str, ...]]:
+        evs = code_doc(doc, spans, VerbMatcher(read_verbs(lines)))
+        return {(e.source.code, e.target.code, e.code) for e in evs}
+
+    assert coded(base) == {("PSE", "IRQ", "190")}  # no '~' line: the reported event only
+    # a line of one's own, with its roles: the attacker criticising the speaker
+    assert coded([*base, "~ a (b . ATTACK) SAY = b a 111"]) == {("PSE", "IRQ", "190"),
+                                                                 ("PSE", "ISR", "111")}  # fmt: skip
+    assert coded([*base, "~ a (b _ ATTACK) SAY = a b 112"]) == {("PSE", "IRQ", "190")}  # '_': none
+    with pytest.raises(DictionaryError, match="WANT"):
+        VerbMatcher(read_verbs([*base, "~ a (_ b ATTACK) WANT = a b 138"]))

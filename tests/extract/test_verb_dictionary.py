@@ -88,3 +88,17 @@ def test_transformations_are_read_as_such_not_as_verbs_of_the_last_block(
     assert len(shipped.vd.transformations) == 8  # CAMEO.2.0.txt's, one commented out
     with pytest.raises(ValueError, match="transformation"):
         read_verbs(["~ a SAY = a b 112"])
+
+
+def test_a_transformations_verbs_stand_for_their_dictionary_codes(shipped: VerbMatcher) -> None:
+    from earlywarn.extract.coding.petrarch import VerbKey, covers
+
+    keys = {t.rule.outer: t.outer for t in shipped.transforms}
+    # CLAIM is a statement in verbs_en_extra.txt (the verb audit), as SAY is
+    assert keys["SAY"].code == keys["CLAIM"].code == "010"
+    assert keys["ATTEMPT"] == VerbKey(None, "ATTEMPT")  # no code: its block
+    assert [t.inner.code if t.inner else "Q" for t in shipped.transforms][4:] == [
+        "Q", "190", "190", "186"]  # fmt: skip
+    # PETRARCH-2's masks: a root-level code covers its root, save the negations
+    assert covers("010", "012") and covers("190", "1951") and not covers("190", "180")
+    assert not covers("010", "016") and covers("186", "186") and not covers("186", "185")

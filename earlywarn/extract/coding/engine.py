@@ -25,7 +25,7 @@ from earlywarn.extract.coding.news import (
     nested,
     unknown_subject,
 )
-from earlywarn.extract.coding.petrarch import Pattern, VerbDictionary, VerbForm
+from earlywarn.extract.coding.petrarch import Pattern, Transform, VerbDictionary, VerbForm
 from earlywarn.extract.coding.text import PhraseIndex, Token
 from earlywarn.extract.coding.types import ActorSpan, RawEvent, unique_events
 
@@ -38,12 +38,26 @@ class VerbMatcher:
 
     vd: VerbDictionary
     index: PhraseIndex[VerbForm] = field(init=False)
+    #: the dictionary's verb transformations, their verbs resolved (read by the parsed
+    #: English coder's reported speech and complements, :mod:`syntax`)
+    transforms: list[Transform] = field(init=False)
 
     def __post_init__(self) -> None:
         self.index = PhraseIndex()
         for phrase, forms in self.vd.forms.items():
             for f in forms:
                 self.index.add(phrase, f)
+        self.transforms = self.vd.resolved_transformations()
+
+    def entry_code(self, form: VerbForm) -> str | None:
+        """The code a verb form's own dictionary entry gives it, patterns aside (its verb code,
+        else its block's; ``None`` for a ``[---]`` verb)."""
+        if form.null:
+            return None
+        if form.code:
+            return form.code
+        block = self.vd.blocks.get(form.block)
+        return block.code if block is not None else None
 
     def code_for(
         self,

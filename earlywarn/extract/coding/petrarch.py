@@ -31,9 +31,12 @@ __all__ = [
     "ActorCode",
     "AgentEntry",
     "Pattern",
+    "Transform",
     "Transformation",
     "VerbBlock",
     "VerbDictionary",
+    "VerbKey",
+    "covers",
     "inflect_noun",
     "inflect_verb",
     "read_actors",
@@ -161,12 +164,63 @@ class Transformation:
     ``match_transform``): when ``a`` says, claims, wants ... (``outer``, a verb of the
     dictionary) that ``b`` does ``inner`` to ``c``, the event is ``x`` -> ``y`` ``code``.
     ``.`` stands for any actor, ``_`` for none, ``Q`` for the inner event's own code; e.g.
-    ``~ a (b . ATTACK) SAY = a b 112``: *A said B attacked* is A accusing B."""
+    ``~ a (b . ATTACK) SAY = a b 112``: *A said B attacked* is A accusing B.
+
+    A verb name stands for its dictionary code (PETRARCH-2's reader resolves it so, and its
+    matcher compares codes, see :func:`covers`): SAY (010) is every statement, ATTACK (190)
+    every use of force; a name whose verb has no code (ATTEMPT ``[---]``) stands for its block.
+    """
 
     source: str
     inner: tuple[str, str, str]
     outer: str
     result: tuple[str, str, str]
+
+
+#: Codes PETRARCH-2 stores as negations (``utilities.convert_code``: 011 *decline to
+#: comment*, 016 *deny responsibility*, the 12x rejections): no root-level key covers them.
+_NEGATIONS = ("011", "016", "12")
+
+
+def covers(key: str, code: str) -> bool:
+    """Whether an event ``code`` falls under a transformation verb's ``key`` code, as
+    PETRARCH-2's ``match_transform`` masks codes: a root-level key (``010``, ``190``: three
+    digits ending in 0) covers every code of its root but the negations; any other key
+    covers itself and its sub-codes.
+
+    >>> covers("190", "194"), covers("010", "015"), covers("010", "016"), covers("186", "185")
+    (True, True, False, False)
+    """
+    if code == key or (len(key) == 3 and code.startswith(key)):
+        return True
+    if code.startswith(_NEGATIONS):
+        return False
+    return len(key) == 3 and key.endswith("0") and code[:2] == key[:2]
+
+
+@dataclass(frozen=True)
+class VerbKey:
+    """What a transformation's verb name stands for: its dictionary ``code`` (the verb's
+    own or its block's), or, for a verb of no code, its ``block``."""
+
+    code: str | None
+    block: str
+
+    def matches(self, code: str | None, block: str | None) -> bool:
+        """Whether a verb with this ``code`` (or, for a code-less key, this ``block``) fits."""
+        if self.code is None:
+            return block == self.block
+        return code is not None and covers(self.code, code)
+
+
+@dataclass(frozen=True)
+class Transform:
+    """A :class:`Transformation` with its verb names resolved in a dictionary (``inner``
+    ``None`` for ``Q``, any code)."""
+
+    rule: Transformation
+    outer: VerbKey
+    inner: VerbKey | None
 
 
 _TRANSFORMATION = re.compile(
@@ -180,6 +234,33 @@ class VerbDictionary:
     blocks: dict[str, VerbBlock] = field(default_factory=dict)
     synsets: dict[str, list[str]] = field(default_factory=dict)
     transformations: list[Transformation] = field(default_factory=list)
+
+    def verb_key(self, name: str) -> VerbKey:
+        """The code (or block) a transformation's verb name stands for: the name's first
+        dictionary entry, as PETRARCH-2's reader looks it up (``SAY`` -> ``010``).
+
+        Raises
+        ------
+        DictionaryError
+            The dictionary lists no such verb (PETRARCH-2 fails on it too, with a KeyError).
+        """
+        forms = self.forms.get(tuple(words(name.replace("_", " "))))
+        if not forms:
+            raise DictionaryError(
+                f"verb transformation names {name!r}, which the verb dictionary does not list"
+            )
+        f = forms[0]
+        block = self.blocks.get(f.block)
+        code = None if f.null else (f.code or (block.code if block else None))
+        return VerbKey(code, f.block)
+
+    def resolved_transformations(self) -> list[Transform]:
+        """The transformations with their verbs resolved (:meth:`verb_key`), in file order."""
+        out = []
+        for t in self.transformations:
+            inner = None if t.inner[2] == "Q" else self.verb_key(t.inner[2])
+            out.append(Transform(t, self.verb_key(t.outer), inner))
+        return out
 
 
 def _split_code(raw: str | None) -> tuple[str | None, str | None]:

@@ -30,7 +30,14 @@ verb token with a dictionary entry becomes an event when its arguments hold acto
   signed an accord*);
 * **reported speech**: a saying verb codes the reported event (with its own actors) and,
   when it names an addressee (*told X*, *said to X*, *testified before X*), a statement
-  (010) to that addressee.
+  (010) to that addressee; nothing is reported under a negated saying verb (*did not say*);
+* **verb transformations** (the dictionary's ``~`` lines, PETRARCH-2's ``match_transform``,
+  see :func:`_transform`): a clausal complement (``ccomp``/``xcomp``) of a verb whose
+  dictionary code a line names is coded as the line says: *Israel said Hamas attacked X*
+  is also ISR -> PSE 112 (an accusation), *Hamas said it attacked X* PSE -> X 015 (a
+  claim), *wants Turkey to attack X* USA -> TUR 021, *attempted to assassinate X* 185;
+  a statement keeps the reported event beside the transformed one, another verb's
+  transformation replaces it; a negated verb on either side transforms nothing.
 
 Examples
 --------
@@ -44,11 +51,12 @@ Examples
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from earlywarn.extract.coding.engine import VerbMatcher, premodifier_governors
+from earlywarn.extract.coding.petrarch import Transform, Transformation, VerbKey
 from earlywarn.extract.coding.text import Token
 from earlywarn.extract.coding.types import Actor, ActorSpan, RawEvent, unique_events
 
@@ -147,6 +155,7 @@ _SAY = frozenset(
         "recount",
         "recall",
         "told",
+        "claim",
     ]
 )
 _TELL = frozenset(["tell", "told", "tells", "telling", "inform", "informed", "brief", "briefed"])
@@ -235,6 +244,8 @@ class _Verb:
     paired: str | None
     pattern: bool
     light: bool
+    entry: str | None = None  # the verb's own dictionary code, patterns aside
+    block: str = ""
 
 
 class _Sentence:
@@ -650,6 +661,8 @@ def _hedged(v: SpacyToken) -> bool:
             return True
         if "would" in aux and not (t.dep_ == "ccomp" and _is_say(t.head)):
             return True  # 'that would help': hypothetical, unless reported ('said it would')
+        if t.dep_ == "ccomp" and _is_say(t.head) and _negated(t.head):
+            return True  # 'did not say Hamas attacked': nothing is reported
         marks = {c.lower_ for c in t.children if c.dep_ == "mark"} | _subject_marks(t)
         if marks & _CONDITIONAL:
             return True
@@ -741,9 +754,14 @@ def code_doc(
             if form.null and not by_pattern:
                 code = paired = None  # 'HOLD [---]': only its patterns code
             light = v.lemma_.lower() in _LIGHT or low[head] in _LIGHT
-            found[head] = _Verb(v, i, j, code, paired, by_pattern, light)
+            found[head] = _Verb(v, i, j, code, paired, by_pattern, light,
+                                verbs.entry_code(form), form.block)  # fmt: skip
     events: list[RawEvent] = []
     absorbed: set[int] = set()
+    transforms = verbs.transforms
+
+    def same(x: Sequence[int], y: Sequence[int]) -> bool:  # one actor, as PETRARCH-2 compares
+        return {sent.spans[k][2].code for k in x} == {sent.spans[k][2].code for k in y}
 
     def note(
         reason: str, code: str | None, src: Sequence[int] = (), tgt: Sequence[int] = ()
@@ -768,6 +786,7 @@ def code_doc(
         code = vb.code
         comp_targets: list[SpacyToken] = []
         uncoded: list[SpacyToken] = []
+        forced: tuple[list[int], list[int], str, Transformation] | None = None
         if code and code[:2] in _GOVERNING:
             for c in _complements(v, found):
                 if c.i in found and found[c.i].code:
@@ -776,6 +795,13 @@ def code_doc(
                         absorbed.add(c.i)
                         if _negated(c):
                             break  # 'urged X not to tolerate Y': no appeal to tolerate
+                        if c.head.i == v.i and _transformable(transforms, vb):  # 'wants to
+                            sub, objs = _clause_roles(sent, c)  # attack X' = 138
+                            forced = _transform(transforms, vb, cv.code, _speaker(sent, v),
+                                                sub, objs, same)  # fmt: skip
+                            if forced is not None:
+                                code = forced[2]
+                                break
                         new = combine(code, cv.code)
                         if new is not None:
                             code = new
@@ -842,9 +868,12 @@ def code_doc(
                 subj_own = [x for x in subj if x.head.i == v.i and x.dep_ == "nsubj:pass"]
                 targets = [k for x in subj_own if (k := sent.generic(x)) is not None]  # 'the talks
                 # were hosted by Norway': NOR -> --- (not 'the move announced by X')
+        if forced is not None:  # a transformation of the complement gave the roles
+            sources, targets = list(forced[0]), list(forced[1])
+            note(f"transformed: {_rule_text(forced[3])}", code, sources, targets)
         if unknown:  # a place is only ever a target
             sources = [k for k in sources if sent.spans[k][2].kind != "place"]
-        if code and code[:2] == "01" and not passive:
+        if code and code[:2] == "01" and not passive and forced is None:
             targets = [
                 k
                 for t in _addressees(v)
@@ -868,22 +897,141 @@ def code_doc(
             pairs = [(a, b) for a in sources for b in sources if a != b]  # 'A, B and C signed'
         if trace is not None and not pairs:
             note("no source-target pair", code, sources, targets)
-        for s, t in pairs:
+        coded: list[tuple[int, int, str | None, bool]] = [(s, t, code, True) for s, t in pairs]
+        outer = found.get(v.head.i) if v.dep_ in ("ccomp", "xcomp") and v.head.i != idx else None
+        if (
+            outer is not None
+            and code
+            and forced is None
+            and _transformable(transforms, outer)
+            and not _negated(outer.tok)
+        ):
+            tf = _transform(transforms, outer, code, _speaker(sent, outer.tok),
+                            sources if _own_subject(v) else None, targets, same)  # fmt: skip
+            if tf is not None:  # 'Israel said Hamas attacked X': Israel accuses Hamas (112)
+                note(f"transformed: {_rule_text(tf[3])}", tf[2], tf[0], tf[1])
+                statement = bool(outer.entry and outer.entry[:2] == "01")
+                coded = (coded if statement else []) + [  # a statement: the reported event stands
+                    (s, t, tf[2], False) for s in tf[0] for t in tf[1] if s != t
+                ]  # ('attempted to assassinate' is no assassination: 185 replaces 186)
+        for s, t, ecode, verbs_own in coded:
             a, b = sent.spans[s][2], sent.spans[t][2]
             if a.code == b.code and a.kind == b.kind and a.name == b.name:
                 continue
             if news and not unknown and (_unattributable(a) or _unattributable(b)):
-                note("country-less actor (news mode)", code, [s], [t])
+                note("country-less actor (news mode)", ecode, [s], [t])
                 continue  # 'lawmakers' with no country: that side cannot be attributed
-            note("event", code, [s], [t])
+            note("event", ecode, [s], [t])
             verb_text = " ".join(x.text for x in doc[vb.start : vb.end])
-            if code:
-                events.append(RawEvent(a, b, code, verb_text, vb.start, vb.pattern))
-            if vb.paired and code == vb.code:
+            if ecode:
+                events.append(RawEvent(a, b, ecode, verb_text, vb.start, vb.pattern))
+            if verbs_own and vb.paired and ecode == vb.code:
                 events.append(RawEvent(b, a, vb.paired, verb_text, vb.start, vb.pattern))
     if trace is not None:
         trace.append({"spans": [a for _s, _e, a in sent.spans]})
     return unique_events(events)
+
+
+def _transform(
+    transforms: Sequence[Transform],
+    outer: _Verb,
+    inner_code: str,
+    a: list[int],
+    b: list[int] | None,
+    c: list[int],
+    same: Callable[[Sequence[int], Sequence[int]], bool],
+) -> tuple[list[int], list[int], str, Transformation] | None:
+    """The dictionary's verb transformation for a clause ``(b c inner_code)`` governed by
+    ``outer`` whose subject is ``a``, as PETRARCH-2's ``match_transform`` reads the lines:
+    (source, target, code) of the result, with the rule, or ``None``.
+
+    ``a``, ``b`` and ``c`` are actor indices: the outer verb's subject, the clause's own
+    subject (``None`` when it has none, PETRARCH-2's ``_``: *wants to attack*) and the
+    clause's targets. Matching follows PETRARCH-2's order: the outer verb's most specific key
+    (its own dictionary code, :class:`~earlywarn.extract.coding.petrarch.VerbKey`), then
+    the inner code's most specific key, ``Q`` (any code) only when none fits; a clause
+    subject that is the speaker (one actor code, *Hamas said it attacked*) takes the
+    speaker's variable when a rule has it, another actor a new variable; ``.`` needs a
+    target, ``_`` none.
+    """
+    if not a:
+        return None
+    fit = [(_fit(t.outer, outer.entry, outer.block), t) for t in transforms]
+    best = max((f for f, _t in fit), default=0)
+    rules = [t for f, t in fit if f and f == best]
+    inner = [(_fit(t.inner, inner_code, None), t) for t in rules if t.inner is not None]
+    best = max((f for f, _t in inner), default=0)
+    rules = [t for f, t in inner if f and f == best] or [t for t in rules if t.inner is None]
+    if b is None:
+        rules = [t for t in rules if t.rule.inner[0] == "_"]
+    elif same(a, b) and any(t.rule.inner[0] == t.rule.source for t in rules):
+        rules = [t for t in rules if t.rule.inner[0] == t.rule.source]
+    else:
+        rules = [t for t in rules if t.rule.inner[0] not in ("_", ".", t.rule.source)]
+    for t in rules:
+        r = t.rule
+        bound = {r.source: a}
+        if r.inner[0] not in ("_", "."):
+            bound.setdefault(r.inner[0], b or [])
+        var = r.inner[1]
+        if (var == "_") != (not c):
+            continue  # '.' and a variable need a target, '_' none
+        if var not in ("_", "."):
+            if var in bound and not same(bound[var], c):
+                continue
+            bound.setdefault(var, c)
+        x, y, z = r.result
+        if x in bound and y in bound:
+            return bound[x], bound[y], inner_code if z == "Q" else z, r
+    return None
+
+
+def _transformable(transforms: Sequence[Transform], outer: _Verb) -> bool:
+    """Whether some transformation's outer verb fits ``outer`` (a quick test first)."""
+    return any(t.outer.matches(outer.entry, outer.block) for t in transforms)
+
+
+def _fit(key: VerbKey | None, code: str | None, block: str | None) -> int:
+    """How specifically a transformation key fits a verb (0: not at all), PETRARCH-2's masks:
+    its own code 3, a sub-code 2, the root or, for a code-less key, the block 1."""
+    if key is None or not key.matches(code, block):
+        return 0
+    if key.code is None or key.code != code:
+        return 2 if key.code and code and code.startswith(key.code) else 1
+    return 3
+
+
+def _rule_text(r: Transformation) -> str:
+    return f"~ {r.source} ({' '.join(r.inner)}) {r.outer} = {' '.join(r.result)}"
+
+
+def _speaker(sent: _Sentence, v: SpacyToken) -> list[int]:
+    """The actors of an active verb's subject (a transformation's ``a``)."""
+    subj, passive = _subject(v)
+    if passive:
+        return []
+    return sent.distinct([k for s in subj for k in sent.actors_of(s) if not sent.dateline(k)])
+
+
+def _own_subject(v: SpacyToken) -> bool:
+    """Whether a complement clause has a subject of its own (*said [Hamas] attacked*, *wants
+    [Turkey] to attack*), not only its governor's (*wants to attack*)."""
+    if any(c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass") for c in v.children):
+        return True
+    return v.dep_ == "xcomp" and any(c.dep_ in ("obj", "iobj") for c in v.head.children)
+
+
+def _clause_roles(sent: _Sentence, c: SpacyToken) -> tuple[list[int] | None, list[int]]:
+    """(own subject's actors or ``None``, targets) of a complement clause, as the coder reads
+    a verb's roles."""
+    subj, passive = _subject(c)
+    src = [k for s in subj for k in sent.actors_of(s)]
+    tgt = [k for t in _targets(c) for k in sent.actors_of(t)]
+    if passive:
+        src, tgt = [k for a in _agents(c) for k in sent.actors_of(a)], src + tgt
+    elif not tgt:
+        tgt = sent.first_after(c)
+    return (sent.distinct(src) if src and _own_subject(c) else None), sent.distinct(tgt)
 
 
 def _roles(sent: _Sentence, v: SpacyToken) -> tuple[list[int], list[int]]:
