@@ -86,3 +86,42 @@ def test_events_between_two_countryless_actors_are_scored(tmp_path: Path) -> Non
     m = evaluate_news(path=gold, coder=EventCoder(unknown_actors=True))
     assert m["n_gold"] == 1 and m["root_recall"] == 1.0 and m["dyad_recall"] == 1.0
     assert evaluate_news(path=gold)["root_recall"] == 0.0  # the default coder gives no '---' actor
+
+
+def test_eval_coding_tuning_only_never_codes_the_held_aside_half(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``earlywarn eval coding --tuning-only``: the tuning half and the PETRARCH-2 records
+    only; the held-aside half is never coded (so no total of it can be seen by accident)."""
+    from typer.testing import CliRunner
+
+    import earlywarn.extract.coding.parser as parser_mod
+    import earlywarn.extract.evaluate as ev
+    from earlywarn.cli import app
+
+    metrics = {
+        f"{m}_{s}": 0.5 for m in ("root", "code", "dyad") for s in ("precision", "recall", "f1")
+    }
+    metrics.update(quad_accuracy=0.5, n_sentences=1.0, n_gold=1.0, n_predicted=1.0,
+                   sentences=1.0, las=0.5, uas=0.5, pos_acc=0.5, lemma_acc=0.5)
+    asked: list[object] = []
+
+    def fake(name: str):  # type: ignore[no-untyped-def]
+        def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+            asked.append((name, args[0] if args and name == "news" else None))
+            return dict(metrics)
+        return run
+
+    for name, attr in (("news", "evaluate_news"), ("petrarch", "evaluate_coding"),
+                       ("vi", "evaluate_vietnamese")):  # fmt: skip
+        monkeypatch.setattr(ev, attr, fake(name))
+    monkeypatch.setattr(parser_mod, "evaluate_parser", fake("parser"))
+    r = CliRunner().invoke(app, ["eval", "coding", "--tuning-only"])
+    assert r.exit_code == 0, r.output
+    assert asked == [("news", "tune"), ("petrarch", None)]
+    assert "held-aside" not in r.stdout.split("--tuning-only")[0] and "news tuning" in r.stdout
+    assert "bars (held-aside)" not in r.stdout
+    helptext = " ".join(CliRunner().invoke(app, ["eval", "coding", "--help"]).stdout.split())
+    assert "--tuning-only" in helptext
+    asked.clear()
+    r = CliRunner().invoke(app, ["eval", "coding"])  # the full table, as before
+    assert r.exit_code == 0, r.output
+    assert ("news", "held") in asked and ("vi", None) in asked and "held-aside" in r.stdout
