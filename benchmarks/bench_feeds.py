@@ -16,7 +16,12 @@ A second table does the same per feed shape (``feed_shapes.py``: the shared feed
 re-serialised as the shapes feeds take in the field), so that a speed-up that holds only
 on the shared documents' shapes shows.
 
+``--hostile`` times instead the shapes that cost feedparser's tolerant parser seconds
+(tests/HOSTILE.md): a feed nested 100,000 elements deep, 1,000 items whose descriptions
+hold 300 (or 10) unescaped ``<br>``; one pass of each parser, CPU time.
+
 Usage: python benchmarks/bench_feeds.py [--quick] [--no-shapes | --shapes rss2,podcast,...]
+       python benchmarks/bench_feeds.py --hostile
 """
 
 from __future__ import annotations
@@ -188,6 +193,55 @@ def _pass(
     return time.process_time() - start, time.perf_counter() - wall, n
 
 
+def _hostile_item(i: int, description: bytes) -> bytes:
+    return (
+        f"<item><title>Item {i}</title><link>https://e.com/{i}</link>".encode()
+        + b"<description>" + description + b"</description>"
+        + b"<pubDate>Wed, 26 Jul 2017 19:55:20 +0700</pubDate></item>"
+    )
+
+
+def hostile_documents() -> dict[str, bytes]:
+    """The hostile shapes of tests/HOSTILE.md, built here (no files)."""
+    head = b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+    end = b"</channel></rss>"
+    depth = 100_000
+    deep = b"<div>" * depth + b"x" + b"</div>" * depth
+    return {
+        "nested 100,000 deep": head
+        + b"".join(_hostile_item(i, deep if i == 5 else b"hi") for i in range(10))
+        + end,
+        "1,000 items x 300 <br>": head
+        + b"".join(_hostile_item(i, b"line" + b"<br>line" * 300) for i in range(1000))
+        + end,
+        "1,000 items x 10 <br>": head
+        + b"".join(_hostile_item(i, b"line" + b"<br>line" * 10) for i in range(1000))
+        + end,
+    }
+
+
+def hostile_table() -> None:
+    """One pass of each parser per hostile document: CPU seconds, entries, entries whose
+    title and link agree with feedparser's."""
+    print("hostile shapes (tests/HOSTILE.md), CPU seconds of one pass:")
+    print(f"{'shape':24} {'MB':>5} {'tags':>8} {'ours s':>7} {'fp s':>7} {'entries':>8} {'agree':>6}")
+    for name, doc in hostile_documents().items():
+        start = time.process_time()
+        got = _parse(doc)
+        t_ours = time.process_time() - start
+        start = time.process_time()
+        ref = feedparser.parse(doc).entries
+        t_ref = time.process_time() - start
+        agree = sum(
+            a.title == strip_html(b.get("title", "")) and a.link == b.get("link", "")
+            for a, b in zip(got, ref, strict=False)
+        )
+        print(
+            f"{name:24} {len(doc) / 1e6:5.2f} {doc.count(b'<'):8,d} {t_ours:7.2f} {t_ref:7.2f} "
+            f"{len(got):4d}/{len(ref):<4d} {agree:6d}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
@@ -195,7 +249,13 @@ def main() -> None:
     )
     ap.add_argument("--no-shapes", action="store_true", help="the shared sets only")
     ap.add_argument("--shapes", help="comma-separated shapes: only these, and not the union")
+    ap.add_argument(
+        "--hostile", action="store_true", help="the hostile shapes only (tests/HOSTILE.md)"
+    )
     args = ap.parse_args()
+    if args.hostile:
+        hostile_table()
+        return
     if args.shapes:
         shapes_table(*((1, 3) if args.quick else (3, 3)), only=set(args.shapes.split(",")))
         return

@@ -1,0 +1,115 @@
+"""Feeds that would cost feedparser's tolerant parser seconds (~100-150 µs a tag) are read
+by lxml's recovering parser past a budget of tags, with a note saying so (issue 14)."""
+
+from __future__ import annotations
+
+import logging
+from unittest import mock
+
+import feedparser
+import pytest
+
+import earlywarn.collect.feeds as feeds
+from earlywarn.collect.feeds import TOLERANT_TAGS, parse_feed, strip_html
+
+_DATE = "<pubDate>Wed, 26 Jul 2017 19:55:20 +0700</pubDate>"
+
+
+def _doc(body: bytes, head: bytes = b"<title>T</title>") -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        + head
+        + body
+        + b"</channel></rss>"
+    )
+
+
+def _item(i: int, description: bytes = b"hi", after: str = "") -> bytes:
+    return (
+        f"<item><title>Item {i}</title><link>https://e.com/{i}</link>".encode()
+        + b"<description>"
+        + description
+        + b"</description>"
+        + after.encode()
+        + b"</item>"
+    )
+
+
+def _read(
+    doc: bytes, caplog: pytest.LogCaptureFixture
+) -> tuple[list[feeds.Entry], list[int], list[logging.LogRecord]]:
+    """Entries, the tags of each document the tolerant parser was given, the degraded notes."""
+    caplog.clear()
+    with (
+        caplog.at_level(logging.WARNING, logger="earlywarn"),
+        mock.patch.object(feeds, "loose_items", wraps=feeds.loose_items) as spy,
+    ):
+        got = parse_feed(doc, "https://e.com/feed")
+    notes = [r for r in caplog.records if getattr(r, "reason", None) == "degraded_parse"]
+    return got, [call.args[0].count(b"<") for call in spy.call_args_list], notes
+
+
+def test_a_feed_nested_past_the_depth_limit_is_read_by_the_recovering_parser(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    depth = 50_000  # libxml2 stops at 256; 100,000 tags for the tolerant parser: ~10 s
+    deep = b"<div>" * depth + b"x" + b"</div>" * depth
+    body = b"".join(_item(i) for i in range(3)) + _item(3, deep) + _item(4, b"after")
+    got, loose, notes = _read(_doc(body), caplog)
+    assert [(e.title, e.link) for e in got] == [
+        (f"Item {i}", f"https://e.com/{i}") for i in range(5)
+    ]
+    assert got[4].summary == "after"
+    assert sum(loose) <= TOLERANT_TAGS  # the deep item never went to it
+    assert len(notes) == 1 and "degraded" in notes[0].getMessage()
+
+
+def test_many_unescaped_br_past_the_budget_keep_titles_links_and_dates(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # 100 items of 300 unclosed <br>: every item bad, 30,000 tags in all
+    body = b"".join(_item(i, b"line" + b"<br>line" * 300, _DATE) for i in range(100))
+    doc = _doc(body)
+    assert doc.count(b"<") > TOLERANT_TAGS
+    got, loose, notes = _read(doc, caplog)
+    assert [(e.title, e.link) for e in got] == [
+        (f"Item {i}", f"https://e.com/{i}") for i in range(100)
+    ]
+    # the pubDate after the description is not swallowed by the unclosed <br>s
+    assert all(e.date_flag == "ok" for e in got)
+    assert got[-1].summary == " ".join(["line"] * 301)
+    assert 0 < sum(loose) <= TOLERANT_TAGS  # the first items as before, the rest recovered
+    assert len(notes) == 1
+
+
+def test_a_document_that_cannot_be_cut_into_items_is_recovered_whole(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # a stray end tag in the channel's head: items cannot be cut; nested past 256
+    head = b"<title>T</b></title>"
+    deep = b"<b>" * 20_000 + b"</b>" * 20_000
+    got, loose, notes = _read(_doc(_item(0) + _item(1, deep) + _item(2), head), caplog)
+    assert [e.link for e in got][:2] == ["https://e.com/0", "https://e.com/1"]
+    assert loose == [] and len(notes) == 1
+
+
+def test_an_ill_formed_feed_under_the_budget_reads_as_feedparser_reads_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # stray "<" in every title: all items bad, the whole document to the tolerant parser
+    body = b"".join(
+        f"<item><title>a < b {i}</title><link>https://e.com/{i}</link>{_DATE}"
+        f"<description>x<br>y</description></item>".encode()
+        for i in range(8)
+    )
+    doc = _doc(body)
+    got, loose, notes = _read(doc, caplog)
+    ref = feedparser.parse(doc).entries
+    assert [(e.title, e.link) for e in got] == [(strip_html(r.title), r.link) for r in ref]
+    assert len(got) == 8 and loose and not notes
+    # the same document past a smaller budget: recovered, its links and dates still read
+    with mock.patch.object(feeds, "TOLERANT_TAGS", 20):
+        small, loose, notes = _read(doc, caplog)
+    assert [e.link for e in small] == [e.link for e in got]
+    assert all(e.date_flag == "ok" for e in small)
+    assert sum(loose) <= 20 and len(notes) == 1
