@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +20,7 @@ from earlywarn._progress import Progress
 from earlywarn.config import Settings
 from earlywarn.errors import MissingInputError, path_problem
 from earlywarn.io import ImportReport, iter_file
-from earlywarn.io._common import drop_seen
+from earlywarn.io._common import drop_seen, read_head
 from earlywarn.store import archive_lock, open_for_writing
 
 __all__ = ["import_history"]
@@ -61,8 +62,8 @@ def import_history(
     report = ImportReport(kind, str(p))
     seen: set[str] = set()
 
-    def chunks() -> Iterator[pd.DataFrame]:
-        for frame in iter_file(kind, p, report):
+    def chunks(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for frame in frames:
             if table == "events":  # ids seen in an earlier chunk: the first one stays
                 frame = drop_seen(frame, "event_id", seen, report)
             report.rows_kept += len(frame)
@@ -74,6 +75,18 @@ def import_history(
 
     def counts() -> dict[str, Any]:
         return {k: v for k, v in asdict(report).items() if isinstance(v, int)}
+
+    # A file of another kind fails here, before the lock, the archive or its folder exist.
+    if kind == "gdelt":
+        from earlywarn.io.gdelt import detect_layout
+
+        if (head := read_head(p)).strip():
+            detect_layout(head)
+        frames: Iterator[pd.DataFrame] = iter(())
+    else:
+        frames = iter_file(kind, p, report)
+        first = next(frames, None)
+        frames = itertools.chain([] if first is None else [first], frames)
 
     with ThreadPoolExecutor(2) as hasher:
         digest = hasher.submit(sha1)  # hashing releases the GIL: it overlaps the lock wait
@@ -98,10 +111,16 @@ def import_history(
                 except UnsupportedFileError as why:
                     log.info("%s: %s; reading it with the tolerant importer", p, why)
                     report = ImportReport(kind, str(p))
+                    frames = iter_file(kind, p, report)
                 else:
                     streamed = False
             if streamed:
-                archive.commit_stage_stream(date(1970, 1, 1), stage, table, chunks(), extra=counts)
+                archive.commit_stage_stream(date(1970, 1, 1), stage, table, chunks(frames), extra=counts)
+    if report.rows_read == 0 and not any("no data rows" in n for n in report.notes):
+        # every importer says so, whether the file is empty or holds a header alone
+        empty = not read_head(p).strip()
+        report.notes.append(f"{'empty file' if empty else 'header only'}: no data rows")
+        log.warning("imported %s: the file holds no data rows", p)
     log.info(
         "imported %s: %d kept, %d rejected %s",
         p,

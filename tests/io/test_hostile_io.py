@@ -117,8 +117,7 @@ def test_a_workbook_pdf_or_utf16_file_is_a_clear_error_not_zero_rows(
     for path, what in [(xlsx, "Excel workbook"), (pdf, "PDF"), (utf16, "UTF-16")]:
         with pytest.raises(ImportFormatError, match=f"{what}.*export it as CSV"):
             import_history(settings, kind, path)
-    with Archive(settings.archive, read_only=True) as a:
-        assert a.count("events") == 0
+    assert not settings.archive.exists()  # the file is read before the archive is created
 
 
 def test_semicolon_separated_exports_are_read_like_comma_separated(tmp_path: Path) -> None:

@@ -1,0 +1,62 @@
+"""Hostile inputs, fifth round (issue 14; tests/HOSTILE.md): imports, delivery, tracking,
+ledger reruns and the review page, each through a real entry point (the CLI or the API)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from earlywarn.cli import app
+
+ICEWS = "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz"
+
+
+def _cli(*args: str) -> object:
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.mark.parametrize("kind", ["icews", "gdelt", "acled", "ucdp", "counts"])
+@pytest.mark.parametrize("shape", ["header", "empty"])
+def test_an_import_of_no_rows_says_the_file_holds_none(
+    shared_data: Path, tmp_path: Path, kind: str, shape: str
+) -> None:
+    """A header-only ICEWS, GDELT, ACLED, UCDP or counts file (and an empty ICEWS or
+    GDELT file) exited 0 reporting 0 rows with no note, where an empty ACLED file said
+    'empty file: no data rows': now every importer notes that the file holds no rows."""
+    with gzip.open(shared_data / ICEWS, "rt") as fh:
+        icews_header = fh.readline()
+    headers = {
+        "icews": icews_header,
+        "gdelt": "Date\tSource\tTarget\tCAMEOCode\tNumEvents\tNumArts\tQuadClass\tGoldstein\t"
+        "SourceGeoType\tSourceGeoLat\tSourceGeoLong\tTargetGeoType\tTargetGeoLat\t"
+        "TargetGeoLong\tActionGeoType\tActionGeoLat\tActionGeoLong\n",  # 1.0 reduced
+        "acled": "event_id_cnty,event_date,year,actor1,actor2,country,latitude,longitude,"
+        "fatalities,event_type\n",
+        "ucdp": "id,date_start,date_end,side_a,side_b,country,latitude,longitude,best\n",
+        "counts": "unique_id,ds,y\n",
+    }
+    path = tmp_path / "f.tsv"
+    path.write_text(headers[kind] if shape == "header" else "")
+    r = _cli("--archive", str(tmp_path / "a.duckdb"), "import", kind, str(path))
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["rows_read"] == 0
+    want = "header only" if shape == "header" else "empty file"
+    assert f"{want}: no data rows" in report["notes"], report["notes"]
+
+
+@pytest.mark.parametrize("kind", ["icews", "gdelt", "counts"])
+def test_an_import_of_a_file_of_another_kind_creates_nothing(tmp_path: Path, kind: str) -> None:
+    """Importing a file whose header is no ICEWS (GDELT, counts) header failed (65), but
+    after the archive, its lock and its folder had been created: a failed command left
+    an empty archive behind. The header is now read before anything is created."""
+    path = tmp_path / "x.csv"
+    path.write_text("foo,bar\n1,2\n")
+    archive = tmp_path / "new" / "a.duckdb"
+    r = _cli("--archive", str(archive), "import", kind, str(path))
+    assert r.exit_code == 65, r.output
+    assert not archive.parent.exists(), list(archive.parent.iterdir())
