@@ -29,8 +29,11 @@ False
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 
@@ -82,6 +85,7 @@ def check_health(
     origins: pd.DataFrame | None = None,
     thresholds: HealthThresholds | None = None,
     ledger: pd.DataFrame | None = None,
+    collected: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Run the checks for ``as_of``; returns rows for the ``health`` table.
 
@@ -99,6 +103,10 @@ def check_health(
         Tonight's completeness ledger (:func:`earlywarn.completeness.completeness_ledger`): adds a
         ``silent_feed`` warning per feed that went silent tonight and a ``source_gate`` row
         per language and country (``fail`` when its sources are down).
+    collected : mapping, optional
+        Tonight's counts of the collect stage (its ``runs`` row, see
+        :class:`earlywarn.collect.CollectResult`): feeds read but not as usual
+        (``reason:degraded_parse``, their entries kept) add a ``degraded_parse`` warning.
     """
     t = thresholds or HealthThresholds()
     rows: list[dict] = []
@@ -121,6 +129,21 @@ def check_health(
                 t.feed_failures_fail,
                 status,
                 f"{int(failed.sum())} of {len(feeds)} feeds failed",
+            )
+        )
+    degraded = int((collected or {}).get("reason:degraded_parse", 0) or 0)
+    if degraded:
+        rows.append(
+            _row(
+                as_of,
+                "degraded_parse",
+                "feeds",
+                degraded,
+                0,
+                "warn",
+                f"{degraded} of {len(feeds)} feeds read in a degraded way (degraded_parse): "
+                "parts past the tolerant parser's budget were read by the recovering parser; "
+                "their items are stored, some fields may be lost (the run log names the feeds)",
             )
         )
     arts = articles.assign(as_of=pd.to_datetime(articles["as_of"]).dt.date)
@@ -325,6 +348,18 @@ def _ledger_history(ctx: StageContext, feeds: pd.DataFrame, window: int) -> pd.D
     return pd.concat(frames, ignore_index=True)
 
 
+def _collect_counts(ctx: StageContext) -> dict[str, Any]:
+    """The counts the collect stage stored for ``as_of`` (its ``runs`` row), or ``{}``."""
+    runs = ctx.archive.query(
+        "SELECT rows FROM runs WHERE as_of = ? AND stage = 'collect' AND status = 'done'",
+        [ctx.as_of],
+    )
+    if runs.empty or runs["rows"].iloc[0] is None:
+        return {}
+    counts = json.loads(str(runs["rows"].iloc[0]))
+    return counts if isinstance(counts, dict) else {}
+
+
 def stage(ctx: StageContext) -> StageResult:
     """The nightly ``health`` stage: tonight's completeness ledger and checks, per ``as_of``."""
     lo = ctx.as_of - timedelta(days=28)
@@ -347,7 +382,12 @@ def stage(ctx: StageContext) -> StageResult:
         [ctx.as_of],
     )
     health = check_health(
-        as_of=ctx.as_of, feeds=feeds, articles=articles, origins=origins, ledger=ledger
+        as_of=ctx.as_of,
+        feeds=feeds,
+        articles=articles,
+        origins=origins,
+        ledger=ledger,
+        collected=_collect_counts(ctx),
     )
     gate = gate_state(health)
     return [

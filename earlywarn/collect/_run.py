@@ -24,7 +24,7 @@ from earlywarn._progress import Progress, counted
 from earlywarn.collect.articles import Article, content_hash, detect_language, extract_article
 from earlywarn.collect.catalog import SOCIAL_KINDS, Feed, normalize_link
 from earlywarn.collect.dedup import mark_duplicates
-from earlywarn.collect.feeds import Entry, FeedParseError, parse_feed
+from earlywarn.collect.feeds import Entry, FeedParseError, read_feed
 from earlywarn.collect.http import HttpClient, HttpFetchError, url_problem
 from earlywarn.config import HttpSettings
 from earlywarn.errors import disk_full
@@ -59,8 +59,11 @@ class CollectResult:
         ``feeds_ok``, ``feeds_failed``, ``feeds_not_modified``, ``entries``, ``future``,
         ``no_link``, ``pages_ok``, ``pages_failed``, ``same_url``, ``duplicates``, ``articles``,
         ``refetched`` / ``refetch_failed`` (stored fallback texts tried again), ``bad_date``
-        (entry dates out of range, kept undated) and ``reason:<code>`` counts of failures
-        (``stage_budget`` for fetches cut by the stage's time budget).
+        (entry dates out of range, kept undated), ``reason:<code>`` counts of failures
+        (``stage_budget`` for fetches cut by the stage's time budget) and of feeds read with
+        a note but not failed, their entries kept (``feeds_degraded`` and
+        ``reason:degraded_parse``: part of the feed past the tolerant parser's budget, read
+        by the recovering parser, see :class:`earlywarn.collect.feeds.FeedRead`).
     pages : DataFrame
         Columns of ``TABLES["pages"]``: the raw bytes of every page fetched for a kept
         article, gzip-compressed (empty unless ``keep_raw_html``).
@@ -79,6 +82,7 @@ class _FeedOutcome:
     entries: list[Entry]
     etag: str | None
     last_modified: str | None
+    notes: tuple[str, ...] = ()  # reason codes of a feed read but not as usual
 
 
 def _round_robin(items: Iterable[tuple[str, T]]) -> list[T]:
@@ -191,10 +195,12 @@ def collect(
                 resp = client.fetch(feed.url, kind="feed", etag=etag, last_modified=lm)
                 if resp.status == 304:
                     return _FeedOutcome(feed, "not_modified", [], etag, lm)
-                entries = parse_feed(
+                read = read_feed(
                     resp.content, resp.url, feed=feed, content_type=resp.headers.get("content-type")
                 )
-                return _FeedOutcome(feed, "ok", entries, resp.etag, resp.last_modified)
+                return _FeedOutcome(
+                    feed, "ok", read.entries, resp.etag, resp.last_modified, read.notes
+                )
             except (HttpFetchError, FeedParseError) as exc:
                 log.warning(
                     "feed %s skipped: %s",
@@ -233,6 +239,9 @@ def collect(
             stats[key] += 1
             if key == "feeds_failed":
                 stats[f"reason:{oc.status}"] += 1
+            if oc.notes:  # read, entries kept, but not as usual (logged by the parser)
+                stats["feeds_degraded"] += 1
+                stats.update(f"reason:{note}" for note in oc.notes)
             entries = _newest(oc.entries, settings.max_entries)
             if len(entries) < len(oc.entries):
                 stats["entries_capped"] += len(oc.entries) - len(entries)
@@ -677,7 +686,8 @@ def check_feeds(feeds: Sequence[Feed], settings: HttpSettings | None = None) -> 
     detail``.
 
     ``status`` is ``ok`` or the failure reason (``http_404``, ``not_a_feed``, ``timeout`` ...);
-    ``detail`` says what went wrong (for a web page given as a feed: the feed it names).
+    ``detail`` says what went wrong (for a web page given as a feed: the feed it names; for
+    a feed read but in a degraded way, status ``ok``: ``degraded_parse`` and how much).
     """
     settings = settings or HttpSettings.model_validate({})
 
@@ -692,7 +702,13 @@ def check_feeds(feeds: Sequence[Feed], settings: HttpSettings | None = None) -> 
             status, n, detail = "ok", 0, ""
             try:
                 resp = client.fetch(feed.url, kind="feed")
-                n = len(parse_feed(resp.content, resp.url, feed=feed))
+                read = read_feed(resp.content, resp.url, feed=feed)
+                n = len(read.entries)
+                if read.notes:  # still ok: the entries are there, some fields may be lost
+                    detail = (
+                        f"{', '.join(read.notes)}: {read.recovered} piece(s) read by the "
+                        "recovering parser"
+                    )
             except (HttpFetchError, FeedParseError) as exc:
                 status, detail = _reason(exc), str(exc).removeprefix(f"{_reason(exc)}: ")
             return {

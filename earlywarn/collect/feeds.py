@@ -49,7 +49,16 @@ from earlywarn.collect._xmlbytes import (
 from earlywarn.collect.catalog import Feed
 from earlywarn.errors import FeedError
 
-__all__ = ["TOLERANT_TAGS", "Entry", "FeedParseError", "parse_date", "parse_feed", "strip_html"]
+__all__ = [
+    "TOLERANT_TAGS",
+    "Entry",
+    "FeedParseError",
+    "FeedRead",
+    "parse_date",
+    "parse_feed",
+    "read_feed",
+    "strip_html",
+]
 
 log = get_logger(__name__)
 
@@ -123,6 +132,20 @@ class Entry(NamedTuple):
     summary: str
     published: datetime | None
     date_flag: str
+
+
+class FeedRead(NamedTuple):
+    """A feed read with what was noted on the way: the feed did not fail, its entries are
+    all there, but the reading was not the usual one.
+
+    ``notes`` are reason codes: ``degraded_parse`` when ``recovered`` piece(s) of the
+    document (a bad item, or the whole document) were past the tolerant parser's budget
+    of :data:`TOLERANT_TAGS` tags and read by lxml's recovering parser (fields may be lost).
+    """
+
+    entries: list[Entry]
+    notes: tuple[str, ...] = ()
+    recovered: int = 0
 
 
 def _text(el: Any) -> str:
@@ -317,7 +340,7 @@ def _unsafe(where: str) -> FeedParseError:
     return FeedParseError(f"{where}: document declares XML entities; refused", reason="unsafe_xml")
 
 
-def _slow(content: bytes, url: str, content_type: str | None) -> list[Entry]:
+def _slow(content: bytes, url: str, content_type: str | None, budget: _Budget) -> list[Entry]:
     """feedparser's reading of a document that is not well-formed as it came.
 
     feedparser decodes the document first and, when it found an encoding, tries a strict
@@ -325,13 +348,13 @@ def _slow(content: bytes, url: str, content_type: str | None) -> list[Entry]:
     (the same reading, C speed); feedparser's own would only repeat lxml's failure at
     ~0.5 ms a document (expat behind ``xml.sax.make_parser``, which tries a missing
     libxml2 driver first on every call). What is still not well-formed is read item by
-    item (:func:`_by_item`), else by feedparser's tolerant parser as a whole.
+    item (:func:`_by_item`), else by feedparser's tolerant parser as a whole; what is past
+    ``budget`` by lxml's recovering parser (counted in ``budget.recovered``).
     """
     data, encoding, doubt = as_feedparser_decodes(content, url, content_type)
     if encoding:
         with contextlib.suppress(etree.XMLSyntaxError):
             return _fast(data, url, encoding="utf-8")
-    budget = _Budget(TOLERANT_TAGS)
     affordable = data.count(b"<") <= budget.left  # the whole document, if it comes to that
     by_item = _by_item(data, url, budget, most_bad_whole=affordable)
     if by_item is not None:
@@ -558,9 +581,30 @@ def parse_feed(
     ...
     earlywarn.collect.feeds.FeedParseError: not_a_feed: https://e.com/: root element <html> is not rss, RDF or Atom
     """
+    return read_feed(content, url, feed=feed, content_type=content_type).entries
+
+
+def read_feed(
+    content: bytes, url: str, *, feed: Feed | None = None, content_type: str | None = None
+) -> FeedRead:
+    """:func:`parse_feed`, with the notes of the reading (:class:`FeedRead`).
+
+    A feed past the tolerant parser's budget is not a failure: its entries are returned,
+    and the result says ``degraded_parse`` (as the warning logged for it does), so the
+    collect stage counts it as it counts the other problems of a feed.
+
+    Examples
+    --------
+    >>> doc = b"<rss><channel><item><title>a < b</title><link>https://e.com/a</link>"
+    >>> doc += b"</item></channel></rss>"
+    >>> got = read_feed(doc, "https://e.com/rss")
+    >>> [e.link for e in got.entries], got.notes
+    (['https://e.com/a'], ())
+    """
     where = f"{url} ({feed.outlet})" if feed is not None and feed.outlet else url
+    budget = _Budget(TOLERANT_TAGS)
     try:
-        return _parse(content, url, where, content_type)
+        entries = _parse(content, url, where, content_type, budget)
     except FeedParseError as exc:
         named = advertised_feed(content, url) if exc.reason == "not_a_feed" else None
         if named is None:
@@ -569,9 +613,14 @@ def parse_feed(
             f"{where} is a web page, not a feed; the page names its feed {named}: "
             "put that URL in the catalog"
         ) from None
+    if budget.recovered:
+        return FeedRead(entries, ("degraded_parse",), budget.recovered)
+    return FeedRead(entries)
 
 
-def _parse(content: bytes, url: str, where: str, content_type: str | None) -> list[Entry]:
+def _parse(
+    content: bytes, url: str, where: str, content_type: str | None, budget: _Budget
+) -> list[Entry]:
     content = from_utf16(content)  # before stripping: a stripped byte would shift its NULs
     if content[:1] in b" \t\r\n":  # also true for b"": no copy of a big body otherwise
         content = content.lstrip(b" \t\r\n")
@@ -603,7 +652,7 @@ def _parse(content: bytes, url: str, where: str, content_type: str | None) -> li
             # windows-1252, feedparser's guess after UTF-8 (a byte it leaves unassigned
             # goes on to the tolerant path)
             return _fast_mended(content.decode("cp1252").encode("utf-8"), url, "utf-8")
-    return _slow(content, url, content_type)
+    return _slow(content, url, content_type, budget)
 
 
 def _fast_mended(content: bytes, url: str, encoding: str | None = None) -> list[Entry]:

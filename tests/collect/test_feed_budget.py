@@ -3,14 +3,22 @@ by lxml's recovering parser past a budget of tags, with a note saying so (issue 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
+from pathlib import Path
 from unittest import mock
 
 import feedparser
 import pytest
 
 import earlywarn.collect.feeds as feeds
-from earlywarn.collect.feeds import TOLERANT_TAGS, parse_feed, strip_html
+from earlywarn.collect import Feed, collect
+from earlywarn.collect.feeds import TOLERANT_TAGS, parse_feed, read_feed, strip_html
+from earlywarn.config import load_settings
+from earlywarn.pipeline import run_nightly
+from earlywarn.store import Archive
+from tests.collect.conftest import Route, Server, settings
 
 _DATE = "<pubDate>Wed, 26 Jul 2017 19:55:20 +0700</pubDate>"
 
@@ -113,3 +121,85 @@ def test_an_ill_formed_feed_under_the_budget_reads_as_feedparser_reads_it(
     assert [e.link for e in small] == [e.link for e in got]
     assert all(e.date_flag == "ok" for e in small)
     assert sum(loose) <= 20 and len(notes) == 1
+
+
+def _ill_formed(server: Server, n: int = 8) -> bytes:
+    """``n`` items, a stray "<" in every title (all bad): the whole document goes to the
+    tolerant parser, 4 tags an item; items link to pages of ``server``."""
+    return _doc(
+        b"".join(
+            f"<item><title>a < b {i}</title><link>{server.url(f'/a/{i}')}</link>{_DATE}"
+            f"<description>summary {i}</description></item>".encode()
+            for i in range(n)
+        )
+    )
+
+
+def test_a_degraded_read_is_noted_with_the_result() -> None:
+    doc = _doc(b"".join(f"<item><title>a < b {i}</title></item>".encode() for i in range(8)))
+    assert read_feed(doc, "https://e.com/feed").notes == ()
+    with mock.patch.object(feeds, "TOLERANT_TAGS", 8):
+        got = read_feed(doc, "https://e.com/feed")
+    assert len(got.entries) == 8 and got.notes == ("degraded_parse",) and got.recovered >= 1
+
+
+def test_collect_counts_a_degraded_feed_and_keeps_its_items(server: Server) -> None:
+    """A feed served over loopback HTTP past the (patched) budget: not failed, all its
+    items stored, counted as ``degraded_parse``; a clean feed beside it is not counted."""
+    server.routes["/bad.rss"] = Route(_ill_formed(server), headers={"Content-Type": "text/xml"})
+    server.routes["/good.rss"] = Route(
+        _doc(_item(100).replace(b"https://e.com/100", server.url("/a/100").encode()))
+    )
+    catalog = [
+        Feed(server.url("/bad.rss"), outlet="Bad", language="en"),
+        Feed(server.url("/good.rss"), outlet="Good", language="en"),
+    ]
+    as_of = dt.date(2024, 1, 1)
+    with mock.patch.object(feeds, "TOLERANT_TAGS", 20):
+        out = collect(catalog, as_of, settings=settings())
+    assert out.stats["reason:degraded_parse"] == 1 and out.stats["feeds_degraded"] == 1
+    assert out.stats["feeds_ok"] == 2 and "feeds_failed" not in out.stats
+    assert set(out.feeds["last_status"]) == {"ok"}
+    bad = out.articles[out.articles["outlet"] == "Bad"]
+    # all stored, with their feed summaries (the pages 404); titles may lose the "<"
+    assert sorted(bad["url"]) == sorted(server.url(f"/a/{i}") for i in range(8))
+    assert sorted(bad["text"]) == sorted(f"summary {i}" for i in range(8))
+    # the same night with the usual budget: nothing degraded
+    again = collect(catalog, as_of, settings=settings())
+    assert "reason:degraded_parse" not in again.stats and len(again.articles) == 9
+
+
+def test_a_degraded_night_is_in_the_run_log_and_the_health_table(
+    server: Server, tmp_path: Path
+) -> None:
+    """The nightly collect and health stages: the degraded feed's items are in the archive,
+    the collect run's counts hold ``reason:degraded_parse`` and the health table (the
+    report's "Data health") a ``degraded_parse`` warning; the gate stays open."""
+    server.routes["/bad.rss"] = Route(_ill_formed(server))
+    cat = tmp_path / "catalog.yaml"
+    cat.write_text(f"feeds:\n- {{url: '{server.url('/bad.rss')}', language: en}}\n")
+    s = load_settings(
+        environ={},
+        archive=tmp_path / "a.duckdb",
+        output_dir=tmp_path / "out",
+        catalog=cat,
+        scheduler="synchronous",
+        http={
+            "politeness_delay": 0,
+            "allow_private": ["127.0.0.1"],
+            "retries": 0,
+            "respect_robots": False,
+        },
+    )
+    with mock.patch.object(feeds, "TOLERANT_TAGS", 20):
+        result = run_nightly(s, "2024-01-01", stages=["collect", "health"])
+    assert result.rows["collect"]["reason:degraded_parse"] == 1
+    assert result.rows["health"]["gate_open"] == 1
+    with Archive(s.archive, read_only=True) as a:
+        arts = a.table("articles")
+        run = json.loads(a.table("runs", "stage = 'collect'")["rows"].item())
+        health = a.table("health")
+    assert len(arts) == 8 and run["reason:degraded_parse"] == 1 and run["feeds_degraded"] == 1
+    row = health[health["check"] == "degraded_parse"]
+    assert row["status"].item() == "warn" and row["value"].item() == 1
+    assert row["message"].item().startswith("1 of 1 feeds read in a degraded way")
