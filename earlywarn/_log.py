@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from datetime import datetime, timezone
 
-__all__ = ["configure_logging", "get_logger"]
+__all__ = ["configure_logging", "get_logger", "redact"]
 
 logging.getLogger("earlywarn").addHandler(logging.NullHandler())
 
@@ -16,6 +17,30 @@ logging.getLogger("earlywarn").addHandler(logging.NullHandler())
 def get_logger(name: str) -> logging.Logger:
     """Return the library logger for module ``name``."""
     return logging.getLogger(name)
+
+
+#: ``scheme://user:password@`` (or ``scheme://token@``): the part before ``@`` is a secret.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s'\"]+@")
+
+
+def redact(text: object) -> str:
+    """``text`` with the credentials of every URI in it replaced by ``***``.
+
+    >>> redact("API request to http://alice:pw@host:5000/api failed")
+    'API request to http://***@host:5000/api failed'
+    """
+    return _USERINFO.sub(r"\1***@", str(text))
+
+
+class _Redacting(logging.Filter):
+    """Drop URI credentials from every record a handler writes (ours and libraries')."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
 
 
 class _JsonFormatter(logging.Formatter):
@@ -55,6 +80,7 @@ def configure_logging(level: int = logging.INFO, *, json_logs: bool = False) -> 
         handler = RichHandler(
             console=Console(stderr=True), show_path=False, rich_tracebacks=False, markup=False
         )
+    handler.addFilter(_Redacting())
     root.addHandler(handler)
     # distributed configures its own loggers from dask config when imported: keep it quiet.
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")

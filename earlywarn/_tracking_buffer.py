@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from earlywarn._log import get_logger
+from earlywarn._log import get_logger, redact
 
 __all__ = ["CREATES_RUN", "LOCAL", "CallBuffer", "default_buffer_dir", "fast_fail"]
 
@@ -126,7 +126,7 @@ class CallBuffer:
                 done,
                 len(lines),
                 type(exc).__name__,
-                exc,
+                redact(exc),
             )
             rest = [json.dumps(_substitute(json.loads(ln), ids)) for ln in lines[done:]]
             self.file.write_text("".join(ln + "\n" for ln in rest), encoding="utf-8")

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from earlywarn._log import get_logger
+from earlywarn._log import get_logger, redact
 from earlywarn._tracking_buffer import LOCAL, CallBuffer, default_buffer_dir, fast_fail
 from earlywarn.errors import TrackingError
 
@@ -105,7 +105,7 @@ class RunLogger:
                     _log.warning(
                         "MLflow tracking failed (%s: %s); buffering calls in %s",
                         type(exc).__name__,
-                        exc,
+                        redact(exc),
                         self.buffer_file,
                     )
             self._buffer.append(op, record)

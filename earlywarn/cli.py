@@ -310,7 +310,9 @@ def demo(
 
             with Archive(s.archive, read_only=True) as archive:
                 out.print(f"archive {s.archive}: {json.dumps(archive.counts())}")
-            uri = s.resolved_tracking_uri()
+            from earlywarn._log import redact
+
+            uri = redact(s.resolved_tracking_uri())  # a password in the URI is never shown
             if result.backtest is not None:
                 best = result.backtest.summary().index[0]
                 out.print(f"champion: {best}, registered as models:/earlywarn-demo@champion")

@@ -41,7 +41,7 @@ from typing import Any
 
 import pandas as pd
 
-from earlywarn._log import get_logger
+from earlywarn._log import get_logger, redact
 from earlywarn._tracking_buffer import LOCAL, fast_fail
 from earlywarn._tracking_runs import RunHandle, RunLogger
 from earlywarn.stage import StageContext, StageResult
@@ -123,7 +123,7 @@ class Tracker(RunLogger):
                 _init_modules_to_packages_map()  # ~0.6 s scan of installed packages
             self._timed("prefetch", t0)
         except Exception as exc:  # the foreground call will retry and buffer
-            _log.debug("background MLflow connect failed (%s: %s)", type(exc).__name__, exc)
+            _log.debug("background MLflow connect failed (%s: %s)", type(exc).__name__, redact(exc))
 
     def connect(self, *, background: bool = False) -> None:
         """Import MLflow, open the store and find (or create) the experiment now.
@@ -331,7 +331,7 @@ def log_pipeline_run(
         )
         return None if run_id.startswith(LOCAL) else run_id
     except Exception as exc:
-        _log.warning("could not log the nightly run (%s: %s)", type(exc).__name__, exc)
+        _log.warning("could not log the nightly run (%s: %s)", type(exc).__name__, redact(exc))
         return None
 
 

@@ -60,3 +60,29 @@ def test_an_import_of_a_file_of_another_kind_creates_nothing(tmp_path: Path, kin
     r = _cli("--archive", str(archive), "import", kind, str(path))
     assert r.exit_code == 65, r.output
     assert not archive.parent.exists(), list(archive.parent.iterdir())
+
+
+def test_credentials_in_the_tracking_uri_are_never_logged_or_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A tracking URI 'http://alice:S3CRET@host/' whose server is down: MLflow's error
+    quotes the whole request URL, and the warning that the calls were buffered (nightly
+    track stage, backtest, 'tracking sync') wrote the password to the log."""
+    import logging
+    import socket
+
+    from earlywarn.tracking import log_pipeline_run
+
+    monkeypatch.chdir(tmp_path)  # the offline buffer goes to ./.earlywarn
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed once the block ends: connection refused
+    uri = f"http://alice:S3CRETPW@127.0.0.1:{port}/"
+    with caplog.at_level(logging.WARNING, logger="earlywarn"):
+        assert log_pipeline_run(uri, "x", "2024-01-01", {"a": 1.0}, {"r": 1}, {}) is None
+    assert "buffering" in caplog.text
+    assert "S3CRETPW" not in caplog.text and "alice:" not in caplog.text
+    assert "http://***@127.0.0.1" in caplog.text
+    r = CliRunner().invoke(app, ["--tracking-uri", uri, "tracking", "sync"])
+    assert "S3CRETPW" not in r.output, r.output
+    assert "sync stopped" in r.output, r.output
