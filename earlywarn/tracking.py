@@ -44,6 +44,7 @@ import pandas as pd
 from earlywarn._log import get_logger, redact
 from earlywarn._tracking_buffer import LOCAL, fast_fail
 from earlywarn._tracking_runs import RunHandle, RunLogger
+from earlywarn.errors import TrackingError
 from earlywarn.stage import StageContext, StageResult
 
 __all__ = ["RunHandle", "Tracker", "log_pipeline_run", "stage"]
@@ -62,6 +63,41 @@ def _quiet_mlflow() -> Iterator[None]:
         yield
     finally:
         logger.setLevel(level)
+
+
+def check_store(tracking_uri: str | None) -> None:
+    """Refuse a ``sqlite:///`` file that is another application's database.
+
+    MLflow creates its twenty tables in any SQLite file it is given (and runs its
+    migrations there), so a URI naming another program's database would alter it.
+
+    Raises
+    ------
+    TrackingError
+        If the file holds tables but none of an MLflow store's.
+    """
+    if not tracking_uri or not tracking_uri.startswith("sqlite:///"):
+        return
+    path = Path(tracking_uri[len("sqlite:///") :].split("?", 1)[0])
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    import sqlite3
+
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        ) as con:
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+    except sqlite3.DatabaseError:
+        return  # not SQLite at all: MLflow's own error says so, and nothing is written
+    if tables and not {"alembic_version", "experiments"} <= tables:
+        shown = ", ".join(sorted(tables)[:5]) + (" ..." if len(tables) > 5 else "")
+        raise TrackingError(
+            f"{path} is an SQLite database of another application (tables {shown}), not an "
+            "MLflow store: give tracking_uri a new file (sqlite:///mlflow.db)"
+        )
 
 
 class Tracker(RunLogger):
@@ -88,6 +124,7 @@ class Tracker(RunLogger):
                 t0 = time.perf_counter()
                 from mlflow import MlflowClient
 
+                check_store(self.tracking_uri)
                 self._client = MlflowClient(
                     tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri
                 )
@@ -266,6 +303,7 @@ class Tracker(RunLogger):
         """Load ``models:/name@alias`` from this tracker's registry as a pyfunc model."""
         import mlflow
 
+        check_store(self.tracking_uri)
         old_registry, old_tracking = mlflow.get_registry_uri(), mlflow.get_tracking_uri()
         if self.tracking_uri:
             mlflow.set_registry_uri(self.tracking_uri)

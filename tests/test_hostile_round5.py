@@ -86,3 +86,25 @@ def test_credentials_in_the_tracking_uri_are_never_logged_or_printed(
     r = CliRunner().invoke(app, ["--tracking-uri", uri, "tracking", "sync"])
     assert "S3CRETPW" not in r.output, r.output
     assert "sync stopped" in r.output, r.output
+
+
+def test_a_sqlite_file_of_another_application_is_no_tracking_store(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """tracking_uri 'sqlite:///app.db' naming another program's SQLite database: MLflow
+    created its tables in it and ran its migrations there (the file altered for good).
+    Now the store is refused, the calls are buffered and the warning says why."""
+    import logging
+    import sqlite3
+
+    from earlywarn.tracking import log_pipeline_run
+
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as con:
+        con.execute("CREATE TABLE invoices (id INTEGER, total REAL)")
+    before = db.read_bytes()
+    with caplog.at_level(logging.WARNING, logger="earlywarn"):
+        run = log_pipeline_run(f"sqlite:///{db}", "x", "2024-01-01", {"a": 1.0}, {"r": 1}, {})
+    assert run is None
+    assert "another application (tables invoices)" in caplog.text
+    assert db.read_bytes() == before
