@@ -108,3 +108,35 @@ def test_a_sqlite_file_of_another_application_is_no_tracking_store(
     assert run is None
     assert "another application (tables invoices)" in caplog.text
     assert db.read_bytes() == before
+
+
+def test_an_apprise_receiver_redirecting_elsewhere_is_not_followed(tmp_path: Path) -> None:
+    """A json:// (apprise) receiver answering '307 Location: <another address>': apprise's
+    HTTP client (requests) followed it and POSTed the alert there (a private or
+    cloud-metadata address alike; CloudEvents sends follow no redirect). Now no redirect
+    is followed and the outbox row says where the receiver pointed."""
+    from earlywarn.alerts import Channel, deliver, enqueue
+    from earlywarn.store import Archive, Write
+    from tests.alerts.test_hostile_delivery import HTTP, T0, _alerts
+    from tests.hostile import Conn, raw_server
+
+    with raw_server() as s, Archive(tmp_path / "a.duckdb") as archive:
+
+        def redirect(conn: Conn) -> None:
+            where = s.url("/inside")
+            conn.send(
+                f"HTTP/1.1 307 Temporary Redirect\r\nLocation: {where}\r\n"
+                "Content-Length: 0\r\nConnection: close\r\n\r\n".encode()
+            )
+
+        def inside(conn: Conn) -> None:
+            conn.send(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+        s.routes["/hook"], s.routes["/inside"] = redirect, inside
+        channels = [Channel("js", "apprise", "json://" + s.url("/hook")[len("http://") :])]
+        archive.commit([Write("outbox", enqueue(_alerts(1), channels, now=T0))])
+        counts = deliver(archive, channels, now=T0, http=HTTP)
+        row = archive.table("outbox").iloc[0]
+    assert s.hits.get("/inside", 0) == 0, s.hits
+    assert counts["sent"] == 0 and row["status"] == "pending"
+    assert "redirected to http://127.0.0.1" in row["last_error"], row["last_error"]

@@ -23,13 +23,14 @@ process delivering the others.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
 import os
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -310,11 +311,43 @@ def _send_apprise(channel: Channel, payload: Mapping[str, Any], http: HttpSettin
     subject, body = render_message(payload)
     sev = str(payload.get("alert", {}).get("severity", ""))
     kind = {"low": "info", "medium": "warning", "": "info"}.get(sev, "failure")
-    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
+    with (
+        _no_redirects() as redirected,
+        apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured,
+    ):
         ok = obj.notify(body=body, title=subject, notify_type=kind)
         detail = "; ".join(line for line in captured.getvalue().splitlines() if line.strip())
     if not ok:
+        if redirected:  # like CloudEvents: the alert goes to the URL configured, no other
+            detail = (
+                f"the receiver redirected to {redirected[-1][:200]}, which is not followed "
+                f"(give the receiver's final URL); {detail}"
+            )
         raise DeliveryError((detail or "apprise reported a failure")[:1000])
+
+
+@contextlib.contextmanager
+def _no_redirects() -> Iterator[list[str]]:
+    """Have ``requests`` (apprise's HTTP client) follow no redirect, as CloudEvents sends do:
+    a receiver answering 3xx would otherwise send the alert (a 307 keeps the POST) to any
+    address it names, a private or cloud-metadata one included. Yields the Locations met."""
+    import requests.sessions
+
+    seen: list[str] = []
+    cls = requests.sessions.Session
+    original = cls.get_redirect_target
+
+    def refuse(self: Any, resp: Any) -> None:
+        target = original(self, resp)
+        if target:
+            seen.append(str(target))
+        return None
+
+    cls.get_redirect_target = refuse  # type: ignore[method-assign,assignment]
+    try:
+        yield seen
+    finally:
+        cls.get_redirect_target = original  # type: ignore[method-assign]
 
 
 def send(channel: Channel, payload: Mapping[str, Any], http: HttpSettings | None = None) -> None:
