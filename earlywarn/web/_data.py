@@ -30,6 +30,10 @@ __all__ = ["ArchiveGate", "LifecycleAction"]
 log = get_logger(__name__)
 
 T = TypeVar("T")
+
+#: Seconds a write of this page waits for its other writes (each takes well under one).
+WRITE_QUEUE_SECONDS = 30.0
+
 LifecycleAction = Callable[..., pd.DataFrame]
 
 _INBOX_COLUMNS = (
@@ -55,6 +59,9 @@ class ArchiveGate:
         # one connection at a time in this process: DuckDB refuses a read-only and a
         # read-write connection to the same file side by side in one process
         self._lock = threading.Lock()
+        # this page's own writes queue for each other (a form posted twice at once, two
+        # reviewers): only another process's lock (the nightly job) makes a 503
+        self._writes = threading.Lock()
 
     @contextmanager
     def _open(self, *, write: bool) -> Iterator[Archive]:
@@ -114,8 +121,13 @@ class ArchiveGate:
         """
         if self.read_only:
             raise StoreError("this review page is read-only; start it without --read-only")
-        with archive_lock(self.path, 0.0), self._open(write=True) as archive:
-            return fn(archive)
+        if not self._writes.acquire(timeout=WRITE_QUEUE_SECONDS):
+            raise LockedError(f"archive {self.path} is busy with this page's other writes")
+        try:
+            with archive_lock(self.path, 0.0), self._open(write=True) as archive:
+                return fn(archive)
+        finally:
+            self._writes.release()
 
     def update_alert(
         self,

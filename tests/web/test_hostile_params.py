@@ -48,3 +48,35 @@ def test_search_dates_past_what_the_index_holds_filter_not_fail(archive: Path) -
         for key, day in (("since", "0001-01-01"), ("until", "9999-12-31")):
             r = c.get(path, params={"q": "trump", key: day})
             assert r.status_code == 200, (path, key, r.status_code)
+
+
+def test_a_review_form_posted_twice_at_once_is_not_a_busy_page(
+    archive: Path, facts: dict[str, object]
+) -> None:
+    """A reviewer's comment posted twice at once (a double click, two tabs): the page's
+    second write found the archive lock held by its own first one and answered 503
+    'Archive busy', as if the nightly job ran. The page's own writes now queue."""
+    import threading
+
+    from tests.web.test_app import ORIGIN, audit_of, client, csrf
+
+    c = client(archive, "lan")
+    aid = str(facts["vn_alert"])
+    token = csrf(c, aid)
+    codes: list[int] = []
+
+    def post(i: int) -> None:
+        data = {"csrf": token, "why": f"checked {i}"}
+        codes.append(
+            c.post(f"/alerts/{aid}/comment", data=data, headers={"origin": ORIGIN}).status_code
+        )
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes == [303] * 4
+    assert sorted(a["comment"] for a in audit_of(archive, aid))[-4:] == [
+        f"checked {i}" for i in range(4)
+    ]
