@@ -140,3 +140,20 @@ def test_an_apprise_receiver_redirecting_elsewhere_is_not_followed(tmp_path: Pat
     assert s.hits.get("/inside", 0) == 0, s.hits
     assert counts["sent"] == 0 and row["status"] == "pending"
     assert "redirected to http://127.0.0.1" in row["last_error"], row["last_error"]
+
+
+def test_a_channels_file_listing_no_channel_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'channels: []' in the channels file the config names: deliver exited 0 with
+    nothing attempted and the nightly queued no delivery, every alert silently kept from
+    its readers. Now a config error (78) saying how to pause or turn delivery off."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ch.yaml").write_text("channels: []\n")
+    (tmp_path / "earlywarn.toml").write_text('channels = "ch.yaml"\narchive = "a.duckdb"\n')
+    from earlywarn.store import Archive
+
+    Archive(tmp_path / "a.duckdb").close()  # an archive to deliver from
+    r = _cli("deliver")
+    assert r.exit_code == 78, r.output
+    assert "lists no channel" in r.output

@@ -251,6 +251,11 @@ def parse_channels(
     items = doc.get("channels") if isinstance(doc, Mapping) else doc
     if not isinstance(items, list):
         raise ConfigError(f"{where}: expected a top-level 'channels:' list")
+    if not items:  # else every alert is silently never delivered (enabled: false pauses one)
+        raise ConfigError(
+            f"{where}: 'channels:' lists no channel; add one (see channels.example.yaml), "
+            "set enabled: false to pause one, or remove channels from the config"
+        )
     channels = [_channel(item, where, i, env) for i, item in enumerate(items)]
     names = [c.name for c in channels]
     dupes = sorted({n for n in names if names.count(n) > 1})
