@@ -488,3 +488,43 @@ def test_transformations_are_the_dictionarys_own() -> None:
     assert coded([*base, "~ a (b _ ATTACK) SAY = a b 112"]) == {("PSE", "IRQ", "190")}  # '_': none
     with pytest.raises(DictionaryError, match="WANT"):
         VerbMatcher(read_verbs([*base, "~ a (_ b ATTACK) WANT = a b 138"]))
+
+
+def test_patterns_read_the_verbs_own_clause_only(coder: EventCoder) -> None:
+    # PRESS's '* ON [190]' (DEMAND's block, WANT's) met 'on' in the complement's oblique:
+    # CHN -> USA 190 before; a pattern reads the verb's phrase, as in PETRARCH-2
+    doc = _doc(["China", "wants", "the", "United", "States", "to", "eliminate", "the",
+                "tariffs", "on", "Chinese", "goods", "."],
+               ["NNP", "VBZ", "DT", "NNP", "NNPS", "TO", "VB", "DT", "NNS", "IN", "JJ", "NNS",
+                "."],
+               [1, 1, 4, 4, 1, 6, 1, 8, 6, 11, 11, 6, 1],
+               ["nsubj", "ROOT", "det", "amod", "obj", "mark", "xcomp", "det", "obj", "case",
+                "amod", "obl", "punct"])  # fmt: skip
+    spans = [(0, 1, _country("CHN")), (3, 5, _country("USA"))]
+    got = {(e.source.code, e.target.code, e.code) for e in code_doc(doc, spans, coder.verbs)}
+    assert got == {("CHN", "USA", "030")}
+
+
+def test_clause_scope_keeps_objects_and_verb_chains_not_other_clauses() -> None:
+    from earlywarn.extract.coding.syntax import _clause_scope
+
+    # 'Hamas refused to accept the truce after Israel shelled Gaza and said it would fight .'
+    words = ["Hamas", "refused", "to", "accept", "the", "truce", "after", "Israel", "shelled",
+             "Gaza", "and", "said", "it", "would", "fight", "."]  # fmt: skip
+    doc = _doc(words,
+               ["NNP", "VBD", "TO", "VB", "DT", "NN", "IN", "NNP", "VBD", "NNP", "CC", "VBD",
+                "PRP", "MD", "VB", "."],
+               [1, 1, 3, 1, 5, 3, 8, 8, 1, 8, 11, 1, 14, 14, 11, 1],
+               ["nsubj", "ROOT", "mark", "xcomp", "det", "obj", "mark", "nsubj", "advcl", "obj",
+                "cc", "conj", "nsubj", "aux", "ccomp", "punct"])  # fmt: skip
+    scope = _clause_scope(doc[1], len(doc))
+    assert [w for w, s in zip(words, scope, strict=True) if s] == [
+        "Hamas", "refused", "to", "accept", "the", "truce", "."]  # fmt: skip
+    # the complement reads its governor's verb, as CAMEO's verb chains do (WANT '* ATTACK')
+    scope = _clause_scope(doc[3], len(doc))
+    assert [w for w, s in zip(words, scope, strict=True) if s] == [
+        "Hamas", "refused", "to", "accept", "the", "truce"]  # fmt: skip
+    # a reported clause: its own words, its governor's verb, the speaker its 'it' stands for
+    scope = _clause_scope(doc[14], len(doc))
+    assert [w for w, s in zip(words, scope, strict=True) if s] == [
+        "Hamas", "said", "it", "would", "fight"]  # fmt: skip

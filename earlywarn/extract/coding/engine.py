@@ -67,15 +67,21 @@ class VerbMatcher:
         ve: int,
         hi: int | None = None,
         gov: Sequence[int] | None = None,
+        scope: Sequence[bool] | None = None,
     ) -> tuple[str | None, str | None, bool]:
         """(code, paired code, pattern matched) of a verb occurrence at tokens ``vs:ve``.
 
         ``gov`` (from a parse: the noun each token premodifies, -1 for none) lets a
         pattern's word groups skip their noun's determiners and modifiers (:func:`_find_seq`).
+        ``scope`` (from a parse: whether each token lies in the verb's own clause) keeps a
+        pattern's words out of other clauses, as PETRARCH-2 reads them in the verb's phrase
+        only; without it every word of the window may match.
         """
         block = self.vd.blocks.get(form.block)
         best: Pattern | None = None
         if block is not None:
+            if scope is not None:  # a word outside the clause matches no pattern word
+                low = [w if inside else "\x00" for w, inside in zip(low, scope, strict=True)]
             end = min(len(low), ve + 10, hi if hi is not None else len(low))
             near = {""}  # words a pattern could match here (with their singulars): a quick
             for w in low[max(0, vs - 6) : end]:  # test that skips most patterns unmatched

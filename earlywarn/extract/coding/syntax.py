@@ -525,6 +525,64 @@ def _clause(t: SpacyToken) -> bool:
     return t.pos_ in ("VERB", "AUX") and not _nominal(t)
 
 
+#: Universal Dependencies relations (before any ``:`` subtype) of a clause of its own to its
+#: governor. A noun's clause (``acl``, ``acl:relcl``) is not one: PETRARCH-2's noun phrase holds
+#: its postmodifiers (*assurances ... sent from Bree*).
+_CLAUSAL = frozenset({"ccomp", "xcomp", "advcl", "parataxis", "csubj"})
+#: Complements whose verb a pattern may name, and of an ``xcomp`` its objects: the verb chains
+#: of CAMEO's patterns (WANT ``* ATTACK``, *indicated it deplored*, *refused to accept a
+#: ceasefire*), never the complement's obliques or further clauses.
+_CHAIN = frozenset({"xcomp", "ccomp"})
+#: A verb's own words beside it: *to*, auxiliaries, a particle.
+_VERB_GROUP = frozenset({"aux", "aux:pass", "mark", "compound:prt"})
+
+
+def _own_clause_head(t: SpacyToken) -> bool:
+    """Whether ``t`` heads a clause of its own below its governor: a clausal complement,
+    adverbial clause, parenthetical, clausal subject, or a predicate coordinated with a verb
+    (a noun parsed as a clausal complement stays the governor's object, :func:`_nominal_clause`)."""
+    rel = t.dep_.split(":")[0]
+    if rel == "conj":
+        return t.head.pos_ in ("VERB", "AUX")
+    return rel in _CLAUSAL and not _nominal_clause(t)
+
+
+def _clause_scope(v: SpacyToken, n: int) -> list[bool]:
+    """For each of the ``n`` tokens of ``v``'s sentence whether a pattern of verb ``v`` may read
+    it: the tokens reached from the verb (for a verb parsed as a noun's modifier, from that
+    noun) or from the subject it reads (:func:`_subject`, inherited by a complement or a
+    coordinated verb) down the tree without entering another clause (:func:`_own_clause_head`),
+    that is its subject, objects, obliques and their modifiers; plus the verb group of its
+    governor (:data:`_CHAIN`) and of its complements, and an ``xcomp``'s objects. A
+    subordinate or coordinated clause's words are out (PETRARCH-2 reads a pattern in the
+    verb's phrase only)."""
+    inside = [False] * n
+    seen = [False] * n
+    anchor = v.head if _verb_as_modifier(v) else v
+    stack = [anchor, *_subject(v)[0]]
+    if v.dep_ in _CHAIN and v.head.i != v.i:
+        inside[v.head.i] = True
+        for g in v.head.children:
+            if g.dep_ in _VERB_GROUP:
+                inside[g.i] = True
+    while stack:
+        t = stack.pop()
+        if seen[t.i]:
+            continue
+        seen[t.i] = inside[t.i] = True
+        for c in t.children:
+            if not _own_clause_head(c):
+                stack.append(c)
+            elif t.i == anchor.i and c.dep_ in _CHAIN:
+                inside[c.i] = True
+                for g in c.children:
+                    if g.dep_ in _VERB_GROUP:
+                        inside[g.i] = True
+                    elif c.dep_ == "xcomp" and g.dep_ in ("obj", "iobj"):
+                        stack.append(g)
+    return inside
+
+
 def _subject(v: SpacyToken) -> tuple[list[SpacyToken], bool]:
     """(subject heads, passive) of verb ``v``, inherited from the governing clause if needed."""
     passive = any(c.dep_ in ("aux:pass", "nsubj:pass", "auxpass", "nsubjpass") for c in v.children)
@@ -750,7 +808,8 @@ def code_doc(
             hi = min([hi, *clauses])  # patterns stay inside the verb's own clause
             if any(c.dep_ == "aux:pass" for c in v.children):
                 hi = next((k for k in range(j, hi) if low[k] == "by"), hi)  # patterns before 'by'
-            code, paired, by_pattern = verbs.code_for(form, low, i, j, hi, gov)
+            scope = _clause_scope(v, len(doc))
+            code, paired, by_pattern = verbs.code_for(form, low, i, j, hi, gov, scope)
             if form.null and not by_pattern:
                 code = paired = None  # 'HOLD [---]': only its patterns code
             light = v.lemma_.lower() in _LIGHT or low[head] in _LIGHT
