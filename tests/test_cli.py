@@ -78,7 +78,7 @@ EXIT_TABLE = [
     (66, "missing experiment file", ["backtest", "{tmp}/no.yaml"], "does not exist"),
     (64, "feeds export to an unknown format", ["feeds", "export", str(CATALOG), "{tmp}/feeds.txt"], ".opml, .yaml"),
     (66, "missing archive: status", ["--archive", "{tmp}/no.duckdb", "status"], "does not exist"),
-    (70, "a stage failed", ["--archive", "{a}", "--out", "{tmp}/file", "report", "--as-of", "2016-05-31"], "stage report failed"),
+    (70, "a stage failed", ["--archive", "{a}", "--out", "{tmp}/out", "report", "--as-of", "2016-05-31"], "stage report failed"),
     (74, "archive I/O", ["--archive", "{tmp}/corrupt.duckdb", "status"], "not a DuckDB file"),
     (75, "archive locked", ["--archive", "{a}", "series", "--as-of", "2016-05-31"], "--wait"),
     (78, "configuration", ["--config", "{tmp}/bad.toml", "status"], "unknown key 'focal_contry'"),
@@ -94,7 +94,7 @@ def test_exit_code_table(
     from filelock import FileLock
 
     (tmp_path / "bad.tsv").write_text("garbage\tdata\n1\t2\n")
-    (tmp_path / "file").write_text("a file where the output folder should be")
+    (tmp_path / "out" / "report-2016-05-31.html").mkdir(parents=True)  # a folder where the report goes
     (tmp_path / "corrupt.duckdb").write_bytes(b"\x00garbage" * 1000)
     (tmp_path / "bad.toml").write_text('focal_contry = "VNM"\n')
     argv = [a.replace("{a}", str(small_archive)).replace("{tmp}", str(tmp_path)) for a in args]
