@@ -651,6 +651,13 @@ def eval_coding(
             "it while developing.",
         ),
     ] = False,
+    batch: Annotated[
+        int | None,
+        typer.Option(
+            help="Score only this labelling batch of the news gold halves (1: the first 529 "
+            "sentences, as figures before 2026-12-07; 2: the second batch). Default: all.",
+        ),
+    ] = None,
 ) -> None:
     """Event coding: English news gold (tuning and held-aside halves), PETRARCH-2, Vietnamese.
 
@@ -668,9 +675,11 @@ def eval_coding(
     with _errors():
         coder = EventCoder(unknown_actors=unknown_actors)
         with bars_for(state.quiet) as bars:
-            cols: dict[str, dict[str, float]] = {"news tuning": evaluate_news("tune", coder=coder)}
+            cols: dict[str, dict[str, float]] = {
+                "news tuning": evaluate_news("tune", coder=coder, batch=batch)
+            }
             if not tuning_only:
-                cols["news held-aside"] = evaluate_news("held", coder=coder)
+                cols["news held-aside"] = evaluate_news("held", coder=coder, batch=batch)
             if gold is not None:
                 cols["news (given gold)"] = evaluate_news(None, gold, coder=coder)
             cols["PETRARCH-2 records"] = evaluate_coding(

@@ -20,7 +20,7 @@ from typing import Any
 
 from earlywarn._log import get_logger
 from earlywarn._progress import Progress, counted
-from earlywarn.errors import ExtractionError
+from earlywarn.errors import ExtractionError, UsageError
 from earlywarn.extract.cameo import quad_class
 from earlywarn.extract.coding.text import split_sentences
 from earlywarn.extract.events import EventCoder
@@ -220,7 +220,10 @@ def _article_sentences(rows: list[dict[str, Any]], text: str | None) -> tuple[li
 
 
 def evaluate_news(
-    half: str | None = None, path: Path | None = None, coder: EventCoder | None = None
+    half: str | None = None,
+    path: Path | None = None,
+    coder: EventCoder | None = None,
+    batch: int | None = None,
 ) -> dict[str, float]:
     """Score English coding on the hand-coded news gold set, one half or all of it.
 
@@ -239,6 +242,11 @@ def evaluate_news(
         Another gold file in the same format (e.g. an independent set).
     coder : EventCoder, optional
         Defaults to ``EventCoder()`` (gazetteer actors, shipped dictionaries and parser).
+    batch : int, optional
+        Score only the gold rows of this labelling batch (a row's ``batch`` field; a row
+        without one is batch 1): ``1`` gives the first 529 sentences, on which every figure
+        before 2026-12-07 was measured, ``2`` the second batch. ``None`` scores every batch.
+        The articles are coded whole either way.
 
     Notes
     -----
@@ -255,6 +263,11 @@ def evaluate_news(
     if half not in (None, "tune", "held"):
         raise ValueError(f"half={half!r}; use 'tune', 'held' or None")
     rows = [r for r in news_gold(path) if half is None or r.get("split") == half]
+    if batch is not None:
+        batches = {int(r.get("batch", 1)) for r in rows}
+        if batch not in batches:
+            raise UsageError(f"batch {batch!r}: the news gold rows hold batches {sorted(batches)}")
+        rows = [r for r in rows if int(r.get("batch", 1)) == batch]
     coder = coder or EventCoder()
     texts = news_articles()
     by_article: dict[str, list[dict[str, Any]]] = {}

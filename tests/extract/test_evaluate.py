@@ -103,10 +103,13 @@ def test_eval_coding_tuning_only_never_codes_the_held_aside_half(monkeypatch) ->
     metrics.update(quad_accuracy=0.5, n_sentences=1.0, n_gold=1.0, n_predicted=1.0,
                    sentences=1.0, las=0.5, uas=0.5, pos_acc=0.5, lemma_acc=0.5)
     asked: list[object] = []
+    batches: list[object] = []
 
     def fake(name: str):  # type: ignore[no-untyped-def]
         def run(*args, **kwargs):  # type: ignore[no-untyped-def]
             asked.append((name, args[0] if args and name == "news" else None))
+            if name == "news":
+                batches.append(kwargs.get("batch"))
             return dict(metrics)
         return run
 
@@ -125,3 +128,46 @@ def test_eval_coding_tuning_only_never_codes_the_held_aside_half(monkeypatch) ->
     r = CliRunner().invoke(app, ["eval", "coding"])  # the full table, as before
     assert r.exit_code == 0, r.output
     assert ("news", "held") in asked and ("vi", None) in asked and "held-aside" in r.stdout
+    assert batches[-2:] == [None, None]  # every batch by default
+    r = CliRunner().invoke(app, ["eval", "coding", "--tuning-only", "--batch", "1"])
+    assert r.exit_code == 0, r.output
+    assert batches[-1] == 1 and "news tuning" in r.stdout
+
+
+def test_evaluate_news_scores_one_batch(tmp_path: Path) -> None:
+    """``batch=1`` scores the first-batch rows only (rows without a ``batch`` field), so
+    figures measured before the second batch stay reproducible; ``None`` scores them all."""
+    import pytest
+
+    from earlywarn.errors import UsageError
+
+    rows = [
+        {"id": "x-00", "article": "x", "split": "tune",
+         "sentence": "Russia accused Ukraine of shelling the city.",
+         "events": [{"source": "RUS", "target": "UKR", "code": "112"}]},
+        {"id": "x-01", "article": "x", "split": "tune", "batch": 2,
+         "sentence": "The weather was mild on Tuesday.", "events": []},
+        {"id": "x-02", "article": "x", "split": "tune", "batch": 2,
+         "sentence": "China denounced Japan over the visit.",
+         "events": [{"source": "CHN", "target": "JPN", "code": "111"}]},
+    ]  # fmt: skip
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    first, second, every = (evaluate_news(path=gold, batch=b) for b in (1, 2, None))
+    assert (first["n_sentences"], first["n_gold"]) == (1, 1)
+    assert (second["n_sentences"], second["n_gold"]) == (2, 1)
+    assert (every["n_sentences"], every["n_gold"]) == (3, 2)
+    with pytest.raises(UsageError, match="batches \\[1, 2\\]"):
+        evaluate_news(path=gold, batch=3)
+
+
+def test_shipped_news_gold_first_batch_is_the_529_sentences() -> None:
+    rows = news_gold()
+    first = [r for r in rows if r.get("batch", 1) == 1]
+    assert len(first) == 529 and all(r.get("batch") in (None, 2) for r in rows)
+    tune = [r for r in first if r["split"] == "tune"]
+    assert len(tune) == 249 and sum(len(r["events"]) for r in tune) == 47
+    assert evaluate_news("tune", batch=1)["n_sentences"] == 249  # the old tuning half
+    # a second-batch row sits in its article's half, after its first-batch rows
+    split_of = {r["article"]: r["split"] for r in first}
+    assert all(r["split"] == split_of[r["article"]] for r in rows)
