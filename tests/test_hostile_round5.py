@@ -34,9 +34,11 @@ def test_an_import_of_no_rows_says_the_file_holds_none(
         "gdelt": "Date\tSource\tTarget\tCAMEOCode\tNumEvents\tNumArts\tQuadClass\tGoldstein\t"
         "SourceGeoType\tSourceGeoLat\tSourceGeoLong\tTargetGeoType\tTargetGeoLat\t"
         "TargetGeoLong\tActionGeoType\tActionGeoLat\tActionGeoLong\n",  # 1.0 reduced
-        "acled": "event_id_cnty,event_date,year,actor1,actor2,country,latitude,longitude,"
-        "fatalities,event_type\n",
-        "ucdp": "id,date_start,date_end,side_a,side_b,country,latitude,longitude,best\n",
+        # the codebook headers: a header lacking a required column is refused (sixth round)
+        "acled": "event_id_cnty,event_date,year,event_type,sub_event_type,actor1,actor2,"
+        "country,admin1,latitude,longitude,source,notes,fatalities,iso3\n",
+        "ucdp": "id,year,type_of_violence,side_a,side_b,number_of_sources,source_headline,"
+        "adm_1,latitude,longitude,country,date_start,date_end,best\n",
         "counts": "unique_id,ds,y\n",
     }
     path = tmp_path / "f.tsv"

@@ -42,6 +42,7 @@ __all__ = [
     "ns_dates",
     "parse_block",
     "read_head",
+    "require_columns",
     "sha1_ids",
 ]
 
@@ -360,6 +361,40 @@ def check_header(names: Sequence[str], path: PathLike) -> list[str]:
             )
         first.setdefault(name, i)
     return list(names)
+
+
+def require_columns(
+    names: Sequence[str], required: Sequence[str], path: PathLike, what: str
+) -> None:
+    """Refuse a header ``names`` that lacks one of the ``required`` columns of ``what``.
+
+    Checked on the header itself, before any row: a file of another kind (a GDELT or ICEWS
+    file, a spreadsheet of something else) holding a header alone was imported as 0 rows,
+    exit 0, when the same file with rows was refused.
+
+    Raises
+    ------
+    ImportFormatError
+        Naming the columns expected, those missing and those found.
+
+    Examples
+    --------
+    >>> require_columns(["id", "date", "y"], ["id", "date"], "f.csv", "an X file")
+    >>> require_columns(["foo", "bar"], ["id", "date"], "f.csv", "an X file")
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.ImportFormatError: f.csv is not an X file: its header lacks id, date (it expects id, date; found: foo, bar); check the file and the kind given to import
+    """
+    missing = [c for c in required if c not in names]
+    if not missing:
+        return
+    found = ", ".join(repr(n) if not n.isprintable() else n for n in names[:12])
+    more = f" and {len(names) - 12} more" if len(names) > 12 else ""
+    raise ImportFormatError(
+        f"{path} is not {what}: its header lacks {', '.join(missing)} (it expects "
+        f"{', '.join(required)}; found: {found[:600] or 'nothing'}{more}); check the file "
+        "and the kind given to import"
+    )
 
 
 def _drop_unterminated(data: bytes) -> tuple[bytes, int]:
@@ -708,7 +743,13 @@ def _balanced(
 
 
 def iter_quoted_csv(
-    path: PathLike, report: ImportReport, *, delimiter: str = ",", batch_bytes: int = 1 << 24
+    path: PathLike,
+    report: ImportReport,
+    *,
+    delimiter: str = ",",
+    batch_bytes: int = 1 << 24,
+    required: Sequence[str] = (),
+    what: str = "the expected layout",
 ) -> Iterator[pd.DataFrame]:
     """Stream a headered, quoted CSV (fields may hold newlines) as frames of strings.
 
@@ -718,6 +759,9 @@ def iter_quoted_csv(
     Rows with the wrong field count are rejected and counted like :func:`parse_block`;
     a line opening a quote that never closes is rejected as ``unterminated_quote``
     without swallowing the rows after it (:func:`_balanced`).
+
+    A header lacking one of the ``required`` columns is refused (:func:`require_columns`,
+    ``what`` names the layout) before any row is read, rows or no rows.
     """
     import csv
 
@@ -731,6 +775,7 @@ def iter_quoted_csv(
             report.notes.append(f"fields separated by {other!r}, not {delimiter!r}")
             delimiter = other
     names = check_header([h.strip() for h in next(csv.reader([head], delimiter=delimiter))], path)
+    require_columns(names, required, path, what)
     short = [0]
     wrong = [0]
 

@@ -25,7 +25,6 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from earlywarn.errors import ImportFormatError
 from earlywarn.io._common import (
     CalendarDates,
     ImportReport,
@@ -33,6 +32,7 @@ from earlywarn.io._common import (
     collect_events,
     finish_events,
     iter_quoted_csv,
+    require_columns,
 )
 from earlywarn.io._countries import country_iso3
 
@@ -61,15 +61,12 @@ ACLED_TO_CAMEO = {
     "arrests": "173",
     "looting/property destruction": "1712",
 }
+_WHAT = "an ACLED export (the ACLED codebook layout)"
 _REQUIRED = ("event_date", "sub_event_type", "actor1", "country")
 
 
 def _convert(f: pd.DataFrame, report: ImportReport, dates: CalendarDates) -> pd.DataFrame:
-    missing = [c for c in _REQUIRED if c not in f]
-    if missing:
-        raise ImportFormatError(
-            f"not an ACLED export: missing columns {missing}; expected the ACLED codebook layout"
-        )
+    require_columns(list(f.columns), _REQUIRED, report.path, _WHAT)
     code = f["sub_event_type"].str.strip().str.lower().map(ACLED_TO_CAMEO)
     unmapped = code.isna()
     report.reject("no_cameo_equivalent", int(unmapped.sum()))
@@ -106,7 +103,7 @@ def iter_acled(path: PathLike, report: ImportReport | None = None) -> Iterator[p
     """Yield events frames from an ACLED CSV, batch by batch."""
     report = report if report is not None else ImportReport("acled", str(path))
     dates = CalendarDates()  # learns the file's day/month order from its own dates
-    for frame in iter_quoted_csv(path, report):
+    for frame in iter_quoted_csv(path, report, required=_REQUIRED, what=_WHAT):
         if not frame.empty:
             yield finish_events(_convert(frame, report, dates), report)
 

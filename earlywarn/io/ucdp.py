@@ -26,7 +26,6 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from earlywarn.errors import ImportFormatError
 from earlywarn.io._common import (
     CalendarDates,
     ImportReport,
@@ -34,6 +33,7 @@ from earlywarn.io._common import (
     collect_events,
     finish_events,
     iter_quoted_csv,
+    require_columns,
 )
 from earlywarn.io._countries import country_iso3
 
@@ -41,6 +41,7 @@ __all__ = ["UCDP_TO_CAMEO", "iter_ucdp", "read_ucdp"]
 
 #: UCDP type_of_violence -> CAMEO event code.
 UCDP_TO_CAMEO = {"1": "190", "2": "193", "3": "180"}
+_WHAT = "a UCDP GED file (the GED codebook layout)"
 _REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "date_start", "country")
 _GOV = re.compile(r"^Government of (.+?)(?:\s*\(.*\))?$")
 
@@ -51,11 +52,7 @@ def _side_country(name: str) -> str | None:
 
 
 def _convert(f: pd.DataFrame, report: ImportReport, dates: CalendarDates) -> pd.DataFrame:
-    missing = [c for c in _REQUIRED if c not in f]
-    if missing:
-        raise ImportFormatError(
-            f"not a UCDP GED file: missing columns {missing}; expected the GED codebook layout"
-        )
+    require_columns(list(f.columns), _REQUIRED, report.path, _WHAT)
     code = f["type_of_violence"].str.strip().map(UCDP_TO_CAMEO)
     unknown = code.isna()
     report.reject("unknown_type_of_violence", int(unknown.sum()))
@@ -94,7 +91,7 @@ def iter_ucdp(path: PathLike, report: ImportReport | None = None) -> Iterator[pd
     """Yield events frames from a UCDP GED CSV, batch by batch."""
     report = report if report is not None else ImportReport("ucdp", str(path))
     dates = CalendarDates()  # learns the file's day/month order from its own dates
-    for frame in iter_quoted_csv(path, report):
+    for frame in iter_quoted_csv(path, report, required=_REQUIRED, what=_WHAT):
         if not frame.empty:
             yield finish_events(_convert(frame, report, dates), report)
 
