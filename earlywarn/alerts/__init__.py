@@ -30,7 +30,7 @@ from earlywarn.alerts.outbox import (
     outbox_for,
 )
 from earlywarn.alerts.rules import SEVERITIES, Rule, load_rules
-from earlywarn.alerts.senders import DeliveryError
+from earlywarn.alerts.senders import DeliveryError, DeliveryTLSError
 
 __all__ = [
     "OUTBOX_STATUSES",
@@ -39,6 +39,7 @@ __all__ = [
     "AlertNotFoundError",
     "Channel",
     "DeliveryError",
+    "DeliveryTLSError",
     "Rule",
     "acknowledge",
     "build_evidence",

@@ -18,7 +18,12 @@ from tenacity import RetryCallState, wait_exponential
 from earlywarn._log import get_logger
 from earlywarn.alerts.channels import Channel
 from earlywarn.alerts.outbox import _frame, _now
-from earlywarn.alerts.senders import DeliveryError, DeliveryTimeoutError, send_bounded
+from earlywarn.alerts.senders import (
+    DeliveryError,
+    DeliveryTimeoutError,
+    DeliveryTLSError,
+    send_bounded,
+)
 from earlywarn.config import HttpSettings
 from earlywarn.store import Archive, Write
 
@@ -71,7 +76,11 @@ def deliver(
         The clock for picking due rows and for the timestamps written (default: the
         real time, UTC, read again for each row).
     max_attempts : int
-        After this many failed attempts a row becomes ``failed`` (a dead letter).
+        After this many failed attempts a row becomes ``failed`` (a dead letter). A failed
+        TLS handshake (an ``https://`` receiver speaking plain HTTP, a refused certificate:
+        :class:`~earlywarn.alerts.senders.DeliveryTLSError`) makes it ``failed`` at once,
+        and the channel's other due rows with it, unsent: each would fail the same way.
+        They stay in the outbox for ``earlywarn deliver --retry-failed`` after the fix.
     batch : int
         Most rows to attempt in this call.
     http : HttpSettings, optional
@@ -82,7 +91,8 @@ def deliver(
     Returns
     -------
     dict
-        ``attempted``, ``sent``, ``retry`` (failed, will retry), ``failed`` (gave up),
+        ``attempted``, ``sent``, ``retry`` (failed, will retry), ``failed`` (gave up, or unsent
+        after a TLS failure of the channel in this call),
         ``held`` (pending rows of unconfigured channels), ``deferred`` (rows of a channel
         that timed out earlier in this call: left pending, not attempted).
 
@@ -100,6 +110,7 @@ def deliver(
     names = sorted(by_name)
     counts = {"attempted": 0, "sent": 0, "retry": 0, "failed": 0, "deferred": 0}
     stalled: set[str] = set()
+    broken: dict[str, str] = {}  # channel -> its TLS failure in this call
     due = archive.query(
         "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
         "AND list_contains(?, channel) ORDER BY created_at, alert_id, channel LIMIT ?",
@@ -121,6 +132,11 @@ def deliver(
         if channel.name in stalled:
             counts["deferred"] += 1
             continue
+        if channel.name in broken:  # the same handshake would fail the same way
+            error = f"not sent: {broken[channel.name]}"
+            _write(archive, {**rec, "status": "failed", "last_error": error[:1000]})
+            counts["failed"] += 1
+            continue
         attempt = int(rec["attempts"] or 0) + 1
         at = stamp if now is not None else _now(None)
         retry_at = at + pd.Timedelta(
@@ -139,9 +155,11 @@ def deliver(
         except Exception as exc:  # any failure of one row must not stop the others
             if isinstance(exc, DeliveryTimeoutError):
                 stalled.add(channel.name)
+            if isinstance(exc, DeliveryTLSError):
+                broken[channel.name] = str(exc)
             if not isinstance(exc, DeliveryError):
                 log.exception("unexpected error delivering %s to %s", rec["alert_id"], channel.name)
-            gave_up = attempt >= max_attempts
+            gave_up = attempt >= max_attempts or isinstance(exc, DeliveryTLSError)
             error = (
                 f"{type(exc).__name__}: {exc}" if not isinstance(exc, DeliveryError) else str(exc)
             )

@@ -35,6 +35,7 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -49,6 +50,7 @@ __all__ = [
     "DELIVERY_HEADER",
     "MAX_RESPONSE_BYTES",
     "DeliveryError",
+    "DeliveryTLSError",
     "DeliveryTimeoutError",
     "cloudevent",
     "render_message",
@@ -76,6 +78,106 @@ class DeliveryError(EarlywarnError):
 
 class DeliveryTimeoutError(DeliveryError):
     """The receiver did not finish within the delivery's deadline."""
+
+
+class DeliveryTLSError(DeliveryError):
+    """The TLS handshake failed for good: the receiver spoke no TLS (an ``https://`` address
+    served by plain HTTP), refused every protocol or cipher offered, or its certificate was
+    refused. A retry cannot help until the channel's URL or the receiver is fixed, so the
+    outbox does not retry it (``earlywarn deliver --retry-failed`` after the fix)."""
+
+
+#: OpenSSL reasons of a peer that answered the ClientHello with something other than TLS
+#: (a plain-HTTP server answers ``HTTP/1.1 400``, read as a TLS record of a wrong version)
+_NOT_TLS = frozenset(
+    {
+        "WRONG_VERSION_NUMBER",
+        "RECORD_LAYER_FAILURE",
+        "PACKET_LENGTH_TOO_LONG",
+        "HTTP_REQUEST",
+        "UNKNOWN_PROTOCOL",
+        "WRONG_SSL_VERSION",
+    }
+)
+#: reasons of a handshake that fails the same way every time (versions, ciphers)
+_NO_AGREEMENT = ("PROTOCOL_VERSION", "UNSUPPORTED_PROTOCOL", "NO_PROTOCOLS_AVAILABLE",
+                 "HANDSHAKE_FAILURE", "NO_SHARED_CIPHER", "NO_CIPHERS_AVAILABLE")  # fmt: skip
+_FIX = "fix the channel's URL or the receiver, then run 'earlywarn deliver --retry-failed'"
+
+
+def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+    """The :class:`ssl.SSLError` inside ``exc`` (its causes, contexts, urllib3's ``reason``
+    and exception arguments: requests wraps it three deep), else None."""
+    todo: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, ssl.SSLError):
+            return e
+        more = [e.__cause__, e.__context__, getattr(e, "reason", None), *e.args]
+        todo += [m for m in more if isinstance(m, BaseException)]
+    return None
+
+
+def _address(url: str) -> str:
+    """``scheme://host:port`` of ``url``: no user, password, path or query (webhook paths
+    and queries hold tokens, and the address is what the operator checks).
+
+    Examples
+    --------
+    >>> _address("https://u:pw@hooks.example.org/services/T0/B0/secret?x=1")
+    'https://hooks.example.org:443'
+    """
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme or "https"
+    port = port or {"https": 443, "http": 80}.get(scheme)
+    host = parts.hostname or "?"
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" + (f":{port}" if port else "")
+
+
+def _tls_failure(exc: BaseException, address: str) -> DeliveryTLSError | None:
+    """A :class:`DeliveryTLSError` saying why the TLS handshake with ``address`` failed for
+    good, if that is what ``exc`` holds; None for any other error, and for a handshake cut
+    off midway (a reset or an early close may pass: those stay retried).
+
+    Examples
+    --------
+    >>> err = ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number")
+    >>> err.reason = "WRONG_VERSION_NUMBER"
+    >>> print(_tls_failure(err, "https://127.0.0.1:8080"))  # doctest: +ELLIPSIS
+    https://127.0.0.1:8080: the server did not speak TLS (it answered in plain text: if it serves plain HTTP the URL should start http://...
+    """
+    cause = _ssl_cause(exc)
+    if cause is None:
+        return None
+    reason = str(getattr(cause, "reason", None) or "")
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        why = cause.verify_message or reason or str(cause)
+        return DeliveryTLSError(
+            f"{address}: the server's TLS certificate was refused ({why}); not retried: renew "
+            f"or correct the certificate (or the host name in the URL), then run "
+            f"'earlywarn deliver --retry-failed'"
+        )
+    if reason in _NOT_TLS:
+        return DeliveryTLSError(
+            f"{address}: the server did not speak TLS (it answered in plain text: if it serves "
+            "plain HTTP the URL should start http://, for apprise json:// rather than jsons://, "
+            f"or the port is another service's) [{reason}]; not retried: {_FIX}"
+        )
+    if any(r in reason for r in _NO_AGREEMENT):
+        return DeliveryTLSError(
+            f"{address}: the TLS handshake failed: the server and earlywarn share no TLS "
+            f"version or cipher [{reason}]; not retried: {_FIX}"
+        )
+    return None
 
 
 def _fmt_day(value: Any) -> str:
@@ -227,7 +329,9 @@ def _send_cloudevent(channel: Channel, payload: Mapping[str, Any], http: HttpSet
             f"{type(exc).__name__}: no complete answer within {http.total_timeout:g}s"
         ) from exc
     except httpx.HTTPError as exc:
-        raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+        raise _tls_failure(exc, _address(channel.url)) or DeliveryError(
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
     if not 200 <= resp.status_code < 300:
         text = answer[:200].decode("utf-8", "replace").strip()
         raise DeliveryError(f"HTTP {resp.status_code}: {text}")
@@ -287,7 +391,8 @@ def _send_email(obj: Any, payload: Mapping[str, Any], http: HttpSettings) -> Non
                 smtp.login(obj.user, obj.password)
             refused = smtp.send_message(msg, from_addr=addr, to_addrs=recipients)
     except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(
+        address = f"{'smtps' if mode == 'ssl' else 'smtp'}://{obj.smtp_host}:{obj.port}"
+        raise _tls_failure(exc, address) or DeliveryError(
             f"SMTP {obj.smtp_host}:{obj.port}: {type(exc).__name__}: {exc}"
         ) from exc
     if refused:  # accepted for some recipients: a retry would repeat it for the others
@@ -313,11 +418,18 @@ def _send_apprise(channel: Channel, payload: Mapping[str, Any], http: HttpSettin
     kind = {"low": "info", "medium": "warning", "": "info"}.get(sev, "failure")
     with (
         _no_redirects() as redirected,
+        _tls_errors() as tls,
         apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured,
     ):
         ok = obj.notify(body=body, title=subject, notify_type=kind)
         detail = "; ".join(line for line in captured.getvalue().splitlines() if line.strip())
     if not ok:
+        for url, exc in tls:  # apprise logs only 'A Connection error occurred'
+            failure = _tls_failure(exc, _address(url))
+            if failure is not None:
+                raise failure
+            cause = _ssl_cause(exc)
+            detail = f"{_address(url)}: TLS: {cause or exc}; {detail}"
         if redirected:  # like CloudEvents: the alert goes to the URL configured, no other
             detail = (
                 f"the receiver redirected to {redirected[-1][:200]}, which is not followed "
@@ -350,6 +462,32 @@ def _no_redirects() -> Iterator[list[str]]:
         cls.get_redirect_target = original  # type: ignore[method-assign]
 
 
+@contextlib.contextmanager
+def _tls_errors() -> Iterator[list[tuple[str, BaseException]]]:
+    """Record the TLS errors of ``requests`` (apprise's HTTP client) with the URL they met:
+    apprise catches them and logs only 'A Connection error occurred', the cause (a server
+    speaking no TLS, a refused certificate) at debug level. Yields ``(url, error)`` pairs."""
+    import requests.adapters
+    import requests.exceptions
+
+    seen: list[tuple[str, BaseException]] = []
+    cls = requests.adapters.HTTPAdapter
+    original = cls.send
+
+    def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return original(self, request, *args, **kwargs)
+        except requests.exceptions.SSLError as exc:
+            seen.append((str(request.url), exc))
+            raise
+
+    cls.send = send  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        cls.send = original  # type: ignore[method-assign]
+
+
 def send(channel: Channel, payload: Mapping[str, Any], http: HttpSettings | None = None) -> None:
     """Send one outbox payload to ``channel``; returns when the receiver accepted it.
 
@@ -357,7 +495,8 @@ def send(channel: Channel, payload: Mapping[str, Any], http: HttpSettings | None
     ------
     DeliveryError
         When the receiver is unreachable, times out or refuses (non-2xx, SMTP error);
-        the message says why and the outbox retries later.
+        the message says why and the outbox retries later, except after a
+        :class:`DeliveryTLSError` (the handshake fails the same way every time).
     """
     settings = http or HttpSettings.model_validate({})
     if channel.kind == "cloudevents":
@@ -383,6 +522,8 @@ def _child(conn: Any, channel: Channel, payload: Mapping[str, Any], http: HttpSe
         conn.send(("error", "the receiver's answer did not fit in memory"))
     except DeliveryTimeoutError as exc:
         conn.send(("timeout", str(exc)))
+    except DeliveryTLSError as exc:
+        conn.send(("tls", str(exc)))
     except Exception as exc:
         conn.send(("error", str(exc) if isinstance(exc, DeliveryError) else repr(exc)))
     finally:
@@ -401,6 +542,8 @@ def send_bounded(
     ------
     DeliveryTimeoutError
         When the child had to be killed at the deadline.
+    DeliveryTLSError
+        When the TLS handshake failed for good (no TLS, no agreement, a refused certificate).
     DeliveryError
         For every other failure (the message says why).
     """
@@ -427,5 +570,7 @@ def send_bounded(
         receiver.close()
     if kind == "timeout":
         raise DeliveryTimeoutError(message)
+    if kind == "tls":
+        raise DeliveryTLSError(message)
     if kind != "ok":
         raise DeliveryError(message)

@@ -45,8 +45,11 @@ class Webhook:
 
 
 @contextmanager
-def webhook_server(port: int = 0, hook: Webhook | None = None) -> Iterator[tuple[Webhook, int]]:
-    """Serve ``hook`` on 127.0.0.1:``port`` (0: any free port) in a thread."""
+def webhook_server(
+    port: int = 0, hook: Webhook | None = None, tls: Any = None
+) -> Iterator[tuple[Webhook, int]]:
+    """Serve ``hook`` on 127.0.0.1:``port`` (0: any free port) in a thread; over TLS with
+    the server-side :class:`ssl.SSLContext` ``tls``."""
     state = hook or Webhook()
 
     class Handler(BaseHTTPRequestHandler):
@@ -72,6 +75,8 @@ def webhook_server(port: int = 0, hook: Webhook | None = None) -> Iterator[tuple
             pass
 
     server = ThreadingHTTPServer((HOST, port), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
