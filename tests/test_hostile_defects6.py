@@ -234,3 +234,55 @@ def test_a_receiver_whose_certificate_is_refused_is_named_and_not_retried(
         assert all("the server's TLS certificate was refused" in e for e in errors), errors
         assert all("self-signed certificate" in e for e in errors), errors
         assert (out.loc[name, "status"] == "failed").all()
+
+
+def test_a_model_new_on_a_rerun_of_a_past_night_gets_no_ledger_rows(tmp_path: Path) -> None:
+    """A forced rerun of a past night with a model added since (or changed) wrote ledger
+    rows dated that night: forecasts never made on it entered the track record (hindsight),
+    since the forecast id held no model version and only ids already recorded were
+    skipped. Now only a night's first forecast run writes ledger rows, and the id names the
+    model's version; the next night's first run records the new model. Reruns stay
+    idempotent."""
+    import pandas as pd
+
+    from earlywarn.config import Settings
+    from earlywarn.demo import CORPUS
+    from earlywarn.io.history import import_history
+    from earlywarn.pipeline import run_nightly
+    from earlywarn.store import Archive
+
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "naive.yaml").write_text("name: naive\nestimator: Naive\nparams: {method: auto}\n")
+    s = Settings(
+        archive=tmp_path / "a.duckdb",
+        output_dir=tmp_path / "out",
+        scheduler="synchronous",
+        max_forecast_series=2,
+        horizon=3,
+        models_dir=models,
+    )
+    import_history(s, "counts", CORPUS / "YEM_gdelt_monthly_long.csv")
+    stages = ["series", "forecast"]
+    run_nightly(s, "2016-01-31", stages=stages)
+
+    def ledger() -> pd.DataFrame:
+        with Archive(s.archive, read_only=True) as a:
+            return a.table("forecast_ledger")
+
+    first = ledger()
+    assert set(first["model"]) == {"naive"} and len(first) == 6
+    # a model added, another one's parameters changed, then the past night forced again
+    (models / "drift.yaml").write_text("name: drift\nestimator: Drift\n")
+    (models / "naive.yaml").write_text("name: naive\nestimator: Naive\nparams: {method: normal}\n")
+    run_nightly(s, "2016-01-31", stages=stages, force=True)
+    pd.testing.assert_frame_equal(ledger(), first)  # the night's first record, nothing more
+    with Archive(s.archive, read_only=True) as a:  # while its forecasts table is the rerun's
+        assert set(a.table("forecasts")["model"]) == {"naive", "drift"}
+    run_nightly(s, "2016-02-29", stages=stages)  # the next night's first run records both
+    later = ledger()
+    feb = later[later["as_of"] == pd.Timestamp("2016-02-29")]
+    assert set(feb["model"]) == {"naive", "drift"} and feb["forecast_id"].is_unique
+    assert feb["model_version"].ne(first["model_version"].iloc[0]).all()  # params changed
+    run_nightly(s, "2016-02-29", stages=stages, force=True)  # a rerun stays idempotent
+    pd.testing.assert_frame_equal(ledger(), later)

@@ -7,10 +7,13 @@ from typing import Any
 
 import pandas as pd
 
+from earlywarn._log import get_logger
 from earlywarn.stage import StageContext, StageResult, series_frame
 from earlywarn.store import Write
 
 __all__ = ["select_for_forecast", "stage"]
+
+log = get_logger(__name__)
 
 
 def select_for_forecast(y: pd.DataFrame, n: int, focal_country: str, as_of: date) -> pd.DataFrame:
@@ -62,7 +65,9 @@ def stage(ctx: StageContext) -> StageResult:
     """Forecast tonight's selected series with the configured models (on ``ctx.client``).
 
     The ``forecasts`` table holds the latest run for ``as_of``; the ledger keeps the first
-    (append-only: a forced rerun adds no ledger row and changes none).
+    (append-only: a forced rerun adds no ledger row and changes none). A model added or
+    changed before the rerun of a past night gets no ledger row dated that night: it did not
+    forecast on that night, and the track record holds only forecasts made when dated.
     """
     from earlywarn.forecast import forecast_frame
     from earlywarn.ledger import LEVELS, forecast_entries, model_version
@@ -72,14 +77,27 @@ def stage(ctx: StageContext) -> StageResult:
     )
     models = _models(ctx)
     fc = forecast_frame(y, models, ctx.settings.horizon, quantiles=LEVELS, client=ctx.client)
-    known = ctx.archive.query(
-        "SELECT forecast_id FROM forecast_ledger WHERE as_of = ?", [ctx.as_of]
-    )["forecast_id"]
-    ledger = forecast_entries(
-        fc, ctx.as_of, {name: model_version(m) for name, m in models.items()}, known
+    versions = {name: model_version(m) for name, m in models.items()}
+    rerun = ctx.archive.stage_done(ctx.as_of, "forecast")  # its first run committed a record
+    recorded = ctx.archive.query(
+        "SELECT DISTINCT forecast_id, model, model_version FROM forecast_ledger WHERE as_of = ?",
+        [ctx.as_of],
     )
+    ledger = forecast_entries(
+        fc.iloc[:0] if rerun else fc, ctx.as_of, versions, recorded["forecast_id"]
+    )
+    if rerun:
+        first = set(zip(recorded["model"], recorded["model_version"], strict=True))
+        unrecorded = sorted(f"{m} ({v})" for m, v in versions.items() if (m, v) not in first)
+        if unrecorded:
+            log.info(
+                "rerun of %s: no ledger rows for %s, which did not forecast on that night's "
+                "first run (the ledger keeps only forecasts made when dated)",
+                ctx.as_of,
+                ", ".join(unrecorded),
+            )
     fc.insert(0, "as_of", ctx.as_of_ts)
     return [
         Write("forecasts", fc, replace={"as_of": ctx.as_of}),
         Write("forecast_ledger", ledger),
-    ], {"n_series": int(y["unique_id"].nunique())}
+    ], {"n_series": int(y["unique_id"].nunique()), "ledger_rows": len(ledger)}

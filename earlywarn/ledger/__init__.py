@@ -2,7 +2,12 @@
 
 Forecasts and alerts are recorded append-only in the same transaction that makes them
 (``forecast_ledger``, ``alert_ledger``): a forced rerun of a night adds nothing and changes
-nothing already recorded. Each later night resolves what it can:
+nothing already recorded. A forecast's ``forecast_id`` names the night, the series, the
+target period and the model with its version (:func:`model_version`), and only the night's
+first forecast run writes ledger rows: a model added (or changed) before a rerun of a past
+night gets none dated that night, since a track record holds only forecasts made on the
+night they are dated (a model's own past is the backtest's, ``earlywarn backtest``). Each
+later night resolves what it can:
 
 * a forecast of ``(unique_id, ds)`` is scored once period ``ds`` is complete in that night's
   series (a later period exists, or ``ds`` plus one period is on or before ``as_of``): CRPS
@@ -97,16 +102,24 @@ def forecast_entries(
     known: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Ledger rows for tonight's forecasts (``unique_id, model, ds, yhat, q05 .. q95, ...``),
-    without those whose ``forecast_id`` is already ``known``."""
+    without those whose ``forecast_id`` is already ``known``.
+
+    The ``forecast_id`` hashes the night, series, period, model name and model version: the
+    same model with other parameters or another earlywarn version is another forecaster.
+    Call it on a night's first forecast run only (the forecast stage does): a rerun's rows
+    would be forecasts never made on that night.
+    """
     out = fc.copy()
     out["ds"] = pd.to_datetime(out["ds"])
     out["as_of"] = pd.Timestamp(as_of)
+    out["model_version"] = out["model"].map(versions).fillna("unknown")
     out["forecast_id"] = [
-        _hash(as_of, u, m, d)
-        for u, m, d in zip(out["unique_id"], out["model"], out["ds"], strict=True)
+        _hash(as_of, u, m, v, d)
+        for u, m, v, d in zip(
+            out["unique_id"], out["model"], out["model_version"], out["ds"], strict=True
+        )
     ]
     out["horizon"] = out.groupby(["unique_id", "model"])["ds"].rank(method="first").astype(int)
-    out["model_version"] = out["model"].map(versions).fillna("unknown")
     out["recorded_at"] = pd.Timestamp.now(tz="UTC")
     for c in [*_QCOLS, "p_exceed", "threshold"]:
         if c not in out:
