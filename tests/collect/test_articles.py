@@ -174,6 +174,46 @@ def test_related_link_lists_are_not_article_text() -> None:
     assert token_f1(art.text, gold) >= 0.96
 
 
+def _newspaper_page(key: str) -> tuple[Article, str]:
+    """One page of newspaper's test pairs extracted, with its gold text."""
+    html = gzip.decompress((AE / "newspaper" / "html" / f"{key}.html.gz").read_bytes())
+    art = extract_article(html, "http://x/", want_date=False)
+    assert art is not None
+    return art, (AE / "newspaper" / "text" / f"{key}.txt").read_text(encoding="utf-8")
+
+
+def test_what_the_page_hides_is_not_article_text() -> None:
+    # a newspaper tuning-half page (Nikkei) with a paywalled 200-character teaser: trafilatura's
+    # rescues for a short text took the page's hidden "save this article" menus
+    # (style="display:none") for article text; the teaser stays whole
+    art, gold = _newspaper_page("japanese_article")
+    assert "有料会員の方のみご利用になれます" not in art.text
+    assert "ご利用には会員登録が必要です" not in art.text
+    assert "６月12日の歴史的な米朝首脳会談を巡って" in art.text
+    assert token_f1(art.text, gold) >= 0.25
+    # and CNN's hidden footer weather box ("Loading weather data ...") below a full story
+    art, gold = _newspaper_page("cnn_article")
+    assert "Loading weather data" not in art.text
+    assert token_f1(art.text, gold) == 1.0
+
+
+def test_a_hidden_element_holding_most_of_the_page_stays() -> None:
+    # a page that shows its article by script (hidden until then) keeps it: a hidden
+    # element holding over half of the body's text is not dropped
+    prose = "".join(
+        f"<p>Paragraph {i}: the minister met his counterpart to discuss the sea and trade.</p>"
+        for i in range(8)
+    )
+    page = (
+        "<html><body><div aria-hidden='true'>Share this story</div>"
+        f"<article style='visibility: hidden'>{prose}</article></body></html>"
+    )
+    art = extract_article(page.encode(), "http://x/a", want_date=False)
+    assert art is not None
+    assert "Paragraph 7: the minister" in art.text
+    assert "Share this story" not in art.text
+
+
 def test_chunks_of_another_article_are_not_joined() -> None:
     # the next story appended below (its wrapper has its own <h1>) is not a chunk
     page = (
