@@ -222,9 +222,9 @@ def hostile_documents() -> dict[str, bytes]:
 
 def hostile_table() -> None:
     """One pass of each parser per hostile document: CPU seconds, entries, entries whose
-    title and link agree with feedparser's."""
+    title and link agree with feedparser's, and whose summary and date agree too."""
     print("hostile shapes (tests/HOSTILE.md), CPU seconds of one pass:")
-    print(f"{'shape':24} {'MB':>5} {'tags':>8} {'ours s':>7} {'fp s':>7} {'entries':>8} {'agree':>6}")
+    print(f"{'shape':24} {'MB':>5} {'tags':>8} {'ours s':>7} {'fp s':>7} {'entries':>8} {'agree':>6} {'+summ,date':>10}")
     for name, doc in hostile_documents().items():
         start = time.process_time()
         got = _parse(doc)
@@ -236,9 +236,17 @@ def hostile_table() -> None:
             a.title == strip_html(b.get("title", "")) and a.link == b.get("link", "")
             for a, b in zip(got, ref, strict=False)
         )
+        full = sum(
+            a.title == strip_html(b.get("title", ""))
+            and a.link == b.get("link", "")
+            and a.summary == strip_html(b.get("summary", ""))
+            and a.published is not None
+            and calendar.timegm(a.published.utctimetuple()) == _fp_seconds(b)
+            for a, b in zip(got, ref, strict=False)
+        )
         print(
             f"{name:24} {len(doc) / 1e6:5.2f} {doc.count(b'<'):8,d} {t_ours:7.2f} {t_ref:7.2f} "
-            f"{len(got):4d}/{len(ref):<4d} {agree:6d}"
+            f"{len(got):4d}/{len(ref):<4d} {agree:6d} {full:10d}"
         )
 
 

@@ -402,21 +402,37 @@ class _Budget:
             )
 
 
-# HTML's void elements (the HTML standard's list but ``link`` and ``source``, RSS elements),
-# written unclosed in an unescaped description: an XML parser would nest what follows in them
-_VOID_OPEN = re.compile(
-    rb"<(area|base|br|col|embed|hr|img|input|meta|param|track|wbr)\b([^<>]*?)/?>",
-    re.IGNORECASE,
+# The feed elements read (any namespace prefix): every other tag in a document read by the
+# recovering parser is markup inside a text (unescaped HTML in a description), whose text
+# is all that is kept of it (:func:`_text`)
+_FEED_NAMES = sorted(
+    {
+        tag.rpartition("}")[2]
+        for fields in (_RSS2_FIELDS, _RSS1_FIELDS, *_ATOM_FIELDS.values())
+        for tag in fields
+    }
+    | {"rss", "RDF", "channel", "feed", "item", "entry", "description"}
+)
+_NOT_FEED_TAG = re.compile(
+    rb"<(?!/?(?:[\w.-]+:)?(?:"
+    + "|".join(_FEED_NAMES).encode()
+    + rb")[\s/>])/?[A-Za-z_][\w.:-]*[^<>]*>"
 )
 _RECOVER_KW = dict(_PARSER_KW, huge_tree=True, recover=True)
 
 
 def _recovered(data: bytes, url: str) -> list[Entry]:
     """A UTF-8 document read by libxml2's recovering parser: C speed, linear, lower
-    fidelity than feedparser's tolerant parser (what is past 2,048 open elements, or after
-    a tag the parser could not place, may be lost). No entities, no network, as ever.
-    HTML references are mended and HTML's void elements closed first."""
-    doc = _VOID_OPEN.sub(rb"<\1\2/>", mend_references(data))
+    fidelity than feedparser's tolerant parser. No entities, no network, as ever.
+
+    HTML references are mended, and every tag that is no feed element (the HTML written
+    unescaped in a description: unclosed ``<br>``, ``<div>`` nested 100,000 deep) is
+    made a space first, in one C pass: its text is what the entry keeps of it, and the
+    parser sees no markup to nest. libxml2 stops reading at its depth limit (2,048 open
+    elements here), which lost the rest of the item: a deep description's text, the
+    ``pubDate`` after it. Feed elements themselves nested that deep still lose the rest.
+    """
+    doc = _NOT_FEED_TAG.sub(b" ", mend_references(data))
     etree.clear_error_log()
     root = etree.fromstring(doc, etree.XMLParser(encoding="utf-8", **_RECOVER_KW))
     if root is None:
