@@ -9,7 +9,19 @@ one busy or empty night does not move). A subject is
 - ``silent`` when it was read fine but brought nothing although its history expects
   something: a silent zero is caught at the first poll that misses, not days later;
 - ``low`` when it brought under ``low_share`` of what is expected;
-- ``new`` while it has fewer than ``min_nights`` nights of history; ``ok`` otherwise.
+- ``new`` while it has fewer than ``min_nights`` nights of history; ``ok`` otherwise;
+- ``degraded`` instead of ``ok`` or ``new`` when its volume came only through feeds read
+  in a degraded way (fetch status ``degraded_parse``: part of the document past the
+  tolerant parser's budget, read by the recovering parser; see
+  :class:`earlywarn.collect.feeds.FeedRead`). Its items are all stored, but some fields
+  may be lost, so the night is marked rather than shown complete. A degraded feed that
+  also fell silent or low keeps that status, and the message says it was degraded; a
+  group with some but not all of its volume read so says how many of its feeds were.
+
+``degraded`` does not close the data-health gate: the ledger judges volume, and a
+degraded read stores every item it finds (the volume it measures is there), so the
+source gate (:mod:`earlywarn.health`) stays with ``failed``, ``silent`` and ``low``; the
+health table warns per degraded feed instead (``degraded_feed``).
 
 The ledger is kept in the archive (table ``completeness``), one row per night and subject; each
 night's expectation is read from the rows of the nights before it.
@@ -40,12 +52,19 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-__all__ = ["LEDGER_LEVELS", "OK_STATUSES", "LedgerSettings", "completeness_ledger"]
+__all__ = [
+    "DEGRADED_STATUSES", "LEDGER_LEVELS", "OK_STATUSES", "LedgerSettings", "completeness_ledger",
+    "degraded_rows",
+]  # fmt: skip
 
 #: The subjects the ledger keeps, finest first.
 LEDGER_LEVELS = ("feed", "outlet", "language", "country")
+#: Fetch outcomes of a feed read, its entries kept, but not as usual (reason codes of
+#: :class:`earlywarn.collect.feeds.FeedRead`, stored as the feed's ``last_status``).
+DEGRADED_STATUSES = ("degraded_parse",)
 #: Fetch outcomes that are not failures.
-OK_STATUSES = ("ok", "not_modified")
+OK_STATUSES = ("ok", "not_modified", *DEGRADED_STATUSES)
+_MARK = "(degraded_parse)"  # in the message of every ledger row a degraded read touched
 _COLUMNS = [
     "as_of", "level", "subject", "feeds", "failed", "observed", "expected", "status", "message",
 ]  # fmt: skip
@@ -78,6 +97,25 @@ def _expected(history: pd.DataFrame, as_of: date, s: LedgerSettings) -> dict[tup
 
 
 def _status(
+    level: str, n_feeds: int, n_failed: int, observed: int, expected: float, entries: int,
+    s: LedgerSettings, n_degraded: int = 0,
+) -> tuple[str, str]:  # fmt: skip
+    status, message = _volume_status(level, n_feeds, n_failed, observed, expected, entries, s)
+    if not n_degraded or status == "failed":
+        return status, message
+    if level == "feed":
+        note = (
+            f"read in a degraded way {_MARK}: parts past the tolerant parser's "
+            "budget were read by the recovering parser, some fields may be lost"
+        )
+    else:
+        note = f"{n_degraded} of {n_feeds} feeds read in a degraded way {_MARK}"
+    if status in ("ok", "new") and n_degraded == n_feeds - n_failed:
+        return "degraded", f"{note}; {message}"  # all of tonight's volume came so
+    return status, f"{message}; {note}"
+
+
+def _volume_status(
     level: str, n_feeds: int, n_failed: int, observed: int, expected: float, entries: int,
     s: LedgerSettings,
 ) -> tuple[str, str]:  # fmt: skip
@@ -112,7 +150,8 @@ def completeness_ledger(
         The night.
     feeds : DataFrame
         The feeds polled tonight (``feed_id, outlet, language, country, last_status,
-        entries``), i.e. tonight's catalog, not every feed the archive ever knew.
+        entries``), i.e. tonight's catalog, not every feed the archive ever knew; a
+        ``last_status`` in :data:`DEGRADED_STATUSES` is a feed read in a degraded way.
     observed : mapping
         New articles collected tonight per ``feed_id`` (absent: none).
     history : DataFrame, optional
@@ -130,6 +169,7 @@ def completeness_ledger(
     expected = _expected(hist, as_of, s)
     f = feeds.assign(
         _failed=~feeds["last_status"].isin(OK_STATUSES),
+        _degraded=feeds["last_status"].isin(DEGRADED_STATUSES),
         _observed=[int(observed.get(fid, 0)) for fid in feeds["feed_id"]],
         _entries=pd.to_numeric(feeds["entries"], errors="coerce").fillna(0).astype(int),
     )
@@ -140,6 +180,7 @@ def completeness_ledger(
             {
                 "feeds": g.size(),
                 "failed": g["_failed"].sum(),
+                "degraded": g["_degraded"].sum(),
                 "observed": g["_observed"].sum(),
                 "entries": g["_entries"].sum(),
             }
@@ -148,7 +189,7 @@ def completeness_ledger(
             exp = expected.get((level, str(subject)), float("nan"))
             status, message = _status(
                 level, int(r["feeds"]), int(r["failed"]), int(r["observed"]), exp,
-                int(r["entries"]), s,
+                int(r["entries"]), s, int(r["degraded"]),
             )  # fmt: skip
             rows.append(
                 {
@@ -164,3 +205,21 @@ def completeness_ledger(
                 }
             )
     return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def degraded_rows(ledger: pd.DataFrame) -> pd.Series:
+    """Which ledger rows a degraded read touched (a boolean Series on ``ledger``'s index):
+    status ``degraded``, or a row that kept its volume status (``silent``, ``low``, or a
+    group's ``ok``/``new``) and whose message says some of its feeds were read so.
+
+    Examples
+    --------
+    >>> feeds = pd.DataFrame({"feed_id": ["a", "b"], "outlet": ["X", "X"],
+    ...     "language": ["en", "en"], "country": ["GBR", "GBR"],
+    ...     "last_status": ["degraded_parse", "ok"], "entries": [30, 20]})
+    >>> led = completeness_ledger(as_of=date(2024, 5, 4), feeds=feeds, observed={"a": 3})
+    >>> led.loc[degraded_rows(led), ["level", "subject", "status"]].values.tolist()
+    [['feed', 'a', 'degraded'], ['outlet', 'X', 'new'], ['language', 'en', 'new'], ['country', 'GBR', 'new']]
+    """
+    marked = ledger["message"].fillna("").astype(str).str.contains(_MARK, regex=False)
+    return (ledger["status"] == "degraded") | marked

@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from earlywarn.completeness import OK_STATUSES, completeness_ledger
+from earlywarn.completeness import OK_STATUSES, completeness_ledger, degraded_rows
 from earlywarn.stage import StageContext, StageResult
 from earlywarn.store import Write
 
@@ -101,8 +101,10 @@ def check_health(
         ``origin, last_date``: the newest event of each source of events (coder, icews ...).
     ledger : DataFrame, optional
         Tonight's completeness ledger (:func:`earlywarn.completeness.completeness_ledger`): adds a
-        ``silent_feed`` warning per feed that went silent tonight and a ``source_gate`` row
-        per language and country (``fail`` when its sources are down).
+        ``silent_feed`` warning per feed that went silent tonight, a ``degraded_feed``
+        warning per feed read in a degraded way (its items stored, the gate not closed by
+        it: see :mod:`earlywarn.completeness`) and a ``source_gate`` row per language and
+        country (``fail`` when its sources are down).
     collected : mapping, optional
         Tonight's counts of the collect stage (its ``runs`` row, see
         :class:`earlywarn.collect.CollectResult`): feeds read but not as usual
@@ -143,7 +145,7 @@ def check_health(
                 "warn",
                 f"{degraded} of {len(feeds)} feeds read in a degraded way (degraded_parse): "
                 "parts past the tolerant parser's budget were read by the recovering parser; "
-                "their items are stored, some fields may be lost (the run log names the feeds)",
+                "their items are stored, some fields may be lost (degraded_feed rows name the feeds)",
             )
         )
     arts = articles.assign(as_of=pd.to_datetime(articles["as_of"]).dt.date)
@@ -238,6 +240,13 @@ def _ledger_rows(as_of: date, ledger: pd.DataFrame, t: HealthThresholds) -> list
         rows.append(
             _row(as_of, "silent_feed", str(r["subject"]), float(r["observed"]), expected,
                  "warn", f"feed {r['subject']}: {r['message']}")
+        )  # fmt: skip
+    feeds = ledger[ledger["level"] == "feed"]
+    degraded = feeds[degraded_rows(feeds)]
+    for r in degraded.to_dict("records"):
+        rows.append(
+            _row(as_of, "degraded_feed", str(r["subject"]), float(r["observed"]), 0.0,
+                 "warn", f"feed {r['subject']}: {r['status']}: {r['message']}")
         )  # fmt: skip
     for r in ledger[ledger["level"].isin(("language", "country"))].to_dict("records"):
         n_feeds, n_failed = int(r["feeds"]), int(r["failed"])

@@ -55,6 +55,7 @@ class CollectResult:
         Columns exactly ``earlywarn.schema.TABLES["articles"].columns``.
     feeds : DataFrame
         Columns exactly ``TABLES["feeds"].columns``: status per feed, etag/last_modified for next time.
+        A feed read with a note has that note as its ``last_status`` (``degraded_parse``).
     stats : dict
         ``feeds_ok``, ``feeds_failed``, ``feeds_not_modified``, ``entries``, ``future``,
         ``no_link``, ``pages_ok``, ``pages_failed``, ``same_url``, ``duplicates``, ``articles``,
@@ -668,7 +669,9 @@ def _feeds_frame(outcomes: list[_FeedOutcome], fetched_at: pd.Timestamp) -> pd.D
             "kind": oc.feed.kind,
             "etag": oc.etag,
             "last_modified": oc.last_modified,
-            "last_status": oc.status,
+            # a feed read but not as usual keeps the note as its status (not a failure:
+            # earlywarn.completeness.DEGRADED_STATUSES), so the night's ledger marks it
+            "last_status": oc.notes[0] if oc.status == "ok" and oc.notes else oc.status,
             "last_fetched": fetched_at,
             "entries": len(oc.entries),
             # the last good fetch; a failed one keeps the date it had (collect's stage)

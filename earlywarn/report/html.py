@@ -350,7 +350,9 @@ def render_report(
     The page is written to a temporary file beside ``path``, then moved into place, so a
     reader never sees half a report.
     Whenever the data-health gate (``health``) is not fully open, a banner tops the page
-    and the alerts it held back (``held``, with their reasons) are listed.
+    and the alerts it held back (``held``, with their reasons) are listed. Feeds the
+    completeness ledger marks as read in a degraded way (``degraded_feed`` health rows)
+    are counted in a note under the header, so such a night does not read as complete.
 
     ``track`` (:func:`earlywarn.ledger.track_record`) adds the track record
     (:func:`earlywarn.report.track.track_section`): the skill of
@@ -425,6 +427,7 @@ def render_report(
         flat_stats=flat,
         health=[] if health is None else health.sort_values(["status", "check"]).to_dict("records"),
         gate=None if health is None else gate_state(health),
+        degraded=0 if health is None else int((health["check"] == "degraded_feed").sum()),
         held=[] if held is None else held.to_dict("records"),
         charts=charts,
         perception=perception,

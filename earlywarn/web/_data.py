@@ -277,22 +277,26 @@ class ArchiveGate:
         return self.read(q)
 
     def gate(self) -> dict[str, Any] | None:
-        """The latest night's data-health gate and the alerts it held back, or ``None``
-        when that night's gate was fully open (or no night was checked)."""
+        """The latest night's data-health gate, the alerts it held back and the feeds the
+        completeness ledger marks as read in a degraded way (``degraded``), or ``None``
+        when that night's gate was fully open with no such feed (or no night was checked)."""
         from earlywarn.health import gate_state
 
         def q(a: Archive) -> dict[str, Any] | None:
             last = a.query("SELECT max(as_of) AS d FROM health")["d"].iloc[0]
             if pd.isna(last):
                 return None
-            state = gate_state(a.table("health", "as_of = ?", [last]))
-            if state.fully_open:
+            health = a.table("health", "as_of = ?", [last])
+            state = gate_state(health)
+            degraded = int((health["check"] == "degraded_feed").sum())
+            if state.fully_open and not degraded:
                 return None
             held = a.table("held_alerts", "as_of = ?", [last])
             return {
                 "as_of": pd.Timestamp(last).date().isoformat(),
                 "state": state,
                 "held": held.to_dict("records"),
+                "degraded": degraded,
             }
 
         return self.read(q)

@@ -68,6 +68,7 @@ def test_a_feed_nested_past_the_depth_limit_is_read_by_the_recovering_parser(
         (f"Item {i}", f"https://e.com/{i}") for i in range(5)
     ]
     assert got[4].summary == "after"
+    assert got[3].summary == "x"  # the deep item's own text (lost on 5d061f1)
     assert sum(loose) <= TOLERANT_TAGS  # the deep item never went to it
     assert len(notes) == 1 and "degraded" in notes[0].getMessage()
 
@@ -159,7 +160,9 @@ def test_collect_counts_a_degraded_feed_and_keeps_its_items(server: Server) -> N
         out = collect(catalog, as_of, settings=settings())
     assert out.stats["reason:degraded_parse"] == 1 and out.stats["feeds_degraded"] == 1
     assert out.stats["feeds_ok"] == 2 and "feeds_failed" not in out.stats
-    assert set(out.feeds["last_status"]) == {"ok"}
+    # the note is the feed's status (not a failure), so the night's ledger can mark it
+    status = dict(zip(out.feeds["outlet"], out.feeds["last_status"], strict=True))
+    assert status == {"Bad": "degraded_parse", "Good": "ok"}
     bad = out.articles[out.articles["outlet"] == "Bad"]
     # all stored, with their feed summaries (the pages 404); titles may lose the "<"
     assert sorted(bad["url"]) == sorted(server.url(f"/a/{i}") for i in range(8))
@@ -203,3 +206,5 @@ def test_a_degraded_night_is_in_the_run_log_and_the_health_table(
     row = health[health["check"] == "degraded_parse"]
     assert row["status"].item() == "warn" and row["value"].item() == 1
     assert row["message"].item().startswith("1 of 1 feeds read in a degraded way")
+    named = health[health["check"] == "degraded_feed"]
+    assert named["status"].item() == "warn" and "(degraded_parse)" in named["message"].item()
