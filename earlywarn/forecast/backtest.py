@@ -138,6 +138,26 @@ def _cutoffs(n: int, horizon: int, folds: int, step: int, initial: int | None) -
     ]
 
 
+def _nothing_to_score(
+    series: list[SeriesData],
+    skipped: Mapping[str, str],
+    horizon: int,
+    initial: int | None,
+) -> str:
+    """Why a backtest has not one fold to score: no series, or none long enough."""
+    if not series:
+        why = f" ({len(skipped)} skipped: {dict(list(skipped.items())[:3])})" if skipped else ""
+        return f"nothing to backtest: y holds no usable series{why}"
+    longest = max(len(s.y) for s in series)
+    need = horizon + 1 if initial is None else max(initial, 1) + horizon
+    return (
+        f"nothing to backtest: no series is long enough for one fold of horizon={horizon}"
+        + ("" if initial is None else f" after initial={initial}")
+        + f" ({need} points needed, the longest of {len(series)} series has {longest}); "
+        "shorten the horizon" + ("" if initial is None else " or the initial window")
+    )
+
+
 def _series_frame(s: SeriesData, end: int) -> pd.DataFrame:
     return pd.DataFrame({"unique_id": s.uid, "ds": s.ds[:end], "y": s.y[:end]})
 
@@ -312,6 +332,8 @@ def backtest(
         if len(part):
             parts.append(part)
         fails.extend(failed)
+    if not parts and not fails:  # not one fold to try: an empty result said nothing
+        raise UsageError(_nothing_to_score(series, skipped, int(horizon), initial))
     fc = (
         pd.concat(parts, ignore_index=True)
         if parts

@@ -74,24 +74,73 @@ def _resolve(base: Path, value: str) -> Path:
 def load_series(
     spec: Mapping[str, Any], base: Path, *, source: str = "<experiment>"
 ) -> pd.DataFrame:
-    """Read the long frame an experiment's ``series`` entry describes."""
+    """Read the long frame an experiment's ``series`` entry describes.
+
+    The file (or the archive's answer) must be a long frame ``unique_id, ds, y``, and the
+    ``ids`` asked for must name series in it: an unreadable file, a table of another shape
+    or an id naming no series is a :class:`ConfigError` naming the key. The archive is
+    opened read-only (a ``query`` can read it, never change it, and a mistyped ``archive``
+    creates nothing).
+    """
+    from earlywarn.store import Archive
+
+    if not isinstance(spec, Mapping):
+        raise ConfigError(
+            f"{source}: key 'series' must be a mapping with 'path' (or 'archive' and "
+            f"'query'), got {spec!r:.200}"
+        )
+    ids = spec.get("ids")
+    if ids is not None and (
+        not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or not ids
+    ):
+        raise ConfigError(
+            f"{source}: key 'series.ids' must be a list of series ids (text), got {ids!r:.200}"
+        )
     if "path" in spec:
         path = _resolve(base, str(spec["path"]))
-        if not path.exists():
+        if not path.is_file():
             raise ConfigError(f"{source}: key 'series.path': no file {path}")
-        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        try:
+            frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        except (OSError, ValueError, UnicodeError, ImportError) as exc:  # ParserError too
+            raise ConfigError(
+                f"{source}: key 'series.path': {path} cannot be read as a "
+                f"{'Parquet' if path.suffix == '.parquet' else 'CSV'} table "
+                f"({type(exc).__name__}: {str(exc)[:300]})"
+            ) from exc
+        what = f"key 'series.path': {path}"
     elif "query" in spec:
-        from earlywarn.store import Archive
+        import duckdb
 
-        archive = Archive(_resolve(base, str(spec.get("archive", "earlywarn.duckdb"))))
+        archive = Archive(
+            _resolve(base, str(spec.get("archive", "earlywarn.duckdb"))), read_only=True
+        )
         try:
             frame = archive.query(str(spec["query"]))
+        except duckdb.Error as exc:
+            raise ConfigError(
+                f"{source}: key 'series.query' failed on the archive (read-only): {str(exc)[:300]}"
+            ) from exc
         finally:
             archive.close()
+        what = "key 'series.query'"
     else:
         raise ConfigError(f"{source}: key 'series' needs 'path' or 'query' (with 'archive')")
-    if "ids" in spec:
-        frame = frame[frame["unique_id"].isin(list(spec["ids"]))]
+    missing = sorted({"unique_id", "ds", "y"} - set(frame.columns))
+    if missing:
+        raise ConfigError(
+            f"{source}: {what} lacks column(s) {missing}: a series is a long table "
+            f"unique_id, ds, y (got columns {[str(c)[:40] for c in frame.columns[:10]]})"
+        )
+    if ids is not None:
+        known = set(frame["unique_id"].astype(str))
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise ConfigError(
+                f"{source}: key 'series.ids': {unknown[:5]} name no series of {what}; "
+                f"it holds {len(known)} (e.g. {sorted(known)[:5]})"
+            )
+        frame = frame[frame["unique_id"].astype(str).isin(ids)]
     return frame
 
 
