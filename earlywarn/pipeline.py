@@ -10,6 +10,7 @@ reruns upsert by key and change nothing when the inputs are unchanged.
 from __future__ import annotations
 
 import importlib
+import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -89,12 +90,22 @@ def past_night(as_of: str | date | None) -> date:
 def parse_as_of(value: str | date | None) -> date:
     """``YYYY-MM-DD``, ``today`` or ``yesterday`` (UTC) to a date; ``None`` means yesterday.
 
+    A night is a UTC date: a datetime that knows its zone names the UTC date of its
+    instant (06:00 in Hanoi is 23:00 UTC the day before), so one instant names one night
+    wherever the job runs. Only calendar dates are read: an ISO week (``2025-W13``, read by
+    Python as its Monday) or an ordinal date is refused, not guessed.
+
     Examples
     --------
     >>> parse_as_of("2024-02-29")
     datetime.date(2024, 2, 29)
+    >>> from datetime import timedelta
+    >>> parse_as_of(datetime(2024, 3, 1, 6, 0, tzinfo=timezone(timedelta(hours=7))))
+    datetime.date(2024, 2, 29)
     """
     if isinstance(value, datetime):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            value = value.astimezone(timezone.utc)
         return value.date()
     if isinstance(value, date):
         return value
@@ -103,12 +114,18 @@ def parse_as_of(value: str | date | None) -> date:
         return today - timedelta(days=1)
     if value == "today":
         return today
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(
-            f"as_of {value!r} is not a date; use YYYY-MM-DD, 'today' or 'yesterday'"
-        ) from None
+    if isinstance(value, str) and _CALENDAR_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise UsageError(
+        f"as_of {value!r:.60} is not a date; use YYYY-MM-DD, 'today' or 'yesterday'"
+    ) from None
+
+
+#: The calendar dates :func:`parse_as_of` reads: ``2025-03-30`` or ``20250330``.
+_CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{8}", re.ASCII)
 
 
 @dataclass
