@@ -120,6 +120,9 @@ class Write:
 def archive_lock(path: str | os.PathLike[str], timeout: float = 0.0) -> Iterator[None]:
     """Hold the single-writer lock ``<archive>.lock`` for a job.
 
+    The lock is beside the archive's real path (symbolic links resolved), so every path
+    that reaches one archive takes the same lock.
+
     Parameters
     ----------
     timeout : float
@@ -131,15 +134,19 @@ def archive_lock(path: str | os.PathLike[str], timeout: float = 0.0) -> Iterator
         If another job holds the lock for longer than ``timeout``.
     """
     p = Path(path)
-    lock = FileLock(str(p) + ".lock")
+    # beside the file itself: an archive reached through a symbolic link (or a linked
+    # folder) and by its own path is one archive with one lock, not two writers each
+    # holding a lock of its own
+    real = Path(os.path.realpath(p))
+    lock = FileLock(f"{real}.lock")
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
+        real.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=timeout)
     except Timeout:
         if Path(lock.lock_file).exists():
             raise LockedError(
-                f"another earlywarn job holds {p}.lock; wait for it to finish or pass --wait "
-                "SECONDS"
+                f"another earlywarn job holds {lock.lock_file}; wait for it to finish or pass "
+                "--wait SECONDS"
             ) from None
         raise _unwritable(p, "the lock file cannot be created") from None
     except OSError as exc:  # a parent that is a file, a read-only or virtual file system
