@@ -411,14 +411,55 @@ class QuantileAverage(BaseForecaster):
         from earlywarn.forecast.global_negbin import GlobalNegBin
 
         for name, m in (self.members or {"gb": GlobalQuantileGB(), "nb": GlobalNegBin()}).items():
+            where = f"QuantileAverage member {name!r}"
             if isinstance(m, Mapping):
-                where = f"QuantileAverage member {name!r}"
+                if "estimator" not in m or not isinstance(m.get("params") or {}, Mapping):
+                    raise ValueError(
+                        f"{where}: give {{estimator: NAME, params: {{...}}}}, got {m!r:.120}"
+                    )
                 m = make_estimator(str(m["estimator"]), m.get("params"), source=where)
+            elif not isinstance(m, BaseForecaster):
+                raise ValueError(f"{where}: not a forecaster or a spec, got {m!r:.80}")
             out[name] = m
         return out
 
+    def _validate_params(self) -> None:
+        """Members that build, weights naming members with finite weights >= 0 (one > 0),
+        quantile levels inside (0, 1): a NaN weight made every score NaN, a negative one
+        dropped the model from the table, a misspelled member name was weighted 1."""
+        members = self._members()  # a member spec that does not build raises here
+        if not members:
+            raise ValueError("QuantileAverage: members is empty; name at least one forecaster")
+        weights = self.weights or {}
+        if not isinstance(weights, Mapping):
+            raise ValueError(
+                f"QuantileAverage: weights must map member names to numbers, got {weights!r:.80}"
+            )
+        unknown = sorted(str(k) for k in weights if k not in members)
+        if unknown:
+            raise ValueError(
+                f"QuantileAverage: weights name no member {unknown}; members: {sorted(members)}"
+            )
+        values = {}
+        for name in members:
+            w = weights.get(name, 1.0)
+            if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0 <= w < np.inf:
+                raise ValueError(
+                    f"QuantileAverage: weight of {name!r} must be a finite number >= 0, "
+                    f"got {w!r:.40}"
+                )
+            values[name] = float(w)
+        if not any(values.values()):
+            raise ValueError("QuantileAverage: every weight is 0; give one member a weight > 0")
+        levels = list(self.quantiles)
+        if not levels or not all(isinstance(q, (int, float)) and 0 < q < 1 for q in levels):
+            raise ValueError(
+                f"QuantileAverage: quantiles must be levels between 0 and 1, got {levels!r:.80}"
+            )
+
     def fit(self, y: pd.DataFrame, X: pd.DataFrame | None = None) -> QuantileAverage:
         """Fit every member on ``y``; return ``self``."""
+        self._validate_params()
         self.members_ = {k: m.clone().fit(y, X) for k, m in self._members().items()}
         common = set.intersection(*(set(m.fitted_) for m in self.members_.values()))
         first = next(iter(self.members_.values()))

@@ -21,6 +21,7 @@ SeasonalNaive(method='auto', season_length=12)
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -80,14 +81,43 @@ def make_estimator(
                 f"valid parameters: {valid}"
             )
     for key, value in params.items():
+        bad = _not_finite(value, f"params.{key}")
+        if bad:
+            raise ConfigError(
+                f"{source}: key '{bad}': not a finite number; give a number (or remove the key "
+                "for the default)"
+            )
         if isinstance(value, list):  # YAML has no tuples
             params[key] = tuple(value)
-    est = cls(**params)
     try:
+        est = cls(**params)
         est._validate_params()
-    except ValueError as exc:
+    except ConfigError as exc:  # a nested spec (a member of an ensemble) names itself
         raise ConfigError(f"{source}: key 'params': {exc}") from exc
+    except (ValueError, TypeError, OverflowError) as exc:  # int(inf), int("abc"), ...
+        raise ConfigError(f"{source}: key 'params': {type(exc).__name__}: {exc}") from exc
     return est
+
+
+def _not_finite(value: Any, key: str) -> str | None:
+    """The key (``params.weights.gb``) of the first NaN or infinite number in ``value``.
+
+    YAML reads ``.nan``, ``.inf`` and ``1e999`` as floats no estimator can use: a NaN weight
+    made every score NaN, an infinite horizon ended the backtest in an OverflowError.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return key
+    if isinstance(value, Mapping):
+        items: Any = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    else:
+        return None
+    for k, v in items:
+        bad = _not_finite(v, f"{key}.{k}")
+        if bad:
+            return bad
+    return None
 
 
 def _specs(path: Path) -> list[Any]:
