@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from earlywarn._atomic import write_atomic
 from earlywarn._log import get_logger, redact
 
 __all__ = ["CREATES_RUN", "LOCAL", "CallBuffer", "default_buffer_dir", "fast_fail"]
@@ -129,7 +130,7 @@ class CallBuffer:
                 redact(exc),
             )
             rest = [json.dumps(_substitute(json.loads(ln), ids)) for ln in lines[done:]]
-            self.file.write_text("".join(ln + "\n" for ln in rest), encoding="utf-8")
+            write_atomic(self.file, "".join(ln + "\n" for ln in rest))  # no call lost
             return done
         self.file.unlink()
         shutil.rmtree(self.directory / "artifacts", ignore_errors=True)

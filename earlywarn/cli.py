@@ -21,6 +21,7 @@ from typing import Annotated, Any
 import typer
 
 from earlywarn import __version__
+from earlywarn._atomic import write_atomic
 from earlywarn._cli_network import eval_network, network_app
 from earlywarn._cli_output import StageForce, bars_for, err, out, print_result
 from earlywarn._cli_web import export, users_app
@@ -499,7 +500,7 @@ def brief(
             doc = get_brief(archive, day, focal_country=s.focal_country)
         if html is not None:
             html.parent.mkdir(parents=True, exist_ok=True)
-            html.write_text(render_html(doc, locale=s.locale), encoding="utf-8")
+            write_atomic(html, render_html(doc, locale=s.locale))
             err.print(f"brief written to {html}")
         if as_json:
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -546,10 +547,10 @@ def perception(
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         body = render_section(view, s.locale)
-        path.write_text(
+        write_atomic(
+            path,
             f'<!DOCTYPE html><html lang="{s.locale}"><head><meta charset="utf-8">'
             f"<title>{escape(view['country_name'])}</title></head><body>{body}</body></html>\n",
-            encoding="utf-8",
         )
         sys.stdout.write(format_text(view))
         err.print(f"section written to {path}")

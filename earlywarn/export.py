@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from earlywarn._atomic import write_atomic
 from earlywarn.errors import EarlywarnError, UsageError, output_file
 
 __all__ = [
@@ -166,19 +167,8 @@ def write_table(
             f"give a file name ending in {' or '.join('.' + f for f in FORMATS)}"
         )
     data = table_bytes(tables, fmt)
-    if out.exists() and not out.is_file():
-        # a device, a pipe, /dev/stdout: written into, never renamed over (the rename
-        # below replaced the device node itself with a regular file: as root, /dev/full
-        # or /dev/stdout of the whole machine)
-        with out.open("wb") as fh:
-            fh.write(data)
-        return out
-    target = out.resolve() if out.is_symlink() else out  # the link stays a link
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
-    return out
+    (out.resolve() if out.is_symlink() else out).parent.mkdir(parents=True, exist_ok=True)
+    return write_atomic(out, data)
 
 
 # -- what is exported -----------------------------------------------------------------

@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import io
 import reprlib
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -29,6 +30,7 @@ import defusedxml.ElementTree as SafeET
 import yaml
 from courlan import normalize_url
 
+from earlywarn._atomic import write_atomic
 from earlywarn._yaml import safe_load
 from earlywarn.collect.http import url_problem
 from earlywarn.errors import ConfigError, path_problem
@@ -387,9 +389,7 @@ def save_yaml(feeds: Sequence[Feed], path: str | Path) -> Path:
          if v is not None and v != "" and v is not False}
         for f in feeds
     ]  # fmt: skip
-    p.write_text(
-        yaml.safe_dump({"feeds": rows}, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
+    write_atomic(p, yaml.safe_dump({"feeds": rows}, allow_unicode=True, sort_keys=False))
     return p
 
 
@@ -435,5 +435,7 @@ def save_opml(feeds: Sequence[Feed], path: str | Path, *, title: str = "earlywar
             attrs["country"] = f.country
         ET.SubElement(folders[key], "outline", attrs)
     ET.indent(opml)
-    ET.ElementTree(opml).write(p, encoding="utf-8", xml_declaration=True)
+    buf = io.BytesIO()
+    ET.ElementTree(opml).write(buf, encoding="utf-8", xml_declaration=True)
+    write_atomic(p, buf.getvalue())
     return p

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from earlywarn._atomic import write_atomic
 from earlywarn.collect.catalog import Feed, normalize_link
 
 __all__ = ["feed_status", "record_verified"]
@@ -68,7 +69,7 @@ def record_verified(path: str | Path, verified: Mapping[str, date]) -> int:
     else:
         text, done = _yaml(text, wanted)
     if done:
-        p.write_text(text, encoding="utf-8")
+        write_atomic(p, text)  # the curated catalog: whole or as it was
     return done
 
 

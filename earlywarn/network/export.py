@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
+from earlywarn._atomic import write_atomic
 from earlywarn.errors import UsageError, output_file
 from earlywarn.network.actors import node_table
 
@@ -45,8 +47,10 @@ def export_graph(graph: nx.Graph, path: str | Path, fmt: str | None = None) -> P
         for k, v in list(data.items()):
             if v is None or (isinstance(v, float) and v != v):
                 data[k] = 0.0
+    buf = io.BytesIO()
     if fmt == "gexf":
-        nx.write_gexf(clean, p)
+        nx.write_gexf(clean, buf)
     else:
-        nx.write_graphml(clean, p)
+        nx.write_graphml(clean, buf)
+    write_atomic(p, buf.getvalue())
     return p

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from earlywarn import __version__
+from earlywarn._atomic import write_atomic
 from earlywarn._log import get_logger
 from earlywarn.alerts.evidence import forecast_for
 from earlywarn.alerts.rules import SEVERITIES
@@ -294,9 +295,7 @@ def write_scripts(folder: str | Path) -> list[str]:
         data = src.read_bytes()
         dest = folder / name
         if not dest.is_file() or dest.stat().st_size != len(data) or dest.read_bytes() != data:
-            tmp = dest.with_suffix(".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(dest)
+            write_atomic(dest, data)
     return names
 
 
@@ -444,8 +443,6 @@ def render_report(
         track=track_section(track, locale),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
+    write_atomic(out, page)
     log.info("report written to %s (%d alerts)", out, len(alert_items))
     return out
