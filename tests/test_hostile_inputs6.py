@@ -1,4 +1,4 @@
-"""Hostile inputs, sixth round (issue 14; tests/HOSTILE.md): experiment files, dates,
+"""Hostile inputs, sixth round, second part (issue 14; tests/HOSTILE.md): experiment files, dates,
 exports, the review page and the archive path, each through a real entry point (the CLI,
 the public API or real HTTP)."""
 
@@ -143,6 +143,21 @@ def test_one_archive_reached_through_a_symbolic_link_has_one_lock(tmp_path: Path
             assert "another earlywarn job holds" in r.output
 
 
+def test_one_archive_reached_through_a_symbolic_link_has_one_search_index(tmp_path: Path) -> None:
+    """The search index was `<path>.search` of the path as given: the nightly job kept
+    `data/a.duckdb.search` up to date while `earlywarn search` (or the page) on the link
+    found no index, and once told to `--rebuild` kept a second one the nightly job never
+    updated (stale results). The index is now beside the real file."""
+    from earlywarn.search import index_path
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "link.duckdb").symlink_to(tmp_path / "data" / "a.duckdb")
+    (tmp_path / "lnk").symlink_to(tmp_path / "data")
+    want = tmp_path / "data" / "a.duckdb.search"
+    assert index_path(tmp_path / "link.duckdb") == want
+    assert index_path(tmp_path / "lnk" / "a.duckdb") == want
+
+
 @pytest.mark.parametrize(
     ("spec", "says"),
     [
@@ -181,3 +196,41 @@ def test_a_model_spec_with_a_number_no_model_can_use_is_a_config_error(
     path.write_text(f"name: x\n{spec}\n")
     with pytest.raises(ConfigError, match=says):
         load_models(path)
+
+
+def _run_with_file_limit(limit: int, *args: str) -> object:
+    """`earlywarn ARGS` in a child whose files cannot grow past ``limit`` bytes (as on a
+    full disk: a write past it fails with EFBIG)."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    def limit_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "earlywarn.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limit_files,
+    )
+
+
+def test_a_write_that_fails_part_way_leaves_the_old_file_whole(tmp_path: Path) -> None:
+    """A file earlywarn writes over was written in place or through a fixed '<name>.tmp':
+    `feeds export cat.yaml cat.yaml` (and `feeds check --write-verified`) on a full disk
+    left the curated catalog truncated, feeds lost; `export --out x.csv` left 'x.csv.tmp'
+    behind (and overwrote a file of that name). Now every such write goes to a temporary
+    file of a unique name, is flushed, and renamed: the old file stays whole, no temporary
+    file is left (simulated full disk: RLIMIT_FSIZE below the file's size)."""
+    catalog = tmp_path / "cat.yaml"
+    catalog.write_text((REPO / "feeds" / "global.yaml").read_text(encoding="utf-8"))
+    before = catalog.read_bytes()
+    r = _run_with_file_limit(4096, "feeds", "export", str(catalog), str(catalog))
+    assert r.returncode == 74, r.stderr  # type: ignore[attr-defined]
+    assert "kept as it was" in " ".join(r.stderr.split())  # type: ignore[attr-defined]
+    assert catalog.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["cat.yaml"]

@@ -75,12 +75,16 @@ def _full_disk(path: Path, exc: BaseException) -> OSError | None:
 def index_path(archive: str | os.PathLike[str]) -> Path:
     """Where the search index of ``archive`` lives: beside it, ``<archive>.search/``.
 
+    Beside the archive's real path (symbolic links resolved): the nightly job on
+    ``data/a.duckdb`` and the page or ``earlywarn search`` on ``link.duckdb -> data/a.duckdb``
+    use one index, not an index each (the link's never updated, its results stale).
+
     Examples
     --------
     >>> index_path("/data/earlywarn.duckdb").name
     'earlywarn.duckdb.search'
     """
-    return Path(f"{os.fspath(archive)}.search")
+    return Path(f"{os.path.realpath(archive)}.search")
 
 
 def _schema() -> Any:
