@@ -188,7 +188,9 @@ def test_network_metrics_built_from_news_wait_and_imported_ones_go_out() -> None
     assert "net:YEM" in sent["unique_id"].tolist()
 
 
-def _render(tmp_path: Path, health: pd.DataFrame, held: pd.DataFrame | None) -> str:
+def _render(
+    tmp_path: Path, health: pd.DataFrame, held: pd.DataFrame | None, locale: str = "en"
+) -> str:
     empty = pd.DataFrame(columns=["unique_id", "ds", "y"])
     out = render_report(
         tmp_path / "r.html",
@@ -203,6 +205,7 @@ def _render(tmp_path: Path, health: pd.DataFrame, held: pd.DataFrame | None) -> 
         stats={},
         health=health,
         held=held,
+        locale=locale,
     )
     return out.read_text(encoding="utf-8")
 
@@ -248,6 +251,12 @@ def test_dead_collection_never_reads_as_an_all_clear(tmp_path: Path) -> None:
     page = TestClient(app).get("/")
     assert page.status_code == 200
     assert 'id="gate-banner"' in page.text and "3 of 3 feeds failed" in page.text
+    # a Vietnamese reader gets the banner in Vietnamese, not in the source English
+    web = WebSettings(anonymous_read=True)
+    vi = TestClient(create_app(settings[night2].archive, read_only=True, web=web, locale="vi"))
+    vi_page = vi.get("/").text
+    assert 'id="gate-banner"' in vi_page and "Cổng kiểm tra chất lượng dữ liệu đã đóng" in vi_page
+    assert "Data-health gate" not in vi_page
 
 
 def test_report_lists_held_alerts_with_reasons_and_no_banner_when_open(tmp_path: Path) -> None:
@@ -272,6 +281,9 @@ def test_report_lists_held_alerts_with_reasons_and_no_banner_when_open(tmp_path:
     assert 'id="gate-banner"' in html and "partly closed" in html
     assert 'id="held"' in html and "90% of its articles come from language:vi" in html
     assert "No alerts as of" not in html
+    vi = _render(tmp_path, health, held, locale="vi")
+    assert "Cổng kiểm tra chất lượng dữ liệu đóng một phần" in vi and "partly closed" not in vi
+    assert "Bị cổng kiểm tra chất lượng dữ liệu tạm giữ" in vi and "Held back" not in vi
     healthy = health.assign(status=["ok", "ok"])
     html = _render(tmp_path, healthy, held.iloc[0:0])
     assert 'id="gate-banner"' not in html and "No alerts as of" in html
