@@ -234,3 +234,24 @@ def test_a_write_that_fails_part_way_leaves_the_old_file_whole(tmp_path: Path) -
     assert "kept as it was" in " ".join(r.stderr.split())  # type: ignore[attr-defined]
     assert catalog.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["cat.yaml"]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        '{url: "https://example.com/' + "a" * 300_000 + '", language: en, country: USA}',
+        '{url: "https://example.com/rss", language: en, country: USA, verified: '
+        + "x" * 200_000
+        + "}",
+    ],
+)
+def test_a_catalog_error_quotes_a_huge_value_cut(tmp_path: Path, entry: str) -> None:
+    """A 300 KB feed URL (or a 200 KB `verified`) was quoted whole in the catalog's error,
+    in the feed's label and again in the value: 300 KB of 'error:' on the terminal. Now
+    both are cut to about 120 characters; the error still names the key."""
+    path = tmp_path / "c.yaml"
+    path.write_text(f"feeds:\n- {entry}\n")
+    r = _cli("feeds", "check", str(path))
+    assert r.exit_code == 78, r.output[:500]
+    assert len(r.output) < 2_000, len(r.output)
+    assert "key '" in r.output

@@ -187,31 +187,47 @@ def _known(kind: str, code: str) -> bool:
     )
 
 
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 120
+
+
+def _show(value: Any) -> str:
+    """``value`` quoted for a message, cut to about 120 characters: a 300 KB URL or date
+    in a catalog was quoted whole in its error (and again in the feed's label)."""
+    return _REPR.repr(value)
+
+
+def _cut(text: object) -> str:
+    """``text`` for a feed's label in messages, cut to about 120 characters."""
+    t = str(text)
+    return t if len(t) <= 120 else f"{t[:70]}...{t[-40:]}"
+
+
 def _check(entry: Mapping[str, Any], where: str) -> Feed:
     unknown = set(entry) - _FIELDS
     if unknown:
         raise ConfigError(
-            f"{where}: unknown key(s) {sorted(unknown)}; allowed keys are {sorted(_FIELDS)}"
+            f"{where}: unknown key(s) {_show(sorted(unknown))}; allowed keys are {sorted(_FIELDS)}"
         )
     url = entry.get("url")
     if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
-        raise ConfigError(f"{where}: key 'url' must be an http(s) URL (got {url!r})")
+        raise ConfigError(f"{where}: key 'url' must be an http(s) URL (got {_show(url)})")
     problem = url_problem(url.strip())
     if problem is not None:
         raise ConfigError(
             f"{where}: key 'url' is not a URL that can be fetched ({problem}); "
-            f"fix it (got {reprlib.repr(url)})"
+            f"fix it (got {_show(url)})"
         )
     out: dict[str, Any] = {"url": url.strip()}
     for key in ("title", "outlet", "family"):
         value = entry.get(key) or ""
         if not isinstance(value, str):
-            raise ConfigError(f"{where}: key '{key}' must be text (got {value!r})")
+            raise ConfigError(f"{where}: key '{key}' must be text (got {_show(value)})")
         out[key] = value.strip()
     lang = entry.get("language")
     if lang is not None and not (isinstance(lang, str) and _known("languages", lang)):
         raise ConfigError(
-            f"{where}: key 'language' must be an ISO 639-1 code such as 'vi' (got {lang!r}, "
+            f"{where}: key 'language' must be an ISO 639-1 code such as 'vi' (got {_show(lang)}, "
             "which names no language)"
         )
     out["language"] = lang.lower() if isinstance(lang, str) else None
@@ -219,19 +235,19 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
     if country is not None and not (isinstance(country, str) and _known("countries", country)):
         raise ConfigError(
             f"{where}: key 'country' must be an ISO 3166-1 alpha-3 code such as 'VNM' (got "
-            f"{country!r}, which names no country)"
+            f"{_show(country)}, which names no country)"
         )
     out["country"] = country.upper() if isinstance(country, str) else None
     kind = entry.get("kind", "newspaper")
     if kind not in KINDS:
-        raise ConfigError(f"{where}: key 'kind' must be one of {list(KINDS)} (got {kind!r})")
+        raise ConfigError(f"{where}: key 'kind' must be one of {list(KINDS)} (got {_show(kind)})")
     out["kind"] = kind
     interval = entry.get("interval_minutes", 60)
     if isinstance(interval, str) and interval.isdigit():
         interval = int(interval)
     if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
         raise ConfigError(
-            f"{where}: key 'interval_minutes' must be a positive integer (got {interval!r})"
+            f"{where}: key 'interval_minutes' must be a positive integer (got {_show(interval)})"
         )
     out["interval_minutes"] = interval
     verified = entry.get("verified")
@@ -242,7 +258,7 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
             verified = False
     if verified is not None and (not isinstance(verified, date) or isinstance(verified, bool)):
         raise ConfigError(
-            f"{where}: key 'verified' must be a date such as 2026-12-06 (got {entry.get('verified')!r})"
+            f"{where}: key 'verified' must be a date such as 2026-12-06 (got {_show(entry.get('verified'))})"
         )
     if isinstance(verified, datetime):  # YAML reads '2025-01-01 10:00' as a time
         verified = verified.date()
@@ -259,7 +275,7 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
     if isinstance(mirror, str) and mirror.strip().lower() in ("true", "false"):
         mirror = mirror.strip().lower() == "true"
     if not isinstance(mirror, bool):
-        raise ConfigError(f"{where}: key 'mirror' must be true or false (got {mirror!r})")
+        raise ConfigError(f"{where}: key 'mirror' must be true or false (got {_show(mirror)})")
     out["mirror"] = mirror
     return Feed(**out)
 
@@ -288,7 +304,7 @@ def _load_yaml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
                 f"{path}: feed #{i + 1} must be a mapping with at least 'url' "
                 f"(got {reprlib.repr(item)})"
             )
-        out.append((f"{path}: feed #{i + 1} ({item.get('url', '?')})", {**defaults, **item}))
+        out.append((f"{path}: feed #{i + 1} ({_cut(item.get('url', '?'))})", {**defaults, **item}))
     return out
 
 
@@ -303,7 +319,7 @@ def _load_opml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
         kind = (node.get("type") or "").lower()
         if not url and (kind == "include" or (node.get("url") or "").lower().endswith(".opml")):
             raise ConfigError(
-                f"{path}: outline #{i + 1} includes another OPML ({node.get('url')!r}); "
+                f"{path}: outline #{i + 1} includes another OPML ({_show(node.get('url'))}); "
                 "catalogs are not followed into other files: paste that file's feed "
                 "outlines into this one"
             )
@@ -331,7 +347,7 @@ def _load_opml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
         ):
             if node.get(key) is not None:
                 entry[key] = node.get(key)
-        out.append((f"{path}: outline #{i + 1} ({url})", entry))
+        out.append((f"{path}: outline #{i + 1} ({_cut(url)})", entry))
     return out
 
 
