@@ -205,7 +205,9 @@ class EventCoder:
     actors : dict or path, optional
         PETRARCH actor dictionary; ``None`` = real-world actors from :class:`Gazetteer`.
     agents : dict or path, optional
-        PETRARCH agents dictionary; ``None`` = shipped ``agents_en.txt``.
+        PETRARCH agents dictionary; ``None`` = shipped ``agents_en.txt``. PETRARCH-2's
+        ``Phoenix.agents.txt`` ships beside it (not the default: on real news it adds
+        mostly non-events, ``experiments/RESULTS.md``, "Phoenix agents").
     discards : list or path, optional
         Phrases that discard a sentence (sports, weather ...); ``None`` = none.
     unknown_actors : bool

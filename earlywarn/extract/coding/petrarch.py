@@ -472,41 +472,116 @@ class AgentEntry:
     prefix: bool  # '[NGO~]' puts the code before the country
 
 
+_MARKER_DEF = re.compile(r"^!([^!\s]+)!\s*=\s*(.*)$")
+_MARKER = re.compile(r"!([^!\s]+)!")
+_AGENT_CODE = re.compile(r"\[([^\]}]*)")  # '[~ENV}' in Phoenix.agents.txt: the '}' ends it
+
+
+def _agent_phrase(raw: str) -> tuple[tuple[str, ...], bool]:
+    """Words of an agent phrase and whether it is stopped (final ``_``: no plural, no stem)."""
+    raw = raw.strip()
+    if "!" in raw:  # an undefined or second substitution marker ('AD!MINIST!RATIVE')
+        return (), True
+    return words(raw.replace("_", " ")), raw.endswith("_")
+
+
+def _is_stem(word: str) -> bool:
+    """Maybe a TABARI stem (``MINIST``, ``COMPAN``): letters lemminflect's lexicon lacks."""
+    from lemminflect import getAllLemmas
+
+    return word.isalpha() and len(word) >= 4 and not getAllLemmas(word)
+
+
 def read_agents(source: Path | Iterable[str]) -> dict[tuple[str, ...], AgentEntry]:
-    """Parse an agents dictionary: ``{words: AgentEntry}`` including plurals."""
+    """Parse an agents dictionary: ``{words: AgentEntry}`` including plurals.
+
+    Reads the format as PETRARCH-2's ``PETRreader.read_agent_dictionary`` does
+    (``Phoenix.agents.txt``, ``PETR.Validate.agents.txt``):
+
+    * ``#`` starts a comment; a line with no ``[code]`` is skipped (``ISLAMIC_EXTREMIST``);
+      the code runs from ``[`` to ``]``, or to a stray ``}`` (``[~ENV}``; PETRARCH-2 keeps
+      ``~ENV}`` as the code); ``~GOV`` follows the actor's code, ``NGO~`` precedes it;
+    * ``!PERSON! = MAN, MEN, ...`` defines a substitution set; ``CONGRESS!PERSON!`` and
+      ``FOREIGN_!MINIST!`` stand for each member put in the marker's place
+      (``CONGRESSMAN``, ``FOREIGN_MINISTER``), with no plural formed; a line naming an
+      undefined set is skipped;
+    * ``_`` and blanks both join consecutive words; ``NAME {PLURAL}`` gives the plural
+      (one phrase), ``NAME {}`` none; otherwise the regular plural of the last word is
+      formed (:func:`inflect_noun`; PETRARCH-2 forms *-IES* after any final *Y*);
+    * a final ``_`` stops the phrase (``MINISTRY_``: no plural); a final word no English
+      lexicon knows (``BROADCAST_MINIST``, ``TRANSPORT_COMPAN``) is a TABARI stem, read
+      as the dictionary's own words that extend it by one to four letters (*ministry*,
+      *ministers* ...). PETRARCH-2 matches whole words only, so there these never match.
+
+    Examples
+    --------
+    >>> d = read_agents(["!PERSON! = MAN, MEN", "CONGRESS!PERSON!  [~LEG]",
+    ...                  "POLICE {} [~COP]", "THIEF {THIEVES} [~CRM]", "NGO_ [NGO~]",
+    ...                  "DEPARMENT_OF_ENVIRONMENT [~ENV}", "ISLAMIC_EXTREMIST"])
+    >>> sorted(" ".join(k) for k in d)  # doctest: +NORMALIZE_WHITESPACE
+    ['congressman', 'congressmen', 'deparment of environment', 'deparment of environments',
+     'ngo', 'police', 'thief', 'thieves']
+    >>> d[("congressmen",)], d[("ngo",)].prefix, d[("deparment", "of", "environment")].code
+    (AgentEntry(code='LEG', prefix=False), True, 'ENV')
+    """
     subst: dict[str, list[str]] = {}
-    out: dict[tuple[str, ...], AgentEntry] = {}
+    out: dict[tuple[str, ...], AgentEntry] = {}  # phrases as written (and given plurals)
+    formed: dict[tuple[str, ...], AgentEntry] = {}  # regular plurals and stem words
+    stems: list[tuple[tuple[str, ...], AgentEntry]] = []
+
+    def put(ws: tuple[str, ...], entry: AgentEntry, table: dict = out) -> None:  # type: ignore[type-arg]
+        if ws:
+            table.setdefault(ws, entry)  # a phrase's first entry wins (PETRARCH-2 tries it first)
+
     for line in _lines(source):
         s = _COMMENT.sub("", line).strip()
         if not s:
             continue
-        m = re.match(r"^(![A-Z]+!)\s*=\s*(.+)$", s)
+        m = _MARKER_DEF.match(s)
         if m:
             subst[m.group(1)] = [x.strip() for x in m.group(2).split(",") if x.strip()]
             continue
-        codes = _CODE.findall(s)
-        if not codes:
+        code = _AGENT_CODE.search(s)
+        if code is None:
             continue
-        code = codes[-1].strip()
-        entry = AgentEntry(code.strip("~").strip(), code.endswith("~"))
-        plural = re.search(r"\{([^}]*)\}", s)
-        name = re.sub(r"\{[^}]*\}", "", _CODE.sub("", s)).strip()
-        variants = [name]
-        for key, vals in subst.items():
-            if key in name:
-                variants = [v.replace(key, "_" + x) for v in variants for x in vals]
-        for v in variants:
-            ws, _ = _phrase(v)
-            if not ws:
+        raw = code.group(1).strip()
+        entry = AgentEntry(raw.strip("~").strip(), raw.endswith("~"))
+        if not entry.code:
+            continue
+        name = s[: code.start()]
+        marker = _MARKER.search(name)
+        if marker:
+            if marker.group(1) not in subst:
                 continue
-            out[ws] = entry
-            if plural is None:
-                for p in inflect_noun(ws[-1]):
-                    out[(*ws[:-1], p)] = entry
-            else:
-                for p in plural.group(1).split():
-                    out[_phrase(p)[0]] = entry
-    return out
+            name = re.sub(r"\{[^}]*\}", "", name)
+            for x in subst[marker.group(1)]:
+                put(_agent_phrase(name[: marker.start()] + x + name[marker.end() :])[0], entry)
+            continue
+        if "{" in name:
+            if "}" not in name:
+                continue
+            put(_agent_phrase(name[: name.find("{")])[0], entry)
+            put(_agent_phrase(name[name.find("{") + 1 : name.find("}")])[0], entry)
+            continue
+        ws, stopped = _agent_phrase(name)
+        if not ws:
+            continue
+        put(ws, entry)
+        if not stopped:
+            for p in inflect_noun(ws[-1]):
+                put((*ws[:-1], p), entry, formed)
+            if _is_stem(ws[-1]):
+                stems.append((ws, entry))
+    if stems:
+        from lemminflect import getAllLemmas
+
+        vocab = sorted({w for ws in (*out, *formed) for w in ws if w.isalpha()})
+        vocab = [w for w in vocab if getAllLemmas(w)]  # English words only
+        for ws, entry in stems:
+            for w in vocab:
+                if w.startswith(ws[-1]) and 1 <= len(w) - len(ws[-1]) <= 4:
+                    put((*ws[:-1], w), entry, formed)
+    return {**formed, **out}
 
 
 def read_discards(source: Path | Iterable[str]) -> list[tuple[str, ...]]:
