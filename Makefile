@@ -31,8 +31,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy earlywarn
 
+# the suite in TEST_WORKERS processes (pytest-xdist); each file's tests run in one worker, and
+# the tests of the demo run in one (tests/conftest.py); TEST_WORKERS=0 runs it in this process
+TEST_WORKERS ?= 2
 test: $(STAMP) browser lint typecheck
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
 locale: $(STAMP)
 	$(BIN)/pybabel extract -F earlywarn/locale/babel.cfg -k N_ -k t:2 -k _t:2 -k tr -k ngettext:1,2 \

@@ -9,6 +9,25 @@ import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Fixtures built once per process whose tests must all run in one pytest-xdist worker:
+# demo_out is a ~2 min `earlywarn demo` run whose archive some tests open read-write or rerun
+# in place, so two workers may neither share it nor each afford to build their own.
+_ONE_WORKER_FIXTURES = ("demo_out",)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``pytest -n N --dist loadgroup`` (the Makefile's test target): the tests of one
+    file run in one worker, so module fixtures are built once, and the tests of an expensive
+    shared session fixture (_ONE_WORKER_FIXTURES) run in one worker too. Runs before
+    pytest-xdist's own hook, which reads the xdist_group marks."""
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker
+        for item in items:
+            used = set(getattr(item, "fixturenames", ()))
+            shared = [name for name in _ONE_WORKER_FIXTURES if name in used]
+            group = shared[0] if shared else item.nodeid.split("::", 1)[0]
+            item.add_marker(pytest.mark.xdist_group(group))
 SHARED = Path(os.environ.get("EARLYWARN_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
