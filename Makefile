@@ -35,7 +35,7 @@ typecheck: $(STAMP)
 # the tests of the demo run in one (tests/conftest.py); TEST_WORKERS=0 runs it in this process
 TEST_WORKERS ?= 2
 test: $(STAMP) browser lint typecheck
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 locale: $(STAMP)
 	$(BIN)/pybabel extract -F earlywarn/locale/babel.cfg -k N_ -k t:2 -k _t:2 -k tr -k ngettext:1,2 \

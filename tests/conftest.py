@@ -10,6 +10,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+SHARED = Path(os.environ.get("EARLYWARN_SHARED_DATA", REPO.parent / "shared" / "data"))
+
 # Fixtures built once per process whose tests must all run in one pytest-xdist worker:
 # demo_out is a ~2 min `earlywarn demo` run whose archive some tests open read-write or rerun
 # in place, so two workers may neither share it nor each afford to build their own.
@@ -18,17 +20,22 @@ _ONE_WORKER_FIXTURES = ("demo_out",)
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``pytest -n N --dist loadgroup`` (the Makefile's test target): the tests of one
-    file run in one worker, so module fixtures are built once, and the tests of an expensive
-    shared session fixture (_ONE_WORKER_FIXTURES) run in one worker too. Runs before
-    pytest-xdist's own hook, which reads the xdist_group marks."""
-    if hasattr(config, "workerinput"):  # a pytest-xdist worker
-        for item in items:
-            used = set(getattr(item, "fixturenames", ()))
-            shared = [name for name in _ONE_WORKER_FIXTURES if name in used]
-            group = shared[0] if shared else item.nodeid.split("::", 1)[0]
-            item.add_marker(pytest.mark.xdist_group(group))
-SHARED = Path(os.environ.get("EARLYWARN_SHARED_DATA", REPO.parent / "shared" / "data"))
+    """Under ``pytest -n N --dist loadgroup --no-loadscope-reorder`` (the Makefile's test
+    target), in each worker: the tests of one file form one group (its module fixtures are
+    built once), the tests of an expensive session fixture (_ONE_WORKER_FIXTURES) one group,
+    and the groups holding a ``slow`` test come first, so the long ones start at once and the
+    many short files fill in around them. Runs before pytest-xdist's own hook, which reads the
+    xdist_group marks; a run without workers keeps the collection order."""
+    if not hasattr(config, "workerinput"):  # not a pytest-xdist worker
+        return
+    groups: dict[pytest.Item, str] = {}
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        shared = [name for name in _ONE_WORKER_FIXTURES if name in used]
+        groups[item] = shared[0] if shared else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(groups[item]))
+    slow = {groups[item] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: groups[item] not in slow)  # stable: file order otherwise
 
 
 @pytest.fixture(scope="session")

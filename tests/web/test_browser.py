@@ -36,6 +36,8 @@ ARGS = [
     "--no-first-run",
 ]
 
+pytestmark = pytest.mark.slow  # a real server and a real browser
+
 
 @dataclass
 class _Seen:
