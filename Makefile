@@ -33,8 +33,11 @@ typecheck: $(STAMP)
 
 # the suite in TEST_WORKERS processes (pytest-xdist); each file's tests run in one worker, and
 # the tests of the demo run in one (tests/conftest.py); TEST_WORKERS=0 runs it in this process
+# earlywarn's bytecode is written first: with PYTHONDONTWRITEBYTECODE set, each of the suite's
+# `python -m earlywarn.cli` subprocesses and Dask workers compiled it again (~0.8 s CPU each)
 TEST_WORKERS ?= 2
 test: $(STAMP) browser lint typecheck
+	$(BIN)/python -m compileall -q -j 2 earlywarn
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 locale: $(STAMP)
