@@ -38,7 +38,7 @@ typecheck: $(STAMP)
 TEST_WORKERS ?= 2
 test: $(STAMP) browser lint typecheck
 	$(BIN)/python -m compileall -q -j 2 earlywarn
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 locale: $(STAMP)
 	$(BIN)/pybabel extract -F earlywarn/locale/babel.cfg -k N_ -k t:2 -k _t:2 -k tr -k ngettext:1,2 \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -12,30 +13,48 @@ REPO = Path(__file__).resolve().parents[1]
 
 SHARED = Path(os.environ.get("EARLYWARN_SHARED_DATA", REPO.parent / "shared" / "data"))
 
-# Fixtures built once per process whose tests must all run in one pytest-xdist worker:
-# demo_out is a ~2 min `earlywarn demo` run whose archive some tests open read-write or rerun
-# in place, so two workers may neither share it nor each afford to build their own.
-_ONE_WORKER_FIXTURES = ("demo_out",)
+# Under `pytest -n N --dist loadfile` (the Makefile's test target) each file's tests run in one
+# pytest-xdist worker, so its module fixtures are built once. The files using demo_out, a ~2 min
+# `earlywarn demo` run whose archive some tests open read-write or rerun in place, run in one
+# worker too: two workers may neither share that archive nor each afford to build their own.
+# (xdist's own --dist loadgroup cannot do this here: its group mark is lost on pytest 9.2,
+# pytest-xdist issue #1386.) The controller sees test ids only, so a file is in the demo's
+# group if its source names the fixture.
+_DEMO_FILES = frozenset(
+    path.relative_to(REPO).as_posix()
+    for path in (REPO / "tests").rglob("test_*.py")
+    if "demo_out" in path.read_text(encoding="utf-8")
+)
+
+
+def _scope(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    return "demo_out" if path in _DEMO_FILES else path
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """--dist loadfile, with the demo's files as one unit of work (see _DEMO_FILES)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DemoInOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _scope(nodeid)
+
+    return DemoInOneWorker(config, log)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``pytest -n N --dist loadgroup --no-loadscope-reorder`` (the Makefile's test
-    target), in each worker: the tests of one file form one group (its module fixtures are
-    built once), the tests of an expensive session fixture (_ONE_WORKER_FIXTURES) one group,
-    and the groups holding a ``slow`` test come first, so the long ones start at once and the
-    many short files fill in around them. Runs before pytest-xdist's own hook, which reads the
-    xdist_group marks; a run without workers keeps the collection order."""
+    """In a pytest-xdist worker: the units of work holding a ``slow`` test come first (with
+    --no-loadscope-reorder the controller hands units out in collection order), so the long
+    ones start at once and the many short files fill in around them. A run without workers
+    keeps the collection order."""
     if not hasattr(config, "workerinput"):  # not a pytest-xdist worker
         return
-    groups: dict[pytest.Item, str] = {}
-    for item in items:
-        used = set(getattr(item, "fixturenames", ()))
-        shared = [name for name in _ONE_WORKER_FIXTURES if name in used]
-        groups[item] = shared[0] if shared else item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(groups[item]))
-    slow = {groups[item] for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: groups[item] not in slow)  # stable: file order otherwise
+    slow = {_scope(item.nodeid) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: _scope(item.nodeid) not in slow)  # stable: file order kept
 
 
 @pytest.fixture(scope="session")
@@ -82,3 +101,4 @@ def icews_events(shared_data: Path) -> pd.DataFrame:
     )
     assert report.rows_kept == 95_540
     return frame
+
