@@ -905,8 +905,9 @@ def feeds_check(
             out.print(checked.to_string(), markup=False)
             if write_verified and good.any():
                 n = record_verified(catalog, dict.fromkeys(checked.loc[good, "url"], today))
-                out.print(
-                    f"verified {today} written to {catalog} for {n} of {good.sum()} good feeds"
+                out.print(  # soft_wrap: a long path is never cut in two on a pipe
+                    f"verified {today} written to {catalog} for {n} of {good.sum()} good feeds",
+                    soft_wrap=True,
                 )
             failed = int((~good).sum())
             if failed:
