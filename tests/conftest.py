@@ -32,17 +32,25 @@ def _scope(nodeid: str) -> str:
     return "demo_out" if path in _DEMO_FILES else path
 
 
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """--dist loadfile, with the demo's files as one unit of work (see _DEMO_FILES)."""
-    if config.getvalue("dist") != "loadfile":
-        return None
-    from xdist.scheduler import LoadScopeScheduling
+class _DemoInOneWorker:
+    """--dist loadfile, with the demo's files as one unit of work (see _DEMO_FILES); a plugin
+    registered only where pytest-xdist runs (an unknown hook otherwise stops pytest)."""
 
-    class DemoInOneWorker(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return _scope(nodeid)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        if config.getvalue("dist") != "loadfile":
+            return None
+        from xdist.scheduler import LoadScopeScheduling
 
-    return DemoInOneWorker(config, log)
+        class Scheduler(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                return _scope(nodeid)
+
+        return Scheduler(config, log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_DemoInOneWorker(), "earlywarn-demo-in-one-worker")
 
 
 @pytest.hookimpl(tryfirst=True)
