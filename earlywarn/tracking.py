@@ -304,15 +304,17 @@ class Tracker(RunLogger):
         import mlflow
 
         check_store(self.tracking_uri)
-        old_registry, old_tracking = mlflow.get_registry_uri(), mlflow.get_tracking_uri()
-        if self.tracking_uri:
-            mlflow.set_registry_uri(self.tracking_uri)
-            mlflow.set_tracking_uri(self.tracking_uri)
-        try:
-            return mlflow.pyfunc.load_model(f"models:/{name}@{alias}")
-        finally:
-            mlflow.set_registry_uri(old_registry)
-            mlflow.set_tracking_uri(old_tracking)
+        # Resolved through a client bound to this tracker's store, so no process-wide MLflow
+        # URI is set: mlflow.set_registry_uri pins the registry (and MLFLOW_REGISTRY_URI) for
+        # every later caller in the process, even when "restored".
+        uri = self.tracking_uri or mlflow.get_tracking_uri()
+        client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
+        version = client.get_model_version_by_alias(name, alias)
+        source = client.get_model_version_download_uri(name, version.version)
+        local = mlflow.artifacts.download_artifacts(
+            artifact_uri=source, tracking_uri=uri, registry_uri=uri
+        )
+        return mlflow.pyfunc.load_model(local)
 
     def get_run(self, run_id: str) -> dict[str, Any]:
         """Params, metrics, tags and status of a run on the server."""

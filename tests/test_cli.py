@@ -244,8 +244,20 @@ def test_backtest_logs_to_mlflow_tracking_uri(tmp_path: Path) -> None:
     )  # fmt: skip
     assert r.returncode == 0, r.stderr[-3000:]
     assert not (tmp_path / "out" / "mlflow.db").exists()
+    import mlflow
+
+    env_registry = os.environ.get("MLFLOW_REGISTRY_URI")
     model = Tracker(uri, "demo").load_model("earlywarn-demo")  # the champion, registered there
     assert model is not None
+    # loading pinned no process-wide MLflow state: the registry still follows the tracking URI
+    assert os.environ.get("MLFLOW_REGISTRY_URI") == env_registry
+    old = mlflow.get_tracking_uri()
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    try:
+        mlflow.set_tracking_uri(other)
+        assert mlflow.get_registry_uri() == other
+    finally:
+        mlflow.set_tracking_uri(old)
 
 
 def test_help_names_what_exists() -> None:

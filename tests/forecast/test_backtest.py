@@ -97,16 +97,12 @@ def test_run_experiment_logs_and_registers_champion(tmp_path: Path) -> None:
     assert len(series_csv) == 3 * 4 and {"unique_id", "model", "crps", "mase"} <= set(series_csv)
     assert {"compute", "tracking", "champion_fit"} <= set(res.timings)
     assert res.fold_metrics["fold"].tolist().count(1) == 3 * 4
-    # the registry named too: an earlier Tracker.load_model in this process leaves MLflow's
-    # registry URI set (and MLFLOW_REGISTRY_URI), so it no longer follows the tracking URI
-    old, old_registry = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
+    old = mlflow.get_tracking_uri()
     mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(uri)
     try:
         model = mlflow.pyfunc.load_model("models:/earlywarn-demo@champion")
         out = model.predict(pd.DataFrame({"h": [2]}))
     finally:
         mlflow.set_tracking_uri(old)
-        mlflow.set_registry_uri(old_registry)
     assert len(out) == 3 * 2 and {"yhat", "q05", "q95"} <= set(out.columns)
     assert model.metadata.signature is not None
