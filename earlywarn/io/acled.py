@@ -32,7 +32,6 @@ from earlywarn.io._common import (
     collect_events,
     finish_events,
     iter_quoted_csv,
-    require_columns,
 )
 from earlywarn.io._countries import country_iso3
 
@@ -66,7 +65,6 @@ _REQUIRED = ("event_date", "sub_event_type", "actor1", "country")
 
 
 def _convert(f: pd.DataFrame, report: ImportReport, dates: CalendarDates) -> pd.DataFrame:
-    require_columns(list(f.columns), _REQUIRED, report.path, _WHAT)
     code = f["sub_event_type"].str.strip().str.lower().map(ACLED_TO_CAMEO)
     unmapped = code.isna()
     report.reject("no_cameo_equivalent", int(unmapped.sum()))

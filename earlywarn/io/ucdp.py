@@ -33,7 +33,6 @@ from earlywarn.io._common import (
     collect_events,
     finish_events,
     iter_quoted_csv,
-    require_columns,
 )
 from earlywarn.io._countries import country_iso3
 
@@ -52,7 +51,6 @@ def _side_country(name: str) -> str | None:
 
 
 def _convert(f: pd.DataFrame, report: ImportReport, dates: CalendarDates) -> pd.DataFrame:
-    require_columns(list(f.columns), _REQUIRED, report.path, _WHAT)
     code = f["type_of_violence"].str.strip().map(UCDP_TO_CAMEO)
     unknown = code.isna()
     report.reject("unknown_type_of_violence", int(unknown.sum()))
