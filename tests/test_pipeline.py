@@ -209,7 +209,6 @@ def _nightly_cmd(cfg: Path) -> list[str]:
     ]
 
 
-@pytest.mark.slow
 def _done(archive: Path) -> set[str]:
     with Archive(archive, read_only=True) as a:
         return set(
@@ -217,6 +216,7 @@ def _done(archive: Path) -> set[str]:
         )
 
 
+@pytest.mark.slow
 def test_kill_9_in_every_stage_then_rerun_is_consistent(
     tmp_path: Path, server: str, reference: dict[str, int]
 ) -> None:

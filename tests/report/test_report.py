@@ -161,7 +161,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [1400, 390])
-def test_renders_in_chromium_on_desktop_and_phone(report, width: int) -> None:
+def test_renders_in_chromium_on_desktop_and_phone(report, width: int, tmp_path: Path) -> None:
     """Plotly draws every chart from the shared script; nothing overflows the page at 390 px."""
     from playwright.sync_api import sync_playwright
 
@@ -185,7 +185,7 @@ def test_renders_in_chromium_on_desktop_and_phone(report, width: int) -> None:
         )
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         figures = page.locator("[data-figure]").count()
-        page.screenshot(path=f"/tmp/report-{width}.png")
+        page.screenshot(path=tmp_path / f"report-{width}.png")
         browser.close()
     assert not errors, errors
     assert all(u.startswith("file://") for u in requests), requests

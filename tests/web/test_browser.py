@@ -3,7 +3,8 @@
 Opens the inbox, follows an alert, checks Plotly drew the chart, acknowledges the alert
 through the form and checks the archive. Every request the browser makes is logged and
 anything not aimed at the local server is aborted and fails the test. Screenshots go to
-``/tmp/web-*.png``.
+each test's ``tmp_path`` (``web-*.png``): fixed names under ``/tmp`` collided between
+pytest-xdist workers.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def test_review_in_chromium(
         assert "Nguyễn Thị Lan" in page.locator("#whoami").inner_text()
         rows = page.locator("#alerts tbody tr")
         assert rows.count() == facts["n_alerts"]
-        page.screenshot(path="/tmp/web-inbox.png", full_page=True)
+        page.screenshot(path=tmp_path / "web-inbox.png", full_page=True)
 
         page.locator("a[data-sort=score]").click()  # sortable by score
         page.wait_for_url("**/?*sort=score*")
@@ -137,7 +138,7 @@ def test_review_in_chromium(
         assert chart.locator("g.scatterlayer g.trace").count() >= 3  # band, forecast, observed
         assert page.locator("#events tbody tr").count() == 10
         assert page.locator("#articles tbody tr a[href^='http://www.baomoi.com/']").count() > 0
-        page.screenshot(path="/tmp/web-alert.png", full_page=True)
+        page.screenshot(path=tmp_path / "web-alert.png", full_page=True)
 
         page.fill("#why", "Embassy in Beijing is checking the reports")
         page.click("button[value=acknowledge]")
@@ -148,7 +149,7 @@ def test_review_in_chromium(
         assert "lan (analyst)" in audit.inner_text()
         assert "new → acknowledged" in audit.inner_text()
         assert "Embassy in Beijing" in audit.inner_text()
-        page.screenshot(path="/tmp/web-acknowledged.png", full_page=False)
+        page.screenshot(path=tmp_path / "web-acknowledged.png", full_page=False)
 
         page.goto(server + "/?status=all")  # the inbox to Excel, opened with openpyxl
         with page.expect_download() as download:
@@ -164,7 +165,7 @@ def test_review_in_chromium(
 
         page.goto(server + "/focal")
         page.locator("#focal-tone svg.main-svg").first.wait_for(timeout=15_000)
-        page.screenshot(path="/tmp/web-focal.png", full_page=True)
+        page.screenshot(path=tmp_path / "web-focal.png", full_page=True)
         assert page.locator("#latest", has_text="Hostile").count() == 1
         assert page.evaluate("window.pwned") is None  # the crafted article ran nothing
         page.fill("header input[type=search]", "bien dong")
@@ -190,7 +191,7 @@ def _overflow(page: Any) -> int:
 
 
 def test_vietnamese_review_at_desktop_and_phone_width(
-    server: str, archive: Path, facts: dict[str, Any]
+    server: str, archive: Path, facts: dict[str, Any], tmp_path: Path
 ) -> None:
     aid = facts["vn_alert"]
     with _local_page(server, viewport={"width": 1400, "height": 900}) as (page, _seen):
@@ -205,7 +206,7 @@ def test_vietnamese_review_at_desktop_and_phone_width(
         page.wait_for_url(server + "/")
         assert page.locator("h1").inner_text() == "Hộp thư cảnh báo"
         assert "chuyên viên phân tích" in page.locator("#whoami").inner_text()
-        page.screenshot(path="/tmp/web-vi-inbox-1400.png", full_page=True)
+        page.screenshot(path=tmp_path / "web-vi-inbox-1400.png", full_page=True)
         assert _overflow(page) == 0
         page.goto(f"{server}/alerts/{aid}")
         assert "Sự kiện liên quan đến Việt Nam" in page.locator("#alert-reason").inner_text()
@@ -217,13 +218,13 @@ def test_vietnamese_review_at_desktop_and_phone_width(
         entry = page.locator("#audit tbody tr").first.inner_text()
         assert "lan (chuyên viên phân tích)" in entry and "mới → đã tiếp nhận" in entry
         assert "Đã đề nghị Đại sứ quán" in entry and "thg" in entry  # a Vietnamese date
-        page.screenshot(path="/tmp/web-vi-alert-1400.png", full_page=True)
+        page.screenshot(path=tmp_path / "web-vi-alert-1400.png", full_page=True)
         page.goto(server + "/focal?country=Vi%E1%BB%87t+Nam")  # a name, not a code
         peers = page.locator("#perception-peers").inner_text()
         assert "Việt Nam (VNM)" in peers and "Trung Quốc (CHN)" in peers
         assert "Hình ảnh Việt Nam trên truyền thông" in page.locator("#perception h2").inner_text()
         assert page.locator("#perception-language tr").count() >= 2
-        page.screenshot(path="/tmp/web-vi-focal-1400.png", full_page=True)
+        page.screenshot(path=tmp_path / "web-vi-focal-1400.png", full_page=True)
 
         page.set_viewport_size({"width": 390, "height": 844})  # a phone
         for path in ("/", f"/alerts/{aid}", "/focal", "/search?q=bien+dong", "/audit"):
@@ -232,9 +233,9 @@ def test_vietnamese_review_at_desktop_and_phone_width(
             assert _overflow(page) == 0, path
         page.goto(f"{server}/alerts/{aid}")
         page.locator("#evidence-chart svg.main-svg").first.wait_for(timeout=15_000)
-        page.screenshot(path="/tmp/web-vi-alert-390.png", full_page=True)
+        page.screenshot(path=tmp_path / "web-vi-alert-390.png", full_page=True)
         page.goto(server + "/")
-        page.screenshot(path="/tmp/web-vi-inbox-390.png", full_page=True)
+        page.screenshot(path=tmp_path / "web-vi-inbox-390.png", full_page=True)
         page.click("#langs a[data-lang=en]")
         page.wait_for_url(server + "/")
         assert page.locator("h1").inner_text() == "Alert inbox"
@@ -263,7 +264,7 @@ def test_search_in_chromium(server: str, tmp_path: Path) -> None:
         assert page.locator("#results li").first.locator("mark").count() >= 2
         marks = page.locator("#results mark").all_inner_texts()
         assert {m.lower() for m in marks} & {"biển", "đông"}
-        page.screenshot(path="/tmp/web-search.png", full_page=True)
+        page.screenshot(path=tmp_path / "web-search.png", full_page=True)
 
         page.click("#pager a[rel=next]")
         page.wait_for_url("**page=2*")
@@ -286,7 +287,7 @@ def test_search_in_chromium(server: str, tmp_path: Path) -> None:
 
 
 def test_article_link_opens_the_archived_copy(
-    server: str, archive: Path, facts: dict[str, Any]
+    server: str, archive: Path, facts: dict[str, Any], tmp_path: Path
 ) -> None:
     """An evidence article's link on the review page opens the archive's copy (title,
     outlet, date, language, text, the publisher's URL), served by the review page itself:
@@ -310,7 +311,7 @@ def test_article_link_opens_the_archived_copy(
         shown = page.locator("#article-text").inner_text()
         meta = page.locator("#article-meta").inner_text()
         assert page.locator("#article-original a").get_attribute("href") == original
-        page.screenshot(path="/tmp/web-article.png", full_page=True)
+        page.screenshot(path=tmp_path / "web-article.png", full_page=True)
         page.go_back()
         page.wait_for_url(f"**/alerts/{aid}")
         page.goto(f"{server}/articles/no-such-article")

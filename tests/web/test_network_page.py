@@ -11,7 +11,7 @@ from tests.web.archive import AS_OF, USERS
 from tests.web.test_browser import ARGS, CHROMIUM, _overflow, server  # noqa: F401 (fixture)
 
 
-def test_network_page_in_chromium(server: str, archive: Path) -> None:  # noqa: F811
+def test_network_page_in_chromium(server: str, archive: Path, tmp_path: Path) -> None:  # noqa: F811
     problems: list[str] = []
     foreign: list[str] = []
     with sync_playwright() as p:
@@ -46,7 +46,7 @@ def test_network_page_in_chromium(server: str, archive: Path) -> None:  # noqa: 
             assert ties.count() > 3
             text = page.locator("#network-ties").inner_text()
             assert "Trung Quốc" in text and ("cá nhân" in text or "tổ chức" in text)
-            page.screenshot(path="/tmp/web-network-vi.png", full_page=True)
+            page.screenshot(path=tmp_path / "web-network-vi.png", full_page=True)
             assert _overflow(page) == 0
             page.goto(f"{server}/network?as_of=2001-01-01&window=1D")
             assert page.locator("#network-empty").count() == 1
