@@ -53,7 +53,8 @@ class _JsonFormatter(logging.Formatter):
         }
         for key in ("stage", "as_of", "rows", "seconds", "url", "reason"):
             if hasattr(record, key):
-                payload[key] = getattr(record, key)
+                value = getattr(record, key)
+                payload[key] = redact(value) if key == "url" else value
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
         return json.dumps(payload, ensure_ascii=False, default=str)

@@ -31,6 +31,7 @@ import yaml
 from courlan import normalize_url
 
 from earlywarn._atomic import write_atomic
+from earlywarn._log import redact
 from earlywarn._yaml import safe_load
 from earlywarn.collect.http import url_problem
 from earlywarn.errors import ConfigError, path_problem
@@ -69,6 +70,31 @@ and official media); its items are the statements whose pickup is measured
 SOCIAL_KINDS = frozenset({"youtube", "mastodon", "bluesky", "reddit"})
 """Kinds whose items are posts, not article pages: the post text is the feed item's own
 text (no page is fetched) and a post without a title is named by its first words."""
+
+
+def credentials_problem(url: str) -> str | None:
+    """Why a feed URL holding credentials (``https://user:pw@host/rss``) is refused.
+
+    earlywarn stores a feed's URL (archive, exports, ``feeds check --write-verified``) and
+    shows it (``feeds``, the logs, the report's and the review page's data health), so a
+    secret in it would be spread everywhere; a feed behind a login is not supported.
+
+    >>> credentials_problem("https://alice:pw@example.com/rss") is not None
+    True
+    >>> credentials_problem("https://example.com/rss?u=a@b") is None
+    True
+    """
+    try:
+        parts = urlsplit(str(url).strip())
+    except ValueError:
+        return None  # url_problem names it
+    if "@" not in parts.netloc:
+        return None
+    return (
+        "key 'url' holds credentials (user:password@ before the host); earlywarn stores "
+        "and shows feed URLs (archive, logs, report, review page), so a feed behind a login "
+        "is not supported: remove them"
+    )
 
 
 def normalize_link(url: str) -> str:
@@ -142,6 +168,11 @@ class Feed:
     verified: date | None = None
     mirror: bool = False
 
+    def __post_init__(self) -> None:
+        problem = credentials_problem(self.url)
+        if problem:
+            raise ConfigError(f"feed {redact(self.url)[:120]}: {problem}")
+
     @property
     def normalized_url(self) -> str:
         """The courlan-normalised URL."""
@@ -193,13 +224,15 @@ _REPR.maxstring = _REPR.maxother = 120
 
 def _show(value: Any) -> str:
     """``value`` quoted for a message, cut to about 120 characters: a 300 KB URL or date
-    in a catalog was quoted whole in its error (and again in the feed's label)."""
-    return _REPR.repr(value)
+    in a catalog was quoted whole in its error (and again in the feed's label). A URL's
+    credentials are masked (``https://***@host``)."""
+    return redact(_REPR.repr(value))
 
 
 def _cut(text: object) -> str:
-    """``text`` for a feed's label in messages, cut to about 120 characters."""
-    t = str(text)
+    """``text`` for a feed's label in messages, cut to about 120 characters, a URL's
+    credentials masked."""
+    t = redact(text)
     return t if len(t) <= 120 else f"{t[:70]}...{t[-40:]}"
 
 
@@ -218,6 +251,9 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
             f"{where}: key 'url' is not a URL that can be fetched ({problem}); "
             f"fix it (got {_show(url)})"
         )
+    problem = credentials_problem(url)
+    if problem is not None:
+        raise ConfigError(f"{where}: {problem} (got {_show(url)})")
     out: dict[str, Any] = {"url": url.strip()}
     for key in ("title", "outlet", "family"):
         value = entry.get(key) or ""
