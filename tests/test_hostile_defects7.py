@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,92 @@ def test_a_json_log_record_masks_credentials_in_its_url_field() -> None:
     record.url = f"https://alice:{SECRET}@host.example/rss"
     payload = json.loads(_JsonFormatter().format(record))
     assert payload["url"] == "https://***@host.example/rss"
+
+
+def _mail(port: int, scheme: str, query: str = "") -> object:
+    from earlywarn.alerts import Channel
+
+    return Channel(
+        "desk",
+        "apprise",
+        f"{scheme}://ew:s3cret@127.0.0.1:{port}?from=ew@example.org&to=desk@example.org{query}",
+    )
+
+
+def _deliver(tmp_path: Path, channel: object, n: int = 2) -> tuple[dict[str, int], object]:
+    from earlywarn.alerts import deliver, enqueue
+    from earlywarn.store import Archive, Write
+    from tests.alerts.test_hostile_delivery import HTTP, T0, _alerts
+
+    http = HTTP.model_copy(update={"total_timeout": 30.0})
+    with Archive(tmp_path / "a.duckdb") as archive:
+        archive.commit([Write("outbox", enqueue(_alerts(n), [channel], now=T0))])
+        counts = deliver(archive, [channel], now=T0, http=http)
+        return counts, archive.table("outbox")
+
+
+@pytest.mark.parametrize("mode", ["starttls", "ssl"])
+def test_e_mail_over_tls_to_a_real_smtp_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """SMTP with STARTTLS and SMTPS (TLS from the first byte) against aiosmtpd on loopback,
+    with a certificate for 127.0.0.1 the client trusts (SSL_CERT_FILE): every message
+    arrives over TLS, the login is made inside it (the server takes none before)."""
+    from tests.alerts.servers import free_port, smtp_server
+    from tests.test_hostile_defects6 import _self_signed
+
+    crt, key = _self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(crt))  # the delivery child inherits it
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(crt, key)
+    port = free_port()
+    tls = {"starttls": server} if mode == "starttls" else {"implicit_tls": server}
+    with smtp_server(port, **tls) as box:  # type: ignore[arg-type]
+        counts, out = _deliver(tmp_path, _mail(port, "mailtos", f"&mode={mode}"))
+    assert counts["sent"] == 2 and counts["failed"] == counts["retry"] == 0, counts
+    assert box.tls == [True, True] and box.logins == [(b"ew", b"s3cret")] * 2
+    assert {m["X-Earlywarn-Alert-Id"] for m in box.messages} == {"a0", "a1"}
+    assert set(out["status"]) == {"sent"}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("mode", "server_tls", "says"),
+    [
+        ("starttls", "untrusted", "the server's TLS certificate was refused (self-signed"),
+        ("ssl", "untrusted", "the server's TLS certificate was refused (self-signed"),
+        ("ssl", "none", "the server did not speak TLS"),
+        ("starttls", "none", "the server offers no STARTTLS"),
+    ],
+)
+def test_a_failed_smtp_tls_handshake_is_named_and_not_retried(
+    tmp_path: Path, mode: str, server_tls: str, says: str
+) -> None:
+    """The handshake failure path of SMTP: a certificate no CA vouches for, an SMTPS address
+    served by plain SMTP, and a STARTTLS address whose server offers no STARTTLS (before:
+    `SMTPNotSupportedError`, retried with backoff for ever, the same answer every time).
+    Each is a DeliveryTLSError naming `smtp(s)://host:port`: the rows failed at once, not
+    retried, nothing sent in clear."""
+    from earlywarn.alerts.senders import DeliveryTLSError, send
+    from tests.alerts.servers import free_port, smtp_server
+    from tests.test_hostile_defects6 import _self_signed
+
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(*_self_signed(tmp_path))
+    tls = {}
+    if server_tls == "untrusted":
+        tls = {"starttls": server} if mode == "starttls" else {"implicit_tls": server}
+    port = free_port()
+    with smtp_server(port, **tls) as box:  # type: ignore[arg-type]
+        counts, out = _deliver(tmp_path, _mail(port, "mailtos", f"&mode={mode}"))
+        with pytest.raises(DeliveryTLSError, match="not retried"):  # the public sender too
+            send(_mail(port, "mailtos", f"&mode={mode}"), {"delivery_id": "d", "alert": {}})  # type: ignore[arg-type]
+    assert counts["failed"] == 2 and counts["sent"] == counts["retry"] == 0, counts
+    errors = out["last_error"].tolist()  # type: ignore[attr-defined]
+    scheme = "smtps" if mode == "ssl" else "smtp"
+    address = f"{scheme}://127.0.0.1:{port}"
+    assert errors[0].startswith(f"{address}: {says}"), errors  # the others: 'not sent: ...'
+    assert all(e.removeprefix("not sent: ") == errors[0] for e in errors), errors
+    if says == "the server did not speak TLS":  # the hint is SMTP's, not HTTP's
+        assert "mailto://" in errors[0] and "http://" not in errors[0], errors
+    assert all("s3cret" not in e for e in errors)
+    assert not box.messages and not box.logins

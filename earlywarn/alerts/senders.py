@@ -143,7 +143,18 @@ def _address(url: str) -> str:
     return f"{scheme}://{host}" + (f":{port}" if port else "")
 
 
-def _tls_failure(exc: BaseException, address: str) -> DeliveryTLSError | None:
+_PLAIN_HTTP = (
+    "if it serves plain HTTP the URL should start http://, for apprise json:// rather than jsons://"
+)
+_PLAIN_SMTP = (
+    "if it serves plain SMTP the URL should start mailto:// rather than mailtos://, or "
+    "take mode=starttls if it offers STARTTLS"
+)
+
+
+def _tls_failure(
+    exc: BaseException, address: str, plain: str = _PLAIN_HTTP
+) -> DeliveryTLSError | None:
     """A :class:`DeliveryTLSError` saying why the TLS handshake with ``address`` failed for
     good, if that is what ``exc`` holds; None for any other error, and for a handshake cut
     off midway (a reset or an early close may pass: those stay retried).
@@ -168,8 +179,7 @@ def _tls_failure(exc: BaseException, address: str) -> DeliveryTLSError | None:
         )
     if reason in _NOT_TLS:
         return DeliveryTLSError(
-            f"{address}: the server did not speak TLS (it answered in plain text: if it serves "
-            "plain HTTP the URL should start http://, for apprise json:// rather than jsons://, "
+            f"{address}: the server did not speak TLS (it answered in plain text: {plain}, "
             f"or the port is another service's) [{reason}]; not retried: {_FIX}"
         )
     if any(r in reason for r in _NO_AGREEMENT):
@@ -392,7 +402,13 @@ def _send_email(obj: Any, payload: Mapping[str, Any], http: HttpSettings) -> Non
             refused = smtp.send_message(msg, from_addr=addr, to_addrs=recipients)
     except (OSError, smtplib.SMTPException) as exc:
         address = f"{'smtps' if mode == 'ssl' else 'smtp'}://{obj.smtp_host}:{obj.port}"
-        raise _tls_failure(exc, address) or DeliveryError(
+        if isinstance(exc, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(exc):
+            raise DeliveryTLSError(  # the same answer every time: retrying cannot help
+                f"{address}: the server offers no STARTTLS ({exc}); the message is not sent "
+                "in clear text; not retried: use the server's TLS port (mode=ssl), or "
+                "mailto:// if plain SMTP is meant, then run 'earlywarn deliver --retry-failed'"
+            ) from exc
+        raise _tls_failure(exc, address, _PLAIN_SMTP) or DeliveryError(
             f"SMTP {obj.smtp_host}:{obj.port}: {type(exc).__name__}: {exc}"
         ) from exc
     if refused:  # accepted for some recipients: a retry would repeat it for the others

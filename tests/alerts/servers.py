@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,8 +94,10 @@ class _Mailbox:
         self.messages: list[Message] = []
         self.envelopes: list[Any] = []
         self.logins: list[tuple[bytes, bytes]] = []
+        self.tls: list[bool] = []  # per message: did it come over TLS?
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.tls.append(server.transport.get_extra_info("ssl_object") is not None)
         self.envelopes.append(envelope)
         self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
@@ -109,15 +112,24 @@ class _Mailbox:
 
 
 @contextmanager
-def smtp_server(port: int) -> Iterator[_Mailbox]:
-    """An aiosmtpd server on 127.0.0.1:``port`` that accepts password ``s3cret``."""
+def smtp_server(
+    port: int,
+    *,
+    starttls: ssl.SSLContext | None = None,
+    implicit_tls: ssl.SSLContext | None = None,
+) -> Iterator[_Mailbox]:
+    """An aiosmtpd server on 127.0.0.1:``port`` that accepts password ``s3cret``; with
+    ``starttls`` it offers STARTTLS (and takes a login only after it), with ``implicit_tls``
+    it speaks TLS from the first byte (SMTPS)."""
     box = _Mailbox()
     controller = Controller(
         box,
         hostname=HOST,
         port=port,
         authenticator=box.auth,
-        auth_require_tls=False,
+        auth_require_tls=starttls is not None,
+        tls_context=starttls,
+        ssl_context=implicit_tls,
         ready_timeout=5.0,
     )
     controller.start()
