@@ -365,7 +365,8 @@ TABLES: dict[str, Table] = {
         _t(
             "alert_ledger",
             ("alert_id",),
-            "Every alert as first raised, with its rule version (append-only).",
+            "Every alert as first raised, with its rule version (append-only); rerun: first "
+            "raised by a forced rerun of its night (at recorded_at, not on the night).",
             alert_id="VARCHAR",
             as_of="DATE",
             rule="VARCHAR",
@@ -375,6 +376,7 @@ TABLES: dict[str, Table] = {
             severity="VARCHAR",
             score="DOUBLE",
             recorded_at="TIMESTAMPTZ",
+            rerun="BOOLEAN",
         ),
         _t(
             "alert_outcomes",

@@ -95,6 +95,9 @@ MIGRATIONS: dict[int, list[str]] = {
     12: [  # where a mirror feed's article was fetched from (its url is the publisher's)
         'ALTER TABLE IF EXISTS articles ADD COLUMN IF NOT EXISTS "fetched_url" VARCHAR',
     ],
+    13: [  # an alert first raised by a forced rerun of its night (NULL: recorded before v13)
+        'ALTER TABLE IF EXISTS alert_ledger ADD COLUMN IF NOT EXISTS "rerun" BOOLEAN',
+    ],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _MAGIC = b"DUCK"

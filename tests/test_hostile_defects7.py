@@ -162,3 +162,98 @@ def test_a_failed_smtp_tls_handshake_is_named_and_not_retried(
         assert "mailto://" in errors[0] and "http://" not in errors[0], errors
     assert all("s3cret" not in e for e in errors)
     assert not box.messages and not box.logins
+
+
+@pytest.mark.slow  # four nightly runs (~20 s)
+def test_an_alert_first_raised_on_a_rerun_is_not_dated_as_if_raised_on_the_night(
+    tmp_path: Path,
+) -> None:
+    """A rule added before a forced rerun of a past night raised alerts that the ledger
+    recorded exactly as if the night had raised them: the track record counted them and a
+    ledger-based evaluation could credit them with lead time they never had (hindsight).
+    Now the ledger marks them (`rerun`, first seen at `recorded_at`); precision per rule and
+    `evaluate_alerts(raised=...)` leave them out and count them apart. The next night's first
+    run records the rule's alerts as live; reruns stay idempotent."""
+    import pandas as pd
+
+    from earlywarn.alerts import load_rules
+    from earlywarn.alerts.evaluate import evaluate_alerts
+    from earlywarn.config import Settings
+    from earlywarn.demo import CORPUS
+    from earlywarn.io.history import import_history
+    from earlywarn.ledger import track_record
+    from earlywarn.pipeline import run_nightly
+    from earlywarn.store import Archive
+
+    rules = tmp_path / "rules.yaml"
+    quiet = "  - {name: quiet, series: ['YEM:*'], threshold: 1000, window: 3MS}\n"
+    loud = "  - {name: loud, series: ['YEM:root1*'], threshold: 3, window: 3MS}\n"
+    rules.write_text("rules:\n" + quiet)
+    s = Settings(
+        archive=tmp_path / "a.duckdb",
+        output_dir=tmp_path / "out",
+        scheduler="synchronous",
+        rules=rules,
+    )
+    import_history(s, "counts", CORPUS / "YEM_gdelt_monthly_long.csv")
+    stages = ["series", "detect", "alerts"]
+    run_nightly(s, "2015-03-31", stages=stages)
+
+    def ledger() -> pd.DataFrame:
+        with Archive(s.archive, read_only=True) as a:
+            return a.table("alert_ledger")
+
+    assert ledger().empty  # the night raised nothing
+    rules.write_text("rules:\n" + quiet + loud)  # a rule added, then the night forced again
+    run_nightly(s, "2015-03-31", stages=stages, force=True)
+    late = ledger()
+    assert len(late) > 0 and late["rerun"].all() and set(late["rule"]) == {"loud"}
+    assert (late["recorded_at"] > pd.Timestamp("2026-01-01", tz="UTC")).all()
+    with Archive(s.archive, read_only=True) as a:
+        track = track_record(a, pd.Timestamp("2015-03-31").date())["alerts"]
+        series = a.table("series")
+        anomalies = a.table("anomalies")
+    row = track.set_index("rule").loc["loud"]
+    assert row["raised"] == 0 and row["rerun"] == len(late), track
+    labels = pd.DataFrame(
+        {"unique_id": ["YEM"], "onset": ["2015-03-01"], "end": ["2015-12-01"], "role": "primary"}
+    )
+    lr = [r for r in load_rules(rules) if r.name == "loud"]
+    judged = evaluate_alerts(series, labels, lr, anomalies=anomalies, raised=late)
+    assert judged["alerts"] == 0 and judged["caught"] == 0, judged
+    assert judged["rerun_alerts"] == len(late)
+
+    run_nightly(s, "2015-04-30", stages=stages)  # the next night's first run: live alerts
+    later = ledger()
+    april = later[later["as_of"] == pd.Timestamp("2015-04-30")]
+    assert len(april) and not april["rerun"].any()
+    run_nightly(s, "2015-04-30", stages=stages, force=True)  # nothing new: idempotent
+    pd.testing.assert_frame_equal(ledger(), later)
+    judged = evaluate_alerts(series, labels, lr, anomalies=anomalies, raised=later)
+    assert judged["alerts"] == len(april) and judged["rerun_alerts"] == len(late)
+
+
+def test_migration_13_marks_no_earlier_alert_as_a_rerun(tmp_path: Path) -> None:
+    """An archive at schema version 12 gains the ledger's `rerun` column; its alerts stay
+    (NULL: unknown) and count as raised live."""
+    import duckdb
+
+    from earlywarn.ledger import alert_skill
+    from earlywarn.store import SCHEMA_VERSION, Archive
+
+    path = tmp_path / "v12.duckdb"
+    Archive(path).close()
+    con = duckdb.connect(str(path))
+    con.execute('ALTER TABLE alert_ledger DROP COLUMN "rerun"')
+    con.execute(
+        "INSERT INTO alert_ledger VALUES ('a1', DATE '2024-03-05', 'spike', 'v', 'cov:VNM', "
+        "TIMESTAMP '2024-03-05', 'high', 7.0, TIMESTAMPTZ '2024-03-06 06:00:00+00')"
+    )
+    con.execute("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
+    con.close()
+    with Archive(path) as a:
+        assert SCHEMA_VERSION >= 13
+        led = a.table("alert_ledger")
+        assert led["rerun"].isna().all() and led["alert_id"].tolist() == ["a1"]
+        skill = alert_skill(led, a.table("alert_outcomes"))
+    assert skill[["rule", "raised", "open", "rerun"]].values.tolist() == [["spike", 1, 1, 0]]

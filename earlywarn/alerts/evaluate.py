@@ -142,6 +142,7 @@ def evaluate_alerts(
     max_lead: int = 3,
     anomalies: pd.DataFrame | None = None,
     since: str | pd.Timestamp | None = None,
+    raised: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Precision, recall, lead time and false alerts per country-year (see module docs).
 
@@ -149,6 +150,11 @@ def evaluate_alerts(
     (then one rule over every series at the detector's threshold with ``cooldown=1``).
     ``anomalies`` may be passed to reuse scores already computed with ``lookback=None``.
     ``since``: the first period the labels cover (earlier alerts are not judged).
+    ``raised``: judge the alerts the nightly runs actually raised (the archive's
+    ``alert_ledger``: ``rule, unique_id, ds`` and ``rerun``) instead of replaying the rules
+    over the history. Alerts first raised by a forced rerun of their night were not known on
+    that night: they are left out (``rerun_alerts`` counts them), so no lead time rests on
+    hindsight.
 
     Examples
     --------
@@ -212,12 +218,29 @@ def evaluate_alerts(
         )
     )
 
-    found = [
-        (r.name, uid, ds)
-        for r in rules
-        for uid, ds in alert_dates(anomalies, r)
-        if start is None or ds >= start
-    ]
+    rerun_alerts = 0
+    if raised is not None:
+        from earlywarn.ledger import live_alerts
+
+        names = {r.name for r in rules}
+        mine = raised[raised["rule"].isin(names)]
+        live = live_alerts(mine)
+        rerun_alerts = int((~live).sum())
+        kept = mine[live]
+        found = [
+            (str(rule), str(uid), ds)
+            for rule, uid, ds in zip(
+                kept["rule"], kept["unique_id"], pd.to_datetime(kept["ds"]), strict=True
+            )
+            if start is None or ds >= start
+        ]
+    else:
+        found = [
+            (r.name, uid, ds)
+            for r in rules
+            for uid, ds in alert_dates(anomalies, r)
+            if start is None or ds >= start
+        ]
     true_: list[dict[str, str]] = []
     false_: list[dict[str, str]] = []
     ctx: list[dict[str, str]] = []
@@ -270,6 +293,7 @@ def evaluate_alerts(
         if country_years
         else float("nan"),
         "max_lead": max_lead,
+        "rerun_alerts": rerun_alerts,
         "false_alert_list": false_,
     }
 

@@ -87,7 +87,17 @@ def stage(ctx: StageContext) -> StageResult:
     outbox = enqueue(alerts, _channels(ctx), outbox_for(ctx.archive, alerts["alert_id"].tolist()))
     known = ctx.archive.query("SELECT alert_id FROM alert_ledger")["alert_id"]
     versions = {r.name: rule_version(r) for r in rules}
-    ledger = alert_entries(alerts, ctx.as_of, versions, known)
+    rerun = ctx.archive.stage_done(ctx.as_of, "alerts")  # its first run committed a record
+    ledger = alert_entries(alerts, ctx.as_of, versions, known, rerun=rerun)
+    if rerun and len(ledger):
+        log.warning(
+            "rerun of %s: %d alert(s) not raised by that night's first run (%s) recorded as "
+            "raised on a rerun at %s, not on the night; the track record does not score them",
+            ctx.as_of,
+            len(ledger),
+            ", ".join(sorted(set(ledger["rule"].astype(str)))),
+            ledger["recorded_at"].iloc[0].strftime("%Y-%m-%d %H:%M UTC"),
+        )
     writes = [
         Write("alerts", alerts),
         Write("outbox", outbox),
@@ -96,6 +106,7 @@ def stage(ctx: StageContext) -> StageResult:
     ]
     return writes, {
         "alerts": len(alerts),
+        "ledger_rerun": len(ledger) if rerun else 0,
         "suppressed_by_health": len(held),
         "enqueued": len(outbox),
     }

@@ -56,6 +56,7 @@ __all__ = [
     "alert_entries",
     "alert_skill",
     "forecast_entries",
+    "live_alerts",
     "model_version",
     "resolve_alerts",
     "resolve_forecasts",
@@ -189,8 +190,18 @@ def alert_entries(
     as_of: date,
     rule_versions: Mapping[str, str],
     known: Iterable[str] = (),
+    *,
+    rerun: bool = False,
 ) -> pd.DataFrame:
-    """Ledger rows for alerts raised tonight, without those already ``known``."""
+    """Ledger rows for alerts raised tonight, without those already ``known``.
+
+    ``rerun``: tonight's alerts stage is a forced rerun of a night whose first run already
+    committed (a rule added or changed since, or later data, may raise alerts that night's
+    run did not). Its new alerts are real (they are delivered now), but they were not raised
+    on the night they are dated: they are recorded with ``rerun`` true and ``recorded_at``
+    the time they were first seen, and the track record (:func:`alert_skill`) and
+    :func:`earlywarn.alerts.evaluate.evaluate_alerts` never count them as raised live.
+    """
     from earlywarn.schema import TABLES
 
     cols = list(TABLES["alert_ledger"].columns)
@@ -200,7 +211,24 @@ def alert_entries(
     out["as_of"] = pd.Timestamp(as_of)
     out["rule_version"] = out["rule"].map(rule_versions).fillna("unknown")
     out["recorded_at"] = pd.Timestamp.now(tz="UTC")
+    out["rerun"] = bool(rerun)
     return out[cols].reset_index(drop=True)
+
+
+def live_alerts(ledger: pd.DataFrame) -> pd.Series:
+    """Per ledger row: was the alert raised on the night it is dated (not ``rerun``)?
+
+    Rows recorded before schema version 13 have no ``rerun`` value (NULL) and count as live:
+    whether they came from a rerun cannot be told any more.
+
+    Examples
+    --------
+    >>> live_alerts(pd.DataFrame({"rerun": [False, True, None]})).tolist()
+    [True, False, True]
+    """
+    if "rerun" not in ledger:
+        return pd.Series(True, index=ledger.index)
+    return ~ledger["rerun"].astype("boolean").fillna(False).astype(bool)
 
 
 def resolve_alerts(
@@ -306,10 +334,14 @@ def skill(
 
 
 def alert_skill(ledger: pd.DataFrame, outcomes: pd.DataFrame, by: str = "rule") -> pd.DataFrame:
-    """Per rule (or series): alerts raised, confirmed, false, still open, and precision."""
+    """Per rule (or series): alerts raised, confirmed, false, still open, and precision,
+    over the alerts raised live; ``rerun``: those first raised by a forced rerun of their
+    night, counted apart and never scored (they were not raised when dated)."""
+    cols = [by, "raised", "confirmed", "false", "open", "precision", "rerun"]
     if ledger.empty:
-        return pd.DataFrame(columns=[by, "raised", "confirmed", "false", "open", "precision"])
-    d = ledger.merge(outcomes[["alert_id", "outcome"]], on="alert_id", how="left")
+        return pd.DataFrame(columns=cols)
+    live = live_alerts(ledger)
+    d = ledger[live].merge(outcomes[["alert_id", "outcome"]], on="alert_id", how="left")
     d["outcome"] = d["outcome"].fillna("open")
     t = pd.crosstab(d[by], d["outcome"]).reindex(
         columns=["confirmed", "false", "open"], fill_value=0
@@ -317,7 +349,11 @@ def alert_skill(ledger: pd.DataFrame, outcomes: pd.DataFrame, by: str = "rule") 
     t.insert(0, "raised", t.sum(axis=1))
     decided = t["confirmed"] + t["false"]
     t["precision"] = (t["confirmed"] / decided.replace(0, np.nan)).round(3)
-    return t.reset_index().rename_axis(None, axis=1)
+    late = ledger[~live].groupby(by).size()
+    t = t.reindex(t.index.union(late.index), fill_value=0)
+    t["rerun"] = late.reindex(t.index, fill_value=0).astype(int)
+    t.index.name = by
+    return t.reset_index().rename_axis(None, axis=1)[cols]
 
 
 def track_record(
