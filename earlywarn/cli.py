@@ -656,7 +656,8 @@ def eval_coding(
         int | None,
         typer.Option(
             help="Score only this labelling batch of the news gold halves (1: the first 529 "
-            "sentences, as figures before 2026-12-07; 2: the second batch). Default: all.",
+            "sentences, as figures before 2026-12-07; 2: the second batch; 3: the third, "
+            "new BBC News and newspaper-fixture articles). Default: all.",
         ),
     ] = None,
 ) -> None:

@@ -164,10 +164,30 @@ def test_evaluate_news_scores_one_batch(tmp_path: Path) -> None:
 def test_shipped_news_gold_first_batch_is_the_529_sentences() -> None:
     rows = news_gold()
     first = [r for r in rows if r.get("batch", 1) == 1]
-    assert len(first) == 529 and all(r.get("batch") in (None, 2) for r in rows)
+    assert len(first) == 529 and all(r.get("batch") in (None, 2, 3) for r in rows)
     tune = [r for r in first if r["split"] == "tune"]
     assert len(tune) == 249 and sum(len(r["events"]) for r in tune) == 47
     assert evaluate_news("tune", batch=1)["n_sentences"] == 249  # the old tuning half
     # a second-batch row sits in its article's half, after its first-batch rows
     split_of = {r["article"]: r["split"] for r in first}
-    assert all(r["split"] == split_of[r["article"]] for r in rows)
+    assert all(r["split"] == split_of[r["article"]] for r in rows if r.get("batch") in (None, 2))
+
+
+def test_shipped_news_gold_third_batch_is_new_articles_split_by_the_sha1_rule() -> None:
+    """The third batch (2026-12-07) holds 396 sentences of 22 articles that no earlier batch
+    has, each whole article in ``en_news_articles.jsonl``; like every article of the set, an
+    article is held aside when the SHA-1 of its ``article`` key is odd (split once, by article,
+    before coding)."""
+    import hashlib
+
+    rows, texts = news_gold(), news_articles()
+    third = [r for r in rows if r.get("batch") == 3]
+    older = {r["article"] for r in rows if r.get("batch") in (None, 2)}
+    arts = {r["article"] for r in third}
+    assert len(third) == 396 and len(arts) == 22 and not arts & older and arts <= set(texts)
+    halves = {h: [r for r in third if r["split"] == h] for h in ("tune", "held")}
+    assert [len(halves[h]) for h in ("tune", "held")] == [186, 210]
+    assert [sum(len(r["events"]) for r in halves[h]) for h in ("tune", "held")] == [28, 37]
+    for r in rows:
+        odd = int(hashlib.sha1(r["article"].encode()).hexdigest(), 16) % 2 == 1
+        assert r["split"] == ("held" if odd else "tune"), r["id"]
