@@ -35,7 +35,7 @@ import yaml
 from earlywarn._log import get_logger
 from earlywarn._progress import Progress
 from earlywarn._yaml import safe_load
-from earlywarn.errors import ConfigError
+from earlywarn.errors import ConfigError, path_problem
 from earlywarn.forecast.backtest import BacktestResult, backtest
 
 if TYPE_CHECKING:
@@ -174,6 +174,9 @@ def run_experiment(
     from earlywarn.tracking import Tracker
 
     path = Path(path)
+    problem = path_problem(path)  # a named pipe would be read for ever, a device for good
+    if problem is not None:
+        raise ConfigError(f"{path}: the experiment file {problem}")
     try:
         spec = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

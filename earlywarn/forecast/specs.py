@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from earlywarn._yaml import safe_load
-from earlywarn.errors import ConfigError
+from earlywarn.errors import ConfigError, path_problem
 from earlywarn.forecast.base import BaseForecaster
 
 __all__ = ["REGISTRY", "estimator_class", "load_models", "make_estimator"]
@@ -121,6 +121,9 @@ def _not_finite(value: Any, key: str) -> str | None:
 
 
 def _specs(path: Path) -> list[Any]:
+    problem = path_problem(path)  # a named pipe was read for ever, /dev/zero to MemoryError
+    if problem is not None:
+        raise ConfigError(f"{path}: a model spec {problem}; remove it from the models folder")
     try:
         data = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
