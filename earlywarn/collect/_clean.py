@@ -21,9 +21,7 @@ _TAG = re.compile(r"<[^>]*>")
 _TAGS = re.compile(r"<[^>]*>(?:[ \t\r\n\xa0]*<[^>]*>)*")
 # elements whose content is no text: a browser runs or applies it, feedparser drops it
 _HIDDEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
-_HIDDEN_END = {
-    name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")
-}
+_HIDDEN_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
 
 
 def _drop_hidden(text: str) -> str:
@@ -50,6 +48,7 @@ def _drop_hidden(text: str) -> str:
         m = _HIDDEN.search(text, pos)
     out.append(text[pos:])
     return " ".join(out)
+
 
 # the references escaped HTML is made of, "&amp;" last so that "&amp;lt;" reads "&lt;"
 _COMMON_REFS = (
@@ -90,14 +89,21 @@ _RUN_OF_SPACES = re.compile("   *")  # "  " first: sre skips to each pair, not e
 # punctuation read as Latin-1 (an undeclared or mislabelled feed, or &#146;), as browsers
 # and feedparser read them (’ – “ ” …, U+0085 "…" not a line break); what is no text and
 # no archive can store: C0 controls (NUL ...) and DEL out, lone surrogates as U+FFFD
+# and the explicit bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069): a title's unclosed RIGHT-TO-LEFT OVERRIDE reversed what the report and
+# the review page showed after it (the outlet, the date: "Trojan Source" spoofing); RTL
+# scripts need none of them (the marks U+200E/U+200F/U+061C are kept)
 _RARE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u1680\u2000-\u200a\u2028\u2029\u202f\u205f"
-    "\u3000\ud800-\udfff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f"
+    "\u205f\u2066-\u2069\u3000\ud800-\udfff]"
 )
+#: the explicit bidirectional formatting characters (embeddings, overrides, isolates)
+BIDI_CONTROLS = "".join(map(chr, (*range(0x202A, 0x202F), *range(0x2066, 0x206A))))
 _RARE_AS = {
     **{chr(c): " " for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x1680, 0x2028, 0x2029)},
     **{chr(c): " " for c in (*range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)},
     **{chr(c): "" for c in (*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x1C), 0x7F)},
+    **dict.fromkeys(BIDI_CONTROLS, ""),
     # windows-1252 leaves 0x81, 0x8D, 0x8F, 0x90, 0x9D unassigned: kept
     **{chr(c): bytes([c]).decode("cp1252") for c in range(0x80, 0xA0)
        if c not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)},

@@ -34,6 +34,11 @@ def safe_url(url: Any) -> str | None:
     return url
 
 
+#: bidirectional embeddings, overrides and isolates dropped from shown text (an unclosed
+#: override reversed the rest of the cell; stored before collect dropped them)
+_NO_BIDI = dict.fromkeys(range(0x202A, 0x202F)) | dict.fromkeys(range(0x2066, 0x206A))
+
+
 def plain_text(value: Any, limit: int = 400) -> str:
     """Text with every HTML tag removed (nh3), entities decoded, cut to ``limit`` chars.
 
@@ -47,7 +52,7 @@ def plain_text(value: Any, limit: int = 400) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = html.unescape(nh3.clean(str(value), tags=set(), clean_content_tags={"script", "style"}))
-    text = " ".join(text.split())
+    text = " ".join(text.translate(_NO_BIDI).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
