@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import reprlib
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -222,6 +223,12 @@ _REPR = reprlib.Repr()
 _REPR.maxstring = _REPR.maxother = 120
 
 
+#: what a feed's name must not hold: C0/C1 controls (a tab, a line break, NUL ...) and the
+#: bidirectional embeddings, overrides and isolates (an unclosed U+202E reversed the rest
+#: of the line the name was shown on)
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
 def _show(value: Any) -> str:
     """``value`` quoted for a message, cut to about 120 characters: a 300 KB URL or date
     in a catalog was quoted whole in its error (and again in the feed's label). A URL's
@@ -259,6 +266,14 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
         value = entry.get(key) or ""
         if not isinstance(value, str):
             raise ConfigError(f"{where}: key '{key}' must be text (got {_show(value)})")
+        odd = _UNSHOWABLE.search(value.strip())
+        if odd:
+            raise ConfigError(
+                f"{where}: key '{key}' holds U+{ord(odd.group()):04X} (a control or "
+                "bidirectional formatting character: the report, the review page and the "
+                f"logs show the name, which it would garble or reverse); remove it (got "
+                f"{_show(value)})"
+            )
         out[key] = value.strip()
     lang = entry.get("language")
     if lang is not None and not (isinstance(lang, str) and _known("languages", lang)):
