@@ -21,9 +21,11 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,16 @@ from typing import Any
 from earlywarn._atomic import write_atomic
 from earlywarn._log import get_logger, redact
 
-__all__ = ["CREATES_RUN", "LOCAL", "CallBuffer", "default_buffer_dir", "fast_fail"]
+__all__ = [
+    "CALL_DEADLINE",
+    "CREATES_RUN",
+    "LOCAL",
+    "CallBuffer",
+    "bounded",
+    "call_deadline",
+    "default_buffer_dir",
+    "fast_fail",
+]
 
 _log = get_logger(__name__)
 
@@ -40,6 +51,51 @@ LOCAL = "local-"
 #: buffered operations whose result is a new run id (to map ``local_id`` to)
 CREATES_RUN = ("create_run", "log_run")
 _FAST_FAIL = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0", "MLFLOW_HTTP_REQUEST_TIMEOUT": "5"}
+
+
+#: Seconds one tracking call may take in all (environment ``EARLYWARN_MLFLOW_CALL_DEADLINE``).
+#: MLflow's own timeout bounds each socket read, so a server dripping its answer a byte at
+#: a time held the nightly job for as long as it dripped.
+CALL_DEADLINE = 120.0
+
+
+def call_deadline() -> float:
+    """The deadline of one tracking call, in seconds (see :data:`CALL_DEADLINE`)."""
+    raw = os.environ.get("EARLYWARN_MLFLOW_CALL_DEADLINE", "")
+    try:
+        value = float(raw) if raw.strip() else CALL_DEADLINE
+    except ValueError:
+        return CALL_DEADLINE
+    return value if 0 < value < float("inf") else CALL_DEADLINE
+
+
+def bounded(fn: Callable[[], Any], what: str) -> Any:
+    """``fn()`` in a daemon thread, waited for at most :func:`call_deadline` seconds.
+
+    Past it a :class:`TimeoutError` names the call and the thread is left behind (a Python
+    thread cannot be stopped; it ends with the connection or the process), so the caller
+    buffers the call and goes on.
+    """
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the caller
+            box["error"] = exc
+
+    limit = call_deadline()
+    worker = threading.Thread(target=run, name=f"mlflow-{what}", daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        raise TimeoutError(
+            f"the tracking server did not finish {what} within {limit:g} s (it answers too "
+            "slowly, or drips its answer)"
+        )
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
 
 
 @contextlib.contextmanager
@@ -85,15 +141,51 @@ class CallBuffer:
         return self.directory / "buffer.jsonl"
 
     def append(self, op: str, record: Mapping[str, Any]) -> None:
-        """Buffer one call."""
+        """Buffer one call (on a line of its own, even after a line cut off mid-write)."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        with self.file.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"op": op, **record}, default=str) + "\n")
+        line = json.dumps({"op": op, **record}, default=str) + "\n"
+        with self.file.open("a+b") as fh:
+            if fh.tell():
+                fh.seek(-1, os.SEEK_END)
+                if fh.read(1) != b"\n":  # the last append was cut off: start a new line
+                    line = "\n" + line
+            fh.write(line.encode("utf-8"))
+
+    @property
+    def torn_file(self) -> Path:
+        """Where lines that are no JSON call (a write cut off) are set aside."""
+        return self.directory / "buffer.torn.jsonl"
 
     def _lines(self) -> list[str]:
+        """The buffered calls; a line that is no JSON object (the process killed or the disk
+        full in the middle of an append) is moved to :attr:`torn_file` with a warning: it
+        made every later sync fail, and the nightly run that found it logged nothing and
+        buffered nothing, night after night."""
         if not self.file.exists():
             return []
-        return [ln for ln in self.file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        text = self.file.read_bytes().decode("utf-8", errors="replace")
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        good: list[str] = []
+        torn: list[str] = []
+        for ln in lines:
+            try:
+                rec = json.loads(ln)
+            except ValueError:
+                rec = None
+            (good if isinstance(rec, dict) and "op" in rec else torn).append(ln)
+        if torn:
+            with self.torn_file.open("a", encoding="utf-8") as fh:
+                fh.write("".join(ln + "\n" for ln in torn))
+            write_atomic(self.file, "".join(ln + "\n" for ln in good))
+            _log.warning(
+                "MLflow buffer %s: %d line(s) cut off mid-write (a crash or a full disk) set "
+                "aside in %s; the %d whole call(s) are kept",
+                self.file,
+                len(torn),
+                self.torn_file,
+                len(good),
+            )
+        return good
 
     def pending(self) -> int:
         """Number of buffered calls."""
@@ -117,7 +209,7 @@ class CallBuffer:
                     rec = json.loads(line)
                     op = rec.pop("op")
                     rec = _substitute(rec, ids)
-                    result = apply(op, rec)
+                    result = bounded(functools.partial(apply, op, rec), op)
                     if op in CREATES_RUN:
                         ids[rec["local_id"]] = str(result)
                     done += 1

@@ -29,7 +29,13 @@ from typing import Any
 import pandas as pd
 
 from earlywarn._log import get_logger, redact
-from earlywarn._tracking_buffer import LOCAL, CallBuffer, default_buffer_dir, fast_fail
+from earlywarn._tracking_buffer import (
+    LOCAL,
+    CallBuffer,
+    bounded,
+    default_buffer_dir,
+    fast_fail,
+)
 from earlywarn.errors import TrackingError
 
 __all__ = ["RunHandle", "RunLogger"]
@@ -99,7 +105,8 @@ class RunLogger:
             if not self.offline and not self._has_local_ids(record):
                 try:
                     with fast_fail():
-                        return getattr(self, f"_do_{op}")(**record)
+                        do = getattr(self, f"_do_{op}")
+                        return bounded(lambda: do(**record), op)
                 except Exception as exc:
                     self.offline = True
                     _log.warning(
@@ -268,8 +275,7 @@ class RunLogger:
         """
         total = self._buffer.pending()
         done = self._buffer.replay(self._apply)
-        if done == total:
-            self.offline = False
+        self.offline = done < total  # stopped: the store is out of reach, later calls buffer
         return done
 
 
