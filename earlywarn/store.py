@@ -275,6 +275,13 @@ class Archive:
                     f"archive {self.path} is open in another process (a running job?); "
                     "wait for it to finish"
                 ) from exc
+            if not read_only and _denied(exc):  # the file is whole: no backup is needed
+                raise StoreError(
+                    f"cannot write the archive {self.path}: the file is read-only for this "
+                    f"user ({_denied(exc)}); make it writable (chmod u+w, chattr -i) or run "
+                    "as its owner; commands that only read it (export, search, serve) "
+                    "still can"
+                ) from exc
             raise StoreError(
                 f"cannot open archive {self.path}: {exc}; restore it from a backup"
             ) from exc
@@ -615,6 +622,17 @@ class Archive:
             where.append("(list_contains(?, source_country) OR list_contains(?, target_country))")
             params += [codes, codes]
         return self.table("events", " AND ".join(where), params)
+
+
+def _denied(exc: BaseException) -> str | None:
+    """'Permission denied' or 'Operation not permitted' when DuckDB's error is one of them
+    (a read-only or immutable file), else None: the message said 'restore it from a
+    backup' of an archive that was whole."""
+    text = str(exc)
+    for why in ("Permission denied", "Operation not permitted", "Read-only file system"):
+        if why in text:
+            return why
+    return None
 
 
 def _when(value: Any, name: str) -> pd.Timestamp:
