@@ -215,6 +215,13 @@ def test_an_alert_first_raised_on_a_rerun_is_not_dated_as_if_raised_on_the_night
         anomalies = a.table("anomalies")
     row = track.set_index("rule").loc["loud"]
     assert row["raised"] == 0 and row["rerun"] == len(late), track
+    from earlywarn.report.track import track_section  # the report's and review page's table
+
+    shown = str(track_section({"alerts": track}))
+    assert "Raised on a rerun" in shown
+    assert '<td>loud</td><td class="num">0</td>' in shown
+    assert shown.split("<td>loud</td>")[1].split("</tr>")[0].endswith(f">{len(late)}</td>")
+    assert "Phát sinh khi chạy lại" in str(track_section({"alerts": track}, locale="vi"))
     labels = pd.DataFrame(
         {"unique_id": ["YEM"], "onset": ["2015-03-01"], "end": ["2015-12-01"], "role": "primary"}
     )
