@@ -20,17 +20,18 @@ Examples
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 import pandas as pd
 
 from earlywarn._log import get_logger
-from earlywarn.extract.coding.gazetteer_data import Entry, build_entries
+from earlywarn.extract.coding.gazetteer_data import Entry, build_entries, is_bare
 from earlywarn.extract.coding.text import PhraseIndex, Token, normalize, tokenize, words
 from earlywarn.schema import TABLES, empty_frame
 
-__all__ = ["Gazetteer", "Mention", "extract_mentions"]
+__all__ = ["Gazetteer", "Mention", "NameMemory", "extract_mentions"]
 
 log = get_logger(__name__)
 
@@ -52,6 +53,23 @@ class Mention:
     kind: str
     start: int
     end: int
+
+
+@dataclass
+class NameMemory:
+    """People named in full so far in one document (an article coded sentence by sentence).
+
+    ``order`` maps a person entity to the position of its latest full-name mention; a bare
+    surname then resolves to the most recently named person who carries it.
+    """
+
+    order: dict[str, int] = field(default_factory=dict)
+    _clock: int = 0
+
+    def named(self, entity: str) -> None:
+        """Record a full-name mention of ``entity``."""
+        self._clock += 1
+        self.order[entity] = self._clock
 
 
 class Gazetteer:
@@ -85,8 +103,20 @@ class Gazetteer:
             self._indexes[lang] = idx
         return idx
 
-    def find(self, text: str, language: str | None = None) -> list[Mention]:
+    def find(
+        self,
+        text: str,
+        language: str | None = None,
+        day: date | None = None,
+        memory: NameMemory | None = None,
+    ) -> list[Mention]:
         """Mentions in ``text``, left to right, ambiguous aliases resolved by context.
+
+        A person's bare surname (one capitalised word: *Putin*, *Johnson*) is resolved by
+        :meth:`_people`: to the person whose full name came earlier in the text (or in the
+        document, through ``memory``); else, among the people listing it as an alias, to
+        them when they all serve one country, or to the one in office on ``day`` when
+        exactly one is; else it is no mention.
 
         Parameters
         ----------
@@ -94,10 +124,24 @@ class Gazetteer:
             Any text; offsets refer to its NFC normal form.
         language : str, optional
             ISO 639-1 code (``"en"``, ``"vi"`` ...); ``None`` matches aliases of every language.
+        day : date, optional
+            The text's date (a surname shared by people of several countries resolves to
+            the one in office that day).
+        memory : NameMemory, optional
+            People named in full in earlier texts of the same document; updated in place.
+
+        Examples
+        --------
+        >>> gz = Gazetteer.default()
+        >>> [m.entity for m in gz.find("Boris Johnson spoke. Johnson said no.", "en")]
+        ['PER:GBR:boris-johnson', 'PER:GBR:boris-johnson']
+        >>> [m.entity for m in gz.find("Johnson said no.", "en")]
+        []
         """
         text = normalize(text or "")
         toks = tokenize(text, punctuation=False)
-        spans = [(i, j, c) for i, j, c in self._candidates(text, toks, language)]
+        memory = memory if memory is not None else NameMemory()
+        spans = self._people(self._candidates(text, toks, language), day, memory)
         votes: Counter[str] = Counter()
         for _, _, cands in spans:
             ents = {c.entity for c in cands}
@@ -134,10 +178,64 @@ class Gazetteer:
         return out
 
     @staticmethod
+    def _people(
+        spans: list[tuple[int, int, list[Entry]]], day: date | None, memory: NameMemory
+    ) -> list[tuple[int, int, list[Entry]]]:
+        """Spans with person candidates filtered by the bare-surname rule (see :meth:`find`);
+        full-name mentions are recorded in ``memory``, left to right."""
+        out = []
+        for i, j, cands in spans:
+            people = [c for c in cands if c.kind == "person"]
+            if not people:
+                out.append((i, j, cands))
+                continue
+            if is_bare(people[0].alias):
+                keep = _bare_choice(people, day, memory)
+            else:
+                keep = _one_person(people, day)
+                memory.named(keep[0].entity)
+            rest = [c for c in cands if c.kind != "person"] + keep
+            if rest:
+                out.append((i, j, rest))
+        return out
+
+    @staticmethod
     def _choose(cands: list[Entry], votes: Counter[str]) -> Entry:
         if len({c.entity for c in cands}) == 1:
             return cands[0]
         return min(cands, key=lambda c: (-votes.get(c.country or "", 0), _KIND_RANK.get(c.kind, 5)))
+
+
+def _bare_choice(people: list[Entry], day: date | None, memory: NameMemory) -> list[Entry]:
+    """The candidates a bare surname keeps: the person named in full most recently, else
+    the listed ones when they serve one country (the one in office on ``day`` first) or
+    when exactly one of them is in office on ``day``; else none."""
+    known = [c for c in people if c.entity in memory.order]
+    if known:
+        return [max(known, key=lambda c: memory.order[c.entity])]
+    listed = [c for c in people if not c.context_only]
+    if not listed:
+        return []
+    listed = list({c.entity: c for c in listed}.values())
+    if len({c.country for c in listed}) == 1 or len({c.name for c in listed}) == 1:
+        return _one_person(listed, day)  # one country, or one person in several roles
+    serving = [c for c in listed if day is not None and any(t.covers(day) for t in c.terms)]
+    return serving if len(serving) == 1 else []
+
+
+def _one_person(people: list[Entry], day: date | None) -> list[Entry]:
+    """One of several people sharing an alias: the first in office on ``day``, else the one
+    whose latest term began last (a name that is one person's in several roles, e.g. a
+    prime minister who later heads an IGO, is their latest role on an undated text)."""
+    people = list({c.entity: c for c in people}.values())
+    if len(people) == 1:
+        return people
+    serving = [c for c in people if day is not None and any(t.covers(day) for t in c.terms)]
+    if serving:
+        return serving[:1]
+    return [
+        max(people, key=lambda c: max((t.start or date.min for t in c.terms), default=date.min))
+    ]
 
 
 def _case_ok(e: Entry, toks: list[Token], i: int, j: int) -> bool:
@@ -159,6 +257,10 @@ _BEFORE_NAME_WORDS = """
     after before when while if then now also both either neither not only even still today
     yesterday tonight meanwhile however thus instead separately later earlier last next this
     that these those his her their its our my your mr mrs ms miss dr sir lord lady dame rev
+    among amid about against despite during through over via like unlike including following
+    toward towards upon within beyond across behind between besides until unless although
+    though because once where what which who whom whose how why all many some most
+    several such another other each every
     president presidents prime minister ministers premier chancellor secretary secretaries king
     queen prince princess crown emir sheikh sultan pope leader leaders chairman chairwoman chair
     chief general gen gov governor governors sen senator senators rep reps representative

@@ -35,7 +35,7 @@ import pandas as pd
 
 from earlywarn._log import get_logger
 from earlywarn.extract import cameo
-from earlywarn.extract.actors import Gazetteer
+from earlywarn.extract.actors import Gazetteer, NameMemory
 from earlywarn.extract.coding.engine import VerbMatcher, code_tokens
 from earlywarn.extract.coding.grammar import Grammar
 from earlywarn.extract.coding.news import SPORTS_EN
@@ -297,12 +297,13 @@ class EventCoder:
         Vietnamese: the shallow rules of :mod:`earlywarn.extract.coding.engine`.
         """
         day = date.date() if isinstance(date, datetime) else date
+        memory = NameMemory()  # people named in full in earlier sentences of this document
         if language == "vi":
-            return [self._code_vi(s, day) for s in sentences]
+            return [self._code_vi(s, day, memory) for s in sentences]
         if language != "en":
             return [[] for _ in sentences]
         sporty: list[int] = []
-        prepared = [self._prefilter(s, day, k, sporty) for k, s in enumerate(sentences)]
+        prepared = [self._prefilter(s, day, k, sporty, memory) for k, s in enumerate(sentences)]
         todo = [p for p in prepared if p is not None]
         self.parsed += len(todo)
         self.seen += len(sentences)
@@ -321,7 +322,12 @@ class EventCoder:
         return out
 
     def _prefilter(
-        self, sentence: str, day: date | None, index: int, sporty: list[int] | None = None
+        self,
+        sentence: str,
+        day: date | None,
+        index: int,
+        sporty: list[int] | None = None,
+        memory: NameMemory | None = None,
     ) -> _Prepared | None:
         """Actor spans of an English sentence that may hold an event, else ``None`` (no parse).
 
@@ -346,7 +352,7 @@ class EventCoder:
         if self.petrarch is not None:
             spans = self.petrarch.spans(toks, day, is_verb)
         else:
-            spans, places = self._gazetteer.spans(text, toks, "en", day, is_verb)
+            spans, places = self._gazetteer.spans(text, toks, "en", day, is_verb, memory)
             spans = inherit_country(spans)
         covered = _covered(spans)  # inherit_country and locate_agents keep each span's place
         sports_word = any(k not in covered for k in sports)
@@ -375,7 +381,9 @@ class EventCoder:
             return None  # (unknown actors) a verb before every actor has no subject among them
         return _Prepared(index, text, toks, spans, places)
 
-    def _code_vi(self, sentence: str, day: date | None) -> list[CodedEvent]:
+    def _code_vi(
+        self, sentence: str, day: date | None, memory: NameMemory | None = None
+    ) -> list[CodedEvent]:
         toks = tokenize(sentence)
         if not toks:
             return []
@@ -385,7 +393,7 @@ class EventCoder:
         def is_verb(k: int) -> bool:
             return verbs.index.match_at(toks, k) is not None
 
-        spans, places = resolver.spans(sentence, toks, "vi", day, is_verb)
+        spans, places = resolver.spans(sentence, toks, "vi", day, is_verb, memory)
         if len(spans) < 2:
             return []
         verb_ok = vi_word_filter(normalize(sentence), toks)

@@ -38,6 +38,7 @@ import sys
 from collections import Counter
 from typing import Any
 
+from earlywarn.extract.actors import NameMemory
 from earlywarn.extract.coding import syntax
 from earlywarn.extract.coding.parser import load_parser
 from earlywarn.extract.coding.resolve import inherit_country
@@ -98,8 +99,9 @@ def _code(
     """(events as keys, trace or None when not parsed, verb roots) of each sentence."""
     out: list[tuple[list[tuple[str, str, str]], list[dict[str, Any]] | None, set[str]]] = []
     nlp = load_parser()
+    memory = NameMemory()  # as code_sentences: people named earlier in the article
     for k, s in enumerate(sents):
-        p = coder._prefilter(s, None, k)
+        p = coder._prefilter(s, None, k, None, memory)
         toks = tokenize(normalize(s))
         roots = _verb_roots(coder, toks)
         if p is None and oracle and roots:

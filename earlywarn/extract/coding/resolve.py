@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from earlywarn.extract.coding.gazetteer_data import Term
 from earlywarn.extract.coding.petrarch import ActorCode, AgentEntry
 from earlywarn.extract.coding.text import PhraseIndex, Token
 from earlywarn.extract.coding.types import Actor, ActorSpan
@@ -24,6 +25,7 @@ __all__ = [
     "attach_agents",
     "inherit_country",
     "locate_agents",
+    "person_type",
     "word_view",
 ]
 
@@ -170,6 +172,51 @@ def _agents_in(spans: list[ActorSpan], countries: set[str]) -> list[ActorSpan]:
     return out
 
 
+#: CAMEO types of people's roles other than office (office = GOV, out of office = ELI).
+ROLE_TYPES = {"opposition leader": "OPP", "armed group leader": "REB"}
+
+
+def person_type(terms: tuple[Term, ...], day: date | None) -> str:
+    """The CAMEO type of a person on ``day``: their role's type (``GOV`` for an office,
+    ``OPP`` for an opposition leader, ``REB`` for an armed group's leader) when a term
+    covers the day, else ``ELI``; with no day, the type of their latest term.
+
+    Examples
+    --------
+    >>> t = (Term("opposition leader", date(2020, 4, 4), date(2024, 7, 5)),
+    ...      Term("head of government", date(2024, 7, 5), None))
+    >>> person_type(t, date(2021, 1, 1)), person_type(t, date(2025, 1, 1)), person_type(t, None)
+    ('OPP', 'GOV', 'GOV')
+    >>> person_type(t, date(2019, 1, 1))
+    'ELI'
+    """
+    if not terms:
+        return "GOV" if day is None else "ELI"
+    if day is None:
+        on = [max(terms, key=lambda t: t.start or date.min)]
+    else:
+        on = [t for t in terms if t.covers(day)]
+    if not on:
+        return "ELI"
+    types = [ROLE_TYPES.get(t.role, "GOV") for t in on]
+    return "GOV" if "GOV" in types else types[0]
+
+
+def _org_of(entity: str) -> tuple[str, str]:
+    """(type, CAMEO code) of the organisation a country-less person serves: ``PER:IGO-NAT:x``
+    -> ``("IGO", "NAT")``, ``PER:NGO-RCR:x`` -> ``("NGO", "RCR")``; else ``("IGO", "")``.
+
+    Examples
+    --------
+    >>> _org_of("PER:IGO-UNO:antonio-guterres"), _org_of("PER:NGO-RCR:peter-maurer")
+    (('IGO', 'UNO'), ('NGO', 'RCR'))
+    """
+    part = entity.split(":")[1] if entity.count(":") >= 2 else ""
+    if part[:4] in ("IGO-", "NGO-"):
+        return part[:3], part[4:]
+    return "IGO", ""
+
+
 class PetrarchResolver:
     """Actors from PETRARCH dictionaries (codes as written there, dated codes by sentence date)."""
 
@@ -263,18 +310,24 @@ class GazetteerResolver:
         language: str,
         day: date | None,
         is_verb: Callable[[int], bool],
+        memory: object | None = None,
     ) -> tuple[list[ActorSpan], list[Place]]:
         """(actor spans, places named) of a tokenised sentence.
 
         A capital city is a metonym for its government (``Hanoi said``), not a place, unless
         a locative precedes it (``talks in Hanoi``): then it is only a place. Other cities
         and regions are places wherever they occur; countries only after a locative.
+        ``memory`` (a :class:`earlywarn.extract.actors.NameMemory`) carries the people named
+        in full in the document's earlier sentences, so a later bare surname resolves.
         """
+        from earlywarn.extract.actors import NameMemory
+
+        assert memory is None or isinstance(memory, NameMemory)
         starts = {t.start: k for k, t in enumerate(toks)}
         ends = {t.end: k for k, t in enumerate(toks)}
         actors: list[ActorSpan] = []
         places: list[Place] = []
-        for m in self.gazetteer.find(text, language):
+        for m in self.gazetteer.find(text, language, day, memory):
             s, e = starts.get(m.start), ends.get(m.end)
             if s is None or e is None:
                 continue
@@ -311,18 +364,10 @@ class GazetteerResolver:
         if m.kind == "person":
             entries = [e for e in self._entries_of(m.entity) if e.terms]
             terms = entries[0].terms if entries else ()
-            in_office = day is None or any(t.covers(day) for t in terms)
-            typ = ("GOV" if in_office else "ELI") if m.country else "IGO"
-            if any(t.role == "opposition leader" for t in terms):
-                typ = "OPP"
-            return Actor(
-                (m.country or "IGOUNO") + (typ if m.country else ""),
-                m.name,
-                m.country,
-                typ,
-                m.entity,
-                "person",
-            )
+            org_type, org = _org_of(m.entity)
+            typ = person_type(terms, day) if m.country else org_type
+            code = m.country + typ if m.country else org_type + org
+            return Actor(code, m.name, m.country, typ, m.entity, "person")
         if m.kind == "city" and m.country and self._is_capital(m.entity):
             name = self.country_names.get(m.country, m.country)
             return Actor(m.country + "GOV", name, m.country, "GOV", m.country, "city")
