@@ -141,7 +141,9 @@ class Gazetteer:
         text = normalize(text or "")
         toks = tokenize(text, punctuation=False)
         memory = memory if memory is not None else NameMemory()
-        spans = self._people(self._candidates(text, toks, language), day, memory)
+        spans = self._candidates(text, toks, language)
+        named = {c[0].country for _, _, c in spans if c[0].kind == "country" and len(c) == 1}
+        spans = self._people(spans, day, memory, named)
         votes: Counter[str] = Counter()
         for _, _, cands in spans:
             ents = {c.entity for c in cands}
@@ -179,7 +181,10 @@ class Gazetteer:
 
     @staticmethod
     def _people(
-        spans: list[tuple[int, int, list[Entry]]], day: date | None, memory: NameMemory
+        spans: list[tuple[int, int, list[Entry]]],
+        day: date | None,
+        memory: NameMemory,
+        named: set[str | None],
     ) -> list[tuple[int, int, list[Entry]]]:
         """Spans with person candidates filtered by the bare-surname rule (see :meth:`find`);
         full-name mentions are recorded in ``memory``, left to right."""
@@ -189,10 +194,9 @@ class Gazetteer:
             if not people:
                 out.append((i, j, cands))
                 continue
-            if is_bare(people[0].alias):
-                keep = _bare_choice(people, day, memory)
-            else:
-                keep = _one_person(people, day)
+            bare = is_bare(people[0].alias)
+            keep = _person_choice(people, day, memory, bare, named)
+            if keep and not bare:
                 memory.named(keep[0].entity)
             rest = [c for c in cands if c.kind != "person"] + keep
             if rest:
@@ -206,21 +210,32 @@ class Gazetteer:
         return min(cands, key=lambda c: (-votes.get(c.country or "", 0), _KIND_RANK.get(c.kind, 5)))
 
 
-def _bare_choice(people: list[Entry], day: date | None, memory: NameMemory) -> list[Entry]:
-    """The candidates a bare surname keeps: the person named in full most recently, else
-    the listed ones when they serve one country (the one in office on ``day`` first) or
-    when exactly one of them is in office on ``day``; else none."""
+def _person_choice(
+    people: list[Entry],
+    day: date | None,
+    memory: NameMemory,
+    bare: bool,
+    named: set[str | None] | None = None,
+) -> list[Entry]:
+    """The candidate a person alias keeps: the person named in full most recently, else
+    (for a bare surname, among the people listing it) the one in office on ``day`` when
+    they serve one country or are one person in several roles, else the only one of them in
+    office on ``day``, else the only one whose country the text names (``named``); else
+    none (*King Abdullah* of Jordan or of Saudi Arabia, undated and no country named)."""
     known = [c for c in people if c.entity in memory.order]
     if known:
         return [max(known, key=lambda c: memory.order[c.entity])]
-    listed = [c for c in people if not c.context_only]
+    listed = [c for c in people if not (bare and c.context_only)]
     if not listed:
         return []
     listed = list({c.entity: c for c in listed}.values())
     if len({c.country for c in listed}) == 1 or len({c.name for c in listed}) == 1:
         return _one_person(listed, day)  # one country, or one person in several roles
     serving = [c for c in listed if day is not None and any(t.covers(day) for t in c.terms)]
-    return serving if len(serving) == 1 else []
+    if len(serving) == 1:
+        return serving
+    home = [c for c in (serving or listed) if c.country in (named or set())]
+    return home if len(home) == 1 else []
 
 
 def _one_person(people: list[Entry], day: date | None) -> list[Entry]:

@@ -104,6 +104,16 @@ def test_shared_surname_rule() -> None:
     ]
 
 
+def test_full_name_of_two_countries_needs_a_day_or_a_named_country() -> None:
+    gz = Gazetteer.default()
+    text = "King Abdullah met Obama at the White House."
+    assert _people(gz, text) == ["PER:USA:barack-obama"]  # Jordan's or Saudi Arabia's?
+    assert _people(gz, text, date(2016, 1, 1))[0] == "PER:JOR:king-abdullah-ii"
+    assert _people(gz, "Jordan's " + text)[0] == "PER:JOR:king-abdullah-ii"
+    saudi = "Saudi Arabia's " + text
+    assert _people(gz, saudi, date(2010, 1, 1))[0] == "PER:SAU:abdullah-bin-abdulaziz"
+
+
 def test_person_type_by_role_and_day() -> None:
     terms = (
         Term("opposition leader", date(2020, 4, 4), date(2024, 7, 5)),
