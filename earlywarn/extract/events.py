@@ -56,7 +56,6 @@ from earlywarn.extract.coding.resolve import (
     PetrarchResolver,
     Place,
     inherit_country,
-    locate_agents,
     word_view,
 )
 from earlywarn.extract.coding.segment import vi_word_filter
@@ -73,7 +72,7 @@ from earlywarn.extract.coding.types import Actor, ActorSpan, RawEvent
 from earlywarn.extract.plover import plover
 from earlywarn.schema import TABLES, empty_frame
 
-__all__ = ["CodedEvent", "EventCoder", "code_events"]
+__all__ = ["CodedEvent", "EventCoder", "code_events", "unknown_actor"]
 
 log = get_logger(__name__)
 
@@ -150,10 +149,7 @@ def _by_agent(toks: list[Token]) -> bool:
 
 def _second_actor(toks: list[Token], places: list[Place]) -> bool:
     """Whether a sentence naming one actor may still name a second one: a place outside a
-    locative (*attacked Kaduna*, *close the Strait*) or a passive's *by* agent (the subject
-    then is the target, ``---`` if it names no actor)."""
-    if _by_agent(toks):
-        return True
+    locative (*attacked Kaduna*, *close the Strait*)."""
     low = [t.low for t in toks]
     for k, w in enumerate(low):
         if w in PLACE_NOUNS and not LOCATIVES.intersection(low[max(0, k - 3) : k]):
@@ -193,6 +189,46 @@ def _vi_agents() -> dict[tuple[str, ...], AgentEntry]:
         return {words(r["phrase"]): AgentEntry(r["type"], False) for r in csv.DictReader(fh)}
 
 
+@lru_cache(maxsize=1)
+def _agent_nouns() -> frozenset[str]:
+    """Every phrase of the shipped agents dictionaries (English and Vietnamese), lower case."""
+    en = read_agents(_data("agents_en.txt"))
+    return frozenset(" ".join(k).lower() for k in [*en, *_vi_agents()])
+
+
+def unknown_actor(name: object, country: object) -> bool:
+    """Whether a stored event actor is PETRARCH's unknown actor (``---``): no country and
+    named only by an agent noun (*rebels*, *security forces*, *the government*) or a
+    lower-case place noun (*the capital*, *a military base*), not by a name.
+
+    Such an actor is no particular actor: the coder codes it (``EventCoder(unknown_actors=
+    True)``, the default) so the other side's event counts, but it is no network node
+    (every country's police would be one node ``police``) and no counterpart. Country
+    series never count it (its ``source_country``/``target_country`` is empty).
+
+    Examples
+    --------
+    >>> unknown_actor("security forces", None), unknown_actor("the capital", None)
+    (True, True)
+    >>> unknown_actor("police", "KEN"), unknown_actor("Islamic State", None)
+    (False, False)
+    >>> unknown_actor("Strait of Hormuz", None), unknown_actor(None, None)
+    (False, False)
+    """
+    if isinstance(country, str) and country.strip():
+        return False
+    if not isinstance(name, str):
+        return False
+    ws = name.split()
+    if ws and ws[0].lower() in ("the", "a", "an"):
+        ws = ws[1:]
+    if not ws:
+        return False
+    if " ".join(ws).lower() in _agent_nouns():
+        return True
+    return name == name.lower() and any(w in PLACE_NOUNS for w in ws)
+
+
 class EventCoder:
     """Sentence-level CAMEO coder.
 
@@ -212,12 +248,20 @@ class EventCoder:
         Phrases that discard a sentence (sports, weather ...); ``None`` = none.
     unknown_actors : bool
         English news: code actors without a country as PETRARCH does (``---`` + type,
-        e.g. ``---REB``; a generic actor takes the country of its modifier, else of the
-        sentence's only named country, else of the sentence's places), places as targets
-        (*attack the capital*), *by*-agent passives with a non-actor subject, joint
-        verbs' coordinated subjects and uncoded threat complements (see
+        e.g. ``---REB``), as the news gold's rule 2 says: only an agent noun (the agents
+        dictionary) heading its phrase is such an actor (not an adjective, *a military
+        analyst*, nor a title of a name, *President Hamid Karzai*; never a pronoun or a
+        bare name), or a place noun as a target (*attack the capital*); it takes the
+        country of its modifier, else the sentence's only named country (a country's name,
+        demonym or capital, not a person's), else of the places named in its own clause,
+        else stays ``---``; a positional fallback (first actor after the verb) never gives
+        one. Also joint verbs' coordinated subjects and threats' uncoded complements (see
         :func:`~earlywarn.extract.coding.syntax.code_doc`). Off by default: on the news
-        gold set's halves it lowers precision (its rule 2 codes no ``---``/``---`` pair).
+        gold's tuning half it raises dyad+root F1 (0.225 -> 0.230), but on the precision
+        check set's tuning half it lowers precision (0.312 -> 0.306;
+        ``experiments/RESULTS.md``, "Unknown actors by rule 2"). Stored events keep such
+        an actor's name and type with no country: country series never count it and
+        networks give it no node (:func:`unknown_actor`).
 
     Notes
     -----
@@ -353,16 +397,18 @@ class EventCoder:
             spans = self.petrarch.spans(toks, day, is_verb)
         else:
             spans, places = self._gazetteer.spans(text, toks, "en", day, is_verb, memory)
-            spans = inherit_country(spans)
-        covered = _covered(spans)  # inherit_country and locate_agents keep each span's place
+            if not unknown:  # (unknown actors: the parse places an agent, rule 2's order)
+                spans = inherit_country(spans)
+        covered = _covered(spans)  # inherit_country keeps each span's place
         sports_word = any(k not in covered for k in sports)
         if sports_word and sporty is not None:
             sporty.append(index)
-        if self.petrarch is None:
-            if unknown:
-                spans = locate_agents(spans, places)
-            elif not any(sp.actor.country or sp.actor.type == "IGO" for sp in spans):
-                return None
+        if (
+            self.petrarch is None
+            and not unknown
+            and not any(sp.actor.country or sp.actor.type == "IGO" for sp in spans)
+        ):
+            return None
         if not unknown and len(spans) < 2:
             return None  # an event needs two actors
         if unknown and (

@@ -16,6 +16,8 @@ Node(node='VNM', kind='country', country='VNM')
 Node(node='PER:VNM:nguyen-xuan-phuc', kind='person', country='VNM')
 >>> resolve_actor("Middle East", None).kind, resolve_actor("Ashraf Ghani Ahmadzai", None).kind
 ('org', 'person')
+>>> resolve_actor("security forces", None) is None  # the coder's '---COP': no node
+True
 >>> resolve_actor("Foreign Affairs (Vietnam)", "VNM")
 Node(node='ORG:VNM:foreign-affairs', kind='org', country='VNM')
 >>> node_label("ORG:VNM:foreign-affairs", "vi"), node_label("CHN", "vi")
@@ -77,13 +79,19 @@ def resolve_actor(name: str | None, country: str | None) -> Node | None:
 
     The whole name must be one gazetteer entity (country, person or organisation) to be
     taken as that entity; ``"Label (Owner)"`` is a sector of its owner country; other names
-    are persons or organisations by their shape.
+    are persons or organisations by their shape. An actor with no country named only by
+    an agent or place noun (the coder's ``---``: *police*, *rebels*, *the capital*) is no
+    node (:func:`earlywarn.extract.events.unknown_actor`).
     """
     name = (name or "").strip()
     country = country if isinstance(country, str) and len(country) == 3 else None
     if not name:
         return Node(country, "country", country) if country else None
     from earlywarn.extract.actors import Gazetteer
+    from earlywarn.extract.events import unknown_actor
+
+    if unknown_actor(name, country):
+        return None  # PETRARCH's '---' ('rebels', 'the capital'): no particular actor
 
     found = Gazetteer.default().find(name, None)
     if len(found) == 1 and found[0].start == 0 and found[0].end >= len(name.rstrip(". ")):

@@ -172,8 +172,9 @@ def event_counts(
 
 def counterparts(events: pd.DataFrame, freq: str = "D", **grid: object) -> pd.DataFrame:
     """Distinct counterparts per period of each country (``net:ISO3``): how many other
-    countries (or, without a country, named actors) it has events with. A jump means its
-    place in the actor network is changing.
+    countries (or, without a country, named actors; not an agent named only by its kind,
+    the coder's ``---`` *police*) it has events with. A jump means its place in the actor
+    network is changing.
 
     Examples
     --------
@@ -183,12 +184,17 @@ def counterparts(events: pd.DataFrame, freq: str = "D", **grid: object) -> pd.Da
     >>> counterparts(ev).set_index("unique_id")["y"].to_dict()
     {'net:CHN': 1.0, 'net:LAO': 1.0, 'net:VNM': 2.0}
     """
-    src = events["source_country"].where(
-        events["source_country"].notna(), events.get("source_name")
-    )
-    dst = events["target_country"].where(
-        events["target_country"].notna(), events.get("target_name")
-    )
+    from earlywarn.extract.events import unknown_actor
+
+    def side(country: str, name: str) -> pd.Series:
+        names = events.get(name, pd.Series(None, index=events.index, dtype=object))
+        names = names.astype(object).where(names.notna(), None)
+        generic = {n: unknown_actor(n, None) for n in set(names.dropna())}
+        names = names.where(~names.map(generic).fillna(False).astype(bool), None)
+        # PETRARCH's '---' ('police', 'the capital') is no particular counterpart
+        return events[country].where(events[country].notna(), names)
+
+    src, dst = side("source_country", "source_name"), side("target_country", "target_name")
     pairs = pd.DataFrame({"ds": _period(events["date"], freq), "a": src, "b": dst})
     pairs = pairs[pairs["a"].notna() & pairs["b"].notna() & (pairs["a"] != pairs["b"])]
     both = pd.concat([pairs, pairs.rename(columns={"a": "b", "b": "a"})], ignore_index=True)

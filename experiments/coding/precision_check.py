@@ -40,6 +40,9 @@ def _key(r: dict[str, str]) -> tuple[str, ...]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--unjudged", choices=("tune",), default=None)
+    ap.add_argument("--unknown-actors", choices=("on", "off"), default=None,
+                    help="code country-less actors as '---' (on) or drop them (off); "
+                    "default: EventCoder's default")  # fmt: skip
     args = ap.parse_args(argv)
     rows = [json.loads(x) for x in CHECK.read_text(encoding="utf-8").splitlines() if x.strip()]
     rows = [r for r in rows if "label" in r]
@@ -54,7 +57,12 @@ def main(argv: list[str] | None = None) -> int:
             return split[a]
         return "held" if int(hashlib.sha1(a.encode()).hexdigest(), 16) % 2 else "tune"
 
-    evs = coded_events(EventCoder(), corpus() + ewt_corpus())
+    coder = (
+        EventCoder()
+        if args.unknown_actors is None
+        else EventCoder(unknown_actors=args.unknown_actors == "on")
+    )
+    evs = coded_events(coder, corpus() + ewt_corpus())
     seen: Counter[tuple[str, ...]] = Counter()
     stats = {h: Counter() for h in ("tune", "held")}  # type: ignore[var-annotated]
     new = []

@@ -85,12 +85,10 @@ def attach_agents(
         used.add(k)
         out.append(ActorSpan(s, e, _combine(a.actor, agents[g][2])))
     for g, (gs, ge, entry) in enumerate(agents):
-        if g not in taken_agents:
-            out.append(
-                ActorSpan(
-                    gs, ge, Actor("---" + entry.code, low[gs], None, entry.code[:3], None, "agent")
-                )
-            )
+        if g not in taken_agents:  # named by the whole agent phrase ('security forces')
+            name = " ".join(low[gs:ge])
+            agent = Actor("---" + entry.code, name, None, entry.code[:3], None, "agent")
+            out.append(ActorSpan(gs, ge, agent))
     out.sort(key=lambda sp: (sp.start, -sp.end))
     merged: list[ActorSpan] = []
     for sp in out:

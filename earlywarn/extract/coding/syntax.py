@@ -21,13 +21,15 @@ verb token with a dictionary entry becomes an event when its arguments hold acto
   *might*, *if*, *whether*, *likely to*) are no events; *will* + cooperation is an intent;
 * **unknown actors** (``code_doc(unknown=True)``, ``EventCoder(unknown_actors=True)``;
   off by default): actors without a country are kept, as PETRARCH codes them: ``---`` +
-  the agent type (*rebels* ``---REB``), unless a modifier (*Ethiopian rebels*), the
-  sentence's only named country or its places (*police ... in Nairobi* ``KENCOP``, see
-  :func:`~earlywarn.extract.coding.resolve.locate_agents`) give the country; a place
-  noun in a target role (*attack the capital*) is ``---`` unless a gazetteer place names
-  it; joint verbs (:data:`RECIPROCAL_VERBS`: *sign*, *meet*, *clash* ...) with a
-  coordinated subject and no target give one event per ordered pair (*Kenya and Uganda
-  signed an accord*);
+  the agent type (*rebels* ``---REB``), by the news gold's rule 2: an agent noun heading
+  its phrase (not an adjective, *military analyst*, nor a title of a name, *President
+  Karzai*) takes the country of its modifier (*Ethiopian rebels*), else the sentence's
+  only named country (a country named as such, not a person's), else of the places
+  named in its own clause (*police ... in Nairobi* ``KENCOP``; not a place in a relative
+  or *that* clause); positional fallbacks never give one; a place noun in a target role
+  (*attack the capital*) is ``---`` unless a gazetteer place names it; joint verbs
+  (:data:`RECIPROCAL_VERBS`: *sign*, *meet*, *clash* ...) with a coordinated subject and
+  no target give one event per ordered pair (*Kenya and Uganda signed an accord*);
 * **reported speech**: a saying verb codes the reported event (with its own actors) and,
   when it names an addressee (*told X*, *said to X*, *testified before X*), a statement
   (010) to that addressee; nothing is reported under a negated saying verb (*did not say*);
@@ -122,6 +124,9 @@ _HEDGES = frozenset(
 )
 #: Relations that open a clause of its own: its actors are not the governing verb's.
 _EMBEDDED = frozenset(["ccomp", "advcl", "parataxis", "conj", "acl:relcl", "csubj"])
+#: Actor kinds that name a country as such (its name, demonym, capital; with an agent:
+#: *Chinese troops*): rule 2's 'named country' (a person's or organisation's is not).
+_NAMED = frozenset(["country", "city"])
 _PLACES = frozenset(
     ["in", "at", "near", "outside", "inside", "around", "across", "of", "during", "since"]
 )
@@ -277,6 +282,12 @@ class _Sentence:
         self.country = named.pop() if news and len(named) == 1 else None
         self.news = news
         self.unknown = unknown
+        # rule 2's 'the sentence's only named country': a country named as such (its name,
+        # demonym or capital; after a locative too), not a person's or an organisation's
+        countries = {a.country for _s, _e, a in self.spans if a.country and a.kind in _NAMED}
+        countries |= {a.country for _s, _e, a in places if a.country and a.entity == a.country}
+        self.named_country = countries.pop() if unknown and len(countries) == 1 else None
+        self._located: dict[int, int | None] = {}
 
     def actors_of(self, tok: SpacyToken, depth: int = 0) -> list[int]:
         """Span indices of the noun phrase headed by ``tok`` (coordination expanded)."""
@@ -292,8 +303,12 @@ class _Sentence:
 
     def _phrase(self, tok: SpacyToken, depth: int) -> list[int]:
         k = self.owner.get(tok.i)
+        if k is not None and self.unknown and self._agent_modifier(tok, k):
+            k = None  # 'a military analyst', 'Business Insider': the agent noun names no actor
         if k is not None and self.spans[k][2].code.startswith("---"):
             owner = self._country_modifier(tok, k)  # 'U.S. forces': the agent's country
+            if owner is None and self.unknown:
+                owner = self._locate(tok, k)  # the only named country, a place in its clause
             if owner is not None:
                 k = owner
         if k is not None:
@@ -373,19 +388,60 @@ class _Sentence:
                     p.country, name, p.country, None, p.entity, "place"))  # fmt: skip
         return None
 
+    def _agent_modifier(self, tok: SpacyToken, k: int) -> bool:
+        """Whether span ``k`` (on ``tok``) is a country-less agent noun that describes another
+        noun rather than naming an actor: an adjective (*a military analyst*, *civilian
+        staffers*, *terrorist attacks*) or a title or word of a proper name (*Vice President
+        Pence*, *President Hamid Karzai*, *Business Insider*: the name decides). A noun
+        modifying a common noun names its owner, as a country does (*a court ruling*,
+        *government computers*, *police officers*). The news gold's rule 2."""
+        a = self.spans[k][2]
+        if a.kind != "agent" or a.country:
+            return False
+        h = tok
+        while self.owner.get(h.head.i) == k and h.head.i != h.i:
+            h = h.head  # the head of the agent's own span ('security forces' -> 'forces')
+        if h.head.i == h.i or h.head.i in self.owner:
+            return False
+        if h.dep_ == "amod":
+            return True
+        return h.dep_ in ("compound", "flat", "nmod:desc") and h.head.tag_ in ("NNP", "NNPS")
+
+    def _locate(self, tok: SpacyToken, k: int) -> int | None:
+        """A country-less agent noun (span ``k`` on ``tok``) with no country modifier, coded
+        in the sentence's only named country, else in the country of the places named in
+        its own clause when they are all in one (*police arrested protesters in Nairobi*:
+        ``KENCOP``; not a place in a *that*, relative or *as* clause), else ``None``
+        (``---``): the news gold's rule 2, in its order."""
+        agent = self.spans[k][2]
+        if agent.kind != "agent":
+            return None
+        if k in self._located:
+            return self._located[k]
+        cc = self.named_country
+        if cc is None:
+            own = _clause_of(tok)
+            found = {
+                p.country
+                for i, p in self.places.items()
+                if p.country and _clause_of(self.doc[i]) == own
+            }
+            cc = found.pop() if len(found) == 1 else None
+        j = None
+        if cc is not None:
+            s, e, _a = self.spans[k]
+            self.spans.append((s, e, Actor(cc + agent.code[3:], agent.name, cc, agent.type, None,
+                                           "inherited")))  # fmt: skip
+            j = len(self.spans) - 1
+        self._located[k] = j
+        return j
+
     def unknown_place(self, tok: SpacyToken) -> int | None:
         """A place noun no actor or gazetteer place modifies (*the capital*): ``---``."""
         if not self.unknown or not _place_noun(tok) or _locative(tok):
             return None
         name = " ".join(t.text for t in tok.subtree if t.dep_ != "det")
         return self._add(tok.i, tok.i + 1, Actor("---", name, None, None, None, "place"))
-
-    def generic(self, tok: SpacyToken) -> int | None:
-        """A noun phrase with no actor as PETRARCH's unknown actor ``---`` (news only): the
-        subject of a passive with a *by* agent (*the talks were hosted by Norway*)."""
-        if not self.unknown or tok.pos_ not in ("NOUN", "PROPN"):
-            return None
-        return self._add(tok.i, tok.i + 1, Actor("---", tok.text, None, None, None, "generic"))
 
     def _name(self, tok: SpacyToken) -> int | None:
         """An unresolved proper name (a person or company no dictionary knows: *Grisham*,
@@ -436,7 +492,7 @@ class _Sentence:
             j += step
         if not 0 <= j < len(self.doc):
             return []
-        return self.actors_of(self.doc[j])
+        return self._named(self.actors_of(self.doc[j]))
 
     def first_after(self, v: SpacyToken, skip: Sequence[SpacyToken] = ()) -> list[int]:
         """The first actor after verb ``v`` inside its own clause (PETRARCH's reading), skipping
@@ -454,6 +510,8 @@ class _Sentence:
             k = self.owner.get(t.i)
             if k is None:
                 continue
+            if self.unknown and self._agent_modifier(t, k):
+                return []  # the first actor-like phrase names none ('hack government computers')
             h = t
             while self.owner.get(h.head.i) == k and h.head is not h:
                 h = h.head  # the head of the actor's span ('West Bank' -> 'Bank')
@@ -461,8 +519,18 @@ class _Sentence:
                 h = h.head  # a noun it modifies ('in the West Bank village'): that one's case
             if _locative(h):
                 continue
-            return self.actors_of(h) or [k]
+            return self._named(self.actors_of(h) or [k])
         return []
+
+    def _named(self, ks: list[int]) -> list[int]:
+        """Actors a positional fallback (:meth:`adjacent`, :meth:`first_after`) may give:
+        with unknown actors, not a country-less agent noun (*officials*, *the mayor*), which
+        is an actor only in a role the parse gives it (subject, object, oblique, agent)."""
+        if not self.unknown:
+            return ks
+        return [
+            k for k in ks if not (self.spans[k][2].kind == "agent" and not self.spans[k][2].country)
+        ]
 
     def distinct(self, ks: list[int]) -> list[int]:
         """Actors of one role without a country read twice from one phrase (*Afghan and
@@ -518,6 +586,18 @@ class _Sentence:
             self.spans.append((self.spans[j][0], self.spans[k][1], combined))
             return len(self.spans) - 1
         return None
+
+
+def _clause_of(t: SpacyToken) -> int:
+    """The index of the verb heading ``t``'s own clause: the nearest verb above it (or
+    itself) that is no infinitive complement (*police fired to disperse protesters in X*:
+    one clause), else the sentence root. A *that*, relative, *as* or coordinated clause is
+    one of its own."""
+    while t.head.i != t.i:
+        if _clause(t) and t.dep_ != "xcomp":
+            return t.i
+        t = t.head
+    return t.i
 
 
 def _clause(t: SpacyToken) -> bool:
@@ -624,8 +704,11 @@ def _active_participle(v: SpacyToken) -> bool:
 
 def _locative(tok: SpacyToken) -> bool:
     """Whether ``tok``'s noun phrase opens with a preposition of place (*in*, *at* ...):
-    it says where, not whom."""
+    it says where, not whom. A coordinated member without a preposition of its own shares
+    its first member's (*the wars in Afghanistan and Iraq*)."""
     case = [g.lower_ for g in tok.children if g.dep_ == "case"]
+    if not case and tok.dep_ == "conj" and tok.head.i != tok.i:
+        return _locative(tok.head)
     return bool(case) and case[0] in _PLACES
 
 
@@ -775,14 +858,15 @@ def code_doc(
         Named places over ``doc`` tokens (never read as unresolved names; a generic actor
         they modify takes their country in news mode).
     unknown : bool
-        PETRARCH's unknown actors in news mode: a country-less agent is coded ``---`` +
-        its type (*rebels*: ``---REB``) instead of dropping its events; places are
-        targets when no actor is (a gazetteer place outside a locative, *the capital*,
-        *the Strait of Hormuz*: ``---`` unless a gazetteer place names its country); a
-        passive's subject with no actor is ``---`` when a *by* agent acts (*the talks
-        were hosted by Norway*); a joint verb (:data:`RECIPROCAL_VERBS`) codes its
-        coordinated subject's pairs; an intent, refusal or threat takes its uncoded
-        complement's object as target (*threatened to close the Strait*).
+        PETRARCH's unknown actors in news mode, by the news gold's rule 2: a country-less
+        agent noun heading its phrase is coded ``---`` + its type (*rebels*: ``---REB``)
+        instead of dropping its events, unless its modifier, the sentence's only named
+        country or a place of its own clause gives a country (:meth:`_Sentence._locate`);
+        places are targets when no actor is (a gazetteer place outside a locative, *the
+        capital*, *the Strait of Hormuz*: ``---`` unless a gazetteer place names its
+        country); a joint verb (:data:`RECIPROCAL_VERBS`) codes its coordinated subject's
+        pairs; a threat takes its uncoded complement's object as target (*threatened to
+        close the Strait*).
     trace : list, optional
         Diagnostics (``experiments/coding/diagnose.py``): one dict per coded verb with its
         code, source and target actors and why it gave no event (``reason``, ``"event"``
@@ -867,8 +951,9 @@ def code_doc(
                             comp_targets = _targets(c)
                         break
             else:
-                if unknown and code[:2] in ("03", "12", "13"):  # 'threatened to close the
-                    uncoded = [  # Strait': an uncoded complement's object is the target
+                if unknown and code[:2] == "13":  # 'threatened to close the Strait': a
+                    uncoded = [  # threat's uncoded complement's object is the target (not
+                        # an intent's or refusal's: 'pledged to fulfill Palestinian dreams')
                         t
                         for c in v.children
                         if c.dep_ == "xcomp" and not _negated(c)
@@ -910,7 +995,7 @@ def code_doc(
             targets = [k for t in uncoded for k in sent.actors_of(t)]
         if not targets and not passive:
             wish: list[SpacyToken] = []
-            if code and code[:2] in _GOVERNING and not unknown:  # 'wants to drive the
+            if code and code[:2] in _GOVERNING:  # 'wants to drive the
                 wish = [  # Palestinians ...': an uncoded complement's object is no target
                     c
                     for c in v.children
@@ -923,10 +1008,6 @@ def code_doc(
         if passive:
             sources, targets = [k for a in _agents(v) for k in sent.actors_of(a)], sources
             targets += [k for t in _targets(v) for k in sent.actors_of(t) if k not in targets]
-            if unknown and sources and not targets and code and code[:2] != "01":
-                subj_own = [x for x in subj if x.head.i == v.i and x.dep_ == "nsubj:pass"]
-                targets = [k for x in subj_own if (k := sent.generic(x)) is not None]  # 'the talks
-                # were hosted by Norway': NOR -> --- (not 'the move announced by X')
         if forced is not None:  # a transformation of the complement gave the roles
             sources, targets = list(forced[0]), list(forced[1])
             note(f"transformed: {_rule_text(forced[3])}", code, sources, targets)
@@ -938,7 +1019,9 @@ def code_doc(
                 for t in _addressees(v)
                 for k in sent.actors_of(t)
                 if not (sent.spans[k][2].kind == "inherited" and sent.spans[k][2].type is None)
-            ]  # 'said in a statement to Rolling Stone': an unknown name is no political addressee
+                and sent.spans[k][2].type != "MED"
+            ]  # 'said in a statement to Rolling Stone': an unknown name is no political addressee,
+            # 'told reporters': the media are none (the news gold's rule 4)
             if not targets:
                 note("statement without addressee", code, sources)
                 continue  # a statement codes only with an addressee ('told X', 'said to X')
@@ -1164,7 +1247,7 @@ _RECIPROCAL = frozenset(["040", "041", "042", "043", "044", "046", "057", "190",
 def _naming(v: SpacyToken) -> bool:
     """A verb with an object and a noun or adjective predicate on it (*called the issue
     "very important"*, *called it a war*): naming or judging, not the verb's act (a call)."""
-    obj = [c.i for c in v.children if c.dep_ == "obj"]
+    obj = [c.i for c in v.children if c.dep_ in ("obj", "iobj")]  # ('called Omar a terrorist')
     return bool(obj) and any(
         (c.dep_ == "xcomp" and c.pos_ in ("ADJ", "NOUN", "PROPN"))
         or (c.dep_ == "advmod" and c.tag_ == "JJ")  # the predicate as the parser may hang it
