@@ -53,6 +53,7 @@ from earlywarn.forecast.metrics import pinball
 
 __all__ = [
     "LEVELS",
+    "RERUN_AT",
     "alert_entries",
     "alert_skill",
     "forecast_entries",
@@ -183,6 +184,17 @@ def resolve_forecasts(ledger: pd.DataFrame, series: pd.DataFrame, as_of: date) -
         led["brier"] = np.where(np.isfinite(thr) & np.isfinite(p), (p - (y > thr)) ** 2, np.nan)
     led["resolved_as_of"] = pd.Timestamp(as_of)
     return led[cols].reset_index(drop=True)
+
+
+#: SQL column for a query over ``alerts``: when the alert was first raised by a forced
+#: rerun of the night it is dated (``alert_ledger.rerun``, its ``recorded_at``), NULL for
+#: one that night's own run raised (or recorded before schema v13). The inbox, the
+#: review page and the report show it, so an alert is never shown as raised on a night
+#: that did not raise it.
+RERUN_AT = (
+    "(SELECT l.recorded_at FROM alert_ledger l "
+    "WHERE l.alert_id = alerts.alert_id AND l.rerun) AS rerun_at"
+)
 
 
 def alert_entries(

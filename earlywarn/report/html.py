@@ -122,6 +122,7 @@ def _alerts(
                 "score": float(row["score"]) if pd.notna(row["score"]) else None,
                 "status": plain_text(row["status"], 20),
                 "ds": _fmt_time(row["ds"]),
+                "rerun_at": _fmt_time(row.get("rerun_at")),
                 "y": anomaly.get("y"),
                 "expected": anomaly.get("expected"),
                 "forecast": ev.get("forecast"),

@@ -44,7 +44,7 @@ def _perception(ctx: StageContext) -> Any:
 def stage(ctx: StageContext) -> StageResult:
     """Render the report of ``ctx.as_of`` into place (atomic, see `render_report`)."""
     from earlywarn.brief.build import load_brief
-    from earlywarn.ledger import track_record
+    from earlywarn.ledger import RERUN_AT, track_record
     from earlywarn.network import archive_slice
     from earlywarn.report import render_report
 
@@ -54,7 +54,7 @@ def stage(ctx: StageContext) -> StageResult:
     render_report(
         path,
         as_of=ctx.as_of,
-        alerts=ctx.archive.table("alerts", "as_of = ?", [ctx.as_of]),
+        alerts=ctx.archive.query(f"SELECT *, {RERUN_AT} FROM alerts WHERE as_of = ?", [ctx.as_of]),
         series=frames["series"],
         forecasts=frames["forecasts"],
         anomalies=ctx.archive.table("anomalies", "as_of = ?", [ctx.as_of]),

@@ -21,6 +21,7 @@ import pandas as pd
 
 from earlywarn._log import get_logger
 from earlywarn.errors import LockedError, StoreError
+from earlywarn.ledger import RERUN_AT
 from earlywarn.schema import TABLES
 from earlywarn.store import Archive, Write, archive_lock
 from earlywarn.web._accounts import User, audit_row
@@ -36,9 +37,11 @@ WRITE_QUEUE_SECONDS = 30.0
 
 LifecycleAction = Callable[..., pd.DataFrame]
 
+
 _INBOX_COLUMNS = (
     "alert_id, rule, unique_id, ds, as_of, severity, score, title, status, updated_at, note, "
-    "coalesce(try_cast(json_extract(evidence, '$.escalated') AS BOOLEAN), false) AS escalated"
+    "coalesce(try_cast(json_extract(evidence, '$.escalated') AS BOOLEAN), false) AS escalated, "
+    + RERUN_AT
 )
 
 
@@ -92,7 +95,7 @@ class ArchiveGate:
         """The alert row (empty if unknown) and the forecasts of its series made by its as_of."""
 
         def q(a: Archive) -> tuple[pd.DataFrame, pd.DataFrame]:
-            row = a.table("alerts", "alert_id = ?", [alert_id])
+            row = a.query(f"SELECT *, {RERUN_AT} FROM alerts WHERE alert_id = ?", [alert_id])
             if row.empty:
                 return row, pd.DataFrame()
             fc = a.table(

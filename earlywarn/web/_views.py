@@ -174,6 +174,7 @@ def inbox_rows(
             "escalated": bool(r["escalated"]) if pd.notna(r["escalated"]) else False,
             "ds": fmt_time(r["ds"]),
             "as_of": r["_day"],
+            "rerun_at": fmt_time(r.get("rerun_at")),
             "updated": fmt_time(r["updated_at"]),
         }
         for r in frame.to_dict("records")
@@ -245,6 +246,7 @@ def alert_view(row: dict[str, Any], forecasts: pd.DataFrame, locale: str = "en")
         "previous_severity": plain_text(ev.get("previous_severity"), 12),
         "ds": fmt_time(row["ds"]),
         "as_of": fmt_time(row["as_of"]),
+        "rerun_at": fmt_time(row.get("rerun_at")),
         "created": fmt_time(row.get("created_at")),
         "updated": fmt_time(row.get("updated_at")),
         "window": {k: fmt_time(v) for k, v in (ev.get("window") or {}).items()},
