@@ -30,6 +30,7 @@ import pandas as pd
 
 from earlywarn._log import get_logger, redact
 from earlywarn._tracking_buffer import (
+    CREATES_RUN,
     LOCAL,
     CallBuffer,
     bounded,
@@ -132,11 +133,42 @@ class RunLogger:
         return self._stack[-1].run_id
 
     def _apply(self, op: str, record: dict[str, Any]) -> Any:
-        """Replay one buffered call (switching experiment when a run was made in another)."""
-        if op in ("create_run", "log_run") and record.get("experiment") != self.experiment:
+        """Replay one buffered call (switching experiment when a run was made in another).
+
+        A call given up at the deadline (:func:`bounded`) may still reach the store after
+        it was buffered: its run then exists, tagged with the call's ``local_id``, and is
+        taken (and completed, for a ``log_run`` cut short) instead of made a second time.
+        """
+        if op in CREATES_RUN and record.get("experiment") != self.experiment:
             self._experiment_id = None
             self.experiment = record["experiment"]
+        if op in CREATES_RUN:
+            found = self._delivered(str(record["local_id"]))
+            if found is not None:
+                run_id, finished = found
+                if op == "log_run" and not finished:
+                    self._do_log_batch(  # type: ignore[attr-defined]
+                        run_id,
+                        record["params"],
+                        record["metrics"],
+                        record["step"],
+                        record["timestamp"],
+                    )
+                    self._do_end_run(run_id, record["status"])  # type: ignore[attr-defined]
+                _log.info(
+                    "MLflow sync: %s %r reached the store after it was given up (run %s); "
+                    "not made again",
+                    op,
+                    record.get("name"),
+                    run_id,
+                )
+                return run_id
         return getattr(self, f"_do_{op}")(**record)
+
+    def _delivered(self, local_id: str) -> tuple[str, bool] | None:
+        """The run a buffered call ``local_id`` already made in the store (its id, and
+        whether it is finished), or None. The base class knows no store."""
+        return None
 
     # -- public API -----------------------------------------------------------------------
     @contextlib.contextmanager

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import threading
 import time
 import uuid
@@ -50,6 +51,10 @@ from earlywarn.stage import StageContext, StageResult
 __all__ = ["RunHandle", "Tracker", "log_pipeline_run", "stage"]
 
 _log = get_logger(__name__)
+
+#: run tag holding the id a run had before the store answered (its buffered call's), so a
+#: replay finds a run whose call was given up at the deadline but reached the store anyway
+CALL_TAG = "earlywarn.call_id"
 _MAX_PARAMS, _MAX_TAGS, _MAX_ENTITIES = 100, 100, 1000
 
 
@@ -189,8 +194,22 @@ class Tracker(RunLogger):
     ) -> str:
         if parent:
             tags = {**tags, "mlflow.parentRunId": parent}
+        tags = {**tags, CALL_TAG: local_id}  # lets a replay find a run made after all
         run = self._mlflow().create_run(self._exp_id(), run_name=name, tags=tags)
         return str(run.info.run_id)
+
+    def _delivered(self, local_id: str) -> tuple[str, bool] | None:
+        if not re.fullmatch(
+            re.escape(LOCAL) + "[0-9a-f]{1,64}", local_id
+        ):  # not ours: no filter built
+            return None
+        runs = self._mlflow().search_runs(
+            [self._exp_id()], filter_string=f"tags.`{CALL_TAG}` = '{local_id}'", max_results=1
+        )
+        if not runs:
+            return None
+        info = runs[0].info
+        return str(info.run_id), info.status == "FINISHED"
 
     def _do_end_run(self, run_id: str, status: str) -> None:
         self._mlflow().set_terminated(run_id, status)

@@ -1,11 +1,15 @@
 """Leftovers of the seventh hostile round (tests/HOSTILE.md): an alert first raised on a
 forced rerun of a past night, shown as raised then (not on the night) in the inbox, the
-review page's alert page and the report, in English and Vietnamese."""
+review page's alert page and the report, in English and Vietnamese; an MLflow call given
+up at its deadline that reached the server after all, replayed without a second run."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -73,3 +77,113 @@ def test_an_alert_raised_on_a_rerun_is_shown_as_raised_then(tmp_path: Path) -> N
         assert f"{said} {when}" in card, card
     for aid in live["alert_id"]:
         assert said not in report.split(f'data-alert-id="{aid}"')[1].split("</article>")[0]
+
+
+# -- an MLflow call given up at the deadline that reaches the server after all ---------------
+
+
+class _SlowAnswers:
+    """A loopback TCP proxy in front of a real server: while ``slow`` is set, the answer on a
+    connection that carried a request whose line holds ``marker`` is held ``delay`` seconds
+    (the request itself goes through at once, so the server acts on it)."""
+
+    def __init__(self, port: int, marker: bytes, delay: float) -> None:
+        import socket
+        import threading
+
+        self.target, self.marker, self.delay = port, marker, delay
+        self.slow = threading.Event()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            held = threading.Event()
+            threading.Thread(
+                target=self._pipe, args=(client, upstream, held, True), daemon=True
+            ).start()
+            threading.Thread(
+                target=self._pipe, args=(upstream, client, held, False), daemon=True
+            ).start()
+
+    def _pipe(self, src: Any, dst: Any, held: Any, request: bool) -> None:
+        import time
+
+        try:
+            while data := src.recv(65536):
+                if request and self.slow.is_set() and self.marker in data:
+                    held.set()
+                if not request and held.is_set():
+                    time.sleep(self.delay)
+                    held.clear()
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                with contextlib.suppress(OSError):
+                    s.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.slow  # a real `mlflow server` (~5-35 s to start)
+def test_a_call_given_up_at_the_deadline_makes_no_second_run_on_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tracking call abandoned at EARLYWARN_MLFLOW_CALL_DEADLINE is buffered, but its
+    request had reached the server, which made the run (and, the answer arriving later,
+    the abandoned thread finished it). Replaying the buffer made the same run a second time:
+    two 'nightly' runs for one night. Now each run carries its call's id (tag
+    earlywarn.call_id) and the replay takes a run that already has it."""
+    import mlflow
+
+    from earlywarn.tracking import CALL_TAG, Tracker
+    from tests.mlflow_server import free_port, start_server, stop
+
+    monkeypatch.setenv("EARLYWARN_MLFLOW_CALL_DEADLINE", "2")
+    port = free_port()
+    server = start_server(tmp_path, port)
+    proxy = _SlowAnswers(port, b"/runs/create", delay=4.0)
+    try:
+        t = Tracker(f"http://127.0.0.1:{proxy.port}", "ew", buffer_dir=tmp_path / "buf")
+        t.connect()  # the experiment, answered in time
+        proxy.slow.set()
+        t.log_run("nightly 2025-01-01", params={"p": "1"}, metrics={"m": 1.5})
+        assert t.offline and t.pending() == 1  # given up after 2 s, buffered
+        direct = mlflow.MlflowClient(f"http://127.0.0.1:{port}")
+        exp = direct.get_experiment_by_name("ew").experiment_id
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # the abandoned call ends on its own
+            runs = direct.search_runs([exp])
+            if runs and runs[0].info.status == "FINISHED":
+                break
+            time.sleep(0.3)
+        assert [r.info.status for r in runs] == ["FINISHED"]  # it did reach the server
+        proxy.slow.clear()
+        assert t.sync() == 1 and t.pending() == 0
+        runs = direct.search_runs([exp])
+        assert [r.info.run_name for r in runs] == ["nightly 2025-01-01"], runs  # was: two
+        run = runs[0]
+        assert run.data.metrics == {"m": 1.5} and run.data.params == {"p": "1"}
+        assert run.data.tags[CALL_TAG].startswith("local-")
+        assert len(direct.get_metric_history(run.info.run_id, "m")) == 1
+        t.log_run("nightly 2025-01-02", metrics={"m": 2.0})  # online again: a run of its own
+        assert sorted(r.info.run_name for r in direct.search_runs([exp])) == [
+            "nightly 2025-01-01", "nightly 2025-01-02"
+        ]  # fmt: skip
+    finally:
+        proxy.close()
+        stop(server)
