@@ -160,7 +160,9 @@ def export(
                     raise UsageError(
                         f"--status {status!r}: use open, all or one of {', '.join(STATUSES)}"
                     )
-                alerts = a.table("alerts")
+                from earlywarn.ledger import RERUN_AT
+
+                alerts = a.query(f"SELECT *, {RERUN_AT} FROM alerts")
                 if status == "open":
                     alerts = alerts[~alerts["status"].isin(["resolved", "dismissed"])]
                 elif status != "all":

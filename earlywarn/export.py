@@ -175,7 +175,9 @@ def write_table(
 
 
 def inbox_table(alerts: pd.DataFrame, locale: str = "en") -> pd.DataFrame:
-    """Alerts as the inbox lists them, with the series in words and the alert's reason."""
+    """Alerts as the inbox lists them, with the series in words and the alert's reason
+    (``rerun_at``: when an alert first raised by a forced rerun of its night was raised,
+    given a ``rerun_at`` column, see :data:`earlywarn.ledger.RERUN_AT`)."""
     from earlywarn.labels import alert_reason, evidence_dict, series_label
 
     rows = []
@@ -193,6 +195,8 @@ def inbox_table(alerts: pd.DataFrame, locale: str = "en") -> pd.DataFrame:
                 "rule": r.get("rule"),
                 "period": r.get("ds"),
                 "as_of": r.get("as_of"),
+                # first raised by a forced rerun of its night, at this time (else empty)
+                "rerun_at": r.get("rerun_at"),
                 "score": r.get("score"),
                 "escalated": bool(ev.get("escalated")),
                 "reason": alert_reason(ev, str(r.get("rule")), locale) if ev else "",

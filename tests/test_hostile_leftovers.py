@@ -6,6 +6,8 @@ up at its deadline that reached the server after all, replayed without a second 
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import re
 import time
 from pathlib import Path
@@ -68,6 +70,12 @@ def test_an_alert_raised_on_a_rerun_is_shown_as_raised_then(tmp_path: Path) -> N
         page = c.get(f"/alerts/{late['alert_id'].iloc[0]}").text
         assert f"{said} {when}" in page and 'id="rerun-at"' in page
         assert 'id="rerun-at"' not in c.get(f"/alerts/{live['alert_id'].iloc[0]}").text
+        got = c.get("/export/inbox.csv").text  # the inbox download says it too
+        table = {r["alert_id"]: r for r in csv.DictReader(io.StringIO(got.lstrip("\ufeff")))}
+        for aid in ledger["alert_id"]:
+            rerun_at = table[aid]["rerun_at"]
+            assert rerun_at.startswith(first_seen[:16]) == (aid in set(late["alert_id"])), rerun_at
+            assert rerun_at == "" or aid in set(late["alert_id"])
         c.get("/lang/vi")
         assert "phát sinh khi chạy lại" in c.get("/").text.lower()
 

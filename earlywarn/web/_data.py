@@ -248,7 +248,7 @@ class ArchiveGate:
 
     def alerts_full(self) -> pd.DataFrame:
         """Every alert with its evidence (for downloads)."""
-        return self.read(lambda a: a.table("alerts"))
+        return self.read(lambda a: a.query(f"SELECT *, {RERUN_AT} FROM alerts"))
 
     def languages(self) -> list[str]:
         """Languages present in the articles table."""
