@@ -65,10 +65,48 @@ def test_intent_complement_codes_once(coder: EventCoder) -> None:
     assert got == {("IRN", "ISR", "13")}  # a threat of force, not an attack that happened
 
 
+def test_code_less_governing_blocks_take_their_patterns_root(coder: EventCoder) -> None:
+    # CAMEO.2.0's REFUSE, VOW and ASK blocks have no code of their own; most of their coded
+    # patterns are rejections, threats and appeals. Blocks with a code are left alone.
+    governs = coder.verbs.governs
+    assert governs["REFUSE"] == "120" and governs["VOW"] == "130" and governs["ASK"] == "020"
+    assert "THREATEN" not in governs and "ATTACK" not in governs and "SAY" not in governs
+
+
+def test_a_refused_action_did_not_happen(coder: EventCoder) -> None:
+    # UD English-EWT (weblog): a refusal to punish is no coercion (170 on main); CAMEO has
+    # no rejection of a coercion, so the pair codes nothing
+    from earlywarn.extract.coding.parser import load_parser
+
+    doc = load_parser()(
+        "Now the Electoral Commission is refusing to punish people for mere past Baath Party "
+        "membership."
+    )
+    gov = Actor("IRQGOV", "the Electoral Commission", "IRQ", "GOV", "IRQ", "country")
+    cvl = Actor("IRQCVL", "people", "IRQ", "CVL", "IRQ", "agent")
+    assert [t.text for t in doc[1:4]] == ["the", "Electoral", "Commission"]
+    assert doc[8].text == "people"
+    assert code_doc(doc, [(1, 4, gov), (8, 9, cvl)], coder.verbs) == []
+    # issue 12's failure list: a code-less refusal or vow codes the pair, not the complement
+    assert _dyads(coder, "Iran refused to negotiate with the United States.") == {
+        ("IRN", "USA", "12")
+    }  # not 050 both ways
+    assert _dyads(coder, "Iran vowed to retaliate against Israel.") == {("IRN", "ISR", "13")}
+    assert _dyads(coder, "Germany ruled out sending troops to Iraq.") == {("DEU", "IRQ", "12")}
+    assert _dyads(coder, "Iran refused to comment on the report about Israel.") == set()
+
+
+def test_no_longer_negates_a_promise(coder: EventCoder) -> None:
+    got = _dyads(coder, "Germany said it would no longer send aid to Greece.")
+    assert got == {("DEU", "GRC", "12")}  # a rejection (rule 3), not a 033 intent
+
+
 def test_combine_table() -> None:
     assert combine("130", "190") == "138" and combine("020", "040") == "026"
     assert combine("120", "070") == "122" and combine("030", "061") == "0311"
     assert combine("010", "190") is None
+    assert combine("030", "190") == "138" and combine("030", "163") == "1312"  # intent to
+    assert combine("120", "190") is None  # use force is a threat; no rejection of force
 
 
 def test_only_prefiltered_sentences_are_parsed() -> None:

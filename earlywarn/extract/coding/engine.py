@@ -10,6 +10,7 @@ patterns (``pre * post``) pick the most specific code.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,11 +26,23 @@ from earlywarn.extract.coding.news import (
     nested,
     unknown_subject,
 )
-from earlywarn.extract.coding.petrarch import Pattern, Transform, VerbDictionary, VerbForm
+from earlywarn.extract.coding.petrarch import (
+    Pattern,
+    Transform,
+    VerbBlock,
+    VerbDictionary,
+    VerbForm,
+)
 from earlywarn.extract.coding.text import PhraseIndex, Token
 from earlywarn.extract.coding.types import ActorSpan, RawEvent, unique_events
 
-__all__ = ["VerbMatcher", "code_tokens", "premodifier_governors"]
+__all__ = ["GOVERNING_ROOTS", "VerbMatcher", "code_tokens", "premodifier_governors"]
+
+#: CAMEO roots of governing verbs, which code with a verbal complement: appeal (02),
+#: intent (03), demand (10), rejection (12), threat (13).
+GOVERNING_ROOTS = frozenset(["02", "03", "10", "12", "13"])
+#: A code-less block governs when at least this many of its patterns are coded ...
+_GOVERNING_MIN = 5
 
 
 @dataclass
@@ -41,6 +54,9 @@ class VerbMatcher:
     #: the dictionary's verb transformations, their verbs resolved (read by the parsed
     #: English coder's reported speech and complements, :mod:`syntax`)
     transforms: list[Transform] = field(init=False)
+    #: the governing root code (``120``, ``130``, ``020`` ...) of each code-less block whose
+    #: patterns code mostly one governing root (:meth:`governing_root`)
+    governs: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.index = PhraseIndex()
@@ -48,6 +64,27 @@ class VerbMatcher:
             for f in forms:
                 self.index.add(phrase, f)
         self.transforms = self.vd.resolved_transformations()
+        self.governs = {}
+        for name, block in self.vd.blocks.items():
+            root = self.governing_root(block)
+            if root is not None:
+                self.governs[name] = root + "0"
+
+    @staticmethod
+    def governing_root(block: VerbBlock) -> str | None:
+        """The governing CAMEO root (:data:`GOVERNING_ROOTS`) of a block without a code of its
+        own, when at least :data:`_GOVERNING_MIN` of its patterns are coded and more than half
+        of them code that root: REFUSE (*refuse*, *reject*, *rule out*) 12, VOW 13, ASK 02.
+        Such a verb has no event of its own; with a coded infinitive complement it codes the
+        pair (*refused to negotiate* is a rejection, not a negotiation). ``None`` otherwise."""
+        if block.code:
+            return None
+        roots = Counter(p.code[:2] for p in block.patterns if p.code)
+        n = sum(roots.values())
+        if n < _GOVERNING_MIN:
+            return None
+        root, k = roots.most_common(1)[0]
+        return root if root in GOVERNING_ROOTS and 2 * k > n else None
 
     def entry_code(self, form: VerbForm) -> str | None:
         """The code a verb form's own dictionary entry gives it, patterns aside (its verb code,

@@ -57,7 +57,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from earlywarn.extract.coding.engine import VerbMatcher, premodifier_governors
+from earlywarn.extract.coding.engine import GOVERNING_ROOTS, VerbMatcher, premodifier_governors
 from earlywarn.extract.coding.petrarch import Transform, Transformation, VerbKey
 from earlywarn.extract.coding.text import Token
 from earlywarn.extract.coding.types import Actor, ActorSpan, RawEvent, unique_events
@@ -187,7 +187,13 @@ _LIGHT = frozenset(
     ]
 )
 #: CAMEO roots of governing verbs that take a verbal complement and code with it.
-_GOVERNING = frozenset(["02", "03", "10", "12", "13"])
+_GOVERNING = GOVERNING_ROOTS
+#: Complement roots that make an intent a threat (CAMEO's 03 is intent to *cooperate*; an
+#: intent to protest, coerce or use force is a 13x threat, as PETRARCH-2's own
+#: ``~ a (_ b ATTACK) WANT = a b 138`` reads *wants to attack*).
+_CONFLICT = frozenset(["14", "15", "16", "17", "18", "19", "20"])
+#: Cooperative roots: their future (*will provide*) is an intent, its negation a rejection.
+_COOPERATION = ("04", "05", "06", "07", "08")
 
 # Intent (03), appeal (02), demand (10), refusal (12) and threat (13) codes of a complement
 # root: CAMEO's sub-codes mirror the cooperative roots 04-08 (and, for threats, 15-20).
@@ -216,12 +222,21 @@ def combine(governor: str, complement: str) -> str | None:
 
     Examples
     --------
-    >>> combine("030", "190"), combine("130", "190"), combine("020", "040")
+    >>> combine("020", "190"), combine("130", "190"), combine("020", "040")
     (None, '138', '026')
     >>> combine("030", "0841"), combine("120", "070"), combine("100", "0841")
     ('0354', '122', '1054')
+
+    An intent whose complement is a conflict action is a threat of it (*vowed to attack* =
+    138 threaten with military force, *pledged to impose sanctions* = 1312), a refusal of a
+    conflict action is none of CAMEO's rejections:
+
+    >>> combine("030", "190"), combine("030", "163"), combine("120", "190")
+    ('138', '1312', None)
     """
     g, c = governor[:2], complement[:2]
+    if g == "03" and c in _CONFLICT:
+        g = "13"
     table = _BY_ROOT.get(g)
     if table is None:
         return None
@@ -251,6 +266,7 @@ class _Verb:
     light: bool
     entry: str | None = None  # the verb's own dictionary code, patterns aside
     block: str = ""
+    governs: str | None = None  # a code-less verb's governing code (VerbMatcher.governs)
 
 
 class _Sentence:
@@ -776,7 +792,16 @@ def _is_say(v: SpacyToken) -> bool:
 
 
 def _negated(v: SpacyToken) -> bool:
-    return any(c.dep_ in ("advmod", "neg") and c.lower_ in _NEGATIONS for c in v.children)
+    """A negation on ``v``: *not*, *never*, *no longer* (*would no longer send aid*)."""
+    return any(
+        c.dep_ in ("advmod", "neg")
+        and (c.lower_ in _NEGATIONS or (c.lower_ == "longer" and _has(c, "no")))
+        for c in v.children
+    )
+
+
+def _has(t: SpacyToken, word: str) -> bool:
+    return any(g.lower_ == word for g in t.children)
 
 
 def _aux(v: SpacyToken) -> set[str]:
@@ -897,8 +922,9 @@ def code_doc(
             if form.null and not by_pattern:
                 code = paired = None  # 'HOLD [---]': only its patterns code
             light = v.lemma_.lower() in _LIGHT or low[head] in _LIGHT
+            governs = None if code or by_pattern else verbs.governs.get(form.block)
             found[head] = _Verb(v, i, j, code, paired, by_pattern, light,
-                                verbs.entry_code(form), form.block)  # fmt: skip
+                                verbs.entry_code(form), form.block, governs)  # fmt: skip
     events: list[RawEvent] = []
     absorbed: set[int] = set()
     transforms = verbs.transforms
@@ -919,35 +945,43 @@ def code_doc(
     for idx in sorted(found):
         vb = found[idx]
         v = vb.tok
-        if idx in absorbed or (not vb.code and not vb.paired):
+        if idx in absorbed or (not vb.code and not vb.paired and not vb.governs):
             if idx in absorbed:
                 note("absorbed as complement", vb.code)
             continue
         if vb.light and not vb.pattern:
             note("light verb", vb.code)
             continue
-        code = vb.code
+        code = vb.code or vb.governs  # a code-less governing verb codes only by the pair
+        inner: str | None = None  # the coded complement's own code
+        paired_code = False  # the code is the governor's and its complement's pair
         comp_targets: list[SpacyToken] = []
         uncoded: list[SpacyToken] = []
         forced: tuple[list[int], list[int], str, Transformation] | None = None
         if code and code[:2] in _GOVERNING:
-            for c in _complements(v, found):
+            comps = _complements(v, found)
+            if not vb.code:  # 'refused to negotiate', 'ruled out sending': its verbal
+                comps = [c for c in comps if c.dep_ == "xcomp" and c.tag_ in ("VB", "VBG")]
+            for c in comps:
                 if c.i in found and found[c.i].code:
                     cv = found[c.i]
                     if cv.code and not (cv.light and not cv.pattern):
                         absorbed.add(c.i)
                         if _negated(c):
                             break  # 'urged X not to tolerate Y': no appeal to tolerate
+                        inner = cv.code
                         if c.head.i == v.i and _transformable(transforms, vb):  # 'wants to
                             sub, objs = _clause_roles(sent, c)  # attack X' = 138
                             forced = _transform(transforms, vb, cv.code, _speaker(sent, v),
                                                 sub, objs, same)  # fmt: skip
                             if forced is not None:
                                 code = forced[2]
+                                paired_code = True
                                 break
                         new = combine(code, cv.code)
                         if new is not None:
                             code = new
+                            paired_code = True
                             comp_targets = _targets(c)
                         break
             else:
@@ -959,6 +993,9 @@ def code_doc(
                         if c.dep_ == "xcomp" and not _negated(c)
                         for t in _targets(c)
                     ]
+        if vb.governs and not vb.code and not paired_code:
+            note("governing verb without a coded complement", None)
+            continue  # 'refused to comment', 'refused to attack': no CAMEO pair
         if code and code[:2] not in ("01",) and _absorbed_by_parent(v, found):
             if trace is not None:
                 note("complement of a coded verb", code, *_roles(sent, v))
@@ -971,12 +1008,13 @@ def code_doc(
             note("naming (secondary predicate)", code)
             continue
         future = bool(_aux(v) & _FUTURE)
-        if _negated(v):
-            if not (future and code and code[:2] in ("03", "04", "05", "06", "07", "08")):
+        if _negated(v):  # promised cooperation negated is a rejection (12x) of its kind
+            # ('would not send aid', 'will not negotiate'); anything else negated is no event
+            if not (future and code and code[:2] in ("03", *_COOPERATION)):
                 if trace is not None:
                     note("negated", code, *_roles(sent, v))
                 continue
-            code = combine("120", code)
+            code = combine("120", inner if inner and code[:2] == "03" else code)
         elif future and code and code[:2] in ("06", "07", "08", "04"):
             code = combine("030", code)  # 'will provide aid': an intent
         elif future and code and code[:2] in ("16", "17", "18", "19", "20"):
