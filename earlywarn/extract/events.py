@@ -202,7 +202,7 @@ def unknown_actor(name: object, country: object) -> bool:
     lower-case place noun (*the capital*, *a military base*), not by a name.
 
     Such an actor is no particular actor: the coder codes it (``EventCoder(unknown_actors=
-    True)``, the default) so the other side's event counts, but it is no network node
+    True)``, off by default) so the other side's event counts, but it is no network node
     (every country's police would be one node ``police``) and no counterpart. Country
     series never count it (its ``source_country``/``target_country`` is empty).
 
