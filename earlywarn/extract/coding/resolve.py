@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from earlywarn.extract.coding.gazetteer_data import Term
 from earlywarn.extract.coding.petrarch import ActorCode, AgentEntry
 from earlywarn.extract.coding.text import PhraseIndex, Token
 from earlywarn.extract.coding.types import Actor, ActorSpan
+
+if TYPE_CHECKING:  # earlywarn.extract.actors imports this package
+    from earlywarn.extract.actors import NameMemory
 
 __all__ = [
     "LOCATIVES",
@@ -308,7 +312,7 @@ class GazetteerResolver:
         language: str,
         day: date | None,
         is_verb: Callable[[int], bool],
-        memory: object | None = None,
+        memory: NameMemory | None = None,
     ) -> tuple[list[ActorSpan], list[Place]]:
         """(actor spans, places named) of a tokenised sentence.
 
@@ -318,9 +322,6 @@ class GazetteerResolver:
         ``memory`` (a :class:`earlywarn.extract.actors.NameMemory`) carries the people named
         in full in the document's earlier sentences, so a later bare surname resolves.
         """
-        from earlywarn.extract.actors import NameMemory
-
-        assert memory is None or isinstance(memory, NameMemory)
         starts = {t.start: k for k, t in enumerate(toks)}
         ends = {t.end: k for k, t in enumerate(toks)}
         actors: list[ActorSpan] = []
