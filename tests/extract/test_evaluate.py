@@ -164,7 +164,7 @@ def test_evaluate_news_scores_one_batch(tmp_path: Path) -> None:
 def test_shipped_news_gold_first_batch_is_the_529_sentences() -> None:
     rows = news_gold()
     first = [r for r in rows if r.get("batch", 1) == 1]
-    assert len(first) == 529 and all(r.get("batch") in (None, 2, 3) for r in rows)
+    assert len(first) == 529 and all(r.get("batch") in (None, 2, 3, 4) for r in rows)
     tune = [r for r in first if r["split"] == "tune"]
     assert len(tune) == 249 and sum(len(r["events"]) for r in tune) == 47
     assert evaluate_news("tune", batch=1)["n_sentences"] == 249  # the old tuning half
@@ -191,3 +191,20 @@ def test_shipped_news_gold_third_batch_is_new_articles_split_by_the_sha1_rule() 
     for r in rows:
         odd = int(hashlib.sha1(r["article"].encode()).hexdigest(), 16) % 2 == 1
         assert r["split"] == ("held" if odd else "tune"), r["id"]
+
+
+def test_shipped_news_gold_fourth_batch_is_ag_news_world_items_split_by_the_sha1_rule() -> None:
+    """The fourth batch (2026-12-07) holds 214 sentences of the first 183 World items of AG
+    News ``test.csv``, each item one article whose whole text is in ``en_news_articles.jsonl``;
+    each is split by the SHA-1 rule of every article of the set (checked on all rows by the
+    third-batch test), once, before coding."""
+    rows, texts = news_gold(), news_articles()
+    fourth = [r for r in rows if r.get("batch") == 4]
+    older = {r["article"] for r in rows if r.get("batch") != 4}
+    arts = {r["article"] for r in fourth}
+    assert len(fourth) == 214 and len(arts) == 183 and not arts & older and arts <= set(texts)
+    assert all(r["url"].startswith("ag-news:test.csv:world:") for r in fourth)
+    halves = {h: [r for r in fourth if r["split"] == h] for h in ("tune", "held")}
+    assert [len(halves[h]) for h in ("tune", "held")] == [106, 108]
+    assert [sum(len(r["events"]) for r in halves[h]) for h in ("tune", "held")] == [32, 42]
+    assert evaluate_news("tune", batch=4)["n_sentences"] == 106
