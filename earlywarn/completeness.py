@@ -18,6 +18,12 @@ one busy or empty night does not move). A subject is
   also fell silent or low keeps that status, and the message says it was degraded; a
   group with some but not all of its volume read so says how many of its feeds were.
 
+Every row a degraded read touched (the ``degraded`` rows, and the silent, low or group
+rows that kept their volume status) has its ``degraded`` column set: that flag, not the
+message text, is what :func:`degraded_rows`, the health table, the report and the review
+page read. The message keeps a ``(degraded_parse)`` note for people; nothing parses it
+(a reworded or translated message, or one that happens to contain it, changes nothing).
+
 ``degraded`` does not close the data-health gate: the ledger judges volume, and a
 degraded read stores every item it finds (the volume it measures is there), so the
 source gate (:mod:`earlywarn.health`) stays with ``failed``, ``silent`` and ``low``; the
@@ -64,9 +70,12 @@ LEDGER_LEVELS = ("feed", "outlet", "language", "country")
 DEGRADED_STATUSES = ("degraded_parse",)
 #: Fetch outcomes that are not failures.
 OK_STATUSES = ("ok", "not_modified", *DEGRADED_STATUSES)
-_MARK = "(degraded_parse)"  # in the message of every ledger row a degraded read touched
+#: Shown in the message of each row a degraded read touched, for people only: the
+#: ``degraded`` column says so for programs (schema v14; see :func:`degraded_rows`).
+_MARK = "(degraded_parse)"
 _COLUMNS = [
     "as_of", "level", "subject", "feeds", "failed", "observed", "expected", "status", "message",
+    "degraded",
 ]  # fmt: skip
 
 
@@ -161,8 +170,9 @@ def completeness_ledger(
     Returns
     -------
     DataFrame
-        ``as_of, level, subject, feeds, failed, observed, expected, status, message``;
-        ``expected`` is NaN while a subject has too little history.
+        ``as_of, level, subject, feeds, failed, observed, expected, status, message,
+        degraded``; ``expected`` is NaN while a subject has too little history;
+        ``degraded`` is True on each row a degraded read touched (see :func:`degraded_rows`).
     """
     s = settings or LedgerSettings()
     hist = history if history is not None else pd.DataFrame(columns=["as_of", "level", "subject", "observed"])
@@ -187,9 +197,10 @@ def completeness_ledger(
         )
         for subject, r in agg.iterrows():
             exp = expected.get((level, str(subject)), float("nan"))
+            n_degraded = int(r["degraded"])
             status, message = _status(
                 level, int(r["feeds"]), int(r["failed"]), int(r["observed"]), exp,
-                int(r["entries"]), s, int(r["degraded"]),
+                int(r["entries"]), s, n_degraded,
             )  # fmt: skip
             rows.append(
                 {
@@ -202,6 +213,8 @@ def completeness_ledger(
                     "expected": exp,
                     "status": status,
                     "message": message,
+                    # as _status notes it: any of its feeds read so, unless all failed
+                    "degraded": n_degraded > 0 and status != "failed",
                 }
             )
     return pd.DataFrame(rows, columns=_COLUMNS)
@@ -209,8 +222,15 @@ def completeness_ledger(
 
 def degraded_rows(ledger: pd.DataFrame) -> pd.Series:
     """Which ledger rows a degraded read touched (a boolean Series on ``ledger``'s index):
-    status ``degraded``, or a row that kept its volume status (``silent``, ``low``, or a
-    group's ``ok``/``new``) and whose message says some of its feeds were read so.
+    its ``degraded`` column, set on status ``degraded`` and on a row that kept its volume
+    status (``silent``, ``low``, or a group's ``ok``/``new``) although some of its feeds
+    were read so. The message text is not read.
+
+    Raises
+    ------
+    ValueError
+        If ``ledger`` has no ``degraded`` column (a ledger built before schema v14 that
+        was not migrated: open its archive with this earlywarn to add it).
 
     Examples
     --------
@@ -221,5 +241,10 @@ def degraded_rows(ledger: pd.DataFrame) -> pd.Series:
     >>> led.loc[degraded_rows(led), ["level", "subject", "status"]].values.tolist()
     [['feed', 'a', 'degraded'], ['outlet', 'X', 'new'], ['language', 'en', 'new'], ['country', 'GBR', 'new']]
     """
-    marked = ledger["message"].fillna("").astype(str).str.contains(_MARK, regex=False)
-    return (ledger["status"] == "degraded") | marked
+    if "degraded" not in ledger.columns:
+        raise ValueError(
+            "the completeness ledger has no 'degraded' column (built before schema v14?): "
+            "open its archive with this earlywarn to migrate it, or build it with "
+            "completeness_ledger"
+        )
+    return ledger["degraded"].astype("boolean").fillna(False).astype(bool)

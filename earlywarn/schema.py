@@ -392,7 +392,7 @@ TABLES: dict[str, Table] = {
             "completeness",
             ("as_of", "level", "subject"),
             "Completeness ledger: expected vs observed volume per night and feed, outlet, "
-            "language, country.",
+            "language, country; degraded: some of its volume read in a degraded way.",
             as_of="DATE",
             level="VARCHAR",
             subject="VARCHAR",
@@ -402,6 +402,7 @@ TABLES: dict[str, Table] = {
             expected="DOUBLE",
             status="VARCHAR",
             message="VARCHAR",
+            degraded="BOOLEAN",
         ),
         _t(
             "held_alerts",

@@ -98,6 +98,13 @@ MIGRATIONS: dict[int, list[str]] = {
     13: [  # an alert first raised by a forced rerun of its night (NULL: recorded before v13)
         'ALTER TABLE IF EXISTS alert_ledger ADD COLUMN IF NOT EXISTS "rerun" BOOLEAN',
     ],
+    14: [  # each completeness row a degraded read touched is flagged (it was only a marker
+        # in the message text); earlier rows are flagged from their status or that marker,
+        # the only record of it before v14
+        'ALTER TABLE IF EXISTS completeness ADD COLUMN IF NOT EXISTS "degraded" BOOLEAN',
+        "UPDATE completeness SET degraded = coalesce(status = 'degraded' "
+        "OR contains(message, '(degraded_parse)'), false) WHERE degraded IS NULL",
+    ],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 _MAGIC = b"DUCK"

@@ -307,3 +307,77 @@ def test_ledger_and_held_alerts_are_kept_in_the_archive(tmp_path: Path) -> None:
         kept = a.table("held_alerts")
         assert kept["reason"].item() == "data-health gate closed: 2 of 2 feeds failed"
         assert json.loads(kept["evidence"].item()) == {"n": 1}
+
+
+def _degraded_night() -> pd.DataFrame:
+    """A night's ledger with feed vn0 read in a degraded way (the rest read fine)."""
+    feeds = _catalog(2, 1)
+    feeds.loc[feeds["feed_id"] == "vn0", "last_status"] = "degraded_parse"
+    return completeness_ledger(
+        as_of=NIGHT, feeds=feeds, observed=dict.fromkeys(feeds["feed_id"], 10),
+        history=_history(feeds),
+    )  # fmt: skip
+
+
+def test_degraded_rows_read_the_flag_not_the_message() -> None:
+    """The ledger flags the rows a degraded read touched (the feed, its outlet, and the
+    groups with part of their volume read so); a healthy row whose message happens to
+    contain the marker is not counted, and a reworded message loses no degraded row."""
+    from earlywarn.completeness import degraded_rows
+
+    led = _degraded_night()
+    flagged = led.loc[led["degraded"], ["level", "subject", "status"]].values.tolist()
+    assert flagged == [
+        ["feed", "vn0", "degraded"], ["outlet", "outlet-vn0", "degraded"],
+        ["language", "vi", "ok"], ["country", "VNM", "ok"],
+    ]  # fmt: skip
+    healthy = (led["subject"] == "uk0") & (led["level"] == "feed")
+    led.loc[healthy, "message"] = "operator note: (degraded_parse) was fixed upstream"
+    led.loc[led["degraded"], "message"] = "đọc ở chế độ suy giảm"  # reworded, translated
+    assert degraded_rows(led).tolist() == led["degraded"].tolist()
+    h = check_health(as_of=NIGHT, feeds=_catalog(2, 1), articles=EMPTY_ARTS, ledger=led)
+    assert h.loc[h["check"] == "degraded_feed", "subject"].tolist() == ["vn0"]
+    try:
+        degraded_rows(led.drop(columns="degraded"))
+    except ValueError as exc:
+        assert "no 'degraded' column" in str(exc)
+    else:
+        raise AssertionError("a ledger without the flag was read from its text")
+
+
+def test_migration_14_flags_the_degraded_rows_of_a_v13_archive(tmp_path: Path) -> None:
+    """An archive at schema version 13 (migrations 1 to 13 replayed, the completeness
+    table as it was then) holding a degraded night gains the ``degraded`` column, set from
+    the status or the marker its message carried then; the health rows and the report
+    built from the migrated ledger still name the degraded feed."""
+    import duckdb
+
+    from earlywarn.store import MIGRATIONS, SCHEMA_VERSION
+
+    led = _degraded_night()
+    path = tmp_path / "v13.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    for version in range(1, 14):
+        for stmt in MIGRATIONS[version]:
+            con.execute(stmt)
+    con.execute('ALTER TABLE completeness DROP COLUMN "degraded"')  # v13 had no flag
+    con.execute("INSERT INTO meta VALUES ('schema_version', '13')")
+    old = led.drop(columns="degraded")
+    con.register("old", old)
+    con.execute("INSERT INTO completeness SELECT * FROM old")
+    con.close()
+    with Archive(path) as a:
+        assert SCHEMA_VERSION >= 14
+        assert a.query("SELECT value FROM meta WHERE key = 'schema_version'")["value"][0] == str(
+            SCHEMA_VERSION
+        )
+        kept = a.table("completeness")
+    assert kept["degraded"].notna().all()
+    got = kept.set_index(["level", "subject"])["degraded"].astype(bool)
+    want = led.set_index(["level", "subject"])["degraded"]
+    assert got.sort_index().to_dict() == want.sort_index().to_dict() and want.sum() == 4
+    h = check_health(as_of=NIGHT, feeds=_catalog(2, 1), articles=EMPTY_ARTS, ledger=kept)
+    assert h.loc[h["check"] == "degraded_feed", "subject"].tolist() == ["vn0"]
+    html = _render(tmp_path, h, None)
+    assert 'id="degraded-note"' in html and "1 feed was read in a degraded way" in html

@@ -139,8 +139,13 @@ def test_a_degraded_feed_is_marked_in_the_ledger_report_and_review_page(
     # a group with some of its volume read so keeps its volume status and counts them
     lang = by.loc[(NIGHT1, "language", "en")]
     assert lang["status"] == "new" and "1 of 2 feeds read in a degraded way" in lang["message"]
+    # the flag (schema v14), not the message, says which rows a degraded read touched
+    flagged = sorted(map(tuple, led.loc[led["degraded"].astype(bool), ["level", "subject"]].values))
+    assert flagged == [("country", "GBR"), ("feed", deep_id), ("language", "en"),
+                       ("outlet", "Deep")]  # fmt: skip
     # history kept: the clean night is not degraded, the first still is
     assert by.loc[(NIGHT2, "feed", deep_id), "status"] != "degraded"
+    assert not by.loc[NIGHT2, "degraded"].astype(bool).any()
     assert feeds.loc["Deep", "last_status"] == "ok"
     h1 = health[pd.to_datetime(health["as_of"]).dt.date == NIGHT1]
     flagged = h1[h1["check"] == "degraded_feed"]

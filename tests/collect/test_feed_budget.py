@@ -202,7 +202,10 @@ def test_a_degraded_night_is_in_the_run_log_and_the_health_table(
         arts = a.table("articles")
         run = json.loads(a.table("runs", "stage = 'collect'")["rows"].item())
         health = a.table("health")
+        ledger = a.table("completeness")
     assert len(arts) == 8 and run["reason:degraded_parse"] == 1 and run["feeds_degraded"] == 1
+    # every ledger row of the night is touched by the one (degraded) feed, and flagged so
+    assert len(ledger) == 4 and ledger["degraded"].astype(bool).all()
     row = health[health["check"] == "degraded_parse"]
     assert row["status"].item() == "warn" and row["value"].item() == 1
     assert row["message"].item().startswith("1 of 1 feeds read in a degraded way")
