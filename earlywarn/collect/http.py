@@ -12,8 +12,6 @@ What it enforces, from :class:`earlywarn.config.HttpSettings`:
   (gzip/deflate are decoded here with a bounded ``zlib`` window, so a gzip bomb stops
   at ``max_bytes``);
 - content-type checks (and binary sniffing of bodies labelled as text);
-- a body of another length than its Content-Length declared is refused (``bad_length``),
-  not kept cut short, and its connection is not reused;
 - manual redirects with a limit and loop detection;
 - the SSRF guard on every connection (see :mod:`earlywarn.collect._guard`);
 - robots.txt per host (cached per client), per-host concurrency and politeness delay;
@@ -33,7 +31,6 @@ earlywarn.collect._guard.SSRFBlockedError: ssrf_blocked: 10.0.0.1 resolves to no
 from __future__ import annotations
 
 import email.utils
-import socket
 import threading
 import time
 import urllib.robotparser
@@ -126,49 +123,6 @@ def looks_binary(head: bytes) -> bool:
     # the first KB refused the whole feed or page, one after it was read past
     controls = len(head) - len(head.translate(None, _CONTROLS))
     return controls > max(2, len(head) // 50)
-
-
-_PEEK = 4096
-
-
-def _unread(r: httpx.Response) -> bytes:
-    """Bytes the server sent after the end of ``r``'s body (``b""`` if none arrived yet).
-
-    HTTP/1.1 frames a body by its Content-Length (or chunks): bytes past it belong to no
-    answer. They are either already in the parser's buffer (h11 reads 64 KB at a time,
-    so a body and what follows it usually come in one read) or still in the socket,
-    peeked at without blocking. Bytes sent after a pause are not seen here; the pool
-    drops a connection whose socket is readable while idle, so they cannot be taken
-    for the next answer either.
-    """
-    # httpx's stream wraps httpcore's pool stream, which wraps the connection's: the h11
-    # parser is not public, so it is looked for (and its absence is only less checking)
-    obj: Any = r.stream
-    for _ in range(6):
-        if obj is None or hasattr(obj, "_h11_state"):
-            break
-        obj = next(
-            (
-                getattr(obj, a)
-                for a in ("_connection", "_httpcore_stream", "_stream")
-                if hasattr(obj, a)
-            ),
-            None,
-        )
-    state = getattr(obj, "_h11_state", None)
-    if state is not None:
-        data, _closed = state.trailing_data
-        if data:
-            return bytes(data[:_PEEK])
-    stream = r.extensions.get("network_stream")
-    sock = stream.get_extra_info("socket") if stream is not None else None
-    if sock is None:
-        return b""
-    try:
-        peeked: bytes = sock.recv(_PEEK, socket.MSG_PEEK | socket.MSG_DONTWAIT)
-    except (OSError, ValueError):  # nothing waiting (EAGAIN), or a TLS socket (no flags)
-        return b""
-    return peeked
 
 
 def url_problem(url: str) -> str | None:
@@ -685,47 +639,15 @@ class HttpClient:
         layers = [_Decoding(c, url, i > 0 and c == codings[i - 1]) for i, c in enumerate(codings)]
         out = bytearray()
         raw = 0
-        length = r.headers.get("content-length", "").strip()
-        declared = (
-            int(length) if length.isdigit() and "transfer-encoding" not in r.headers else None
-        )
-        try:
-            for chunk in r.iter_raw():  # each read is bounded by the deadline (_deadline)
-                raw += len(chunk)
-                if raw > cap:
-                    raise TooLargeError(f"body larger than cap {cap} bytes", url=url)
-                for layer in layers:  # each layer's output is capped: a bomb stops at the cap
-                    chunk = layer.feed(chunk, cap)
-                out += chunk
-                if len(out) > cap:
-                    raise TooLargeError(f"decompressed body larger than cap {cap} bytes", url=url)
-        except httpx.ProtocolError:
-            if declared is not None and raw < declared:
-                raise HttpFetchError(
-                    f"the body ended after {raw} of the {declared} bytes its Content-Length "
-                    "declared (the server closed the connection early); not kept cut short",
-                    url=url,
-                    reason="bad_length",
-                ) from None
-            raise
-        extra = _unread(r)
-        if extra:
-            # HTTP ends the body at the declared length, so the rest would be lost (and, on
-            # a kept-alive connection, read as the answer to the next request): the
-            # connection is not used again, and the page is refused, not stored cut short
-            # (blank lines after a whole body, a sloppy server's, cut nothing off)
-            stream = r.extensions.get("network_stream")
-            if stream is not None:
-                stream.close()
-        if extra.strip(b"\r\n\t "):
-            raise HttpFetchError(
-                f"the server sent more than the {raw} bytes its "
-                + ("Content-Length declared" if declared is not None else "framing allowed")
-                + f" ({len(extra)}{'+' if len(extra) >= _PEEK else ''} bytes past the end); "
-                "the body would be cut short, so it is not kept",
-                url=url,
-                reason="bad_length",
-            )
+        for chunk in r.iter_raw():  # each read is bounded by the deadline (_deadline)
+            raw += len(chunk)
+            if raw > cap:
+                raise TooLargeError(f"body larger than cap {cap} bytes", url=url)
+            for layer in layers:  # each layer's output is capped: a bomb stops at the cap
+                chunk = layer.feed(chunk, cap)
+            out += chunk
+            if len(out) > cap:
+                raise TooLargeError(f"decompressed body larger than cap {cap} bytes", url=url)
         for layer in layers:
             layer.finish()
         return bytes(out)
