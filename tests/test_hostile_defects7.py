@@ -178,26 +178,14 @@ def test_an_alert_first_raised_on_a_rerun_is_not_dated_as_if_raised_on_the_night
 
     from earlywarn.alerts import load_rules
     from earlywarn.alerts.evaluate import evaluate_alerts
-    from earlywarn.config import Settings
-    from earlywarn.demo import CORPUS
-    from earlywarn.io.history import import_history
     from earlywarn.ledger import track_record
     from earlywarn.pipeline import run_nightly
     from earlywarn.store import Archive
+    from tests.alert_nights import NIGHT, STAGES, yemen_night
 
-    rules = tmp_path / "rules.yaml"
     quiet = "  - {name: quiet, series: ['YEM:*'], threshold: 1000, window: 3MS}\n"
     loud = "  - {name: loud, series: ['YEM:root1*'], threshold: 3, window: 3MS}\n"
-    rules.write_text("rules:\n" + quiet)
-    s = Settings(
-        archive=tmp_path / "a.duckdb",
-        output_dir=tmp_path / "out",
-        scheduler="synchronous",
-        rules=rules,
-    )
-    import_history(s, "counts", CORPUS / "YEM_gdelt_monthly_long.csv")
-    stages = ["series", "detect", "alerts"]
-    run_nightly(s, "2015-03-31", stages=stages)
+    s, rules = yemen_night(tmp_path, quiet)
 
     def ledger() -> pd.DataFrame:
         with Archive(s.archive, read_only=True) as a:
@@ -205,7 +193,7 @@ def test_an_alert_first_raised_on_a_rerun_is_not_dated_as_if_raised_on_the_night
 
     assert ledger().empty  # the night raised nothing
     rules.write_text("rules:\n" + quiet + loud)  # a rule added, then the night forced again
-    run_nightly(s, "2015-03-31", stages=stages, force=True)
+    run_nightly(s, NIGHT, stages=STAGES, force=True)
     late = ledger()
     assert len(late) > 0 and late["rerun"].all() and set(late["rule"]) == {"loud"}
     assert (late["recorded_at"] > pd.Timestamp("2026-01-01", tz="UTC")).all()
@@ -230,11 +218,11 @@ def test_an_alert_first_raised_on_a_rerun_is_not_dated_as_if_raised_on_the_night
     assert judged["alerts"] == 0 and judged["caught"] == 0, judged
     assert judged["rerun_alerts"] == len(late)
 
-    run_nightly(s, "2015-04-30", stages=stages)  # the next night's first run: live alerts
+    run_nightly(s, "2015-04-30", stages=STAGES)  # the next night's first run: live alerts
     later = ledger()
     april = later[later["as_of"] == pd.Timestamp("2015-04-30")]
     assert len(april) and not april["rerun"].any()
-    run_nightly(s, "2015-04-30", stages=stages, force=True)  # nothing new: idempotent
+    run_nightly(s, "2015-04-30", stages=STAGES, force=True)  # nothing new: idempotent
     pd.testing.assert_frame_equal(ledger(), later)
     judged = evaluate_alerts(series, labels, lr, anomalies=anomalies, raised=later)
     assert judged["alerts"] == len(april) and judged["rerun_alerts"] == len(late)

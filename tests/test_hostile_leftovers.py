@@ -24,31 +24,20 @@ def test_an_alert_raised_on_a_rerun_is_shown_as_raised_then(tmp_path: Path) -> N
     alert's page and the report read the `alerts` table alone: they showed it as raised on
     the past night it is dated, nothing telling it apart from the night's own alerts. Now
     each says 'raised on a rerun <when it was first seen>, not on the night it is dated'."""
-    from earlywarn.config import Settings, WebSettings
-    from earlywarn.demo import CORPUS
+    from earlywarn.config import WebSettings
     from earlywarn.i18n import format_when
-    from earlywarn.io.history import import_history
     from earlywarn.pipeline import run_nightly
     from earlywarn.report._text import fmt_time
     from earlywarn.stage import report_path
     from earlywarn.store import Archive
     from earlywarn.web import create_app
+    from tests.alert_nights import NIGHT, STAGES, yemen_night
 
-    rules = tmp_path / "rules.yaml"
     mild = "  - {name: mild, series: ['YEM:root1*'], threshold: 3, window: 3MS}\n"
     loud = "  - {name: loud, series: ['YEM:root1*'], threshold: 2.5, window: 3MS}\n"
-    rules.write_text("rules:\n" + mild)
-    s = Settings(
-        archive=tmp_path / "a.duckdb",
-        output_dir=tmp_path / "out",
-        scheduler="synchronous",
-        rules=rules,
-    )
-    import_history(s, "counts", CORPUS / "YEM_gdelt_monthly_long.csv")
-    stages = ["series", "detect", "alerts"]
-    run_nightly(s, "2015-03-31", stages=stages)
+    s, rules = yemen_night(tmp_path, mild)
     rules.write_text("rules:\n" + mild + loud)  # a rule added, then the night forced again
-    run_nightly(s, "2015-03-31", stages=[*stages, "report"], force=True)
+    run_nightly(s, NIGHT, stages=[*STAGES, "report"], force=True)
     with Archive(s.archive, read_only=True) as a:
         ledger = a.table("alert_ledger")
     late = ledger[ledger["rerun"].astype(bool)]
