@@ -225,8 +225,9 @@ def test_a_read_only_archive_file_is_named_not_called_damaged(tmp_path: Path) ->
             subprocess.run(["chattr", "+i", str(archive)], capture_output=True).returncode == 0
         )
     try:
-        if os.access(archive, os.W_OK):
-            pytest.skip("cannot make a file read-only here (root without chattr)")
+        assert not os.access(archive, os.W_OK), (
+            "could not make the archive read-only: as root, 'chattr +i' (e2fsprogs) is needed"
+        )
         r = _cli("--archive", str(archive), "health")
         assert r.exit_code == 74, r.output  # type: ignore[attr-defined]
         out = " ".join(r.output.split())  # type: ignore[attr-defined]
