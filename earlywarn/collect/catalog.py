@@ -34,6 +34,7 @@ from courlan import normalize_url
 from earlywarn._atomic import write_atomic
 from earlywarn._log import redact
 from earlywarn._yaml import safe_load
+from earlywarn.collect._clean import BIDI_CONTROLS
 from earlywarn.collect.http import url_problem
 from earlywarn.errors import ConfigError, path_problem
 
@@ -226,7 +227,7 @@ _REPR.maxstring = _REPR.maxother = 120
 #: what a feed's name must not hold: C0/C1 controls (a tab, a line break, NUL ...) and the
 #: bidirectional embeddings, overrides and isolates (an unclosed U+202E reversed the rest
 #: of the line the name was shown on)
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_UNSHOWABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]")
 
 
 def _show(value: Any) -> str:

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import nh3
 import pandas as pd
 
+from earlywarn.collect._clean import BIDI_CONTROLS
+
 __all__ = ["fmt_time", "plain_text", "safe_url"]
 
 
@@ -36,7 +38,7 @@ def safe_url(url: Any) -> str | None:
 
 #: bidirectional embeddings, overrides and isolates dropped from shown text (an unclosed
 #: override reversed the rest of the cell; stored before collect dropped them)
-_NO_BIDI = dict.fromkeys(range(0x202A, 0x202F)) | dict.fromkeys(range(0x2066, 0x206A))
+_NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
 
 
 def plain_text(value: Any, limit: int = 400) -> str:
