@@ -144,9 +144,13 @@ def load_trafilatura_eval2() -> list[Page]:
 #: elements whose text is a block of its own in a reference page: a line break is put at
 #: their start and end, so that two blocks' words never join into one token
 _BLOCKS = frozenset(
-    "address article aside blockquote br dd details div dl dt figcaption figure footer h1 h2 "
-    "h3 h4 h5 h6 header hr li main nav ol p pre section summary table td th tr ul".split()
-)
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt",
+        "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+        "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr",
+        "ul",
+    }
+)  # fmt: skip
 
 
 def reference_text(html: bytes) -> str:
