@@ -35,6 +35,13 @@ from earlywarn.errors import ConfigError, path_problem
 __all__ = ["ENV_PREFIX", "Settings", "load_settings"]
 
 ENV_PREFIX = "EARLYWARN_"
+#: ``EARLYWARN_*`` variables that are no setting: read where they are used (the config file,
+#: the shared data folder of the evals and tests, the deadline of one MLflow call), so the
+#: settings layer leaves them alone. Setting one made every command a configuration error
+#: ('unknown key shared_data') although the messages themselves said to set it.
+PROCESS_VARIABLES = frozenset(
+    ENV_PREFIX + name for name in ("CONFIG", "SHARED_DATA", "MLFLOW_CALL_DEADLINE")
+)
 log = get_logger(__name__)
 
 
@@ -279,7 +286,7 @@ def _env_layer(environ: dict[str, str]) -> dict[str, Any]:
     flat: dict[str, Any] = {
         k[len(ENV_PREFIX) :].lower(): v
         for k, v in environ.items()
-        if k.startswith(ENV_PREFIX) and k != ENV_PREFIX + "CONFIG"
+        if k.startswith(ENV_PREFIX) and k not in PROCESS_VARIABLES
     }
     for key, value in flat.items():
         if key in ("http__allow_private", "web__proxy_trusted"):
@@ -292,6 +299,14 @@ def _format_error(err: ValidationError, source: str) -> str:
     for e in err.errors():
         key = ".".join(str(p) for p in e["loc"])
         if e["type"] == "extra_forbidden":
+            if source.startswith("environment"):  # name the variable, not a key nobody wrote
+                var = ENV_PREFIX + "__".join(str(p) for p in e["loc"]).upper()
+                lines.append(
+                    f"{source}: unknown variable {var} (key '{key}'); unset it or fix its "
+                    "name: allowed keys are listed in earlywarn.config.Settings, other "
+                    f"EARLYWARN_ variables are {', '.join(sorted(PROCESS_VARIABLES))}"
+                )
+                continue
             lines.append(
                 f"{source}: unknown key '{key}'; allowed keys are listed in earlywarn.config.Settings"
             )

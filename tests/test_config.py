@@ -45,7 +45,8 @@ def test_bad_toml_and_missing_file(tmp_path: Path) -> None:
 
 
 def test_bad_environment_names_variable_source() -> None:
-    with pytest.raises(ConfigError, match=r"environment \(EARLYWARN_\*\): unknown key 'bogus'"):
+    bogus = r"environment \(EARLYWARN_\*\): unknown variable EARLYWARN_BOGUS \(key 'bogus'\)"
+    with pytest.raises(ConfigError, match=bogus):
         load_settings(environ={"EARLYWARN_BOGUS": "1"})
     with pytest.raises(ConfigError, match="n_workers"):
         load_settings(environ={"EARLYWARN_N_WORKERS": "zero"})
