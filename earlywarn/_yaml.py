@@ -13,11 +13,55 @@ both are refused as :class:`yaml.YAMLError`, which every reader already turns in
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-__all__ = ["safe_load"]
+__all__ = ["config_text", "read_config_text", "safe_load"]
+
+
+def config_text(raw: bytes, where: str) -> str:
+    """A config file's text: UTF-8 with or without the byte-order mark Windows editors
+    write, or UTF-16 with its mark (PowerShell's ``Out-File``, Notepad's "Unicode"); any
+    other bytes are a :class:`~earlywarn.errors.ConfigError` saying to save it as UTF-8.
+    (A rules or channels file, a model spec or an experiment saved so was an internal
+    error, ``UnicodeDecodeError``, that failed the stage.)
+
+    Examples
+    --------
+    >>> config_text("\ufeffrules: []".encode(), "r.yaml")
+    'rules: []'
+    >>> config_text("name: ă".encode("utf-16"), "m.yaml")
+    'name: ă'
+    >>> config_text("name: café au lait".encode("cp1252"), "m.yaml")
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.ConfigError: m.yaml: not UTF-8 text (invalid continuation byte at byte 9); save it as UTF-8
+    """
+    from earlywarn.errors import ConfigError
+
+    try:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return raw.decode("utf-16")
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        ) from None
+
+
+def read_config_text(path: str | os.PathLike[str], what: str) -> str:
+    """The text of the config file ``path`` (see :func:`config_text`); a file that cannot
+    be read is a :class:`~earlywarn.errors.ConfigError` naming it as ``what``."""
+    from earlywarn.errors import ConfigError
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read {what} ({exc.strerror})") from None
+    return config_text(raw, str(path))
 
 
 class _NoAliasLoader(yaml.SafeLoader):

@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from earlywarn._log import get_logger
+from earlywarn._yaml import config_text
 from earlywarn.errors import ConfigError, path_problem
 
 __all__ = ["ENV_PREFIX", "Settings", "load_settings"]
@@ -327,14 +328,7 @@ def _toml_text(raw: bytes, path: Path) -> str:
     >>> _toml_text("archive = 'ă'".encode("utf-16"), Path("x.toml"))
     "archive = 'ă'"
     """
-    try:
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return raw.decode("utf-16")
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
-        ) from None
+    return config_text(raw, str(path))
 
 
 def load_settings(

@@ -33,7 +33,7 @@ from courlan import normalize_url
 
 from earlywarn._atomic import write_atomic
 from earlywarn._log import redact
-from earlywarn._yaml import safe_load
+from earlywarn._yaml import read_config_text, safe_load
 from earlywarn.collect._clean import BIDI_CONTROLS
 from earlywarn.collect.http import url_problem
 from earlywarn.errors import ConfigError, path_problem
@@ -334,8 +334,8 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
 
 def _load_yaml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
     try:
-        data = safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        data = safe_load(read_config_text(path, "the feed catalog"))
+    except yaml.YAMLError as exc:
         raise ConfigError(
             f"{path}: not valid YAML ({exc}); fix the syntax (a catalog shares values "
             "through its 'defaults' key)"

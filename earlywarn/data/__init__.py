@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from importlib.resources import files
-from pathlib import Path
 
 from earlywarn.errors import ConfigError, path_problem
 
@@ -36,7 +35,6 @@ def read_text(name: str | None, path: str | os.PathLike[str] | None, what: str) 
     problem = path_problem(path)  # a named pipe would be read for ever
     if problem is not None and problem != "does not exist":
         raise ConfigError(f"{where}: cannot read {what}: it {problem}")
-    try:
-        return Path(path).read_text(encoding="utf-8"), where
-    except OSError as exc:
-        raise ConfigError(f"{where}: cannot read {what} ({exc.strerror})") from None
+    from earlywarn._yaml import read_config_text
+
+    return read_config_text(path, what), where

@@ -34,7 +34,7 @@ import yaml
 
 from earlywarn._log import get_logger
 from earlywarn._progress import Progress
-from earlywarn._yaml import safe_load
+from earlywarn._yaml import read_config_text, safe_load
 from earlywarn.errors import ConfigError, path_problem
 from earlywarn.forecast.backtest import BacktestResult, backtest
 
@@ -178,8 +178,8 @@ def run_experiment(
     if problem is not None:
         raise ConfigError(f"{path}: the experiment file {problem}")
     try:
-        spec = safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        spec = safe_load(read_config_text(path, "the experiment"))
+    except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: cannot read the experiment ({exc})") from exc
     if not isinstance(spec, Mapping):
         raise ConfigError(f"{path}: an experiment must be a mapping")

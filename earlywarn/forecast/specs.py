@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from earlywarn._yaml import safe_load
+from earlywarn._yaml import read_config_text, safe_load
 from earlywarn.errors import ConfigError, path_problem
 from earlywarn.forecast.base import BaseForecaster
 
@@ -125,7 +125,7 @@ def _specs(path: Path) -> list[Any]:
     if problem is not None:
         raise ConfigError(f"{path}: a model spec {problem}; remove it from the models folder")
     try:
-        data = safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(read_config_text(path, "a model spec"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     if isinstance(data, Mapping) and "models" in data:
