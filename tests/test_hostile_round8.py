@@ -6,8 +6,10 @@ a real tmpfs-like limit (RLIMIT_FSIZE) and Debian's Chromium."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from earlywarn.cli import app
@@ -73,3 +75,37 @@ def test_yaml_config_files_in_windows_encodings(tmp_path: Path) -> None:
     exp.write_bytes("name: démo\nseries: {path: x.csv}\n".encode("cp1252"))
     r = _cli("backtest", str(exp))
     assert r.exit_code == 78 and f"{exp}: not UTF-8 text" in r.output, r.output  # type: ignore[attr-defined]
+
+
+# -- rule files that can never fire ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rules", "says"),
+    [
+        ("rules: []\n", "'rules' is empty, so no alert could ever be raised"),
+        ("rules:\n- {name: a, detector: zscroe}\n", "key 'detector': 'zscroe' is not one of"),
+        ("rules:\n- {name: a, event_class: [plover:ASSUALT]}\n", "key 'event_class'"),
+        ("rules:\n- {name: a, event_class: [cameo:27]}\n", "key 'event_class'"),
+        ("rules:\n- {name: a, window: 0D}\n", "'0D' is an empty window"),
+    ],
+)
+def test_a_rules_file_that_can_never_fire_is_a_config_error(
+    tmp_path: Path, rules: str, says: str
+) -> None:
+    """`rules: []`, a misspelled detector or PLOVER class, a CAMEO root past 20 and a
+    window of no days were accepted (exit 0): the alerts stage raised nothing, night after
+    night, without a word (as `channels: []` silently sent nothing before the fifth round)."""
+    from earlywarn.alerts.rules import load_rules
+    from earlywarn.errors import ConfigError
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(rules)
+    with pytest.raises(ConfigError, match=re.escape(says)):
+        load_rules(path)
+    if rules == "rules: []\n":  # and through the nightly's alerts stage
+        archive = tmp_path / "a.duckdb"
+        Archive(archive).close()
+        r = _cli("--archive", str(archive), "alerts", "--as-of", "2016-01-31",
+                 env={"EARLYWARN_RULES": str(path)})  # fmt: skip
+        assert r.exit_code == 78 and says in r.output, r.output  # type: ignore[attr-defined]

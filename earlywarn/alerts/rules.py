@@ -48,6 +48,7 @@ import yaml
 from earlywarn._yaml import safe_load
 from earlywarn.data import read_text
 from earlywarn.errors import ConfigError
+from earlywarn.extract.plover import PLOVER_TYPES
 from earlywarn.series.kinds import KINDS, series_kind
 
 __all__ = ["SEVERITIES", "Rule", "apply_overrides", "bind_focal", "load_rules"]
@@ -135,6 +136,8 @@ def _parse_window(text: str) -> pd.DateOffset | pd.Timedelta:
     num = "".join(ch for ch in s if ch.isdigit()) or "1"
     unit = s[len(num) :] if s.startswith(num) else s
     n = int(num)
+    if n < 1:  # a window of no days holds no anomaly: the rule never fires
+        raise ValueError(f"{text!r} is an empty window; use at least one day, week or month")
     if unit in ("MS", "M", "ME"):
         return pd.DateOffset(months=n)
     if unit in ("W",):
@@ -183,6 +186,12 @@ def load_rules(path: str | Path | None = None) -> list[Rule]:
     items = doc.get("rules") if isinstance(doc, Mapping) else doc
     if not isinstance(items, list):
         raise ConfigError(f"{where}: expected a top-level 'rules:' list of rules")
+    if not items:  # every alert would stay silent, night after night, without a word
+        raise ConfigError(
+            f"{where}: 'rules' is empty, so no alert could ever be raised; list at least one "
+            "rule (the shipped ones are in earlywarn/data/alerts.yaml), or drop the 'rules' "
+            "setting to use them"
+        )
     rules = [_rule(item, where, i) for i, item in enumerate(items)]
     names = [r.name for r in rules]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -203,6 +212,12 @@ _DEPRECATED = {
 }
 _DAYS = {"D": 1.0, "W": 7.0, "MS": 30.0}
 _CLASS = re.compile(r"all|cameo:\d{2}|plover:[A-Za-z]+|quad:[1-4]")
+#: the detectors whose scores the nightly anomalies table holds (the default ensemble and
+#: its components, the network's tie shift) and the perception rules' own: a rule naming
+#: another (a typo, ``zscroe``) matched no anomaly and stayed silent for good
+DETECTORS = (
+    "ensemble", "robust_z", "rate_surprise", "rate_cusum", "share_spike", "tie_shift", "perception",
+)  # fmt: skip
 
 
 #: the placeholders each template may hold (what the alert engine fills in)
@@ -216,6 +231,17 @@ _PERCEPTION_TITLES = {
     "narrative-new-language": ("country_name", "language", "narrative"),
     "low-pickup": ("country_name", "statement"),
 }
+
+
+def _known_class(value: str) -> bool:
+    """Whether an event class a rule names can be a series' (``plover:ASSUALT`` or
+    ``cameo:27`` matched nothing, so the rule never fired)."""
+    kind, _, name = value.partition(":")
+    if kind == "plover":
+        return name.upper() in PLOVER_TYPES
+    if kind == "cameo":
+        return 1 <= int(name) <= 20
+    return True
 
 
 def _finite(value: Any) -> bool:
@@ -271,11 +297,12 @@ def _rule(item: Any, where: str, index: int) -> Rule:
                     f"{at}: key 'kind': {sorted(set(val) - set(KINDS))} not in {list(KINDS)}"
                 )
             if key == "event_class":
-                bad = [v for v in val if not _CLASS.fullmatch(v)]
+                bad = [v for v in val if not _CLASS.fullmatch(v) or not _known_class(v)]
                 if bad:
                     raise ConfigError(
-                        f"{at}: key 'event_class': {bad} are not cameo:NN, plover:NAME, "
-                        "quad:N or all"
+                        f"{at}: key 'event_class': {bad} are not cameo:NN (a CAMEO root "
+                        "01-20), plover:NAME (one of "
+                        f"{', '.join(PLOVER_TYPES)}), quad:N (1-4) or all"
                     )
                 val = [
                     v.split(":")[0] + ":" + v.split(":")[1].upper() if ":" in v else v for v in val
@@ -285,6 +312,11 @@ def _rule(item: Any, where: str, index: int) -> Rule:
         if key in item:
             if not isinstance(item[key], str):
                 raise ConfigError(f"{at}: key '{key}' must be a string")
+            if key == "detector" and item[key] not in DETECTORS:
+                raise ConfigError(
+                    f"{at}: key 'detector': {item[key]!r} is not one of {', '.join(DETECTORS)}"
+                    " (a rule naming no detector of the nightly run never fires)"
+                )
             kw[key] = item[key]
             if key in _PLACEHOLDERS:
                 allowed = _PLACEHOLDERS[key]
