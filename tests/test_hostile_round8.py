@@ -109,3 +109,32 @@ def test_a_rules_file_that_can_never_fire_is_a_config_error(
         r = _cli("--archive", str(archive), "alerts", "--as-of", "2016-01-31",
                  env={"EARLYWARN_RULES": str(path)})  # fmt: skip
         assert r.exit_code == 78 and says in r.output, r.output  # type: ignore[attr-defined]
+
+
+# -- a feed catalog that lists no feed ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("c.yaml", "feeds: []\n", "the catalog lists no feed (its 'feeds' list is empty)"),
+        ("c.opml", '<?xml version="1.0"?><opml version="2.0"><head/><body/></opml>',
+         "the catalog lists no feed (no outline with an xmlUrl)"),
+        ("c.opml", '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item>'
+         "<link>https://e.com/a</link></item></channel></rss>",
+         "its root element is <rss>, not <opml> (a feed, not a list of feeds)"),
+    ],
+)  # fmt: skip
+def test_a_catalog_that_lists_no_feed_is_a_config_error(
+    tmp_path: Path, name: str, text: str, says: str
+) -> None:
+    """An empty YAML list, an OPML without outlines and a feed given where the catalog goes
+    were '0 feeds' (exit 0) for `feeds check`, and `collect` fetched nothing, night after
+    night, with exit 0."""
+    cat = tmp_path / name
+    cat.write_text(text)
+    r = _cli("feeds", "check", str(cat))
+    assert r.exit_code == 78 and says in r.output, r.output  # type: ignore[attr-defined]
+    r = _cli("--archive", str(tmp_path / "a.duckdb"), "collect", "--as-of", "2025-01-01",
+             "--catalog", str(cat))  # fmt: skip
+    assert r.exit_code == 78 and says in r.output, r.output  # type: ignore[attr-defined]

@@ -365,6 +365,13 @@ def _load_opml(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
         root = SafeET.parse(str(path)).getroot()
     except (ET.ParseError, ValueError) as exc:  # defusedxml errors derive from ValueError
         raise ConfigError(f"{path}: not valid OPML ({exc}); fix the XML") from None
+    tag = str(root.tag).rpartition("}")[2]
+    if tag.lower() != "opml":  # a feed itself (<rss>, <feed>) given where a catalog goes
+        raise ConfigError(
+            f"{path}: not an OPML catalog: its root element is <{_cut(tag)}>, not <opml>"
+            + (" (a feed, not a list of feeds)" if tag in ("rss", "feed", "RDF") else "")
+            + "; give a catalog that lists the feed (earlywarn feeds export turns YAML to OPML)"
+        )
     out: list[tuple[str, Mapping[str, Any]]] = []
     for i, node in enumerate(root.iter("outline")):
         url = node.get("xmlUrl")
@@ -446,6 +453,13 @@ def load_catalog(path: str | Path) -> list[Feed]:
             )
         seen[feed.feed_id] = where
         feeds.append(feed)
+    if not feeds:  # collect fetched nothing, night after night, and exited 0
+        raise ConfigError(
+            f"{p}: the catalog lists no feed ("
+            + ("no outline with an xmlUrl" if suffix != ".yaml" and suffix != ".yml"
+               else "its 'feeds' list is empty")
+            + "), so nothing would be collected; list at least one feed"
+        )  # fmt: skip
     return feeds
 
 
