@@ -157,6 +157,19 @@ def _second_actor(toks: list[Token], places: list[Place]) -> bool:
     return any(p.start > 0 and low[p.start - 1] not in LOCATIVES | {"the"} for p in places)
 
 
+def _placed_agent(spans: list[ActorSpan], places: list[Place]) -> bool:
+    """Whether a country-less agent has a named place within three tokens of it, which the
+    parse may find to modify it (*New York police*, *the governor of California*; see
+    ``syntax._Sentence._country_modifier``): a cheap test that lets the sentence be parsed."""
+    return any(
+        sp.actor.code.startswith("---")
+        and p.start >= 0
+        and (0 <= sp.start - p.end <= 3 or 0 <= p.start - sp.end <= 3)
+        for sp in spans
+        for p in places
+    )
+
+
 def _place_span(p: Place) -> ActorSpan:
     return ActorSpan(p.start, p.end, Actor(p.entity, p.entity, p.country, None, p.entity, "place"))
 
@@ -407,6 +420,7 @@ class EventCoder:
             self.petrarch is None
             and not unknown
             and not any(sp.actor.country or sp.actor.type == "IGO" for sp in spans)
+            and not _placed_agent(spans, places)
         ):
             return None
         if not unknown and len(spans) < 2:

@@ -102,3 +102,60 @@ def test_demonyms_of_every_country() -> None:
     text = "Kenyan police, Swedish prosecutors and Ecuadorean diplomats met Somalis and Norwegians."
     assert [m.entity for m in gz.find(text, "en")] == ["KEN", "SWE", "ECU", "SOM", "NOR"]
     assert gz.find("a Channel Islander", "en") == []  # shared by Jersey and Guernsey: left out
+
+
+def test_institutions_known_by_their_own_name() -> None:
+    # organisations.csv's criterion (earlywarn/data/SOURCES.md): national bodies that name
+    # no country, matched by their own name or acronym
+    gz = Gazetteer.default()
+
+    def found(text: str) -> list[tuple[str, str | None]]:
+        return [(m.entity, m.country) for m in gz.find(text, "en")]
+
+    # a tuning-half sentence of the news gold set (article abd9d629)
+    assert found(
+        "In August, CBP announced that it would not be vaccinating migrant families in its "
+        "holding centers ahead of the flu season."
+    ) == [("ORG:USCBP", "USA")]
+    # a ScrapingHub article outside the gold set
+    assert found(
+        'That said, the DEA says that the southwestern border with Mexico "remains the primary '
+        'entry point for heroin into the United States"'
+    ) == [("ORG:USDEA", "USA"), ("MEX", "MEX"), ("USA", "USA")]
+    # an acronym matches in its own case only: 'Ice' is a word, 'ICE' the agency
+    assert found("Ice on the roads slowed ICE agents.") == [("ORG:USICE", "USA")]
+    # the longest name wins over a shorter body's name inside it
+    assert found("The Security Service of Ukraine and the Department of State Services met.") == [
+        ("ORG:SBU", "UKR"), ("ORG:DSS", "NGA")
+    ]  # fmt: skip
+    # Hong Kong is HKG (coding rule 2), whatever other country the sentence names
+    assert found("China criticised Hong Kong.") == [("CHN", "CHN"), ("HKG", "HKG")]
+
+
+def test_organisations_csv_keeps_its_criterion() -> None:
+    # one entity per alias, ISO3 countries, CAMEO types, and no all-capital acronym that is
+    # also an English word except the two documented ones (matched in capitals only)
+    import csv
+    from importlib.resources import files
+
+    import pycountry
+    from lemminflect import getAllLemmas
+
+    from earlywarn.extract.coding.text import words
+
+    path = files("earlywarn.data").joinpath("gazetteer", "organisations.csv")
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    types = {"GOV", "LEG", "JUD", "MIL", "COP", "SPY", "MED", "PTY", "OPP", "REB", "UAF",
+             "CRM", "IGO", "NGO"}  # fmt: skip
+    owner: dict[tuple[str, ...], str] = {}
+    for r in rows:
+        assert r["type"] in types, r
+        assert not r["country"] or pycountry.countries.get(alpha_3=r["country"]), r
+        for alias in r["aliases"].split("|"):
+            key = words(alias)
+            assert owner.setdefault(key, r["entity"]) == r["entity"], (alias, owner[key])
+            letters = [c for c in alias if c.isalpha()]
+            if len(letters) >= 2 and all(c.isupper() for c in letters):
+                assert alias in ("WHO", "ICE") or not getAllLemmas(alias.lower()), alias
+    assert len(rows) >= 300

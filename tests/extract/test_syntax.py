@@ -297,6 +297,33 @@ def test_a_generic_actor_takes_the_country_of_a_place_modifier(coder: EventCoder
     assert got == {("GBR", "CHN", "17"), ("GBR", "RUS", "17")}
 
 
+def test_a_place_modifier_comes_before_the_sentences_only_country(coder: EventCoder) -> None:
+    # rule 2: a generic actor takes its modifier's country first, so Mexico, the only country
+    # named, no longer gives 'Texas police' theirs; a place word of a split title or of an
+    # 'of' phrase counts, and the place itself is no actor
+    assert _dyads(coder, "Texas police arrested two Mexican nationals.") == {("USA", "MEX", "17")}
+    got = _dyads(coder, "The New York State Attorney General sued the Mexican government.")
+    assert got == {("USA", "MEX", "17")}  # the parser makes 'Attorney' and 'General' subjects
+    got = _dyads(coder, "The governor of California criticised the Chinese government.")
+    assert got == {("USA", "CHN", "11")}
+    # a capital before an agent gives its country, not its government: AFGJUD, not AFGGOVJUD
+    got = coder.code_sentence("A Kabul court sentenced two Taliban fighters to death.")
+    assert [(e.source_code, e.target_code) for e in got] == [("AFGJUD", "AFGREB")]
+
+
+def test_a_country_before_a_bodys_name_owns_the_body(coder: EventCoder) -> None:
+    # 'Security Council' alone is the UN's; after a country's name it is that country's
+    assert _dyads(coder, "Russia's Security Council accused Ukraine of sabotage.") == {
+        ("RUS", "UKR", "11")
+    }
+    # tuning-half sentence (article 624fcd90): a Hong Kong court is HKG's, not China's
+    s = (
+        "This comes as China has denounced a Hong Kong court ruling declaring the government's "
+        "mask ban unconstitutional."
+    )
+    assert _dyads(coder, s) == {("CHN", "HKG", "11")}
+
+
 def test_a_verb_parsed_as_the_adjective_of_its_object(coder: EventCoder) -> None:
     # the shipped parser reads 'imposed sanctions' as [imposed sanctions] (amod) here
     got = coder.code_sentence("The United States imposed sanctions on Russia.")

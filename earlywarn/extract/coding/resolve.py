@@ -118,6 +118,8 @@ def _combine(actor: Actor, agent: AgentEntry) -> Actor:
         return actor
     if actor.kind in ("org", "person") and actor.type:
         return actor
+    if actor.kind == "city" and actor.country:
+        base = actor.country  # 'a Kabul court': AFGJUD, not the capital's GOV + JUD
     code = agent.code + base if agent.prefix else base + agent.code
     return Actor(code, actor.name, actor.country, agent.code[:3], actor.entity, actor.kind)
 
@@ -267,6 +269,53 @@ def _pick(codes: list[ActorCode], day: date | None) -> str | None:
     return dated[-1].code if dated else None
 
 
+def _owned_by(owner: Actor, org: Actor, gap: str, surface: str) -> bool:
+    """Whether an organisation's name (``surface``) right after a country's name is that
+    country's body: *the Philippine Department of Justice*, *Russia's Security Council*,
+    *Australia's Secret Intelligence Service* name the body of the country before them, not
+    the US, UN or UK body the bare name stands for in the gazetteer.
+
+    Only a country right before the name (one space, or a possessive ``'s``), and only a
+    national body of another country or an intergovernmental body named by words national
+    bodies share (*Security Council*, *General Assembly*: not *UN Security Council*, *EU*,
+    *European Parliament*, so *Britain's EU membership* keeps the EU).
+
+    Examples
+    --------
+    >>> phl = Actor("PHL", "Philippine", "PHL", None, "PHL", "country")
+    >>> doj = Actor("USAJUD", "US Department of Justice", "USA", "JUD", "ORG:USDOJ", "org")
+    >>> _owned_by(phl, doj, " ", "Department of Justice"), _owned_by(phl, doj, " and ", "DOJ")
+    (True, False)
+    >>> unsc = Actor("IGOUNSC", "UN Security Council", None, "IGO", "ORG:UNSC", "org")
+    >>> _owned_by(phl, unsc, "'s ", "Security Council")
+    True
+    >>> _owned_by(phl, unsc, " ", "UN Security Council")
+    False
+    """
+    if owner.kind != "country" or not owner.country or org.kind != "org":
+        return False
+    if gap not in (" ", "'s ", "’s "):
+        return False
+    if org.country:
+        return org.country != owner.country
+    words = surface.split()
+    return (
+        org.type == "IGO"
+        and len(words) > 1
+        and all(w[:1].isupper() and not w.isupper() for w in words)
+        and words[-1] in _NATIONAL_BODY_WORDS
+        and not _IGO_WORDS.intersection(words)
+    )
+
+
+#: Last words of intergovernmental bodies' names that national bodies share (*Security
+#: Council*, *General Assembly*): after a country's name, that country's body of this type.
+_NATIONAL_BODY_WORDS = {"Council": "GOV", "Assembly": "LEG", "Commission": "GOV", "Court": "JUD"}
+#: Words that make a name the intergovernmental body's own (*European Commission*).
+_IGO_WORDS = frozenset(["United", "Nations", "European", "International", "World", "Asian",
+                        "African", "Arab", "Atlantic", "Islamic", "Gulf", "Human"])  # fmt: skip
+
+
 def _located(toks: list[Token], s: int) -> bool:
     """Whether token ``s`` follows a locative ('in Hanoi', 'tại Hà Nội', 'south of Jerusalem')."""
     if s == 0:
@@ -336,6 +385,19 @@ class GazetteerResolver:
                 place = self.place(m.entity, m.country, m.kind != "country")
                 places.append(replace(place, start=s, end=e + 1))
             if actor is not None:
+                prev = actors[-1] if actors else None
+                gap = text[toks[prev.end - 1].end : m.start] if prev is not None else ""
+                if prev is not None and _owned_by(prev.actor, actor, gap, text[m.start : m.end]):
+                    owner = prev.actor.country or ""
+                    name = text[toks[prev.start].start : m.end]
+                    typ = (
+                        actor.type
+                        if actor.country
+                        else _NATIONAL_BODY_WORDS[text[m.start : m.end].split()[-1]]
+                    )
+                    actor = Actor(owner + (typ or ""), name, owner, typ, owner, "country")
+                    actors[-1] = ActorSpan(prev.start, e + 1, actor)
+                    continue
                 actors.append(ActorSpan(s, e + 1, actor))
         agents = [(s, e, p[0]) for s, e, p in _scan(self.agent_index, toks)]
         agents = [g for g in agents if not any(a.start <= g[0] < a.end for a in actors)]

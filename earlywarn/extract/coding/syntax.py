@@ -321,7 +321,7 @@ class _Sentence:
         k = self.owner.get(tok.i)
         if k is not None and self.unknown and self._agent_modifier(tok, k):
             k = None  # 'a military analyst', 'Business Insider': the agent noun names no actor
-        if k is not None and self.spans[k][2].code.startswith("---"):
+        if k is not None and _generic(self.spans[k][2]):
             owner = self._country_modifier(tok, k)  # 'U.S. forces': the agent's country
             if owner is None and self.unknown:
                 owner = self._locate(tok, k)  # the only named country, a place in its clause
@@ -582,23 +582,39 @@ class _Sentence:
         return foreign if own and foreign else targets
 
     def _country_modifier(self, tok: SpacyToken, k: int) -> int | None:
-        """A country-less agent (*forces*) modified by a country actor (*U.S.*): a combined span."""
+        """A generic agent (*forces*, *police*) modified by a country actor (*U.S.*) or a named
+        place (*New York police*, *the governor of California*, *the commander of Kowloon
+        West district*): a combined span of the modifier's country (coding rule 2: the
+        modifier comes before the sentence's only named country, so an agent that country
+        was given to, *Texas police arrested two Mexicans*, takes the place's).
+
+        The modifier is a ``compound``, ``amod``, ``nmod:poss``, ``flat`` or ``nmod`` of a
+        word of the agent's span (the parser may split *Attorney General*), or a word of such
+        a modifier's own ``compound``/``flat`` chain, or of an ``of`` phrase's noun (*of
+        Kowloon West district*). A place is never itself an actor here: only its country
+        passes to the agent.
+        """
         agent = self.spans[k][2]
-        for c in tok.subtree:
-            if c.i == tok.i or (c.head.i != tok.i and c.head.dep_ not in ("compound", "flat")):
-                continue
+        s, e = self.spans[k][0], self.spans[k][1]
+        heads = [tok, *(self.doc[i] for i in range(s, e) if i != tok.i)]  # 'Attorney General'
+        for c in (c for h in heads for c in h.subtree if c.i != h.i and _modifier_path(c, h)):
             if c.dep_ not in ("compound", "amod", "nmod:poss", "flat", "nmod"):
                 continue
             j = self.owner.get(c.i)
             place = self.places.get(c.i) if self.news else None
+            if j is not None and j == k:
+                continue
             if j is None and place is not None and place.country:
                 j = len(self.spans)  # 'New York police': the place's country
                 self.spans.append((c.i, c.i + 1, place))
-            if j is None or j == k or not self.spans[j][2].country:
+            if j is None or not self.spans[j][2].country:
                 continue
             base = self.spans[j][2]
+            if agent.country == base.country:
+                return None  # nothing to change
             code = base.country + (agent.type or "") if base.country else base.code
-            combined = Actor(code, base.name, base.country, agent.type, base.entity, base.kind)
+            kind = "located" if base.kind == "place" else base.kind
+            combined = Actor(code, base.name, base.country, agent.type, base.entity, kind)
             self.spans.append((self.spans[j][0], self.spans[k][1], combined))
             return len(self.spans) - 1
         return None
@@ -614,6 +630,34 @@ def _clause_of(t: SpacyToken) -> int:
             return t.i
         t = t.head
     return t.i
+
+
+def _generic(a: Actor) -> bool:
+    """A generic agent whose country its modifiers decide: country-less (``---COP``), or
+    given the sentence's only named country (``inherit_country``: kind ``inherited``, with an
+    agent type and no entity)."""
+    return a.code.startswith("---") or (
+        a.kind == "inherited" and a.type is not None and a.entity is None
+    )
+
+
+def _modifier_path(c: SpacyToken, tok: SpacyToken) -> bool:
+    """Whether ``c`` modifies ``tok`` directly, through a compound/flat chain (*New York*
+    of *New York State Attorney General*), or inside the noun phrase of an ``of`` phrase
+    that modifies it (*commander of Kowloon West district*)."""
+    h = c.head
+    while h.i != tok.i:
+        if h.dep_ in ("compound", "flat"):
+            h = h.head
+            continue
+        if (
+            h.dep_ == "nmod"
+            and h.head.i == tok.i
+            and {g.lower_ for g in h.children if g.dep_ == "case"} <= {"of"}
+        ):
+            return c.dep_ in ("compound", "flat", "amod")
+        return False
+    return True
 
 
 def _clause(t: SpacyToken) -> bool:
