@@ -6,6 +6,7 @@ a real tmpfs-like limit (RLIMIT_FSIZE) and Debian's Chromium."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -138,3 +139,41 @@ def test_a_catalog_that_lists_no_feed_is_a_config_error(
     r = _cli("--archive", str(tmp_path / "a.duckdb"), "collect", "--as-of", "2025-01-01",
              "--catalog", str(cat))  # fmt: skip
     assert r.exit_code == 78 and says in r.output, r.output  # type: ignore[attr-defined]
+
+
+# -- coordinates off the globe in imports ------------------------------------------------------
+
+
+def test_imported_coordinates_off_the_globe_are_made_null(shared_data: Path, tmp_path: Path) -> None:
+    """A latitude of 95 or -inf, a longitude of 400 or 1e308 (ACLED through pandas, GDELT
+    through DuckDB) were stored as given. Now the coordinate is null and the event kept,
+    counted as repaired."""
+    from earlywarn.io.gdelt import V1_COLUMNS
+
+    acled = tmp_path / "acled.csv"
+    head = "event_id_cnty,event_date,sub_event_type,actor1,country,latitude,longitude,iso3\n"
+    rows = ["95,44", "15,400", "-inf,1e308", "15.35,44.2"]
+    acled.write_text(head + "".join(
+        f"YEM{i},12 March 2020,Peaceful protest,Protesters,Yemen,{ll},YEM\n"
+        for i, ll in enumerate(rows)
+    ))  # fmt: skip
+    archive = tmp_path / "a.duckdb"
+    r = _cli("--archive", str(archive), "-q", "import", "acled", str(acled))
+    assert r.exit_code == 0, r.output  # type: ignore[attr-defined]
+    assert '"coordinates_off_the_globe": 3' in r.output  # type: ignore[attr-defined]
+    lines = (shared_data / "gdelt/events_v1_daily_20170912_sample.tsv").read_text().splitlines()
+    lat, lon = V1_COLUMNS.index("ActionGeo_Lat"), V1_COLUMNS.index("ActionGeo_Long")
+    for i, (a, b) in enumerate((("-91", "10"), ("10", "inf")), start=1):
+        f = lines[i].split("\t")
+        f[lat], f[lon] = a, b
+        lines[i] = "\t".join(f)
+    gdelt = tmp_path / "20170912.export.CSV"
+    gdelt.write_text("\n".join(lines[:20]) + "\n")
+    r = _cli("--archive", str(archive), "-q", "import", "gdelt", str(gdelt))
+    assert r.exit_code == 0, r.output  # type: ignore[attr-defined]
+    report = json.loads(r.output)  # type: ignore[attr-defined]
+    assert report["repaired"] == {"coordinates_off_the_globe": 2}, report
+    with Archive(archive, read_only=True) as a:
+        got = a.con.execute("SELECT count(*), count(lat), count(lon), max(abs(lat)), "
+                            "max(abs(lon)) FROM events").fetchone()  # fmt: skip
+    assert got is not None and got[0] == 4 + report["rows_kept"] and got[3] <= 90 and got[4] <= 180, got

@@ -569,7 +569,9 @@ def finish_events(
     the codebook as ``unknown_cameo_code``; rows with a number its integer column cannot
     hold (``num_mentions`` of 10^23, ``quad_class`` of 300) or a Goldstein score off its
     -10..10 scale (an infinite one weighted network edges inf) as ``number_out_of_range``;
-    duplicate ``event_id`` as ``duplicate_id``.
+    duplicate ``event_id`` as ``duplicate_id``. A latitude or longitude off the globe
+    (beyond +-90 / +-180, infinite) is made null and the row kept (``repaired``:
+    ``coordinates_off_the_globe``): the event happened, its place is unknown.
     """
     from earlywarn.extract.cameo import cameo_table
 
@@ -596,6 +598,11 @@ def finish_events(
             out[col] = s  # Arrow-backed text stays so (no per-value Python objects)
         else:
             out[col] = s.astype(object).where(s.notna(), None)
+    moved = pd.Series(False, index=out.index)
+    for col, limit in (("lat", 90.0), ("lon", 180.0)):  # inf, 1e308, 400: off the globe
+        off = out[col].notna() & ~out[col].between(-limit, limit)
+        out[col] = out[col].where(~off)
+        moved |= off
     if out["root_code"].isna().any():
         root = out["root_code"].where(out["root_code"].notna(), out["cameo_code"].str[:2])
         out["root_code"] = root.where(root.notna(), None)
@@ -623,6 +630,7 @@ def finish_events(
     keep &= ~unfit
     if check is not None:
         keep &= check(out)
+    report.repair("coordinates_off_the_globe", int((keep & moved).sum()))
     out = out[keep]
     dup = out["event_id"].duplicated()
     report.reject("duplicate_id", int(dup.sum()))

@@ -65,8 +65,8 @@ WITH rooted AS (
         coalesce(nullif(TRY_CAST(r."GoldsteinScale" AS DOUBLE), 'nan'), c.goldstein) AS goldstein,
         f.iso3 AS location_country,
         r."ActionGeo_ADM1Code" AS admin1,
-        TRY_CAST(r."ActionGeo_Lat" AS DOUBLE) AS lat,
-        TRY_CAST(r."ActionGeo_Long" AS DOUBLE) AS lon,
+        {lat} AS lat,
+        {lon} AS lon,
         NULL::VARCHAR AS language,
         NULL::VARCHAR AS sentence,
         NULL::VARCHAR AS article_id,
@@ -84,6 +84,13 @@ WITH rooted AS (
     LEFT JOIN _ew_fips f ON f.fips = r."ActionGeo_CountryCode"
 )
 """
+
+
+def _coordinate(col: str, limit: int) -> str:
+    """SQL: the raw ``col`` as a latitude (``limit`` 90) or longitude (180), NULL when it is
+    off the globe or no finite number (as :func:`earlywarn.io._common.finish_events`)."""
+    x = f'TRY_CAST(r."{col}" AS DOUBLE)'
+    return f"CASE WHEN {x} BETWEEN -{limit} AND {limit} THEN {x} END"
 
 
 def _fits(col: str, typ: str) -> str:
@@ -198,25 +205,31 @@ def _map(con: duckdb.DuckDBPyConnection, report: ImportReport, has_url: bool) ->
     report.rows_read += total + short + wide
     report.reject("truncated_row", short)
     report.reject("wrong_column_count", wide)
+    lat, lon = _coordinate("ActionGeo_Lat", 90), _coordinate("ActionGeo_Long", 180)
     select = _SELECT.format(
-        url='r."SOURCEURL"' if has_url else "NULL::VARCHAR", raw=_RAW, fits=_FITS
+        url='r."SOURCEURL"' if has_url else "NULL::VARCHAR", raw=_RAW, fits=_FITS, lat=lat, lon=lon
     )
     stats: Any = con.execute(
         f"""WITH checked AS (
                 SELECT try_strptime(r."SQLDATE", '%Y%m%d') IS NOT NULL AS dated,
-                       c.code IS NOT NULL AS known, {_FITS} AS fit, r."GLOBALEVENTID" AS id
+                       c.code IS NOT NULL AS known, {_FITS} AS fit, r."GLOBALEVENTID" AS id,
+                       ({lat} IS NULL AND TRY_CAST(r."ActionGeo_Lat" AS DOUBLE) IS NOT NULL)
+                       OR ({lon} IS NULL AND TRY_CAST(r."ActionGeo_Long" AS DOUBLE) IS NOT NULL)
+                         AS off
                 FROM {_RAW} r LEFT JOIN _ew_codebook c ON c.code = r."EventCode")
             SELECT count(*) FILTER (WHERE NOT dated),
                    count(*) FILTER (WHERE dated AND NOT known),
                    count(*) FILTER (WHERE dated AND known AND fit)
                      - count(DISTINCT id) FILTER (WHERE dated AND known AND fit),
-                   count(*) FILTER (WHERE dated AND known AND NOT fit)
+                   count(*) FILTER (WHERE dated AND known AND NOT fit),
+                   count(*) FILTER (WHERE dated AND known AND fit AND off)
             FROM checked"""
     ).fetchone()
     report.reject("bad_date", int(stats[0]))
     report.reject("unknown_cameo_code", int(stats[1]))
     report.reject("number_out_of_range", int(stats[3]))
     report.reject("duplicate_id", int(stats[2]))
+    report.repair("coordinates_off_the_globe", int(stats[4]))
     cols = ", ".join(f'"{c}"' for c in TABLES["events"].columns)
     # the file's order is the temp table's rowid (insertion order is preserved); a repeated
     # id keeps its first row, as the pandas path does
