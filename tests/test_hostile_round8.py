@@ -7,7 +7,10 @@ a real tmpfs-like limit (RLIMIT_FSIZE) and Debian's Chromium."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -177,3 +180,37 @@ def test_imported_coordinates_off_the_globe_are_made_null(shared_data: Path, tmp
         got = a.con.execute("SELECT count(*), count(lat), count(lon), max(abs(lat)), "
                             "max(abs(lon)) FROM events").fetchone()  # fmt: skip
     assert got is not None and got[0] == 4 + report["rows_kept"] and got[3] <= 90 and got[4] <= 180, got
+
+
+# -- a full disk under the search index ------------------------------------------------------
+
+_FSIZE = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+from earlywarn.cli import main
+sys.argv = ["earlywarn", "--archive", sys.argv[1], "search", "--rebuild"]
+main()
+"""
+
+
+@pytest.mark.slow  # a real archive, its index, and a subprocess (~20 s on a loaded machine)
+def test_a_full_disk_under_search_rebuild_keeps_the_old_index(tmp_path: Path) -> None:
+    """`earlywarn search --rebuild` on a disk too full for the new index (RLIMIT_FSIZE:
+    tantivy's 'File too large (os error 27)') was an internal error (70, a traceback);
+    the archive's own writes already said 'the disk is full' (74). Now the same, saying
+    the old index is kept; searching still finds what it found."""
+    from earlywarn.search import rebuild, search
+    from tests.web.archive import build
+
+    archive = tmp_path / "archive.duckdb"
+    build(archive)
+    rebuild(archive)
+    before = search("Việt Nam", archive=archive).attrs["total"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    r = subprocess.run([sys.executable, "-c", _FSIZE, str(archive)], capture_output=True,
+                       text=True, timeout=120, env=env)  # fmt: skip
+    assert r.returncode == 74, r.stderr[-2000:]
+    assert "the disk is full" in r.stderr and "the old index is kept" in r.stderr, r.stderr
+    assert before > 0 and search("Việt Nam", archive=archive).attrs["total"] == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.duckdb", "archive.duckdb.search"]

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from earlywarn._log import get_logger
-from earlywarn.errors import SearchError, SearchIndexMissingError
+from earlywarn.errors import SearchError, SearchIndexMissingError, StoreError, disk_full
 from earlywarn.search._highlight import SNIPPET_SOURCE
 from earlywarn.search.analysis import ANALYZERS, analyzer, normalize
 
@@ -367,7 +367,23 @@ def rebuild(
     try:
         idx = SearchIndex.open(tmp, create=True)
         with Archive(archive_path, read_only=True) as archive:
-            n = idx.upsert(archive_documents(archive.con, batch=batch), threads=threads, fresh=True)
+            try:
+                n = idx.upsert(
+                    archive_documents(archive.con, batch=batch), threads=threads, fresh=True
+                )
+            except Exception as exc:  # a full disk: tantivy's ValueError, internal (70)
+                full = disk_full(exc)
+                if full is None:
+                    raise
+                kept = (
+                    "the old index is kept, searches still use it"
+                    if target.exists()
+                    else ("no index was made")
+                )
+                raise StoreError(
+                    f"cannot build the search index {target}: the disk is full ({full}); "
+                    f"{kept}. Free disk space, then run `earlywarn search --rebuild` again"
+                ) from exc
         old = target.with_name(f"{target.name}.old-{os.getpid()}")
         if target.exists():
             target.rename(old)
