@@ -203,6 +203,28 @@ def _vi_agents() -> dict[tuple[str, ...], AgentEntry]:
 
 
 @lru_cache(maxsize=1)
+def wordnet_agents() -> dict[tuple[str, ...], AgentEntry]:
+    """English agents with WordNet's agent nouns: the hand-written ``agents_en.txt`` over
+    ``agents_wordnet_en.txt`` (8,359 nouns whose usual sense is a person or a group of
+    people, typed by hypernym; built by ``experiments/coding/build_agent_nouns.py`` by the
+    criterion written there). Not the default: on the precision check set it codes mostly
+    non-events (``experiments/RESULTS.md``, "WordNet agent nouns"); ``EventCoder(agents=
+    wordnet_agents())`` takes it. The hand-written entry wins where both list a phrase.
+
+    Examples
+    --------
+    >>> a = wordnet_agents()
+    >>> a[("snipers",)].code, a[("doctors",)].code, a[("critics",)].code, a[("men",)].code
+    ('MIL', 'HLH', 'CVL', 'CVL')
+    >>> a[("rebels",)].code, a[("minister",)].code  # agents_en.txt wins (WordNet: REB, REL)
+    ('REB', 'GOV')
+    >>> ("body",) in a, ("group",) in a, ("accused",) in a  # not usually a person as a noun
+    (False, False, False)
+    """
+    return {**read_agents(_data("agents_wordnet_en.txt")), **read_agents(_data("agents_en.txt"))}
+
+
+@lru_cache(maxsize=1)
 def _agent_nouns() -> frozenset[str]:
     """Every phrase of the shipped agents dictionaries (English and Vietnamese), lower case."""
     en = read_agents(_data("agents_en.txt"))
@@ -256,7 +278,8 @@ class EventCoder:
     agents : dict or path, optional
         PETRARCH agents dictionary; ``None`` = shipped ``agents_en.txt``. PETRARCH-2's
         ``Phoenix.agents.txt`` ships beside it (not the default: on real news it adds
-        mostly non-events, ``experiments/RESULTS.md``, "Phoenix agents").
+        mostly non-events, ``experiments/RESULTS.md``, "Phoenix agents"), and so do
+        WordNet's agent nouns (:func:`wordnet_agents`, not the default for the same reason).
     discards : list or path, optional
         Phrases that discard a sentence (sports, weather ...); ``None`` = none.
     unknown_actors : bool
