@@ -28,7 +28,6 @@ __all__ = [
     "Place",
     "attach_agents",
     "inherit_country",
-    "locate_agents",
     "person_type",
     "word_view",
 ]
@@ -142,24 +141,6 @@ def inherit_country(spans: list[ActorSpan]) -> list[ActorSpan]:
     ['KHMOPP', 'KHMGOV']
     """
     return _agents_in(spans, {s.actor.country for s in spans if s.actor.country})
-
-
-def locate_agents(spans: list[ActorSpan], places: list[Place]) -> list[ActorSpan]:
-    """Agents with no actor take the country of the sentence's places when all are in one.
-
-    A generic actor is coded where the sentence says it acted (*police arrested protesters
-    in Nairobi*: ``KENCOP``, ``KENCVL``); applied after :func:`inherit_country` (the
-    sentence's only named country comes first, as the news gold's rule 2 says), so it
-    codes only agents that neither a modifier nor a named country placed.
-
-    Examples
-    --------
-    >>> cop = ActorSpan(0, 1, Actor("---COP", "police", None, "COP", None, "agent"))
-    >>> nbo = Place("CITY:KEN:nairobi", "KEN", None, None, None, True, 5, 6)
-    >>> [s.actor.code for s in locate_agents([cop], [nbo])]
-    ['KENCOP']
-    """
-    return _agents_in(spans, {p.country for p in places if p.country})
 
 
 def _agents_in(spans: list[ActorSpan], countries: set[str]) -> list[ActorSpan]:
