@@ -214,3 +214,51 @@ def test_a_full_disk_under_search_rebuild_keeps_the_old_index(tmp_path: Path) ->
     assert "the disk is full" in r.stderr and "the old index is kept" in r.stderr, r.stderr
     assert before > 0 and search("Việt Nam", archive=archive).attrs["total"] == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.duckdb", "archive.duckdb.search"]
+
+
+# -- a word wider than the screen in the report ------------------------------------------------
+
+
+@pytest.mark.slow  # Debian's Chromium
+def test_a_word_of_thousands_of_letters_does_not_widen_the_report(tmp_path: Path) -> None:
+    """An article title, an event sentence and an actor name of one 3,000-letter word (a
+    URL pasted as a title, a feed's broken markup) made the evidence tables as wide as the
+    word: every other row had to be scrolled sideways to be read (1,500 px at 390 and at
+    1,400 px). Now such text wraps inside its column; each table keeps its width."""
+    from playwright.sync_api import sync_playwright
+
+    from earlywarn.alerts import Rule, evaluate_rules
+    from earlywarn.detect import detect
+    from earlywarn.report import render_report
+    from tests.alerts.frames import frames
+
+    as_of, word = "2018-10-31", "Nghịquyết" * 330
+    f = frames()
+    arts, events = f["articles"].copy(), f["events"].copy()
+    arts.loc[arts.index[::2], "title"] = word
+    events["sentence"], events["source_name"] = word, word
+    an = detect(f["series"], as_of=as_of, lookback=None)
+    rules = [Rule("vn-events", series=("ev:VNM",), threshold=0.0, window="1D"),
+             Rule("vn-cov", series=("cov:VNM",), threshold=2.0, window="1D")]  # fmt: skip
+    alerts = evaluate_rules(an, rules, as_of=as_of, series=f["series"], events=events,
+                            articles=arts, mentions=f["mentions"])  # fmt: skip
+    path = render_report(tmp_path / "report.html", as_of=as_of, alerts=alerts,
+                         series=f["series"], forecasts=None, anomalies=an, articles=arts,
+                         events=events, edges=None, stats={})  # fmt: skip
+    chromium = "/usr/bin/chromium"
+    assert Path(chromium).exists(), "install Debian's chromium: apt-get install -y chromium"
+    widths = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        for width in (390, 1400):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(path.as_uri())
+            widths[width] = page.evaluate(
+                "[...document.querySelectorAll('table.events, table.articles')].map("
+                "t => [t.className, t.scrollWidth, t.parentElement.clientWidth])"
+            )
+        browser.close()
+    for width, tables in widths.items():
+        assert {c for c, _, _ in tables} == {"events", "articles"}, tables
+        for cls, wide, room in tables:  # 600 px: the phone layout's scrolling minimum
+            assert wide <= max(600, room) + 1, (width, cls, wide, room)
