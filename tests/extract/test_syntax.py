@@ -672,3 +672,39 @@ def test_unknown_actors_downstream(petr_coder: EventCoder) -> None:
     edges = event_edges(ev, "2019-11-20", 7)
     assert set(edges["source"]) | set(edges["target"]) == {"KEN", "UGA"}
     assert set(counterparts(ev)["unique_id"]) == {"net:KEN", "net:UGA"}
+
+
+def test_intent_by_the_manuals_definition_of_03(coder: EventCoder) -> None:
+    # CAMEO's 03 is "offer, promise, agree to, or otherwise indicate willingness or commitment
+    # to ...": the codebook's own 0312 and 0334 examples; on main the first was a 050 that
+    # found no pair and the second a hedge ('ready').
+    got = _dyads(coder, "Jordan and Britain have agreed to undertake joint military exercises "
+                        "this month, a Jordanian official confirmed.")  # fmt: skip
+    assert got == {("JOR", "GBR", "03"), ("GBR", "JOR", "03")}
+    got = _dyads(coder, "France is ready to contribute up to 4,000 troops to an international "
+                        "peacekeeping force in Yugoslavia, Defence Minister Pierre Joxe said "
+                        "on Monday.")  # fmt: skip
+    assert {src for src, _t, root in got if root == "03"} == {"FRA"}
+    # willingness to aid is no aid given (main coded 070), its negation a rejection
+    assert _dyads(coder, "Iran is willing to send aid to Syria.") == {("IRN", "SYR", "03")}
+    assert _dyads(coder, "Iran is not willing to send aid to Syria.") == {("IRN", "SYR", "12")}
+    # a verbal act stays itself: the manual's 056 example ('are willing to forgive')
+    codes = {e.code for e in coder.code_sentence(
+        "A group of Yoruba leaders announced yesterday that they are willing to forgive "
+        "President Olusegun Obasanjo and queue behind him for a second term.")}  # fmt: skip
+    assert codes == {"056"}
+
+
+def test_demands_through_a_that_clause(coder: EventCoder) -> None:
+    # The codebook's 105 and 1053 examples: the demanded party is the clause's subject, and
+    # a reported obligation ('said ... must') is the speaker's demand (the news gold's
+    # 'said Italy must withdraw' = 1056); main coded neither.
+    got = _dyads(coder, "The United States on Thursday demanded that the Democratic People’s "
+                        "Republic of Korea (DPRK) forsake its nuclear program.")  # fmt: skip
+    assert got == {("USA", "PRK", "10")}
+    got = _dyads(coder, "Russia said on Tuesday that Sudan must return a Mi-26 helicopter that "
+                        "was captured by the Sudanese authorities last week.")  # fmt: skip
+    assert got == {("RUS", "SDN", "10")}
+    assert _dyads(coder, "Russia said Syria must not attack Turkey.") == set()
+    said_it = _dyads(coder, "Russia said it must send troops to Syria.")  # its own duty
+    assert not any(root == "10" for _s, _t, root in said_it)

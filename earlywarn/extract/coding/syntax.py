@@ -117,7 +117,6 @@ _HEDGES = frozenset(
         "unable",
         "possible",
         "impossible",
-        "ready",
         "set",
         "poised",
     ]
@@ -194,6 +193,17 @@ _GOVERNING = GOVERNING_ROOTS
 _CONFLICT = frozenset(["14", "15", "16", "17", "18", "19", "20"])
 #: Cooperative roots: their future (*will provide*) is an intent, its negation a rejection.
 _COOPERATION = ("04", "05", "06", "07", "08")
+#: The CAMEO manual's definition of intent (03): "Offer, promise, agree to, or otherwise
+#: indicate willingness or commitment to ...". *Agree* with a to-infinitive is an intent
+#: (its dictionary block codes diplomatic cooperation, 050), and so is a predicate of
+#: willingness or commitment governing one (*is willing / ready / prepared to send*): the
+#: complement is what is intended, not done (*ready* is no hedge). A verbal act stays itself
+#: (the manual codes *are willing to forgive X* as 056, forgiving).
+_AGREE_TO = frozenset(["agree", "agreed", "agrees", "agreeing"])
+_WILLING = frozenset(["willing", "ready", "prepared", "committed", "determined", "eager"])
+#: Obligation modals: *X said Y must withdraw* reports X's demand of Y (CAMEO 10: "All
+#: demands and orders"), not a hypothetical event of Y.
+_OBLIGATION = frozenset(["must"])
 
 # Intent (03), appeal (02), demand (10), refusal (12) and threat (13) codes of a complement
 # root: CAMEO's sub-codes mirror the cooperative roots 04-08 (and, for threats, 15-20).
@@ -997,6 +1007,14 @@ def code_doc(
             note("light verb", vb.code)
             continue
         code = vb.code or vb.governs  # a code-less governing verb codes only by the pair
+        if code and code[:2] == "05" and not vb.pattern and _agrees_to(v):
+            code = "030"  # 'agreed to hold talks' is an intent (036), not cooperation
+        willing = _willing_head(v) if code and code[:2] not in ("01", "05") else None
+        if code and willing is not None:  # 'is willing to send aid': intent (033); 'is not
+            code = combine("120" if _negated(willing) else "030", code)  # ready to': 12x
+            if code is None:
+                note("willingness to a non-cooperative act", vb.code)
+                continue
         inner: str | None = None  # the coded complement's own code
         paired_code = False  # the code is the governor's and its complement's pair
         comp_targets: list[SpacyToken] = []
@@ -1026,7 +1044,7 @@ def code_doc(
                         if new is not None:
                             code = new
                             paired_code = True
-                            comp_targets = _targets(c)
+                            comp_targets = _clause_addressees(c, code) or _targets(c)
                         break
             else:
                 if unknown and code[:2] == "13":  # 'threatened to close the Strait': a
@@ -1037,6 +1055,10 @@ def code_doc(
                         if c.dep_ == "xcomp" and not _negated(c)
                         for t in _targets(c)
                     ]
+        if code and code[:2] in ("02", "10") and not comp_targets:
+            comp_targets = [  # 'demanded that the DPRK forsake ...': the DPRK is asked
+                t for c in v.children if c.dep_ == "ccomp" for t in _clause_addressees(c, code)
+            ]
         if vb.governs and not vb.code and not paired_code:
             note("governing verb without a coded complement", None)
             continue  # 'refused to comment', 'refused to attack': no CAMEO pair
@@ -1095,6 +1117,20 @@ def code_doc(
             note(f"transformed: {_rule_text(forced[3])}", code, sources, targets)
         if unknown:  # a place is only ever a target
             sources = [k for k in sources if sent.spans[k][2].kind != "place"]
+        if code and (code[:2] == "01" or _is_say(v)) and not passive:
+            for c, ccode, heads in _obligations(v, found):  # 'X said Y must withdraw': X demands
+                absorbed.add(c.i)
+                for s in sent.distinct(sources):
+                    for t in sent.distinct([k for h in heads for k in sent.actors_of(h)]):
+                        a, b = sent.spans[s][2], sent.spans[t][2]
+                        if s == t or (a.code == b.code and a.kind == b.kind and a.name == b.name):
+                            continue
+                        if news and not unknown and (_unattributable(a) or _unattributable(b)):
+                            note("country-less actor (news mode)", ccode, [s], [t])
+                            continue
+                        note("event: demand by obligation", ccode, [s], [t])
+                        verb_text = " ".join(x.text for x in doc[vb.start : vb.end])
+                        events.append(RawEvent(a, b, ccode, verb_text, vb.start, False))
         if code and code[:2] == "01" and not passive and forced is None:
             targets = [
                 k
@@ -1345,9 +1381,58 @@ def _naming(v: SpacyToken) -> bool:
 def _reciprocal(vb: _Verb, code: str | None) -> bool:
     """'A and B signed / met / clashed': a joint subject acts on each other; force only with
     a joint verb (*A and B clashed*, not *A and B killed commanders*: a common foe)."""
+    if code is not None and code[:2] == "03" and _agrees_to(vb.tok):
+        return True  # 'Jordan and Britain agreed to hold exercises': each agrees with the other
     if code is None or code[:3] not in _RECIPROCAL:
         return False
     return code[:2] != "19" or _joint_verb(vb.tok)
+
+
+def _agrees_to(v: SpacyToken) -> bool:
+    """*Agree* governing a to-infinitive (*agreed to hold talks*, *agreed to resign*)."""
+    return (v.lemma_.lower() in _AGREE_TO or v.lower_ in _AGREE_TO) and any(
+        c.dep_ == "xcomp" and c.tag_ == "VB" and _has(c, "to") for c in v.children
+    )
+
+
+def _willing_head(v: SpacyToken) -> SpacyToken | None:
+    """The predicate of willingness or commitment whose to-infinitive ``v`` is (*Norway is
+    willing to [send]*, *Iraq is prepared to [impose]*), else ``None``."""
+    h = v.head
+    if v.dep_ != "xcomp" or h is v or not _has(v, "to"):
+        return None
+    if h.lower_ in _WILLING and h.tag_ in ("JJ", "VBN"):
+        return h
+    return None
+
+
+def _clause_addressees(c: SpacyToken, code: str | None) -> list[SpacyToken]:
+    """Who an appeal or demand (02, 10) with a *that* clause is addressed to: the clause's own
+    subject (*demanded that the DPRK forsake*, *urged that Japan send*); none for another
+    governor or an infinitive (*urged Japan to send*: the object is the addressee)."""
+    if code is None or code[:2] not in ("02", "10") or c.dep_ != "ccomp":
+        return []
+    if _aux(c) & {"will", "would", "shall", "'ll"}:
+        return []  # 'demanded assurances that X would ...': not an order to X
+    return [g for g in c.children if g.dep_ == "nsubj" and g.tag_ != "PRP"]
+
+
+def _obligations(v: SpacyToken, found: dict[int, _Verb]) -> list[tuple[Any, str, list[Any]]]:
+    """(clause, demand code, addressee heads) of each reported obligation of a saying verb:
+    *Russia said Sudan must return the helicopter* is Russia's demand of Sudan (105, by the
+    clause's code), *declared that China must drop barriers* a demand (100). A negated
+    obligation (*must not*) or one on the speaker itself (*said it must*) is none."""
+    out = []
+    for c in v.children:
+        if c.dep_ != "ccomp" or not (_aux(c) & _OBLIGATION) or _negated(c):
+            continue
+        heads = [g for g in c.children if g.dep_ == "nsubj" and g.tag_ != "PRP"]
+        if not heads:
+            continue
+        cv = found.get(c.i)
+        inner = cv.code if cv is not None and not (cv.light and not cv.pattern) else None
+        out.append((c, (combine("100", inner) if inner else None) or "100", heads))
+    return out
 
 
 def _place_noun(tok: SpacyToken) -> bool:
