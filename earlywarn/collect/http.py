@@ -12,6 +12,9 @@ What it enforces, from :class:`earlywarn.config.HttpSettings`:
   (gzip/deflate are decoded here with a bounded ``zlib`` window, so a gzip bomb stops
   at ``max_bytes``);
 - content-type checks (and binary sniffing of bodies labelled as text);
+- a body of another length than its framing declared (bytes past its Content-Length or
+  its last chunk, or a body cut short by the server closing) is refused (``bad_length``),
+  not kept cut short, and its connection is not reused (:mod:`earlywarn.collect._framing`);
 - manual redirects with a limit and loop detection;
 - the SSRF guard on every connection (see :mod:`earlywarn.collect._guard`);
 - robots.txt per host (cached per client), per-host concurrency and politeness delay;
@@ -42,13 +45,13 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-import httpcore
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from earlywarn._log import get_logger
 from earlywarn.collect._bytes import utf16_order
 from earlywarn.collect._deadline import Resolver, at
+from earlywarn.collect._framing import ExcessBodyError, FramingPool
 from earlywarn.collect._guard import (
     AddressGuard,
     BadContentTypeError,
@@ -376,8 +379,9 @@ class HttpClient:
         self._stage_end = None if budget is None else time.monotonic() + budget
         self._guard = AddressGuard(s.allow_private, resolver)
         transport = httpx.HTTPTransport(retries=0)
-        # swap the pool for one whose every connection passes the SSRF guard
-        transport._pool = httpcore.ConnectionPool(
+        # swap the pool for one whose every connection passes the SSRF guard, and whose
+        # HTTP/1.1 bodies end where their framing says, or fail (bytes past the end)
+        transport._pool = FramingPool(
             ssl_context=httpx.create_ssl_context(),
             max_connections=s.max_connections,
             network_backend=GuardedBackend(self._guard),  # deadline-bounded streams
@@ -639,15 +643,36 @@ class HttpClient:
         layers = [_Decoding(c, url, i > 0 and c == codings[i - 1]) for i, c in enumerate(codings)]
         out = bytearray()
         raw = 0
-        for chunk in r.iter_raw():  # each read is bounded by the deadline (_deadline)
-            raw += len(chunk)
-            if raw > cap:
-                raise TooLargeError(f"body larger than cap {cap} bytes", url=url)
-            for layer in layers:  # each layer's output is capped: a bomb stops at the cap
-                chunk = layer.feed(chunk, cap)
-            out += chunk
-            if len(out) > cap:
-                raise TooLargeError(f"decompressed body larger than cap {cap} bytes", url=url)
+        length = r.headers.get("content-length", "").strip()
+        chunked = "transfer-encoding" in r.headers
+        declared = int(length) if length.isdigit() and not chunked else None
+        framing = "Content-Length declared" if declared is not None else "chunks declared"
+        try:
+            for chunk in r.iter_raw():  # each read is bounded by the deadline (_deadline)
+                raw += len(chunk)
+                if raw > cap:
+                    raise TooLargeError(f"body larger than cap {cap} bytes", url=url)
+                for layer in layers:  # each layer's output is capped: a bomb stops at the cap
+                    chunk = layer.feed(chunk, cap)
+                out += chunk
+                if len(out) > cap:
+                    raise TooLargeError(f"decompressed body larger than cap {cap} bytes", url=url)
+        except ExcessBodyError as exc:  # found before the connection left this request
+            raise HttpFetchError(
+                f"the server sent more than the {raw} bytes its {framing} ({exc}); the rest "
+                "would be lost, so the body is not kept cut short (the connection is closed)",
+                url=url,
+                reason="bad_length",
+            ) from None
+        except httpx.ProtocolError:
+            if declared is not None and raw < declared:
+                raise HttpFetchError(
+                    f"the body ended after {raw} of the {declared} bytes its Content-Length "
+                    "declared (the server closed the connection early); not kept cut short",
+                    url=url,
+                    reason="bad_length",
+                ) from None
+            raise
         for layer in layers:
             layer.finish()
         return bytes(out)

@@ -183,7 +183,7 @@ _CT = b"Content-Type: text/html\r\nConnection: close\r\n"
     ("answer", "reason"),
     [
         (_H + b"200 OK\r\n" + _CT + b"Transfer-Encoding: chunked\r\n\r\n5\r\n<html\r\nZZ\r\n", "bad_response"),
-        (_H + b"200 OK\r\n" + _CT + b"Content-Length: 900\r\n\r\n<html><body>cut", "bad_response"),
+        (_H + b"200 OK\r\n" + _CT + b"Content-Length: 900\r\n\r\n<html><body>cut", "bad_length"),
         (_H + b"200 OK\r\n" + _CT + b"Content-Length: 5\r\nContent-Length: 6\r\n\r\n<html>", "bad_response"),
         (b"HTXP/1.1 2OO OK\r\n\r\n<html>", "bad_response"),
         (_H + b"302 Found\r\n" + _CT + b"Content-Length: 5\r\n\r\nmoved", "bad_redirect"),
