@@ -10,11 +10,13 @@ whose socket is readable, which misses the bytes h11 has already read.
 :class:`FramingPool` is the connection pool of :class:`earlywarn.collect.http.HttpClient`.
 Each HTTP/1.1 answer's body stream is wrapped (:class:`_FramedBody`) so that when the
 body has ended, *inside the read and before the response is closed*, the bytes past its
-end are looked for: h11's buffer, then the socket peeked at without blocking. Until the
+end are looked for: h11's buffer, then the socket, without waiting (peeked at; over TLS,
+which cannot peek, a waiting record is read). Until the
 response is closed the connection is checked out by this one request (httpcore's
 ``ACTIVE`` state: no other request is sent on it, so every byte on it answers this
 request), so what is found cannot be another fetch's answer, and no connection another
-fetch uses is touched. If anything is found, h11 is put in its error state
+fetch uses is touched. If anything is found, or the server has closed, h11 is put in
+its error state
 (``send_failed``, public h11 API): httpcore then closes the connection itself when the
 response is closed instead of returning it to the pool. Non-blank excess raises
 :class:`ExcessBodyError` (the fetch failure ``bad_length``); blank lines after a whole body,
@@ -23,7 +25,8 @@ a sloppy server's, only cost the connection.
 Not seen: bytes the server sends after a pause (after the body, once this check ran).
 The pool drops a connection whose socket is readable while idle, so they are not read
 as the next answer unless they arrive after the next request was sent on it, as with
-curl or a browser. Over TLS only the bytes already decrypted are seen (``pending``).
+curl or a browser (curl keeps the declared length, warns "Excess found" and closes the
+connection; this client refuses the body, so a page is never stored cut short).
 """
 
 from __future__ import annotations
@@ -47,30 +50,33 @@ class ExcessBodyError(Exception):
         super().__init__(f"{excess}{'+' if excess >= PEEK else ''} bytes past the end of the body")
 
 
-def excess(state: h11.Connection, stream: httpcore.NetworkStream | None) -> bytes:
-    """Bytes received after the body h11 has just ended (``b""`` if none yet).
+def excess(state: h11.Connection, stream: httpcore.NetworkStream | None) -> tuple[bytes, bool]:
+    """Bytes received after the body h11 has just ended, and whether the server closed.
 
     ``state`` is the connection's h11 parser, ``stream`` its network stream; call it only
-    while the connection is checked out by the request whose body ended.
+    while the connection is checked out by the request whose body ended. Nothing waits:
+    what has not arrived yet is not seen (``b""``).
     """
-    data, _closed = state.trailing_data
-    if data:
-        return data[:PEEK]
+    data, closed = state.trailing_data
+    if data or closed:
+        return data[:PEEK], closed
     sock = stream.get_extra_info("socket") if stream is not None else None
+    if not isinstance(sock, socket.socket):
+        return b"", False
+    wait = sock.gettimeout()  # (a socket with a timeout waits for data, even to peek)
+    sock.settimeout(0)
     try:
-        if isinstance(sock, ssl.SSLSocket):  # TLS cannot peek: bytes decrypted, not yet read
-            pending = sock.pending()  # (read: the connection is not reused after them)
-            return sock.recv(min(pending, PEEK)) if pending else b""
-        if not isinstance(sock, socket.socket):
-            return b""
-        wait = sock.gettimeout()  # (a socket with a timeout waits for data even to peek)
-        sock.settimeout(0)
-        try:
-            return sock.recv(PEEK, socket.MSG_PEEK)  # b"" if the server closed
-        finally:
-            sock.settimeout(wait)
-    except (OSError, ValueError):  # nothing waiting (EAGAIN), reset or closed
-        return b""
+        if isinstance(sock, ssl.SSLSocket):  # no peeking under TLS: a record is read,
+            got = sock.recv(PEEK)  # so after anything the connection is not reused
+        else:
+            got = sock.recv(PEEK, socket.MSG_PEEK)
+    except (ssl.SSLWantReadError, BlockingIOError, InterruptedError):  # nothing waiting
+        return b"", False
+    except (OSError, ValueError):  # reset, or closed under us: no more on it either
+        return b"", True
+    finally:
+        sock.settimeout(wait)
+    return got, not got  # b"": the server closed the connection
 
 
 class _FramedBody:
@@ -86,11 +92,12 @@ class _FramedBody:
     def __iter__(self) -> Iterator[bytes]:
         # an error mid-body closes the response, and so the connection, in httpcore
         yield from self._inner
-        extra = excess(self._state, self._stream)
-        if not extra:
+        extra, closed = excess(self._state, self._stream)
+        if not extra and not closed:
             return
-        # where the next answer would start is unknown: the connection must not be
-        # reused. h11's error state makes httpcore close it when this response is closed
+        # where the next answer would start is unknown (or the server has gone): the
+        # connection must not be reused. h11's error state makes httpcore close it when
+        # this response is closed, instead of returning it to the pool
         self._state.send_failed()
         if extra.strip(b"\r\n\t "):
             raise ExcessBodyError(len(extra))

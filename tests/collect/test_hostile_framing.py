@@ -13,13 +13,24 @@ first fix. Every server is a real loopback TCP server (:mod:`tests.hostile`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
+import socket
+import ssl
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
+import h11
+import httpcore
 import pytest
 
 from earlywarn.collect import Feed, collect
+from earlywarn.collect._framing import excess
 from earlywarn.collect.http import HttpClient, HttpFetchError
 from tests.collect.conftest import settings
 from tests.collect.test_hostile import _rss, _static
@@ -46,13 +57,14 @@ class KeptAlive:
     path to the bytes sent for it (a lie); any other path gets its honest page. Counts
     connections and the requests each served."""
 
-    def __init__(self, srv: RawServer, lies: dict[str, bytes]) -> None:
+    def __init__(self, srv: RawServer | None, lies: dict[str, bytes]) -> None:
         self.lies = lies
         self.lock = threading.Lock()
         self.requests: list[int] = []  # per connection, in order of arrival
         self.after_lie = 0  # requests read on a connection after it sent a lie
         for path in ("/lie", "/lie2", *(f"/p{i}" for i in range(40))):
-            srv.routes[path] = self.serve
+            if srv is not None:
+                srv.routes[path] = self.serve
 
     def serve(self, conn: Conn) -> None:
         with self.lock:
@@ -150,6 +162,115 @@ def test_honest_kept_alive_connections_are_still_reused() -> None:
         for i in range(12):
             assert c.fetch(srv.url(f"/p{i}"), kind="page").content == _page(f"/p{i}")
     assert server.requests == [12]  # one connection for all (was so before too)
+
+
+@contextmanager
+def _tls_server(tmp_path: Path, handler: Callable[[Conn], None]) -> Iterator[int]:
+    """A loopback HTTPS server (a certificate for 127.0.0.1 the client is made to trust
+    through SSL_CERT_FILE) running ``handler`` on each connection; yields its port."""
+    from tests.test_hostile_defects6 import _self_signed
+
+    crt, key = _self_signed(tmp_path)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(crt, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    closed = threading.Event()
+
+    def run(raw: socket.socket) -> None:
+        try:
+            with ctx.wrap_socket(raw, server_side=True) as tls:
+                conn = Conn(tls, closed)
+                if conn.read_request():
+                    handler(conn)
+        except OSError:
+            pass
+
+    def accept() -> None:
+        while True:
+            try:
+                raw, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=run, args=(raw,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    old = os.environ.get("SSL_CERT_FILE")
+    os.environ["SSL_CERT_FILE"] = str(crt)
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        closed.set()
+        listener.close()
+        if old is None:
+            os.environ.pop("SSL_CERT_FILE", None)
+        else:
+            os.environ["SSL_CERT_FILE"] = old
+
+
+def test_over_tls_a_lie_fails_and_honest_connections_are_reused(tmp_path: Path) -> None:
+    server = KeptAlive(None, {"/lie": _answer(PAGE * 30, 40)})  # 48 KB: 3 TLS records
+    with _tls_server(tmp_path, server.serve) as port, HttpClient(settings()) as c:
+        url = f"https://127.0.0.1:{port}"
+        for path in ("/p0", "/lie", "/p1", "/p2", "/p3"):
+            try:
+                got = "ok" if c.fetch(url + path, kind="page").content == _page(path) else "wrong"
+            except HttpFetchError as exc:
+                got = exc.reason or "?"
+            assert got == ("bad_length" if path == "/lie" else "ok"), (path, got)
+    assert server.requests == [2, 3] and server.after_lie == 0, server.requests
+
+
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+
+    def get_extra_info(self, info: str) -> object:
+        return self.sock if info == "socket" else None
+
+
+def _until(
+    look: Callable[[], tuple[bytes, bool]], want: Callable[[bytes, bool], bool]
+) -> tuple[bytes, bool]:
+    """Look again until the bytes sent have arrived (the test waits, the look never does)."""
+    for _ in range(200):
+        got = look()
+        if want(*got):
+            return got
+        time.sleep(0.01)
+    return got
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["tcp", "tls"])
+def test_the_look_past_a_body_never_waits_and_sees_what_arrived(tmp_path: Path, tls: bool) -> None:
+    """excess() on a socket with nothing waiting, bytes waiting (a TLS record is read,
+    since TLS cannot be peeked at; over TCP the bytes stay), then a closed peer. The body's
+    end at a TLS record's end with the excess in the next record is only caught this way."""
+    client, server = socket.socketpair()
+    if tls:
+        from tests.test_hostile_defects6 import _self_signed
+
+        crt, key = _self_signed(tmp_path)
+        sctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        sctx.load_cert_chain(crt, key)
+        cctx = ssl.create_default_context(cafile=str(crt))
+        with ThreadPoolExecutor(1) as pool:
+            side = pool.submit(sctx.wrap_socket, server, server_side=True)
+            client = cctx.wrap_socket(client, server_hostname="127.0.0.1")
+            server = side.result()
+    client.settimeout(30.0)  # a look that waited would wait this long
+    state = h11.Connection(h11.CLIENT)
+    look = functools.partial(excess, state, _Stream(client))
+    start = time.monotonic()
+    assert look() == (b"", False)
+    assert time.monotonic() - start < 10.0 and client.gettimeout() == 30.0
+    server.sendall(b"<p>more</p>")
+    assert _until(look, lambda data, _: bool(data)) == (b"<p>more</p>", False)
+    assert client.gettimeout() == 30.0
+    if not tls:  # peeked, not taken
+        assert client.recv(100) == b"<p>more</p>"
+    server.close()
+    assert _until(look, lambda _, closed: closed) == (b"", True)
+    client.close()
 
 
 def test_parallel_fetches_on_kept_alive_connections_never_mix_answers() -> None:
