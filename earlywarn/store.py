@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -160,6 +161,16 @@ def archive_lock(path: str | os.PathLike[str], timeout: float = 0.0) -> Iterator
             ) from None
         raise _unwritable(p, "the lock file cannot be created") from None
     except OSError as exc:  # a parent that is a file, a read-only or virtual file system
+        held = Path(lock.lock_file)
+        if held.exists() and (held.is_dir() or not os.access(held, os.W_OK) or _immutable(exc)):
+            # the lock file itself is what fails (a folder of its name, a read-only or
+            # immutable file): the message named the archive, which was whole and writable
+            what = "a folder" if held.is_dir() else "a file this user may not write"
+            raise StoreError(
+                f"cannot lock the archive {p}: its lock file {held} is {what} "
+                f"({exc.strerror or exc}); remove it or make it a writable file (it holds "
+                "no data; check first that no earlywarn job is running)"
+            ) from None
         blocking = next((a for a in p.parents if a.exists() and not a.is_dir()), None)
         why = f"{blocking} is a file, not a folder" if blocking else exc.strerror or str(exc)
         raise _unwritable(p, why) from None
@@ -167,6 +178,11 @@ def archive_lock(path: str | os.PathLike[str], timeout: float = 0.0) -> Iterator
         yield
     finally:
         lock.release()
+
+
+def _immutable(exc: OSError) -> bool:
+    """Whether ``exc`` is the refusal of an immutable file (root may write any other)."""
+    return exc.errno == errno.EPERM
 
 
 def _unwritable(path: Path, why: str) -> StoreError:

@@ -262,3 +262,22 @@ def test_a_word_of_thousands_of_letters_does_not_widen_the_report(tmp_path: Path
         assert {c for c, _, _ in tables} == {"events", "articles"}, tables
         for cls, wide, room in tables:  # 600 px: the phone layout's scrolling minimum
             assert wide <= max(600, room) + 1, (width, cls, wide, room)
+
+
+# -- the archive's lock file is what fails ------------------------------------------------------
+
+
+def test_a_lock_file_that_cannot_be_opened_is_named(tmp_path: Path) -> None:
+    """A folder named `<archive>.lock` (left by a copy tool, made by hand) failed every
+    writing command with 'cannot write the archive at a.duckdb (Is a directory); ... fix
+    the folder's permissions', naming a whole, writable archive. Now the lock file is
+    named, with what to do."""
+    archive = tmp_path / "a.duckdb"
+    Archive(archive).close()
+    (tmp_path / "a.duckdb.lock").unlink(missing_ok=True)
+    (tmp_path / "a.duckdb.lock").mkdir()
+    r = _cli("--archive", str(archive), "series", "--as-of", "2016-01-31")
+    assert r.exit_code == 74, r.output  # type: ignore[attr-defined]
+    out = " ".join(r.output.split())  # type: ignore[attr-defined]
+    assert f"its lock file {tmp_path / 'a.duckdb.lock'} is a folder" in out, out
+    assert "remove it" in out, out
