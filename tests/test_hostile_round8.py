@@ -281,3 +281,29 @@ def test_a_lock_file_that_cannot_be_opened_is_named(tmp_path: Path) -> None:
     out = " ".join(r.output.split())  # type: ignore[attr-defined]
     assert f"its lock file {tmp_path / 'a.duckdb.lock'} is a folder" in out, out
     assert "remove it" in out, out
+
+
+# -- an ICEWS file re-exported by a spreadsheet -------------------------------------------------
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_an_icews_file_with_another_separator_says_so(
+    shared_data: Path, tmp_path: Path, sep: str
+) -> None:
+    """The ICEWS extract re-saved by a spreadsheet as CSV (',' or, in many locales, ';')
+    was 'not an ICEWS file: header [...] has neither the raw ICEWS columns ... nor the
+    extract columns', of a file holding exactly the extract's columns. Now the message
+    names the separator and what to do (65; nothing created). ACLED and UCDP files already
+    read ';', tab and '|' (their fields are quoted CSV)."""
+    import gzip
+
+    src = shared_data / "icews/icews18_renet_valid_test_2018-08-29_2018-10-31.tsv.gz"
+    with gzip.open(src, "rt", encoding="utf-8") as fh:
+        lines = [next(fh).rstrip("\n") for _ in range(20)]
+    path = tmp_path / "icews.csv"
+    path.write_text("\n".join(sep.join(f'"{v}"' for v in ln.split("\t")) for ln in lines) + "\n")
+    archive = tmp_path / "a.duckdb"
+    r = _cli("--archive", str(archive), "import", "icews", str(path))
+    assert r.exit_code == 65, r.output  # type: ignore[attr-defined]
+    assert f"its fields are separated by {sep!r}, not tabs" in " ".join(r.output.split())  # type: ignore[attr-defined]
+    assert not archive.exists()

@@ -81,10 +81,27 @@ def _layout(header: list[str]) -> str:
         return "raw"
     if set(_EXTRACT_REQUIRED) <= set(header):
         return "extract"
+    if len(header) == 1:  # one field: a spreadsheet's re-export with ',' or ';' between
+        sep = max(",;|", key=header[0].count)
+        if header[0].count(sep) >= 3:
+            fields = [f.strip().strip('"') for f in header[0].split(sep)]
+            if _layout_or_none(fields) is not None:
+                raise ImportFormatError(
+                    f"not an ICEWS file as ICEWS writes it: its fields are separated by "
+                    f"{sep!r}, not tabs (a spreadsheet's re-export?); export it again as "
+                    "tab-separated text (.tsv), or import the original ICEWS file"
+                )
     raise ImportFormatError(
         f"not an ICEWS file: header {header[:8]}... has neither the raw ICEWS columns "
         f"({', '.join(RAW_COLUMNS[:4])}, ...) nor the extract columns ({', '.join(_EXTRACT_REQUIRED)})"
     )
+
+
+def _layout_or_none(header: list[str]) -> str | None:
+    try:
+        return _layout(header)
+    except ImportFormatError:
+        return None
 
 
 def _map(values: pd.Series, fn: object) -> pd.Series:
