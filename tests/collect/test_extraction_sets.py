@@ -3,16 +3,14 @@ is split as written down, and scores extraction (a few tuning pages only, for sp
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import lxml.html
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_extraction.py"
+from tests.scripts import load_script
+
 #: the tuning half as experiments/splits/README.md writes it down
 TUNING = {
     "002", "buzzfeed-1", "clean-links", "daringfireball-1", "ehow-1", "ietf-1",
@@ -23,12 +21,7 @@ TUNING = {
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_extraction", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_extraction"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/bench_extraction.py")
 
 
 def test_the_set_loads_with_its_references_and_split(bench: ModuleType) -> None:

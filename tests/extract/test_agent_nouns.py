@@ -5,30 +5,22 @@ coder codes only with the list (``EventCoder(agents=wordnet_agents())``, opt-in)
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from earlywarn.extract.coding.petrarch import read_agents
 from earlywarn.extract.events import EventCoder, _data, wordnet_agents
+from tests.scripts import load_script
 
-ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^([A-Z]+(?:_[A-Z]+)*) \{([A-Z]+(?:_[A-Z]+)*)?\} \[~([A-Z]{3})\]$")
 TYPES = {"CVL", "COP", "MIL", "REB", "UAF", "CRM", "GOV", "LEG", "JUD", "MED", "HLH", "EDU",
          "BUS", "LAB", "AGR", "REF", "REL", "OPP", "SPY", "PTY", "ENV"}  # fmt: skip
 
 
 def _builder():  # type: ignore[no-untyped-def]
-    path = ROOT / "experiments" / "coding" / "build_agent_nouns.py"
-    spec = importlib.util.spec_from_file_location("build_agent_nouns", path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["build_agent_nouns"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("experiments/coding/build_agent_nouns.py")
 
 
 def test_the_shipped_list_is_in_the_agents_format_with_cameo_types() -> None:
