@@ -307,3 +307,27 @@ def test_an_icews_file_with_another_separator_says_so(
     assert r.exit_code == 65, r.output  # type: ignore[attr-defined]
     assert f"its fields are separated by {sep!r}, not tabs" in " ".join(r.output.split())  # type: ignore[attr-defined]
     assert not archive.exists()
+
+
+# -- a reviewer's display name with a bidirectional override -----------------------------------
+
+
+def test_a_display_name_with_a_bidi_or_control_character_is_refused(tmp_path: Path) -> None:
+    """`users add bob --name "Lan <RLO>abc"` was stored as given: the review page's header,
+    each alert's history ('acknowledged by ...'), the audit log and `users list` showed it,
+    and the override reversed the rest of each line (a feed name was refused for the same
+    reason in the seventh round). Now refused (65), nothing stored; a Vietnamese name
+    is kept as typed."""
+    archive = tmp_path / "a.duckdb"
+    Archive(archive).close()
+    password = "pw-secret-123456\npw-secret-123456\n"
+    for odd in ("\u202e", "\u2066", "\t", "\x1b"):
+        r = CliRunner().invoke(app, ["--archive", str(archive), "users", "add", "bob", "--role",
+                                     "viewer", "--name", f"Lan {odd}abc"], input=password)  # fmt: skip
+        assert r.exit_code == 65, r.output
+        assert f"holds U+{ord(odd):04X}" in r.output, r.output
+    r = CliRunner().invoke(app, ["--archive", str(archive), "users", "add", "bob", "--role",
+                                 "viewer", "--name", "Nguyễn Thị Lan"], input=password)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    with Archive(archive, read_only=True) as a:
+        assert a.table("users")["display_name"].tolist() == ["Nguyễn Thị Lan"]
