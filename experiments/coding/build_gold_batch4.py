@@ -99,12 +99,15 @@ def article_key(ordinal: int) -> str:
     return hashlib.sha256(f"{REPO}@{COMMIT}:{PATH}:world:{ordinal:03d}".encode()).hexdigest()
 
 
-def build() -> tuple[list[dict], list[dict]]:
-    """The batch's gold rows and article rows, in item order."""
+def build(items: list[tuple[int, str, str]] = ITEMS,
+          labels: dict[str, list[tuple[str, str, str]]] = LABELS,
+          batch: int = 4) -> tuple[list[dict], list[dict]]:
+    """A batch's gold rows and article rows, in item order (the fourth batch by default; the
+    fifth batch's builder calls it with its own items and labels)."""
     rows: list[dict] = []
     arts: list[dict] = []
     seen: set[str] = set()
-    for ordinal, _prefix, description in ITEMS:
+    for ordinal, _prefix, description in items:
         key = article_key(ordinal)
         text = clean(description)
         split = "held" if int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2 else "tune"
@@ -114,20 +117,21 @@ def build() -> tuple[list[dict], list[dict]]:
         for i, sentence in enumerate(sentences):
             label = f"{ordinal}.{i}"
             seen.add(label)
-            events = [{"source": s, "target": t, "code": c} for s, t, c in LABELS.get(label, [])]
+            events = [{"source": s, "target": t, "code": c} for s, t, c in labels.get(label, [])]
             rows.append({"id": f"{key[:8]}-{i:02d}", "article": key, "url": url, "split": split,
-                         "sentence": sentence, "events": events, "batch": 4})
-    missing = set(LABELS) - seen
+                         "sentence": sentence, "events": events, "batch": batch})
+    missing = set(labels) - seen
     if missing:
         raise SystemExit(f"labels for sentences that do not exist: {sorted(missing)}")
     return rows, arts
 
 
-def main() -> None:
+def main(items: list[tuple[int, str, str]] = ITEMS,
+         labels: dict[str, list[tuple[str, str, str]]] = LABELS, batch: int = 4) -> None:
     gold, texts = EVAL / "en_news_gold.jsonl", EVAL / "en_news_articles.jsonl"
-    if any(json.loads(line).get("batch") == 4 for line in gold.read_text().splitlines()):
-        raise SystemExit("batch 4 is already in en_news_gold.jsonl")
-    rows, arts = build()
+    if any(json.loads(line).get("batch") == batch for line in gold.read_text().splitlines()):
+        raise SystemExit(f"batch {batch} is already in en_news_gold.jsonl")
+    rows, arts = build(items, labels, batch)
     with gold.open("a") as f:
         f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     with texts.open("a") as f:
