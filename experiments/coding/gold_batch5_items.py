@@ -3,15 +3,17 @@
 Source, transcription rule and ``clean`` as for the fourth batch (``gold_batch4_items.py``):
 AG News ``test.csv`` in the same repository, commit and path. Selection: the next World items
 of the file, in file order, right after the fourth batch's last one (World ordinal 183, "Troops
-close Gaza roads after rockets fired at Israel"): World ordinals 184-283, every World row of the
-file up to offset 266,000 (the rows were read in 16,000-character pages from offset 170,000 and
-every World row of the pages read was taken; the number of pages was set by the time available,
-not by content; the last item is the row titled "Scotch Whisky eyes Asian and Eastern European
-markets (AFP)"). No topical choice. Each entry: (World ordinal, removed prefix, description
-text); the raw description is ``prefix + text`` as the CSV gives it after unquoting
-(``""`` -> ``"``). A dateline whose place is not in capitals (``Islamabad, :``) is a dateline
-too; a leading list dash (``- The French parliament``) or day name (``Tuesday: A Shiite
-insurgency``) is text.
+close Gaza roads after rockets fired at Israel"): World ordinals 184-383, the next 200 World
+rows. The rows were read in 16,000-character pages from offset 170,000, in three rounds as time
+allowed (each round's World rows taken whole, in order, labels committed per round), and the
+list was cut at 200, the size the task set; no row was left out or chosen by its content. The
+last item is the row titled "Alleged U.S. Deserter Set to Surrender" (dateline ``TOKYO - ``);
+ordinals 382 and 383 are the corpus's two copies of one AP item, kept as the file has them.
+Each entry: (World ordinal, removed prefix, description text); the raw description is
+``prefix + text`` as the CSV gives it after unquoting (``""`` -> ``"``). A dateline whose place
+is not in capitals (``Islamabad, :``, ``Baghdad, Sept. 8 (NNN): ``) or that ends without a
+separator (``LONDON ``) is a dateline too; a leading list dash (``- The French parliament``)
+or day name (``Tuesday: A Shiite insurgency``) is text.
 """
 
 from gold_batch4_items import COMMIT, PATH, REPO, clean
@@ -168,4 +170,55 @@ ITEMS: list[tuple[int, str, str]] = [
     (330, "NEW YORK - ", "Bill Clinton underwent a successful quadruple heart bypass operation Monday to relieve severely clogged arteries that doctors said put the former president at grave risk of suffering a heart attack.    Clinton is expected to make a full recovery, but doctors said he was fortunate to have checked himself into the hospital when he did..."),
     (331, "NEW DELHI, 7 September 2004 - ", "India and Pakistan stuck to their guns on the Kashmir issue as the foreign ministers of the two countries concluded their talks yesterday on what was described as a positive note."),
     (332, "AP - ", "Islanders scrambled to put up storm shutters and stock up on supplies as the fourth major hurricane of the season churned closer to the Caribbean, packing sustained winds of 105 mph."),
+    (333, "", "The guerrillas who took over a school in southern Russia argued heatedly over whether to abandon the siege in the moments leading up to the firestorm of explosions and shooting that killed hundreds, Russian officials said Monday."),
+    (334, "", "Over 100,000 people are expected to attend an anti-terrorism rally in Moscow following the Beslan school massacre. The rally, being held outside the Kremlin, is taking place on the second day of official morning "),
+    (335, " BAGHDAD (Reuters) - ", "Iraqi fighters battled U.S. troops in a  Baghdad slum district Tuesday, raising the death toll to 22  Iraqis and one U.S. soldier and threatening to wreck a  cease-fire called by rebel Shi'ite cleric Moqtada al-Sadr."),
+    (336, "BAGHDAD, Iraq - ", "U.S. forces battled insurgents loyal to Shiite cleric Muqtada al-Sadr in the Baghdad slum of Sadr City on Tuesday, in clashes that left at least 34 people dead, including one American soldier, and 193 people injured, U.S..."),
+    (337, "GAZA CITY, Gaza Strip Sept. 7, 2004 - ", "Israeli helicopters attacked a Hamas training camp early Tuesday, killing at least 14 militants and wounding 30 others in one of the deadliest airstrikes since fighting broke out four years ago."),
+    (338, "", "A British soldier has been charged with the murder of a civilian in Iraq, police said. Trooper Kevin Lee Williams, 21, from the 2nd Royal Tank Regiment, is due to appear at Bow Street Magistrates Court."),
+    (339, "LONDON ", "President Vladimir Putin of Russia has ruled out a public inquiry into the Beslan school siege and snarled at those who think he should do business with Chechen militants, two British newspapers said Tuesday."),
+    (340, "", "Islanders scrambled to put up storm shutters and buy water as hurricane Ivan churned toward Barbados just days after hurricane Frances tore across the Caribbean and through Florida."),
+    (341, "TEHRAN (IRNA) -- ", "Defense Minister Ali Shamkhani stressed that Iran #39;s recent test of the Shahab-3 missile was successful, saying his ministry is ready to test it again  #39;in the presence of observers #39;."),
+    (342, "", "US troops battled Shiite militiamen loyal to rebel cleric Muqtada al-Sadr in the Baghdad slum of Sadr City on Tuesday in fierce fighting that killed 36 people, including "),
+    (343, "AP - ", "Afghanistan's historic election campaign got under way Tuesday, pitting 17 hopefuls against interim leader Hamid Karzai in the race to become the impoverished country's first popularly elected president."),
+    (344, "AP - ", "President Bush and Sen. John Kerry are using Iraq to advance their negative campaign tactics as the U.S. military death toll in Iraq tops 1,000. War, it seems, is just another excuse to call the other guy names."),
+    (345, "AP - ", "Vice President Dick Cheney said Tuesday that the nation faces the threat of another terrorist attack if voters make the \"wrong choice\" on Election Day, suggesting that Sen. John Kerry would follow a pre-Sept. 11 policy of reacting defensively."),
+    (346, "Baghdad, Sept. 8 (NNN): ", "Bloody clashes on Tuesday between US forces and Shia militiamen left more than 46 persons, including six US soldiers, dead across Iraq during the past 24 hours, officials said here on Wednesday."),
+    (347, " DUBAI/PARIS (Reuters) - ", "The French government held crisis  talks on the fate of two French journalists held hostage in  Iraq Wednesday amid growing uncertainty over whether their  kidnappers had demanded a ransom and two-day deadline."),
+    (348, "NEW YORK - ", "Investors were unmoved by Federal Reserve Chairman Alan Greenspan's improved assessment of the economy, with stocks falling narrowly Wednesday in light trading.    While Greenspan said the economy has \"regained some traction\" after the summer's slowdown, he echoed Wall Street's concerns over energy prices, which have fallen from record highs in recent weeks but stubbornly remain above \\$40 per barrel..."),
+    (349, "Bandar Seri Begawan - ", "Bruneis Royal Wedding between His Royal Highness the Crown Prince Haji Al-Mutahdee Billah and Yang Mulia Dayangku Sarah binti Pengiran Salleh Ab Rahaman has attracted some 170 foreign journalists to the Sultanate."),
+    (350, "Canadian Press - KELOWNA, B.C. (CP) - ", "The federal government will seek a flexible medicare-reform agreement that could include individual deals with provinces, Prime Minister Paul Martin said Wednesday."),
+    (351, "Reuters - ", "Israeli forces thrust into the outskirts\\of the Jabalya refugee camp in the northern Gaza Strip on\\Thursday in what the military said was an effort to stop\\Palestinians firing rockets into Israel."),
+    (352, "AFP - ", "Two Britons were shot dead by unknown gunmen near the famous Bridge over the River Kwai in western Thailand, police said."),
+    (353, "", "Egypt took a step back from plans to help the Palestinians prepare for an Israeli withdrawal from Gaza on Wednesday, saying it could not play its role in full as long as Israeli attacks on Palestinians continue."),
+    (354, "BEIJING -- ", "China's Sichuan province faced the threat of epidemics yesterday after the worst flooding in a century killed at least 172 people and left scores missing, while water levels at the huge Three Gorges Dam swelled."),
+    (355, "TALLAHASSEE, Fla. - ", "Two devastating hurricanes have given President Bush something his political advisers couldn't dream up: the chance to play comforter in chief in a battleground state he is determined to win again..."),
+    (356, "AP - ", "A group of industry, farm and labor groups, seeking to put pressure on the Bush administration before the presidential election, petitioned the government on Thursday to file an unfair trade practices case against China."),
+    (357, " ST PETERSBURG, Russia (Reuters) - ", "Police have found  explosives, detonators and a gun in a cinema in Russia's second  city St Petersburg which was closed for renovation, the  Interior Ministry said on Thursday."),
+    (358, "", "A large explosion was set off early Thursday outside the Australian Embassy in Jakarta's financial district, killing at least eight people and wounding more than 150, officials said. Police said the blast appeared to have been a suicide attack using a car bomb."),
+    (359, "", "IT is a special honour for me to be speaking before such a distinguished gathering, including my illustrious predecessor and his colleagues from Korea and Japan who are all well-known for their visionary ideas and as proponents of East Asian cooperation."),
+    (360, "", "The Russian president puts some blame on his international critics -- and supports president Bush"),
+    (361, "JAKARTA, Indonesia - ", "Suspected Muslim militants detonated a car bomb Thursday outside the Australian Embassy in Jakarta, killing nine people and wounding 173 in a bloody strike at a key U.S. ally in the war in Iraq..."),
+    (362, "", "A Thai policeman was today being hunted after being accused of killing a British couple near a popular tourist destination last night."),
+    (363, "", "US army generals tell a Senate committee that dozens of detainees may have been held in secret in Iraq."),
+    (364, "Reuters - ", "The United States declared on\\Thursday that the violence in Sudan's Darfur region amounted to\\genocide and urged the world to back an expanded African\\peacekeeping force to halt the bloodshed."),
+    (365, "", "Ayman al- Zawahiri, second in command of al-Qaida, said last night that the US faced defeat in Iraq and Afghanistan. In a videotape broadcast by the Arab satellite television station al-Jazeera, he said:  quot;The "),
+    (366, "AP - ", "Osama bin Laden's chief deputy proclaimed the United States will ultimately be defeated in Iraq and Afghanistan in a videotape broadcast Thursday that appeared to be a rallying call for al-Qaida ahead of the anniversary of the Sept. 11 attacks."),
+    (367, "ST. GEORGE #39;S, Grenada - ", "Hurricane Ivan took aim yesterday at Jamaica after killing 23 people in five countries and devastating Grenada."),
+    (368, "JOHANNESBURG, Sept. 9 -- ", "A German man and his colleague appeared in court Thursday on charges of violating South Africa #39;s ban against nuclear proliferation, according to news reports."),
+    (369, "FOXBORO, Mass. - ", "Peyton Manning reached the 25,000-yard passing mark faster than anyone but Dan Marino, and the Indianapolis Colts shredded the New England Patriots for a 17-13 halftime lead Thursday night..."),
+    (370, "GAZA CITY -- ", "Palestinian gunmen and Israeli troops fought pitched battles Thursday on the outskirts of the largest refugee camp in the Gaza Strip, with schoolchildren scampering through sandy alleyways just yards from the fighting."),
+    (371, "", "The Indonesian police asserted Friday it would intensify the hunt of two Malaysian fugitives Azahari and Noordin Moh Top believed to be responsible for the Thursday #39;s bombing at the Australian embassy."),
+    (372, "", "DESPAIR is setting in among the 80 000 homeless Grenadians who, ravaged and traumatised by the damage done to them by Hurricane Ivan, exist each day with no food, no water and no hope."),
+    (373, "", "The Nigerian senate passes a bill  to curb the power of the trade unions, but amends the no-strike clause."),
+    (374, "", "Rebel leaders from Sudan #39;s Darfur region called on Thursday on Nigeria to intervene and kickstart African Union-sponsored talks on the crisis in the west of Sudan "),
+    (375, "", "EU farm commissioner Franz Fischler on Friday became the latest Brussels critic to raise doubts over Turkey #39;s hopes of joining the bloc, as wrangling over Ankara #39;s EU bid heats up."),
+    (376, "", "The foreign ministers of India and Pakistan have concluded another round of peace talks. The talks in Indias capital, New Delhi, set the stage for an expected meeting at the United Nations later this month "),
+    (377, "", "The first direct image of a planet circling another star may have been obtained by a US-European team of astronomers."),
+    (378, " HARARE (Reuters) - ", "A Zimbabwe court jailed British former  special services officer Simon Mann for seven years on Friday  in a case prosecutors had linked to a foiled coup plot in  oil-rich Equatorial Guinea."),
+    (379, "Reuters - ", "Thousands of Italians marched silently\\through Rome in a candlelit procession on Friday to demand the\\release of two female aid workers seized in Baghdad."),
+    (380, "AFP - ", "Turkey is unlikely to join the European Union before 2015, EU enlargement commissioner Guenter Verheugen said in an interview."),
+    (381, "AP - ", "U.S. troops handed over medical supplies to Iraqi relief workers Friday amid a siege of a northeastern ethnic Turkish city where Iraqi and American forces are trying to root out hundreds of militants."),
+    (382, "AP - ", "Accused U.S. Army deserter Charles Jenkins left his Tokyo hospital for an American military base to surrender to military authorities Saturday, nearly 40 years after he allegedly defected to North Korea."),
+    (383, "TOKYO - ", "Accused U.S. Army deserter Charles Jenkins left his Tokyo hospital for an American military base to surrender to military authorities Saturday, nearly 40 years after he allegedly defected to North Korea..."),
 ]
