@@ -246,7 +246,8 @@ def evaluate_news(
         Score only the gold rows of this labelling batch (a row's ``batch`` field; a row
         without one is batch 1): ``1`` gives the first 529 sentences, on which every figure
         before 2026-12-07 was measured, ``2`` the second batch, ``3`` the third (22 new
-        articles, 2026-12-07), ``4`` the fourth (183 AG News World items, 2026-12-07).
+        articles, 2026-12-07), ``4`` the fourth (183 AG News World items, 2026-12-07), ``5``
+        the fifth (the next 200 World items).
         ``None`` scores every batch.
         The articles are coded whole either way.
 
