@@ -164,7 +164,7 @@ def test_evaluate_news_scores_one_batch(tmp_path: Path) -> None:
 def test_shipped_news_gold_first_batch_is_the_529_sentences() -> None:
     rows = news_gold()
     first = [r for r in rows if r.get("batch", 1) == 1]
-    assert len(first) == 529 and all(r.get("batch") in (None, 2, 3, 4) for r in rows)
+    assert len(first) == 529 and all(r.get("batch") in (None, 2, 3, 4, 5) for r in rows)
     tune = [r for r in first if r["split"] == "tune"]
     assert len(tune) == 249 and sum(len(r["events"]) for r in tune) == 47
     assert evaluate_news("tune", batch=1)["n_sentences"] == 249  # the old tuning half
@@ -208,3 +208,33 @@ def test_shipped_news_gold_fourth_batch_is_ag_news_world_items_split_by_the_sha1
     assert [len(halves[h]) for h in ("tune", "held")] == [106, 108]
     assert [sum(len(r["events"]) for r in halves[h]) for h in ("tune", "held")] == [32, 42]
     assert evaluate_news("tune", batch=4)["n_sentences"] == 106
+
+
+def test_shipped_news_gold_fifth_batch_is_the_next_200_world_items_split_by_the_sha1_rule() -> None:
+    """The fifth batch holds 234 sentences of the next 200 World items of AG News ``test.csv``
+    (World ordinals 184-383, after the fourth batch's 183), each item one article whose whole
+    text is in ``en_news_articles.jsonl``, split once, before coding, by the SHA-1 rule of every
+    article (held aside when the SHA-1 of the ``article`` key is odd; checked on all rows here
+    and by the third-batch test); the shipped rows are exactly what the batch's builder makes
+    from its transcribed items and hand labels."""
+    import hashlib
+
+    from tests.scripts import load_script
+
+    rows, texts = news_gold(), news_articles()
+    fifth = [r for r in rows if r.get("batch") == 5]
+    older = {r["article"] for r in rows if r.get("batch") != 5}
+    arts = {r["article"] for r in fifth}
+    assert len(fifth) == 234 and len(arts) == 200 and not arts & older and arts <= set(texts)
+    ordinals = {int(r["url"].rsplit(":", 1)[1]) for r in fifth}
+    assert all(r["url"].startswith("ag-news:test.csv:world:") for r in fifth)
+    assert ordinals == set(range(184, 384))  # right after the fourth batch's 1-183
+    halves = {h: [r for r in fifth if r["split"] == h] for h in ("tune", "held")}
+    assert [len(halves[h]) for h in ("tune", "held")] == [123, 111]
+    assert [sum(len(r["events"]) for r in halves[h]) for h in ("tune", "held")] == [43, 36]
+    for r in fifth:
+        odd = int(hashlib.sha1(r["article"].encode()).hexdigest(), 16) % 2 == 1
+        assert r["split"] == ("held" if odd else "tune"), r["id"]
+    built, built_texts = load_script("experiments/coding/build_gold_batch5.py").build()
+    assert built == fifth and all(texts[a["article"]] == a["text"] for a in built_texts)
+    assert evaluate_news("tune", batch=5)["n_sentences"] == 123
