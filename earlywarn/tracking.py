@@ -105,6 +105,66 @@ def check_store(tracking_uri: str | None) -> None:
         )
 
 
+def _sqlite_path(tracking_uri: str | None) -> Path | None:
+    if not tracking_uri or not tracking_uri.startswith("sqlite:///"):
+        return None
+    return Path(tracking_uri[len("sqlite:///") :].split("?", 1)[0])
+
+
+def _set_aside_half_made(tracking_uri: str | None, exc: BaseException) -> bool:
+    """Handle an SQLite store left half-made by its creation cut short (a full disk, a
+    kill): MLflow's migrations do not roll their DDL back, so each later start failed
+    with 'table trace_info already exists' and every nightly run only buffered its calls,
+    for good. A store holding no run and no registered model is moved aside
+    (``mlflow.db.half-made-<UTC time>``, with its journal) and True returned, so a new
+    one is made; one holding runs raises :class:`TrackingError` saying what to do.
+    Other errors: False."""
+    path = _sqlite_path(tracking_uri)
+    if path is None or "already exists" not in str(exc) or not path.is_file():
+        return False
+    import sqlite3
+
+    held = 0
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        ) as con:
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            for table in ("runs", "registered_models"):
+                if table in tables:
+                    held += int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return False
+    why = str(exc).splitlines()[0][:200]
+    if held:
+        raise TrackingError(
+            f"the MLflow store {path} was left half-upgraded by an upgrade cut short (a full "
+            f"disk?): {why}; it holds {held} run(s) or model(s), so it is left as it is: "
+            "restore it from a backup, or move it away to start a new store (calls are "
+            "buffered meanwhile and replayed into the store that answers)"
+        ) from exc
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    aside = path.with_name(f"{path.name}.half-made-{stamp}")
+    for suffix in ("", "-journal", "-wal", "-shm"):  # a hot journal belongs to its file
+        part = Path(f"{path}{suffix}")
+        if part.exists():
+            part.rename(f"{aside}{suffix}")
+    with contextlib.suppress(Exception):  # MLflow keeps one engine per URI, open on the old file
+        from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+        engine = SqlAlchemyStore._engine_map.pop(str(tracking_uri), None)
+        if engine is not None:
+            engine.dispose()
+    _log.warning(
+        "MLflow store %s was left half-made by its creation cut short (%s) and held no run: "
+        "moved to %s; a new store is made",
+        path, why, aside,
+    )  # fmt: skip
+    return True
+
+
 class Tracker(RunLogger):
     """MLflow tracking with an offline buffer (see the module docstring).
 
@@ -130,9 +190,16 @@ class Tracker(RunLogger):
                 from mlflow import MlflowClient
 
                 check_store(self.tracking_uri)
-                self._client = MlflowClient(
-                    tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri
-                )
+                try:
+                    self._client = MlflowClient(
+                        tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri
+                    )
+                except Exception as exc:
+                    if not _set_aside_half_made(self.tracking_uri, exc):
+                        raise
+                    self._client = MlflowClient(
+                        tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri
+                    )
                 self._timed("connect", t0)
             return self._client
 

@@ -331,3 +331,46 @@ def test_a_display_name_with_a_bidi_or_control_character_is_refused(tmp_path: Pa
     assert r.exit_code == 0, r.output
     with Archive(archive, read_only=True) as a:
         assert a.table("users")["display_name"].tolist() == ["Nguyễn Thị Lan"]
+
+
+# -- an MLflow store whose creation a full disk cut short ---------------------------------------
+
+_MLFLOW = """
+import logging, resource, signal, sys
+logging.basicConfig(level=logging.WARNING)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+limit = int(sys.argv[2])
+if limit:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from earlywarn.tracking import log_pipeline_run
+run = log_pipeline_run(f"sqlite:///{sys.argv[1]}/mlflow.db", "ew", sys.argv[3], {"collect": 1.0}, {}, {})
+print("RUN", run)
+"""
+
+
+@pytest.mark.slow  # three processes importing MLflow (~15 s)
+def test_an_mlflow_store_left_half_made_by_a_full_disk_is_set_aside(tmp_path: Path) -> None:
+    """A new sqlite:/// store whose creation a full disk cut short (RLIMIT_FSIZE of 200 KB:
+    MLflow's migrations do not roll their DDL back) failed every later start with 'table
+    trace_info already exists': each nightly run only buffered its calls, for good. A
+    store holding no run is now moved aside (with its journal) and a new one made; the
+    night is logged and the buffered call replayed."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+    def night(limit: int, day: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", _MLFLOW, str(tmp_path), str(limit), day],
+                              capture_output=True, text=True, timeout=180, env=env)  # fmt: skip
+
+    first = night(200_000, "2025-01-01")
+    assert "RUN None" in first.stdout, first.stderr[-2000:]  # buffered: the disk was full
+    second = night(0, "2025-01-02")
+    assert "RUN None" not in second.stdout, second.stderr[-3000:]
+    assert "left half-made by its creation cut short" in second.stderr, second.stderr[-3000:]
+    assert len(list(tmp_path.glob("mlflow.db.half-made-*"))) == 1
+    import mlflow
+
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{tmp_path}/mlflow.db")
+    exp = client.get_experiment_by_name("ew")
+    assert exp is not None
+    names = sorted(r.info.run_name for r in client.search_runs([exp.experiment_id]))
+    assert names == ["nightly 2025-01-01", "nightly 2025-01-02"], names
