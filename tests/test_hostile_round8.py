@@ -93,6 +93,8 @@ def test_yaml_config_files_in_windows_encodings(tmp_path: Path) -> None:
         ("rules:\n- {name: a, event_class: [plover:ASSUALT]}\n", "key 'event_class'"),
         ("rules:\n- {name: a, event_class: [cameo:27]}\n", "key 'event_class'"),
         ("rules:\n- {name: a, window: 0D}\n", "'0D' is an empty window"),
+        ("rules:\n- {name: a, threshold: -5}\n", "key 'threshold' must be above 0"),
+        ("rules:\n- {name: a, threshold: 0}\n", "key 'threshold' must be above 0"),
     ],
 )
 def test_a_rules_file_that_can_never_fire_is_a_config_error(
@@ -100,7 +102,9 @@ def test_a_rules_file_that_can_never_fire_is_a_config_error(
 ) -> None:
     """`rules: []`, a misspelled detector or PLOVER class, a CAMEO root past 20 and a
     window of no days were accepted (exit 0): the alerts stage raised nothing, night after
-    night, without a word (as `channels: []` silently sent nothing before the fifth round)."""
+    night, without a word (as `channels: []` silently sent nothing before the fifth round).
+    A threshold of 0 or below (the review page's form refuses it) flagged every period as
+    expected or above: alerts on most series."""
     from earlywarn.alerts.rules import load_rules
     from earlywarn.errors import ConfigError
 

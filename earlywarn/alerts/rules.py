@@ -329,6 +329,14 @@ def _rule(item: Any, where: str, index: int) -> Rule:
         if key in item:
             if not _finite(item[key]):
                 raise ConfigError(f"{at}: key '{key}' must be a finite number, got {item[key]!r}")
+            if key == "threshold" and item[key] <= 0:  # half or more of all periods flagged
+                raise ConfigError(
+                    f"{at}: key 'threshold' must be above 0 (as the review page's rules form "
+                    f"asks), got {item[key]!r}: a score of 0 is a period as expected, so the "
+                    "rule would raise an alert on most series it watches"
+                )
+            if key == "min_per_month" and item[key] < 0:
+                raise ConfigError(f"{at}: key 'min_per_month' must be 0 or more, got {item[key]!r}")
             kw[key] = float(item[key])
     for key in ("min_duration", "cooldown"):
         if key in item:
