@@ -3,7 +3,7 @@
 
 Run from the repository root::
 
-    PYTHONPATH=$PWD python experiments/coding/precision_check.py [--unjudged tune] [--held]
+    PYTHONPATH=$PWD python experiments/coding/precision_check.py [--unjudged tune] [--list-tune] [--held]
 
 Codes the corpus of ``verb_audit.py`` (ScrapingHub articles outside the news gold, the
 English newspaper fixtures, UD English-EWT weblogs and newsgroups) with the default
@@ -13,7 +13,8 @@ the events coded, how many were judged and their labels, and precision = right /
 the tuning half only, unless ``--held`` asks for the held-aside half's totals too (a read
 to count, like the news gold's held-aside half).
 Events that no row judges (new since the judging) are counted apart; ``--unjudged tune``
-lists the tuning half's ones so they can be judged. Held-aside errors are never listed.
+lists the tuning half's ones so they can be judged; ``--list-tune`` lists the tuning half's
+judged events with their label and sentence. Held-aside events are never listed.
 """
 
 from __future__ import annotations
@@ -42,8 +43,17 @@ def _key(r: dict[str, str]) -> tuple[str, ...]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--unjudged", choices=("tune",), default=None)
-    ap.add_argument("--held", action="store_true",
-                    help="also print the held-aside half's totals (count it as a read)")
+    ap.add_argument(
+        "--list-tune",
+        action="store_true",
+        help="list the tuning half's judged events with their label and sentence "
+        "(held-aside rows are never listed)",
+    )
+    ap.add_argument(
+        "--held",
+        action="store_true",
+        help="also print the held-aside half's totals (count it as a read)",
+    )
     ap.add_argument("--unknown-actors", choices=("on", "off"), default=None,
                     help="code country-less actors as '---' (on) or drop them (off); "
                     "default: EventCoder's default")  # fmt: skip
@@ -70,12 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     seen: Counter[tuple[str, ...]] = Counter()
     stats = {h: Counter() for h in ("tune", "held")}  # type: ignore[var-annotated]
     new = []
+    listed = []
     for e in evs:
         k = _key(e)
         h = half(e["article"])
         labs = judged.get(k, [])
         if seen[k] < len(labs):
             stats[h][labs[seen[k]]] += 1
+            if h == "tune":
+                listed.append((labs[seen[k]], e))
         else:
             stats[h]["unjudged"] += 1
             if h == "tune":
@@ -88,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{h}: {n + c['unjudged']} events, {n} judged: "
               + ", ".join(f"{x} {c[x]}" for x in LABELS)
               + f"; precision {p:.3f}; unjudged {c['unjudged']}")  # fmt: skip
+    if args.list_tune:
+        for lab, e in sorted(listed, key=lambda x: x[0]):
+            print(f"{lab:11} {e['source']}->{e['target']} {e['code']}  {e['sentence']}")
     if args.unjudged:
         for e in new:
             print(json.dumps(e, ensure_ascii=False))
