@@ -38,6 +38,8 @@ from collections.abc import Iterable, Iterator
 import h11
 import httpcore
 
+__all__ = ["ExcessBodyError", "FramingPool", "excess"]
+
 PEEK = 4096  # bytes of the excess looked at (how much there is past that is not needed)
 
 
