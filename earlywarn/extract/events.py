@@ -25,11 +25,13 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -370,35 +372,74 @@ class EventCoder:
     def code_sentences(
         self, sentences: list[str], language: str = "en", *, date: date | datetime | None = None
     ) -> list[list[CodedEvent]]:
-        """Events of each sentence (English sentences that pass the prefilter are parsed together).
+        """Events of each sentence of one document (English sentences that pass the
+        prefilter are parsed together).
 
         English: a sentence reaches the parser only when it names two actors and a
         dictionary verb (the cheap prefilter); see :mod:`earlywarn.extract.coding.syntax`.
         Vietnamese: the shallow rules of :mod:`earlywarn.extract.coding.engine`.
         """
-        day = date.date() if isinstance(date, datetime) else date
-        memory = NameMemory()  # people named in full in earlier sentences of this document
+        return self.code_documents([sentences], language, dates=[date])[0]
+
+    def code_documents(
+        self,
+        documents: Sequence[Sequence[str]],
+        language: str = "en",
+        *,
+        dates: Sequence[date | datetime | None] | None = None,
+    ) -> list[list[list[CodedEvent]]]:
+        """Events of each sentence of each document: :meth:`code_sentences` for many
+        documents, with the English sentences of all of them parsed in one pass.
+
+        Each document keeps its own context (people named earlier in it, its sports
+        reports); only the parsing is shared. The parser costs a few milliseconds a call
+        whatever the batch, so a short wire item coded alone is parsed at a third of the
+        rate of one coded with others: the nightly stage codes its articles this way.
+
+        Examples
+        --------
+        >>> coder = EventCoder()
+        >>> [[[(e.source_code, e.target_code, e.code) for e in s] for s in d]
+        ...  for d in coder.code_documents([["Norway hosted the talks."],
+        ...                                 ["Japan will provide aid to Vietnam."]])]
+        [[[]], [[('JPN', 'VNM', '033')]]]
+        """
+        when = list(dates) if dates is not None else [None] * len(documents)
+        if len(when) != len(documents):
+            raise ValueError(f"{len(documents)} documents but {len(when)} dates; give one each")
+        days = [d.date() if isinstance(d, datetime) else d for d in when]
         if language == "vi":
-            return [self._code_vi(s, day, memory) for s in sentences]
+            out_vi = []
+            for sents, day in zip(documents, days, strict=True):
+                memory = NameMemory()
+                out_vi.append([self._code_vi(s, day, memory) for s in sents])
+            return out_vi
         if language != "en":
-            return [[] for _ in sentences]
-        sporty: list[int] = []
-        prepared = [self._prefilter(s, day, k, sporty, memory) for k, s in enumerate(sentences)]
-        todo = [p for p in prepared if p is not None]
-        self.parsed += len(todo)
-        self.seen += len(sentences)
-        out: list[list[CodedEvent]] = [[] for _ in sentences]
-        if not todo:
+            return [[[] for _ in sents] for sents in documents]
+        jobs: list[tuple[int, _Prepared]] = []
+        sporty: list[list[int]] = []
+        for d, (sents, day) in enumerate(zip(documents, days, strict=True)):
+            memory = NameMemory()  # people named in full in earlier sentences of this document
+            mine: list[int] = []
+            for k, s in enumerate(sents):
+                p = self._prefilter(s, day, k, mine, memory)
+                if p is not None:
+                    jobs.append((d, p))
+            sporty.append(mine)
+            self.seen += len(sents)
+        self.parsed += len(jobs)
+        out: list[list[list[CodedEvent]]] = [[[] for _ in sents] for sents in documents]
+        if not jobs:
             return out
-        docs = parse([p.text for p in todo])
-        for p, doc in zip(todo, docs, strict=True):
+        docs = parse([p.text for _, p in jobs])
+        for (d, p), doc in zip(jobs, docs, strict=True):
             spans = spans_on_doc(doc, p.toks, p.spans)
             named = spans_on_doc(doc, p.toks, [_place_span(x) for x in p.places if x.start >= 0])
             raw = code_doc(doc, spans, self.verbs, news=self.petrarch is None, places=named,
                            unknown=self.unknown_actors)  # fmt: skip
-            if len(sporty) >= 2:  # a sports report: 'Russia beat Croatia' is a result
+            if len(sporty[d]) >= 2:  # a sports report: 'Russia beat Croatia' is a result
                 raw = [e for e in raw if not _contest(e)]
-            out[p.index] = [self._finish(e, p.places, p.text) for e in raw]
+            out[d][p.index] = [self._finish(e, p.places, p.text) for e in raw]
         return out
 
     def _prefilter(
@@ -587,6 +628,7 @@ def code_events(articles: pd.DataFrame, coder: EventCoder | None = None) -> pd.D
     """
     coder = coder or EventCoder()
     rows: list[dict[str, object]] = []
+    docs: list[_Doc] = []
     for art in articles.itertuples(index=False):
         lang = getattr(art, "language", None) or "en"
         day = _event_date(art)
@@ -602,17 +644,13 @@ def code_events(articles: pd.DataFrame, coder: EventCoder | None = None) -> pd.D
         fallback: Place | None = None
         if sents:
             fallback = coder.article_place("\n".join(sents), lang)
-        try:
-            coded = coder.code_sentences(sents, lang, date=day)
-        except Exception as exc:  # an odd sentence must not stop the run: one at a time
-            log.warning("coder failed on article %s: %s; coding it sentence by sentence",
-                        art.article_id, exc)  # fmt: skip
-            coded = [_code_one(coder, s, lang, day, art.article_id, k) for k, s in enumerate(sents)]
+        docs.append((art, lang, day, sents, fallback))
+    for row, lang, day, sents, fallback, coded in _coded_in_batches(coder, docs):
         for idx, (sent, found) in enumerate(zip(sents, coded, strict=True)):
             for e in found:
                 if not cameo.is_valid(e.code):
                     continue
-                key = f"{art.article_id}|{idx}|{e.code}|{e.source_code}|{e.target_code}"
+                key = f"{row.article_id}|{idx}|{e.code}|{e.source_code}|{e.target_code}"
                 rows.append({
                     "event_id": hashlib.sha1(key.encode("utf-8")).hexdigest(),
                     "date": pd.Timestamp(day) if day else pd.NaT,
@@ -622,8 +660,8 @@ def code_events(articles: pd.DataFrame, coder: EventCoder | None = None) -> pd.D
                     "cameo_code": e.code, "root_code": cameo.root_code(e.code),
                     "quad_class": cameo.quad_class(e.code), "goldstein": cameo.goldstein(e.code),
                     **location_columns(e.location_country, e.admin1, e.lat, e.lon, fallback),
-                    "language": lang, "sentence": sent, "article_id": art.article_id,
-                    "url": getattr(art, "url", None), "num_sources": 1, "num_mentions": 1,
+                    "language": lang, "sentence": sent, "article_id": row.article_id,
+                    "url": getattr(row, "url", None), "num_sources": 1, "num_mentions": 1,
                     "confidence": e.confidence, "origin": "coder",
                     "plover_type": plover(e.code)[0], "plover_mode": plover(e.code)[1],
                 })  # fmt: skip
@@ -635,6 +673,48 @@ def code_events(articles: pd.DataFrame, coder: EventCoder | None = None) -> pd.D
     for col in out.columns:
         out[col] = out[col].astype(proto[col].dtype)
     return out.reset_index(drop=True)
+
+
+#: Articles of one language whose sentences are parsed in one pass (EventCoder.code_documents).
+CODING_BATCH = 32
+#: An article to code: its row, language, date, sentences and fallback place.
+_Doc = tuple[Any, str, "date | None", list[str], "Place | None"]
+
+
+def _coded_in_batches(
+    coder: EventCoder, docs: list[_Doc]
+) -> Iterator[tuple[Any, str, date | None, list[str], Place | None, list[list[CodedEvent]]]]:
+    """Each article with its coded sentences, coded ``CODING_BATCH`` articles of a language
+    at a time; a batch that fails is coded again article by article, and an article that
+    fails sentence by sentence, so an odd sentence never stops the run."""
+    i = 0
+    while i < len(docs):
+        lang = docs[i][1]
+        j = i
+        while j < len(docs) and j - i < CODING_BATCH and docs[j][1] == lang:
+            j += 1
+        batch = docs[i:j]
+        i = j
+        try:
+            coded = coder.code_documents([d[3] for d in batch], lang, dates=[d[2] for d in batch])
+        except Exception as exc:  # one at a time, below
+            log.warning("coder failed on a batch of %d articles: %s; coding them one by one",
+                        len(batch), exc)  # fmt: skip
+            coded = [_code_article(coder, art, lang, day, sents)
+                     for art, lang, day, sents, _ in batch]  # fmt: skip
+        for d, c in zip(batch, coded, strict=True):
+            yield (*d, c)
+
+
+def _code_article(
+    coder: EventCoder, art: Any, lang: str, day: date | None, sents: list[str]
+) -> list[list[CodedEvent]]:
+    try:
+        return coder.code_sentences(sents, lang, date=day)
+    except Exception as exc:  # an odd sentence must not stop the run: one at a time
+        aid = getattr(art, "article_id", None)
+        log.warning("coder failed on article %s: %s; coding it sentence by sentence", aid, exc)
+        return [_code_one(coder, s, lang, day, aid, k) for k, s in enumerate(sents)]
 
 
 def _code_one(

@@ -81,3 +81,64 @@ def test_code_events_date_falls_back_to_as_of() -> None:
     ev = code_events(arts)
     assert len(ev) == 1 and ev["date"].iloc[0] == pd.Timestamp("2024-03-02")
     assert ev["source_country"].iloc[0] == "JPN" and ev["root_code"].iloc[0] == "11"
+
+
+def _tuning_articles(n: int) -> list[list[str]]:
+    """The first ``n`` tuning-half articles of the English news gold set, as sentence lists."""
+    import hashlib
+    import json
+    from importlib.resources import files
+
+    path = files("earlywarn.data").joinpath("eval/en_news_gold.jsonl")
+    by: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        a = str(r["article"])
+        if int(hashlib.sha1(a.encode()).hexdigest(), 16) % 2 == 0:  # tuning half
+            by.setdefault(a, []).append(r["sentence"])
+    return list(by.values())[:n]
+
+
+def test_code_documents_codes_each_document_as_if_alone() -> None:
+    """Parsing many documents' sentences in one pass (as the nightly stage does) gives each
+    document the events it gets coded alone: its own name memory and sports context."""
+    arts = _tuning_articles(80)
+    coder = EventCoder()
+    alone = [coder.code_sentences(a, "en") for a in arts]
+    together = coder.code_documents(arts, "en")
+
+    def key(doc: list[list]) -> list[list[tuple[str, str, str]]]:
+        return [[(e.source_code, e.target_code, e.code) for e in s] for s in doc]
+
+    assert [key(d) for d in together] == [key(d) for d in alone]
+    assert sum(len(s) for d in alone for s in d) >= 20  # real events, not empty lists
+    assert coder.code_documents([], "en") == []
+    assert coder.code_documents([["Chính phủ Việt Nam hoan nghênh."], []], "fr") == [[[]], []]
+
+
+def test_code_documents_needs_one_date_per_document() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="2 documents but 1 dates"):
+        EventCoder().code_documents([["a."], ["b."]], "en", dates=[None])
+
+
+def test_code_events_recodes_a_failed_batch_article_by_article() -> None:
+    """A batch the coder fails on is coded again one article at a time: the same events."""
+
+    class FailsOnBatches(EventCoder):
+        def code_documents(self, documents, language="en", *, dates=None):  # type: ignore[no-untyped-def]
+            if len(documents) > 1:
+                raise RuntimeError("batch failure")
+            return super().code_documents(documents, language, dates=dates)
+
+    arts = pd.DataFrame({
+        "article_id": ["a1", "a2"], "url": ["https://example.org/1", "https://example.org/2"],
+        "title": ["Vietnam and Japan sign deal", "Norway hosts talks"],
+        "text": ["Japan will provide aid to Vietnam.", "China criticized Japan on Monday."],
+        "language": ["en", "en"], "published": [pd.Timestamp("2024-05-01T03:00Z")] * 2,
+    })  # fmt: skip
+    expected = code_events(arts)
+    assert len(expected) >= 2
+    got = code_events(arts, FailsOnBatches())
+    pd.testing.assert_frame_equal(got, expected)
