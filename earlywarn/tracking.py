@@ -81,20 +81,13 @@ def check_store(tracking_uri: str | None) -> None:
     TrackingError
         If the file holds tables but none of an MLflow store's.
     """
-    if not tracking_uri or not tracking_uri.startswith("sqlite:///"):
-        return
-    path = Path(tracking_uri[len("sqlite:///") :].split("?", 1)[0])
-    if not path.is_file() or path.stat().st_size == 0:
+    path = _sqlite_path(tracking_uri)
+    if path is None or not path.is_file() or path.stat().st_size == 0:
         return
     import sqlite3
 
     try:
-        with contextlib.closing(
-            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        ) as con:
-            tables = {
-                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
+        tables = _table_counts(path, ())[0]
     except sqlite3.DatabaseError:
         return  # not SQLite at all: MLflow's own error says so, and nothing is written
     if tables and not {"alembic_version", "experiments"} <= tables:
@@ -111,6 +104,21 @@ def _sqlite_path(tracking_uri: str | None) -> Path | None:
     return Path(tracking_uri[len("sqlite:///") :].split("?", 1)[0])
 
 
+def _table_counts(path: Path, count: tuple[str, ...]) -> tuple[set[str], int]:
+    """The tables of an SQLite file, opened read-only, and the rows of those of ``count``
+    it holds (raises ``sqlite3.DatabaseError`` when it is no SQLite file)."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as con:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        rows = sum(
+            int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+            for t in count
+            if t in tables
+        )
+    return tables, rows
+
+
 def _set_aside_half_made(tracking_uri: str | None, exc: BaseException) -> bool:
     """Handle an SQLite store left half-made by its creation cut short (a full disk, a
     kill): MLflow's migrations do not roll their DDL back, so each later start failed
@@ -124,17 +132,8 @@ def _set_aside_half_made(tracking_uri: str | None, exc: BaseException) -> bool:
         return False
     import sqlite3
 
-    held = 0
     try:
-        with contextlib.closing(
-            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        ) as con:
-            tables = {
-                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            for table in ("runs", "registered_models"):
-                if table in tables:
-                    held += int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        held = _table_counts(path, ("runs", "registered_models"))[1]
     except sqlite3.DatabaseError:
         return False
     why = str(exc).splitlines()[0][:200]
