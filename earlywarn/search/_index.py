@@ -350,6 +350,25 @@ def archive_documents(
         cur.close()
 
 
+def _no_room(folder: Path, exc: BaseException) -> str | None:
+    """When tantivy reports only that a writer thread died ('An index writer was killed
+    ... io::Error most likely'; the OS error is lost on the way), whether ``folder``'s disk
+    takes no more: a 1 MiB probe written there. Its error, else None."""
+    if "index writer was killed" not in str(exc):
+        return None
+    probe = folder / f".room-{os.getpid()}"
+    try:
+        with open(probe, "wb") as fh:
+            fh.write(b"\0" * (1 << 20))
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as err:
+        return disk_full(err)
+    finally:
+        probe.unlink(missing_ok=True)
+    return None
+
+
 def rebuild(
     archive_path: str | os.PathLike[str], *, threads: int = 1, batch: int = 20_000
 ) -> dict[str, Any]:
@@ -372,7 +391,7 @@ def rebuild(
                     archive_documents(archive.con, batch=batch), threads=threads, fresh=True
                 )
             except Exception as exc:  # a full disk: tantivy's ValueError, internal (70)
-                full = disk_full(exc)
+                full = disk_full(exc) or _no_room(tmp, exc)
                 if full is None:
                     raise
                 kept = (
