@@ -67,6 +67,11 @@ def configure_logging(level: int = logging.INFO, *, json_logs: bool = False) -> 
     ``cmdstanpy`` ...) are pointed at stderr, so a command's stdout stays its data.
     """
     root = logging.getLogger("earlywarn")
+    # a library configuring logging with ``disable_existing_loggers`` (dictConfig's and
+    # fileConfig's default) silences every logger made before it, ours included
+    for name, lg in list(logging.root.manager.loggerDict.items()):
+        if (name == "earlywarn" or name.startswith("earlywarn.")) and isinstance(lg, logging.Logger):
+            lg.disabled = False
     for h in list(root.handlers):
         if not isinstance(h, logging.NullHandler):
             root.removeHandler(h)
