@@ -60,6 +60,22 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False, default=str)
 
 
+class _LastResort(logging.StreamHandler):  # type: ignore[type-arg]
+    """``logging.lastResort`` made explicit: WARNING and above, message only, to stderr."""
+
+    def __init__(self) -> None:
+        super().__init__()  # sys.stderr, looked up at each record (as lastResort does)
+        self.setLevel(logging.WARNING)
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
 def configure_logging(level: int = logging.INFO, *, json_logs: bool = False) -> None:
     """Send earlywarn's logs to stderr, never stdout (used by the CLI, never at import).
 
@@ -72,6 +88,12 @@ def configure_logging(level: int = logging.INFO, *, json_logs: bool = False) -> 
     for name, lg in list(logging.root.manager.loggerDict.items()):
         if (name == "earlywarn" or name.startswith("earlywarn.")) and isinstance(lg, logging.Logger):
             lg.disabled = False
+    # Python's own last resort, as a handler of the root logger: other libraries' warnings
+    # still reach stderr, and a library that configures logging only when the root logger
+    # has no handler does not take it over mid-run (dateparser, through trafilatura's
+    # htmldate, silenced every earlywarn logger and printed DEBUG lines to stdout)
+    if not any(isinstance(h, _LastResort) for h in logging.root.handlers):
+        logging.root.addHandler(_LastResort())
     for h in list(root.handlers):
         if not isinstance(h, logging.NullHandler):
             root.removeHandler(h)

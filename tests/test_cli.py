@@ -335,3 +335,36 @@ def test_report_logs_the_final_path(tmp_path: Path) -> None:
     written = [m for m in said if m.startswith("report written to")]
     assert written == [f"report written to {out / 'report-2016-05-31.html'} (0 alerts)"], said
     assert [p.name for p in out.glob("*.html")] == ["report-2016-05-31.html"]
+
+
+def test_a_library_configuring_logging_later_does_not_silence_earlywarn() -> None:
+    """dateparser (through trafilatura's htmldate) configures logging the first time it logs
+    when the root logger has no handler, with ``disable_existing_loggers``: every earlywarn
+    logger went silent for the rest of the run and DEBUG lines of every library went to
+    stdout, a command's data. The CLI's logging set-up gives the root logger Python's own
+    last resort as a handler, and re-enables earlywarn's loggers."""
+    import logging
+
+    from dateparser.utils import get_logger
+
+    import earlywarn._tracking_buffer  # noqa: F401  (its logger exists, as in a nightly run)
+    from earlywarn._log import configure_logging
+
+    before = list(logging.root.handlers)
+    try:
+        for h in before:
+            logging.root.removeHandler(h)  # a fresh process: no handler on the root logger
+        configure_logging(logging.INFO)
+        get_logger()  # dateparser's set-up, as when it first logs
+        assert not logging.getLogger("earlywarn._tracking_buffer").disabled
+        assert not any(
+            getattr(h, "stream", None) is sys.stdout for h in logging.root.handlers
+        ), logging.root.handlers
+        logging.getLogger("earlywarn._tracking_buffer").disabled = True  # silenced earlier
+        configure_logging(logging.INFO)
+        assert not logging.getLogger("earlywarn._tracking_buffer").disabled
+    finally:
+        for h in list(logging.root.handlers):
+            logging.root.removeHandler(h)
+        for h in before:
+            logging.root.addHandler(h)
