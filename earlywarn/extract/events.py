@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -687,23 +688,19 @@ def _coded_in_batches(
     """Each article with its coded sentences, coded ``CODING_BATCH`` articles of a language
     at a time; a batch that fails is coded again article by article, and an article that
     fails sentence by sentence, so an odd sentence never stops the run."""
-    i = 0
-    while i < len(docs):
-        lang = docs[i][1]
-        j = i
-        while j < len(docs) and j - i < CODING_BATCH and docs[j][1] == lang:
-            j += 1
-        batch = docs[i:j]
-        i = j
-        try:
-            coded = coder.code_documents([d[3] for d in batch], lang, dates=[d[2] for d in batch])
-        except Exception as exc:  # one at a time, below
-            log.warning("coder failed on a batch of %d articles: %s; coding them one by one",
-                        len(batch), exc)  # fmt: skip
-            coded = [_code_article(coder, art, lang, day, sents)
-                     for art, lang, day, sents, _ in batch]  # fmt: skip
-        for d, c in zip(batch, coded, strict=True):
-            yield (*d, c)
+    for lang, same in itertools.groupby(docs, key=lambda d: d[1]):
+        run = list(same)
+        for start in range(0, len(run), CODING_BATCH):
+            batch = run[start : start + CODING_BATCH]
+            try:
+                coded = coder.code_documents([d[3] for d in batch], lang, dates=[d[2] for d in batch])
+            except Exception as exc:  # one at a time, below
+                log.warning("coder failed on a batch of %d articles: %s; coding them one by one",
+                            len(batch), exc)  # fmt: skip
+                coded = [_code_article(coder, art, lang, day, sents)
+                         for art, _, day, sents, _ in batch]  # fmt: skip
+            for d, c in zip(batch, coded, strict=True):
+                yield (*d, c)
 
 
 def _code_article(
