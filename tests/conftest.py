@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,15 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _logging_enabled_again() -> Iterator[None]:
+    """Undo a test's ``logging.disable`` (process-wide): left in place it silenced every later
+    test's warnings in that worker, and a test checking a warning failed only in suite order
+    (the round-5 credentials test, after an extraction-set test, in clean-clone CI runs)."""
+    yield
+    logging.disable(logging.NOTSET)
+
+
 @pytest.fixture(scope="session")
 def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`earlywarn demo` run once per session, as the README runs it (offline, bundled corpus)."""
@@ -109,4 +120,3 @@ def icews_events(shared_data: Path) -> pd.DataFrame:
     )
     assert report.rows_kept == 95_540
     return frame
-

@@ -86,9 +86,7 @@ def test_credentials_in_the_tracking_uri_are_never_logged_or_printed(
     assert "S3CRETPW" not in caplog.text and "alice:" not in caplog.text
     assert "http://***@127.0.0.1" in caplog.text
     # the sync's warning ('sync stopped ...', what `earlywarn tracking sync` logs), seen at
-    # its logger; the CLI's own run is checked for what the user sees. (Through the CLI the
-    # buffered call was twice not found in clean-clone CI runs of the full suite, 'replayed
-    # 0' and no warning; never here, alone, under CI=true or in 2 workers: see the note.)
+    # its logger; the CLI's own run is checked for what the user sees
     from earlywarn.tracking import Tracker
 
     r = CliRunner().invoke(app, ["--tracking-uri", uri, "tracking", "sync"])

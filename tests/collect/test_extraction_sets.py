@@ -46,7 +46,7 @@ def test_reference_text_keeps_blocks_apart(bench: ModuleType) -> None:
 def test_extraction_scores_well_and_the_whole_page_does_not(bench: ModuleType) -> None:
     # three tuning pages: our text is close to Readability's article, the page's whole text
     # is not (the references are the articles, not the pages)
-    logging.disable(logging.WARNING)
+    logging.disable(logging.WARNING)  # undone after the test (conftest), never left behind
     pages = {gold["key"]: (html, gold) for html, gold in bench.SETS["mozilla-readability"]()}
     for key in ("daringfireball-1", "mozilla-2", "ehow-1"):
         assert key in TUNING
