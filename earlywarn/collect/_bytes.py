@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-__all__ = ["decode_utf16", "mostly_utf8", "utf16_order"]
+__all__ = ["decode_utf16", "mostly_utf8", "utf8_beyond_ascii", "utf16_order"]
 
 _ASCII = bytes(range(128))
 
@@ -49,6 +49,31 @@ def decode_utf16(content: bytes) -> tuple[str, str] | None:
     if order is None:
         return None
     return content.decode(order, "replace"), order
+
+
+def utf8_beyond_ascii(content: bytes) -> str | None:
+    """``content`` as text if it is valid UTF-8 holding characters beyond ASCII, else None.
+
+    Such bytes are UTF-8 whatever a server or the markup declares: text in a legacy encoding
+    (windows-1251, koi8-r, windows-1256, iso-8859-7, GBK, Shift_JIS ...) almost never forms
+    valid UTF-8, which needs each byte >= 0xC2 followed by the right number of bytes
+    0x80-0xBF, while a site moved to UTF-8 often keeps its old ``charset=`` (a server
+    default, a template's ``<meta>`` or XML declaration). ASCII is the same in every
+    encoding such a declaration can name, so it proves nothing (None).
+
+    Examples
+    --------
+    >>> utf8_beyond_ascii("Москва".encode()), utf8_beyond_ascii("Москва".encode("cp1251"))
+    ('Москва', None)
+    >>> utf8_beyond_ascii(b"<p>plain</p>") is None
+    True
+    """
+    if content.isascii():
+        return None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def mostly_utf8(content: bytes) -> str | None:

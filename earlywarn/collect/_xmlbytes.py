@@ -1,5 +1,6 @@
-"""Feed bytes made readable by lxml: declared Latin encodings, UTF-16, bytes that are not
-the UTF-8 they claim, and HTML references XML does not know.
+"""Feed bytes made readable by lxml: UTF-8 under another declared encoding, declared
+Latin encodings, UTF-16, bytes that are not the UTF-8 they claim, and HTML references XML
+does not know.
 
 Split from :mod:`earlywarn.collect.feeds`: each function takes the document's bytes
 and returns bytes (or a verdict: the feed an HTML page names) for the parser; none
@@ -14,54 +15,64 @@ import html.entities
 import re
 from urllib.parse import urljoin
 
-from earlywarn.collect._bytes import decode_utf16
+from earlywarn.collect._bytes import decode_utf16, utf8_beyond_ascii
 
 __all__ = [
     "advertised_feed",
+    "declared_as_utf8",
     "from_utf16",
-    "latin_as_utf8",
     "mend_references",
     "undeclared_not_utf8",
     "valid_char_refs",
 ]
 
-_LATIN_DECL = re.compile(
-    rb"""^<\?xml[^>]*encoding=["'](iso-8859-1|latin-?1|windows-1252|cp1252|us-ascii)["']""",
-    re.IGNORECASE,
-)
-_LATIN_CODECS = {b"windows-1252": "cp1252", b"cp1252": "cp1252", b"us-ascii": "ascii"}
+_DECL = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']\s*([A-Za-z0-9._:-]+)""")
+_LATIN_CODECS = {
+    b"iso-8859-1": "latin-1",
+    b"latin-1": "latin-1",
+    b"latin1": "latin-1",
+    b"windows-1252": "cp1252",
+    b"cp1252": "cp1252",
+    b"us-ascii": "ascii",
+}
+_UTF8_NAMES = {b"utf-8", b"utf8"}
 
 
-def latin_as_utf8(content: bytes) -> bytes | None:
-    """A document declared Latin-1, cp1252 or ASCII, as UTF-8; ``None`` when not declared so.
+def declared_as_utf8(content: bytes) -> bytes | None:
+    """A document declaring an encoding other than UTF-8, as UTF-8; ``None`` when not so.
 
-    Bytes that are valid UTF-8 are UTF-8 whatever the declaration says (a template's
-    hard-coded ``encoding="iso-8859-1"`` over UTF-8 text made every accented letter two,
-    ``Bá»™`` for ``Bộ``; pages are read the same way). Other bytes are decoded as
-    declared by Python's codec, strictly: libxml2 reads windows-1252 through iconv at half
-    its UTF-8 speed, and a byte the codec does not know (``None`` here) is left to it.
+    Bytes that are valid UTF-8 beyond ASCII are UTF-8 whatever the declaration says
+    (:func:`~earlywarn.collect._bytes.utf8_beyond_ascii`): a template's hard-coded
+    ``encoding="iso-8859-1"`` over UTF-8 text made every accented letter two, ``Bá»™`` for
+    ``Bộ``, and ``encoding="windows-1251"`` every Cyrillic letter two, ``РњРѕСЃРєРІР°`` for
+    ``Москва`` (pages are read the same way). Other bytes declared Latin-1, cp1252 or
+    ASCII are decoded here by Python's codec, strictly: libxml2 reads windows-1252 through
+    iconv at half its UTF-8 speed, and a byte the codec does not know (``None`` here) is
+    left to it; other declared encodings are left to libxml2 (``None``).
 
     Examples
     --------
-    >>> latin_as_utf8('<?xml version="1.0" encoding="ISO-8859-1"?><rss>Bộ'.encode()).decode()
+    >>> declared_as_utf8('<?xml version="1.0" encoding="ISO-8859-1"?><rss>Bộ'.encode()).decode()
     '<?xml version="1.0" encoding="ISO-8859-1"?><rss>Bộ'
+    >>> declared_as_utf8('<?xml version="1.0" encoding="koi8-r"?><rss>Мир'.encode()).decode()[-3:]
+    'Мир'
+    >>> declared_as_utf8('<?xml version="1.0" encoding="koi8-r"?><rss>Мир'.encode("koi8-r"))
     >>> doc = '<?xml version="1.0" encoding="windows-1252"?><rss>é’'
-    >>> latin_as_utf8(doc.encode("cp1252")).decode()[-2:]
+    >>> declared_as_utf8(doc.encode("cp1252")).decode()[-2:]
     'é’'
-    >>> latin_as_utf8(doc.encode("cp1252") + b" \\x81") is None  # no such cp1252 byte
+    >>> declared_as_utf8(doc.encode("cp1252") + b" \\x81") is None  # no such cp1252 byte
     True
     """
-    m = _LATIN_DECL.match(content)
-    if m is None:
+    m = _DECL.match(content)
+    if m is None or m.group(1).lower() in _UTF8_NAMES:
+        return None
+    if utf8_beyond_ascii(content) is not None:
+        return content
+    latin = _LATIN_CODECS.get(m.group(1).lower())
+    if latin is None:
         return None
     try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return content
-    try:
-        return content.decode(_LATIN_CODECS.get(m.group(1).lower(), "latin-1")).encode("utf-8")
+        return content.decode(latin).encode("utf-8")
     except UnicodeDecodeError:
         return None
 

@@ -41,7 +41,7 @@ from lxml import etree
 from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
 
 from earlywarn._log import get_logger
-from earlywarn.collect._bytes import decode_utf16, mostly_utf8
+from earlywarn.collect._bytes import decode_utf16, mostly_utf8, utf8_beyond_ascii
 from earlywarn.collect._cascade import cascade_text
 from earlywarn.collect._chunks import join_chunks
 from earlywarn.collect.catalog import normalize_link
@@ -118,7 +118,8 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
 
     A declared charset that cannot write ASCII markup as ASCII bytes (UTF-16/32, UTF-7,
     EBCDIC) on a page whose first KB holds ASCII markup is a lie and is ignored: UTF-16 would
-    decode any even-length UTF-8 page without error, into nonsense.
+    decode any even-length UTF-8 page without error, into nonsense. Bytes that are valid
+    UTF-8 beyond ASCII are UTF-8 whatever charset is declared (:func:`utf8_beyond_ascii`).
     """
     ascii_markup = _ASCII_MARKUP.search(content[:1024]) is not None
     if content.startswith(codecs.BOM_UTF8):
@@ -126,6 +127,9 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
     utf16 = decode_utf16(content)  # with or without a BOM: its <meta> cannot be read as ASCII
     if utf16 is not None:
         return utf16
+    utf8 = utf8_beyond_ascii(content)  # whatever is declared: a site moved to UTF-8 often
+    if utf8 is not None:  # keeps its server's or template's old charset (windows-1251 ...)
+        return utf8, "utf-8"
     meta = _META_CHARSET.search(content[:4096])
     candidates = [_codec(charset), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"]
     repaired = mostly_utf8(content)
@@ -133,13 +137,8 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
         if enc is None or (ascii_markup and not _ascii_compatible(enc)):
             continue
         if enc in _LATIN or enc == "iso8859-1":
-            try:
-                text = content.decode("utf-8")
-                if not text.isascii():
-                    return text, "utf-8"
-            except UnicodeDecodeError:
-                if repaired is not None:
-                    return repaired, "utf-8"
+            if repaired is not None:
+                return repaired, "utf-8"
             if _high_share(content) > _MAX_LATIN_HIGH:  # not a Latin-script page
                 detected = _detect(content)
                 if detected is not None and detected[1] not in _LATIN_CODECS:
@@ -190,12 +189,14 @@ def decode_html(content: bytes, charset: str | None = None) -> str:
     """Decode a page: BOM, then a declared charset that decodes cleanly, then detection (NFC).
 
     A declared charset (HTTP, then ``<meta>``) is used only if the bytes decode under it
-    without error; a latin-1/cp1252 label on valid UTF-8 is taken as UTF-8.
+    without error; any label on valid UTF-8 beyond ASCII is taken as UTF-8.
 
     Examples
     --------
     >>> decode_html("Việt Nam".encode("utf-8"), "iso-8859-1")
     'Việt Nam'
+    >>> decode_html("<p>Москва</p>".encode("utf-8"), "windows-1251")
+    '<p>Москва</p>'
     >>> decode_html(b'<meta charset="windows-1258"><p>Vi\\xea\\xf2t</p>', "utf-8")
     '<meta charset="windows-1258"><p>Việt</p>'
     """

@@ -41,8 +41,8 @@ from earlywarn.collect._dates import parse_date
 from earlywarn.collect._tolerant import as_feedparser_decodes, loose_items
 from earlywarn.collect._xmlbytes import (
     advertised_feed,
+    declared_as_utf8,
     from_utf16,
-    latin_as_utf8,
     mend_references,
     undeclared_not_utf8,
 )
@@ -644,7 +644,7 @@ def _parse(
         raise FeedParseError(f"{where}: empty document")
     if content[:1] == b"{" or content[:4] == b"\xef\xbb\xbf{":  # no copy of the body
         return _json_feed(content, url, where)
-    utf8 = latin_as_utf8(content)
+    utf8 = declared_as_utf8(content)
     undeclared = False  # no BOM, no declared encoding, bytes not UTF-8: lxml not asked
     try:
         if utf8 is not None:

