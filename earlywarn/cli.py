@@ -658,7 +658,7 @@ def eval_coding(
             help="Score only this labelling batch of the news gold halves (1: the first 529 "
             "sentences, as figures before 2026-12-07; 2: the second batch; 3: the third, "
             "new BBC News and newspaper-fixture articles; 4: the fourth, AG News World items; "
-            "5: the fifth, the next 200 World items). "
+            "5: the fifth, the next 200 World items; 6: the sixth, the 200 after those). "
             "Default: all.",
         ),
     ] = None,

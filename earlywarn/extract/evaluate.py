@@ -247,7 +247,7 @@ def evaluate_news(
         without one is batch 1): ``1`` gives the first 529 sentences, on which every figure
         before 2026-12-07 was measured, ``2`` the second batch, ``3`` the third (22 new
         articles, 2026-12-07), ``4`` the fourth (183 AG News World items, 2026-12-07), ``5``
-        the fifth (the next 200 World items).
+        the fifth (the next 200 World items), ``6`` the sixth (the 200 World items after those).
         ``None`` scores every batch.
         The articles are coded whole either way.
 

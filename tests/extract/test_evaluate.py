@@ -164,7 +164,7 @@ def test_evaluate_news_scores_one_batch(tmp_path: Path) -> None:
 def test_shipped_news_gold_first_batch_is_the_529_sentences() -> None:
     rows = news_gold()
     first = [r for r in rows if r.get("batch", 1) == 1]
-    assert len(first) == 529 and all(r.get("batch") in (None, 2, 3, 4, 5) for r in rows)
+    assert len(first) == 529 and all(r.get("batch") in (None, 2, 3, 4, 5, 6) for r in rows)
     tune = [r for r in first if r["split"] == "tune"]
     assert len(tune) == 249 and sum(len(r["events"]) for r in tune) == 47
     assert evaluate_news("tune", batch=1)["n_sentences"] == 249  # the old tuning half
@@ -238,3 +238,37 @@ def test_shipped_news_gold_fifth_batch_is_the_next_200_world_items_split_by_the_
     built, built_texts = load_script("experiments/coding/build_gold_batch5.py").build()
     assert built == fifth and all(texts[a["article"]] == a["text"] for a in built_texts)
     assert evaluate_news("tune", batch=5)["n_sentences"] == 123
+
+
+def test_shipped_news_gold_sixth_batch_is_the_next_200_world_items_split_by_the_sha1_rule() -> None:
+    """The sixth batch holds 236 sentences of the next 200 World items of AG News ``test.csv``
+    (World ordinals 384-583, after the fifth batch's 184-383), each item one article whose whole
+    text is in ``en_news_articles.jsonl``, split once, before coding, by the SHA-1 rule of every
+    article; the shipped rows are exactly what the batch's builder makes from its transcribed
+    items and hand labels (coded blind: committed before any coder run on these texts)."""
+    import hashlib
+
+    from tests.scripts import load_script
+
+    rows, texts = news_gold(), news_articles()
+    sixth = [r for r in rows if r.get("batch") == 6]
+    older = {r["article"] for r in rows if r.get("batch") != 6}
+    arts = {r["article"] for r in sixth}
+    assert len(sixth) == 236 and len(arts) == 200 and not arts & older and arts <= set(texts)
+    ordinals = {int(r["url"].rsplit(":", 1)[1]) for r in sixth}
+    assert all(r["url"].startswith("ag-news:test.csv:world:") for r in sixth)
+    assert ordinals == set(range(384, 584))  # right after the fifth batch's 184-383
+    halves = {h: [r for r in sixth if r["split"] == h] for h in ("tune", "held")}
+    assert [len(halves[h]) for h in ("tune", "held")] == [115, 121]
+    assert [sum(len(r["events"]) for r in halves[h]) for h in ("tune", "held")] == [46, 26]
+    for r in sixth:
+        odd = int(hashlib.sha1(r["article"].encode()).hexdigest(), 16) % 2 == 1
+        assert r["split"] == ("held" if odd else "tune"), r["id"]
+    built, built_texts = load_script("experiments/coding/build_gold_batch6.py").build()
+    assert built == sixth and all(texts[a["article"]] == a["text"] for a in built_texts)
+    assert evaluate_news("tune", batch=6)["n_sentences"] == 115
+    # all six batches: 1954 sentences, tuning 1068 / 260 events, held-aside 886 / 193
+    assert len(rows) == 1954
+    tune = [r for r in rows if r["split"] == "tune"]
+    assert len(tune) == 1068 and sum(len(r["events"]) for r in tune) == 260
+    assert sum(len(r["events"]) for r in rows if r["split"] == "held") == 193
