@@ -24,6 +24,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -144,6 +145,7 @@ def archive_lock(path: str | os.PathLike[str], timeout: float = 0.0) -> Iterator
     LockedError
         If another job holds the lock for longer than ``timeout``.
     """
+    _not_a_file(path)
     p = Path(path)
     # beside the file itself: an archive reached through a symbolic link (or a linked
     # folder) and by its own path is one archive with one lock, not two writers each
@@ -192,6 +194,28 @@ def _unwritable(path: Path, why: str) -> StoreError:
     )
 
 
+# names DuckDB opens as something other than the file they name: its in-memory database
+# (everything stored lost when the command ends) and MotherDuck's cloud databases (whose
+# extension DuckDB downloads and loads at run time)
+_NOT_A_FILE = re.compile(r"^(?::memory:|md:|motherduck:)", re.IGNORECASE)
+
+
+def _not_a_file(path: str | os.PathLike[str]) -> None:
+    name = os.fspath(path)
+    m = _NOT_A_FILE.match(name)
+    if m is None:
+        return
+    what = (
+        "DuckDB's in-memory database: everything stored would be lost when the command ends"
+        if m.group(0) == ":memory:"
+        else "a MotherDuck cloud database, which earlywarn does not use"
+    )
+    raise StoreError(
+        f"archive path {name!r} names {what}; the archive is a local file: give its path, "
+        "such as ./earlywarn.duckdb"
+    )
+
+
 def check_archive_path(path: str | os.PathLike[str]) -> None:
     """Raise :class:`StoreError` if ``path`` exists but cannot be an archive.
 
@@ -206,6 +230,7 @@ def check_archive_path(path: str | os.PathLike[str]) -> None:
     ...
     earlywarn.errors.StoreError: archive path /dev/null is not a regular file but a character device; ...
     """
+    _not_a_file(path)
     path = Path(path)
     try:
         mode = path.stat().st_mode
@@ -291,7 +316,8 @@ class Archive:
                 )
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            # the absolute path: a name DuckDB reads otherwise (md:...) is a file all the same
+            self.con = duckdb.connect(str(self.path.absolute()), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise LockedError(
@@ -313,6 +339,11 @@ class Archive:
                 f"cannot open archive {self.path}: {exc}; restore it from a backup"
             ) from exc
         try:
+            # nothing fetched from the network nor loaded from ~/.duckdb at run time (a
+            # query of an experiment's series reading https://...): the built-in extensions
+            # (json, parquet, icu) are all the archive needs
+            self.con.execute("SET autoinstall_known_extensions = false")
+            self.con.execute("SET autoload_known_extensions = false")
             if not read_only:
                 self._migrate()
             self._check_version()

@@ -9,6 +9,7 @@ import datetime as dt
 import unicodedata
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from earlywarn.cli import app
@@ -106,3 +107,33 @@ def test_a_legacy_charset_still_decodes_its_own_bytes() -> None:
         )
         title = parse_feed(_encode(doc, enc), "https://e.com/rss")[0].title
         assert unicodedata.normalize("NFC", title) == text, enc
+
+
+# -- archive names DuckDB opens as no file ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [":memory:", "md:news", "motherduck:news"])
+def test_an_archive_name_duckdb_reads_as_no_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """`--archive :memory:` (or `archive = ":memory:"` in earlywarn.toml): an import
+    reported its rows stored (exit 0) into DuckDB's in-memory database, all lost when the
+    command ended, and `status` then said the archive did not exist; `md:news` made DuckDB
+    download and load the MotherDuck extension at run time, then 'restore it from a
+    backup'. Now refused before anything is created, and DuckDB is given the absolute path
+    and may fetch or load no extension."""
+    from earlywarn.store import Archive
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.csv").write_text("unique_id,ds,y\nA,2025-01-01,3\n")
+    r = _cli("--archive", name, "import", "counts", "c.csv")
+    assert r.exit_code == 74, r.output  # type: ignore[attr-defined]
+    assert f"archive path {name!r} names" in r.output  # type: ignore[attr-defined]
+    assert "give its path, such as ./earlywarn.duckdb" in r.output  # type: ignore[attr-defined]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]  # no lock, no file
+    with Archive(tmp_path / "a.duckdb") as archive:
+        got = archive.con.execute(
+            "SELECT current_setting('autoinstall_known_extensions'), "
+            "current_setting('autoload_known_extensions')"
+        ).fetchone()
+    assert got == (False, False)
