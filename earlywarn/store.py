@@ -200,6 +200,35 @@ def _unwritable(path: Path, why: str) -> StoreError:
 _NOT_A_FILE = re.compile(r"^(?::memory:|md:|motherduck:)", re.IGNORECASE)
 
 
+_STORAGE = re.compile(
+    r"storage version number (\d+), but we can only read storage versions between (\d+) and "
+    r"(\d+)"
+)
+
+
+def _other_duckdb(path: Path, exc: Exception) -> str | None:
+    """The message for an archive in a storage format of another DuckDB, else None.
+
+    DuckDB's refusal ends 'restore it from a backup' otherwise, of a file that is whole.
+    """
+    m = _STORAGE.search(str(exc))
+    if m is None:
+        return None
+    found, low, high = (int(g) for g in m.groups())
+    here = f"duckdb {duckdb.__version__} reads storage versions {low}-{high}"
+    if found > high:
+        return (
+            f"archive {path} was written by a newer DuckDB (storage version {found}; "
+            f"{here}); the file is not damaged: upgrade DuckDB (pip install -U duckdb) "
+            "where earlywarn runs, or use the earlywarn that wrote it"
+        )
+    return (
+        f"archive {path} was written by an older DuckDB (storage version {found}; {here}); "
+        "the file is not damaged: open it with that DuckDB, EXPORT DATABASE, and IMPORT "
+        "DATABASE into a new file with this one (https://duckdb.org/internals/storage)"
+    )
+
+
 def _not_a_file(path: str | os.PathLike[str]) -> None:
     name = os.fspath(path)
     m = _NOT_A_FILE.match(name)
@@ -324,6 +353,9 @@ class Archive:
                     f"archive {self.path} is open in another process (a running job?); "
                     "wait for it to finish"
                 ) from exc
+            other = _other_duckdb(self.path, exc)
+            if other is not None:  # whole, in a storage format this DuckDB cannot read
+                raise StoreError(other) from exc
             if not read_only and _denied(exc):  # the file is whole: no backup is needed
                 raise StoreError(
                     f"cannot write the archive {self.path}: the file is read-only for this "

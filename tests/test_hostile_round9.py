@@ -6,6 +6,7 @@ HTTP server and the collect stage, the CLI, real files."""
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import unicodedata
 from pathlib import Path
 
@@ -137,3 +138,43 @@ def test_an_archive_name_duckdb_reads_as_no_file_is_refused(
             "current_setting('autoload_known_extensions')"
         ).fetchone()
     assert got == (False, False)
+
+
+# -- an archive written by another DuckDB ----------------------------------------------------
+
+
+def _with_storage_version(path: Path, version: int) -> None:
+    """Set the storage version in a DuckDB file's main header (and its checksum)."""
+    mask = (1 << 64) - 1
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<Q", data, 12, version)  # after the checksum (8 bytes) and b"DUCK"
+    check = 5381
+    for (word,) in struct.iter_unpack("<Q", bytes(data[8:4096])):
+        check ^= (word * 0xBF58476D1CE4E5B9) & mask  # DuckDB's block checksum
+    struct.pack_into("<Q", data, 0, check)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(("version", "said"), [(1009, "a newer"), (10, "an older")])
+def test_an_archive_written_by_another_duckdb_is_not_called_damaged(
+    tmp_path: Path, version: int, said: str
+) -> None:
+    """An archive opened once by a newer DuckDB (an analyst's own DuckDB shell or a newer
+    earlywarn on another machine), or one from an old DuckDB, was 'cannot open archive ...;
+    restore it from a backup': a whole file, and a backup in the same format fails alike.
+    Now the message names the other DuckDB's storage version and what to do (upgrade, or
+    EXPORT/IMPORT DATABASE), for reading and writing commands; the file is left as it is."""
+    from earlywarn.store import Archive
+
+    archive = tmp_path / "a.duckdb"
+    Archive(archive).close()
+    _with_storage_version(archive, version)
+    before = archive.read_bytes()
+    (tmp_path / "c.csv").write_text("unique_id,ds,y\nA,2025-01-01,3\n")
+    for args in (("status",), ("import", "counts", str(tmp_path / "c.csv"))):
+        r = _cli("--archive", str(archive), *args)
+        assert r.exit_code == 74, r.output  # type: ignore[attr-defined]
+        out = " ".join(r.output.split())  # type: ignore[attr-defined]
+        assert f"was written by {said} DuckDB (storage version {version};" in out, out
+        assert "the file is not damaged" in out and "backup" not in out
+    assert archive.read_bytes() == before
