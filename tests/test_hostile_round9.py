@@ -178,3 +178,41 @@ def test_an_archive_written_by_another_duckdb_is_not_called_damaged(
         assert f"was written by {said} DuckDB (storage version {version};" in out, out
         assert "the file is not damaged" in out and "backup" not in out
     assert archive.read_bytes() == before
+
+
+# -- UTF-32 feeds and pages ------------------------------------------------------------------
+
+
+def test_utf32_feeds_and_pages_with_or_without_a_bom_are_read() -> None:
+    """UTF-32 with its BOM (FF FE 00 00, which begins with UTF-16's FF FE) was read as
+    UTF-16: the feed 'not RSS or Atom', lost; big-endian or without a BOM the NULs made it
+    'binary body', feed and page refused. Now the BOM and the NULs' places tell UTF-32 from
+    UTF-16 in the HTTP client, the page decoder and the feed reader."""
+    from earlywarn.collect import Feed, collect
+    from tests.collect.conftest import settings
+    from tests.collect.test_hostile import _static
+    from tests.hostile import raw_server
+
+    when = "Wed, 01 Jan 2025 08:00:00 +0000"
+    codecs_ = {"bom-le": "utf-32", "bom-be": "utf-32-be", "le": "utf-32-le", "be": "utf-32-be"}
+    with raw_server() as srv:
+        feeds = []
+        for name, codec in codecs_.items():
+            title = f"Hà Nội và Москва {name}"
+            text = " ".join([f"Tin tức hôm nay về {name} và biển Đông."] * 12)
+            page = f"<html><body><article><h1>{title}</h1><p>{text}</p></article></body></html>"
+            feed = (
+                '<?xml version="1.0" encoding="UTF-32"?><rss version="2.0"><channel><title>x'
+                f"</title><item><title>{title}</title><link>{srv.url('/p-' + name)}</link>"
+                f"<pubDate>{when}</pubDate></item></channel></rss>"
+            )
+            bom = b"\x00\x00\xfe\xff" if name == "bom-be" else b""
+            srv.routes["/p-" + name] = _static(bom + page.encode(codec))
+            srv.routes["/f-" + name] = _static(bom + feed.encode(codec), "application/rss+xml")
+            feeds.append(Feed(srv.url("/f-" + name), outlet=name))
+        out = collect(feeds, dt.date(2025, 1, 2), settings=settings())
+    arts = out.articles.set_index("title")
+    assert sorted(arts.index) == sorted(f"Hà Nội và Москва {n}" for n in codecs_)
+    for name in codecs_:
+        got = arts.loc[f"Hà Nội và Москва {name}", "text"]
+        assert f"Tin tức hôm nay về {name} và biển Đông." in got, (name, got[:80])

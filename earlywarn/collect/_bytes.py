@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import codecs
 
-__all__ = ["decode_utf16", "mostly_utf8", "utf8_beyond_ascii", "utf16_order"]
+__all__ = ["decode_wide", "mostly_utf8", "utf8_beyond_ascii", "wide_bom", "wide_order"]
 
 _ASCII = bytes(range(128))
 
 
-def utf16_order(head: bytes) -> str | None:
-    """``"utf-16-le"`` or ``"utf-16-be"`` if ``head`` is UTF-16 text without a BOM, else None.
+def wide_order(head: bytes) -> str | None:
+    """The codec of ``head`` if it is UTF-16 or UTF-32 text without a BOM, else None.
 
     Markup and most letters of UTF-16 text have a zero high byte: the NUL bytes fall on one
-    parity only (odd offsets little-endian, even big-endian). A binary file's NULs fall on
-    both.
+    parity only (odd offsets little-endian, even big-endian). In UTF-32 text the two high
+    bytes of every four are zero (a letter outside the BMP sets the third), the lowest
+    seldom. A binary file's NULs fall anywhere.
 
     Examples
     --------
-    >>> utf16_order("<p>Việt Nam</p>".encode("utf-16-le")), utf16_order(b"\\x89PNG\\x00\\x00\\x00\\r")
+    >>> wide_order("<p>Việt Nam</p>".encode("utf-16-le")), wide_order(b"\\x89PNG\\x00\\x00\\x00\\r")
     ('utf-16-le', None)
+    >>> wide_order("<p>Việt Nam</p>".encode("utf-32-be"))
+    'utf-32-be'
     """
     head = head[:1024]
     n = len(head) // 2
@@ -30,22 +33,44 @@ def utf16_order(head: bytes) -> str | None:
         return "utf-16-le"
     if even >= 0.4 * n and odd <= 0.02 * n:
         return "utf-16-be"
+    q = len(head) // 4
+    zeros = [head[i : 4 * q : 4].count(0) for i in range(4)]
+    if zeros[3] == q and zeros[2] >= 0.9 * q and zeros[0] <= 0.2 * q:
+        return "utf-32-le"
+    if zeros[0] == q and zeros[1] >= 0.9 * q and zeros[3] <= 0.2 * q:
+        return "utf-32-be"
     return None
 
 
-def decode_utf16(content: bytes) -> tuple[str, str] | None:
-    """``content``'s text and codec if it is UTF-16 (a byte-order mark, or none), else None.
+_BOMS = (  # UTF-32's before UTF-16's: FF FE 00 00 begins with FF FE
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
-    The one UTF-16 reader of pages and feeds: a BOM decides, else :func:`utf16_order`.
+
+def wide_bom(head: bytes) -> str | None:
+    """``"utf-32"`` or ``"utf-16"`` if ``head`` starts with that encoding's BOM, else None."""
+    return next((codec for bom, codec in _BOMS if head.startswith(bom)), None)
+
+
+def decode_wide(content: bytes) -> tuple[str, str] | None:
+    """``content``'s text and codec if it is UTF-16 or UTF-32 (a BOM, or none), else None.
+
+    The one reader of such pages and feeds: a BOM decides, else :func:`wide_order`.
 
     Examples
     --------
-    >>> decode_utf16("<p>Việt</p>".encode("utf-16-be") * 3)[1], decode_utf16(b"<p>hi</p>")
+    >>> decode_wide("<p>Việt</p>".encode("utf-16-be") * 3)[1], decode_wide(b"<p>hi</p>")
     ('utf-16-be', None)
+    >>> decode_wide("<p>Việt</p>".encode("utf-32"))  # with its BOM, which begins FF FE
+    ('<p>Việt</p>', 'utf-32')
     """
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16", "replace").lstrip("\ufeff"), "utf-16"
-    order = utf16_order(content) if b"\x00" in content[:1024] else None
+    codec = wide_bom(content)
+    if codec is not None:
+        return content.decode(codec, "replace").lstrip("\ufeff"), codec
+    order = wide_order(content) if b"\x00" in content[:1024] else None
     if order is None:
         return None
     return content.decode(order, "replace"), order

@@ -1,6 +1,6 @@
 """Feed bytes made readable by lxml: UTF-8 under another declared encoding, declared
-Latin encodings, UTF-16, bytes that are not the UTF-8 they claim, and HTML references XML
-does not know.
+Latin encodings, UTF-16 and UTF-32, bytes that are not the UTF-8 they claim, and HTML
+references XML does not know.
 
 Split from :mod:`earlywarn.collect.feeds`: each function takes the document's bytes
 and returns bytes (or a verdict: the feed an HTML page names) for the parser; none
@@ -15,12 +15,12 @@ import html.entities
 import re
 from urllib.parse import urljoin
 
-from earlywarn.collect._bytes import decode_utf16, utf8_beyond_ascii
+from earlywarn.collect._bytes import decode_wide, utf8_beyond_ascii
 
 __all__ = [
     "advertised_feed",
     "declared_as_utf8",
-    "from_utf16",
+    "from_wide",
     "mend_references",
     "undeclared_not_utf8",
     "valid_char_refs",
@@ -80,21 +80,24 @@ def declared_as_utf8(content: bytes) -> bytes | None:
 _DECLARED_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
 
 
-def from_utf16(content: bytes) -> bytes:
-    """UTF-16 ``content`` (BOM or none) as UTF-8, its declared encoding dropped; else itself.
+def from_wide(content: bytes) -> bytes:
+    """UTF-16 or UTF-32 ``content`` (BOM or none) as UTF-8, its declared encoding dropped;
+    else itself.
 
-    libxml2 and feedparser tell UTF-16 by a BOM or by ``<?xml``; a feed with neither is
-    read by where its NUL bytes fall, by the pages' decoder (:func:`decode_utf16`).
+    libxml2 and feedparser tell UTF-16 by a BOM or by ``<?xml``, and take UTF-32's BOM
+    for UTF-16's; a feed is read by the pages' decoder (:func:`decode_wide`).
 
     Examples
     --------
-    >>> from_utf16('<rss version="2.0"><channel/></rss>'.encode("utf-16-be"))
+    >>> from_wide('<rss version="2.0"><channel/></rss>'.encode("utf-16-be"))
     b'<rss version="2.0"><channel/></rss>'
+    >>> from_wide('<?xml version="1.0" encoding="UTF-32"?><rss/>'.encode("utf-32"))
+    b'<?xml version="1.0"?><rss/>'
     """
-    utf16 = decode_utf16(content)
-    if utf16 is None:
+    wide = decode_wide(content)
+    if wide is None:
         return content
-    return _DECLARED_ENCODING.sub(rb"\1", utf16[0].encode("utf-8"), count=1)
+    return _DECLARED_ENCODING.sub(rb"\1", wide[0].encode("utf-8"), count=1)
 
 
 def undeclared_not_utf8(content: bytes) -> bool:

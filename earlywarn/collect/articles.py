@@ -41,7 +41,7 @@ from lxml import etree
 from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
 
 from earlywarn._log import get_logger
-from earlywarn.collect._bytes import decode_utf16, mostly_utf8, utf8_beyond_ascii
+from earlywarn.collect._bytes import decode_wide, mostly_utf8, utf8_beyond_ascii
 from earlywarn.collect._cascade import cascade_text
 from earlywarn.collect._chunks import join_chunks
 from earlywarn.collect.catalog import normalize_link
@@ -124,9 +124,9 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
     ascii_markup = _ASCII_MARKUP.search(content[:1024]) is not None
     if content.startswith(codecs.BOM_UTF8):
         return content.decode("utf-8-sig", "replace").lstrip("\ufeff"), "utf-8-sig"
-    utf16 = decode_utf16(content)  # with or without a BOM: its <meta> cannot be read as ASCII
-    if utf16 is not None:
-        return utf16
+    wide = decode_wide(content)  # UTF-16/32, with or without a BOM: no ASCII <meta> to read
+    if wide is not None:
+        return wide
     utf8 = utf8_beyond_ascii(content)  # whatever is declared: a site moved to UTF-8 often
     if utf8 is not None:  # keeps its server's or template's old charset (windows-1251 ...)
         return utf8, "utf-8"

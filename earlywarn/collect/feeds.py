@@ -42,7 +42,7 @@ from earlywarn.collect._tolerant import as_feedparser_decodes, loose_items
 from earlywarn.collect._xmlbytes import (
     advertised_feed,
     declared_as_utf8,
-    from_utf16,
+    from_wide,
     mend_references,
     undeclared_not_utf8,
 )
@@ -637,7 +637,7 @@ def read_feed(
 def _parse(
     content: bytes, url: str, where: str, content_type: str | None, budget: _Budget
 ) -> list[Entry]:
-    content = from_utf16(content)  # before stripping: a stripped byte would shift its NULs
+    content = from_wide(content)  # before stripping: a stripped byte would shift its NULs
     if content[:1] in b" \t\r\n":  # also true for b"": no copy of a big body otherwise
         content = content.lstrip(b" \t\r\n")
     if not content:

@@ -49,7 +49,7 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from earlywarn._log import get_logger
-from earlywarn.collect._bytes import utf16_order
+from earlywarn.collect._bytes import wide_bom, wide_order
 from earlywarn.collect._deadline import Resolver, at
 from earlywarn.collect._framing import ExcessBodyError, FramingPool
 from earlywarn.collect._guard import (
@@ -115,11 +115,11 @@ def looks_binary(head: bytes) -> bool:
     (False, True)
     """
     head = head[:1024]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs
+    if wide_bom(head) is not None:  # UTF-16 and UTF-32 text has NULs
         return False
     if head.startswith(_MAGIC):
         return True
-    if b"\x00" not in head or utf16_order(head) is not None:  # UTF-16 without a BOM is text
+    if b"\x00" not in head or wide_order(head) is not None:  # so without a BOM: text
         return False
     # a stray NUL or two in text (a CMS's broken field) is no binary file, whose control
     # bytes run all through it (one byte in ten of compressed or random data): a NUL in

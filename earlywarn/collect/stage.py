@@ -30,9 +30,7 @@ def stage(ctx: StageContext) -> StageResult:
     feeds = ctx.catalog
     if feeds is None:
         if ctx.settings.catalog is None:
-            raise ConfigError(
-                "no feed catalog: set catalog in the config file or pass --catalog"
-            )
+            raise ConfigError("no feed catalog: set catalog in the config file or pass --catalog")
         feeds = load_catalog(ctx.settings.catalog)
     state = ctx.archive.table("feeds")
     fallbacks = ctx.archive.table(
