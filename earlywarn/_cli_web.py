@@ -107,9 +107,13 @@ def export(
     alert_id: Annotated[
         str | None, typer.Argument(help="The alert (for evidence).", show_default=False)
     ] = None,
-    out_file: Annotated[Path, typer.Option("--out", help="File to write.")] = Path(
-        "earlywarn-export.xlsx"
-    ),
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="File to write (default: earlywarn-export.xlsx, or .csv with --format csv).",
+        ),
+    ] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv or xlsx (default: the --out suffix).")
     ] = None,
@@ -135,12 +139,18 @@ def export(
     from earlywarn.store import Archive
 
     kinds = ("inbox", "evidence", "focal")
+    if out_file is None:  # the default name follows --format: CSV never lands in a .xlsx file
+        out_file = Path(f"earlywarn-export.{(fmt or 'xlsx').lower()}")
     chosen = (fmt or out_file.suffix.lstrip(".")).lower()
+    suffix = out_file.suffix.lstrip(".").lower()
     problem = (
         f"say what to export: one of {', '.join(kinds)}"
         if what not in kinds
         else f"--format must be one of {', '.join(FORMATS)} (or give --out a .csv/.xlsx name)"
         if chosen not in FORMATS
+        else f"--format {chosen} but --out {out_file} ends in .{suffix}: drop --format, or "
+        f"name the file .{chosen}"
+        if suffix in FORMATS and suffix != chosen
         else "evidence needs the alert id: earlywarn export evidence ALERT_ID --out FILE"
         if what == "evidence" and not alert_id
         else ""

@@ -144,3 +144,21 @@ def test_export_command(archive: Path, facts: dict[str, Any], tmp_path: Path) ->
     assert unknown.exit_code == 64 and "ISO3" in unknown.output
     typo = _cli(archive, "inbox", "--status", "opne", "--out", str(out))
     assert typo.exit_code == 64 and "acknowledged" in typo.output
+
+
+def test_export_default_file_follows_the_format(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `--format csv` without --out wrote CSV text into earlywarn-export.xlsx, which Excel
+    # then refuses to open; a --format that contradicts the --out suffix did the same
+    monkeypatch.chdir(tmp_path)
+    r = _cli(archive, "focal", "--format", "csv")
+    assert r.exit_code == 0, r.output
+    assert not (tmp_path / "earlywarn-export.xlsx").exists()
+    text = (tmp_path / "earlywarn-export.csv").read_text("utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(text)))) == 13
+    assert _cli(archive, "focal").exit_code == 0  # no --format: Excel, as before
+    assert _book((tmp_path / "earlywarn-export.xlsx").read_bytes())
+    clash = _cli(archive, "focal", "--format", "csv", "--out", str(tmp_path / "f.xlsx"))
+    assert clash.exit_code == 64 and "f.xlsx" in clash.output
+    assert not (tmp_path / "f.xlsx").exists()
