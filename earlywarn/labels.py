@@ -34,6 +34,7 @@ from typing import Any
 
 from earlywarn.i18n import N_, translations
 from earlywarn.series.ids import parse_id
+from earlywarn.series.kinds import series_kind
 
 __all__ = [
     "DATASETS",
@@ -459,6 +460,8 @@ def series_label(unique_id: str, freq: str | None = None, locale: str = "en") ->
     'Counterparts of China (distinct countries in events)'
     >>> series_label("ptone:VNM:lang=en", "D")
     'Tone toward Vietnam · in English (mean sentence tone, -1 to 1, per day)'
+    >>> series_label("NER:ucdp_fatalities", "MS")
+    'Niger: ucdp_fatalities (deaths per month)'
     """
     kind = parse_id(unique_id).kind
     units = {
@@ -475,6 +478,8 @@ def series_label(unique_id: str, freq: str | None = None, locale: str = "en") ->
         "plang": N_("languages"),
     }
     events = N_("events")
+    if series_kind(unique_id).kind == "fatalities":  # imported deaths (UCDP, ACLED): no events
+        events = N_("deaths")
     unit = _t(locale, units.get(kind, events))
     if freq:
         per = _t(locale, "per %(period)s") % {"period": period_word(freq, 1, locale)}

@@ -22,12 +22,15 @@ from earlywarn import labels
         ("net:USA", "D", "Counterparts of United States (distinct countries in events per day)"),
         ("YEM:root19", "MS", "Armed fighting in Yemen (events per month)"),
         ("YEM:total", "MS", "Events involving Yemen (events per month)"),
-        ("YEM:fatalities", "MS", "Yemen: fatalities (events per month)"),
+        # deaths, not events: an alert read "Niger: ucdp_fatalities (events per month)"
+        ("YEM:fatalities", "MS", "Yemen: fatalities (deaths per month)"),
+        ("MLI:ucdp_fatalities", "MS", "Mali: ucdp_fatalities (deaths per month)"),
+        ("MLI:pv_events", "MS", "Mali: pv_events (events per month)"),
     ],
 )
 def test_series_ids_in_words(uid: str, freq: str, expected: str) -> None:
     assert labels.series_label(uid, freq) == expected
-    assert ":" not in labels.series_title(uid) or uid == "YEM:fatalities"
+    assert ":" not in labels.series_title(uid) or uid.endswith(("fatalities", "pv_events"))
 
 
 def test_vietnamese_country_names() -> None:
