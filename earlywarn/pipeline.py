@@ -69,9 +69,14 @@ ALWAYS_RUN: frozenset[str] = frozenset({"deliver"})
 
 
 def past_night(as_of: str | date | None) -> date:
-    """:func:`parse_as_of`, refusing a night after tomorrow (UTC) with a UsageError: a skewed
+    """:func:`parse_as_of`, refusing a night after today (UTC) with a UsageError: a skewed
     clock or a typo would store (or, read back, describe) a night that has not happened;
-    and one before :data:`~earlywarn.stage.EARLIEST_NIGHT`."""
+    and one before :data:`~earlywarn.stage.EARLIEST_NIGHT`.
+
+    A night is a UTC date (:func:`parse_as_of`), so no zone's calendar gives slack: at
+    06:00 in Hanoi on the 8th it is the 7th in UTC, and the night of the 8th has not
+    begun. A night dated ahead was marked done when run, so the scheduled run for it
+    skipped its stages."""
     day = parse_as_of(as_of)
     if day < EARLIEST_NIGHT:
         raise UsageError(
@@ -79,10 +84,11 @@ def past_night(as_of: str | date | None) -> date:
             "archive holds; check --as-of (a year typed short?)"
         )
     today = datetime.now(timezone.utc).date()
-    if day > today + timedelta(days=1):  # a day of slack: east of UTC, tomorrow has begun
+    if day > today:
         raise UsageError(
-            f"as_of {day} is in the future (today is {today} UTC): a night is run once it "
-            "has passed; check --as-of and the machine's clock"
+            f"as_of {day} is in the future (today is {today} UTC; nights are UTC dates, "
+            "whatever the local zone): a night is run once it has begun in UTC; check "
+            "--as-of and the machine's clock"
         )
     return day
 
@@ -277,7 +283,7 @@ def run_nightly(
     Raises
     ------
     UsageError
-        ``as_of`` is not a date, or is after tomorrow (UTC): a skewed clock or a typo
+        ``as_of`` is not a date, or is after today (UTC): a skewed clock or a typo
         would otherwise store a night that has not happened.
     ConfigError
         ``output_dir`` is a file (or under one), not a folder.

@@ -33,6 +33,32 @@ def test_a_night_in_the_future_is_refused_and_nothing_is_stored(tmp_path: Path) 
         assert a.count("runs") == 0
 
 
+def test_the_next_utc_day_is_a_night_in_the_future(tmp_path: Path) -> None:
+    """A night is a UTC date: the next UTC day has begun in no zone's UTC, yet it was
+    accepted (a day of slack 'for zones east of UTC'); the night was then marked done,
+    so the scheduled run for it skipped. Now refused like any later day (64); today is
+    still a night that can be run."""
+    from typer.testing import CliRunner
+
+    from earlywarn.cli import app
+    from earlywarn.pipeline import past_night
+
+    settings = load_settings(archive=tmp_path / "a.duckdb")
+    Archive(settings.archive).close()
+    today = dt.datetime.now(dt.timezone.utc).date()
+    tomorrow = today + dt.timedelta(days=1)
+    args = ["--archive", str(settings.archive), "nightly", "--as-of", tomorrow.isoformat()]
+    r = CliRunner().invoke(app, [*args, "--stages", "series"])
+    assert r.exit_code == 64, (r.exit_code, r.stderr[-500:])  # EX_USAGE
+    assert f"as_of {tomorrow} is in the future" in r.stderr and "UTC" in r.stderr
+    with Archive(settings.archive, read_only=True) as a:
+        assert a.count("runs") == 0
+    with pytest.raises(UsageError, match="in the future"):
+        run_nightly(settings, tomorrow, stages=["series"])
+    now = dt.datetime.now(dt.timezone.utc).date()  # (midnight UTC may have passed)
+    assert past_night(now) == now and past_night("today") == now
+
+
 def test_an_archive_path_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
