@@ -51,12 +51,36 @@ from earlywarn.errors import ConfigError
 from earlywarn.extract.plover import PLOVER_TYPES
 from earlywarn.series.kinds import KINDS, series_kind
 
-__all__ = ["SEVERITIES", "Rule", "apply_overrides", "bind_focal", "load_rules"]
+__all__ = [
+    "MAX_PERIODS",
+    "MAX_PER_MONTH",
+    "MAX_SCORE",
+    "MAX_WINDOW_DAYS",
+    "SEVERITIES",
+    "Rule",
+    "apply_overrides",
+    "bind_focal",
+    "load_rules",
+]
 
 #: Severity levels, lowest first.
 SEVERITIES = ("low", "medium", "high", "critical")
 
 _DEFAULT_DEDUP = "{rule}|{unique_id}|{episode_start}"
+
+#: A threshold or severity score must be below this (as the review page's rules form
+#: asks): no detector's score comes near it (the z and rate scores stop at 50, the
+#: ensemble's -log10 p near 300), so a rule asking more would never fire.
+MAX_SCORE = 1000.0
+#: Most periods of ``min_duration`` and ``cooldown``: a year of daily periods (seven of
+#: weekly, thirty of monthly). A longer run is no surge but the series' level, so a rule
+#: asking more never fires; a longer cooldown keeps every later surge in one episode.
+MAX_PERIODS = 366
+#: Longest recency ``window``, in days (ten years; a month counts 30 days).
+MAX_WINDOW_DAYS = 3660
+#: Highest ``min_per_month``, a rate per 30 days no series comes near (more events than
+#: GDELT codes in a month for the whole world), so a rule asking more never fires.
+MAX_PER_MONTH = 1e8
 
 
 @dataclass(frozen=True)
@@ -138,6 +162,12 @@ def _parse_window(text: str) -> pd.DateOffset | pd.Timedelta:
     n = int(num)
     if n < 1:  # a window of no days holds no anomaly: the rule never fires
         raise ValueError(f"{text!r} is an empty window; use at least one day, week or month")
+    days = n * {"MS": 30, "M": 30, "ME": 30, "W": 7}.get(unit, 1)
+    if days > MAX_WINDOW_DAYS:  # past pandas' range, the alerts stage failed (overflow)
+        raise ValueError(
+            f"{text!r} is a window of {days:,} days, longer than {MAX_WINDOW_DAYS:,} (ten "
+            "years); the window says how recent an episode's last anomaly must be"
+        )
     if unit in ("MS", "M", "ME"):
         return pd.DateOffset(months=n)
     if unit in ("W",):
@@ -335,20 +365,34 @@ def _rule(item: Any, where: str, index: int) -> Rule:
                     f"asks), got {item[key]!r}: a score of 0 is a period as expected, so the "
                     "rule would raise an alert on most series it watches"
                 )
-            if key == "min_per_month" and item[key] < 0:
-                raise ConfigError(f"{at}: key 'min_per_month' must be 0 or more, got {item[key]!r}")
+            if key == "threshold" and item[key] >= MAX_SCORE:
+                raise ConfigError(
+                    f"{at}: key 'threshold' must be below {MAX_SCORE:g} (as the review page's "
+                    f"rules form asks), got {item[key]!r}: no detector's score comes near it, "
+                    "so the rule would never fire"
+                )
+            if key == "min_per_month" and not 0 <= item[key] <= MAX_PER_MONTH:
+                raise ConfigError(
+                    f"{at}: key 'min_per_month' must be from 0 to {MAX_PER_MONTH:.0e} (a rate "
+                    f"per 30 days), got {item[key]!r}: no series comes near more, so the rule "
+                    "would never fire"
+                )
             kw[key] = float(item[key])
     for key in ("min_duration", "cooldown"):
         if key in item:
             v = item[key]
-            if (
-                not isinstance(v, int)
-                or isinstance(v, bool)
-                or v < (1 if key == "min_duration" else 0)
-            ):
+            low = 1 if key == "min_duration" else 0
+            if not isinstance(v, int) or isinstance(v, bool) or not low <= v <= MAX_PERIODS:
+                why = (
+                    "periods in a row before alerting; a longer run is the series' level, not "
+                    "a surge, so the rule would never fire"
+                    if key == "min_duration"
+                    else "quiet periods still in one episode; a longer gap keeps every later "
+                    "surge in the first episode, so no new alert is raised"
+                )
                 raise ConfigError(
-                    f"{at}: key '{key}' must be an integer >= "
-                    f"{1 if key == 'min_duration' else 0}, got {v!r}"
+                    f"{at}: key '{key}' must be an integer from {low} to {MAX_PERIODS} "
+                    f"({why}), got {v!r}"
                 )
             kw[key] = v
     if "window" in item:
@@ -376,6 +420,12 @@ def _severity(value: Any, at: str) -> str | tuple[tuple[float, str], ...]:
                 raise ConfigError(
                     f"{at}: key 'severity': bad level {dict(lv)!r}; levels are "
                     f"{SEVERITIES} with numeric scores"
+                )
+            if not -MAX_SCORE < lv["score"] < MAX_SCORE:
+                raise ConfigError(
+                    f"{at}: key 'severity': the score of level {lv['level']!r} must be "
+                    f"between -{MAX_SCORE:g} and {MAX_SCORE:g}, got {lv['score']!r}: no "
+                    "detector's score comes near it, so the level would never be given"
                 )
             levels.append((float(lv["score"]), str(lv["level"])))
         return tuple(sorted(levels))

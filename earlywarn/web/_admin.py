@@ -140,6 +140,7 @@ def admin_routes(w: _Web, admin: Callable[[Handler], Handler]) -> list[Route]:
 
     async def change_rule(request: Request) -> Response:
         from earlywarn.alerts import load_rules
+        from earlywarn.alerts.rules import MAX_SCORE
 
         form = await w.form(request)
         if isinstance(form, Response):
@@ -155,7 +156,7 @@ def admin_routes(w: _Web, admin: Callable[[Handler], Handler]) -> list[Route]:
                 threshold = float(form.get("threshold", "").replace(",", "."))
             except ValueError:
                 threshold = None
-            if threshold is None or not 0 < threshold < 1000:
+            if threshold is None or not 0 < threshold < MAX_SCORE:
                 return await rules(request, w.t(request, "Give a threshold above 0."), 400)
 
         def apply(archive: Archive) -> None:
