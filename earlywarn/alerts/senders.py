@@ -14,11 +14,16 @@ Chat services (Slack, Teams ...) have no idempotency key; their messages end wit
 delivery id so a human can tell a repeat.
 
 Bounds: a CloudEvents receiver gets ``http.total_timeout`` for the whole exchange
-(enforced on every socket operation, so a receiver dripping its answer is cut off) and
-at most :data:`MAX_RESPONSE_BYTES` of its answer are read. apprise and SMTP do their
-own I/O; :func:`send_bounded` runs any sender in a child process that is killed at the
-deadline and has a memory cap, so one bad receiver can neither stall nor exhaust the
-process delivering the others.
+(enforced on every socket operation, so a receiver dripping its answer is cut off); its
+verdict is the status line, so the body of a 2xx answer is not read at all, and at most
+:data:`MAX_RESPONSE_BYTES` of a refusal's are. apprise's HTTP senders (``requests``) read
+at most :data:`MAX_RESPONSE_BYTES` of any answer too (:func:`_bounded_answers`), whatever
+its Content-Length says: some parse a 2xx answer (Slack's, Telegram's), so it is cut, not
+skipped. No connection is reused (a client per send, closed after it), so bytes past a
+declared length cannot be read as another answer: the size is all that is checked.
+SMTP does its own I/O; :func:`send_bounded` runs any sender in a child process that is
+killed at the deadline and has a memory cap, so one bad receiver can neither stall nor
+exhaust the process delivering the others.
 """
 
 from __future__ import annotations
@@ -330,10 +335,11 @@ def _send_cloudevent(channel: Channel, payload: Mapping[str, Any], http: HttpSet
             httpx.Client(transport=transport(), timeout=timeout, follow_redirects=False) as client,
             client.stream("POST", channel.url, content=body, headers=headers) as resp,
         ):
-            for chunk in resp.iter_raw():  # bounded: never the whole of an endless answer
-                answer += chunk
-                if len(answer) >= MAX_RESPONSE_BYTES:
-                    break
+            # a 2xx status is the receiver's verdict: its body (dripped, endless) is not
+            # read, the connection is closed; a refusal's first bytes say why
+            if not 200 <= resp.status_code < 300:
+                with contextlib.suppress(httpx.HTTPError):  # the status is known already
+                    answer = _capped(resp.iter_raw(), MAX_RESPONSE_BYTES)
     except httpx.TimeoutException as exc:
         raise DeliveryTimeoutError(
             f"{type(exc).__name__}: no complete answer within {http.total_timeout:g}s"
@@ -345,6 +351,49 @@ def _send_cloudevent(channel: Channel, payload: Mapping[str, Any], http: HttpSet
     if not 200 <= resp.status_code < 300:
         text = answer[:200].decode("utf-8", "replace").strip()
         raise DeliveryError(f"HTTP {resp.status_code}: {text}")
+
+
+def _capped(chunks: Iterator[bytes], cap: int) -> bytes:
+    """At most ``cap`` bytes of an answer's body; the rest is never read.
+
+    >>> _capped(iter([b"ab", b"cd", b"ef"]), 3)
+    b'abc'
+    """
+    out = bytearray()
+    for chunk in chunks:
+        out += chunk
+        if len(out) >= cap:
+            break
+    return bytes(out[:cap])
+
+
+@contextlib.contextmanager
+def _bounded_answers() -> Iterator[None]:
+    """Have ``requests`` (apprise's HTTP client) read at most :data:`MAX_RESPONSE_BYTES` of
+    an answer: it reads whole answers into memory, so a receiver answering with an endless
+    body held a delivery until its child process was killed at the deadline (a 200 the
+    receiver had given reported as a timeout, and the alert sent again at each retry)."""
+    import requests.adapters
+
+    cls = requests.adapters.HTTPAdapter
+    original = cls.send
+
+    def send(self: Any, request: Any, stream: bool = False, **kwargs: Any) -> Any:
+        resp = original(self, request, stream=True, **kwargs)
+        if stream:  # the caller reads the body itself
+            return resp
+        try:  # iter_content raises requests' own errors (apprise catches those)
+            content = _capped(resp.iter_content(8192), MAX_RESPONSE_BYTES)
+        finally:
+            resp.close()  # the rest is never read; the connection is not reused
+        resp._content, resp._content_consumed = content, True
+        return resp
+
+    cls.send = send  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        cls.send = original  # type: ignore[method-assign]
 
 
 def _is_email(obj: Any) -> bool:
@@ -434,6 +483,7 @@ def _send_apprise(channel: Channel, payload: Mapping[str, Any], http: HttpSettin
     kind = {"low": "info", "medium": "warning", "": "info"}.get(sev, "failure")
     with (
         _no_redirects() as redirected,
+        _bounded_answers(),
         _tls_errors() as tls,
         apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured,
     ):

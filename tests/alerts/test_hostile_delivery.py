@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -41,7 +42,7 @@ def _alerts(n: int) -> pd.DataFrame:
 
 def _drip(conn: Conn) -> None:
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\nConnection: close\r\n\r\n"
-    conn.drip(head + b"k" * 60, 0.2)  # 25 s in all: far past the deadline
+    conn.drip(head + b"k" * 60, 0.2)  # 25 s in all, the status line too: past the deadline
 
 
 def _endless(conn: Conn) -> None:
@@ -71,18 +72,66 @@ def test_dripping_and_endless_receivers_do_not_stall_the_others(tmp_path: Path) 
         out = archive.table("outbox").set_index(["channel", "alert_id"])
     print(f"deliver took {took:.1f}s: {counts}")
     assert len(good.requests) == 3  # every later row is still sent
-    assert counts["sent"] == 6 and counts["retry"] + counts["deferred"] == 6
-    # a stalled receiver costs one deadline, not one per row (the endless JSON receiver is
-    # cut off by the memory cap or by the deadline, whichever comes first on this machine)
-    assert counts["deferred"] >= 2
+    assert counts["sent"] == 9 and counts["retry"] + counts["deferred"] == 3
+    assert counts["deferred"] == 2  # a stalled receiver costs one deadline, not one per row
     drip = out.loc["a-drip"]
     assert (drip["status"] == "pending").all() and drip["attempts"].tolist().count(1) == 1
     assert drip["last_error"].str.contains("within").sum() == 1
-    # the CloudEvents receiver's endless answer: 64 KiB read, status 200 believed
+    # the endless answers: a 2xx's body is not read (CloudEvents) or cut at 64 KiB (apprise)
     assert (out.loc["b-endless-ce", "status"] == "sent").all()
-    # apprise reads whole answers: its child process is cut off at the deadline
-    assert (out.loc["c-endless-json", "status"] == "pending").all()
+    assert (out.loc["c-endless-json", "status"] == "sent").all()
     assert took < 2 * 2.5 + 10.0, took
+
+
+def _answer(status: str, length: int | None, endless: bool = False, drip: bool = False) -> Any:
+    def handler(conn: Conn) -> None:
+        head = f"HTTP/1.1 {status}\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+        head += f"Content-Length: {length}\r\n" if length is not None else ""
+        conn.send(head.encode() + b"\r\nrefused: quota\n")
+        if drip:
+            conn.drip(b"k" * 60, 0.2)  # 12 s for a body its Content-Length says is 75 bytes
+        elif endless:
+            conn.endless(seconds=30.0)
+
+    return handler
+
+
+@pytest.mark.parametrize("kind", ["apprise", "cloudevents"])
+def test_a_receiver_answering_without_end_is_read_no_further(kind: str) -> None:
+    """A receiver's answer was read whole by apprise (requests): an endless body, or one
+    declaring 10^11 bytes, held the delivery until its child process was killed at the
+    deadline, so a 200 was reported as a timeout and the alert sent again at each retry
+    (a refusal's reason lost the same way). A CloudEvents receiver dripping the body of a
+    200 did the same. Now a 2xx's body is read no further than 64 KiB (apprise), or not
+    at all (CloudEvents), and a refusal's first bytes give its reason."""
+    from earlywarn.alerts.senders import DeliveryError, DeliveryTimeoutError, send_bounded
+
+    http = HttpSettings(connect_timeout=2.0, read_timeout=10.0, total_timeout=10.0)
+    payload = {
+        "delivery_id": "d-1",
+        "kind": "alert",
+        "alert": {"rule": "spike", "unique_id": "cov:VNM", "severity": "high", "title": "t"},
+    }
+    routes = {
+        "/endless": _answer("200 OK", None, endless=True),
+        "/huge": _answer("200 OK", 10**11, endless=True),
+        "/refused": _answer("500 Internal Server Error", None, endless=True),
+    }
+    if kind == "cloudevents":  # apprise's plugins may parse a 2xx body: theirs is read
+        routes["/drip"] = _answer("200 OK", 75, drip=True)
+    with raw_server() as bad:
+        bad.routes.update(routes)
+        for path in routes:
+            url = bad.url(path) if kind == "cloudevents" else "json://" + bad.url(path)[7:]
+            channel = Channel("hook", kind, url)
+            if path == "/refused":
+                with pytest.raises(DeliveryError) as err:
+                    send_bounded(channel, payload, http)
+                assert not isinstance(err.value, DeliveryTimeoutError), (path, err.value)
+                assert "500" in str(err.value), str(err.value)
+            else:
+                send_bounded(channel, payload, http)  # accepted: no timeout, no retry
+            assert bad.hits[path] == 1, (path, bad.hits)
 
 
 @pytest.mark.parametrize(
