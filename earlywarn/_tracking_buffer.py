@@ -42,6 +42,7 @@ __all__ = [
     "call_deadline",
     "default_buffer_dir",
     "fast_fail",
+    "settled",
 ]
 
 _log = get_logger(__name__)
@@ -69,12 +70,20 @@ def call_deadline() -> float:
     return value if 0 < value < float("inf") else CALL_DEADLINE
 
 
-def bounded(fn: Callable[[], Any], what: str) -> Any:
+#: Threads of run-making calls given up at the deadline and still running, by the call's
+#: local run id: process state, as the threads themselves are (a new Tracker on the same
+#: buffer, as each nightly run makes, must see them too).
+_IN_FLIGHT: dict[str, threading.Thread] = {}
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
+def bounded(fn: Callable[[], Any], what: str, call: str | None = None) -> Any:
     """``fn()`` in a daemon thread, waited for at most :func:`call_deadline` seconds.
 
     Past it a :class:`TimeoutError` names the call and the thread is left behind (a Python
     thread cannot be stopped; it ends with the connection or the process), so the caller
-    buffers the call and goes on.
+    buffers the call and goes on. A thread left behind is remembered under ``call`` (a
+    run-making call's local run id), so a replay can wait for it (:func:`settled`).
     """
     box: dict[str, Any] = {}
 
@@ -89,6 +98,9 @@ def bounded(fn: Callable[[], Any], what: str) -> Any:
     worker.start()
     worker.join(limit)
     if worker.is_alive():
+        if call is not None:
+            with _IN_FLIGHT_LOCK:
+                _IN_FLIGHT[call] = worker
         raise TimeoutError(
             f"the tracking server did not finish {what} within {limit:g} s (it answers too "
             "slowly, or drips its answer)"
@@ -96,6 +108,25 @@ def bounded(fn: Callable[[], Any], what: str) -> Any:
     if "error" in box:
         raise box["error"]
     return box.get("value")
+
+
+def settled(call: str, limit: float) -> bool:
+    """Whether no thread of the call ``call`` given up at the deadline is still running,
+    after waiting for it at most ``limit`` seconds.
+
+    Its request may reach the store at any moment while it runs, so replaying the call
+    then could make its run twice: the replay waits, then finds the run it made.
+    """
+    with _IN_FLIGHT_LOCK:
+        worker = _IN_FLIGHT.get(call)
+    if worker is None:
+        return True
+    worker.join(limit)
+    if worker.is_alive():
+        return False
+    with _IN_FLIGHT_LOCK:
+        _IN_FLIGHT.pop(call, None)
+    return True
 
 
 @contextlib.contextmanager
@@ -209,7 +240,14 @@ class CallBuffer:
                     rec = json.loads(line)
                     op = rec.pop("op")
                     rec = _substitute(rec, ids)
-                    result = bounded(functools.partial(apply, op, rec), op)
+                    call = str(rec["local_id"]) if op in CREATES_RUN else None
+                    if call is not None and not settled(call, call_deadline()):
+                        raise TimeoutError(
+                            f"{op} {rec.get('name')!r}, given up at the deadline, still waits "
+                            "for the store's answer; it is kept, not replayed (its run could "
+                            "be made twice): sync again later"
+                        )
+                    result = bounded(functools.partial(apply, op, rec), op, call)
                     if op in CREATES_RUN:
                         ids[rec["local_id"]] = str(result)
                     done += 1

@@ -107,7 +107,8 @@ class RunLogger:
                 try:
                     with fast_fail():
                         do = getattr(self, f"_do_{op}")
-                        return bounded(lambda: do(**record), op)
+                        call = str(record["local_id"]) if op in CREATES_RUN else None
+                        return bounded(lambda: do(**record), op, call)
                 except Exception as exc:
                     self.offline = True
                     _log.warning(

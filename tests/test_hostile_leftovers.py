@@ -82,13 +82,15 @@ def test_an_alert_raised_on_a_rerun_is_shown_as_raised_then(tmp_path: Path) -> N
 class _SlowAnswers:
     """A loopback TCP proxy in front of a real server: while ``slow`` is set, the answer on a
     connection that carried a request whose line holds ``marker`` is held ``delay`` seconds
-    (the request itself goes through at once, so the server acts on it)."""
+    (the request itself goes through at once, so the server acts on it); with
+    ``hold_request`` the request is held instead (the server acts on it ``delay`` late)."""
 
-    def __init__(self, port: int, marker: bytes, delay: float) -> None:
+    def __init__(self, port: int, marker: bytes, delay: float, hold_request: bool = False) -> None:
         import socket
         import threading
 
         self.target, self.marker, self.delay = port, marker, delay
+        self.hold_request = hold_request
         self.slow = threading.Event()
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -120,7 +122,10 @@ class _SlowAnswers:
         try:
             while data := src.recv(65536):
                 if request and self.slow.is_set() and self.marker in data:
-                    held.set()
+                    if self.hold_request:
+                        time.sleep(self.delay)
+                    else:
+                        held.set()
                 if not request and held.is_set():
                     time.sleep(self.delay)
                     held.clear()
@@ -181,6 +186,63 @@ def test_a_call_given_up_at_the_deadline_makes_no_second_run_on_replay(
         assert sorted(r.info.run_name for r in direct.search_runs([exp])) == [
             "nightly 2025-01-01", "nightly 2025-01-02"
         ]  # fmt: skip
+    finally:
+        proxy.close()
+        stop(server)
+
+
+@pytest.mark.slow  # a real `mlflow server` (~5-35 s to start)
+def test_a_replay_racing_a_call_given_up_at_the_deadline_makes_no_second_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The replay took the run a given-up call had made, but only once the store held it:
+    synced while the abandoned call was still in flight (its request not yet acted on),
+    the replay found no run and made one, and the request then made another: two runs for
+    one night. Now a replay waits for a run-making call given up in this process (at most
+    the call deadline), then finds its run; if it still runs, the call stays buffered."""
+    import logging
+
+    import mlflow
+
+    from earlywarn.tracking import Tracker
+    from tests.mlflow_server import free_port, start_server, stop
+
+    monkeypatch.setenv("EARLYWARN_MLFLOW_CALL_DEADLINE", "2")
+    port = free_port()
+    server = start_server(tmp_path, port)
+    proxy = _SlowAnswers(port, b"/runs/create", delay=3.0, hold_request=True)
+    try:
+        t = Tracker(f"http://127.0.0.1:{proxy.port}", "ew", buffer_dir=tmp_path / "buf")
+        t.connect()
+        direct = mlflow.MlflowClient(f"http://127.0.0.1:{port}")
+        exp = direct.get_experiment_by_name("ew").experiment_id
+        proxy.slow.set()
+        t.log_run("nightly 2025-01-01", params={"p": "1"}, metrics={"m": 1.5})
+        proxy.slow.clear()
+        assert t.offline and t.pending() == 1 and direct.search_runs([exp]) == []
+        assert t.sync() == 1 and t.pending() == 0  # while the given-up call is in flight
+        time.sleep(3.0)  # whatever was in flight has landed by now
+        runs = direct.search_runs([exp])
+        assert [r.info.run_name for r in runs] == ["nightly 2025-01-01"], runs  # was: two
+        assert runs[0].data.metrics == {"m": 1.5} and runs[0].info.status == "FINISHED"
+
+        # a call still in flight past the wait: kept buffered, replayed once it has ended
+        # (a proxy of its own: no kept-alive connection the server may have closed since)
+        later = _SlowAnswers(port, b"/runs/create", delay=5.0, hold_request=True)
+        t = Tracker(f"http://127.0.0.1:{later.port}", "ew", buffer_dir=tmp_path / "buf2")
+        t.connect()
+        later.slow.set()
+        t.log_run("nightly 2025-01-02", metrics={"m": 2.0})
+        later.slow.clear()
+        assert t.offline and t.pending() == 1
+        with caplog.at_level(logging.WARNING, logger="earlywarn"):
+            assert t.sync() == 0 and t.pending() == 1
+        assert "still waits for the store's answer" in caplog.text
+        time.sleep(2.0)
+        assert t.sync() == 1 and t.pending() == 0
+        names = sorted(r.info.run_name for r in direct.search_runs([exp]))
+        assert names == ["nightly 2025-01-01", "nightly 2025-01-02"], names
+        later.close()
     finally:
         proxy.close()
         stop(server)
