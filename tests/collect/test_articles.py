@@ -9,6 +9,7 @@ from copy import copy
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import trafilatura
 from trafilatura.settings import Extractor
 
@@ -361,3 +362,60 @@ def test_mark_duplicates_cross_outlet() -> None:
     assert out["duplicate_of"].tolist() == ["x2", None, None, None]
     assert out.loc[1, "outlets"] == ["Thanh Nien", "Tuoi Tre"]
     assert out.loc[2, "outlets"] == ["VnExpress"]
+
+
+_LOGGING_PROBE = r"""
+import gzip, json, logging, sys
+from pathlib import Path
+
+import earlywarn
+from earlywarn.collect.articles import extract_article, load_html
+from htmldate import find_date
+import htmldate.extractors as hx
+
+data = gzip.decompress(Path(sys.argv[1]).read_bytes())
+article = extract_article(data, "https://example.com/article")  # earlywarn's own reading
+find_date(load_html(data), extensive_search=True)  # htmldate asks dateparser's parser
+if sys.argv[2] == "takeover":  # the check seeing what it looks for: dateparser's set-up
+    from dateparser.utils import get_logger
+    get_logger()
+seen = []
+handler = logging.Handler()
+handler.emit = seen.append
+log = logging.getLogger("earlywarn.collect.articles")
+log.addHandler(handler)
+log.warning("still heard")
+print(json.dumps({
+    "text": bool(article and article.text),
+    "dateparser": hx.get_external_parser.cache_info().currsize,
+    "disabled": log.disabled,
+    "heard": len(seen),
+    "root": [type(h).__name__ for h in logging.root.handlers],
+}))
+"""
+
+
+@pytest.mark.parametrize("case", ["library", "takeover"])
+def test_reading_pages_leaves_the_process_logging_alone(shared_data: Path, case: str) -> None:
+    """dateparser configures logging (dictConfig, disable_existing_loggers: every earlywarn
+    logger silenced, DEBUG lines to stdout) the first time ``dateparser.utils.get_logger``
+    runs with no handler on the root logger. Only its LanguageValidator calls that, which
+    nothing imports when pages are read: a library user's earlywarn loggers keep working
+    after a page reaches htmldate and dateparser's parser (in a fresh process: pytest gives
+    the root logger handlers). The 'takeover' case shows the check sees the set-up; a
+    dateparser that ran it while parsing would fail the 'library' case."""
+    import subprocess
+    import sys
+
+    page = shared_data / "article_extraction" / "newspaper" / "html" / "spanish_article.html.gz"
+    run = subprocess.run(
+        [sys.executable, "-c", _LOGGING_PROBE, str(page), case],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    said = json.loads(run.stdout.strip().splitlines()[-1])
+    assert said["text"] and said["dateparser"] == 1, said  # the page reached dateparser
+    if case == "library":
+        assert not said["disabled"] and said["heard"] == 1 and said["root"] == [], said
+        assert run.stdout.count("\n") == 1, run.stdout[:500]  # no library's DEBUG lines
+    else:
+        assert said["disabled"] and said["heard"] == 0 and said["root"] == ["StreamHandler"]
