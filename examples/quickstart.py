@@ -1,8 +1,8 @@
 """Quickstart: the demo's archive explored as a data scientist would.
 
 Run ``python examples/quickstart.py [FOLDER]`` (default ``earlywarn-demo``). When the folder
-does not hold a finished demo it runs the demo first (about a minute, offline); a demo cut
-short is resumed, never read half-built.
+does not hold a finished demo it runs the demo first (offline; several minutes, see the
+README's speed table); a demo cut short is resumed, never read half-built.
 """
 
 from __future__ import annotations

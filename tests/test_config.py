@@ -74,3 +74,23 @@ def test_tracking_uri_precedence(
     env = {k: v for k, v in env.items() if v}
     s = load_settings(environ=env, tracking_uri=option, output_dir=tmp_path)
     assert s.resolved_tracking_uri(env) == expected.format(out=tmp_path.resolve())
+
+
+def test_example_config_shows_every_setting() -> None:
+    """The README says examples/earlywarn.toml "shows every setting": every key of Settings
+    (and of its [http] and [web] tables) is in it, set or commented out with its default, and
+    the file loads; it listed 11 of 46 keys."""
+    import re
+
+    from earlywarn.config import HttpSettings, Settings, WebSettings
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "earlywarn.toml"
+    text = path.read_text("utf-8")
+    chunks = re.split(r"^\[(\w+)\][^\n]*$", text, flags=re.M)
+    sections = {"": chunks[0], **dict(zip(chunks[1::2], chunks[2::2], strict=True))}
+    for table, model in (("", Settings), ("http", HttpSettings), ("web", WebSettings)):
+        keys = set(re.findall(r"^#? ?(\w+) =", sections.get(table, ""), flags=re.M))
+        fields = set(model.model_fields) - {"http", "web"}
+        assert fields <= keys, f"[{table or 'top'}] lacks {sorted(fields - keys)}"
+    settings = load_settings(path, environ={})
+    assert settings.http.max_entries == 1000 and settings.focal_country == "VNM"
