@@ -150,6 +150,10 @@ def detect_layout(first_line: str) -> tuple[str, tuple[str, ...], bool]:
     --------
     >>> detect_layout("\\t".join(["1"] * 61))[0]
     'v2'
+    >>> detect_layout("GKGRECORDID,DATE,SourceCollectionIdentifier")
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.ImportFormatError: a GDELT Global Knowledge Graph (GKG) file, not an events file: GKG records hold themes, names, places and tone per document, no events, and are not imported into the archive; read one in Python with earlywarn.io.read_gdelt_gkg(path)
     """
     fields = first_line.rstrip("\r").split("\t")
     if fields[:4] == ["Date", "Source", "Target", "CAMEOCode"]:
@@ -162,6 +166,12 @@ def detect_layout(first_line: str) -> tuple[str, tuple[str, ...], bool]:
         return "v1", V1_COLUMNS[:n], False
     if n == 61:
         return "v2", V2_COLUMNS, False
+    if "GKGRECORDID" in first_line[:200].upper() or n == 27:
+        raise ImportFormatError(
+            "a GDELT Global Knowledge Graph (GKG) file, not an events file: GKG records hold "
+            "themes, names, places and tone per document, no events, and are not imported into "
+            "the archive; read one in Python with earlywarn.io.read_gdelt_gkg(path)"
+        )
     raise ImportFormatError(
         f"not a GDELT events file: the first line has {n} tab-separated fields; expected 57/58 "
         "(GDELT 1.0 daily), 61 (GDELT 2.0) or a 'Date Source Target CAMEOCode ...' header "

@@ -174,8 +174,10 @@ def iter_icews(
     head = read_head(path)
     if not head.strip():
         return
-    header = check_header([h.strip() for h in head.split("\t")], path)
-    layout = _layout(header)
+    names = [h.strip() for h in head.split("\t")]
+    # the layout first: a file of another kind is "not an ICEWS file", whatever its first row
+    layout = _layout(names)
+    header = check_header(names, path)
     convert = _from_raw if layout == "raw" else _from_extract
     first = True
     for block in iter_blocks(path, report, block_bytes):

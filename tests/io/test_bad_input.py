@@ -93,6 +93,13 @@ def test_unreadable_layouts(shared_data: Path, tmp_path: Path) -> None:
         read_gdelt_events(dropped)
     with pytest.raises(ImportFormatError, match="not an ICEWS file"):
         read_icews(shared_data / REDUCED)
+    # a headerless GDELT export named as ICEWS: its first row is not a header, so its
+    # repeated country codes are no "header names 'USA' twice" (the message it gave)
+    with pytest.raises(ImportFormatError, match="not an ICEWS file"):
+        read_icews(shared_data / DAILY)
+    # the GKG sample named as GDELT events: said "1 tab-separated fields; expected 57/58"
+    with pytest.raises(ImportFormatError, match=r"Knowledge Graph.*read_gdelt_gkg"):
+        read_gdelt_events(shared_data / "gdelt/gkg_v2_sample_20200222.csv.gz")
     with pytest.raises(ImportFormatError, match="neither"):
         read_counts(shared_data / REDUCED)
     with pytest.raises(ImportFormatError, match="does not exist"):
