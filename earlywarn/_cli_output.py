@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,11 +16,45 @@ from rich.table import Table
 
 from earlywarn._progress import Progress
 
-__all__ = ["Bars", "StageForce", "bars_for", "err", "out", "print_alerts", "print_result"]
+__all__ = [
+    "Bars",
+    "StageForce",
+    "bars_for",
+    "err",
+    "out",
+    "print_alerts",
+    "print_result",
+    "tolerant_streams",
+]
 
 #: Logs, progress and errors: stderr. Data and results: stdout.
 err = Console(stderr=True, soft_wrap=True)
 out = Console()
+
+_UNICODE = {"utf-8", "utf-16", "utf-32", "utf-8-sig"}
+_FAILING = {"strict", "surrogateescape"}
+
+
+def tolerant_streams() -> None:
+    """Let stdout and stderr write any text in an encoding that cannot (ASCII, Latin-1).
+
+    Under ``PYTHONIOENCODING=ascii``, a POSIX locale with UTF-8 mode off or a Latin-1
+    terminal, printing a Vietnamese feed name or title raised UnicodeEncodeError: an
+    internal error (70) after the work was done. Such characters are written as Python
+    writes them to stderr (``\\u1ec7``); the stream keeps its encoding.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            name = encoding
+        # strict, or surrogateescape (the POSIX locale's): both fail on a letter not in it
+        if name not in _UNICODE and getattr(stream, "errors", None) in _FAILING:
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
+
 
 #: ``--force/--no-force`` of the one-stage commands (``earlywarn report``, ``network`` ...).
 StageForce = Annotated[

@@ -23,7 +23,7 @@ import typer
 from earlywarn import __version__
 from earlywarn._atomic import write_atomic
 from earlywarn._cli_network import eval_network, network_app
-from earlywarn._cli_output import StageForce, bars_for, err, out, print_result
+from earlywarn._cli_output import StageForce, bars_for, err, out, print_result, tolerant_streams
 from earlywarn._cli_web import export, users_app
 from earlywarn._log import configure_logging
 from earlywarn.config import Settings, load_settings
@@ -200,6 +200,7 @@ def _main(
     ] = False,
 ) -> None:
     """Strategic early warning from global news and event data."""
+    tolerant_streams()
     state.config = config
     state.quiet = quiet
     state.overrides = {"archive": archive, "output_dir": out_dir, "tracking_uri": tracking_uri}

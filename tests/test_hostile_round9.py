@@ -1,12 +1,16 @@
 """Hostile inputs, ninth round (tests/HOSTILE.md): pages and feeds whose server or markup
 declares a legacy encoding over UTF-8 bytes, text in UTF-32, archive names DuckDB reads as
-no file, an archive written by a newer DuckDB. Each through a real entry point: a loopback
-HTTP server and the collect stage, the CLI, real files."""
+no file, an archive written by another DuckDB, a terminal that cannot write every letter.
+Each through a real entry point: a loopback HTTP server and the collect stage, the CLI (in
+a subprocess for the terminal's encoding), real files."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import struct
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -216,3 +220,39 @@ def test_utf32_feeds_and_pages_with_or_without_a_bom_are_read() -> None:
     for name in codecs_:
         got = arts.loc[f"Hà Nội và Москва {name}", "text"]
         assert f"Tin tức hôm nay về {name} và biển Đông." in got, (name, got[:80])
+
+
+# -- a terminal or locale that cannot write every letter ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"PYTHONIOENCODING": "ascii"},
+        {"PYTHONIOENCODING": "latin-1"},
+        {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"},
+    ],
+)
+def test_a_terminal_that_cannot_write_vietnamese_does_not_fail_the_command(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """`earlywarn feeds list` of a catalog naming 'Báo Việt Nam', under
+    PYTHONIOENCODING=ascii, a Latin-1 terminal or the POSIX locale with UTF-8 mode off
+    (cron on an old server): UnicodeEncodeError, 'internal error' (70) with a traceback,
+    after the work was done. Now the letters the stream cannot write are escaped as Python
+    escapes them on stderr (`\\u1ec7`), exit 0."""
+    catalog = tmp_path / "c.yaml"
+    catalog.write_text(
+        "feeds:\n- {url: 'https://e.vn/rss', outlet: 'Báo Việt Nam', language: vi, country: VNM}\n",
+        encoding="utf-8",
+    )
+    run_env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_CTYPE")}
+    run_env.update(env, PYTHONPATH=str(REPO))
+    r = subprocess.run(
+        [sys.executable, "-m", "earlywarn.cli", "feeds", "list", str(catalog)],
+        env=run_env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr.decode("utf-8", "replace")[-600:]
+    assert b"Vi\\u1ec7t Nam" in r.stdout, r.stdout
