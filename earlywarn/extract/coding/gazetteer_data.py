@@ -172,6 +172,66 @@ def _demonyms(known: set[str]) -> dict[str, str]:
     return out
 
 
+def _long_forms(known: set[str], codes: set[str]) -> dict[str, str]:
+    """Country names of several words from ``countryinfo``'s alternative spellings and
+    ISO 3166's inverted names -> ISO3 (*Ivory Coast*, *DR Congo*, *Congo-Kinshasa*, *Great
+    Britain*, *Kingdom of Swaziland*; *Korea, Republic of* -> *Republic of Korea*, *Congo,
+    The Democratic Republic of the* -> *Democratic Republic of the Congo* and, as news
+    writes it, *Democratic Republic of Congo*).
+
+    Kept: a form of two or more words (or hyphenated), in ASCII letters, that is not
+    already an alias (one word may be a common word or name: *Island*, *Mann*), of a
+    current ISO 3166 country, named by one country only.
+
+    Examples
+    --------
+    >>> f = _long_forms(set(), {"COD", "COG", "CIV", "KOR", "GBR", "ISL"})
+    >>> f["Ivory Coast"], f["DR Congo"], f["Democratic Republic of Congo"], f["Republic of Korea"]
+    ('CIV', 'COD', 'COD', 'KOR')
+    >>> f["Congo-Brazzaville"], "Island" in f, "Congo" in f
+    ('COG', False, False)
+    """
+    import pycountry
+    from countryinfo import all_countries
+
+    found: dict[str, set[str]] = {}
+
+    def add(form: str, cc: str) -> None:
+        form = re.sub(r"^[Tt]he\s+", "", form.strip())
+        if "," in form:  # 'Korea, Republic of' -> 'Republic of Korea'
+            head, _, tail = form.partition(", ")
+            if not re.search(r"\bof( the)?$", tail, re.IGNORECASE):
+                return
+            form = re.sub(r"^The\s+", "", f"{tail} {head}")
+            tail_words = form.split()
+            form = " ".join(w if k == 0 or w.lower() not in ("of", "the") else w.lower()
+                            for k, w in enumerate(tail_words))  # fmt: skip
+        forms = [form]
+        if " of the " in form:
+            forms.append(form.replace(" of the ", " of "))  # 'Democratic Republic of Congo'
+        for f in forms:
+            if re.fullmatch(r"[A-Za-z][A-Za-z.'\- ]*[A-Za-z]", f) and (" " in f or "-" in f):
+                found.setdefault(f, set()).add(cc)
+
+    for c in all_countries():
+        try:
+            cc, alts = c.iso(3), c.alt_spellings() or []
+        except (KeyError, TypeError, AttributeError):
+            continue
+        for a in alts:
+            add(a, cc)
+    for pc in pycountry.countries:
+        for attr in ("name", "official_name"):
+            val = getattr(pc, attr, None)
+            if val and "," in val:
+                add(val, pc.alpha_3)
+    return {
+        f: next(iter(ccs))
+        for f, ccs in sorted(found.items())
+        if len(ccs) == 1 and next(iter(ccs)) in codes and f.lower() not in known
+    }
+
+
 def _variants(label: str) -> list[str]:
     """CLDR labels such as 'Myanmar (Burma)' or 'Congo - Kinshasa' -> usable aliases."""
     out = []
@@ -255,6 +315,9 @@ def build_entries() -> list[Entry]:
             out.append(Entry(alias, row["language"], cc, names.get(cc, cc), cc, "country"))
     known = {e.alias.lower() for e in out if e.language in ("en", "*")}
     for alias, cc in _demonyms(known).items():
+        out.append(Entry(alias, "en", cc, names.get(cc, cc), cc, "country"))
+    known = {e.alias.lower() for e in out if e.language in ("en", "*")}
+    for alias, cc in _long_forms(known, set(names)).items():
         out.append(Entry(alias, "en", cc, names.get(cc, cc), cc, "country"))
     for row in _read_csv("organisations.csv"):
         for alias in row["aliases"].split("|"):

@@ -55,6 +55,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from earlywarn.extract.coding.engine import GOVERNING_ROOTS, VerbMatcher, premodifier_governors
@@ -121,6 +122,39 @@ _HEDGES = frozenset(
         "poised",
     ]
 )
+#: Prepositions that tie a person to the body or country they serve or come from
+#: (*delegates at Iraq's National Conference*, *a director at Amnesty International*,
+#: *a spokesman for the Pentagon*, *an official from Pakistan*, *a researcher with Human
+#: Rights Watch*): for a head noun naming a person (:func:`_person_noun`) the phrase's
+#: actor, as *of* is for any noun.
+_AFFILIATION = frozenset(["of", "at", "for", "from", "with"])
+
+
+def _person_noun(tok: SpacyToken) -> bool:
+    """Whether a noun names a person or a group of people by its usual sense (capitalised
+    too: *Delegates* opening a sentence, *Advocacy Director* in a title): WordNet's agent
+    nouns (``agents_wordnet_en.txt``, built by the criterion written in
+    ``experiments/coding/build_agent_nouns.py``) or the agents dictionary's own words.
+
+    Examples
+    --------
+    >>> class T:  # a stand-in for a spaCy token
+    ...     def __init__(self, w, tag="NNS"): self.lower_, self.tag_ = w, tag
+    >>> _person_noun(T("delegates", "NNPS")), _person_noun(T("director", "NN"))
+    (True, True)
+    >>> _person_noun(T("attack", "NN")), _person_noun(T("director", "VB"))
+    (False, False)
+    """
+    return tok.tag_.startswith("NN") and tok.lower_ in _person_nouns()
+
+
+@lru_cache(maxsize=1)
+def _person_nouns() -> frozenset[str]:
+    from earlywarn.extract.events import wordnet_agents
+
+    return frozenset(k[0] for k in wordnet_agents() if len(k) == 1)
+
+
 #: Relations that open a clause of its own: its actors are not the governing verb's.
 _EMBEDDED = frozenset(["ccomp", "advcl", "parataxis", "conj", "acl:relcl", "csubj"])
 #: Actor kinds that name a country as such (its name, demonym, capital; with an agent:
@@ -364,7 +398,7 @@ class _Sentence:
                     continue
                 if dep.startswith("nmod") and dep != "nmod:poss":
                     case = {g.lower_ for g in c.children if g.dep_ == "case"}
-                    if case and not case <= {"of"}:
+                    if case and not case <= (_AFFILIATION if _person_noun(tok) else {"of"}):
                         continue
                 got = self.actors_of(c, depth + 1)
                 if got:
