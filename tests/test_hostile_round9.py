@@ -256,3 +256,52 @@ def test_a_terminal_that_cannot_write_vietnamese_does_not_fail_the_command(
     )
     assert r.returncode == 0, r.stderr.decode("utf-8", "replace")[-600:]
     assert b"Vi\\u1ec7t Nam" in r.stdout, r.stdout
+
+
+# -- a feed in a legacy encoding said to be UTF-8, or saying nothing -------------------------
+
+NEWS = {
+    "cp1251": ["Москва заявила о новых санкциях против Киева",
+               "Правительство утвердило бюджет на следующий год",
+               "Центробанк сохранил ключевую ставку без изменений"],
+    "cp1256": ["أعلنت الحكومة عن عقوبات جديدة على الواردات",
+               "وزير الخارجية يلتقي نظيره في القاهرة",
+               "البرلمان يصادق على قانون الانتخابات الجديد"],
+    "koi8-r": ["В Санкт-Петербурге прошёл международный форум",
+               "Президент провёл совещание с членами Совбеза",
+               "Центробанк сохранил ключевую ставку без изменений"],
+}  # fmt: skip
+
+
+def test_a_feed_in_a_legacy_encoding_said_to_be_utf8_is_detected() -> None:
+    """A Russian feed in windows-1251 whose XML declaration says UTF-8 (a template copied
+    from a UTF-8 site), an Arabic one in windows-1256 served `charset=utf-8` with no
+    declaration, a KOI8-R one declaring nothing: each went to windows-1252 (feedparser's
+    guess after UTF-8) and every title was stored as mojibake ('Ìîñêâà' for 'Москва').
+    Pages were already detected when their declared charset failed; feeds in a non-Latin
+    script now are too (a Latin feed's accents still go to windows-1252)."""
+    from earlywarn.collect import Feed, collect
+    from tests.collect.conftest import settings
+    from tests.collect.test_hostile import _static
+    from tests.hostile import raw_server
+
+    when = "Wed, 01 Jan 2025 08:00:00 +0000"
+    setups = {  # encoding: (XML declaration, Content-Type)
+        "cp1251": (' encoding="utf-8"', "application/rss+xml"),
+        "cp1256": ("", "application/rss+xml; charset=utf-8"),
+        "koi8-r": ("", "application/rss+xml"),
+    }
+    with raw_server() as srv:
+        feeds = []
+        for enc, (decl, ctype) in setups.items():
+            items = "".join(
+                f"<item><title>{t}</title><link>{srv.url(f'/{enc}/{i}')}</link>"
+                f"<pubDate>{when}</pubDate><description>{t}. {t}.</description></item>"
+                for i, t in enumerate(NEWS[enc])
+            )
+            doc = f'<?xml version="1.0"{decl}?><rss version="2.0"><channel><title>x</title>'
+            srv.routes["/" + enc] = _static((doc + items + "</channel></rss>").encode(enc), ctype)
+            feeds.append(Feed(srv.url("/" + enc), outlet=enc))
+        out = collect(feeds, dt.date(2025, 1, 2), settings=settings())
+    got = sorted(out.articles["title"])
+    assert got == sorted(t for titles in NEWS.values() for t in titles), got

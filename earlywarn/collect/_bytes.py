@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import codecs
+import re
 
-__all__ = ["decode_wide", "mostly_utf8", "utf8_beyond_ascii", "wide_bom", "wide_order"]
+import charset_normalizer
+
+__all__ = [
+    "decode_wide",
+    "detect_text",
+    "mostly_utf8",
+    "not_latin",
+    "utf8_beyond_ascii",
+    "wide_bom",
+    "wide_order",
+]
 
 _ASCII = bytes(range(128))
 
@@ -130,3 +141,46 @@ def mostly_utf8(content: bytes) -> str | None:
     text = content.decode("utf-8", "replace")
     bad = len(text) - (len(content) - other) - wide
     return text if bad and wide >= 3 * bad else None
+
+
+# "iso-8859-1" is many servers' default, whatever the page: bytes >= 0x80 are under 5% of
+# the letters of a Latin-script page (accents) but most of a Chinese, Russian or Greek one
+_MAX_LATIN_HIGH = 0.15
+_HIGH = bytes(range(128, 256))
+_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
+def not_latin(content: bytes) -> bool:
+    """True if bytes >= 0x80 are more than 15% of them and ASCII letters (two C passes):
+    text in a script other than Latin, not a Latin one's accents.
+
+    Examples
+    --------
+    >>> latin = "Le café est très bon ce matin à Paris".encode("cp1252")
+    >>> not_latin("Москва".encode("cp1251")), not_latin(latin)
+    (True, False)
+    """
+    high = len(content) - len(content.translate(None, _HIGH))
+    letters = len(content) - len(content.translate(None, _LETTERS))
+    return bool(high) and high / (high + letters) > _MAX_LATIN_HIGH
+
+
+_FIRST_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def detect_text(content: bytes) -> tuple[str, str] | None:
+    """charset_normalizer's encoding for ``content``, all of it decoded, and its codec.
+
+    It is judged on 200 KB from the first byte >= 0x80 (a page may open with more ASCII
+    script than that), and the whole of it is decoded, not only what was judged.
+    """
+    first = _FIRST_HIGH.search(content)
+    start = max(0, first.start() - 1000) if first else 0
+    best = charset_normalizer.from_bytes(content[start : start + 200_000]).best()
+    if best is None:
+        return None
+    try:
+        enc = codecs.lookup(best.encoding).name
+    except LookupError:
+        enc = "cp1252"
+    return content.decode(enc, "replace"), enc

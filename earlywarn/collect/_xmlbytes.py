@@ -15,13 +15,14 @@ import html.entities
 import re
 from urllib.parse import urljoin
 
-from earlywarn.collect._bytes import decode_wide, utf8_beyond_ascii
+from earlywarn.collect._bytes import decode_wide, detect_text, not_latin, utf8_beyond_ascii
 
 __all__ = [
     "advertised_feed",
     "declared_as_utf8",
     "from_wide",
     "mend_references",
+    "misdeclared_text",
     "undeclared_not_utf8",
     "valid_char_refs",
 ]
@@ -75,6 +76,51 @@ def declared_as_utf8(content: bytes) -> bytes | None:
         return content.decode(latin).encode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_TAG = re.compile(rb"<[^>]*>")
+_HIGH = bytes(range(128, 256))
+_MIN_HIGH = 32  # bytes >= 0x80: 16 letters of a CJK text, 32 of a Cyrillic one
+_LATIN_DETECTED = {"cp1252", "iso8859-1", "iso8859-15", "ascii", "latin-1"}
+
+
+def misdeclared_text(content: bytes, content_type: str | None) -> str | None:
+    """A feed in a non-Latin script that its declared encoding does not decode (or that
+    declares none), decoded as detected; else None.
+
+    ``encoding="utf-8"`` (or ``charset=utf-8``) over windows-1251, or a Russian, Arabic or
+    Greek feed declaring nothing, went to windows-1252 (feedparser's guess after UTF-8),
+    every letter stored as two others ('Ìîñêâà' for 'Москва'). Pages were already read
+    so (detection when the declared charset fails). A declaration the bytes satisfy, or a
+    Latin-script text (accents), is left to the parsers as before (None).
+
+    Examples
+    --------
+    >>> news = "<title>Москва заявила о новых санкциях. Правительство утвердило бюджет.</title>"
+    >>> doc = f'<?xml version="1.0" encoding="utf-8"?><rss>{news * 3}</rss>'
+    >>> misdeclared_text(doc.encode("cp1251"), None)[-45:]
+    'Правительство утвердило бюджет.</title></rss>'
+    >>> misdeclared_text(doc.encode("utf-8"), None) is None
+    True
+    """
+    m = _DECL.match(content)
+    declared = [m.group(1).decode("ascii")] if m else []
+    header = _CHARSET.search(content_type or "")
+    declared += [header.group(1)] if header else []
+    for name in declared:
+        try:
+            content.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return None  # as declared
+    text = _TAG.sub(b" ", content)  # the text's letters, not the markup's
+    if len(text) - len(text.translate(None, _HIGH)) < _MIN_HIGH or not not_latin(text):
+        return None  # a few stray bytes are too little to detect from (cp1252 as before)
+    detected = detect_text(content)
+    if detected is None or detected[1] in _LATIN_DETECTED:
+        return None
+    return detected[0]
 
 
 _DECLARED_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")

@@ -32,7 +32,6 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import charset_normalizer
 import lxml.html
 import trafilatura
 from courlan import extract_domain
@@ -41,7 +40,13 @@ from lxml import etree
 from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
 
 from earlywarn._log import get_logger
-from earlywarn.collect._bytes import decode_wide, mostly_utf8, utf8_beyond_ascii
+from earlywarn.collect._bytes import (
+    decode_wide,
+    detect_text,
+    mostly_utf8,
+    not_latin,
+    utf8_beyond_ascii,
+)
 from earlywarn.collect._cascade import cascade_text
 from earlywarn.collect._chunks import join_chunks
 from earlywarn.collect.catalog import normalize_link
@@ -139,8 +144,8 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
         if enc in _LATIN or enc == "iso8859-1":
             if repaired is not None:
                 return repaired, "utf-8"
-            if _high_share(content) > _MAX_LATIN_HIGH:  # not a Latin-script page
-                detected = _detect(content)
+            if not_latin(content):  # not a Latin-script page
+                detected = detect_text(content)
                 if detected is not None and detected[1] not in _LATIN_CODECS:
                     return detected
         try:
@@ -149,40 +154,10 @@ def _decode(content: bytes, charset: str | None) -> tuple[str, str]:
             continue
     if repaired is not None:
         return repaired, "utf-8"
-    return _detect(content) or (content.decode("cp1252", "replace"), "cp1252")
+    return detect_text(content) or (content.decode("cp1252", "replace"), "cp1252")
 
 
-# "iso-8859-1" is many servers' default, whatever the page: bytes >= 0x80 are under 5% of
-# the letters of a Latin-script page (accents) but most of a Chinese, Russian or Greek one
-_MAX_LATIN_HIGH = 0.15
-_HIGH = bytes(range(128, 256))
-_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _LATIN_CODECS = {"cp1252", "iso8859-1", "iso8859-15", "ascii", "latin-1"}
-
-
-def _high_share(content: bytes) -> float:
-    """Bytes >= 0x80 as a share of them and ASCII letters (two C passes)."""
-    high = len(content) - len(content.translate(None, _HIGH))
-    letters = len(content) - len(content.translate(None, _LETTERS))
-    return high / (high + letters) if high else 0.0
-
-
-_FIRST_HIGH = re.compile(rb"[\x80-\xff]")
-
-
-def _detect(content: bytes) -> tuple[str, str] | None:
-    """charset_normalizer's encoding for ``content``, all of it decoded.
-
-    It is judged on 200 KB from the first byte >= 0x80 (a page may open with more ASCII
-    script than that), and the whole page is decoded, not only what was judged.
-    """
-    first = _FIRST_HIGH.search(content)
-    start = max(0, first.start() - 1000) if first else 0
-    best = charset_normalizer.from_bytes(content[start : start + 200_000]).best()
-    if best is None:
-        return None
-    enc = _codec(best.encoding) or "cp1252"
-    return content.decode(enc, "replace"), enc
 
 
 def decode_html(content: bytes, charset: str | None = None) -> str:

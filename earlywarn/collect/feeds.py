@@ -44,6 +44,7 @@ from earlywarn.collect._xmlbytes import (
     declared_as_utf8,
     from_wide,
     mend_references,
+    misdeclared_text,
     undeclared_not_utf8,
 )
 from earlywarn.collect.catalog import Feed
@@ -664,6 +665,9 @@ def _parse(
     with contextlib.suppress(etree.XMLSyntaxError, UnicodeDecodeError):
         if repaired is not None:
             return _fast_mended(repaired.encode("utf-8"), url, "utf-8")
+        detected = misdeclared_text(content, content_type)  # windows-1251 said to be UTF-8
+        if detected is not None:
+            return _fast_mended(detected.encode("utf-8"), url, "utf-8")
         if undeclared and "charset" not in (content_type or "").lower():
             # windows-1252, feedparser's guess after UTF-8 (a byte it leaves unassigned
             # goes on to the tolerant path)
