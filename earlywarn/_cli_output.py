@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import inspect
 import json
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ __all__ = [
     "out",
     "print_alerts",
     "print_result",
+    "reflow_help",
     "tolerant_streams",
 ]
 
@@ -180,3 +182,34 @@ def print_result(result: Any, archive: Path | None = None, *, quiet: bool = Fals
             print_alerts(archive, result.as_of)
         if result.report:
             out.print(f"report: {result.report}")
+
+
+def _reflow(text: str) -> str:
+    r"""``text`` with each paragraph on one line (lists and indented blocks kept as written).
+
+    Examples
+    --------
+    >>> _reflow("One line\n    and the next.\n\n    - a\n    - b")
+    'One line and the next.\n\n- a\n- b'
+    """
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(
+        p
+        if any(line.startswith((" ", "- ", "* ", "\b")) for line in p.splitlines())
+        else " ".join(line.strip() for line in p.splitlines())
+        for p in paragraphs
+    )
+
+
+def reflow_help(app: typer.Typer) -> None:
+    """Put each paragraph of every command's help (docstring) on one line, in ``app`` and
+    its sub-apps. Typer's rich help keeps a docstring's line breaks in the command list and
+    in every paragraph after the first, so a docstring wrapped at 92 columns printed as
+    ragged half-lines in ``earlywarn --help`` ("tone toward it by" / "language, ...")."""
+    for info in app.registered_commands:
+        text = info.help if isinstance(info.help, str) else inspect.getdoc(info.callback)
+        if text:
+            info.help = _reflow(text)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            reflow_help(group.typer_instance)

@@ -23,7 +23,15 @@ import typer
 from earlywarn import __version__
 from earlywarn._atomic import write_atomic
 from earlywarn._cli_network import eval_network, network_app
-from earlywarn._cli_output import StageForce, bars_for, err, out, print_result, tolerant_streams
+from earlywarn._cli_output import (
+    StageForce,
+    bars_for,
+    err,
+    out,
+    print_result,
+    reflow_help,
+    tolerant_streams,
+)
 from earlywarn._cli_web import export, users_app
 from earlywarn._log import configure_logging
 from earlywarn.config import Settings, load_settings
@@ -982,6 +990,9 @@ def tracking_sync() -> None:
         s = settings()
         n = Tracker(s.resolved_tracking_uri(), s.experiment).sync()
         out.print(f"replayed {n} buffered tracking calls")
+
+
+reflow_help(app)  # last: every command of every sub-app is registered by now
 
 
 def main() -> None:

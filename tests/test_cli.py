@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -368,3 +369,28 @@ def test_a_library_configuring_logging_later_does_not_silence_earlywarn() -> Non
             logging.root.removeHandler(h)
         for h in before:
             logging.root.addHandler(h)
+
+
+def test_help_paragraphs_are_not_cut_by_docstring_line_breaks() -> None:
+    """Typer's rich help keeps a docstring's line breaks in the command list and in every
+    paragraph after the first: `earlywarn --help` showed perception's help as ragged
+    half-lines. Every command's help (all sub-apps) has its paragraphs on one line."""
+    import inspect
+
+    import typer
+
+    from earlywarn.cli import app
+
+    def commands(cmd: Any, path: str) -> Iterator[tuple[str, str]]:
+        yield path, cmd.help or ""
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from commands(sub, f"{path} {name}")
+
+    seen = dict(commands(typer.main.get_command(app), "earlywarn"))
+    assert {"earlywarn perception", "earlywarn eval alerts", "earlywarn feeds check"} <= set(seen)
+    cut = [
+        path
+        for path, text in seen.items()
+        if any("\n" in p for p in inspect.cleandoc(text).split("\n\n"))
+    ]
+    assert not cut, f"help with a line break inside a paragraph: {cut}"
