@@ -914,7 +914,9 @@ def feeds_check(
             checked["verified"] = [
                 today if ok else f.verified for ok, f in zip(good, feeds, strict=True)
             ]
-            out.print(checked.to_string(), markup=False)
+            # soft_wrap: one feed a line, however narrow the terminal (the console cut
+            # each row in two at 80 columns on a pipe)
+            out.print(checked.to_string(index=False), markup=False, soft_wrap=True)
             if write_verified and good.any():
                 n = record_verified(catalog, dict.fromkeys(checked.loc[good, "url"], today))
                 out.print(  # soft_wrap: a long path is never cut in two on a pipe
@@ -960,7 +962,7 @@ def feeds_list(
             out.print_json(json.dumps(rows, ensure_ascii=False))
             return
         never = int(table["verified"].isna().sum())
-        out.print(table.fillna("-").to_string(index=False), markup=False)
+        out.print(table.fillna("-").to_string(index=False), markup=False, soft_wrap=True)
         out.print(f"{len(table)} feeds; {len(table) - never} verified, {never} never verified")
 
 

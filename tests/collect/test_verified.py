@@ -76,6 +76,10 @@ def test_check_records_good_fetches_and_writes_them_only_when_asked(
     today = datetime.now(timezone.utc).date()
     code, output = _check(cat)
     assert code == 1 and "2 of 5 feeds failed" in output
+    # one feed a line: the table's rows were cut in two at the console's 80 columns
+    lines = CliRunner().invoke(app, ["feeds", "check", str(cat), "--online"], env=ENV).output
+    row = next(x for x in lines.splitlines() if "/vnexpress.rss" in x)
+    assert " VnExpress " in row and " ok " in row and today.isoformat() in row, lines
     assert output.count(today.isoformat()) == 3  # the good fetches' date, in the table
     assert cat.read_bytes() == before  # a check alone writes nothing
     code, output = _check(cat, "--write-verified")
