@@ -708,3 +708,31 @@ def test_demands_through_a_that_clause(coder: EventCoder) -> None:
     assert _dyads(coder, "Russia said Syria must not attack Turkey.") == set()
     said_it = _dyads(coder, "Russia said it must send troops to Syria.")  # its own duty
     assert not any(root == "10" for _s, _t, root in said_it)
+
+
+def test_coordinated_countries_inside_an_agent_phrase(coder: EventCoder) -> None:
+    # news gold, tuning half: the dictionary joins 'foreign ministers of India' into INDGOV;
+    # the coordinated 'Pakistan' is a member of that phrase too (PAKGOV), so the joint verb
+    # gives both directions, each once (no paired code repeating the reverse direction)
+    gold = {r["id"]: r["sentence"] for r in news_gold()}
+    for sid in ("64df271d-00", "252bd331-00"):
+        events = coder.code_sentence(gold[sid])
+        got = {(e.source_country, e.target_country, e.code[:2]) for e in events}
+        assert {("IND", "PAK", "04"), ("PAK", "IND", "04")} <= got, sid
+        assert {e.target_code for e in events if e.source_country == "IND"} == {"PAKGOV"}
+        assert len([e for e in events if e.source_country == "PAK"]) == 1, sid
+
+
+def test_coordinated_places_of_an_agent_in_petrarch_records() -> None:
+    # PETRARCH-2's own unit-test records COMPOUND-08/09 ('Lawmakers in Fornost and Gondor
+    # welcomed ...'): the agent applies to each coordinated place (FORLEG and GONLEG)
+    d = DATA / "event_coding" / "petrarch2"
+    petr = EventCoder.from_petrarch(
+        d / "PETR.Validate.verbs.txt",
+        d / "PETR.Validate.actors.txt",
+        d / "PETR.Validate.agents.txt",
+        d / "PETR.Validate.discards.txt",
+    )
+    s = "Lawmakers in Fornost and Gondor welcomed a resumption of formal diplomatic ties with Eriador."
+    got = {(e.source_code, e.target_code, e.code) for e in petr.code_sentence(s)}
+    assert got == {("FORLEG", "ERI", "041"), ("GONLEG", "ERI", "041")}

@@ -348,6 +348,7 @@ class _Sentence:
         countries |= {a.country for _s, _e, a in places if a.country and a.entity == a.country}
         self.named_country = countries.pop() if unknown and len(countries) == 1 else None
         self._located: dict[int, int | None] = {}
+        self._members: dict[tuple[int, int], int] = {}
 
     def actors_of(self, tok: SpacyToken, depth: int = 0) -> list[int]:
         """Span indices of the noun phrase headed by ``tok`` (coordination expanded)."""
@@ -386,6 +387,7 @@ class _Sentence:
                     )
                 ):  # also both adjectives on the noun ('Russian' amod, 'and', 'Syrian' amod)
                     out += [x for x in self.actors_of(c, depth + 1) if x not in out]
+            out += [x for x in self._inner_members(tok, k) if x not in out]
             return out
         if depth > 3:
             return []
@@ -404,6 +406,33 @@ class _Sentence:
                 if got:
                     return got
         return []
+
+    def _inner_members(self, tok: SpacyToken, k: int) -> list[int]:
+        """Actors coordinated with a modifier inside span ``k`` (headed by ``tok``): *the
+        foreign ministers of [India] and Pakistan*, where the dictionary joined the agent to
+        its first country only. Each member with a country and no agent type of its own takes
+        the span's agent type (``PAKGOV`` beside ``INDGOV``): one actor per coordinated member,
+        as for a coordinated head (:meth:`actors_of`)."""
+        s, e, base = self.spans[k]
+        out: list[int] = []
+        for t in self.doc[s:e]:
+            if t.i == tok.i:
+                continue  # the head's own members: actors_of
+            for c in t.children:
+                if c.dep_ != "conj" or s <= c.i < e or self.owner.get(c.i) in (None, k):
+                    continue
+                for j in self.actors_of(c, 1):
+                    member = self.spans[j][2]
+                    if base.type and member.country and not member.type:
+                        key = (k, j)
+                        if key not in self._members:
+                            self._members[key] = self._add(self.spans[j][0], self.spans[j][1],
+                                Actor(member.country + base.type, member.name, member.country,
+                                      base.type, member.entity, member.kind))  # fmt: skip
+                        j = self._members[key]
+                    if j not in out:
+                        out.append(j)
+        return out
 
     def places_of(self, toks: Iterable[SpacyToken]) -> list[int]:
         """Places in the roles ``toks`` as actors: the last resort for a target."""
@@ -1182,6 +1211,7 @@ def code_doc(
         if news and not passive:
             targets = sent.foreign_first(sources, targets)
         pairs = [(s, t) for s in sources for t in targets if s != t]
+        joint = False
         if (
             not targets
             and len(sources) >= 2
@@ -1189,6 +1219,7 @@ def code_doc(
             and (_reciprocal(vb, code) or not news or (unknown and _joint_verb(v)))
         ):
             pairs = [(a, b) for a in sources for b in sources if a != b]  # 'A, B and C signed'
+            joint = True  # both directions are coded: a paired code would repeat the reverse
         if trace is not None and not pairs:
             note("no source-target pair", code, sources, targets)
         coded: list[tuple[int, int, str | None, bool]] = [(s, t, code, True) for s, t in pairs]
@@ -1219,7 +1250,7 @@ def code_doc(
             verb_text = " ".join(x.text for x in doc[vb.start : vb.end])
             if ecode:
                 events.append(RawEvent(a, b, ecode, verb_text, vb.start, vb.pattern))
-            if verbs_own and vb.paired and ecode == vb.code:
+            if verbs_own and vb.paired and ecode == vb.code and not joint:
                 events.append(RawEvent(b, a, vb.paired, verb_text, vb.start, vb.pattern))
     if trace is not None:
         trace.append({"spans": [a for _s, _e, a in sent.spans]})
