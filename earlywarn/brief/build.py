@@ -25,6 +25,7 @@ briefs are stored by a stage rather than computed when a report is rendered.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from datetime import date, datetime, timezone
 from typing import Any
@@ -180,11 +181,45 @@ def _focal(
     }
 
 
+def _words(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def _is_headline(line: str, title: str) -> bool:
+    """Whether ``line`` is the page's headline: the title, or the title before the site's
+    name (``Headline | Site``, ``Headline - Site``, ``Headline – The Sun``)."""
+    first, whole = _words(line), _words(title)
+    if not first or not whole.startswith(first):
+        return False
+    return whole == first or whole[len(first) :].lstrip()[:1] in ("|", "-", "–", "—", "·")
+
+
 def _doc(row: dict[str, Any]) -> str:
+    r"""The text an article gives its story's summary: its body, without the headline.
+
+    Extracted pages start with their headline as a line of its own; a headline ends in no
+    full stop, so the sentence splitter glued it to the lead ("Mỹ phủ nhận quan hệ căng
+    thẳng với Saudi Arabia Ngày 22-10, ..."), and the summary repeated the story's title
+    at the head of a sentence. The brief shows the title beside the summary.
+
+    Examples
+    --------
+    >>> _doc({"title": "Floods hit Hue", "text": "Floods  hit Hue\nRain fell for days."})
+    'Rain fell for days.'
+    >>> _doc({"title": "Floods hit Hue – The Sun", "text": "Floods hit Hue\nRain fell."})
+    'Rain fell.'
+    >>> _doc({"title": "Other", "text": "Floods hit Hue\nRain fell."})
+    'Floods hit Hue\nRain fell.'
+    """
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
         text = row.get("summary") if isinstance(row.get("summary"), str) else ""
-    return str(text)[:_TEXT_CHARS]
+    text = str(text)
+    title = row.get("title")
+    first, sep, rest = text.lstrip().partition("\n")
+    if sep and isinstance(title, str) and _is_headline(first, title):
+        text = rest
+    return text[:_TEXT_CHARS]
 
 
 def _published(row: dict[str, Any]) -> str | None:
