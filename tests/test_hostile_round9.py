@@ -7,6 +7,7 @@ a subprocess for the terminal's encoding), real files."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import struct
 import subprocess
@@ -305,3 +306,32 @@ def test_a_feed_in_a_legacy_encoding_said_to_be_utf8_is_detected() -> None:
         out = collect(feeds, dt.date(2025, 1, 2), settings=settings())
     got = sorted(out.articles["title"])
     assert got == sorted(t for titles in NEWS.values() for t in titles), got
+
+
+# -- a GDELT file whose name DuckDB reads as a pattern ---------------------------------------
+
+
+def test_a_gdelt_file_named_like_a_pattern_imports_that_file(tmp_path: Path) -> None:
+    """`import gdelt 'day[1].tsv'` read `day1.tsv` beside it (DuckDB's read_csv takes a
+    name as a glob), and `a*b.tsv` every `a?b.tsv`: exit 0, the report naming the file
+    given, the events of another file stored. Such a name (of the file or a folder on its
+    path) now goes to the tolerant reader, which opens the file named."""
+    import duckdb
+
+    from tests.conftest import SHARED
+
+    sample = (SHARED / "gdelt" / "events_v1_daily_20170912_sample.tsv").read_bytes()
+    lines = sample.splitlines(keepends=True)
+    ids = {line.split(b"\t")[0].decode() for line in lines if line.strip()}
+    (tmp_path / "day[1].tsv").write_bytes(sample)
+    (tmp_path / "day1.tsv").write_bytes(lines[0].replace(lines[0].split(b"\t")[0], b"999"))
+    archive = tmp_path / "a.duckdb"
+    r = _cli("--archive", str(archive), "import", "gdelt", str(tmp_path / "day[1].tsv"))
+    assert r.exit_code == 0, r.output  # type: ignore[attr-defined]
+    assert json.loads(r.output)["rows_read"] == len(ids)  # type: ignore[attr-defined]
+    con = duckdb.connect(str(archive), read_only=True)
+    try:
+        stored = {str(row[0]) for row in con.execute("SELECT event_id FROM events").fetchall()}
+    finally:
+        con.close()
+    assert stored == {f"gdelt:{i}" for i in ids}, stored

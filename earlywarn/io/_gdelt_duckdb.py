@@ -16,6 +16,8 @@ before anything is written; the caller then uses the pandas path.
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 from typing import Any
 
 import duckdb
@@ -118,9 +120,14 @@ class UnsupportedFileError(Exception):
     """This file needs the tolerant pandas path (the reason is the message)."""
 
 
+# read_csv takes a file name as a pattern: day[1].tsv read day1.tsv, a*b.tsv every a?b.tsv
+_GLOB = re.compile(r"[*?\[]")
+
+
 def _options(path: PathLike, names: tuple[str, ...], header: bool) -> str:
     cols = ", ".join(f"'{n}': 'VARCHAR'" for n in names)
-    where = str(path).replace("'", "''")
+    # absolute: DuckDB expands a leading ~ (a folder of that name is a folder here)
+    where = os.path.abspath(path).replace("'", "''")
     with open(path, "rb") as fh:
         compression = "gzip" if fh.read(2) == b"\x1f\x8b" else "none"
     return (
@@ -153,6 +160,8 @@ def import_gdelt_events(
     UnsupportedFileError
         Before any write, for a file the pandas path must read.
     """
+    if _GLOB.search(os.path.abspath(path)):  # in a folder's name too
+        raise UnsupportedFileError("its name holds * ? or [, which DuckDB reads as a pattern")
     head = read_head(path)
     if not head.strip():
         raise UnsupportedFileError("empty file")
