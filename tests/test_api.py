@@ -33,3 +33,12 @@ def test_errors_share_one_base() -> None:
         obj = getattr(ew, name)
         if isinstance(obj, type) and issubclass(obj, Exception):
             assert issubclass(obj, ew.EarlywarnError)
+
+
+def test_search_shows_its_filters() -> None:
+    """``ew.search`` is the package, called as its function: its signature was the call's
+    ``(query, **filters)``, so ``ew.search?`` in a notebook hid ``archive``, ``since`` ..."""
+    import inspect
+
+    params = inspect.signature(ew.search).parameters
+    assert {"query", "archive", "since", "lang", "per_page"} <= set(params)

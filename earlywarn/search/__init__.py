@@ -10,6 +10,7 @@ it up to date, ``earlywarn search --rebuild`` (:func:`rebuild`) makes it anew.
 
 from __future__ import annotations
 
+import inspect
 import sys
 import types
 from typing import Any
@@ -28,3 +29,6 @@ class _CallableModule(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _CallableModule
+# ``inspect.signature(ew.search)`` (a notebook's ``ew.search?``) shows search()'s filters,
+# not the call's ``(query, **filters)``
+sys.modules[__name__].__signature__ = inspect.signature(search)  # type: ignore[attr-defined]
