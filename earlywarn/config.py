@@ -354,6 +354,12 @@ def load_settings(
     ------
     ConfigError
         Naming the file (or ``environment`` / ``arguments``) and the key at fault.
+
+    Examples
+    --------
+    >>> s = load_settings(environ={"EARLYWARN_HORIZON": "6"}, focal_country="Việt Nam")
+    >>> s.horizon, s.focal_country, s.http.total_timeout
+    (6, 'VNM', 60.0)
     """
     env = dict(os.environ if environ is None else environ)
     context = {"environ": env}

@@ -244,6 +244,14 @@ def summarise(
     list of str
         Sentences of the input, verbatim (NFC, spacing collapsed), in input order,
         without repeats.
+
+    Examples
+    --------
+    >>> summarise(["Floods hit central Vietnam on Monday after days of heavy rain. "
+    ...            "The weather was nice in Hanoi.",
+    ...            "Heavy rain caused floods in central Vietnam, killing ten people."],
+    ...           "en", n_sentences=1, min_tokens=5)
+    ['Heavy rain caused floods in central Vietnam, killing ten people.']
     """
     if n_sentences < 1:
         raise UsageError(f"n_sentences={n_sentences!r} must be >= 1")

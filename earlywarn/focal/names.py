@@ -123,6 +123,11 @@ def resolve_country(value: str, *, any_code: bool = False) -> str:
     ------
     UsageError
         When nothing matches; the message names the closest known names.
+
+    Examples
+    --------
+    >>> resolve_country("Việt Nam"), resolve_country("vn"), resolve_country("Philippines")
+    ('VNM', 'VNM', 'PHL')
     """
     text = str(value or "").strip()
     if not text:

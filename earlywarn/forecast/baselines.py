@@ -79,7 +79,18 @@ class Naive(_Baseline):
 
 class SeasonalNaive(_Baseline):
     """Value of the same season last cycle; ``season_length=None`` infers it from the frequency
-    (7 daily, 52 weekly, 12 monthly). Needs one full season plus one period."""
+    (7 daily, 52 weekly, 12 monthly). Needs one full season plus one period.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y = pd.DataFrame({"unique_id": "a", "ds": pd.date_range("2024-01-01", periods=6,
+    ...                   freq="MS"), "y": [1.0, 5, 2, 6, 3, 7]})
+    >>> SeasonalNaive(season_length=2).fit(y).predict(h=2)
+      unique_id         ds  yhat
+    0         a 2024-07-01   3.0
+    1         a 2024-08-01   7.0
+    """
 
     def __init__(self, season_length: int | None = None, method: str = "auto") -> None:
         self.season_length = season_length

@@ -131,6 +131,27 @@ def event_counts(
         Period; ``ds`` is the period start.
     start, end : date, optional
         Grid bounds (zero-filled); default each series' first and last period.
+
+    Returns
+    -------
+    DataFrame
+        Long frame ``unique_id, ds, y``: ``ev:VNM``, ``ev:VNM:q4``, ``ev:VNM:r19``,
+        ``ev:VNM:pASSAULT`` by what ``by`` names; an event counts for both its countries.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> events = pd.DataFrame({
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-09"]),
+    ...     "source_country": ["VNM", "CHN", "VNM"], "target_country": ["CHN", "VNM", None],
+    ...     "quad_class": [1, 4, 1], "root_code": ["04", "19", "04"]})
+    >>> event_counts(events, by=["country", "quad_class"], freq="W")
+       unique_id         ds    y
+    0  ev:CHN:q1 2024-01-01  1.0
+    1  ev:CHN:q4 2024-01-01  1.0
+    2  ev:VNM:q1 2024-01-01  1.0
+    3  ev:VNM:q1 2024-01-08  1.0
+    4  ev:VNM:q4 2024-01-01  1.0
     """
     unknown = set(by) - _BY
     if unknown or "country" not in by:
