@@ -657,7 +657,7 @@ def eval_coding(
             "--tuning-only",
             help="Score only the news gold's tuning half and the PETRARCH-2 records (and "
             "--gold if given): the held-aside half is not coded, so no held-aside total is "
-            "printed; the Vietnamese set, the parser's LAS and the bars are skipped too. Use "
+            "printed; the Vietnamese sets, the parser's LAS and the bars are skipped too. Use "
             "it while developing.",
         ),
     ] = False,
@@ -672,7 +672,8 @@ def eval_coding(
         ),
     ] = None,
 ) -> None:
-    """Event coding: English news gold (tuning and held-aside halves), PETRARCH-2, Vietnamese.
+    """Event coding: English news gold (tuning and held-aside halves), PETRARCH-2, Vietnamese
+    (the tuning set and the held-aside set).
 
     P/R/F1 of the CAMEO root, the whole code and dyad+root, QuadClass accuracy, and the
     English parser's LAS/UAS on the UD English-EWT test file. While developing, use
@@ -704,7 +705,10 @@ def eval_coding(
                 progress=bars.count,
             )
             if not tuning_only:
-                cols["Vietnamese (roots)"] = evaluate_vietnamese(progress=bars.count)
+                cols["Vietnamese tuning (roots)"] = evaluate_vietnamese(progress=bars.count)
+                cols["Vietnamese held-aside (roots)"] = evaluate_vietnamese(
+                    progress=bars.count, half="held"
+                )
         parser = evaluate_parser(treebank) if treebank.is_file() and not tuning_only else None
         if as_json:
             out.print_json(json.dumps({"coding": cols, "parser_ewt_test": parser}, default=float))
@@ -725,7 +729,7 @@ def eval_coding(
                       *[f"{c['n_gold']:.0f} / {c['n_predicted']:.0f}" for c in cols.values()])  # fmt: skip
         out.print(table)
         if tuning_only:
-            out.print("--tuning-only: the held-aside half, the Vietnamese set and the parser "
+            out.print("--tuning-only: the held-aside half, the Vietnamese sets and the parser "
                       "were not scored")  # fmt: skip
             return
         if parser is not None:

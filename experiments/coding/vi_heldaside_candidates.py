@@ -29,7 +29,14 @@ SHARED = ROOT.parent / "shared" / "data"
 FEED = SHARED / "rss_feeds" / "vietnamese" / "vnexpress_tin-moi-nhat_2017-07-26.rss"
 MDS = SHARED / "vietnamese_news" / "vietnamese_mds_articles.jsonl.gz"
 TUNING = ROOT / "earlywarn" / "data" / "eval" / "vi_events.jsonl"
-EXCLUDED_CLUSTERS = {"cluster_8", "cluster_26", "cluster_27", "cluster_28", "cluster_29", "cluster_30"}
+EXCLUDED_CLUSTERS = {
+    "cluster_8",
+    "cluster_26",
+    "cluster_27",
+    "cluster_28",
+    "cluster_29",
+    "cluster_30",
+}
 MIN_MDS_SENTENCES = 100
 ENGLISH_ITEM = "Hanoi woman's Facebook rant"  # the one VnExpress International item
 
@@ -49,7 +56,10 @@ def feed_records(shared: Path = SHARED) -> list[dict[str, object]]:
         m = re.search(r"-(\d+)\.html", link)
         doc = f"vnexpress-{m.group(1) if m else link}"
         day = parsedate_to_datetime(item.findtext("pubDate") or "").date().isoformat()
-        for part, text in (("title", title), ("description", _clean(item.findtext("description") or ""))):
+        for part, text in (
+            ("title", title),
+            ("description", _clean(item.findtext("description") or "")),
+        ):
             out.append({"doc_id": doc, "date": day, "part": part, "sentence": text})
     return out
 

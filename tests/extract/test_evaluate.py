@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from earlywarn.extract.evaluate import (
     _article_sentences,
     evaluate_coding,
@@ -34,6 +36,63 @@ def test_vietnamese_gold_set() -> None:
     # measured: root P 0.800 R 0.558, dyad+root P 0.783 R 0.547, QuadClass accuracy 0.632
     assert m["root_precision"] >= 0.77 and m["root_recall"] >= 0.54
     assert m["dyad_precision"] >= 0.75 and m["dyad_recall"] >= 0.52
+
+
+VI_FIELDS = {"id", "doc_id", "date", "sentence", "events"}
+QUAD_OF_ROOT = {
+    f"{r:02d}": 1 if r <= 5 else 2 if r <= 9 else 3 if r <= 14 else 4 for r in range(1, 21)
+}
+
+
+def _vi_rows(name: str) -> list[dict]:  # type: ignore[type-arg]
+    from earlywarn.extract.evaluate import _eval_path
+
+    text = _eval_path(name).read_text(encoding="utf-8")
+    return [json.loads(x) for x in text.splitlines() if x.strip()]
+
+
+def test_vietnamese_heldaside_set_schema_and_counts() -> None:
+    """The held-aside Vietnamese set (README "vi_events_heldaside.jsonl"): 158 sentences of
+    24 VnExpress feed items and 8 VietnameseMDS articles, none shared with the tuning set."""
+    rows = _vi_rows("vi_events_heldaside.jsonl")
+    assert len(rows) == 158 and len({r["id"] for r in rows}) == 158
+    assert all(set(r) == VI_FIELDS for r in rows)
+    events = [e for r in rows for e in r["events"]]
+    assert sum(bool(r["events"]) for r in rows) == 39 and len(events) == 52
+    assert all(set(e) == {"source", "target", "root", "quad"} for e in events)
+    assert all(e["quad"] == QUAD_OF_ROOT[e["root"]] for e in events)
+    countries = {c for e in events for c in (e["source"], e["target"]) if c is not None}
+    assert all(len(c) == 3 and c.isupper() for c in countries)
+    feed = [r for r in rows if r["doc_id"].startswith("vnexpress-")]
+    assert len(feed) == 48 and len({r["doc_id"] for r in feed}) == 24
+    assert {r["doc_id"] for r in rows} - {r["doc_id"] for r in feed} == {
+        "12235122", "12235875", "12310686", "12210968",
+        "12236479", "12210161", "12239909", "12233608",
+    }  # fmt: skip
+    tuning = {r["sentence"].strip() for r in _vi_rows("vi_events.jsonl")}
+    assert not tuning & {r["sentence"] for r in rows}
+
+
+def test_vietnamese_heldaside_sentences_follow_the_written_rule() -> None:
+    """The sentences are exactly what the selection rule (experiments/coding/
+    vi_heldaside_candidates.py) draws from the shared data, in order: none chosen by hand."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "experiments" / "coding"))
+    import vi_heldaside_candidates as cand
+
+    drawn = cand.feed_records() + cand.mds_records()
+    rows = _vi_rows("vi_events_heldaside.jsonl")
+    assert [(d["doc_id"], d["date"], d["sentence"]) for d in drawn] == [
+        (r["doc_id"], r["date"], r["sentence"]) for r in rows
+    ]
+
+
+def test_evaluate_vietnamese_rejects_an_unknown_set() -> None:
+    from earlywarn.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown Vietnamese set 'dev'"):
+        evaluate_vietnamese(half="dev")
 
 
 def test_news_gold_set_is_split_once_by_article() -> None:
@@ -107,7 +166,7 @@ def test_eval_coding_tuning_only_never_codes_the_held_aside_half(monkeypatch) ->
 
     def fake(name: str):  # type: ignore[no-untyped-def]
         def run(*args, **kwargs):  # type: ignore[no-untyped-def]
-            asked.append((name, args[0] if args and name == "news" else None))
+            asked.append((name, args[0] if args and name == "news" else kwargs.get("half")))
             if name == "news":
                 batches.append(kwargs.get("batch"))
             return dict(metrics)
@@ -127,7 +186,15 @@ def test_eval_coding_tuning_only_never_codes_the_held_aside_half(monkeypatch) ->
     asked.clear()
     r = CliRunner().invoke(app, ["eval", "coding"])  # the full table, as before
     assert r.exit_code == 0, r.output
-    assert ("news", "held") in asked and ("vi", None) in asked and "held-aside" in r.stdout
+    assert ("news", "held") in asked and "held-aside" in r.stdout
+    # both Vietnamese sets, side by side: the tuning set and the held-aside set
+    assert [a for a in asked if a[0] == "vi"] == [("vi", None), ("vi", "held")]
+    assert r.stdout.count("Vietnam") == 2  # two columns (headers wrap in a narrow terminal)
+    r = CliRunner().invoke(app, ["eval", "coding", "--json"])
+    assert r.exit_code == 0, r.output
+    cols = json.loads(r.stdout)["coding"]
+    assert cols["Vietnamese tuning (roots)"]["root_f1"] == 0.5
+    assert cols["Vietnamese held-aside (roots)"]["dyad_precision"] == 0.5
     assert batches[-2:] == [None, None]  # every batch by default
     r = CliRunner().invoke(app, ["eval", "coding", "--tuning-only", "--batch", "1"])
     assert r.exit_code == 0, r.output
