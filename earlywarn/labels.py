@@ -540,6 +540,12 @@ def number(value: Any, missing: str = "?", locale: str = "en") -> str:
     --------
     >>> number(1234.56), number(5.575), number(12.0), number(None), number(1234.56, locale="vi")
     ('1,235', '5.6', '12', '?', '1.235')
+
+    A value that rounds to a whole number reads as one (an alert read "where 6.0 were
+    expected" for 5.98 beside "where 3 were expected"):
+
+    >>> number(5.98), number(-0.04), number(5.98, locale="vi")
+    ('6', '0', '6')
     """
     try:
         v = float(value)
@@ -547,12 +553,15 @@ def number(value: Any, missing: str = "?", locale: str = "en") -> str:
         return missing
     if math.isnan(v):
         return missing
+    whole = abs(v) >= 100 or round(v, 1) == int(round(v, 1))
+    if whole:
+        v = round(v) + 0.0  # -0.04 reads 0, not -0
     if not str(locale).startswith("en"):
         from babel.numbers import format_decimal
 
-        fmt = "#,##0" if abs(v) >= 100 or v == int(v) else "#,##0.0"
+        fmt = "#,##0" if whole else "#,##0.0"
         return str(format_decimal(round(v, 1), format=fmt, locale=locale))
-    return f"{v:,.0f}" if abs(v) >= 100 or v == int(v) else f"{v:,.1f}"
+    return f"{v:,.0f}" if whole else f"{v:,.1f}"
 
 
 def alert_reason(evidence: dict[str, Any], rule: str | None = None, locale: str = "en") -> str:
