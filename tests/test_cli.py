@@ -394,3 +394,21 @@ def test_help_paragraphs_are_not_cut_by_docstring_line_breaks() -> None:
         if any("\n" in p for p in inspect.cleandoc(text).split("\n\n"))
     ]
     assert not cut, f"help with a line break inside a paragraph: {cut}"
+
+
+def test_nightly_without_a_catalog_says_which_stages_run_without_one(
+    small_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new user who imported event history and ran `earlywarn nightly` was told only to
+    set a catalog; the event stages run without one, and the message now says how."""
+    monkeypatch.delenv("EARLYWARN_CATALOG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no earlywarn.toml here
+    archive = tmp_path / "copy.duckdb"
+    archive.write_bytes(small_archive.read_bytes())
+    r = _invoke("--archive", str(archive), "nightly", "--as-of", "2016-05-31")
+    assert r.exit_code == 78, r.stderr
+    hint = r.stderr[r.stderr.index("--stages") :].split()[1]
+    assert hint == "series,health,forecast,detect,alerts,report", r.stderr
+    stages = hint.split(",")[:1]  # the stage the hint starts with runs on the archive as is
+    r = _invoke("--archive", str(archive), "nightly", "--as-of", "2016-05-31", "--stages", *stages)
+    assert r.exit_code == 0, r.stderr

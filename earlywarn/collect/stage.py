@@ -30,7 +30,11 @@ def stage(ctx: StageContext) -> StageResult:
     feeds = ctx.catalog
     if feeds is None:
         if ctx.settings.catalog is None:
-            raise ConfigError("no feed catalog: set catalog in the config file or pass --catalog")
+            raise ConfigError(
+                "no feed catalog: set catalog in the config file or pass --catalog (the shipped "
+                "one is feeds/global.yaml); an archive of imported events alone runs the other "
+                "stages: nightly --stages series,health,forecast,detect,alerts,report"
+            )
         feeds = load_catalog(ctx.settings.catalog)
     state = ctx.archive.table("feeds")
     fallbacks = ctx.archive.table(
