@@ -337,9 +337,7 @@ def import_(
     """Import a foreign event file into the archive (all or nothing; reimport changes nothing)."""
     from earlywarn.io.history import import_history
 
-    with _errors():
-        if kind not in ("gdelt", "icews", "acled", "ucdp", "counts"):
-            raise UsageError(f"unknown kind {kind!r}: use gdelt, icews, acled, ucdp or counts")
+    with _errors():  # an unknown kind (or gkg) is a UsageError of import_history, before any I/O
         with bars_for(state.quiet) as bars:
             report = import_history(settings(), kind, path, progress=bars.count)
         out.print_json(json.dumps(report, default=str))

@@ -18,12 +18,15 @@ import pandas as pd
 from earlywarn._log import get_logger
 from earlywarn._progress import Progress
 from earlywarn.config import Settings
-from earlywarn.errors import MissingInputError, path_problem
+from earlywarn.errors import MissingInputError, UsageError, path_problem
 from earlywarn.io import ImportReport, iter_file
 from earlywarn.io._common import drop_seen, read_head
 from earlywarn.store import archive_lock, open_for_writing
 
-__all__ = ["import_history"]
+__all__ = ["ARCHIVE_KINDS", "import_history"]
+
+#: The kinds of file :func:`import_history` stores in the archive (events, or counts).
+ARCHIVE_KINDS = ("gdelt", "icews", "acled", "ucdp", "counts")
 
 log = get_logger(__name__)
 
@@ -49,6 +52,14 @@ def import_history(
     Returns the import report (rows read, kept, rejected and why). ``progress(done, total,
     "rows")`` hears of the rows read (the total once a side thread has counted the lines).
     """
+    kind = str(kind).strip().lower()
+    if kind == "gkg":  # earlywarn.io reads it, but it holds no events: nothing to store
+        raise UsageError(
+            "GDELT GKG files hold themes, names, places and tone per document, no events, and "
+            "are not imported into the archive; read one with earlywarn.io.read_gdelt_gkg(path)"
+        )
+    if kind not in ARCHIVE_KINDS:
+        raise UsageError(f"unknown import kind {kind!r}: use {', '.join(ARCHIVE_KINDS)}")
     p = Path(path)
     problem = path_problem(p)
     if problem is not None:

@@ -297,3 +297,23 @@ def test_a_counts_file_mixing_time_zones_is_read_as_its_clocks_show(tmp_path: Pa
     with Archive(tmp_path / "a.duckdb", read_only=True) as a:
         ds = a.query("SELECT ds FROM counts ORDER BY ds")["ds"].dt.strftime("%Y-%m-%d")
     assert ds.tolist() == ["2020-01-01", "2020-02-01", "2020-03-01"]
+
+
+def test_import_history_takes_only_archive_kinds(shared_data: Path, tmp_path: Path) -> None:
+    """ew.import_history(settings, "gkg", path) failed inside with KeyError 'event_id' (GKG
+    records are read by earlywarn.io but hold no events), and an unknown kind's message
+    offered gkg; a kind in capitals skipped the GDELT fast path. Nothing is created."""
+    from earlywarn.errors import UsageError
+
+    settings = load_settings(archive=tmp_path / "a.duckdb", environ={})
+    gkg = shared_data / "gdelt/gkg_v2_sample_20200222.csv.gz"
+    with pytest.raises(UsageError, match="read_gdelt_gkg"):
+        import_history(settings, "gkg", gkg)
+    with pytest.raises(UsageError, match="unknown import kind 'acme'") as unknown:
+        import_history(settings, "acme", gkg)
+    assert "gkg" not in str(unknown.value)
+    assert not list(tmp_path.iterdir())
+    daily = shared_data / "gdelt/events_v1_daily_20170912_sample.tsv"
+    assert import_history(settings, "GDELT", daily)["rows_kept"] == 10
+    with Archive(settings.archive, read_only=True) as a:
+        assert a.table("runs")["stage"].str.startswith("import:gdelt:").all()
