@@ -55,6 +55,9 @@ def test_parameter_errors_are_earlywarn_errors() -> None:
         lambda: ew.forecast.Prophet(seasonality_mode="sideways").fit(y),
         lambda: ew.forecast.SeasonalNaive(season_length=0).fit(y),
         lambda: ew.forecast.backtest(y, {"naive": ew.forecast.Naive()}, horizon=0, folds=2),
+        # a list of names: "dictionary update sequence element #0 has length 5; 2 is required"
+        lambda: ew.forecast.backtest(y, ["naive"], horizon=3, folds=2),  # type: ignore[arg-type]
+        lambda: ew.forecast.backtest(y, {"naive": "naive"}, horizon=3, folds=2),  # type: ignore[dict-item]
         lambda: ew.series.event_counts(events, by=["nation"], freq="W"),
         lambda: ew.series.event_counts(events, by=["country"], freq="fortnight"),
         lambda: ew.series.event_counts(events, by=["country", "quad_class"]),  # no quad_class

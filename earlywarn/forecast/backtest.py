@@ -262,6 +262,29 @@ def _global_fold(
     return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), failures
 
 
+def _named_models(models: object) -> dict[str, BaseForecaster]:
+    """``models`` as a dict of forecasters, or a UsageError saying what to pass.
+
+    Examples
+    --------
+    >>> list(_named_models({"snaive": SeasonalNaive()}))
+    ['snaive']
+    >>> _named_models(["snaive"])
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.UsageError: models must map names to forecasters, e.g. {'snaive': ew.forecast.SeasonalNaive(), 'prophet': ew.forecast.Prophet()}, or be ew.forecast.load_models('models/'); got ['snaive']
+    """
+    named = dict(models) if isinstance(models, Mapping) else None
+    if named is None or not all(isinstance(m, BaseForecaster) for m in named.values()):
+        shown = repr(models)
+        raise UsageError(
+            "models must map names to forecasters, e.g. {'snaive': ew.forecast.SeasonalNaive(), "
+            "'prophet': ew.forecast.Prophet()}, or be ew.forecast.load_models('models/'); "
+            f"got {shown[:120] + '...' if len(shown) > 120 else shown}"
+        )
+    return {str(k): m for k, m in named.items()}
+
+
 def backtest(
     y: pd.DataFrame,
     models: Mapping[str, BaseForecaster],
@@ -289,7 +312,7 @@ def backtest(
     if int(horizon) < 1 or int(folds) < 1:
         raise UsageError(f"horizon ({horizon!r}) and folds ({folds!r}) must be >= 1")
     step = int(step or horizon)
-    models = dict(models)
+    models = _named_models(models)
     reference = next((k for k, v in models.items() if type(v) is SeasonalNaive), None)
     if reference is None:
         reference = "SeasonalNaive"
