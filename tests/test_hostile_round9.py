@@ -360,3 +360,22 @@ def test_a_paragraph_of_thousands_of_inline_elements_is_extracted_in_linear_time
     article = extract_article(page, "https://e.com/a")
     assert time.process_time() - start < 15  # ~0.3 s here; 60-170 s before
     assert article is not None and f"w{n - 1} and" in article.text
+
+
+# -- a counts file saved by a spreadsheet that separates fields with ";" ---------------------
+
+
+def test_a_counts_file_separated_by_semicolons_is_read(tmp_path: Path) -> None:
+    """A counts file re-saved by Excel in a locale whose decimal mark is ',' has ';'
+    between fields (and a BOM, CRLF lines): refused as 'header ['unique_id;ds;y'] is
+    neither ...' (65), though ACLED and UCDP files so saved were read. Now the counts
+    importer reads ';', tab or '|' separated files alike, with a note."""
+    path = tmp_path / "counts.csv"
+    path.write_bytes(
+        b'\xef\xbb\xbf"unique_id";"ds";"y"\r\n"VNM:total";2025-01-01;3\r\nVNM:total;2025-01-02;4\r\n'
+    )
+    archive = tmp_path / "a.duckdb"
+    r = _cli("--archive", str(archive), "import", "counts", str(path))
+    assert r.exit_code == 0, r.output  # type: ignore[attr-defined]
+    report = json.loads(r.output)  # type: ignore[attr-defined]
+    assert report["rows_kept"] == 2 and "fields separated by ';', not ','" in report["notes"]

@@ -142,7 +142,14 @@ def read_counts(
     if not head.strip():
         report.notes.append("empty file: no data rows")
         return empty_frame("counts"), report
-    header = check_header([h.strip().strip('"') for h in head.split(",")], path)
+    delimiter = ","
+    first_line = head.split("\n", 1)[0]
+    if "," not in first_line:  # Excel in many locales separates fields with ";" (as ACLED)
+        other = max(";\t|", key=first_line.count)
+        if first_line.count(other):
+            report.notes.append(f"fields separated by {other!r}, not ','")
+            delimiter = other
+    header = check_header([h.strip().strip('"') for h in first_line.split(delimiter)], path)
     if set(_LONG) <= set(header):
         layout = "long"
     elif set(_RAW) <= set(header):
@@ -164,7 +171,7 @@ def read_counts(
             block = block.split(b"\n", 1)[1] if b"\n" in block else b""
             first = False
         if block.strip():
-            frames.append(parse_block(block, header, report, delimiter=",", quoting=True))
+            frames.append(parse_block(block, header, report, delimiter=delimiter, quoting=True))
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=header)
     if layout == "raw":
         out = _raw_to_long(raw, str(country), report)
