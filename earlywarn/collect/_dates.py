@@ -2,7 +2,9 @@
 
 Split from :mod:`earlywarn.collect.feeds` (which re-exports :func:`parse_date`): the
 common shapes are read without leaving C for long (one regular expression, or
-``datetime.fromisoformat``); ``email.utils`` and feedparser's handlers read the rest.
+``datetime.fromisoformat``); ``email.utils`` and feedparser's handlers read the rest, and what they cannot read in the
+RFC 822 shape with day and month names of another language (UOL's "Seg, 24 Set 2018") is
+read with CLDR's names (Babel).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import calendar
 import email.utils
 import re
-from datetime import datetime, timedelta, timezone
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from feedparser.datetimes import _parse_date as _fp_parse_date
 
@@ -45,8 +49,9 @@ def parse_date(value: str | None) -> datetime | None:
     """Parse an RFC 822 or ISO 8601 date to tz-aware UTC; ``None`` when unreadable.
 
     ISO 8601 (``datetime.fromisoformat``) is tried when the value starts with a year, the
-    common RFC 822 shape (one regular expression) otherwise, then ``email.utils``;
-    feedparser's date handlers are the last resort. Naive
+    common RFC 822 shape (one regular expression) otherwise, then ``email.utils`` and
+    feedparser's date handlers; the last resort is the RFC 822 shape with day and month
+    names of any CLDR language (:func:`_localized`). Naive
     dates are taken as UTC. A date outside 1900-2199 (year 0, 1, 1500, 9999) or with a
     zone more than 14:59 from UTC is ``None`` too: the entry is undated, never an overflow.
 
@@ -56,6 +61,8 @@ def parse_date(value: str | None) -> datetime | None:
     '2016-02-01T16:22:00+00:00'
     >>> parse_date("Tue, 01 Oct 2019 14:30:00 PST").isoformat()
     '2019-10-01T22:30:00+00:00'
+    >>> parse_date("Seg, 24 Set 2018 19:42:40 -0300").isoformat()
+    '2018-09-24T22:42:40+00:00'
     >>> parse_date("not a date"), parse_date("Mon, 01 Jan 0001 00:00:00 +0100")
     (None, None)
     """
@@ -66,6 +73,8 @@ def parse_date(value: str | None) -> datetime | None:
         out = _iso(value) if value[:4].isdigit() else _rfc822(value)
         if out is None:
             out = _other(value)
+        if out is None:
+            out = _localized(value)
     except (ValueError, OverflowError, OSError, TypeError, IndexError):  # _NoSuchZoneError too
         return None
     return out if out is not None and _EARLIEST <= out < _LATEST else None
@@ -174,3 +183,67 @@ def _other(value: str) -> datetime | None:
     if out.tzinfo is None:
         return out.replace(tzinfo=_UTC)
     return out.astimezone(_UTC)
+
+
+# the RFC 822 shape with letters of any script for the day and month names ("Seg, 24 Set",
+# "Di., 2. Okt.", "Thứ Hai, 24 Tháng 9" is not this shape and stays undated)
+_LOCAL = re.compile(
+    r"(?:([^\W\d_]+)\.?,\s*)?(\d{1,2})\.?\s+([^\W\d_]+)\.?\s+(\d{4})"
+    r"(\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC?|Z|[ECMP][SD]T)?)"
+)
+
+
+@lru_cache(maxsize=1)
+def _cldr_names() -> tuple[dict[str, set[tuple[str, int]]], dict[str, set[tuple[str, int]]]]:
+    """Month and weekday names (abbreviated and wide, lower case, no final dot) of every
+    CLDR base language -> {(language, month 1-12)} and {(language, weekday 0-6)}."""
+    from babel import Locale, localedata
+
+    months: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    days: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for lang in localedata.locale_identifiers():
+        if "_" in lang:
+            continue
+        loc = Locale.parse(lang)
+        for table, out in ((loc.months, months), (loc.days, days)):
+            for context in ("format", "stand-alone"):
+                for width in ("abbreviated", "wide"):
+                    for number, name in table.get(context, {}).get(width, {}).items():
+                        out[name.lower().rstrip(".")].add((lang, number))
+    return dict(months), dict(days)
+
+
+def _localized(value: str) -> datetime | None:
+    """The RFC 822 shape with another language's names, read as the English one.
+
+    The month is the one its name means in CLDR; a name several languages give different
+    months ("out": October in Portuguese and Galician, August in Morisyen) is decided by the
+    weekday named before it, which must be that date's weekday in the same language, else
+    the date is unreadable (``None``).
+
+    Examples
+    --------
+    >>> _localized("Seg, 24 Set 2018 19:42:40 -0300").isoformat()
+    '2018-09-24T22:42:40+00:00'
+    >>> _localized("Ter, 24 Set 2018 19:42:40 -0300") is None  # Tuesday: not that date's day
+    True
+    """
+    m = _LOCAL.fullmatch(value)
+    if m is None:
+        return None
+    day_name, day, mon, year, rest = m.groups()
+    months, days = _cldr_names()
+    meant = months.get(mon.lower(), set())
+    if day_name is not None:
+        named = days.get(day_name.lower(), set())
+        try:
+            meant = {
+                (lang, month) for lang, month in meant
+                if (lang, date(int(year), month, int(day)).weekday()) in named
+            }  # fmt: skip
+        except ValueError:  # no such day in that month
+            return None
+    found = {month for _, month in meant}
+    if len(found) != 1:
+        return None
+    return _rfc822(f"{int(day)} {calendar.month_abbr[found.pop()]} {year}{rest}")

@@ -161,6 +161,22 @@ def test_missing_dates_are_flagged_not_invented() -> None:
     assert e.published is None and e.date_flag == "missing"
 
 
+def test_portuguese_day_and_month_names_are_read() -> None:
+    """UOL writes "Seg, 24 Set 2018 19:42:40 -0300" (segunda-feira, setembro): every entry was
+    undated ('invalid'); a weekday that is not the date's own leaves it undated."""
+    raw = (RSS / "rss-parser" / "input" / "uolNoticias.rss").read_bytes()
+    entries = parse_feed(raw, "http://rss.uol.com.br/feed/noticias.xml")
+    assert len(entries) == 15 and all(e.date_flag == "ok" for e in entries)
+    assert entries[0].published == datetime(2018, 9, 24, 22, 42, 40, tzinfo=timezone.utc)
+    assert parse_date("Qua, 31 Out 2018 10:00 -0300") == datetime(
+        2018, 10, 31, 13, 0, tzinfo=timezone.utc
+    )  # "out": October in Portuguese, August in Morisyen: Wednesday decides
+    assert parse_date("Di., 2. Okt. 2018 08:00:00 +0200") == datetime(
+        2018, 10, 2, 6, 0, tzinfo=timezone.utc
+    )
+    assert parse_date("Ter, 24 Set 2018 19:42:40 -0300") is None
+
+
 def test_windows_1258_declared_feed() -> None:
     title = "Việt Nam"
     body = b"Vi\xea\xf2t Nam"  # e-circumflex + combining dot below, as windows-1258 writes it
