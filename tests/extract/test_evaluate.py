@@ -88,6 +88,33 @@ def test_vietnamese_heldaside_sentences_follow_the_written_rule() -> None:
     ]
 
 
+def test_vietnamese_tune2_set_schema_and_rule() -> None:
+    """The second Vietnamese tuning set (README "vi_events_tune2.jsonl"): 124 sentences of 10
+    whole VietnameseMDS articles, exactly as vi_tune2_candidates.py draws them; none of the
+    held-aside articles, none of the first set's sentences."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "experiments" / "coding"))
+    import vi_tune2_candidates as cand
+
+    rows = _vi_rows("vi_events_tune2.jsonl")
+    assert len(rows) == 124 and len({r["id"] for r in rows}) == 124
+    assert all(set(r) == VI_FIELDS for r in rows)
+    events = [e for r in rows for e in r["events"]]
+    assert sum(bool(r["events"]) for r in rows) == 43 and len(events) == 59
+    assert all(set(e) == {"source", "target", "root", "quad"} for e in events)
+    assert all(e["quad"] == QUAD_OF_ROOT[e["root"]] for e in events)
+    drawn = cand.records()
+    assert [(d["doc_id"], d["date"], d["sentence"]) for d in drawn] == [
+        (r["doc_id"], r["date"], r["sentence"]) for r in rows
+    ]
+    assert not {r["doc_id"] for r in rows} & cand.HELDASIDE_DOCS
+    held = {r["doc_id"] for r in _vi_rows("vi_events_heldaside.jsonl")}
+    assert held >= cand.HELDASIDE_DOCS  # the pinned ids are the held-aside set's articles
+    tuning = {r["sentence"].strip() for r in _vi_rows("vi_events.jsonl")}
+    assert not tuning & {r["sentence"] for r in rows}
+
+
 def test_evaluate_vietnamese_scores_the_heldaside_file() -> None:
     # counts only: the held-aside figures are read once and reported, never tuned against
     m = evaluate_vietnamese(half="held")
