@@ -736,3 +736,12 @@ def test_coordinated_places_of_an_agent_in_petrarch_records() -> None:
     s = "Lawmakers in Fornost and Gondor welcomed a resumption of formal diplomatic ties with Eriador."
     got = {(e.source_code, e.target_code, e.code) for e in petr.code_sentence(s)}
     assert got == {("FORLEG", "ERI", "041"), ("GONLEG", "ERI", "041")}
+
+
+def test_a_reporting_participle_is_no_complement_of_a_governing_verb(coder: EventCoder) -> None:
+    # news gold, tuning half: '..., saying the measure was unfair' reports the rejection; it
+    # is not what is rejected, so the rejection's target is its own object (the UN Security
+    # Council's resolution), not the first actor after the verb ('US-sponsored')
+    s = next(r["sentence"] for r in news_gold() if r["id"] == "1327bd6f-00")
+    got = {(e.source_code, e.target_code, e.code[:2]) for e in coder.code_sentence(s)}
+    assert got == {("SDN", "IGOUNSC", "12")}

@@ -1394,15 +1394,30 @@ def _unattributable(a: Actor) -> bool:
 
 def _complements(v: SpacyToken, found: dict[int, _Verb]) -> list[SpacyToken]:
     """Clausal complements of ``v``, through an uncoded aspectual infinitive (*pledged to
-    [continue] assisting Iran*: *assisting* is the pledge's complement)."""
+    [continue] assisting Iran*: *assisting* is the pledge's complement). A reporting
+    participle (*rejected the resolution, saying it was unfair*) is no complement: it
+    reports the act, it is not what is rejected, urged or threatened."""
     out = []
     for c in v.children:
         if c.dep_ not in ("xcomp", "ccomp", "advcl"):
+            continue
+        if _reporting_participle(c):
             continue
         out.append(c)
         if c.dep_ == "xcomp" and not (c.i in found and found[c.i].code):
             out += [g for g in c.children if g.dep_ == "xcomp"]
     return out
+
+
+def _reporting_participle(c: SpacyToken) -> bool:
+    """*..., saying ...*: a saying verb's present participle hung on a verb as an adverbial
+    clause with no conjunction of its own (not *by saying*, not *after saying*)."""
+    return (
+        c.dep_ == "advcl"
+        and c.tag_ == "VBG"
+        and _is_say(c)
+        and not any(g.dep_ in ("mark", "case") for g in c.children if g.i < c.i)
+    )
 
 
 def _absorbed_by_parent(v: SpacyToken, found: dict[int, _Verb]) -> bool:
