@@ -57,6 +57,7 @@ __all__ = [
     "number",
     "period_word",
     "plover_label",
+    "plural_count",
     "rarity",
     "score_kind",
     "series_label",
@@ -151,7 +152,25 @@ _SCORE_KINDS = {
 
 def _t(locale: str | None, message: str) -> str:
     """``message`` in ``locale`` (gettext); English as it is."""
-    return translations("vi" if str(locale or "en").startswith("vi") else "en").gettext(message)
+    return _translations(locale).gettext(message)
+
+
+def _translations(locale: str | None) -> Any:
+    return translations("vi" if str(locale or "en").startswith("vi") else "en")
+
+
+def plural_count(value: Any) -> int:
+    """The count gettext should choose a plural form by for ``value`` as :func:`number`
+    shows it: the whole number it reads as, or 2 for a fraction (CLDR English: "1.5 were
+    expected", plural).
+
+    Examples
+    --------
+    >>> plural_count(1.02), plural_count(1.26), plural_count(3), plural_count(None)
+    (1, 2, 3, 2)
+    """
+    shown = number(value, missing="", locale="en").replace(",", "")
+    return int(shown) if shown.lstrip("-").isdigit() else 2
 
 
 def _locale(locale: str | None) -> Any:
@@ -609,7 +628,11 @@ def alert_reason(evidence: dict[str, Any], rule: str | None = None, locale: str 
         date=day(an.get("ds") or evidence.get("ds")),
     )
     if an.get("expected") is not None:
-        text += tr(" where %(expected)s were expected", expected=num(an.get("expected")))
+        expected = num(an.get("expected"))
+        text += _translations(locale).ngettext(
+            " where %(expected)s was expected", " where %(expected)s were expected",
+            plural_count(an.get("expected")),
+        ) % {"expected": expected}  # fmt: skip
     if fc.get("q05") is not None and fc.get("q95") is not None:
         text += tr(
             " (90%% forecast band %(low)s to %(high)s)", low=num(fc["q05"]), high=num(fc["q95"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from earlywarn import labels
@@ -118,3 +119,30 @@ def test_event_codes_carry_their_plover_type_in_both_languages() -> None:
     vi = event_code_label("1823", "vi")
     assert vi.startswith("1823 Giết người") and vi.endswith("PLOVER Tấn công")
     assert event_code_label("010") == "010 Make statement"
+
+
+def test_alert_reason_agrees_in_number_with_the_expected_value() -> None:
+    """'where 1 were expected' read wrong: the verb follows the number as shown."""
+    from earlywarn.labels import alert_reason
+
+    def reason(expected: float, locale: str = "en") -> str:
+        ev = {"unique_id": "ev:SYR:q4", "freq": "D",
+              "anomaly": {"ds": "2018-10-30", "y": 9.0, "expected": expected}}  # fmt: skip
+        return alert_reason(ev, locale=locale)
+
+    assert " where 1 was expected." in reason(1.02)
+    assert " where 1.3 were expected." in reason(1.26) and " where 0 were expected." in reason(0)
+    assert reason(1.0, "vi").endswith(", trong khi mức dự kiến là 1.")
+
+
+def test_network_hover_agrees_in_number(icews_events: pd.DataFrame) -> None:
+    """The ego figure's hover read '1 events, 0 articles with Laos'."""
+    import json
+    import re
+
+    from earlywarn.network import ego_figure, event_edges
+
+    edges = event_edges(icews_events, "2018-09-30", "30D")
+    hovers = json.loads(ego_figure(edges, "LAO", locale="en", top=25))["data"][1]["hovertext"]
+    assert any(">1 event, 0 articles with Laos" in h for h in hovers)
+    assert not any(re.search(r"\b1 (events|articles)\b", h) for h in hovers)

@@ -43,6 +43,7 @@ def ego_figure(edges: pd.DataFrame, focal: str, *, locale: str = "en", top: int 
     from earlywarn.report.charts import _LAYOUT, figure_json, label
 
     tr = translations(locale).gettext
+    ngettext = translations(locale).ngettext
     graph = to_graph(edges, "all") if not edges.empty else nx.Graph()
     metrics = ego_metrics(graph, focal)
     if metrics.empty:
@@ -87,11 +88,13 @@ def ego_figure(edges: pd.DataFrame, focal: str, *, locale: str = "en", top: int 
             row = info.loc[n].to_dict()
             strength = float(row["strength"])
             comm = int(row["community"])
-            how = tr("%(events)s events, %(articles)s articles with %(focal)s") % {
-                "events": int(row["n_events"]),
-                "articles": int(row["n_articles"]),
-                "focal": label(node_label(focal, "vi" if vi else "en"), 40),
-            }
+            ne, na = int(row["n_events"]), int(row["n_articles"])
+            how = (
+                ngettext("%(num)s event", "%(num)s events", ne) % {"num": ne}
+                + ", "
+                + ngettext("%(num)s article with %(focal)s", "%(num)s articles with %(focal)s", na)
+                % {"num": na, "focal": label(node_label(focal, "vi" if vi else "en"), 40)}
+            )
         else:
             strength = float(sub.degree(n, weight="weight"))
             comm = focal_comm
