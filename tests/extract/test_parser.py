@@ -33,3 +33,19 @@ def test_parse_holds_blas_to_one_thread_only_while_it_runs() -> None:
     docs = parse(["Norway hosted the talks.", "China and Vietnam signed an accord."])
     assert [t.dep_ for t in docs[0]][:2] == ["nsubj", "ROOT"]
     assert [(i["filepath"], i["num_threads"]) for i in threadpool_info()] == before
+
+
+def test_doc_tokens_read_the_words_offsets_and_lower_case_of_spacys_tokens() -> None:
+    from earlywarn.extract.coding.syntax import doc_tokens, spans_on_doc
+    from earlywarn.extract.coding.text import Token, tokenize
+    from earlywarn.extract.coding.types import Actor, ActorSpan
+
+    text = "  Ñandú’s  ÉLYSÉE said:\t“U.S.-led” talks in Hà Nội — 12.5% ok.\n\nIstanbul’s mayor"
+    doc = parse([text])[0]
+    want = [Token(t.text, t.idx, t.idx + len(t.text), t.lower_) for t in doc]
+    assert doc_tokens(doc) == want  # (read from the doc's arrays, not its Token objects)
+    toks = tokenize(text)
+    hanoi = next(k for k, t in enumerate(toks) if t.text == "Hà")
+    actor = Actor("VNM", "Hà Nội", "VNM", None, "VNM", "city")
+    [(s, e, _)] = spans_on_doc(doc, toks, [ActorSpan(hanoi, hanoi + 2, actor)])
+    assert [t.text for t in doc[s:e]] == ["Hà", "Nội"]

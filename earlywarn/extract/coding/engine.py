@@ -126,12 +126,14 @@ class VerbMatcher:
                 if w.endswith("s"):
                     near.update((w[:-1], w[:-2], w[:-3] + "y"))
             for pat in block.patterns:
-                if (
-                    (best is None or pat.weight > best.weight)
-                    and all(not near.isdisjoint(f) for f in pat.firsts)
-                    and _match(pat, low, vs, ve, hi, gov)
-                ):
-                    best = pat
+                if best is not None and pat.weight <= best.weight:
+                    continue
+                for f in pat.firsts:
+                    if near.isdisjoint(f):
+                        break
+                else:
+                    if _match(pat, low, vs, ve, hi, gov):
+                        best = pat
         if best is not None:
             return best.code, best.paired, True
         if form.code or form.paired:

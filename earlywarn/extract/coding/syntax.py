@@ -294,9 +294,17 @@ def combine(governor: str, complement: str) -> str | None:
     return code
 
 
+def _offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """(start, end) character offsets of the parse's tokens in ``doc.text`` (read from the
+    doc's array: a spaCy ``Token`` object per word is what costs)."""
+    starts, lengths = doc.to_array(["IDX", "LENGTH"]).T.tolist()
+    return starts, [s + n for s, n in zip(starts, lengths, strict=True)]
+
+
 def doc_tokens(doc: Doc) -> list[Token]:
     """The parse's tokens as :class:`~earlywarn.extract.coding.text.Token` (for phrase lookups)."""
-    return [Token(t.text, t.idx, t.idx + len(t.text), t.lower_) for t in doc]
+    text = doc.text
+    return [Token(text[s:e], s, e, text[s:e].lower()) for s, e in zip(*_offsets(doc), strict=True)]
 
 
 @dataclass
@@ -1529,8 +1537,7 @@ def spans_on_doc(
     """Actor spans over regex tokens moved onto parse tokens (by character offsets)."""
     # parse tokens are in text order and never overlap: a span's ends are found by
     # bisection (a scan per span was quadratic: 14 s for one 8,000-word "sentence")
-    starts = [t.idx for t in doc]
-    ends = [t.idx + len(t.text) for t in doc]
+    starts, ends = _offsets(doc)
     out = []
     for sp in spans:
         c0, c1 = toks[sp.start].start, toks[sp.end - 1].end

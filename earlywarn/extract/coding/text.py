@@ -37,9 +37,12 @@ _ABBREV = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
-    """A token with its character span in the (normalised) text and its lower-cased form."""
+    """A token with its character span in the (normalised) text and its lower-cased form.
+
+    (Not frozen: a frozen dataclass is built three times slower, and the coder builds one
+    for every word it reads.)"""
 
     text: str
     start: int
@@ -191,8 +194,9 @@ class PhraseIndex(Generic[T]):
     def scan(self, toks: list[Token]) -> Iterator[tuple[int, int, list[T]]]:
         """Non-overlapping longest matches, left to right: ``(start_index, end_index, payloads)``."""
         i, n = 0, len(toks)
+        firsts = None if self._stem else self._lens  # (most words start no phrase)
         while i < n:
-            got = self.match_at(toks, i)
+            got = self.match_at(toks, i) if firsts is None or toks[i].low in firsts else None
             if got is None:
                 i += 1
                 continue
