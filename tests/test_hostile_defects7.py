@@ -183,7 +183,7 @@ def test_an_alert_first_raised_on_a_rerun_is_not_dated_as_if_raised_on_the_night
     from earlywarn.store import Archive
     from tests.alert_nights import NIGHT, STAGES, yemen_night
 
-    quiet = "  - {name: quiet, series: ['YEM:*'], threshold: 1000, window: 3MS}\n"
+    quiet = "  - {name: quiet, series: ['YEM:*'], threshold: 999, window: 3MS}\n"
     loud = "  - {name: loud, series: ['YEM:root1*'], threshold: 3, window: 3MS}\n"
     s, rules = yemen_night(tmp_path, quiet)
 
