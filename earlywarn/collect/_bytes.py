@@ -150,19 +150,24 @@ _HIGH = bytes(range(128, 256))
 _LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 
 
-def not_latin(content: bytes) -> bool:
+def not_latin(content: bytes, at_least: int = 1) -> bool:
     """True if bytes >= 0x80 are more than 15% of them and ASCII letters (two C passes):
-    text in a script other than Latin, not a Latin one's accents.
+    text in a script other than Latin, not a Latin one's accents. Fewer than ``at_least``
+    such bytes are too few to tell (False).
 
     Examples
     --------
     >>> latin = "Le café est très bon ce matin à Paris".encode("cp1252")
     >>> not_latin("Москва".encode("cp1251")), not_latin(latin)
     (True, False)
+    >>> not_latin("Москва".encode("cp1251"), at_least=32)  # 6 such bytes: too few to tell
+    False
     """
     high = len(content) - len(content.translate(None, _HIGH))
+    if high < max(at_least, 1):
+        return False
     letters = len(content) - len(content.translate(None, _LETTERS))
-    return bool(high) and high / (high + letters) > _MAX_LATIN_HIGH
+    return high / (high + letters) > _MAX_LATIN_HIGH
 
 
 _FIRST_HIGH = re.compile(rb"[\x80-\xff]")

@@ -80,7 +80,6 @@ def declared_as_utf8(content: bytes) -> bytes | None:
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _TAG = re.compile(rb"<[^>]*>")
-_HIGH = bytes(range(128, 256))
 _MIN_HIGH = 32  # bytes >= 0x80: 16 letters of a CJK text, 32 of a Cyrillic one
 _LATIN_DETECTED = {"cp1252", "iso8859-1", "iso8859-15", "ascii", "latin-1"}
 
@@ -115,7 +114,7 @@ def misdeclared_text(content: bytes, content_type: str | None) -> str | None:
             continue
         return None  # as declared
     text = _TAG.sub(b" ", content)  # the text's letters, not the markup's
-    if len(text) - len(text.translate(None, _HIGH)) < _MIN_HIGH or not not_latin(text):
+    if not not_latin(text, at_least=_MIN_HIGH):
         return None  # a few stray bytes are too little to detect from (cp1252 as before)
     detected = detect_text(content)
     if detected is None or detected[1] in _LATIN_DETECTED:
