@@ -236,7 +236,7 @@ def _not_a_file(path: str | os.PathLike[str]) -> None:
         return
     what = (
         "DuckDB's in-memory database: everything stored would be lost when the command ends"
-        if m.group(0) == ":memory:"
+        if m.group(0).lower() == ":memory:"
         else "a MotherDuck cloud database, which earlywarn does not use"
     )
     raise StoreError(

@@ -146,6 +146,16 @@ def test_an_archive_name_duckdb_reads_as_no_file_is_refused(
     assert got == (False, False)
 
 
+
+def test_an_in_memory_name_in_capitals_is_named_as_such() -> None:
+    """The names are matched in any case; ':MEMORY:' was refused as a MotherDuck database."""
+    from earlywarn.errors import StoreError
+    from earlywarn.store import check_archive_path
+
+    with pytest.raises(StoreError, match="in-memory database"):
+        check_archive_path(":MEMORY:")
+
+
 # -- an archive written by another DuckDB ----------------------------------------------------
 
 
