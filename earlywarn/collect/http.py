@@ -36,7 +36,6 @@ from __future__ import annotations
 import email.utils
 import threading
 import time
-import urllib.robotparser
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,6 +62,7 @@ from earlywarn.collect._guard import (
     SSRFBlockedError,
     TooLargeError,
 )
+from earlywarn.collect._robots import Robots
 from earlywarn.config import HttpSettings
 
 __all__ = [
@@ -395,7 +395,7 @@ class HttpClient:
         )
         self._lock = threading.Lock()
         self._gates: dict[str, _HostGate] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, Robots | None] = {}
 
     def __enter__(self) -> HttpClient:
         return self
@@ -687,19 +687,15 @@ class HttpClient:
             parser = self._load_robots(origin, budget)
             with self._lock:
                 self._robots[origin] = parser
-        if parser is not None and not parser.can_fetch(self.settings.user_agent, url):
+        if parser is not None and not parser.allowed(self.settings.user_agent, url):
             raise RobotsDisallowedError(f"{origin}/robots.txt disallows {url}", url=url)
 
-    def _load_robots(
-        self, origin: str, budget: _Budget
-    ) -> urllib.robotparser.RobotFileParser | None:
-        parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
+    def _load_robots(self, origin: str, budget: _Budget) -> Robots | None:
         try:
             _, resp = self._request(origin + "/robots.txt", "any", {}, budget, cap=512_000)
         except HttpStatusError as exc:
             if exc.status >= 500 or exc.status == 429:  # RFC 9309: unreachable -> disallow all
-                parser.parse(["User-agent: *", "Disallow: /"])
-                return parser
+                return Robots.parse("User-agent: *\nDisallow: /")
             return None  # 4xx: no robots.txt -> allow all
         except SSRFBlockedError:
             raise
@@ -708,5 +704,4 @@ class HttpClient:
             return None
         if resp is None:  # redirected: treat as absent
             return None
-        parser.parse(resp.content.decode("utf-8", "replace").splitlines())
-        return parser
+        return Robots.parse(resp.content.decode("utf-8", "replace"))
