@@ -4,10 +4,21 @@ CLI, real files."""
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from earlywarn.cli import app
 from earlywarn.collect.http import HttpClient, HttpFetchError
+from earlywarn.store import Archive
 from tests.collect.conftest import Route, Server, settings
+
+
+def _cli(*args: str) -> object:
+    return CliRunner().invoke(app, list(args))
+
 
 UA = "earlywarn/0.1 (+https://example.invalid/earlywarn)"
 PAGE = b"<html><body><p>" + b"word " * 40 + b"</p></body></html>"
@@ -72,3 +83,64 @@ def test_robots_txt_allowing_more_specifically_is_respected() -> None:
             assert not client.allowed(srv.url("/private"))
     finally:
         srv.close()
+
+
+# -- import files whose rows have no id ------------------------------------------------------
+
+
+def _import(archive: Path, kind: str, path: Path) -> dict[str, object]:
+    r = _cli("--archive", str(archive), "-q", "import", kind, str(path))
+    assert r.exit_code == 0, r.output  # type: ignore[attr-defined]
+    report: dict[str, object] = json.loads(r.output)  # type: ignore[attr-defined]
+    return report
+
+
+def _by_country(archive: Path) -> dict[str, int]:
+    with Archive(archive, read_only=True) as a:
+        rows = a.con.execute("SELECT location_country, count(*) FROM events GROUP BY 1").fetchall()
+    return {str(k): int(n) for k, n in rows}
+
+
+def test_import_rows_without_an_id_are_kept_and_touch_no_other_file(tmp_path: Path) -> None:
+    """An ACLED file without `event_id_cnty` (columns chosen in ACLED's export tool, or cut
+    in a spreadsheet) got ids from each row's place in its batch (`acled:0`, `acled:1`):
+    a second such file replaced the first file's events (5 Yemen events became 2, exit 0),
+    and rows past the first batch of a big file were dropped as duplicates (128,290 of
+    300,000). A blank `event_id_cnty` or UCDP `id` became a null id, and the whole file
+    was refused at the events contract. Now such a row's id hashes its content (counted
+    as repaired `id_from_content`); a reimport still changes nothing."""
+    head = "event_date,sub_event_type,actor1,country,latitude,longitude,iso3\n"
+    yem, syr = tmp_path / "yem.csv", tmp_path / "syr.csv"
+    yem.write_text(head + "".join(
+        f"2020-03-0{i + 1},Peaceful protest,Protesters {i},Yemen,15.3,44.2,YEM\n" for i in range(5)
+    ))  # fmt: skip
+    syr.write_text(head + "".join(
+        f"2020-04-0{i + 1},Armed clash,Militia {i},Syria,35.0,38.0,SYR\n" for i in range(3)
+    ))  # fmt: skip
+    archive = tmp_path / "a.duckdb"
+    first = _import(archive, "acled", yem)
+    _import(archive, "acled", syr)
+    assert _by_country(archive) == {"YEM": 5, "SYR": 3}
+    assert first["repaired"] == {"id_from_content": 5}
+    again = _import(archive, "acled", yem)
+    assert again["rows_kept"] == 5 and _by_country(archive) == {"YEM": 5, "SYR": 3}
+
+    blank = tmp_path / "blank.csv"  # ids given for some rows, blank for others
+    blank.write_text("event_id_cnty," + head + "".join(
+        f"{'LBN9' if i == 0 else ' ' if i == 1 else ''},2020-05-0{i + 1},Peaceful protest,"
+        f"Crowd {i},Lebanon,33.9,35.5,LBN\n" for i in range(3)
+    ))  # fmt: skip
+    report = _import(archive, "acled", blank)
+    assert report["rows_kept"] == 3 and report["repaired"] == {"id_from_content": 2}
+    ucdp = tmp_path / "ucdp.csv"
+    ucdp.write_text(
+        "id,type_of_violence,side_a,side_b,date_start,date_end,country,best\n"
+        ",1,Government of Yemen,AQAP,2020-01-01,2020-01-01,Yemen,3\n"
+        ",1,Government of Yemen,Houthis,2020-01-02,2020-01-02,Yemen,4\n"
+        "7,1,Government of Yemen,AQAP,2020-01-03,2020-01-03,Yemen,4\n"
+    )
+    report = _import(archive, "ucdp", ucdp)
+    assert report["rows_kept"] == 3 and report["repaired"] == {"id_from_content": 2}
+    with Archive(archive, read_only=True) as a:
+        ids = [r[0] for r in a.con.execute("SELECT event_id FROM events").fetchall()]
+    assert "acled:LBN9" in ids and "ucdp:7" in ids and len(ids) == len(set(ids)) == 14

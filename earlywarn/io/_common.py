@@ -37,6 +37,7 @@ __all__ = [
     "collect_events",
     "drop_seen",
     "finish_events",
+    "given_or_content_ids",
     "iter_blocks",
     "iter_quoted_csv",
     "ns_dates",
@@ -495,6 +496,38 @@ def sha1_ids(prefix: str, frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series
         index=frame.index,
         dtype=object,
     )
+
+
+def given_or_content_ids(
+    prefix: str, given: pd.Series | None, frame: pd.DataFrame, report: ImportReport
+) -> pd.Series:
+    """Event ids: ``prefix`` + the file's own id, or for a row whose id is blank (or a file
+    without the id column) ``prefix`` + ``sha1:`` + the sha1 of the whole row's values,
+    counted as repaired ``id_from_content``.
+
+    The ids were the file's ids as text: a blank one became a null id (the whole file
+    refused at the events contract), and ACLED's fallback for a file without
+    ``event_id_cnty`` (the row's place in its batch) gave the same ids to rows of other
+    batches (dropped as duplicates) and of other files (stored events replaced). A row's
+    content is the same on every rerun, so a reimport still changes nothing.
+
+    >>> f = pd.DataFrame({"id": ["7", " ", None], "side": ["a", "b", "c"]})
+    >>> r = ImportReport("ucdp", "x.csv")
+    >>> ids = given_or_content_ids("ucdp:", f["id"], f, r)
+    >>> ids[0], ids[1][:10], len(set(ids)), r.repaired
+    ('ucdp:7', 'ucdp:sha1:', 3, {'id_from_content': 2})
+    """
+    ident = (
+        given.astype("string").str.strip()
+        if given is not None
+        else pd.Series(pd.NA, index=frame.index, dtype="string")
+    )
+    blank = (ident.isna() | (ident == "")).to_numpy(dtype=bool)
+    out = pd.Series(prefix + ident.fillna(""), index=frame.index, dtype=object)
+    if blank.any():
+        out[blank] = sha1_ids(prefix + "sha1:", frame[blank], list(frame.columns))
+        report.repair("id_from_content", int(blank.sum()))
+    return out
 
 
 def to_float(s: pd.Series) -> pd.Series:

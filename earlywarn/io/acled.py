@@ -31,6 +31,7 @@ from earlywarn.io._common import (
     PathLike,
     collect_events,
     finish_events,
+    given_or_content_ids,
     iter_quoted_csv,
 )
 from earlywarn.io._countries import country_iso3
@@ -75,11 +76,11 @@ def _convert(f: pd.DataFrame, report: ImportReport, dates: CalendarDates) -> pd.
     names = f["country"]
     iso3 = f["iso3"] if "iso3" in f else pd.Series(None, index=f.index, dtype=object)
     iso3 = iso3.fillna(names.map({n: country_iso3(n) for n in pd.unique(names.dropna())}))
-    ident = f["event_id_cnty"] if "event_id_cnty" in f else f.get("data_id", f.index.astype(str))
+    ident = f["event_id_cnty"] if "event_id_cnty" in f else f.get("data_id")
     n_src = f["source"].str.count(";") + 1 if "source" in f else None
     return pd.DataFrame(
         {
-            "event_id": "acled:" + pd.Series(ident, index=f.index).astype(str),
+            "event_id": given_or_content_ids("acled:", ident, f, report),
             "date": when,
             "source_name": f["actor1"],
             "source_country": iso3,

@@ -32,6 +32,7 @@ from earlywarn.io._common import (
     PathLike,
     collect_events,
     finish_events,
+    given_or_content_ids,
     iter_quoted_csv,
 )
 from earlywarn.io._countries import country_iso3
@@ -65,7 +66,7 @@ def _convert(f: pd.DataFrame, report: ImportReport, dates: CalendarDates) -> pd.
     countries = f["country"].map({n: country_iso3(n) for n in pd.unique(f["country"].dropna())})
     return pd.DataFrame(
         {
-            "event_id": "ucdp:" + f["id"].astype(str),
+            "event_id": given_or_content_ids("ucdp:", f["id"], f, report),
             "date": when,
             "source_name": f["side_a"],
             "source_country": side("side_a"),
