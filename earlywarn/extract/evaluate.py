@@ -27,12 +27,14 @@ from earlywarn.extract.events import EventCoder
 
 __all__ = [
     "actor_key",
+    "code_news_rows",
     "evaluate_coding",
     "evaluate_news",
     "evaluate_vietnamese",
     "news_articles",
     "news_gold",
     "petrarch_records",
+    "row_events",
     "score_events",
 ]
 
@@ -271,25 +273,43 @@ def evaluate_news(
         if batch not in batches:
             raise UsageError(f"batch {batch!r}: the news gold rows hold batches {sorted(batches)}")
         rows = [r for r in rows if int(r.get("batch", 1)) == batch]
+    preds = code_news_rows(rows, coder)
+    return score_events([(p, row_events(r)) for p, r in zip(preds, rows, strict=True)])
+
+
+def row_events(row: dict[str, Any]) -> list[Event]:
+    """A gold row's ``events`` as (source key, target key, code) triples."""
+    return [(g["source"], g["target"], g["code"]) for g in row["events"]]
+
+
+def code_news_rows(
+    rows: list[dict[str, Any]], coder: EventCoder | None = None
+) -> list[list[Event]]:
+    """The coder's events for each gold-format row (``id``, ``article``, ``sentence``), in order.
+
+    Rows are grouped by ``article`` and each article is coded whole, as
+    :func:`evaluate_news` scores it (its text from ``en_news_articles.jsonl``, else its rows'
+    sentences in order); each row gets the de-duplicated (source key, target key, code)
+    triples of its sentence, dyads on :func:`actor_key`.
+    """
     coder = coder or EventCoder()
     texts = news_articles()
-    by_article: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        by_article.setdefault(str(r.get("article") or r["id"]), []).append(r)
-    pairs: list[tuple[list[Event], list[Event]]] = []
-    for art, arows in by_article.items():
+    by_article: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_article.setdefault(str(r.get("article") or r["id"]), []).append(i)
+    out: list[list[Event]] = [[] for _ in rows]
+    for art, idx in by_article.items():
+        arows = [rows[i] for i in idx]
         sents, at = _article_sentences(arows, texts.get(art))
         coded = coder.code_sentences(sents, "en")
-        for r, k in zip(arows, at, strict=True):
-            pred: list[Event] = []
+        for i, k in zip(idx, at, strict=True):
+            pred = out[i]
             for e in coded[k]:
                 s = actor_key(e.source_country, e.source_type)
                 t = actor_key(e.target_country, e.target_type)
                 if (s, t, e.code) not in pred:
                     pred.append((s, t, e.code))
-            gold: list[Event] = [(g["source"], g["target"], g["code"]) for g in r["events"]]
-            pairs.append((pred, gold))
-    return score_events(pairs)
+    return out
 
 
 VIETNAMESE_SETS: dict[str, tuple[str, ...]] = {
