@@ -144,3 +144,56 @@ def test_import_rows_without_an_id_are_kept_and_touch_no_other_file(tmp_path: Pa
     with Archive(archive, read_only=True) as a:
         ids = [r[0] for r in a.con.execute("SELECT event_id FROM events").fetchall()]
     assert "acled:LBN9" in ids and "ucdp:7" in ids and len(ids) == len(set(ids)) == 14
+
+
+# -- validators that cannot be sent back -----------------------------------------------------
+
+VALIDATORS = {
+    "latin-1 etag": b'ETag: "caf\xe9"\r\n',
+    "utf-8 etag": 'ETag: "café"\r\n'.encode(),
+    "german last-modified": b"Last-Modified: Mi, 01 J\xe4n 2025 10:00:00 GMT\r\n",
+    "60 KB etag": b'ETag: "' + b"a" * 60_000 + b'"\r\n',
+}
+
+
+@pytest.mark.parametrize("name", list(VALIDATORS))
+def test_a_validator_that_cannot_be_sent_back_does_not_fail_the_feed_for_good(name: str) -> None:
+    """A feed server once answering `ETag: "café"` (or a Last-Modified with a German month,
+    or a 60 KB ETag): the value was stored with the feed, and the next night's request
+    could not be encoded (httpx sends ASCII header values; UnicodeEncodeError): the feed
+    failed as 'error' that night and every night after, its validators kept with it (the
+    60 KB one was sent back whole; nginx answers 400 past 8 KB). Now only a line of
+    printable ASCII up to 1 KB is kept or sent; the next nights read the feed."""
+    import datetime as dt
+
+    from earlywarn.collect import Feed, collect
+    from tests.hostile import Conn, ok_head, raw_server
+
+    extra = VALIDATORS[name].decode("latin-1")
+    with raw_server() as srv:
+        sent: list[str] = []
+
+        def feed(c: Conn) -> None:
+            sent.append(c.headers.get("if-none-match", "") + c.headers.get("if-modified-since", ""))
+            n = len(sent)
+            body = (
+                '<rss version="2.0"><channel><title>x</title>'
+                f"<item><title>night {n}</title><link>{srv.url(f'/a{n}')}</link>"
+                "<description>about the night</description>"
+                "<pubDate>Wed, 01 Jan 2025 08:00:00 +0000</pubDate></item></channel></rss>"
+            ).encode()
+            c.send(ok_head("application/rss+xml", len(body), extra) + body)
+
+        srv.routes["/feed"] = feed
+        feeds = [Feed(srv.url("/feed"), outlet="one")]
+        state = None
+        for night in (1, 2, 3):
+            out = collect(feeds, dt.date(2025, 1, 1), settings=settings(), state=state)
+            assert out.feeds["last_status"].tolist() == ["ok"], (night, out.feeds)
+            assert f"night {night}" in set(out.articles["title"])
+            state = out.feeds
+        # an archive holding such a value from an older run: not sent
+        state = state.assign(etag='"caf\u00e9"', last_modified="x" * 5000)
+        out = collect(feeds, dt.date(2025, 1, 1), settings=settings(), state=state)
+        assert out.feeds["last_status"].tolist() == ["ok"]
+    assert sent == [""] * 4

@@ -203,11 +203,36 @@ class Response:
 
     @property
     def etag(self) -> str | None:
-        return self.headers.get("etag")
+        """The ETag to send back next time (None unless :func:`validator` keeps it)."""
+        return validator(self.headers.get("etag"))
 
     @property
     def last_modified(self) -> str | None:
-        return self.headers.get("last-modified")
+        """The Last-Modified to send back next time (None unless :func:`validator` keeps it)."""
+        return validator(self.headers.get("last-modified"))
+
+
+#: longest ETag or Last-Modified kept and sent back (servers refuse request headers past
+#: 4-8 KB: nginx answers 400, so a huge one stored would fail the feed every night)
+MAX_VALIDATOR = 1024
+
+
+def validator(value: str | None) -> str | None:
+    """``value`` if it can be sent back as ``If-None-Match`` / ``If-Modified-Since``: one
+    line of printable ASCII, at most :data:`MAX_VALIDATOR` characters; else None.
+
+    A server's `ETag: "café"` or a German `Last-Modified: Mi, 01 Jän 2025` was stored,
+    and the next night's request could not be encoded (httpx sends ASCII header values):
+    the feed failed as 'error' that night and every night after, its validators kept.
+
+    >>> validator('W/"abc"'), validator('"caf\u00e9"'), validator("x" * 2000)
+    ('W/"abc"', None, None)
+    """
+    if not value or len(value) > MAX_VALIDATOR:
+        return None
+    if not all(" " <= ch <= "~" for ch in value):
+        return None
+    return value
 
 
 _CODINGS = {"gzip", "x-gzip", "deflate"}
@@ -424,6 +449,7 @@ class HttpClient:
             ``bad_content_type``, ``ssrf_blocked``, ``robots_disallowed``, ``http_404``.
         """
         headers: dict[str, str] = {}
+        etag, last_modified = validator(etag), validator(last_modified)  # stored by an older run
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
