@@ -197,3 +197,48 @@ def test_a_validator_that_cannot_be_sent_back_does_not_fail_the_feed_for_good(na
         out = collect(feeds, dt.date(2025, 1, 1), settings=settings(), state=state)
         assert out.feeds["last_status"].tolist() == ["ok"]
     assert sent == [""] * 4
+
+
+# -- model specs whose values the estimator's library refuses only when fitting --------------
+
+SPECS = {
+    "GlobalQuantileGB learning_rate -1": ("GlobalQuantileGB", "learning_rate: -1"),
+    "GlobalQuantileGB max_iter 0": ("GlobalQuantileGB", "max_iter: 0"),
+    "GlobalQuantileGB min_samples_leaf 0": ("GlobalQuantileGB", "min_samples_leaf: 0"),
+    "GlobalQuantileGB max_leaf_nodes 1": ("GlobalQuantileGB", "max_leaf_nodes: 1"),
+    "GlobalQuantileGB random_state -1": ("GlobalQuantileGB", "random_state: -1"),
+    "GBQuantile learning_rate 0": ("GBQuantile", "learning_rate: 0"),
+    "GBQuantile max_depth 0": ("GBQuantile", "max_depth: 0"),
+    "Prophet changepoint_prior_scale -1": ("Prophet", "changepoint_prior_scale: -1"),
+    "GlobalNegBin quantiles without 0.5": ("GlobalNegBin", "quantiles: [0.1, 0.9]"),
+    "GlobalNegBin quantile 2": ("GlobalNegBin", "quantiles: [0.5, 2]"),
+    "an ensemble member": (
+        "QuantileAverage",
+        "members: {gb: {estimator: GlobalQuantileGB, params: {learning_rate: -1}}}",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_a_model_spec_value_no_fit_accepts_is_refused_when_the_specs_load(
+    tmp_path: Path, name: str
+) -> None:
+    """`learning_rate: -1` for the pooled boosting model (or `max_iter: 0`, a negative
+    `random_state`, Prophet's `changepoint_prior_scale: -1`) loaded without a word: sklearn
+    and Stan refuse them only when fitting, so the forecast stage and every backtest fitted
+    nothing for that model, night after night, with a warning per series ('fit failed:
+    InvalidParameterError') and exit 0. GlobalNegBin's `quantiles` without 0.5 made its
+    point forecast the 10% level and every interval one value; a level of 2 gave NaN. Now
+    config errors naming the file, the parameter and the bound."""
+    from earlywarn.errors import ConfigError
+    from earlywarn.forecast.specs import load_models
+
+    estimator, params = SPECS[name]
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(f"name: bad\nestimator: {estimator}\nparams: {{{params}}}\n")
+    with pytest.raises(ConfigError) as info:
+        load_models(tmp_path)
+    message = str(info.value)
+    key = params.split("{")[-1].split(":")[0].strip()
+    assert str(spec) in message and f"{key}=" in message, message
+    assert "must be" in message, message

@@ -111,6 +111,32 @@ class BaseForecaster:
     def _validate_params(self) -> None:
         """Raise ``ValueError`` naming a bad parameter (called once per ``fit``)."""
 
+    def _check_bounds(self, **bounds: tuple[float, float, bool]) -> None:
+        """Raise a UsageError naming the first parameter outside ``(low, high, low_included)``.
+
+        For parameters handed to a library that checks them only when fitting: a value it
+        refuses (sklearn's ``learning_rate=-1``) made every series fail, each night, with
+        a warning per series and no forecast, while the spec loaded without a word.
+
+        >>> from earlywarn.forecast.ml import GBQuantile
+        >>> GBQuantile(learning_rate=0)._validate_params()
+        Traceback (most recent call last):
+        ...
+        earlywarn.errors.UsageError: GBQuantile: learning_rate=0 must be a number > 0
+        """
+        for name, (low, high, closed) in bounds.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            side = f">= {low:g}" if closed else f"> {low:g}"
+            rule = side if high == np.inf else f"{side} and <= {int(high)}"
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = np.nan
+            if not (number > low or (number == low and closed)) or number > high:
+                raise UsageError(f"{type(self).__name__}: {name}={value!r} must be a number {rule}")
+
     def _min_length(self, s: SeriesData) -> int:
         return int(self.get_tags()["requires:min_length"])
 

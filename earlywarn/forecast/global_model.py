@@ -313,6 +313,15 @@ class _Global(BaseForecaster):
         return QuantilePredictive(mid, levels, values)
 
 
+#: bounds sklearn's HistGradientBoostingRegressor checks only when fitting
+_BOOSTING = {
+    "max_iter": (1, np.inf, True),
+    "learning_rate": (0, np.inf, False),
+    "min_samples_leaf": (1, np.inf, True),
+    "random_state": (0, 2**32 - 1, True),
+}
+
+
 class GlobalQuantileGB(_Global):
     """Pooled quantile gradient boosting on log-scale origin features (module docstring)."""
 
@@ -355,6 +364,7 @@ class GlobalQuantileGB(_Global):
             raise UsageError(
                 f"GlobalQuantileGB: quantiles={self.quantiles!r} must be in (0, 1) and include 0.5"
             )
+        self._check_bounds(**_BOOSTING, max_leaf_nodes=(2, np.inf, True))
 
     def _levels(self) -> np.ndarray:
         return np.array(sorted(self.quantiles), dtype=float)

@@ -64,6 +64,11 @@ class GBQuantile(BaseForecaster):
         for name in ("lags", "max_horizon", "n_estimators"):
             if int(getattr(self, name)) < 1:
                 raise UsageError(f"GBQuantile: {name}={getattr(self, name)!r} must be >= 1")
+        self._check_bounds(
+            learning_rate=(0, np.inf, False),
+            max_depth=(1, np.inf, True),
+            random_state=(0, 2**32 - 1, True),
+        )
 
     def _min_length(self, s: SeriesData) -> int:
         return max(16, int(self.lags) + 6)

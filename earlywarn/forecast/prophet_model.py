@@ -115,6 +115,9 @@ class Prophet(BaseForecaster):
             )
         if self.window is not None and int(self.window) < 8:
             raise UsageError(f"Prophet: window={self.window!r} must be None or at least 8")
+        self._check_bounds(
+            changepoint_prior_scale=(0, np.inf, False), random_state=(0, 2**32 - 1, True)
+        )
         if int(self.uncertainty_samples) < 10:
             raise UsageError(
                 f"Prophet: uncertainty_samples={self.uncertainty_samples!r} must be >= 10"
