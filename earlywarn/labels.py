@@ -665,10 +665,7 @@ _PERCEPTION_RULES = {
     ),
     "low-pickup": (
         N_("Little pickup of %(country)s's statement: %(statement)s"),
-        N_(
-            "%(n)s article(s) carried the official statement in the three days after it, "
-            "%(foreign)s of them foreign; rule %(rule)s."
-        ),
+        "",  # the reason is an ngettext on the article count (_perception_reason)
     ),
 }
 
@@ -720,8 +717,8 @@ def _perception_reason(evidence: dict[str, Any], rule: str, locale: str) -> str:
     Một câu chuyện về Việt Nam xuất hiện bằng Tiếng Anh, ngôn ngữ trước đây chưa có (Tiếng Việt); quy tắc narrative-new-language.
     """
     country = country_name(parse_id(str(evidence.get("unique_id") or "")).country, locale)
-    message = _t(locale, _PERCEPTION_RULES[rule][1])
     if rule == "narrative-new-language":
+        message = _t(locale, _PERCEPTION_RULES[rule][1])
         before = evidence.get("languages_before") or []
         return message % {
             "country": country,
@@ -729,9 +726,17 @@ def _perception_reason(evidence: dict[str, Any], rule: str, locale: str) -> str:
             "before": ", ".join(language_name(x, locale) for x in before),
             "rule": rule,
         }
+    n = evidence.get("n_articles")
+    message = _translations(locale).ngettext(
+        "%(n)s article carried the official statement in the three days after it, "
+        "%(foreign)s of them foreign; rule %(rule)s.",
+        "%(n)s articles carried the official statement in the three days after it, "
+        "%(foreign)s of them foreign; rule %(rule)s.",
+        plural_count(n if n is not None else 0),
+    )
     return message % {
         "country": country,
-        "n": number(evidence.get("n_articles"), "0", locale),
+        "n": number(n, "0", locale),
         "foreign": number(evidence.get("n_foreign"), "0", locale),
         "rule": rule,
     }

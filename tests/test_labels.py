@@ -146,3 +146,17 @@ def test_network_hover_agrees_in_number(icews_events: pd.DataFrame) -> None:
     hovers = json.loads(ego_figure(edges, "LAO", locale="en", top=25))["data"][1]["hovertext"]
     assert any(">1 event, 0 articles with Laos" in h for h in hovers)
     assert not any(re.search(r"\b1 (events|articles)\b", h) for h in hovers)
+
+
+def test_low_pickup_reason_agrees_in_number() -> None:
+    """The pickup alert's reason read '1 article(s) carried the official statement'."""
+    from earlywarn.labels import alert_reason
+
+    def reason(n: int, locale: str = "en") -> str:
+        ev = {"unique_id": "cov:VNM", "n_articles": n, "n_foreign": 0}
+        return alert_reason(ev, "low-pickup", locale)
+
+    assert reason(1).startswith("1 article carried the official statement in the three days")
+    assert reason(0).startswith("0 articles carried") and reason(3).startswith("3 articles ")
+    assert "(s)" not in reason(1) + reason(2)
+    assert reason(1, "vi").startswith("1 bài viết đăng lại tuyên bố chính thức")

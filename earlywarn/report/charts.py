@@ -145,7 +145,7 @@ def focal_figures(articles: pd.DataFrame, top: int = 8, locale: str = "en") -> d
     ``articles`` has ``published``, ``language``, ``outlet`` and ``tone`` (may be NaN);
     titles and legends in ``locale``.
     """
-    from earlywarn.i18n import N_
+    from earlywarn.i18n import N_, translations
 
     tr = _tr(locale)
     whats = {"language": N_("language"), "outlet": N_("outlet")}
@@ -190,11 +190,16 @@ def focal_figures(articles: pd.DataFrame, top: int = 8, locale: str = "en") -> d
     tone = arts.dropna(subset=["tone"])
     if not tone.empty:
         g = tone.groupby("period")["tone"].agg(["mean", "size"]).sort_index()
+        ngettext = translations(locale).ngettext
+        counts = [
+            ngettext("%(num)s article", "%(num)s articles", int(n)) % {"num": int(n)}
+            for n in g["size"]
+        ]
         fig = _figure(
             go.Scatter(
                 x=g.index, y=g["mean"], mode="lines+markers", line={"color": "#b45309"},
-                customdata=g["size"], name=tr("mean tone"),
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.2f} (%{customdata} articles)<extra></extra>",
+                customdata=counts, name=tr("mean tone"),
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.2f} (%{customdata})<extra></extra>",
             )
         )  # fmt: skip
         fig.add_hline(y=0, line={"color": "#9ca3af", "width": 1})

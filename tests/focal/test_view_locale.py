@@ -80,3 +80,15 @@ def test_chart_dates_without_english_month_names_in_vietnamese() -> None:
     )  # fmt: skip
     for fig in focal_figures(arts, locale="vi").values():
         assert "%b" not in json.loads(str(fig))["layout"]["xaxis"]["tickformat"]
+
+
+def test_article_count_agrees_in_number() -> None:
+    """The section's first line read '1 article(s) about or mentioning Vietnam'."""
+    s = _summary()
+    html = str(render_section(perception_view(s, "en"), "en"))
+    assert "2 articles about or mentioning Vietnam of 20 collected." in html
+    s.countries.loc[0, "articles"] = 1
+    html = str(render_section(perception_view(s, "en"), "en"))
+    assert "1 article about or mentioning Vietnam of 20 collected." in html and "(s)" not in html
+    vi = str(render_section(perception_view(s, "vi"), "vi"))
+    assert "1 bài viết về hoặc nhắc đến Việt Nam trong tổng số 20 bài" in vi

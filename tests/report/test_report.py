@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -139,7 +140,7 @@ def test_watch_list_without_alerts(tmp_path: Path) -> None:
         anomalies=empty, articles=empty, events=empty, edges=empty, stats={},
     )  # fmt: skip
     html = path.read_text(encoding="utf-8")
-    assert "No alerts as of" in html and "7 forecast(s) for 1 series" in html
+    assert "No alerts as of" in html and "7 forecasts for 1 series" in html
     assert "Events involving Vietnam (events per day)" in html and "40 (30 to 55)" in html
     assert 'data-figure="watch-1-data"' in html
 
@@ -192,3 +193,74 @@ def test_renders_in_chromium_on_desktop_and_phone(report, width: int, tmp_path: 
     assert overflow <= 0, f"the page is {overflow} px wider than a {width} px screen"
     assert figures >= len(alerts)  # one evidence chart per alert (the perception section draws
     # only the ego network, which needs an archive)
+
+
+def _one_and_ten(tmp_path: Path, locale: str) -> Path:
+    """A report whose first alert has one top event and one article, its second ten of each,
+    with one forecast and a focal tone chart of one-article and two-article weeks."""
+    f = frames()
+    an = detect(f["series"], as_of=AS_OF, lookback=None)
+    rules = [Rule("vn-events", series=("ev:VNM",), threshold=0.0, window="1D"),
+             Rule("vn-cov", series=("cov:VNM",), threshold=2.0, window="1D")]  # fmt: skip
+    alerts = evaluate_rules(
+        an, rules, as_of=AS_OF, series=f["series"], events=f["events"],
+        articles=f["articles"], mentions=f["mentions"],
+    ).sort_values("rule", ascending=False, ignore_index=True)  # fmt: skip
+    ev = json.loads(alerts.loc[0, "evidence"])
+    assert len(ev["events"]) == 10 and len(ev["articles"]) == 10
+    ev["events"], ev["articles"] = ev["events"][:1], ev["articles"][:1]
+    alerts.loc[0, "evidence"] = json.dumps(ev)
+    ds = pd.Timestamp(AS_OF)
+    fc = pd.DataFrame({"unique_id": "ev:VNM", "model": "prophet", "ds": [ds + pd.Timedelta(days=1)],
+                       "yhat": 40.0, "q05": 30.0, "q50": 40.0, "q95": 55.0})  # fmt: skip
+    return render_report(
+        tmp_path / f"{locale}.html", as_of=AS_OF, alerts=alerts, series=f["series"],
+        forecasts=fc, anomalies=an, articles=f["articles"], events=f["events"],
+        edges=pd.DataFrame(), stats={}, mentions=f["mentions"], locale=locale,
+    )  # fmt: skip
+
+
+def test_counts_read_in_singular_and_plural(tmp_path: Path) -> None:
+    """'1 top event', '10 articles', '1 forecast': no 'event(s)' left in the report."""
+    html = _one_and_ten(tmp_path, "en").read_text("utf-8")
+    summaries = re.findall(r"<summary>(Evidence:[^<]*)</summary>", html)
+    assert sorted(summaries) == ["Evidence: 0 top events of 0, 10 articles",
+                                 "Evidence: 1 top event of 21, 1 article"], summaries  # fmt: skip
+    assert "1 forecast for 1 series" in html
+    assert "(s)" not in re.sub(r"https?\(s\)", "", html)
+    vi = _one_and_ten(tmp_path, "vi").read_text("utf-8")
+    assert "Bằng chứng: 1 sự kiện tiêu biểu trong tổng số 21, 1 bài" in vi
+    assert "Có 1 dự báo cho 1 chuỗi số liệu" in vi or "1 dự báo cho 1 chuỗi" in vi
+
+
+def test_focal_tone_hover_counts_articles_in_number() -> None:
+    from earlywarn.report.charts import focal_figures
+
+    arts = pd.DataFrame(
+        {"published": pd.to_datetime(["2019-11-04 08:00", "2019-11-11 09:00", "2019-11-11 17:00"], utc=True),
+         "language": "vi", "outlet": "vnexpress.net", "tone": [0.1, -0.2, 0.3]}
+    )  # fmt: skip
+    for locale, want in (("en", ["1 article", "2 articles"]), ("vi", ["1 bài", "2 bài"])):
+        trace = json.loads(str(focal_figures(arts, locale=locale)["tone"]))["data"][0]
+        assert trace["customdata"] == want, trace["customdata"]
+        assert "articles" not in trace["hovertemplate"]
+
+
+@pytest.mark.slow
+def test_evidence_counts_in_chromium(tmp_path: Path) -> None:
+    """What a reader sees in the browser: the evidence summaries in singular and plural."""
+    from playwright.sync_api import sync_playwright
+
+    path = _one_and_ten(tmp_path, "en")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        page.goto(path.as_uri())
+        shown = page.locator("details > summary").all_inner_texts()
+        watch = page.locator("#watch p.muted").first.inner_text()
+        browser.close()
+    assert "Evidence: 1 top event of 21, 1 article" in shown, shown
+    assert "Evidence: 0 top events of 0, 10 articles" in shown, shown
+    assert watch.startswith("1 forecast for 1 series this night"), watch
