@@ -13,6 +13,12 @@ that a capital or an opening quote follows. The caption then stands alone (too s
 to be a summary candidate) and the article's first real sentence is a sentence of its
 own.
 
+Pages also carry blocks of links to other stories ("Related:", "Read more:", ">> Title"
+lines); joined to the text around them they read as one long sentence of headlines.
+:func:`drop_link_lines` removes such lines by their shape before the text is split, and
+:func:`cut_link_list` cuts a sentence at the list markers that survive inside it when the
+text came without its line breaks.
+
 Examples
 --------
 >>> split_sentences("Floods hit Hue. Ten people died! Rescue goes on.", "en")
@@ -31,7 +37,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["base_language", "split_sentences", "syllables", "tokens"]
+__all__ = [
+    "base_language",
+    "cut_link_list",
+    "drop_link_lines",
+    "split_sentences",
+    "syllables",
+    "tokens",
+]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CJK_LANGS = ("zh", "ja")  # Korean separates words with spaces and ends sentences with "."
@@ -46,6 +59,19 @@ _ABBREV = re.compile(
 _CJK_SPLIT = re.compile(r"(?<=[。！？!?])\s*")
 # A photo credit: the marker, one word (the agency or photographer), then a sentence.
 _CREDIT = re.compile(r"\(?\b(?:Ảnh|ảnh|Photo|Photograph)\s*:\s*\S+?\)?\s+(?=[\"“‘«(]?[^\W\d_])")
+# Markers that open an item of a list of links: ">", ">>", arrows and pointing triangles
+# (not bullets, which also open lists of facts, nor a lone "»", a closing quote in French).
+_MARK = r"(?:>+|»{2,}|[→⇒➔➜➝➞➤►▶▸▷›]+)"
+_MARK_LINE = re.compile(rf"^\s*(?:{_MARK}|»(?=\s))\s*\S")  # "» Title"; "»Zitat«" stays
+# The same markers inside a sentence: any at its start; between spaces, a doubled ">>" or
+# an arrow (a lone ">" there is "greater than").
+_MARK_INLINE = re.compile(rf"(?:^\s*{_MARK}|\s(?:>{{2,}}|»{{2,}}|[→⇒➔➜➝➞➤►▶▸▷›]+))(?=\s)")
+# A label line: a few words (no sentence) ending in a colon: "Related:", "Read more:",
+# "Xem thêm:", "Tin liên quan:", "Lesen Sie auch:".
+_LABEL = re.compile(r"^\s*[^\W\d_][^\n.!?:]{0,40}:\s*$")
+# A line that closes no sentence: no terminal punctuation at its end (quotes aside).
+_OPEN_END = re.compile(r"[^.!?…\"'”’»)\]]\s*$")
+_LABEL_ITEM_WORDS = 30  # a link title is a headline: at most this many words
 
 
 def base_language(language: object) -> str:
@@ -63,6 +89,74 @@ def base_language(language: object) -> str:
 
 def _normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def drop_link_lines(text: str) -> str:
+    r"""``text`` without the lines of its lists of links, found by their shape.
+
+    A line that opens with a list marker (``>``, ``>>``, an arrow or a pointing triangle)
+    goes; so does a label line (a few words ending in a colon) when the lines after it
+    are headlines (no terminal punctuation, at most 30 words), and those lines with it.
+    A colon line followed by a sentence stays (``He said:`` then the quote).
+
+    Examples
+    --------
+    >>> drop_link_lines("Floods hit Hue.\n>> Storm nears coast\n» Dams open\nRain fell.")
+    'Floods hit Hue.\nRain fell.'
+    >>> drop_link_lines("Floods hit Hue.\nRead more:\nStorm nears coast\nDams open\n\nRain fell.")
+    'Floods hit Hue.\n\nRain fell.'
+    >>> drop_link_lines("The minister said:\nWe will rebuild every house.")
+    'The minister said:\nWe will rebuild every house.'
+    """
+    if not isinstance(text, str) or ("\n" not in text and not _MARK_LINE.match(text)):
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _MARK_LINE.match(line):
+            i += 1
+            continue
+        if _LABEL.match(line):
+            j = i + 1
+            while j < len(lines) and _headline(lines[j]):
+                j += 1
+            if j > i + 1:  # a label and the headlines it introduces
+                i = j
+                continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
+def _headline(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= _LABEL_ITEM_WORDS and bool(_OPEN_END.search(line))
+
+
+def cut_link_list(sentence: str) -> str:
+    """``sentence`` without the list of links glued to it, '' when nothing of it is left.
+
+    A text that came without its line breaks keeps its link lists inside sentences; their
+    markers (``>>``, an arrow; a lone ``>`` only at the start) stand as words of their
+    own. What follows the first marker goes (the list, and the text glued after it); what
+    precedes it stays when it ends a sentence.
+
+    Examples
+    --------
+    >>> cut_link_list("Floods hit Hue. >> Storm nears coast >> Dams open Rain fell for days.")
+    'Floods hit Hue.'
+    >>> cut_link_list(">> Storm nears coast >> Dams open Rain fell for days.")
+    ''
+    >>> cut_link_list("Prices rose > 5% in Hanoi, « selon » l'agence.")
+    "Prices rose > 5% in Hanoi, « selon » l'agence."
+    """
+    m = _MARK_INLINE.search(sentence)
+    if m is None:
+        return sentence
+    head = sentence[: m.start()].rstrip()
+    return head if _OPEN_END.search(head) is None and head else ""
 
 
 def split_sentences(text: str, language: str = "") -> list[str]:

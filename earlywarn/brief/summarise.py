@@ -39,7 +39,13 @@ from typing import Any
 
 import numpy as np
 
-from earlywarn.brief._text import split_sentences, syllables, tokens
+from earlywarn.brief._text import (
+    cut_link_list,
+    drop_link_lines,
+    split_sentences,
+    syllables,
+    tokens,
+)
 from earlywarn.errors import UsageError
 
 __all__ = ["Sentence", "candidates", "lead", "random_sentences", "rank_sentences", "summarise"]
@@ -79,6 +85,11 @@ def candidates(
 
     Sentences of ``min_tokens`` to ``max_tokens`` words (syllables in Vietnamese); a
     sentence whose text already occurred (case and spacing ignored) is kept once.
+    Lists of links to other stories are no candidates: their lines are dropped before
+    the split, and a sentence that still holds a list marker (``>>``, an arrow: the
+    list glued to the text when it came without line breaks) is cut before it, or left
+    out when no whole sentence precedes the marker
+    (:func:`~earlywarn.brief._text.drop_link_lines`, :func:`~earlywarn.brief._text.cut_link_list`).
     ``index`` counts every sentence of its article, kept or not, so it is the position.
 
     Examples
@@ -86,14 +97,18 @@ def candidates(
     >>> doc = "Photo: AFP. Floods hit central Vietnam on Monday after days of heavy rain."
     >>> [s.text for s in candidates([doc], "en", min_tokens=5)]
     ['Floods hit central Vietnam on Monday after days of heavy rain.']
+    >>> doc = "Floods hit Hue on Monday. >> Storm nears coast >> Dams open on the Perfume river"
+    >>> [s.text for s in candidates([doc], "en", min_tokens=3)]
+    ['Floods hit Hue on Monday.']
     """
     out: list[Sentence] = []
     seen: set[str] = set()
     for d, doc in enumerate(documents):
-        for i, sent in enumerate(split_sentences(doc, language)):
+        for i, whole in enumerate(split_sentences(drop_link_lines(doc), language)):
+            sent = cut_link_list(whole)
             words = syllables(sent)
             key = " ".join(words)
-            if not min_tokens <= len(words) <= max_tokens or key in seen:
+            if not sent or not min_tokens <= len(words) <= max_tokens or key in seen:
                 continue
             seen.add(key)
             out.append(Sentence(d, i, sent))

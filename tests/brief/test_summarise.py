@@ -143,3 +143,36 @@ def test_properties_on_generated_text(docs: list[list[str]], n: int) -> None:
     out = summarise(documents, "en", n_sentences=n, min_tokens=3)
     assert len(out) <= n
     _check(out, documents, "en", n=n) if out else None
+
+
+def test_link_lists_glued_to_sentences_are_no_summary_sentences(shared_data: Path) -> None:
+    """Three tuning-half clusters carry '>> headline >> headline' link lists, glued to the
+    next sentence in the corpus's one-line bodies; the summariser picked one in cluster_3."""
+    split = pd.read_csv(DEFAULT_SPLIT)
+    tuning = set(split.loc[split["half"] == "tuning", "cluster_id"])
+    listed = [c for c in load_clusters(shared_data / "vietnamese_news")
+              if c["cluster_id"] in tuning and any(">>" in d for d in c["documents"])]  # fmt: skip
+    assert len(listed) == 3
+    for c in listed:
+        for out in (summarise(c["documents"], "vi"), lead(c["documents"], "vi")):
+            assert len(out) == 3 and not any(">>" in s for s in out), out
+        texts = [s.text for s in candidates(c["documents"], "vi", min_tokens=1)]
+        assert not any(">>" in s for s in texts)
+
+
+def test_link_lines_of_a_page_are_dropped(pages: list[tuple[str, str]]) -> None:
+    """A page as extracted, one paragraph a line, with a 'Related:' block and '>>' lines
+    made of the article's own words (so they would be central): no candidate holds them;
+    a colon line that introduces a sentence stays."""
+    body = next(b for lang, b in pages if lang == "en")
+    sents = split_sentences(body, "en")
+    heads = [" ".join(s.rstrip(".").split()[:16]) for s in sents[:3]]
+    page = "\n".join(
+        [sents[0], "Related:", heads[0], heads[1], "", sents[1], f">> {heads[2]}",
+         f"» {heads[0]}", "The minister said:", sents[2], *sents[3:]]
+    )  # fmt: skip
+    texts = [s.text for s in candidates([page], "en", min_tokens=1)]
+    assert texts[:2] == sents[:2] and not any("Related:" in t for t in texts)
+    assert not any(">>" in t or "» " in t for t in texts), texts
+    assert f"The minister said: {sents[2]}" in texts
+    assert not [s for s in summarise([page], "en") if any(h in s for h in heads) and s not in sents]
