@@ -231,6 +231,7 @@ def _other_duckdb(path: Path, exc: Exception) -> str | None:
 
 def _not_a_file(path: str | os.PathLike[str]) -> None:
     name = os.fspath(path)
+    _misread(name)
     m = _NOT_A_FILE.match(name)
     if m is None:
         return
@@ -242,6 +243,33 @@ def _not_a_file(path: str | os.PathLike[str]) -> None:
     raise StoreError(
         f"archive path {name!r} names {what}; the archive is a local file: give its path, "
         "such as ./earlywarn.duckdb"
+    )
+
+
+def _misread(name: str) -> None:
+    r"""Refuse a path DuckDB would read as another: it takes ``\`` for a folder separator
+    (``a\b.duckdb`` opened ``a/b.duckdb``, another archive, under a lock of its own) and
+    ``?`` for the start of options (its write-ahead log went to ``q.wal?d/x.duckdb`` of a
+    folder ``q?d``: 'cannot migrate archive', every time).
+
+    >>> _misread("/srv/ew/a.duckdb")
+    >>> _misread("/srv/ew/a\\b.duckdb")
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.StoreError: archive path /srv/ew/a\b.duckdb holds '\', which DuckDB reads as a folder separator (it would open /srv/ew/a/b.duckdb, another file); ...
+    """
+    if "\\" in name:
+        other = name.replace("\\", "/")
+        why = (
+            f"'\\', which DuckDB reads as a folder separator (it would open {other}, another file)"
+        )
+    elif "?" in name:
+        why = "'?', which DuckDB reads as the start of options (its log would go to another file)"
+    else:
+        return
+    raise StoreError(
+        f"archive path {name} holds {why}; rename the file or folder, or give another path "
+        "with --archive"
     )
 
 

@@ -242,3 +242,29 @@ def test_a_model_spec_value_no_fit_accepts_is_refused_when_the_specs_load(
     key = params.split("{")[-1].split(":")[0].strip()
     assert str(spec) in message and f"{key}=" in message, message
     assert "must be" in message, message
+
+
+# -- archive paths DuckDB reads as other paths -----------------------------------------------
+
+
+def test_an_archive_path_duckdb_would_read_as_another_is_refused(tmp_path: Path) -> None:
+    """DuckDB takes `\\` in a path for a folder separator and `?` for the start of options.
+    `--archive 'a\\b.duckdb'` beside a folder `a` holding another archive wrote into that
+    archive (`a/b.duckdb`, exit 0) under a lock of its own (`a\\b.duckdb.lock`): two
+    writers on one file; an archive in a folder `q?d` made DuckDB put its log at
+    `q.wal?d/x.duckdb`: 'cannot migrate archive', every time, after creating the file. Now
+    refused before anything is created (74), the message saying what DuckDB would do."""
+    counts = tmp_path / "counts.csv"
+    counts.write_text("unique_id,ds,y\nYEM:total,2020-01-01,5\nYEM:total,2020-02-01,7\n")
+    other = tmp_path / "a" / "b.duckdb"
+    assert _cli("--archive", str(other), "-q", "import", "counts", str(counts)).exit_code == 0  # type: ignore[attr-defined]
+    before = other.read_bytes()
+    counts.write_text("unique_id,ds,y\nSYR:total,2021-01-01,1\n")
+    for path in (tmp_path / "a\\b.duckdb", tmp_path / "q?d" / "x.duckdb"):
+        for args in (("import", "counts", str(counts)), ("status",)):
+            r = _cli("--archive", str(path), *args)
+            assert r.exit_code == 74, r.output  # type: ignore[attr-defined]
+            out = " ".join(r.output.split())  # type: ignore[attr-defined]
+            assert "which DuckDB reads as" in out and "give another path" in out, out
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "counts.csv"]
