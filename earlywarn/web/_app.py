@@ -169,7 +169,7 @@ class _Web:
                 archive=self.gate.path.name,
                 read_only=self.gate.read_only,
                 focal=self.focal,
-                focal_name=country_name(self.focal),
+                focal_name=country_name(self.focal, locale),
                 user=user,
                 csrf=self.csrf.token(nonce),
                 here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),

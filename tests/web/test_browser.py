@@ -322,3 +322,17 @@ def test_article_link_opens_the_archived_copy(
     assert len(words) > 200 and words[:200] in " ".join(shown.split())
     assert row["outlet"] in meta and "Vietnamese" in meta
     assert original == row["url"] and original.startswith("http://www.baomoi.com/")
+
+
+def test_vietnamese_navigation_names_the_focal_country_in_vietnamese(server: str) -> None:
+    """The navigation's focal-country link read 'Vietnam' on the Vietnamese page."""
+    with _local_page(server) as (page, _seen):
+        page.goto(server + "/lang/vi?next=/login")
+        page.fill("#username", "lan")
+        page.fill("#password", USERS["lan"][0])
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(server + "/")
+        assert page.locator("header nav a[href='/focal']").inner_text() == "Việt Nam"
+        page.click("#langs a[data-lang=en]")
+        page.wait_for_url(server + "/")
+        assert page.locator("header nav a[href='/focal']").inner_text() == "Vietnam"
