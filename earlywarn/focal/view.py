@@ -95,13 +95,20 @@ def _pickups(frame: Any, locale: str) -> list[dict[str, Any]] | None:
 
 def _series(frame: Any, locale: str) -> list[dict[str, Any]] | None:
     from earlywarn.labels import series_label
+    from earlywarn.series.ids import parse_id
 
     if frame is None or not hasattr(frame, "to_dict") or frame.empty:
         return None
     return [
         {
             "unique_id": r["unique_id"],
-            "label": plain_text(series_label(r["unique_id"], "D", locale), 160),
+            # the weekly perception series (``:w``, earlywarn.focal.series) count per week
+            "label": plain_text(
+                series_label(
+                    r["unique_id"], "W" if parse_id(r["unique_id"]).label == "w" else "D", locale
+                ),
+                160,
+            ),
             "days": int(r["days"]),
             "last": _num(r["last"]),
             "recent": _num(r["recent"]),

@@ -92,3 +92,21 @@ def test_article_count_agrees_in_number() -> None:
     assert "1 article about or mentioning Vietnam of 20 collected." in html and "(s)" not in html
     vi = str(render_section(perception_view(s, "vi"), "vi"))
     assert "1 bài viết về hoặc nhắc đến Việt Nam trong tổng số 20 bài" in vi
+
+
+def test_weekly_series_are_labelled_per_week() -> None:
+    """The focal view's watched series read 'Articles about Vietnam · weekly (articles per day)'
+    for the weekly ``:w`` series: every series was labelled with a daily unit."""
+    s = _summary()
+    s.extras["series"] = pd.DataFrame(
+        [{"unique_id": uid, "days": 3, "last_ds": date(2019, 11, 18), "last": 2.0, "recent": 2.0}
+         for uid in ("per:VNM", "per:VNM:w", "ptone:VNM:w")]
+    )  # fmt: skip
+    labels = [r["label"] for r in perception_view(s, "en")["series"]]
+    assert labels == [
+        "Articles about Vietnam (articles per day)",
+        "Articles about Vietnam · weekly (articles per week)",
+        "Tone toward Vietnam · weekly (mean sentence tone, -1 to 1, per week)",
+    ]
+    vi = [r["label"] for r in perception_view(s, "vi")["series"]]
+    assert vi[1].endswith("mỗi tuần)") and vi[0].endswith("mỗi ngày)")
