@@ -12,7 +12,7 @@ Examples
 ...                  "growing_stories": [], "focal": {"articles": 0, "previous": None,
 ...                  "by_language": {}}}, "stories": []}
 >>> render_text(b).splitlines()[0]
-'Morning brief · 2024-03-05 (Changes since the start of the archive)'
+'Morning brief · Mar 5, 2024 (Changes since the start of the archive)'
 >>> "@media print" in render_html(b)
 True
 """
@@ -54,9 +54,15 @@ def _css() -> str:
 
 def _clean(brief: dict[str, Any], locale: str = "en") -> dict[str, Any]:
     """The brief with every text made plain; alert titles and the focal country's name in
-    ``locale`` (the stored brief has them in English, as the rules write them)."""
+    ``locale`` (the stored brief has them in English, as the rules write them), and its
+    nights and publication days as the locale writes dates (``night``, ``previous_night``)."""
+    from earlywarn.i18n import format_when
     from earlywarn.labels import alert_title, country_name
     from earlywarn.report.html import plain_text, safe_url
+
+    def day(value: Any) -> str:
+        text = plain_text(str(value or "")[:10], 10)
+        return (format_when(text, locale) or text) if text else ""
 
     def alert(a: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -74,7 +80,7 @@ def _clean(brief: dict[str, Any], locale: str = "en") -> dict[str, Any]:
                 "url": safe_url(link.get("url")),
                 "outlet": plain_text(link.get("outlet"), 80),
                 "language": plain_text(link.get("language"), 12),
-                "published": plain_text(str(link.get("published") or "")[:10], 10),
+                "published": day(link.get("published")),
             }
             for link in s.get("links") or []
         ]
@@ -110,6 +116,8 @@ def _clean(brief: dict[str, Any], locale: str = "en") -> dict[str, Any]:
             else brief.get("focal_name"),
             80,
         ),
+        "night": day(brief.get("as_of")),
+        "previous_night": day(brief.get("previous")),
         "changes": changes,
         "stories": [story(s) for s in brief.get("stories") or []],
     }
@@ -159,7 +167,7 @@ def render_text(brief: dict[str, Any], *, locale: str = "en") -> str:
     >>> b = {"as_of": "2024-03-05", "previous": "2024-03-04", "focal_country": "VNM",
     ...      "focal_name": "Việt Nam", "articles": 2, "changes": {}, "stories": []}
     >>> print(render_text(b, locale="vi").splitlines()[0])
-    Bản tin sáng · 2024-03-05 (Thay đổi kể từ 2024-03-04)
+    Bản tin sáng · 5 thg 3, 2024 (Thay đổi kể từ 4 thg 3, 2024)
     """
     from earlywarn.i18n import translations
 
@@ -174,12 +182,12 @@ def render_text(brief: dict[str, Any], *, locale: str = "en") -> str:
     b = _clean(brief, locale)
     c = b["changes"]
     since = (
-        tr("Changes since %(night)s", night=b["previous"])
+        tr("Changes since %(night)s", night=b["previous_night"])
         if b.get("previous")
         else tr("Changes since the start of the archive")
     )
     lines = [
-        f"{tr('Morning brief')} · {b['as_of']} ({since})",
+        f"{tr('Morning brief')} · {b['night']} ({since})",
         ngettext(
             "%(num)s new article tonight", "%(num)s new articles tonight", b.get("articles", 0)
         )
@@ -216,7 +224,8 @@ def render_text(brief: dict[str, Any], *, locale: str = "en") -> str:
         "%(num)s article tonight", "%(num)s articles tonight", f["articles"]
     )
     if f.get("previous") is not None:
-        focal += " (" + tr("%(num)s on %(night)s", num=f["previous"], night=b["previous"]) + ")"
+        night = b["previous_night"]
+        focal += " (" + tr("%(num)s on %(night)s", num=f["previous"], night=night) + ")"
     if f.get("by_language"):
         langs = ", ".join(f"{k} {v}" for k, v in f["by_language"].items())
         focal += f"; {tr('by language')}: {langs}"

@@ -256,7 +256,9 @@ def test_plain_text_brief_in_vietnamese(night_two) -> None:
     ]
     assert len(labels) >= 9  # title, counts, two section heads, five change lines
     assert all(en_lines[i] != vi_lines[i] for i in labels)
-    assert vi_lines[0] == "Bản tin sáng · 2013-10-24 (Thay đổi kể từ 2013-10-23)"
+    # nights as each language writes dates (they read 2013-10-24 in both)
+    assert vi_lines[0] == "Bản tin sáng · 24 thg 10, 2013 (Thay đổi kể từ 23 thg 10, 2013)"
+    assert en_lines[0] == "Morning brief · Oct 24, 2013 (Changes since Oct 23, 2013)"
     for english in (
         "new alert",
         "escalated",
@@ -294,7 +296,7 @@ def test_cli_prints_the_stored_brief(night_two, tmp_path: Path) -> None:
     page = tmp_path / "brief.html"
     r = run("--as-of", "2013-10-24", "--html", str(page))
     assert r.exit_code == 0, r.stderr
-    assert r.stdout.startswith("Morning brief · 2013-10-24 (Changes since 2013-10-23)")
+    assert r.stdout.startswith("Morning brief · Oct 24, 2013 (Changes since Oct 23, 2013)")
     assert "Alert A: medium -> high" in r.stdout and "Alert D (no longer firing)" in r.stdout
     assert briefs[N2]["stories"][0]["summary"][0][:40] in " ".join(r.stdout.split())
     assert "@media print" in page.read_text("utf-8")
@@ -317,7 +319,7 @@ def test_cli_prints_the_stored_brief(night_two, tmp_path: Path) -> None:
         env={"EARLYWARN_LOCALE": "vi"},
     )
     assert r.exit_code == 0, r.stderr
-    assert r.stdout.startswith("Bản tin sáng · 2013-10-24 (Thay đổi kể từ 2013-10-23)")
+    assert r.stdout.startswith("Bản tin sáng · 24 thg 10, 2013 (Thay đổi kể từ 23 thg 10, 2013)")
     assert "Những gì đã thay đổi".upper() in r.stdout and 'lang="vi"' in page.read_text("utf-8")
     r = run("--as-of", "25/10/2013")
     assert r.exit_code == 64 and "YYYY-MM-DD" in r.stderr
@@ -357,16 +359,18 @@ def test_review_page_shows_the_brief(night_two) -> None:
     with TestClient(create_app(settings.archive, read_only=True, web=web)) as client:
         page = client.get("/brief")  # the latest night
         assert page.status_code == 200
-        assert 'id="brief"' in page.text and "Morning brief · 2013-10-24" in page.text
+        assert 'id="brief"' in page.text and "Morning brief · Oct 24, 2013" in page.text
         assert briefs[N2]["stories"][0]["links"][0]["url"] in page.text
         assert '<option value="2013-10-23"' in page.text and "@media print" in page.text
         first = client.get("/brief", params={"as_of": "2013-10-23"})
-        assert "Morning brief · 2013-10-23" in first.text
+        assert "Morning brief · Oct 23, 2013" in first.text
         assert client.get("/brief", params={"as_of": "23/10/2013"}).status_code == 400
         assert 'href="/brief"' in client.get("/").text  # in the navigation
         client.get("/lang/vi")
         vi = client.get("/brief").text  # the page and the brief speak Vietnamese too
         assert "Bản tin sáng" in vi and "Những gì đã thay đổi" in vi and "cảnh báo mới" in vi
+        assert "Bản tin sáng · 24 thg 10, 2013" in vi and "2013-10-23)" not in vi
+        assert '<option value="2013-10-23" >23 thg 10, 2013</option>' in vi  # the nights too
 
 
 def test_stored_brief_reads_in_the_page_locale() -> None:
