@@ -111,9 +111,15 @@ def format_when(value: Any, locale: str) -> str:
     return f"{day}, {clock} UTC" if locale == "en" else f"{clock} {day} UTC"
 
 
+def _language_name(code: Any, locale: str) -> str:
+    from earlywarn.labels import language_name  # labels imports this module
+
+    return language_name(code, locale)
+
+
 def jinja_env(loader: Any, locale: str, **options: Any) -> Any:
     """A Jinja2 environment rendering in ``locale``: ``_``/``gettext``/``ngettext`` and the
-    filters ``number``, ``percent`` and ``when``."""
+    filters ``number``, ``percent``, ``when`` and ``language`` (a language code's name)."""
     import jinja2
 
     env = jinja2.Environment(
@@ -126,5 +132,6 @@ def jinja_env(loader: Any, locale: str, **options: Any) -> Any:
     env.filters["number"] = lambda v, digits=2, fixed=False: format_number(v, locale, digits, fixed)
     env.filters["percent"] = lambda v: format_percent(v, locale)
     env.filters["when"] = lambda v: format_when(v, locale)
+    env.filters["language"] = lambda v: _language_name(v, locale)
     env.globals["locale"] = locale
     return env

@@ -170,6 +170,7 @@ def render_text(brief: dict[str, Any], *, locale: str = "en") -> str:
     Bản tin sáng · 5 thg 3, 2024 (Thay đổi kể từ 4 thg 3, 2024)
     """
     from earlywarn.i18n import translations
+    from earlywarn.labels import language_name
 
     tr_ = translations(locale)
 
@@ -227,7 +228,7 @@ def render_text(brief: dict[str, Any], *, locale: str = "en") -> str:
         night = b["previous_night"]
         focal += " (" + tr("%(num)s on %(night)s", num=f["previous"], night=night) + ")"
     if f.get("by_language"):
-        langs = ", ".join(f"{k} {v}" for k, v in f["by_language"].items())
+        langs = ", ".join(f"{language_name(k, locale)} {v}" for k, v in f["by_language"].items())
         focal += f"; {tr('by language')}: {langs}"
     lines += [focal, "", tr("Top stories").upper()]
     if not b["stories"]:
@@ -242,7 +243,8 @@ def render_text(brief: dict[str, Any], *, locale: str = "en") -> str:
         meta += (
             "; "
             + ngettext("%(num)s outlet", "%(num)s outlets", len(s["outlets"]))
-            + f": {', '.join(s['outlets'])}; {tr('languages')}: {', '.join(s['languages'])}"
+            + f": {', '.join(s['outlets'])}; {tr('languages')}: "
+            + ", ".join(language_name(x, locale) for x in s["languages"])
         )
         lines += _wrap(meta)
         for link in s["links"]:

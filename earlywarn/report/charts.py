@@ -162,10 +162,14 @@ def focal_figures(articles: pd.DataFrame, top: int = 8, locale: str = "en") -> d
     if len(periods) == 1:  # one period: a readable range instead of milliseconds
         mid = pd.Timestamp(periods[0])
         xaxis["range"] = [mid - pd.Timedelta(days=3), mid + pd.Timedelta(days=3)]
+    from earlywarn.labels import language_name
+
     for col in ("language", "outlet"):
-        keys = arts[col].fillna("unknown").astype(str)
+        keys = arts[col].fillna(tr(N_("unknown"))).astype(str)
+        if col == "language":
+            keys = keys.map(lambda c: language_name(c, locale) or c)
         keep = keys.value_counts().head(top).index
-        arts["_k"] = keys.where(keys.isin(keep), "other")
+        arts["_k"] = keys.where(keys.isin(keep), tr(N_("other")))
         table = arts.groupby(["period", "_k"]).size().unstack(fill_value=0).sort_index()
         fig = _figure()
         order = table.sum().sort_values(ascending=False).index

@@ -270,6 +270,7 @@ def test_plain_text_brief_in_vietnamese(night_two) -> None:
         "outlets",
     ):
         assert english in en and english not in vi, english
+    assert "ngôn ngữ: Tiếng Anh" in vi and "languages: English" in en  # names, not 'en'
     from earlywarn.alerts import Channel
     from earlywarn.alerts.outbox import enqueue_digest
 

@@ -110,3 +110,17 @@ def test_weekly_series_are_labelled_per_week() -> None:
     ]
     vi = [r["label"] for r in perception_view(s, "vi")["series"]]
     assert vi[1].endswith("mỗi tuần)") and vi[0].endswith("mỗi ngày)")
+
+
+def test_focal_charts_name_languages_in_the_page_language() -> None:
+    """The focal view's 'articles by language' legend read vi/en (codes) on every page."""
+    from earlywarn.report.charts import focal_figures
+
+    arts = pd.DataFrame(
+        {"published": pd.to_datetime(["2019-11-18", "2019-11-19", "2019-11-19"], utc=True),
+         "language": ["vi", "en", None], "outlet": ["a", "b", "c"], "tone": [0.1, -0.2, 0.0]}
+    )  # fmt: skip
+    names = {t["name"] for t in json.loads(focal_figures(arts, locale="vi")["language"])["data"]}
+    assert names == {"Tiếng Việt", "Tiếng Anh", "không rõ"}
+    names = {t["name"] for t in json.loads(focal_figures(arts, locale="en")["language"])["data"]}
+    assert names == {"Vietnamese", "English", "unknown"}

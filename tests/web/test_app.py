@@ -243,7 +243,7 @@ def test_focal_view_and_escaping(archive: Path) -> None:
     html = page.text
     assert re.search(r'id="focal-count">13<', html)  # 12 real articles + the crafted one
     langs = re.search(r'<table id="by-language">(.*?)</table>', html, re.S)
-    assert langs and re.findall(r"<td>(\w+)</td>", langs.group(1)) == ["vi", "en"]
+    assert langs and re.findall(r"<td>(\w+)</td>", langs.group(1)) == ["Vietnamese", "English"]
     for key in ("language", "outlet", "tone"):
         assert f'id="focal-{key}-data"' in html
     # the crafted article: tags stripped, text escaped, javascript: URL not linked

@@ -325,7 +325,8 @@ def test_article_link_opens_the_archived_copy(
 
 
 def test_vietnamese_navigation_names_the_focal_country_in_vietnamese(server: str) -> None:
-    """The navigation's focal-country link read 'Vietnam' on the Vietnamese page."""
+    """The navigation's focal-country link read 'Vietnam' on the Vietnamese page; the focal
+    view named languages by code."""
     with _local_page(server) as (page, _seen):
         page.goto(server + "/lang/vi?next=/login")
         page.fill("#username", "lan")
@@ -333,6 +334,13 @@ def test_vietnamese_navigation_names_the_focal_country_in_vietnamese(server: str
         page.click("#login-form button[type=submit]")
         page.wait_for_url(server + "/")
         assert page.locator("header nav a[href='/focal']").inner_text() == "Việt Nam"
+        # languages by name, not code (the focal view read 'vi 7, en 2' and 'en')
+        page.goto(server + "/focal")
+        by_language = page.locator("#by-language td:first-child").all_inner_texts()
+        assert "Tiếng Việt" in by_language and "vi" not in by_language, by_language
+        latest = page.locator("#latest tbody td:nth-child(3)").all_inner_texts()
+        assert latest and "vi" not in latest and "Tiếng Việt" in latest, latest
+        page.goto(server + "/")
         page.click("#langs a[data-lang=en]")
         page.wait_for_url(server + "/")
         assert page.locator("header nav a[href='/focal']").inner_text() == "Vietnam"
