@@ -27,7 +27,8 @@ import argparse
 import hashlib
 import json
 import random
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,10 @@ HERE = Path(__file__).resolve().parent / "agreement"
 SAMPLE = HERE / "sample_sentences.jsonl"
 SECOND = HERE / "second_coder.jsonl"
 MIN_SENTENCES = 320
+SAMPLE2 = HERE / "sample2_sentences.jsonl"
+THIRD = HERE / "third_coder_sample2.jsonl"
+MIN_SENTENCES2 = 330
+NGRAM = 5
 README = Path(__file__).resolve().parents[2] / "earlywarn" / "data" / "eval" / "README.md"
 F1S = ("root_f1", "code_f1", "dyad_f1")
 
@@ -81,6 +86,30 @@ CODEBOOK_QUOTED: dict[str, tuple[str, ...]] = {
     "42c2dfc9-09": ("it is time for", "to commit"),
 }
 
+# Sample-2 sentences that the codebook still quotes or paraphrases as a worked example
+# through fragments shorter than the draw's five words (an ellipsis, a paraphrase, a single
+# verb), each with fragments found in both texts. Listed by the third annotator while coding,
+# before any comparison (the codebook had to be read, so on these sentences the coding saw the
+# first annotator's reading); the pooled figure is also printed without them.
+SAMPLE2_PARAPHRASED: dict[str, tuple[str, ...]] = {
+    "e4c6a3b4-12": ("Beijing's diktats",),
+    "6aab0be9-00": ("a birthday gift",),
+    "d080131d-00": ("fought pitched battles",),
+    "7a457a4f-00": ("pleaded guilty", "to threatening to kill"),
+    "a2094156-00": ("foolish", "move by Georgia"),
+    "a1559da1-16": ("ridiculed the Tory plans",),
+    "1ca246aa-00": ("accused President Bush", "challenging Bush's credibility"),
+    "bc95561f-00": ("concluded their talks",),
+    "833caf3b-10": ("corrected an historic injustice",),
+    "833caf3b-22": ("another measure contradicting",),
+    "0d703133-00": ("vowed", "crush extremists"),
+    "794efbc5-00": ("are to be questioned",),
+    "8d83c449-00": ("board", "tour"),
+    "3e2194e7-00": ("replac",),
+    "29b35cd0-00": ("acquitted",),
+    "771ffb0b-01": ("a conviction", "quashed"),
+}
+
 Pairs = list[tuple[list[Event], list[Event]]]
 
 
@@ -89,14 +118,49 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
+def _draw(
+    rows: Sequence[dict[str, Any]],
+    minimum: int,
+    salt: str,
+    exclude: frozenset[str] = frozenset(),
+    drop: Callable[[str], bool] | None = None,
+) -> tuple[list[dict[str, str]], int, int]:
+    """The draw behind :func:`draw_sample`: (rows, articles taken, sentences dropped)."""
+    by_article: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        if r.get("split") != "tune" or r["article"] in exclude:
+            continue
+        by_article.setdefault(r["article"], []).append(
+            {"id": r["id"], "article": r["article"], "sentence": r["sentence"]}
+        )
+    order = sorted(by_article, key=lambda a: hashlib.sha1(f"{salt}{a}".encode()).hexdigest())
+    out: list[dict[str, str]] = []
+    taken = dropped = 0
+    for art in order:
+        if len(out) >= minimum:
+            break
+        taken += 1
+        for r in by_article[art]:
+            if drop is not None and drop(r["sentence"]):
+                dropped += 1
+            else:
+                out.append(r)
+    return out, taken, dropped
+
+
 def draw_sample(
-    rows: Sequence[dict[str, Any]], minimum: int = MIN_SENTENCES
+    rows: Sequence[dict[str, Any]],
+    minimum: int = MIN_SENTENCES,
+    salt: str = "agreement:",
+    exclude: frozenset[str] = frozenset(),
+    drop: Callable[[str], bool] | None = None,
 ) -> list[dict[str, str]]:
     """The agreement sample of gold-format ``rows`` (id, article, sentence; file order kept).
 
-    Tuning-half articles ordered by ``sha1("agreement:" + article)`` (hex digest), taken whole
-    in that order until at least ``minimum`` sentences are in. Reads only ``id``, ``article``,
-    ``split`` and ``sentence``.
+    Tuning-half articles (less ``exclude``) ordered by ``sha1(salt + article)`` (hex digest),
+    taken whole in that order until at least ``minimum`` sentences are in; a sentence for
+    which ``drop`` is true is left out and not counted. Reads only ``id``, ``article``,
+    ``split`` and ``sentence``. Sample 1 is the defaults; sample 2 is :func:`draw_sample2`.
 
     Examples
     --------
@@ -105,52 +169,109 @@ def draw_sample(
     ...         for i in range(n)]
     >>> [r["id"] for r in draw_sample(rows, 2)]
     ['b-0', 'b-1', 'b-2']
+    >>> [r["id"] for r in draw_sample(rows, 2, exclude=frozenset({"b"}))]
+    ['a-0', 'a-1']
     """
-    by_article: dict[str, list[dict[str, str]]] = {}
-    for r in rows:
-        if r.get("split") != "tune":
-            continue
-        by_article.setdefault(r["article"], []).append(
-            {"id": r["id"], "article": r["article"], "sentence": r["sentence"]}
-        )
-    order = sorted(by_article, key=lambda a: hashlib.sha1(f"agreement:{a}".encode()).hexdigest())
-    out: list[dict[str, str]] = []
-    for art in order:
-        if len(out) >= minimum:
-            break
-        out.extend(by_article[art])
-    return out
+    return _draw(rows, minimum, salt, exclude, drop)[0]
 
 
-def check_sample(gold_rows: Sequence[dict[str, Any]], sample_rows: Sequence[dict[str, Any]]) -> str:
-    """Assert that ``sample_rows`` is the sample drawn from ``gold_rows``; a one-line summary."""
-    drawn = draw_sample(gold_rows)
+def tokens(text: str) -> list[str]:
+    """Lowercased ``[a-z0-9]+`` tokens (the sample-2 overlap rule's words)."""
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def ngrams(text: str, n: int = NGRAM) -> set[tuple[str, ...]]:
+    """The ``n``-word sequences of ``text``'s :func:`tokens`.
+
+    Examples
+    --------
+    >>> sorted(ngrams("Fought pitched battles, on Thursday!", 4))
+    [('fought', 'pitched', 'battles', 'on'), ('pitched', 'battles', 'on', 'thursday')]
+    """
+    w = tokens(text)
+    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
+
+
+def draw_sample2(
+    rows: Sequence[dict[str, Any]],
+    sample1: Sequence[dict[str, Any]],
+    codebook: str,
+    minimum: int = MIN_SENTENCES2,
+) -> tuple[list[dict[str, str]], int, int]:
+    """Sample 2: (rows, articles taken, sentences dropped).
+
+    Whole tuning-half articles not in ``sample1``, ordered by ``sha1("agreement2:" +
+    article)``, taken until at least ``minimum`` sentences are in, leaving out every sentence
+    that shares a :data:`NGRAM`-word sequence with ``codebook`` (the eval README, whose
+    worked examples quote gold sentences).
+    """
+    quoted = ngrams(codebook)
+    return _draw(
+        rows,
+        minimum,
+        "agreement2:",
+        frozenset(r["article"] for r in sample1),
+        lambda sentence: bool(ngrams(sentence) & quoted),
+    )
+
+
+def _assert_same(
+    sample_rows: Sequence[dict[str, Any]], drawn: Sequence[dict[str, str]], what: str
+) -> None:
     got = [(r["id"], r["article"], r["sentence"]) for r in sample_rows]
     want = [(r["id"], r["article"], r["sentence"]) for r in drawn]
     if got != want:
         n = min(len(got), len(want))
         at = next((i for i in range(n) if got[i] != want[i]), n)
         raise AssertionError(
-            f"the sample differs from the rule's draw: {len(got)} rows vs {len(want)}, "
+            f"{what} differs from the rule's draw: {len(got)} rows vs {len(want)}, "
             f"first difference at row {at}"
         )
+
+
+def check_sample(gold_rows: Sequence[dict[str, Any]], sample_rows: Sequence[dict[str, Any]]) -> str:
+    """Assert that ``sample_rows`` is the sample drawn from ``gold_rows``; a one-line summary."""
+    drawn = draw_sample(gold_rows)
+    _assert_same(sample_rows, drawn, "the sample")
     arts = len({r["article"] for r in drawn})
     return f"sample ok: {arts} articles, {len(drawn)} sentences, the same ids in the same order"
+
+
+def check_sample2(
+    gold_rows: Sequence[dict[str, Any]],
+    sample1: Sequence[dict[str, Any]],
+    sample2: Sequence[dict[str, Any]],
+    codebook: str,
+) -> str:
+    """Assert that ``sample2`` is :func:`draw_sample2`'s draw; a one-line summary."""
+    drawn, taken, dropped = draw_sample2(gold_rows, sample1, codebook)
+    _assert_same(sample2, drawn, "sample 2")
+    if {r["article"] for r in sample1} & {r["article"] for r in drawn}:
+        raise AssertionError("sample 2 shares an article with sample 1")
+    arts = len({r["article"] for r in drawn})
+    return (
+        f"sample 2 ok: {taken} articles drawn ({arts} with kept sentences), {len(drawn)} "
+        f"sentences, {dropped} dropped for a {NGRAM}-word sequence in the codebook"
+    )
 
 
 def _norm(text: str) -> str:
     return " ".join(text.replace("#39;", "'").replace("*", "").split()).lower()
 
 
-def check_quoted(sample_rows: Sequence[dict[str, Any]], readme: str) -> list[str]:
-    """The ids of :data:`CODEBOOK_QUOTED`, after checking each fragment is in the README and the sentence."""
+def check_quoted(
+    sample_rows: Sequence[dict[str, Any]],
+    readme: str,
+    quoted: dict[str, tuple[str, ...]] = CODEBOOK_QUOTED,
+) -> list[str]:
+    """The ids of ``quoted``, after checking each fragment is in the README and the sentence."""
     sentences = {r["id"]: _norm(r["sentence"]) for r in sample_rows}
     text = _norm(readme)
-    for rid, fragments in CODEBOOK_QUOTED.items():
+    for rid, fragments in quoted.items():
         for f in fragments:
             if _norm(f) not in text or _norm(f) not in sentences.get(rid, ""):
                 raise AssertionError(f"{rid}: {f!r} is not in both the codebook and the sentence")
-    return list(CODEBOOK_QUOTED)
+    return list(quoted)
 
 
 def tuning_reference(
