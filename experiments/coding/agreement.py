@@ -168,9 +168,11 @@ def draw_sample(
     ...         for a, n, s in (("a", 2, "tune"), ("b", 3, "tune"), ("c", 9, "held"))
     ...         for i in range(n)]
     >>> [r["id"] for r in draw_sample(rows, 2)]
-    ['b-0', 'b-1', 'b-2']
-    >>> [r["id"] for r in draw_sample(rows, 2, exclude=frozenset({"b"}))]
     ['a-0', 'a-1']
+    >>> [r["id"] for r in draw_sample(rows, 2, exclude=frozenset({"a"}))]
+    ['b-0', 'b-1', 'b-2']
+    >>> [r["id"] for r in draw_sample(rows, 2, drop=lambda s: s == "x")]
+    []
     """
     return _draw(rows, minimum, salt, exclude, drop)[0]
 
@@ -365,86 +367,173 @@ def _header() -> str:
 
 
 def disagreements(
-    rows: Sequence[dict[str, Any]], first: Sequence[list[Event]], second: Sequence[list[Event]]
+    rows: Sequence[dict[str, Any]],
+    first: Sequence[list[Event]],
+    second: Sequence[list[Event]],
+    names: tuple[str, str] = ("first", "second"),
 ) -> list[str]:
     """One block per sentence where the two annotators' event lists differ (as sets)."""
     out = []
+    w = max(len(n) for n in names) + 1
     for r, a, b in zip(rows, first, second, strict=True):
         if sorted(a) != sorted(b):
             out.append(
-                f"{r['id']} | {r['sentence']}\n   first:  {sorted(a)}\n   second: {sorted(b)}"
+                f"{r['id']} | {r['sentence']}\n   {names[0] + ':':<{w}} {sorted(a)}"
+                f"\n   {names[1] + ':':<{w}} {sorted(b)}"
             )
     return out
 
 
+def _report(
+    name: str,
+    articles: Sequence[str],
+    reference: Sequence[list[Event]],
+    other: Sequence[list[Event]],
+    boot: int,
+) -> dict[str, float]:
+    """Print the P/R/F1 row, event/no-event kappa and bootstrap intervals; the metrics."""
+    m = agreement(reference, other)
+    print(_row(name, m))
+    print(
+        f"sentence event/no-event: agreement {m['event_agreement']:.3f}, Cohen's kappa "
+        f"{m['event_kappa']:.3f} (reference {int(m['n_event_sentences_reference'])}, "
+        f"other {int(m['n_event_sentences_other'])} sentences with events)"
+    )
+    ci = bootstrap(articles, reference, other, n=boot)
+    print(
+        f"bootstrap 95% over articles ({boot}): "
+        + ", ".join(f"{k} [{lo:.3f}, {hi:.3f}]" for k, (lo, hi) in ci.items())
+    )
+    return m
+
+
+def pooled_blind(
+    sample: Sequence[dict[str, Any]],
+    first: Sequence[list[Event]],
+    second: Sequence[list[Event]],
+    sample2: Sequence[dict[str, Any]],
+    first2: Sequence[list[Event]],
+    third: Sequence[list[Event]],
+    quoted: set[str],
+) -> tuple[list[str], list[list[Event]], list[list[Event]]]:
+    """(articles, reference, other) of the pooled blind set.
+
+    Sample 1 without ``quoted`` (the first annotator against the second) followed by all of
+    sample 2 (the first against the third); the reference is always the first annotator.
+    """
+    keep = [i for i, r in enumerate(sample) if r["id"] not in quoted]
+    articles = [sample[i]["article"] for i in keep] + [r["article"] for r in sample2]
+    reference = [first[i] for i in keep] + list(first2)
+    other = [second[i] for i in keep] + list(third)
+    return articles, reference, other
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check-sample", action="store_true", help="re-derive the sample and stop")
+    ap.add_argument("--check-sample", action="store_true", help="re-derive both samples and stop")
     ap.add_argument("--no-coder", action="store_true", help="skip the default coder's rows")
     ap.add_argument("--boot", type=int, default=2000, help="bootstrap resamples (articles)")
     ap.add_argument("--disagreements", action="store_true", help="print the differing sentences")
     args = ap.parse_args(argv)
 
     gold_rows = news_gold()
+    readme = README.read_text(encoding="utf-8")
     sample = read_jsonl(SAMPLE)
+    sample2 = read_jsonl(SAMPLE2)
     print(check_sample(gold_rows, sample))
+    print(check_sample2(gold_rows, sample, sample2, readme))
     if args.check_sample:
         return 0
     second_rows = read_jsonl(SECOND)
     if [r["id"] for r in second_rows] != [r["id"] for r in sample]:
         raise SystemExit("second_coder.jsonl does not hold the sample's ids in order")
+    third_rows = read_jsonl(THIRD)
+    if [r["id"] for r in third_rows] != [r["id"] for r in sample2]:
+        raise SystemExit("third_coder_sample2.jsonl does not hold sample 2's ids in order")
     ref_rows = tuning_reference(gold_rows, [r["id"] for r in sample])
+    ref_rows2 = tuning_reference(gold_rows, [r["id"] for r in sample2])
     first = [row_events(r) for r in ref_rows]
     second = [row_events(r) for r in second_rows]
+    first2 = [row_events(r) for r in ref_rows2]
+    third = [row_events(r) for r in third_rows]
     if args.disagreements:
+        print("\n# sample 1")
         print("\n".join(disagreements(sample, first, second)))
+        print("\n# sample 2")
+        print("\n".join(disagreements(sample2, first2, third, ("first", "third"))))
         return 0
 
-    m = agreement(first, second)
     print(
-        f"\n{len(sample)} sentences, {len({r['article'] for r in sample})} articles (tuning half)"
+        f"\nsample 1: {len(sample)} sentences, {len({r['article'] for r in sample})} articles "
+        "(tuning half)"
     )
     print(_header())
-    print(_row("second annotator vs first", m))
-    print(
-        f"sentence event/no-event: agreement {m['event_agreement']:.3f}, Cohen's kappa "
-        f"{m['event_kappa']:.3f} (first {int(m['n_event_sentences_reference'])}, "
-        f"second {int(m['n_event_sentences_other'])} sentences with events)"
-    )
-    ci = bootstrap([r["article"] for r in sample], first, second, n=args.boot)
-    print(
-        f"bootstrap 95% over articles ({args.boot}): "
-        + ", ".join(f"{k} [{lo:.3f}, {hi:.3f}]" for k, (lo, hi) in ci.items())
-    )
-    quoted = set(check_quoted(sample, README.read_text(encoding="utf-8")))
+    _report("second annotator vs first", [r["article"] for r in sample], first, second, args.boot)
+    quoted = set(check_quoted(sample, readme))
     keep = [i for i, r in enumerate(sample) if r["id"] not in quoted]
-    mq = agreement([first[i] for i in keep], [second[i] for i in keep])
     print(
         f"\nwithout the {len(quoted)} sentences the codebook quotes as examples ({len(keep)} left):"
     )
-    print(_row("second annotator vs first", mq))
-    print(
-        f"sentence event/no-event: agreement {mq['event_agreement']:.3f}, kappa {mq['event_kappa']:.3f}"
-    )
-    ciq = bootstrap(
+    _report(
+        "second annotator vs first",
         [sample[i]["article"] for i in keep],
         [first[i] for i in keep],
         [second[i] for i in keep],
-        n=args.boot,
+        args.boot,
     )
+
+    arts2 = [r["article"] for r in sample2]
+    print(f"\nsample 2 (fully blind draw): {len(sample2)} sentences, {len(set(arts2))} articles")
+    print(_header())
+    _report("third annotator vs first", arts2, first2, third, args.boot)
+    para = set(check_quoted(sample2, readme, SAMPLE2_PARAPHRASED))
+    strict = [i for i, r in enumerate(sample2) if r["id"] not in para]
+    print(f"without the {len(para)} it paraphrases ({len(strict)} left):")
+    _report(
+        "third annotator vs first",
+        [arts2[i] for i in strict],
+        [first2[i] for i in strict],
+        [third[i] for i in strict],
+        args.boot,
+    )
+
+    articles, reference, other = pooled_blind(sample, first, second, sample2, first2, third, quoted)
     print(
-        f"bootstrap 95% over articles ({args.boot}): "
-        + ", ".join(f"{k} [{lo:.3f}, {hi:.3f}]" for k, (lo, hi) in ciq.items())
+        f"\npooled blind: sample 1 without its {len(quoted)} quoted sentences + sample 2 = "
+        f"{len(reference)} sentences, {len(set(articles))} articles"
     )
+    print(_header())
+    _report("other annotator vs first", articles, reference, other, args.boot)
+    n1 = len(reference) - len(sample2)
+    idx = list(range(n1)) + [n1 + i for i in strict]
+    print(
+        f"\nsensitivity: pooled without the {len(para)} sample-2 sentences the codebook still "
+        f"paraphrases ({len(idx)} left):"
+    )
+    _report(
+        "other annotator vs first",
+        [articles[i] for i in idx],
+        [reference[i] for i in idx],
+        [other[i] for i in idx],
+        args.boot,
+    )
+
     if not args.no_coder:
         pred = code_news_rows(ref_rows)
+        pred2 = code_news_rows(ref_rows2)
         print("\ndefault coder (EventCoder(), articles coded whole) on the same sentences")
         print(_header())
-        for name, ref in (
-            ("coder vs first annotator", first),
-            ("coder vs second annotator", second),
+        for name, ref, p in (
+            ("sample 1: coder vs first", first, pred),
+            ("sample 1: coder vs second", second, pred),
+            ("sample 2: coder vs first", first2, pred2),
+            ("sample 2: coder vs third", third, pred2),
         ):
-            print(_row(name, agreement(ref, pred)))
+            print(_row(name, agreement(ref, p)))
+        pooled_pred = [pred[i] for i in keep] + pred2
+        print(f"pooled blind ({len(reference)}), with bootstrap 95% over articles:")
+        _report("coder vs first", articles, reference, pooled_pred, args.boot)
+        _report("coder vs other annotator", articles, other, pooled_pred, args.boot)
     return 0
 
 
