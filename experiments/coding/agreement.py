@@ -19,6 +19,16 @@ with Cohen's kappa, a bootstrap 95% interval over articles for the F1s, and the 
 coder (``EventCoder()``, each article coded whole as ``evaluate_news`` codes it) against each
 annotator on the same 328 sentences. The held-aside half is never scored or printed: its rows
 are dropped when the gold file is read.
+
+Sample 2 (``sample2_sentences.jsonl``, a fully blind second draw): whole tuning articles not
+in sample 1, ordered by the hex SHA-1 of ``"agreement2:" + article``, taken until at least 330
+sentences are in, leaving out every sentence that shares a 5-word sequence (lowercased
+``[a-z0-9]+`` tokens) with the eval README, whose worked examples quote gold sentences: 118
+articles drawn (95 with kept sentences), 330 sentences, 41 dropped. A third annotator's labels
+(``third_coder_sample2.jsonl``, committed before any comparison) are scored against the first
+annotator as sample 1 is, and the *pooled blind* figure is printed: sample 1 without its 31
+quoted sentences plus sample 2 (627 sentences), with bootstrap intervals over articles; also
+without the 16 sample-2 sentences the codebook still paraphrases (:data:`SAMPLE2_PARAPHRASED`).
 """
 
 from __future__ import annotations
