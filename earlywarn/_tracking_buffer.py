@@ -42,6 +42,7 @@ __all__ = [
     "call_deadline",
     "default_buffer_dir",
     "fast_fail",
+    "refused",
     "settled",
 ]
 
@@ -150,6 +151,15 @@ def default_buffer_dir(tracking_uri: str | None) -> Path:
     return Path.cwd() / ".earlywarn" / "mlflow-buffer"
 
 
+def refused(exc: BaseException) -> bool:
+    """Whether the store refused the call itself (MLflow's ``INVALID_PARAMETER_VALUE``: a
+    registered model name holding '/' or ':', a parameter logged again with another value),
+    as opposed to being out of reach. Sent again, such a call is refused again: a replay that
+    stopped at it stopped there at every sync, and every call buffered after it (each
+    nightly run's) waited behind it for good."""
+    return getattr(exc, "error_code", None) == "INVALID_PARAMETER_VALUE"
+
+
 def _substitute(rec: dict[str, Any], ids: Mapping[str, str]) -> dict[str, Any]:
     return {k: ids.get(v, v) if isinstance(v, str) else v for k, v in rec.items()}
 
@@ -181,6 +191,22 @@ class CallBuffer:
                 if fh.read(1) != b"\n":  # the last append was cut off: start a new line
                     line = "\n" + line
             fh.write(line.encode("utf-8"))
+
+    @property
+    def refused_file(self) -> Path:
+        """Where calls the store refused (:func:`refused`) are set aside, with its reason."""
+        return self.directory / "buffer.refused.jsonl"
+
+    def set_aside(self, op: str, record: Mapping[str, Any], why: BaseException | str) -> None:
+        """Keep a refused call in :attr:`refused_file` (never replayed) and warn."""
+        reason = why if isinstance(why, str) else f"{type(why).__name__}: {redact(why)}"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"op": op, **record, "refused": reason}, default=str) + "\n"
+        with self.refused_file.open("a", encoding="utf-8") as fh:
+            fh.write(line)
+        _log.warning(
+            "MLflow refused %s (%s); set aside in %s, not sent again", op, reason, self.refused_file
+        )
 
     @property
     def torn_file(self) -> Path:
@@ -225,7 +251,9 @@ class CallBuffer:
     def replay(self, apply: Callable[[str, dict[str, Any]], Any]) -> int:
         """Call ``apply(op, record)`` for each buffered call in order; return how many succeeded.
 
-        Stops at the first failure and keeps the rest buffered (with the ids of runs created
+        A call the store refuses (:func:`refused`), and any call on a run it refused to make,
+        is set aside (:meth:`set_aside`) and the replay goes on. Stops at any other failure
+        and keeps the rest buffered (with the ids of runs created
         in this pass already rewritten), so it can be retried. When all succeed the buffer
         and its artifact copies are removed.
         """
@@ -233,7 +261,8 @@ class CallBuffer:
         if not lines:
             return 0
         ids: dict[str, str] = {}
-        done = 0
+        lost: set[str] = set()  # local ids of runs the store refused to make
+        done = sent = 0  # calls dealt with (sent or set aside), calls sent
         try:
             with fast_fail():
                 for line in lines:
@@ -241,16 +270,31 @@ class CallBuffer:
                     op = rec.pop("op")
                     rec = _substitute(rec, ids)
                     call = str(rec["local_id"]) if op in CREATES_RUN else None
+                    orphan = [v for v in rec.values() if isinstance(v, str) and v in lost]
+                    if orphan:  # its run was refused: it can never be sent
+                        self.set_aside(op, rec, f"its run {orphan[0]} was refused")
+                        done += 1
+                        continue
                     if call is not None and not settled(call, call_deadline()):
                         raise TimeoutError(
                             f"{op} {rec.get('name')!r}, given up at the deadline, still waits "
                             "for the store's answer; it is kept, not replayed (its run could "
                             "be made twice): sync again later"
                         )
-                    result = bounded(functools.partial(apply, op, rec), op, call)
+                    try:
+                        result = bounded(functools.partial(apply, op, rec), op, call)
+                    except Exception as exc:
+                        if not refused(exc):
+                            raise
+                        self.set_aside(op, rec, exc)
+                        if call is not None:
+                            lost.add(call)
+                        done += 1
+                        continue
                     if op in CREATES_RUN:
                         ids[rec["local_id"]] = str(result)
                     done += 1
+                    sent += 1
         except Exception as exc:
             _log.warning(
                 "MLflow sync stopped after %d of %d calls (%s: %s)",
@@ -261,7 +305,7 @@ class CallBuffer:
             )
             rest = [json.dumps(_substitute(json.loads(ln), ids)) for ln in lines[done:]]
             write_atomic(self.file, "".join(ln + "\n" for ln in rest))  # no call lost
-            return done
+            return sent
         self.file.unlink()
         shutil.rmtree(self.directory / "artifacts", ignore_errors=True)
-        return done
+        return sent

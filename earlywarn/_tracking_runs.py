@@ -36,6 +36,7 @@ from earlywarn._tracking_buffer import (
     bounded,
     default_buffer_dir,
     fast_fail,
+    refused,
 )
 from earlywarn.errors import TrackingError
 
@@ -110,6 +111,9 @@ class RunLogger:
                         call = str(record["local_id"]) if op in CREATES_RUN else None
                         return bounded(lambda: do(**record), op, call)
                 except Exception as exc:
+                    if refused(exc) and op not in CREATES_RUN:  # sent again, refused again
+                        self._buffer.set_aside(op, record, exc)
+                        return None
                     self.offline = True
                     _log.warning(
                         "MLflow tracking failed (%s: %s); buffering calls in %s",
@@ -306,9 +310,10 @@ class RunLogger:
 
         Stops at the first failure and keeps the rest buffered (so it can be retried).
         """
-        total = self._buffer.pending()
         done = self._buffer.replay(self._apply)
-        self.offline = done < total  # stopped: the store is out of reach, later calls buffer
+        # stopped: the store is out of reach, later calls buffer (a call it refused is set
+        # aside, not counted as waiting)
+        self.offline = self._buffer.pending() > 0
         return done
 
 

@@ -268,3 +268,75 @@ def test_an_archive_path_duckdb_would_read_as_another_is_refused(tmp_path: Path)
             assert "which DuckDB reads as" in out and "give another path" in out, out
     assert other.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "counts.csv"]
+
+
+# -- MLflow calls the store refuses ----------------------------------------------------------
+
+
+def test_a_tracking_call_the_store_refuses_does_not_hold_the_buffer_for_good(
+    tmp_path: Path,
+) -> None:
+    """An experiment named `yem/v2:test` registered its champion as `earlywarn-yem/v2:test`,
+    a name MLflow refuses ('Names cannot contain / or :'). The refusal took the tracker
+    offline, so the run's end was buffered behind it (the run left RUNNING); every sync
+    stopped at the refused call ('sync stopped after 0 of 2 calls'), and each nightly run,
+    which syncs first, was buffered behind it too: nothing reached MLflow again. Likewise a
+    parameter logged twice with another value while the store was down. Now a call the
+    store refuses (INVALID_PARAMETER_VALUE) is set aside in `buffer.refused.jsonl` with
+    the reason, online or on replay, and the others go on."""
+    from earlywarn.tracking import Tracker, log_pipeline_run
+    from tests.mlflow_server import free_port
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    buffer = tmp_path / "mlflow-buffer"  # where a sqlite store keeps its buffer
+    online = Tracker(uri, "bt", buffer_dir=buffer)
+    with online.start_run("yem/v2:test") as run:
+        online.log_params({"h": 3})
+        assert online.register_model(run.run_id, "earlywarn-yem/v2:test") is None
+    assert not online.offline and online.pending() == 0
+    assert online.get_run(run.run_id)["status"] == "FINISHED"
+
+    down = Tracker(f"http://127.0.0.1:{free_port()}", "bt", buffer_dir=buffer)
+    with down.start_run("offline run") as other:
+        down.log_params({"a": 1})
+        down.log_params({"a": 2})  # refused on replay: params are written once
+        down.register_model(other.run_id, "earlywarn-a/b")
+        down.log_metrics({"m": 1.0})
+    assert down.pending() == 6
+
+    rid = log_pipeline_run(uri, "nightly", "2025-01-01", {"collect": 1.0}, {}, {})
+    assert rid is not None  # synced first, then logged online
+    refused = [json.loads(x) for x in (buffer / "buffer.refused.jsonl").read_text().splitlines()]
+    assert [r["op"] for r in refused] == ["register", "log_batch", "register"]
+    assert "cannot contain" in refused[0]["refused"] and "Changing param" in refused[1]["refused"]
+    assert not (buffer / "buffer.jsonl").exists()
+    t = Tracker(uri, "bt", buffer_dir=buffer)
+    client = t._mlflow()
+    runs = client.search_runs([client.get_experiment_by_name("bt").experiment_id])
+    by_name = {r.info.run_name: r for r in runs}
+    assert by_name["offline run"].info.status == "FINISHED"
+    assert by_name["offline run"].data.params == {"a": "1"}
+    assert by_name["offline run"].data.metrics == {"m": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [('name: "yem/v2"', "name"), ("name: a:b", "name"), ('register: "no"', "register")],
+)
+def test_an_experiment_whose_champion_cannot_be_registered_as_asked_is_refused(
+    tmp_path: Path, line: str, key: str
+) -> None:
+    """The experiment's name names its registered model (`earlywarn-<name>`): with '/' or
+    ':' MLflow refused it only after the whole backtest (above); `register: "no"` (a
+    string) registered the champion (`bool("no")`). Now config errors before any work."""
+    from earlywarn.errors import ConfigError
+    from earlywarn.forecast.experiment import run_experiment
+
+    repo = Path(__file__).resolve().parents[1]
+    exp = tmp_path / "e.yaml"
+    exp.write_text(
+        f"{line}\nseries: {{path: {repo}/earlywarn/demo/corpus/YEM_gdelt_monthly_long.csv}}\n"
+        f"models: [naive]\nmodels_dir: {repo}/models\nhorizon: 3\nfolds: 1\n"
+    )
+    with pytest.raises(ConfigError, match=f"key '{key}'"):
+        run_experiment(exp)

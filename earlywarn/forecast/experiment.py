@@ -209,6 +209,14 @@ def run_experiment(
         )
     models = {m: available[m] for m in names}
     name = str(spec.get("name") or path.stem)
+    register = spec.get("register", True)
+    if not isinstance(register, bool):  # 'register: "false"' registered: bool("false")
+        raise ConfigError(f"{path}: key 'register' must be true or false, got {register!r}")
+    if register and any(c in name for c in "/:"):  # MLflow refuses the model name, at the end
+        raise ConfigError(
+            f"{path}: key 'name': {name!r} names the registered model earlywarn-{name}, and "
+            "MLflow model names cannot hold '/' or ':'; rename it, or set register: false"
+        )
     tracker = None
     if tracking_uri:
         tracker = Tracker(tracking_uri, str(spec.get("experiment", name)))
@@ -222,6 +230,6 @@ def run_experiment(
         tracker=tracker,
         client=client,
         experiment_name=name,
-        register=bool(spec.get("register", True)),
+        register=register,
         progress=progress,
     )
