@@ -124,3 +124,12 @@ def test_focal_charts_name_languages_in_the_page_language() -> None:
     assert names == {"Tiếng Việt", "Tiếng Anh", "không rõ"}
     names = {t["name"] for t in json.loads(focal_figures(arts, locale="en")["language"])["data"]}
     assert names == {"Vietnamese", "English", "unknown"}
+
+
+def test_perception_dates_in_the_page_language() -> None:
+    """The section's window read 'Từ 2019-10-22 đến 2019-11-20' under a report header
+    reading '20 thg 11, 2019'."""
+    vi = str(render_section(perception_view(_summary(), "vi"), "vi"))
+    assert "Từ 22 thg 10, 2019 đến 20 thg 11, 2019:" in vi and "2019-10-22" not in vi
+    en = str(render_section(perception_view(_summary(), "en"), "en"))
+    assert "Oct 22, 2019 to Nov 20, 2019:" in en
