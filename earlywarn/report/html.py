@@ -249,8 +249,11 @@ def _ego(
     ]
 
 
-def _stats(stats: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]], dict[str, Any]]:
-    """Stages x metrics table from either ``{stage: {metric: v}}`` or ``{metric: {stage: v}}``."""
+def _stats(
+    stats: dict[str, Any], locale: str = "en"
+) -> tuple[list[str], list[dict[str, Any]], dict[str, Any]]:
+    """Stages x metrics table from either ``{stage: {metric: v}}`` or ``{metric: {stage: v}}``,
+    its numbers written as ``locale`` writes them."""
     stats = dict(stats or {})
     nested = {k: v for k, v in stats.items() if isinstance(v, dict)}
     flat = {k: v for k, v in stats.items() if not isinstance(v, dict)}
@@ -263,17 +266,31 @@ def _stats(stats: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]], dict
     else:
         stages = {str(k): dict(v) for k, v in nested.items()}
     metrics = sorted({m for v in stages.values() for m in v})
-    rows = [{"stage": s, **{m: _fmt_stat(v.get(m)) for m in metrics}} for s, v in stages.items()]
-    return metrics, rows, {k: _fmt_stat(v) for k, v in flat.items()}
+    rows = [
+        {"stage": s, **{m: _fmt_stat(v.get(m), locale) for m in metrics}} for s, v in stages.items()
+    ]
+    return metrics, rows, {k: _fmt_stat(v, locale) for k, v in flat.items()}
 
 
-def _fmt_stat(v: Any) -> str:
+def _fmt_stat(v: Any, locale: str = "en") -> str:
+    """A run statistic as text: ``1,234`` and ``0.39`` in English, ``1.234`` and ``0,39`` in
+    Vietnamese.
+
+    Examples
+    --------
+    >>> _fmt_stat(2689, "vi"), _fmt_stat(0.39, "vi"), _fmt_stat({"a": 1.5}, "en")
+    ('2.689', '0,39', 'a: 1.50')
+    """
+    from earlywarn.i18n import format_number
+
+    if isinstance(v, bool):
+        return str(v)
     if isinstance(v, float):
-        return f"{v:,.2f}"
+        return format_number(v, locale, 2, fixed=True)
     if isinstance(v, int):
-        return f"{v:,}"
+        return format_number(v, locale, 0)
     if isinstance(v, dict):
-        return ", ".join(f"{k}: {_fmt_stat(x)}" for k, x in v.items())
+        return ", ".join(f"{k}: {_fmt_stat(x, locale)}" for k, x in v.items())
     return plain_text(v, 200)
 
 
@@ -400,7 +417,7 @@ def render_report(
                 points, [], series_label(uid, None, locale), locale
             )
     watch = watch_list(ser, forecasts, cutoff, locale=locale)
-    metrics, stage_rows, flat = _stats(stats)
+    metrics, stage_rows, flat = _stats(stats, locale)
     has_charts = (
         bool(charts)
         or any(a["chart"] for a in alert_items)

@@ -57,3 +57,31 @@ def test_vietnamese_report(tmp_path: Path) -> None:
     for english in ("Alert inbox", "Top stories", "Trend and watch list", " were expected",
                     "open alerts", "Network: strongest ties"):  # fmt: skip
         assert english not in html, english
+
+
+def test_run_section_in_vietnamese(tmp_path: Path) -> None:
+    """The run table read 'rows'/'seconds' with '2,689' and '0.39', and the data-health
+    badges 'ok'/'info', in the Vietnamese report."""
+    from earlywarn.schema import empty_frame
+
+    frames_ = {t: empty_frame(t) for t in ("alerts", "series", "forecasts", "anomalies",
+                                           "articles", "events", "edges")}  # fmt: skip
+    health = pd.DataFrame(
+        {"as_of": pd.Timestamp(AS_OF), "check": ["feed_failures", "stale_origin"],
+         "subject": ["all", "icews"], "value": [0.0, 385.0], "threshold": [0.3, 30.0],
+         "status": ["ok", "info"], "message": ["0 of 170 feeds failed", "old"]}
+    )  # fmt: skip
+    stats = {"series": {"rows": 2689, "seconds": 0.39}}
+    html = render_report(
+        tmp_path / "vi.html", as_of=AS_OF, stats=stats, health=health, locale="vi", **frames_
+    ).read_text("utf-8")
+    run = html[html.index('<section id="run">') :]
+    heads = re.findall(r'<th class="num">([^<]+)</th>', run)
+    assert heads == ["số dòng đã ghi", "giây"], heads
+    assert '<td class="num">2.689</td><td class="num">0,39</td>' in run
+    badges = re.findall(r'<span class="badge [^"]+">([^<]+)</span>', run)
+    assert sorted(badges) == ["thông tin", "ổn"], badges
+    en = render_report(
+        tmp_path / "en.html", as_of=AS_OF, stats=stats, health=health, **frames_
+    ).read_text("utf-8")
+    assert '<td class="num">2,689</td><td class="num">0.39</td>' in en and ">rows written<" in en
