@@ -644,13 +644,49 @@ def alert_reason(evidence: dict[str, Any], rule: str | None = None, locale: str 
         text += tr("; rule %(rule)s", rule=rule)
     if ep.get("start"):
         n = int(ep.get("periods") or 1)
-        text += tr(
-            " since %(start)s (%(n)s %(periods)s)",
-            start=day(ep["start"]),
-            n=n,
-            periods=period_word(freq, n, locale),
-        )
+        span = _span(ep["start"], ep.get("end") or an.get("ds"), freq)
+        if span is not None and span > n:  # flagged periods with quiet ones between them
+            text += tr(
+                " since %(start)s (unusual in %(n)s of %(span)s %(periods)s)",
+                start=day(ep["start"]),
+                n=n,
+                span=span,
+                periods=period_word(freq, span, locale),
+            )
+        else:
+            text += tr(
+                " since %(start)s (%(n)s %(periods)s)",
+                start=day(ep["start"]),
+                n=n,
+                periods=period_word(freq, n, locale),
+            )
     return text + "."
+
+
+def _span(start: Any, end: Any, freq: str | None) -> int | None:
+    """Periods from ``start`` to ``end``, both counted (None when unknown).
+
+    Examples
+    --------
+    >>> _span("2018-10-04", "2018-10-23", "D"), _span("2016-01-01", "2016-05-01", "MS")
+    (20, 5)
+    """
+    import pandas as pd
+
+    try:
+        a, b = pd.Timestamp(start), pd.Timestamp(end)
+    except (TypeError, ValueError):
+        return None
+    if a is pd.NaT or b is pd.NaT or b < a:
+        return None
+    unit = str(freq or "?")[0].upper()
+    if unit == "D":
+        return (b.normalize() - a.normalize()).days + 1
+    if unit == "W":
+        return (b.normalize() - a.normalize()).days // 7 + 1
+    if unit == "M":
+        return (b.year - a.year) * 12 + b.month - a.month + 1
+    return None
 
 
 #: Alerts raised from the narratives and pickups tables (earlywarn.focal.narrative_stage),

@@ -160,3 +160,20 @@ def test_low_pickup_reason_agrees_in_number() -> None:
     assert reason(0).startswith("0 articles carried") and reason(3).startswith("3 articles ")
     assert "(s)" not in reason(1) + reason(2)
     assert reason(1, "vi").startswith("1 bài viết đăng lại tuyên bố chính thức")
+
+
+def test_alert_reason_does_not_read_flagged_periods_as_the_episode_length() -> None:
+    """'since 2018-10-04 (13 days)' on 2018-10-23: 13 was the number of unusual days in an
+    episode of 20 (quiet days inside an episode do not end it), read as its length."""
+    from earlywarn.labels import alert_reason
+
+    ev = {"unique_id": "dyad:TUR>SAU", "freq": "D",
+          "anomaly": {"ds": "2018-10-23T00:00:00", "y": 16.0, "expected": 4.0},
+          "episode": {"start": "2018-10-04T00:00:00", "end": "2018-10-23T00:00:00",
+                      "periods": 13}}  # fmt: skip
+    text = alert_reason(ev, "dyad-conflict")
+    assert text.endswith("; rule dyad-conflict since 2018-10-04 (unusual in 13 of 20 days)."), text
+    vi = alert_reason(ev, "dyad-conflict", locale="vi")
+    assert vi.endswith("(bất thường 13 trong 20 ngày)."), vi
+    ev["episode"] = {"start": "2018-10-21T00:00:00", "end": "2018-10-23T00:00:00", "periods": 3}
+    assert alert_reason(ev, "dyad-conflict").endswith("since 2018-10-21 (3 days).")
