@@ -321,14 +321,21 @@ def test_a_tracking_call_the_store_refuses_does_not_hold_the_buffer_for_good(
 
 @pytest.mark.parametrize(
     ("line", "key"),
-    [('name: "yem/v2"', "name"), ("name: a:b", "name"), ('register: "no"', "register")],
+    [
+        ('name: "yem/v2"', "name"),
+        ("name: a:b", "name"),
+        ('register: "no"', "register"),
+        ("metrics: [crsp, mase]", "metrics"),
+        ("metrics: crps", "metrics"),
+    ],
 )
-def test_an_experiment_whose_champion_cannot_be_registered_as_asked_is_refused(
+def test_experiment_keys_that_did_other_than_asked_are_refused(
     tmp_path: Path, line: str, key: str
 ) -> None:
     """The experiment's name names its registered model (`earlywarn-<name>`): with '/' or
     ':' MLflow refused it only after the whole backtest (above); `register: "no"` (a
-    string) registered the champion (`bool("no")`). Now config errors before any work."""
+    string) registered the champion (`bool("no")`); `metrics: [crsp]` was accepted (the key
+    was read by nothing). Now config errors before any work."""
     from earlywarn.errors import ConfigError
     from earlywarn.forecast.experiment import run_experiment
 

@@ -13,6 +13,8 @@
 ``series`` is a CSV/Parquet ``path`` (relative to the repository, i.e. the parent of the
 experiment file's folder, or to that folder) or an ``archive`` plus a SQL ``query``
 returning ``unique_id, ds, y``. ``models_dir`` defaults to ``models/`` in the repository.
+``metrics`` lists what the reader looks at; it must name metrics a backtest scores (every
+backtest scores and logs them all, and ranks the models by CRPS against the last value).
 
 Logged to MLflow (:func:`earlywarn.forecast.runlog.log_backtest`): a parent run (params, ``best_*`` metrics, and in one
 upload ``series_metrics.csv``, ``summary.csv``, ``forecast.png`` of the best model and that
@@ -37,6 +39,7 @@ from earlywarn._progress import Progress
 from earlywarn._yaml import read_config_text, safe_load
 from earlywarn.errors import ConfigError, path_problem
 from earlywarn.forecast.backtest import BacktestResult, backtest
+from earlywarn.forecast.scoring import _METRICS
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -209,6 +212,12 @@ def run_experiment(
         )
     models = {m: available[m] for m in names}
     name = str(spec.get("name") or path.stem)
+    metrics = spec.get("metrics", [])
+    if not isinstance(metrics, list) or not set(map(str, metrics)) <= set(_METRICS):
+        raise ConfigError(  # 'crsp' was accepted without a word
+            f"{path}: key 'metrics' must list metrics a backtest scores ({', '.join(_METRICS)}), "
+            f"got {metrics!r}"
+        )
     register = spec.get("register", True)
     if not isinstance(register, bool):  # 'register: "false"' registered: bool("false")
         raise ConfigError(f"{path}: key 'register' must be true or false, got {register!r}")
