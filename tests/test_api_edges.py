@@ -62,8 +62,22 @@ def test_parameter_errors_are_earlywarn_errors() -> None:
         lambda: ew.series.event_counts(events, by=["country"], freq="fortnight"),
         lambda: ew.series.event_counts(events, by=["country", "quad_class"]),  # no quad_class
         lambda: ew.brief.summarise(["Một câu."], "vi", n_sentences=0),
+        # "could not convert string to float: 'a'" from numpy
+        lambda: ew.forecast.Naive().fit(y).predict_quantiles(2, q=["a"]),  # type: ignore[list-item]
+        lambda: ew.forecast.Naive().fit(y).predict_quantiles(2, q=95),
     ]
     for i, case in enumerate(cases):
         with pytest.raises(ew.EarlywarnError) as info:
             case()
         assert isinstance(info.value, ValueError), i  # still a ValueError, as sklearn's
+
+
+def test_one_quantile_level_as_a_number() -> None:
+    """``predict_quantiles(h, q=0.5)`` raised "TypeError: 'float' object is not iterable"."""
+    y = pd.DataFrame(
+        {"unique_id": "A", "ds": pd.date_range("2020-01-01", periods=24, freq="MS"), "y": 1.0}
+    )
+    model = ew.forecast.Naive().fit(y)
+    one = model.predict_quantiles(2, q=0.5)
+    assert list(one.columns) == ["unique_id", "ds", "q0.5"]
+    pd.testing.assert_frame_equal(one, model.predict_quantiles(2, q=[0.5]))

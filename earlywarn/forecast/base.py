@@ -205,8 +205,11 @@ class BaseForecaster:
         rows = [{"unique_id": uid, "ds": ds, "yhat": d.mean} for uid, ds, d in self._predictives(h)]
         return self._frame(rows, ["unique_id", "ds", "yhat"])
 
-    def predict_quantiles(self, h: int, q: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
-        """Quantile forecasts: ``unique_id, ds`` and one column per level (``"q0.05"`` ...)."""
+    def predict_quantiles(
+        self, h: int, q: Sequence[float] | float = (0.05, 0.5, 0.95)
+    ) -> pd.DataFrame:
+        """Quantile forecasts: ``unique_id, ds`` and one column per level (``"q0.05"`` ...);
+        ``q`` is a list of levels in (0, 1) or one level."""
         levels = _levels(q)
         cols = [quantile_column(v) for v in levels]
         rows = []
@@ -258,10 +261,23 @@ class BaseForecaster:
         return self._frame(rows, ["unique_id", "ds", "yhat", *cols, "p_exceed", "threshold"])
 
 
-def _levels(q: Sequence[float]) -> np.ndarray:
-    levels = np.asarray(list(q), dtype=float)
-    if levels.ndim != 1 or not len(levels) or np.any((levels <= 0) | (levels >= 1)):
-        raise UsageError(f"quantile levels must be numbers in (0, 1), got {q!r}")
+def _levels(q: Sequence[float] | float) -> np.ndarray:
+    """Quantile levels as a 1-D array; one number is one level (``q=0.5``, as sktime's
+    ``alpha``).
+
+    Examples
+    --------
+    >>> _levels(0.5).tolist(), _levels([0.05, 0.95]).tolist()
+    ([0.5], [0.05, 0.95])
+    """
+    try:
+        levels = np.atleast_1d(np.asarray(q, dtype=float))
+    except (TypeError, ValueError):
+        levels = np.array([np.nan])
+    if levels.ndim != 1 or not len(levels) or not np.all((levels > 0) & (levels < 1)):
+        raise UsageError(
+            f"quantile levels must be numbers in (0, 1), got {q!r}; e.g. q=[0.05, 0.5, 0.95]"
+        )
     return levels
 
 
