@@ -412,3 +412,20 @@ def test_nightly_without_a_catalog_says_which_stages_run_without_one(
     stages = hint.split(",")[:1]  # the stage the hint starts with runs on the archive as is
     r = _invoke("--archive", str(archive), "nightly", "--as-of", "2016-05-31", "--stages", *stages)
     assert r.exit_code == 0, r.stderr
+
+
+def test_python_dash_m_earlywarn_is_the_command(tmp_path: Path) -> None:
+    """``python -m earlywarn`` failed: 'earlywarn' is a package and cannot be directly
+    executed (a notebook's ``!python -m earlywarn demo``); it is the command, exit codes too."""
+    from earlywarn import __version__
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "earlywarn", *args],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    r = run("--version")
+    assert r.returncode == 0 and __version__ in r.stdout, r.stderr
+    r = run("status", "--bogus")
+    assert r.returncode == 64, r.stderr
