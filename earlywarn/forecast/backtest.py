@@ -321,6 +321,11 @@ def backtest(
         prepare_logging(tracker)
     t0 = time.perf_counter()
     series, skipped = prepare(y)
+    fewer = {
+        s.uid: n
+        for s in series
+        if (n := len(_cutoffs(len(s), int(horizon), int(folds), step, initial))) < int(folds)
+    }
     global_models = {k: m for k, m in models.items() if m.get_tags().get("capability:global")}
     task = partial(
         _backtest_one,
@@ -402,6 +407,16 @@ def backtest(
         )
     if skipped:
         _log.warning("backtest skipped %d series: %s", len(skipped), skipped)
+    if fewer:  # the metrics' ``folds`` column says so too; the caller asked for more
+        _log.warning(
+            "backtest: %d series have fewer than the %d folds asked (%s); a series of n "
+            "periods holds at most (n - 1 - horizon) // step + 1 folds: pass fewer folds, a "
+            "shorter horizon or a smaller step",
+            len(fewer),
+            int(folds),
+            ", ".join(f"{uid}: {n}" for uid, n in list(fewer.items())[:5])
+            + (", ..." if len(fewer) > 5 else ""),
+        )
     if tracker is not None:
         t1 = time.perf_counter()
         result.run_id = log_backtest(

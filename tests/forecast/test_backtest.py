@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from earlywarn import schema
 from earlywarn.forecast import Drift, Naive, SeasonalNaive
@@ -106,3 +108,20 @@ def test_run_experiment_logs_and_registers_champion(tmp_path: Path) -> None:
         mlflow.set_tracking_uri(old)
     assert len(out) == 3 * 2 and {"yhat", "q05", "q95"} <= set(out.columns)
     assert model.metadata.signature is not None
+
+
+def test_fewer_folds_than_asked_are_warned(caplog: pytest.LogCaptureFixture) -> None:
+    """folds=5 with horizon=30 on 36 months ran one fold without a word."""
+    y = pd.DataFrame(
+        {"unique_id": "a", "ds": pd.date_range("2020-01-01", periods=36, freq="MS"),
+         "y": [float(i % 12 + i // 12) for i in range(36)]}
+    )  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="earlywarn.forecast.backtest"):
+        res = backtest(y, {"naive": Naive()}, horizon=30, folds=5)
+    assert res.forecasts.query("model == 'naive'")["cutoff"].nunique() == 1
+    warned = [r.getMessage() for r in caplog.records if "fewer than the 5 folds" in r.getMessage()]
+    assert warned and "a: 1" in warned[0] and "shorter horizon" in warned[0], caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="earlywarn.forecast.backtest"):
+        backtest(y, {"naive": Naive()}, horizon=3, folds=5)
+    assert "fewer than" not in caplog.text
