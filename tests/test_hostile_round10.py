@@ -85,6 +85,28 @@ def test_robots_txt_allowing_more_specifically_is_respected() -> None:
         srv.close()
 
 
+def test_a_redirected_robots_txt_is_followed() -> None:
+    """`/robots.txt` answering 301 to where the file is (http -> https, www -> the bare
+    host, a CMS's `/robots.txt` -> `/static/robots.txt`) was taken for 'no robots.txt':
+    every path allowed. RFC 9309 asks crawlers to follow at least five redirects; now the
+    file at the end is read, and its rules hold for the origin asked about."""
+    srv = Server()
+    try:
+        srv.routes["/robots.txt"] = Route(b"", 301, {"Location": "/static/robots.txt"})
+        srv.routes["/static/robots.txt"] = Route(
+            b"User-agent: *\nDisallow: /private\n", headers={"Content-Type": "text/plain"}
+        )
+        srv.routes["/private/a"] = Route(PAGE, headers={"Content-Type": "text/html"})
+        with HttpClient(settings(respect_robots=True, user_agent=UA)) as client:
+            with pytest.raises(HttpFetchError) as info:
+                client.fetch(srv.url("/private/a"), kind="page")
+            assert info.value.reason == "robots_disallowed"
+            assert client.allowed(srv.url("/news"))
+        assert "/private/a" not in srv.hits and srv.hits["/static/robots.txt"] == 1
+    finally:
+        srv.close()
+
+
 # -- import files whose rows have no id ------------------------------------------------------
 
 

@@ -541,7 +541,14 @@ class HttpClient:
                 raise _RetryableError(str(exc), url=url, reason=exc.reason) from exc
             raise
 
-    def _follow(self, url: str, kind: Kind, headers: dict[str, str], budget: _Budget) -> Response:
+    def _follow(
+        self,
+        url: str,
+        kind: Kind,
+        headers: dict[str, str],
+        budget: _Budget,
+        cap: int | None = None,
+    ) -> Response:
         seen: set[str] = set()
         current = url
         for _ in range(self.settings.max_redirects + 1):
@@ -559,7 +566,7 @@ class HttpClient:
             seen.add(current)
             if kind != "any" and self.settings.respect_robots:
                 self._check_robots(current, budget)
-            location, response = self._request(current, kind, headers, budget)
+            location, response = self._request(current, kind, headers, budget, cap)
             if location is None:
                 assert response is not None
                 return response
@@ -718,7 +725,9 @@ class HttpClient:
 
     def _load_robots(self, origin: str, budget: _Budget) -> Robots | None:
         try:
-            _, resp = self._request(origin + "/robots.txt", "any", {}, budget, cap=512_000)
+            # redirects followed as RFC 9309 asks (http -> https, www -> the bare host):
+            # taken for 'no robots.txt', they let every path be fetched
+            resp = self._follow(origin + "/robots.txt", "any", {}, budget, cap=512_000)
         except HttpStatusError as exc:
             if exc.status >= 500 or exc.status == 429:  # RFC 9309: unreachable -> disallow all
                 return Robots.parse("User-agent: *\nDisallow: /")
@@ -727,7 +736,5 @@ class HttpClient:
             raise
         except HttpFetchError as exc:
             log.debug("robots.txt of %s unavailable (%s); allowing", origin, exc.reason)
-            return None
-        if resp is None:  # redirected: treat as absent
             return None
         return Robots.parse(resp.content.decode("utf-8", "replace"))
