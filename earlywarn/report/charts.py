@@ -63,6 +63,21 @@ def _english(locale: str | None) -> bool:
     return (locale or "en").lower().startswith("en")
 
 
+def _separators(locale: str | None) -> str:
+    """Plotly's ``separators`` (decimal mark, then thousands) for ``locale``, from CLDR:
+    axis ticks and hover numbers read ``-0,5`` and ``1.234`` in Vietnamese.
+
+    Examples
+    --------
+    >>> _separators("vi"), _separators("en")
+    (',.', '.,')
+    """
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    loc = locale or "en"
+    return get_decimal_symbol(loc) + get_group_symbol(loc)
+
+
 def _tr(locale: str) -> Any:
     from earlywarn.i18n import translations
 
@@ -116,6 +131,7 @@ def evidence_figure(evidence: dict[str, Any], locale: str = "en") -> Markup:
     fig.update_layout(title={"text": label(evidence.get("label"), 120), "font": {"size": 13}})
     if not _english(locale):  # Plotly names months in English only (no locale is bundled)
         fig.update_xaxes(tickformat="%d/%m/%Y", hoverformat="%d/%m/%Y")
+    fig.update_layout(separators=_separators(locale))
     return figure_json(fig)
 
 
@@ -189,6 +205,7 @@ def focal_figures(articles: pd.DataFrame, top: int = 8, locale: str = "en") -> d
                 "font": {"size": 13},
             },
             height=360,
+            separators=_separators(locale),
         )
         out[col] = figure_json(fig)
     tone = arts.dropna(subset=["tone"])
@@ -215,6 +232,7 @@ def focal_figures(articles: pd.DataFrame, top: int = 8, locale: str = "en") -> d
             height=360,
             yaxis={"range": [-1, 1]},
             xaxis=xaxis,
+            separators=_separators(locale),
         )
         out["tone"] = figure_json(fig)
     return out

@@ -326,7 +326,7 @@ def test_article_link_opens_the_archived_copy(
 
 def test_vietnamese_navigation_names_the_focal_country_in_vietnamese(server: str) -> None:
     """The navigation's focal-country link read 'Vietnam' on the Vietnamese page; the focal
-    view named languages by code."""
+    view named languages by code and its charts wrote 0.5 for 0,5."""
     with _local_page(server) as (page, _seen):
         page.goto(server + "/lang/vi?next=/login")
         page.fill("#username", "lan")
@@ -340,6 +340,10 @@ def test_vietnamese_navigation_names_the_focal_country_in_vietnamese(server: str
         assert "Tiếng Việt" in by_language and "vi" not in by_language, by_language
         latest = page.locator("#latest tbody td:nth-child(3)").all_inner_texts()
         assert latest and "vi" not in latest and "Tiếng Việt" in latest, latest
+        # the tone chart's axis numbers with the Vietnamese decimal comma (read 0.5, -0.5)
+        page.locator("#focal-tone svg.main-svg").first.wait_for(timeout=15_000)
+        ticks = page.locator("#focal-tone g.ytick text").all_text_contents()
+        assert "0,5" in ticks and "0.5" not in ticks, ticks
         page.goto(server + "/")
         page.click("#langs a[data-lang=en]")
         page.wait_for_url(server + "/")
