@@ -107,6 +107,30 @@ def test_a_redirected_robots_txt_is_followed() -> None:
         srv.close()
 
 
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_robots_txt_past_500_kib_is_read_up_to_there(declared: bool) -> None:
+    """A robots.txt of 600 KB (a site listing thousands of paths) was refused as too large
+    and taken as unavailable: every path allowed, its first group's `Disallow` too. RFC
+    9309 asks crawlers to read at least 500 KiB (Google ignores what follows); now the
+    first 512,000 bytes are read, whether the size is declared or the body runs to the
+    connection's close."""
+    from tests.hostile import Conn, ok_head, raw_server
+
+    body = b"User-agent: *\nDisallow: /private\nDisallow: /archive/\n"
+    body += b"# padding line\n" * 45_000 + b"Disallow: /\n"  # past 512,000 bytes: unread
+    assert len(body) > 600_000
+    with raw_server() as srv:
+
+        def robots(c: Conn) -> None:
+            c.send(ok_head("text/plain", len(body) if declared else None) + body)
+
+        srv.routes["/robots.txt"] = robots
+        with HttpClient(settings(respect_robots=True, user_agent=UA)) as client:
+            assert not client.allowed(srv.url("/private/a"))
+            assert not client.allowed(srv.url("/archive/p1"))
+            assert client.allowed(srv.url("/news"))
+
+
 # -- import files whose rows have no id ------------------------------------------------------
 
 

@@ -548,6 +548,7 @@ class HttpClient:
         headers: dict[str, str],
         budget: _Budget,
         cap: int | None = None,
+        prefix: bool = False,
     ) -> Response:
         seen: set[str] = set()
         current = url
@@ -566,7 +567,7 @@ class HttpClient:
             seen.add(current)
             if kind != "any" and self.settings.respect_robots:
                 self._check_robots(current, budget)
-            location, response = self._request(current, kind, headers, budget, cap)
+            location, response = self._request(current, kind, headers, budget, cap, prefix)
             if location is None:
                 assert response is not None
                 return response
@@ -577,8 +578,15 @@ class HttpClient:
         )
 
     def _request(
-        self, url: str, kind: Kind, headers: dict[str, str], budget: _Budget, cap: int | None = None
+        self,
+        url: str,
+        kind: Kind,
+        headers: dict[str, str],
+        budget: _Budget,
+        cap: int | None = None,
+        prefix: bool = False,
     ) -> tuple[str | None, Response | None]:
+        """One GET; ``prefix``: a body past ``cap`` is cut there rather than refused."""
         cap = cap or self.settings.max_bytes
         host = urlsplit(url).netloc.lower()
         queued = time.monotonic()
@@ -612,9 +620,9 @@ class HttpClient:
                     resp = Response(str(r.url), r.status_code, b"", hdrs)
                     self._check_type(resp, kind, url)
                     length = r.headers.get("content-length", "")
-                    if length.isdigit() and int(length) > cap:
+                    if length.isdigit() and int(length) > cap and not prefix:
                         raise TooLargeError(f"Content-Length {length} > cap {cap} bytes", url=url)
-                    resp.content = self._read_body(r, url, cap)
+                    resp.content = self._read_body(r, url, cap, prefix)
             except httpx.TimeoutException as exc:
                 now = time.monotonic()
                 if budget.stage_end is not None and now >= budget.stage_end:
@@ -660,7 +668,7 @@ class HttpClient:
         if not any(a in ctype for a in allowed):
             raise BadContentTypeError(f"content type {ctype!r} is not a {kind}", url=url)
 
-    def _read_body(self, r: httpx.Response, url: str, cap: int) -> bytes:
+    def _read_body(self, r: httpx.Response, url: str, cap: int, prefix: bool = False) -> bytes:
         header = r.headers.get("content-encoding", "")  # repeated headers come joined by ","
         codings = [c.strip().lower() for c in header.split(",")]
         codings = [c for c in codings if c not in ("", "identity")]
@@ -683,11 +691,13 @@ class HttpClient:
         try:
             for chunk in r.iter_raw():  # each read is bounded by the deadline (_deadline)
                 raw += len(chunk)
-                if raw > cap:
+                if raw > cap and not prefix:
                     raise TooLargeError(f"body larger than cap {cap} bytes", url=url)
                 for layer in layers:  # each layer's output is capped: a bomb stops at the cap
                     chunk = layer.feed(chunk, cap)
                 out += chunk
+                if prefix and (raw > cap or len(out) > cap):  # the rest is not read
+                    return bytes(out[:cap])
                 if len(out) > cap:
                     raise TooLargeError(f"decompressed body larger than cap {cap} bytes", url=url)
         except ExcessBodyError as exc:  # found before the connection left this request
@@ -727,7 +737,9 @@ class HttpClient:
         try:
             # redirects followed as RFC 9309 asks (http -> https, www -> the bare host):
             # taken for 'no robots.txt', they let every path be fetched
-            resp = self._follow(origin + "/robots.txt", "any", {}, budget, cap=512_000)
+            # past 500 KiB the rest is ignored (RFC 9309's least, Google's limit); refused as
+            # too large, a big robots.txt allowed every path
+            resp = self._follow(origin + "/robots.txt", "any", {}, budget, 512_000, prefix=True)
         except HttpStatusError as exc:
             if exc.status >= 500 or exc.status == 429:  # RFC 9309: unreachable -> disallow all
                 return Robots.parse("User-agent: *\nDisallow: /")
