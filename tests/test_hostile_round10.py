@@ -393,3 +393,25 @@ def test_experiment_keys_that_did_other_than_asked_are_refused(
     )
     with pytest.raises(ConfigError, match=f"key '{key}'"):
         run_experiment(exp)
+
+
+# -- search dates the wrong way round --------------------------------------------------------
+
+
+def test_a_search_whose_since_is_after_its_until_says_so(tmp_path: Path) -> None:
+    """`earlywarn search protest --since 2016-05-01 --until 2016-01-01` (the two swapped)
+    answered '0 article(s) match' with exit 0, read as 'nothing was written about it'; the
+    review page's /search and its exports likewise. Now a usage error (64; the page's 400)
+    saying the two are the wrong way round; the same day as both still searches that day."""
+    from earlywarn.search import rebuild
+    from tests.web.archive import build
+
+    archive = tmp_path / "a.duckdb"
+    build(archive)
+    rebuild(archive)
+    base = ("--archive", str(archive), "search", "Biển Đông")
+    r = _cli(*base, "--since", "2016-05-01", "--until", "2016-01-01")
+    assert r.exit_code == 64, r.output  # type: ignore[attr-defined]
+    assert "is after until" in r.output and "swap them" in r.output  # type: ignore[attr-defined]
+    ok = _cli(*base, "--since", "2016-01-01", "--until", "2016-01-01")
+    assert ok.exit_code == 0 and "article(s) match" in ok.output  # type: ignore[attr-defined]

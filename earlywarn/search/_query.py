@@ -276,6 +276,10 @@ def filter_queries(schema: Any, filters: dict[str, Any]) -> list[Any]:
     Q = tantivy.Query
     out: list[Any] = []
     since, until = filters.get("since"), filters.get("until")
+    if since is not None and until is not None and _day(since) > _day(until, end=True):
+        raise SearchQueryError(  # no article can match: '0 articles' read as 'nothing found'
+            f"since {since} is after until {until}, so no article can match; swap them"
+        )
     lo = _bound(since) if since is not None else None
     hi = _bound(until, end=True) if until is not None else None
     if lo is not None or hi is not None:
