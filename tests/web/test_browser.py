@@ -9,6 +9,7 @@ pytest-xdist workers.
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -326,7 +327,8 @@ def test_article_link_opens_the_archived_copy(
 
 def test_vietnamese_navigation_names_the_focal_country_in_vietnamese(server: str) -> None:
     """The navigation's focal-country link read 'Vietnam' on the Vietnamese page; the focal
-    view named languages by code and its charts wrote 0.5 for 0,5."""
+    view, the search page named languages by code, the focal charts wrote 0.5 for 0,5 and
+    the network page its date as 2019-11-20."""
     with _local_page(server) as (page, _seen):
         page.goto(server + "/lang/vi?next=/login")
         page.fill("#username", "lan")
@@ -344,6 +346,14 @@ def test_vietnamese_navigation_names_the_focal_country_in_vietnamese(server: str
         page.locator("#focal-tone svg.main-svg").first.wait_for(timeout=15_000)
         ticks = page.locator("#focal-tone g.ytick text").all_text_contents()
         assert "0,5" in ticks and "0.5" not in ticks, ticks
+        # the search page's language filter and results, the network page's date
+        page.goto(server + "/search?q=bien+dong")
+        options = page.locator("select[name=lang] option").all_inner_texts()
+        assert "Tiếng Việt" in options and "vi" not in options, options
+        assert "· Tiếng Việt ·" in page.locator("#results").inner_text()
+        page.goto(server + "/network")
+        note = page.locator("main p.muted").first.inner_text()
+        assert " thg " in note and not re.search(r"\d{4}-\d{2}-\d{2}", note), note
         page.goto(server + "/")
         page.click("#langs a[data-lang=en]")
         page.wait_for_url(server + "/")
