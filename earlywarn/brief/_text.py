@@ -56,6 +56,8 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?(?:[^\
 _ABBREV = re.compile(
     r"(?:\b[^\W\d_]|\b(?:[^\W\d_]\.)+[^\W\d_]|Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Col|Sen|Rep|Gov|Jr|Sr|vs|etc|Inc|Ltd|Co|Corp)\.$"
 )
+# An abbreviated month before a day ("announced Nov. 18 that ...", AP style): no end either
+_MONTH = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.$")
 _CJK_SPLIT = re.compile(r"(?<=[。！？!?])\s*")
 # A photo credit: the marker, one word (the agency or photographer), then a sentence.
 _CREDIT = re.compile(r"\(?\b(?:Ảnh|ảnh|Photo|Photograph)\s*:\s*\S+?\)?\s+(?=[\"“‘«(]?[^\W\d_])")
@@ -178,8 +180,12 @@ def _split(text: str, lang: str) -> tuple[str, ...]:
         parts, start = [], 0
         for m in _BOUNDARY.finditer(text):
             head = text[start : m.start() + 1]
-            if m.group(0).startswith(".") and _ABBREV.search(head.rsplit(None, 1)[-1]):
-                continue
+            if m.group(0).startswith("."):
+                word = head.rsplit(None, 1)[-1]
+                if _ABBREV.search(word) or (
+                    _MONTH.search(word) and text[m.end() : m.end() + 1].isdigit()
+                ):
+                    continue
             parts.append(text[start : m.end()])
             start = m.end()
         parts.append(text[start:])

@@ -110,6 +110,21 @@ def test_short_and_empty_input() -> None:
         summarise(["x"], "en", n_sentences=0)
 
 
+def test_an_abbreviated_month_before_a_day_ends_no_sentence() -> None:
+    """The demo brief's NASA story had '18 that it was adding five companies ...' as a
+    summary sentence: SpaceNews' 'NASA announced Nov. 18 that ...' was cut after 'Nov.'."""
+    text = (
+        "NASA announced Nov. 18 that it was adding five companies to a contract. Tariffs "
+        "imposed on Sept. 1 stay. He left in Dec. The next day was quiet."
+    )
+    assert split_sentences(text, "en") == [
+        "NASA announced Nov. 18 that it was adding five companies to a contract.",
+        "Tariffs imposed on Sept. 1 stay.",
+        "He left in Dec.",  # a month that ends the sentence still ends it
+        "The next day was quiet.",
+    ]
+
+
 def test_cjk_splitting() -> None:
     text = "東京で大きな地震があった。政府は被害を調べている。多くの人が避難した。"
     out = summarise([text], "ja", n_sentences=2, min_tokens=1)
