@@ -435,17 +435,21 @@ def search_(
         Path | None,
         typer.Option("--out", help="Write every result (up to 10,000) to FILE.csv or FILE.xlsx."),
     ] = None,
+    wait: Wait = None,
 ) -> None:
-    """Search every article of the archive (BM25 over a tantivy index beside it)."""
+    """Search every article of the archive (BM25 over a tantivy index beside it).
+
+    --rebuild holds the archive's lock, as a nightly job does (--wait: seconds to wait for a
+    running job)."""
     from earlywarn.search import rebuild as rebuild_index
     from earlywarn.search import search
     from earlywarn.search._cli import print_results
 
     with _errors():
-        s = settings()
+        s = settings(lock_timeout=wait)
         existing_archive(s)
         if rebuild:
-            info = rebuild_index(s.archive)
+            info = rebuild_index(s.archive, timeout=s.lock_timeout)
             if not state.quiet:
                 err.print(
                     f"indexed {info['articles']} articles in {info['seconds']:.1f} s "

@@ -370,13 +370,33 @@ def _no_room(folder: Path, exc: BaseException) -> str | None:
 
 
 def rebuild(
-    archive_path: str | os.PathLike[str], *, threads: int = 1, batch: int = 20_000
+    archive_path: str | os.PathLike[str],
+    *,
+    threads: int = 1,
+    batch: int = 20_000,
+    timeout: float = 0.0,
 ) -> dict[str, Any]:
     """Build the search index of an archive from scratch, then swap it in atomically.
 
     The new index is written beside the old one, which keeps answering searches until
-    the swap. Returns ``{"articles": n, "seconds": s, "bytes": size}``.
+    the swap. The archive's single-writer lock is held throughout (waiting up to
+    ``timeout`` seconds for it): a nightly job adds the night's articles to the index it
+    would replace, and they would be lost with it. Returns
+    ``{"articles": n, "seconds": s, "bytes": size}``.
+
+    Raises
+    ------
+    LockedError
+        If another job (a nightly run, a stage) holds the archive's lock longer than
+        ``timeout``.
     """
+    from earlywarn.store import archive_lock
+
+    with archive_lock(archive_path, timeout):
+        return _rebuild(archive_path, threads=threads, batch=batch)
+
+
+def _rebuild(archive_path: str | os.PathLike[str], *, threads: int, batch: int) -> dict[str, Any]:
     from earlywarn.store import Archive
 
     target = index_path(archive_path)

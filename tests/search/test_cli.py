@@ -120,3 +120,28 @@ def test_an_export_path_that_is_a_folder_or_has_no_format_is_a_usage_error(
         assert r.returncode == 64, (out, r.returncode, r.stderr[-400:])
         assert phrase in r.stderr
     assert list(folder.iterdir()) == []
+
+
+def test_rebuild_takes_the_archive_lock(archive_copy: Path) -> None:
+    """A nightly run holds the archive's lock while its search stage adds the night's
+    articles to the index; --rebuild took no lock, so it could swap in an index without
+    them. It now refuses (75, 'wait ... --wait') and leaves the index as it was."""
+    from filelock import FileLock
+
+    from earlywarn.errors import LockedError
+    from earlywarn.search import rebuild
+
+    before = _run(archive_copy, "--rebuild")
+    assert before.returncode == 0, before.stderr
+    files = {p: p.stat().st_mtime_ns for p in index_path(archive_copy).rglob("*")}
+    with FileLock(f"{archive_copy}.lock"):  # what a running nightly job holds
+        held = _run(archive_copy, "--rebuild")
+        assert held.returncode == 75, held.stderr
+        assert "another earlywarn job holds" in held.stderr and "--wait" in held.stderr
+        with pytest.raises(LockedError):
+            rebuild(archive_copy)
+        assert {p: p.stat().st_mtime_ns for p in index_path(archive_copy).rglob("*")} == files
+        searched = _run(archive_copy, "Biển Đông", "--per-page", "1")  # reading needs no lock
+        assert searched.returncode == 0, searched.stderr
+    after = _run(archive_copy, "--rebuild", "--wait", "5")
+    assert after.returncode == 0 and "indexed 156 articles" in after.stderr, after.stderr
