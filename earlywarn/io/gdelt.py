@@ -39,6 +39,7 @@ from earlywarn.io._common import (
     sha1_ids,
 )
 from earlywarn.io._countries import fips_to_iso3
+from earlywarn.io.gkg import NOT_EVENTS
 
 __all__ = [
     "REDUCED_COLUMNS",
@@ -168,9 +169,7 @@ def detect_layout(first_line: str) -> tuple[str, tuple[str, ...], bool]:
         return "v2", V2_COLUMNS, False
     if "GKGRECORDID" in first_line[:200].upper() or n == 27:
         raise ImportFormatError(
-            "a GDELT Global Knowledge Graph (GKG) file, not an events file: GKG records hold "
-            "themes, names, places and tone per document, no events, and are not imported into "
-            "the archive; read one in Python with earlywarn.io.read_gdelt_gkg(path)"
+            f"a GDELT Global Knowledge Graph (GKG) file, not an events file: {NOT_EVENTS}"
         )
     raise ImportFormatError(
         f"not a GDELT events file: the first line has {n} tab-separated fields; expected 57/58 "

@@ -30,7 +30,15 @@ from earlywarn.io._common import (
 )
 from earlywarn.io._countries import fips_to_iso3
 
-__all__ = ["GKG_COLUMNS", "read_gdelt_gkg"]
+__all__ = ["GKG_COLUMNS", "NOT_EVENTS", "read_gdelt_gkg"]
+
+#: Why a GKG file is not imported, and what to do instead: the one wording of the hint
+#: that the importers (:func:`earlywarn.io.history.import_history` given kind ``gkg``,
+#: :func:`earlywarn.io.gdelt.detect_layout` given a GKG file) give.
+NOT_EVENTS = (
+    "GKG records hold themes, names, places and tone per document, no events, and are not "
+    "imported into the archive; read one in Python with earlywarn.io.read_gdelt_gkg(path)"
+)
 
 #: GKG 2.1 columns, in file order.
 GKG_COLUMNS = (

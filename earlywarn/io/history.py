@@ -21,6 +21,7 @@ from earlywarn.config import Settings
 from earlywarn.errors import MissingInputError, UsageError, path_problem
 from earlywarn.io import ImportReport, iter_file
 from earlywarn.io._common import drop_seen, read_head
+from earlywarn.io.gkg import NOT_EVENTS
 from earlywarn.store import archive_lock, open_for_writing
 
 __all__ = ["ARCHIVE_KINDS", "import_history"]
@@ -54,10 +55,7 @@ def import_history(
     """
     kind = str(kind).strip().lower()
     if kind == "gkg":  # earlywarn.io reads it, but it holds no events: nothing to store
-        raise UsageError(
-            "GDELT GKG files hold themes, names, places and tone per document, no events, and "
-            "are not imported into the archive; read one with earlywarn.io.read_gdelt_gkg(path)"
-        )
+        raise UsageError(f"import kind 'gkg' is a GDELT Global Knowledge Graph file: {NOT_EVENTS}")
     if kind not in ARCHIVE_KINDS:
         raise UsageError(f"unknown import kind {kind!r}: use {', '.join(ARCHIVE_KINDS)}")
     p = Path(path)
@@ -126,7 +124,9 @@ def import_history(
                 else:
                     streamed = False
             if streamed:
-                archive.commit_stage_stream(date(1970, 1, 1), stage, table, chunks(frames), extra=counts)
+                archive.commit_stage_stream(
+                    date(1970, 1, 1), stage, table, chunks(frames), extra=counts
+                )
     if report.rows_read == 0 and not any("no data rows" in n for n in report.notes):
         # every importer says so, whether the file is empty or holds a header alone
         empty = not read_head(p).strip()

@@ -307,8 +307,16 @@ def test_import_history_takes_only_archive_kinds(shared_data: Path, tmp_path: Pa
 
     settings = load_settings(archive=tmp_path / "a.duckdb", environ={})
     gkg = shared_data / "gdelt/gkg_v2_sample_20200222.csv.gz"
-    with pytest.raises(UsageError, match="read_gdelt_gkg"):
+    with pytest.raises(UsageError, match="read_gdelt_gkg") as refused:
         import_history(settings, "gkg", gkg)
+    # one wording of the hint: the import of kind gkg and the events reader given a GKG file
+    from earlywarn.errors import ImportFormatError
+    from earlywarn.io.gdelt import detect_layout
+    from earlywarn.io.gkg import NOT_EVENTS
+
+    with pytest.raises(ImportFormatError) as sniffed:
+        detect_layout("GKGRECORDID\tDATE\tSourceCollectionIdentifier")
+    assert str(refused.value).endswith(NOT_EVENTS) and str(sniffed.value).endswith(NOT_EVENTS)
     with pytest.raises(UsageError, match="unknown import kind 'acme'") as unknown:
         import_history(settings, "acme", gkg)
     assert "gkg" not in str(unknown.value)
