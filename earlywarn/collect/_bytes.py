@@ -10,6 +10,7 @@ import charset_normalizer
 __all__ = [
     "decode_wide",
     "detect_text",
+    "header_charset",
     "mostly_utf8",
     "not_latin",
     "utf8_beyond_ascii",
@@ -18,6 +19,27 @@ __all__ = [
 ]
 
 _ASCII = bytes(range(128))
+# The charset parameter of a Content-Type value: after the media type's ";" (or a "," or a
+# space some servers write), any case, spaces around "=", quoted or not; the name is a
+# token (a comment or stray quote after it is not part of it).
+_CHARSET = re.compile(r"""(?:^|[;,\s])charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+
+def header_charset(content_type: str | None) -> str | None:
+    """The charset a Content-Type header value declares, None when it declares none.
+
+    The HTTP client's ``Response.charset`` and the feed reader's check of a declared
+    encoding read it here.
+
+    Examples
+    --------
+    >>> header_charset('text/xml; Charset = "windows-1251"'), header_charset("text/html")
+    ('windows-1251', None)
+    >>> header_charset("text/html, charset=utf-8 (default)"), header_charset("text/html; mycharset=x")
+    ('utf-8', None)
+    """
+    m = _CHARSET.search(content_type or "")
+    return m.group(1) if m else None
 
 
 def wide_order(head: bytes) -> str | None:

@@ -15,7 +15,13 @@ import html.entities
 import re
 from urllib.parse import urljoin
 
-from earlywarn.collect._bytes import decode_wide, detect_text, not_latin, utf8_beyond_ascii
+from earlywarn.collect._bytes import (
+    decode_wide,
+    detect_text,
+    header_charset,
+    not_latin,
+    utf8_beyond_ascii,
+)
 
 __all__ = [
     "advertised_feed",
@@ -78,7 +84,6 @@ def declared_as_utf8(content: bytes) -> bytes | None:
         return None
 
 
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _TAG = re.compile(rb"<[^>]*>")
 _MIN_HIGH = 32  # bytes >= 0x80: 16 letters of a CJK text, 32 of a Cyrillic one
 _LATIN_DETECTED = {"cp1252", "iso8859-1", "iso8859-15", "ascii", "latin-1"}
@@ -105,8 +110,8 @@ def misdeclared_text(content: bytes, content_type: str | None) -> str | None:
     """
     m = _DECL.match(content)
     declared = [m.group(1).decode("ascii")] if m else []
-    header = _CHARSET.search(content_type or "")
-    declared += [header.group(1)] if header else []
+    header = header_charset(content_type)
+    declared += [header] if header else []
     for name in declared:
         try:
             content.decode(name)

@@ -48,7 +48,7 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from earlywarn._log import get_logger
-from earlywarn.collect._bytes import wide_bom, wide_order
+from earlywarn.collect._bytes import header_charset, wide_bom, wide_order
 from earlywarn.collect._deadline import Resolver, at
 from earlywarn.collect._framing import ExcessBodyError, FramingPool
 from earlywarn.collect._guard import (
@@ -194,12 +194,8 @@ class Response:
 
     @property
     def charset(self) -> str | None:
-        """The charset of the Content-Type header, if any."""
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            key, _, value = part.partition("=")
-            if key.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'")
-        return None
+        """The charset of the Content-Type header, if any (:func:`header_charset`)."""
+        return header_charset(self.headers.get("content-type"))
 
     @property
     def etag(self) -> str | None:

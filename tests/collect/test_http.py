@@ -181,3 +181,34 @@ def test_politeness_delay_per_origin(server: Server) -> None:
         for _ in range(3):
             c.fetch(server.url("/a"), kind="page")
         assert time.monotonic() - start >= 0.6  # three starts on one origin: two delays
+
+
+@pytest.mark.parametrize(
+    ("content_type", "expected"),
+    [
+        ("text/html; charset=utf-8", "utf-8"),
+        ('text/html; Charset = "windows-1251"', "windows-1251"),
+        ("text/html, charset=koi8-r", "koi8-r"),  # a comma for the semicolon
+        ("text/html; charset=utf-8 (default)", "utf-8"),  # a comment after the name
+        ("text/html; mycharset=latin-1", None),  # another parameter ending in 'charset'
+        ("text/html", None),
+    ],
+)
+def test_response_and_feed_reader_read_one_charset(
+    server: Server, content_type: str, expected: str | None
+) -> None:
+    """The client's Response.charset and the feed reader's declared-encoding check parsed
+    Content-Type twice and disagreed: 'text/html, charset=koi8-r' was koi8-r to the feed
+    reader and no charset to the page decoder; 'utf-8 (default)' was a charset named
+    'utf-8 (default)'. One function reads it for both."""
+    from earlywarn.collect._bytes import header_charset
+    from earlywarn.collect._xmlbytes import misdeclared_text
+
+    server.routes["/c"] = Route(HTML, 200, {"Content-Type": content_type})
+    with HttpClient(settings()) as client:
+        resp = client.fetch(server.url("/c"), kind="page")
+    assert resp.charset == header_charset(resp.headers.get("content-type")) == expected
+    news = "<title>Москва заявила о новых санкциях. Правительство утвердило бюджет.</title>"
+    feed = f"<rss>{news * 3}</rss>".encode("cp1251")
+    read = misdeclared_text(feed, content_type.replace("utf-8", "windows-1251"))
+    assert (read is None) == (expected is not None)  # a declaration the bytes satisfy
