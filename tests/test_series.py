@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from earlywarn.errors import UsageError
 from earlywarn.series import build_series, event_counts, parse_id
 
 
@@ -28,6 +29,53 @@ def test_quad_class_split_adds_up(icews: pd.DataFrame) -> None:
     q = quads.assign(country=quads["unique_id"].str[3:6]).groupby("country")["y"].sum()
     t = total.assign(country=total["unique_id"].str[3:]).groupby("country")["y"].sum()
     pd.testing.assert_series_equal(q.sort_index(), t.sort_index(), check_names=False)
+
+
+def test_partial_first_and_last_periods_on_real_icews(icews: pd.DataFrame) -> None:
+    """The extract runs from Wednesday 29 August to Wednesday 31 October 2018: its first and
+    last weeks have 5 and 3 days of events and August 3 days. They were counted as whole
+    weeks and months, so the last week read as a fall to under half the usual count."""
+    days = event_counts(icews, freq="D")
+    weeks = event_counts(icews, freq="W", partial="flag")
+    edges = [pd.Timestamp("2018-08-27"), pd.Timestamp("2018-10-29")]
+    assert sorted(weeks.loc[weeks["partial"], "ds"].unique()) == edges
+    per_week = weeks.groupby("ds")["y"].sum()
+    assert per_week[edges[1]] < 0.6 * per_week.drop(edges).median()  # what a detector saw
+    # by default the partial weeks are left out; the whole weeks hold seven days' counts
+    kept = event_counts(icews, freq="W")
+    assert "partial" not in kept and set(kept["ds"]) == set(weeks["ds"]) - set(edges)
+    day_week = days.assign(ds=days["ds"] - pd.to_timedelta(days["ds"].dt.weekday, unit="D"))
+    whole = day_week[~day_week["ds"].isin(edges)].groupby(["unique_id", "ds"])["y"].sum()
+    pd.testing.assert_series_equal(
+        kept.set_index(["unique_id", "ds"])["y"].sort_index(), whole.sort_index()
+    )
+    months = event_counts(icews, freq="MS", partial="flag")
+    assert sorted(months.loc[months["partial"], "ds"].unique()) == [pd.Timestamp("2018-08-01")]
+    # kept as they are, no event is lost, even from a grid that starts mid-week (the first
+    # week was left off the grid, with its events)
+    kept_all = event_counts(icews, freq="W", start="2018-08-29", end="2018-10-31", partial="keep")
+    assert kept_all["y"].sum() == days["y"].sum()
+    assert kept_all["ds"].min() == edges[0]
+
+
+def test_partial_periods_of_coverage_and_counterparts(icews: pd.DataFrame) -> None:
+    from earlywarn.series.build import counterparts, coverage
+
+    net = counterparts(icews, "W", partial="flag", start="2018-09-03", end="2018-10-31")
+    assert sorted(net.loc[net["partial"], "ds"].unique()) == [pd.Timestamp("2018-10-29")]
+    arts = pd.DataFrame(
+        {"article_id": ["a", "b", "c"], "duplicate_of": None,
+         "published": pd.to_datetime(["2024-01-03", "2024-01-10", "2024-01-31"], utc=True)}
+    )  # fmt: skip
+    men = pd.DataFrame({"article_id": ["a", "b", "c"], "kind": "country", "country": "VNM"})
+    cov = coverage(arts, men, "MS", start="2024-01-01", end="2024-02-14", partial="flag")
+    assert cov.set_index(["unique_id", "ds"])["partial"].to_dict() == {
+        ("cov:ALL", pd.Timestamp("2024-01-01")): False, ("cov:ALL", pd.Timestamp("2024-02-01")): True,
+        ("cov:VNM", pd.Timestamp("2024-01-01")): False, ("cov:VNM", pd.Timestamp("2024-02-01")): True,
+    }  # fmt: skip
+    assert coverage(arts, men, "MS", start="2024-01-01", end="2024-02-14")["ds"].nunique() == 1
+    with pytest.raises(UsageError, match="partial='half'"):
+        event_counts(icews.head(), freq="W", partial="half")
 
 
 def test_build_series_never_reads_past_as_of(icews: pd.DataFrame) -> None:

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from earlywarn.series.build import _fill, _period, collection_start
+from earlywarn.series.build import _day, _edges, _fill, _period, collection_start
 
 __all__ = ["TOP_OUTLETS", "narrative_series", "perception_series"]
 
@@ -105,6 +105,9 @@ def perception_series(
         Grid (zero-filled counts); default collection start and the last publication day.
     weekly : bool
         Also the weekly (``:w``, weeks starting Monday) volume, share and tone per country.
+        A week the covered days (``start`` to ``end``) hold only in part has no weekly
+        volume (three days of articles are no week's count; the current week appears
+        after its Sunday); its share and tone, a ratio and a mean, are kept.
     """
     arts = articles[articles["published"].notna()]
     if arts.empty:
@@ -126,11 +129,12 @@ def perception_series(
             ),
             on="article_id",
         )
+        last = _day(hi if hi is not None else arts["published"].max())
         for c in dict.fromkeys([focal, *peers]):
             mine = hits[hits["country"] == c]
             vol = _counts(mine, f"per:{c}{suffix}", freq, glo, ghi)
             frames += [
-                vol,
+                _edges(vol, freq, _day(lo), last, "drop"),
                 _share(vol, total, f"pshare:{c}{suffix}"),
                 _tone(mine, f"ptone:{c}{suffix}"),
             ]

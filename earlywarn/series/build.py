@@ -97,6 +97,63 @@ def _fill(
 
 _PERIODS = {"D": "D", "W": "W", "MS": "M"}
 _GRID = {"D": "D", "W": "W-MON", "MS": "MS"}
+_PARTIAL = ("drop", "keep", "flag")
+
+
+def _check_partial(partial: str) -> None:
+    if partial not in _PARTIAL:
+        raise UsageError(f"partial={partial!r}: use one of {list(_PARTIAL)}")
+
+
+def _day(value: object) -> pd.Timestamp | None:
+    """``value`` as a naive UTC day (None stays None)."""
+    if value is None:
+        return None
+    ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    return ts.normalize()
+
+
+def _covered(
+    dates: pd.Series, start: object, end: object
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The days the data covers: ``start`` to ``end`` where given, else its first and last
+    date (of the whole frame, not of one series)."""
+    known = pd.to_datetime(dates, utc=True).dropna() if len(dates) else pd.Series(dtype=object)
+    lo = _day(start) if start is not None else (_day(known.min()) if len(known) else None)
+    hi = _day(end) if end is not None else (_day(known.max()) if len(known) else None)
+    return lo, hi
+
+
+def _edges(
+    frame: pd.DataFrame,
+    freq: str,
+    lo: pd.Timestamp | None,
+    hi: pd.Timestamp | None,
+    partial: str,
+) -> pd.DataFrame:
+    """Drop (``partial='drop'``) or flag (``'flag'``: a boolean ``partial`` column) the
+    weeks or months that the covered days ``lo`` to ``hi`` include only in part: a count
+    over three days of a week is no week's count. Days are always whole."""
+    if partial == "keep" or freq == "D":
+        return frame.assign(partial=False) if partial == "flag" else frame
+    first = pd.to_datetime(frame["ds"])
+    last = first + (pd.Timedelta(days=6) if freq == "W" else pd.offsets.MonthEnd(0))
+    cut = pd.Series(False, index=frame.index)
+    if lo is not None:
+        cut |= first < lo
+    if hi is not None:
+        cut |= last > hi
+    if partial == "flag":
+        return frame.assign(partial=cut.to_numpy(dtype=bool))
+    return frame[~cut].reset_index(drop=True)
+
+
+def _grid_start(value: pd.Timestamp | None, freq: str) -> pd.Timestamp | None:
+    """The start of the period holding ``value``: the grid begins with the week or month
+    ``start`` falls in (``date_range`` would begin with the next one and lose its count)."""
+    return None if value is None else _period(pd.Series([value]), freq).iloc[0]
 
 
 def _period(ds: pd.Series, freq: str) -> pd.Series:
@@ -116,6 +173,7 @@ def event_counts(
     *,
     start: str | date | None = None,
     end: str | date | None = None,
+    partial: str = "drop",
 ) -> pd.DataFrame:
     """Count events per period by country (either side), and optionally QuadClass, root or PLOVER.
 
@@ -130,13 +188,23 @@ def event_counts(
     freq : {"D", "W", "MS"}
         Period; ``ds`` is the period start.
     start, end : date, optional
-        Grid bounds (zero-filled); default each series' first and last period.
+        The first and last day the events cover, and the grid's bounds (zero-filled);
+        default the frame's first and last event date, each series' grid from its first
+        to its last period.
+    partial : {"drop", "keep", "flag"}
+        A week or month that ``start`` to ``end`` covers only in part (``end`` on a
+        Wednesday: its week has three days of events) is dropped by default, so that
+        detectors and forecasters do not read the half period as a fall; ``"flag"``
+        keeps it with a boolean ``partial`` column, ``"keep"`` keeps it unmarked.
+        Without ``start``/``end`` the coverage is read from the frame's dates: pass them
+        when counting a subset of the events (one root code) or a quiet stretch.
 
     Returns
     -------
     DataFrame
         Long frame ``unique_id, ds, y``: ``ev:VNM``, ``ev:VNM:q4``, ``ev:VNM:r19``,
-        ``ev:VNM:pASSAULT`` by what ``by`` names; an event counts for both its countries.
+        ``ev:VNM:pASSAULT`` by what ``by`` names; an event counts for both its countries
+        (and ``partial`` with ``partial="flag"``).
 
     Examples
     --------
@@ -145,19 +213,32 @@ def event_counts(
     ...     "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-09"]),
     ...     "source_country": ["VNM", "CHN", "VNM"], "target_country": ["CHN", "VNM", None],
     ...     "quad_class": [1, 4, 1], "root_code": ["04", "19", "04"]})
-    >>> event_counts(events, by=["country", "quad_class"], freq="W")
+    >>> event_counts(events, by=["country", "quad_class"], freq="W", end="2024-01-14")
        unique_id         ds    y
     0  ev:CHN:q1 2024-01-01  1.0
-    1  ev:CHN:q4 2024-01-01  1.0
-    2  ev:VNM:q1 2024-01-01  1.0
-    3  ev:VNM:q1 2024-01-08  1.0
-    4  ev:VNM:q4 2024-01-01  1.0
+    1  ev:CHN:q1 2024-01-08  0.0
+    2  ev:CHN:q4 2024-01-01  1.0
+    3  ev:CHN:q4 2024-01-08  0.0
+    4  ev:VNM:q1 2024-01-01  1.0
+    5  ev:VNM:q1 2024-01-08  1.0
+    6  ev:VNM:q4 2024-01-01  1.0
+    7  ev:VNM:q4 2024-01-08  0.0
+
+    Events known up to Tuesday 9 January: the week of the 8th has two days of data.
+
+    >>> event_counts(events, freq="W", partial="flag").query("unique_id == 'ev:VNM'")
+      unique_id         ds    y  partial
+    1    ev:VNM 2024-01-01  2.0    False
+    2    ev:VNM 2024-01-08  1.0     True
+    >>> event_counts(events, freq="W")["ds"].unique().tolist()
+    [Timestamp('2024-01-01 00:00:00')]
     """
     unknown = set(by) - _BY
     if unknown or "country" not in by:
         raise UsageError(f"by={list(by)}: must include 'country' and only use {sorted(_BY)}")
     if freq not in _PERIODS:
         raise UsageError(f"freq={freq!r}: use one of {sorted(_PERIODS)}")
+    _check_partial(partial)
     needed = {"date", "source_country", "target_country"} | (set(by) & {"quad_class", "root_code"})
     missing = sorted(needed - set(events.columns))
     if missing:
@@ -166,15 +247,19 @@ def event_counts(
             f"date, source_country, target_country and the columns of by={list(by)}"
         )
     if events.empty:
-        return _fill(pd.DataFrame(columns=["unique_id", "ds", "y"]), freq, None, None)
+        return _edges(
+            _fill(pd.DataFrame(columns=["unique_id", "ds", "y"]), freq, None, None),
+            freq, None, None, partial,
+        )  # fmt: skip
     if "plover" in by:
         events = events.assign(plover=_plover_type(events))
     long = _long_by_country(events)
     long = long.assign(ds=_period(long["date"], freq))
     keys = ["country", *[b for b in by if b != "country"]]
     counts = long.groupby([*keys, "ds"], observed=True).size().rename("y").reset_index()
+    covered = _covered(events["date"], start, end)
     if counts.empty:
-        return _fill(counts.assign(unique_id=[]), freq, None, None)
+        return _edges(_fill(counts.assign(unique_id=[]), freq, None, None), freq, *covered, partial)
 
     def uid(row: pd.Series) -> str:
         return series_id(
@@ -186,16 +271,18 @@ def event_counts(
         )
 
     counts["unique_id"] = counts.apply(uid, axis=1)
-    lo = pd.Timestamp(start) if start is not None else None
-    hi = pd.Timestamp(end) if end is not None else None
-    return _fill(counts[["unique_id", "ds", "y"]], freq, lo, hi)
+    lo = _grid_start(_day(start), freq)
+    hi = _day(end)
+    return _edges(_fill(counts[["unique_id", "ds", "y"]], freq, lo, hi), freq, *covered, partial)
 
 
-def counterparts(events: pd.DataFrame, freq: str = "D", **grid: object) -> pd.DataFrame:
+def counterparts(
+    events: pd.DataFrame, freq: str = "D", *, partial: str = "drop", **grid: object
+) -> pd.DataFrame:
     """Distinct counterparts per period of each country (``net:ISO3``): how many other
     countries (or, without a country, named actors; not an agent named only by its kind,
     the coder's ``---`` *police*) it has events with. A jump means its place in the actor
-    network is changing.
+    network is changing. ``start``/``end`` and ``partial`` as for :func:`event_counts`.
 
     Examples
     --------
@@ -206,6 +293,8 @@ def counterparts(events: pd.DataFrame, freq: str = "D", **grid: object) -> pd.Da
     {'net:CHN': 1.0, 'net:LAO': 1.0, 'net:VNM': 2.0}
     """
     from earlywarn.extract.events import unknown_actor
+
+    _check_partial(partial)
 
     def side(country: str, name: str) -> pd.Series:
         names = events.get(name, pd.Series(None, index=events.index, dtype=object))
@@ -226,11 +315,14 @@ def counterparts(events: pd.DataFrame, freq: str = "D", **grid: object) -> pd.Da
     ]
     out = both.groupby(["a", "ds"])["b"].nunique().rename("y").reset_index()
     out["unique_id"] = "net:" + out["a"].astype(str)
-    return _fill(
+    filled = _fill(
         out[["unique_id", "ds", "y"]].astype({"y": float}),
         freq,
-        _ts(grid.get("start")),
-        _ts(grid.get("end")),
+        _grid_start(_day(grid.get("start")), freq),
+        _day(grid.get("end")),
+    )
+    return _edges(
+        filled, freq, *_covered(events["date"], grid.get("start"), grid.get("end")), partial
     )
 
 
@@ -270,6 +362,8 @@ def coverage(
     freq: str = "D",
     perception: pd.DataFrame | None = None,
     tagged: Collection[str] = (),
+    *,
+    partial: str = "drop",
     **grid: object,
 ) -> pd.DataFrame:
     """Articles per period that mention each country (``cov:ISO3``) and in all (``cov:ALL``).
@@ -277,8 +371,10 @@ def coverage(
     Near-duplicates (``duplicate_of`` set) and articles without a publication date are left
     out. Mentions come from :func:`country_mentions`: the focal tagger's ``perception`` rows
     for the ``tagged`` countries (which get a series, zero when never named, over the grid
-    from ``start``), the gazetteer's for the others.
+    from ``start``), the gazetteer's for the others. ``start``/``end`` (default: the first
+    and last publication day) and ``partial`` as for :func:`event_counts`.
     """
+    _check_partial(partial)
     arts = articles[articles["duplicate_of"].isna() & articles["published"].notna()][
         ["article_id", "published"]
     ]
@@ -289,13 +385,16 @@ def coverage(
     per["unique_id"] = "cov:" + per["country"]
     total = arts.groupby("ds").size().rename("y").reset_index().assign(unique_id="cov:ALL")
     frames = [per[["unique_id", "ds", "y"]], total[["unique_id", "ds", "y"]]]
-    start = _ts(grid.get("start"))
+    start = _grid_start(_day(grid.get("start")), freq)
     silent = [c for c in tagged if c not in set(per["country"])]
     if silent and start is not None:
-        ds = _period(pd.Series([start]), freq).iloc[0]
-        frames.append(pd.DataFrame({"unique_id": [f"cov:{c}" for c in silent], "ds": ds, "y": 0.0}))
+        frames.append(
+            pd.DataFrame({"unique_id": [f"cov:{c}" for c in silent], "ds": start, "y": 0.0})
+        )
     out = pd.concat(frames, ignore_index=True)
-    return _fill(out, freq, start, _ts(grid.get("end")))
+    filled = _fill(out, freq, start, _day(grid.get("end")))
+    covered = _covered(arts["published"], grid.get("start"), grid.get("end"))
+    return _edges(filled, freq, *covered, partial)
 
 
 def tone_series(
@@ -341,10 +440,6 @@ def collection_start(articles: pd.DataFrame) -> pd.Timestamp:
             if not ts.empty:
                 return ts.min().tz_localize(None).floor("D")
     raise ValueError("articles have neither a fetched nor a published time")
-
-
-def _ts(value: object) -> pd.Timestamp | None:
-    return None if value is None else pd.Timestamp(value)  # type: ignore[arg-type]
 
 
 def build_series(

@@ -47,7 +47,11 @@ def test_perception_series_compare_peers_and_break_down_the_focal_country() -> N
     # a peer never named: zero volume and share from the grid's start (collection start), no tone
     chn = y[y["unique_id"] == "per:CHN"]
     assert chn["ds"].min() == pd.Timestamp("2024-03-01") and (chn["y"] == 0).all()
-    assert len(chn) == 20 and "ptone:CHN" not in ids and day[("pshare:CHN", d19 := pd.Timestamp("2024-03-19"))] == 0
+    assert (
+        len(chn) == 20
+        and "ptone:CHN" not in ids
+        and day[("pshare:CHN", d19 := pd.Timestamp("2024-03-19"))] == 0
+    )
     assert day[("per:VNM", d19)] == 3 and day[("per:THA", d19)] == 1
     assert day[("pshare:VNM:lang=en", d19)] == pytest.approx(2 / 3)
     new = y[(y["unique_id"] == "pnew:VNM") & (y["y"] > 0)]["ds"].tolist()
@@ -55,6 +59,27 @@ def test_perception_series_compare_peers_and_break_down_the_focal_country() -> N
     assert NEW_OUTLET_AFTER == 7
     assert all(series_kind(u).kind.startswith("perception") for u in ids)
     assert is_level("ptone:VNM") and not is_level("pneg:VNM")
+
+
+def test_weekly_volume_leaves_out_partial_weeks() -> None:
+    """Collection from Friday 1 to Wednesday 20 March: the weeks of 26 February and 18 March
+    hold three days each, and their weekly volume read as a fall to under half (the nightly
+    job's current week is partial six nights in seven). Whole weeks only; share and tone,
+    a ratio and a mean, keep every week."""
+    arts = _articles()
+    y = perception_series(arts, tag_articles(arts, "VNM", ["THA"]), "VNM", ["THA"])
+    by = {u: g.set_index("ds")["y"] for u, g in y.groupby("unique_id")}
+    whole = [pd.Timestamp("2024-03-04"), pd.Timestamp("2024-03-11")]
+    for c in ("VNM", "THA"):
+        assert by[f"per:{c}:w"].index.tolist() == whole
+        daily = by[f"per:{c}"]
+        for wk in whole:
+            assert by[f"per:{c}:w"][wk] == daily[wk : wk + pd.Timedelta(days=6)].sum()
+    assert len(by["pshare:VNM:w"]) == 4 and by["pshare:VNM:w"].index.min() == pd.Timestamp(
+        "2024-02-26"
+    )
+    end = perception_series(arts, tag_articles(arts, "VNM", []), "VNM", end="2024-03-24")
+    assert end.loc[end["unique_id"] == "per:VNM:w", "ds"].max() == pd.Timestamp("2024-03-18")
 
 
 def test_rules_follow_the_configured_focal_country() -> None:
