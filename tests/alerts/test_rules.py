@@ -83,3 +83,24 @@ def test_severity_levels_and_window() -> None:
     r = next(x for x in path_rules if x.name == "protest-surge")
     assert [r.severity_for(s) for s in (3.1, 6.5, 12)] == ["medium", "high", "critical"]
     assert Rule("x", window="3MS").window_offset().months == 3
+
+
+def test_shipped_dyad_rule_title_claims_no_tension() -> None:
+    """dyad:SRC>TGT counts every event from one country to the other, cooperation too: the
+    shipped rule titled its alerts 'Tension between Türkiye and Saudi Arabia' on a week of
+    negotiations, appeals and visits (Goldstein +7, +3; ICEWS, 2018-10-31)."""
+    import pandas as pd
+
+    from earlywarn.alerts import evaluate_rules, load_rules
+
+    rule = next(r for r in load_rules() if r.matches("dyad:TUR>SAU"))
+    days = pd.date_range("2018-10-01", "2018-10-31")
+    anomalies = pd.DataFrame(
+        {"unique_id": "dyad:TUR>SAU", "ds": days, "detector": rule.detector,
+         "score": [0.5] * (len(days) - 1) + [6.2], "y": 5.0, "expected": 5.0}
+    )  # fmt: skip
+    from earlywarn.schema import empty_frame
+
+    none = {t: empty_frame(t) for t in ("series", "events", "articles", "mentions")}
+    alerts = evaluate_rules(anomalies, [rule], as_of="2018-10-31", **none)
+    assert list(alerts["title"]) == ["Events from Türkiye towards Saudi Arabia rising"]
