@@ -592,6 +592,8 @@ def _check_listen(host: str, port: int) -> None:
     the bind error and exits 3 after its startup lines)."""
     import socket
 
+    if not 1 <= port <= 65535:  # 99999 was an OverflowError (internal error, 70); 0 a random port
+        raise UsageError(f"--port {port} is no port to serve on; give one from 1 to 65535")
     try:
         family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         with socket.socket(family, kind) as probe:

@@ -415,3 +415,18 @@ def test_a_search_whose_since_is_after_its_until_says_so(tmp_path: Path) -> None
     assert "is after until" in r.output and "swap them" in r.output  # type: ignore[attr-defined]
     ok = _cli(*base, "--since", "2016-01-01", "--until", "2016-01-01")
     assert ok.exit_code == 0 and "article(s) match" in ok.output  # type: ignore[attr-defined]
+
+
+def test_serve_on_a_port_past_65535_is_a_usage_error(tmp_path: Path) -> None:
+    """`earlywarn serve --port 99999` (a digit too many) ended in an internal error (70)
+    with a traceback from the socket layer (OverflowError: port must be 0-65535); `-1` or a
+    bad host already said 'cannot listen on ...'. Now 64, naming the range; nothing is
+    served (`--port 0`, a random port nobody is told, is refused alike)."""
+    counts = tmp_path / "counts.csv"
+    counts.write_text("unique_id,ds,y\nYEM:total,2020-01-01,5\n")
+    archive = tmp_path / "a.duckdb"
+    assert _cli("--archive", str(archive), "-q", "import", "counts", str(counts)).exit_code == 0  # type: ignore[attr-defined]
+    for port in ("99999", "70000"):
+        r = _cli("--archive", str(archive), "serve", "--port", port)
+        assert r.exit_code == 64, r.output  # type: ignore[attr-defined]
+        assert "from 1 to 65535" in r.output  # type: ignore[attr-defined]
