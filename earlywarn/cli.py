@@ -537,14 +537,20 @@ def perception(
     "Perception" (read-only: articles not yet tagged are tagged in memory)."""
     from markupsafe import escape
 
+    from earlywarn.errors import folder_problem
     from earlywarn.focal import resolve_country
     from earlywarn.focal.summary import perception_summary
     from earlywarn.focal.view import format_text, perception_view, render_section
-    from earlywarn.pipeline import past_night
+    from earlywarn.pipeline import check_output_dir, past_night
     from earlywarn.store import Archive
 
     with _errors():
         s = settings()
+        if html is None:  # the section goes where the report goes, checked as the nightly does
+            check_output_dir(s)
+        elif (problem := folder_problem(html.parent)) is not None:
+            where = f"{html.parent} {problem}" if problem.startswith("is ") else problem
+            raise UsageError(f"cannot write {html}: {where}; give --html a file in a folder")
         iso3 = resolve_country(country) if country else s.focal_country
         peers = [p for p in s.focal_peers if p != iso3]
         day = past_night(as_of)

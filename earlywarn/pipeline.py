@@ -39,6 +39,7 @@ __all__ = [
     "STAGES",
     "NightlyResult",
     "StageContext",
+    "check_output_dir",
     "parse_as_of",
     "run_nightly",
     "run_stage",
@@ -249,6 +250,18 @@ def _disk_full(settings: Settings, day: date, stage: str, detail: str) -> StoreE
     )
 
 
+def check_output_dir(settings: Settings) -> None:
+    """Refuse an ``output_dir`` that is a file (or under one) before anything is written
+    there: the nightly job's report, ``earlywarn perception``'s section and the local
+    MLflow store go there (ConfigError, exit 78, naming the folder and what to give)."""
+    problem = folder_problem(settings.output_dir)
+    if problem is not None:
+        raise ConfigError(
+            f"output folder {settings.output_dir} {problem}; give --out (or output_dir in "
+            "the config) a folder: the reports and the local MLflow store go there"
+        )
+
+
 def run_nightly(
     settings: Settings,
     as_of: str | date | None = None,
@@ -296,12 +309,7 @@ def run_nightly(
         A stage failed; earlier stages stay committed and a rerun resumes.
     """
     day = past_night(as_of)
-    problem = folder_problem(settings.output_dir)
-    if problem is not None:  # found before the first stage, not by the report stage
-        raise ConfigError(
-            f"output folder {settings.output_dir} {problem}; give --out (or output_dir in "
-            "the config) a folder: the reports and the local MLflow store go there"
-        )
+    check_output_dir(settings)  # found before the first stage, not by the report stage
     wanted = [s for s in STAGES if stages is None or s in stages]
     unknown = set(stages or []) - set(STAGES)
     if unknown:

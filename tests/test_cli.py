@@ -72,6 +72,8 @@ EXIT_TABLE = [
     (64, "usage: a bad date", ["--archive", "{a}", "report", "--as-of", "31/12/2024"], "YYYY-MM-DD"),
     (64, "usage: a future night (brief)", ["--archive", "{a}", "brief", "--as-of", "2099-01-01"], "in the future"),
     (64, "usage: a future night (perception)", ["--archive", "{a}", "perception", "--as-of", "2099-01-01"], "in the future"),
+    (78, "output folder is a file (perception)", ["--archive", "{a}", "--out", "{tmp}/bad.tsv", "perception", "--as-of", "2016-05-31"], "output folder"),
+    (64, "--html under a file (perception)", ["--archive", "{a}", "perception", "--as-of", "2016-05-31", "--html", "{tmp}/bad.tsv/p.html"], "bad.tsv is a file, not a folder"),
     (64, "usage: unknown import kind", ["--archive", "{a}", "import", "acme", str(YEMEN)], "gdelt"),
     (65, "bad data", ["--archive", "{tmp}/b.duckdb", "import", "icews", "{tmp}/bad.tsv"], "ICEWS"),
     (66, "missing import file", ["--archive", "{a}", "import", "icews", "{tmp}/no.tsv"], "does not exist"),
