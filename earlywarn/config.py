@@ -295,24 +295,47 @@ def _env_layer(environ: dict[str, str]) -> dict[str, Any]:
     return _nest(flat)
 
 
+def _did_you_mean(loc: tuple[Any, ...]) -> str:
+    """`` (did you mean 'archive'?)`` for a misspelt key at ``loc``, or ``""``.
+
+    Examples
+    --------
+    >>> _did_you_mean(("archve",)), _did_you_mean(("http", "user_agnet")), _did_you_mean(("x",))
+    (" (did you mean 'archive'?)", " (did you mean 'user_agent'?)", '')
+    """
+    import difflib
+
+    model: Any = Settings
+    for part in loc[:-1]:
+        field = getattr(model, "model_fields", {}).get(str(part))
+        model = getattr(field, "annotation", None)
+    fields = list(getattr(model, "model_fields", {}))
+    close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.75) if loc else []
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def _format_error(err: ValidationError, source: str) -> str:
     lines = []
+    env = source.startswith("environment")
     for e in err.errors():
         key = ".".join(str(p) for p in e["loc"])
+        var = ENV_PREFIX + "__".join(str(p) for p in e["loc"]).upper()
         if e["type"] == "extra_forbidden":
-            if source.startswith("environment"):  # name the variable, not a key nobody wrote
-                var = ENV_PREFIX + "__".join(str(p) for p in e["loc"]).upper()
+            if env:  # name the variable, not a key nobody wrote
                 lines.append(
-                    f"{source}: unknown variable {var} (key '{key}'); unset it or fix its "
-                    "name: allowed keys are listed in earlywarn.config.Settings, other "
-                    f"EARLYWARN_ variables are {', '.join(sorted(PROCESS_VARIABLES))}"
+                    f"{source}: unknown variable {var} (key '{key}'){_did_you_mean(e['loc'])}; "
+                    "unset it or fix its name: allowed keys are listed in "
+                    "earlywarn.config.Settings, other EARLYWARN_ variables are "
+                    f"{', '.join(sorted(PROCESS_VARIABLES))}"
                 )
                 continue
             lines.append(
-                f"{source}: unknown key '{key}'; allowed keys are listed in earlywarn.config.Settings"
+                f"{source}: unknown key '{key}'{_did_you_mean(e['loc'])}; allowed keys are "
+                "listed in earlywarn.config.Settings"
             )
         else:
-            lines.append(f"{source}: key '{key}': {e['msg']} (got {e.get('input')!r})")
+            where = f"{var} (key '{key}')" if env else f"key '{key}'"
+            lines.append(f"{source}: {where}: {e['msg']} (got {e.get('input')!r})")
     return "\n".join(lines)
 
 

@@ -24,8 +24,14 @@ def test_layers_in_order(tmp_path: Path) -> None:
 def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
     cfg = tmp_path / "bad.toml"
     cfg.write_text('archiv = "typo.duckdb"\n')
-    with pytest.raises(ConfigError, match=r"bad\.toml: unknown key 'archiv'"):
+    with pytest.raises(ConfigError, match=r"bad\.toml: unknown key 'archiv'") as info:
         load_settings(cfg, environ={})
+    assert "(did you mean 'archive'?)" in str(info.value)  # the likely key, when one is close
+    cfg.write_text('[http]\nuser_agnet = "x"\nzzz = 1\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(cfg, environ={})
+    assert "unknown key 'http.user_agnet' (did you mean 'user_agent'?)" in str(info.value)
+    assert "unknown key 'http.zzz'; allowed" in str(info.value)  # nothing close: no guess
 
 
 def test_bad_value_names_key(tmp_path: Path) -> None:
@@ -48,7 +54,8 @@ def test_bad_environment_names_variable_source() -> None:
     bogus = r"environment \(EARLYWARN_\*\): unknown variable EARLYWARN_BOGUS \(key 'bogus'\)"
     with pytest.raises(ConfigError, match=bogus):
         load_settings(environ={"EARLYWARN_BOGUS": "1"})
-    with pytest.raises(ConfigError, match="n_workers"):
+    # a bad value names the variable that holds it (it said only "key 'n_workers'")
+    with pytest.raises(ConfigError, match=r"EARLYWARN_N_WORKERS \(key 'n_workers'\)"):
         load_settings(environ={"EARLYWARN_N_WORKERS": "zero"})
 
 
