@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from earlywarn._progress import Progress, counted
+from earlywarn.errors import ConfigError, EarlywarnError
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -47,7 +48,7 @@ def get_client(scheduler: str | None = None, n_workers: int = 2) -> Client:
     from distributed import Client
 
     if scheduler:
-        return Client(scheduler)
+        return _connect(Client, scheduler)
     with warnings.catch_warnings():
         # without a dashboard the scheduler still serves /health on 8787, or on a random port
         # with "Port 8787 is already in use. Perhaps you already have a cluster running?"
@@ -61,6 +62,27 @@ def get_client(scheduler: str | None = None, n_workers: int = 2) -> Client:
             silence_logs=logging.WARNING,
             env=dict.fromkeys(_ONE_THREAD, "1"),
         )
+
+
+def _connect(client: Any, scheduler: str) -> Client:
+    """A client of the Dask scheduler at ``scheduler``, or an error saying what to do.
+
+    An address with no port or of another scheme (``bogus``, ``http://host:8786``) was a
+    ValueError, one nobody listens on an OSError after 30 s: each an internal error (70)
+    with a traceback, for ``backtest --scheduler`` and the nightly's forecast stage alike.
+    """
+    try:
+        return client(scheduler)
+    except ValueError as exc:
+        raise ConfigError(
+            f"Dask scheduler {scheduler!r} is not an address like tcp://host:8786 ({exc}); "
+            "fix the scheduler setting or --scheduler, or unset it for a local cluster"
+        ) from None
+    except (OSError, TimeoutError) as exc:
+        raise EarlywarnError(
+            f"cannot reach the Dask scheduler at {scheduler} ({exc}); start it (dask "
+            "scheduler), or unset the scheduler setting or --scheduler for a local cluster"
+        ) from None
 
 
 def batches(items: Sequence[T], size: int) -> list[list[T]]:

@@ -430,3 +430,26 @@ def test_serve_on_a_port_past_65535_is_a_usage_error(tmp_path: Path) -> None:
         r = _cli("--archive", str(archive), "serve", "--port", port)
         assert r.exit_code == 64, r.output  # type: ignore[attr-defined]
         assert "from 1 to 65535" in r.output  # type: ignore[attr-defined]
+
+
+def test_a_dask_scheduler_that_is_down_or_misspelt_is_a_clear_error(tmp_path: Path) -> None:
+    """`backtest --scheduler tcp://127.0.0.1:<nothing>` (or `scheduler = ...` in the config,
+    which the nightly's forecast stage uses) ended, after Dask's 30 s connect timeout, in
+    an internal error (70) with a traceback (OSError); `bogus` or `http://host:8786` in a
+    ValueError traceback. Now 'cannot reach the Dask scheduler at ...; start it ..., or
+    unset ...' and, for an address that is none, a config error (78)."""
+    import dask
+    import distributed  # noqa: F401  (its config defaults, which the setting below changes)
+
+    from tests.mlflow_server import free_port
+
+    exp = tmp_path / "e.yaml"
+    exp.write_text("name: e\nseries: {path: x.csv}\nmodels: [naive]\nhorizon: 3\n")
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        r = _cli("backtest", str(exp), "--scheduler", f"tcp://127.0.0.1:{free_port()}")
+    assert r.exit_code == 70, r.output  # type: ignore[attr-defined]
+    assert "cannot reach the Dask scheduler" in " ".join(r.output.split())  # type: ignore[attr-defined]
+    for address in ("bogus", "http://127.0.0.1:8786"):
+        r = _cli("backtest", str(exp), "--scheduler", address)
+        assert r.exit_code == 78, r.output  # type: ignore[attr-defined]
+        assert "is not an address like tcp://host:8786" in " ".join(r.output.split())  # type: ignore[attr-defined]
