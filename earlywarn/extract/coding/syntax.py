@@ -1018,9 +1018,11 @@ def code_doc(
         pairs; a threat takes its uncoded complement's object as target (*threatened to
         close the Strait*).
     trace : list, optional
-        Diagnostics (``experiments/coding/diagnose.py``): one dict per coded verb with its
-        code, source and target actors and why it gave no event (``reason``, ``"event"``
-        when it gave one), then one ``{"spans": [...]}`` with every actor of the sentence.
+        Diagnostics (``experiments/coding/diagnose.py``, ``experiments/coding/learned.py``):
+        one dict per coded verb with its code, source and target actors (and their span
+        indices, ``src``/``tgt``; the verb's token, ``head``) and why it gave no event
+        (``reason``, ``"event"`` when it gave one), then one ``{"spans": [...],
+        "positions": [...]}`` with every actor of the sentence and its token span.
     """
     sent = _Sentence(doc, spans, places, news, unknown)
     toks = doc_tokens(doc)
@@ -1065,7 +1067,8 @@ def code_doc(
                           "sources": [sent.spans[k][2] for k in src],
                           "targets": [sent.spans[k][2] for k in tgt],
                           "subject": [t.text for t in _subject(v)[0]],
-                          "objects": [t.text for t in _targets(v)]})  # fmt: skip
+                          "objects": [t.text for t in _targets(v)],
+                          "head": v.i, "src": list(src), "tgt": list(tgt)})  # fmt: skip
 
     for idx in sorted(found):
         vb = found[idx]
@@ -1261,7 +1264,8 @@ def code_doc(
             if verbs_own and vb.paired and ecode == vb.code and not joint:
                 events.append(RawEvent(b, a, vb.paired, verb_text, vb.start, vb.pattern))
     if trace is not None:
-        trace.append({"spans": [a for _s, _e, a in sent.spans]})
+        trace.append({"spans": [a for _s, _e, a in sent.spans],
+                      "positions": [(s, e) for s, e, _a in sent.spans]})  # fmt: skip
     return unique_events(events)
 
 
