@@ -94,6 +94,9 @@ def configure_logging(level: int = logging.INFO, *, json_logs: bool = False) -> 
     # htmldate, silenced every earlywarn logger and printed DEBUG lines to stdout)
     if not any(isinstance(h, _LastResort) for h in logging.root.handlers):
         logging.root.addHandler(_LastResort())
+    for h in logging.root.handlers:  # with --json-logs, other libraries' lines are JSON too
+        if isinstance(h, _LastResort):
+            h.setFormatter(_JsonFormatter() if json_logs else logging.Formatter())
     for h in list(root.handlers):
         if not isinstance(h, logging.NullHandler):
             root.removeHandler(h)

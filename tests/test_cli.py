@@ -431,3 +431,27 @@ def test_python_dash_m_earlywarn_is_the_command(tmp_path: Path) -> None:
     assert r.returncode == 0 and __version__ in r.stdout, r.stderr
     r = run("status", "--bogus")
     assert r.returncode == 64, r.stderr
+
+
+def test_json_logs_are_json_for_other_libraries_too() -> None:
+    """With --json-logs, a library's warning (Dask's 'Worker process still alive after 4.0
+    seconds, killing' at the end of a nightly) was a plain line among the JSON ones."""
+    import json
+
+    code = (
+        "import logging\n"
+        "from earlywarn._log import configure_logging\n"
+        "configure_logging(json_logs=True)\n"
+        "logging.getLogger('distributed.nanny').warning('Worker process still alive')\n"
+        "logging.getLogger('earlywarn.pipeline').warning('ours')\n"
+        "configure_logging(json_logs=False)\n"
+        "logging.getLogger('cmdstanpy').warning('plain again')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    lines = r.stderr.splitlines()
+    assert lines[-1] == "plain again", r.stderr  # text logs stay text
+    records = [json.loads(line) for line in lines[:-1]]
+    assert [(x["logger"], x["message"]) for x in records] == [
+        ("distributed.nanny", "Worker process still alive"),
+        ("earlywarn.pipeline", "ours"),
+    ]
