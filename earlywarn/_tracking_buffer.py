@@ -248,11 +248,16 @@ class CallBuffer:
         """Number of buffered calls."""
         return len(self._lines())
 
-    def replay(self, apply: Callable[[str, dict[str, Any]], Any]) -> int:
+    def replay(
+        self,
+        apply: Callable[[str, dict[str, Any]], Any],
+        answers: Callable[[], bool] = lambda: False,
+    ) -> int:
         """Call ``apply(op, record)`` for each buffered call in order; return how many succeeded.
 
-        A call the store refuses (:func:`refused`), and any call on a run it refused to make,
-        is set aside (:meth:`set_aside`) and the replay goes on. Stops at any other failure
+        A call the store refuses (:func:`refused`) while it answers (``answers()``: a store
+        out of order refuses every call so), and any call on a run it refused to make, is set
+        aside (:meth:`set_aside`) and the replay goes on. Stops at any other failure
         and keeps the rest buffered (with the ids of runs created
         in this pass already rewritten), so it can be retried. When all succeed the buffer
         and its artifact copies are removed.
@@ -284,7 +289,7 @@ class CallBuffer:
                     try:
                         result = bounded(functools.partial(apply, op, rec), op, call)
                     except Exception as exc:
-                        if not refused(exc):
+                        if not (refused(exc) and answers()):
                             raise
                         self.set_aside(op, rec, exc)
                         if call is not None:

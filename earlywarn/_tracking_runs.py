@@ -111,8 +111,8 @@ class RunLogger:
                         call = str(record["local_id"]) if op in CREATES_RUN else None
                         return bounded(lambda: do(**record), op, call)
                 except Exception as exc:
-                    if refused(exc) and op not in CREATES_RUN:  # sent again, refused again
-                        self._buffer.set_aside(op, record, exc)
+                    if refused(exc) and op not in CREATES_RUN and self._store_answers():
+                        self._buffer.set_aside(op, record, exc)  # sent again, refused again
                         return None
                     self.offline = True
                     _log.warning(
@@ -136,6 +136,17 @@ class RunLogger:
         if not self._stack:
             raise TrackingError("no open run: use `with tracker.start_run(name):` or pass run_id")
         return self._stack[-1].run_id
+
+    def _store_answers(self) -> bool:
+        """Whether the store answers (its experiment can be read). Only then is MLflow's
+        INVALID_PARAMETER_VALUE about the call: a ``file:`` store in maintenance mode or a
+        URI its model registry does not support raise it for every call."""
+        try:
+            with fast_fail():
+                bounded(getattr(self, "_exp_id"), "experiment")  # noqa: B009 (Tracker's)
+        except Exception:
+            return False
+        return True
 
     def _apply(self, op: str, record: dict[str, Any]) -> Any:
         """Replay one buffered call (switching experiment when a run was made in another).
@@ -310,7 +321,7 @@ class RunLogger:
 
         Stops at the first failure and keeps the rest buffered (so it can be retried).
         """
-        done = self._buffer.replay(self._apply)
+        done = self._buffer.replay(self._apply, self._store_answers)
         # stopped: the store is out of reach, later calls buffer (a call it refused is set
         # aside, not counted as waiting)
         self.offline = self._buffer.pending() > 0

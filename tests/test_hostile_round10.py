@@ -349,6 +349,12 @@ def test_a_tracking_call_the_store_refuses_does_not_hold_the_buffer_for_good(
         down.register_model(other.run_id, "earlywarn-a/b")
         down.log_metrics({"m": 1.0})
     assert down.pending() == 6
+    # a store out of order refuses every call with the same error code: nothing set aside
+    aside = buffer / "buffer.refused.jsonl"
+    assert len(aside.read_text().splitlines()) == 1  # the online register above
+    for broken in (f"file://{tmp_path / 'mlruns'}", "ftp://127.0.0.1/x"):
+        assert Tracker(broken, "bt", buffer_dir=buffer).sync() == 0
+        assert down.pending() == 6 and len(aside.read_text().splitlines()) == 1
 
     rid = log_pipeline_run(uri, "nightly", "2025-01-01", {"collect": 1.0}, {}, {})
     assert rid is not None  # synced first, then logged online
