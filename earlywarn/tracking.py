@@ -71,7 +71,8 @@ def _quiet_mlflow() -> Iterator[None]:
 
 
 def check_store(tracking_uri: str | None) -> None:
-    """Refuse a ``sqlite:///`` file that is another application's database.
+    """Refuse a ``sqlite:///`` file that is another application's database, or SQLite's
+    in-memory database (``sqlite://``, ``sqlite:///``, ``sqlite:///:memory:``).
 
     MLflow creates its twenty tables in any SQLite file it is given (and runs its
     migrations there), so a URI naming another program's database would alter it.
@@ -79,8 +80,17 @@ def check_store(tracking_uri: str | None) -> None:
     Raises
     ------
     TrackingError
-        If the file holds tables but none of an MLflow store's.
+        If the file holds tables but none of an MLflow store's, or the store is in memory.
     """
+    uri = (tracking_uri or "").strip()
+    if uri.lower().startswith("sqlite:") and (
+        uri.split("?", 1)[0].lower() in ("sqlite:", "sqlite://", "sqlite:///", "sqlite:///:memory:")
+        or "mode=memory" in uri.lower()
+    ):  # SQLAlchemy's in-memory database: runs "logged" (a run id returned), then lost
+        raise TrackingError(
+            f"tracking URI {uri!r} names an in-memory SQLite database: every run would be lost "
+            "when the command ends; give a file, such as sqlite:///mlflow.db"
+        )
     path = _sqlite_path(tracking_uri)
     if path is None or not path.is_file() or path.stat().st_size == 0:
         return

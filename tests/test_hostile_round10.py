@@ -459,3 +459,22 @@ def test_a_dask_scheduler_that_is_down_or_misspelt_is_a_clear_error(tmp_path: Pa
         r = _cli("backtest", str(exp), "--scheduler", address)
         assert r.exit_code == 78, r.output  # type: ignore[attr-defined]
         assert "is not an address like tcp://host:8786" in " ".join(r.output.split())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("uri", ["sqlite://", "sqlite:///", "sqlite:///:memory:"])
+def test_an_in_memory_sqlite_tracking_uri_is_refused_and_the_calls_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uri: str
+) -> None:
+    """`tracking_uri = "sqlite:///"` (a path left out) or `sqlite://` is SQLAlchemy's
+    in-memory database: the nightly run was 'logged', its run id returned and printed, and
+    lost when the command ended (as the archive's ':memory:' was, ninth round). Now the
+    store is refused with 'names an in-memory SQLite database ...; give a file' and the
+    calls are buffered for a sync with a real store."""
+    from earlywarn.tracking import Tracker, log_pipeline_run
+
+    monkeypatch.chdir(tmp_path)  # where a store without a folder keeps its buffer
+    assert log_pipeline_run(uri, "nightly", "2025-01-01", {"collect": 1.0}, {}, {}) is None
+    t = Tracker(uri, "nightly")
+    assert t.pending() == 1
+    good = Tracker(f"sqlite:///{tmp_path / 'mlflow.db'}", "nightly", buffer_dir=t.buffer_dir)
+    assert good.sync() == 1
