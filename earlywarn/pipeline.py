@@ -32,7 +32,7 @@ from earlywarn.errors import (
     disk_full,
     folder_problem,
 )
-from earlywarn.stage import EARLIEST_NIGHT, StageContext, StageResult, report_path
+from earlywarn.stage import EARLIEST_NIGHT, NO_CATALOG, StageContext, StageResult, report_path
 from earlywarn.store import Archive, Write, archive_lock, open_for_writing
 
 __all__ = [
@@ -340,6 +340,9 @@ def run_nightly(
                     from earlywarn.scale import get_client
 
                     own_client = ctx.client = get_client(settings.scheduler, settings.n_workers)
+                if stage == "collect" and catalog is None and settings.catalog is None:
+                    # a setting missing, not a stage failing: no 'failed' runs row
+                    raise ConfigError(NO_CATALOG)
                 if on_stage:
                     on_stage(stage, "start")
                 try:

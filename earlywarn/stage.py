@@ -65,6 +65,14 @@ class StageContext:
         return pd.Timestamp(self.as_of)
 
 
+#: What a nightly run without a feed catalog is told (before its collect stage runs).
+NO_CATALOG = (
+    "no feed catalog: set catalog in the config file or pass --catalog (the shipped one is "
+    "feeds/global.yaml); an archive of imported events alone runs the other stages: "
+    "nightly --stages series,health,forecast,detect,alerts,report"
+)
+
+
 def report_path(settings: Settings, as_of: date) -> Path:
     """Where the HTML report for ``as_of`` goes."""
     return settings.output_dir / f"report-{as_of.isoformat()}.html"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from earlywarn.errors import ConfigError
-from earlywarn.stage import StageContext, StageResult
+from earlywarn.stage import NO_CATALOG, StageContext, StageResult
 from earlywarn.store import Write
 
 __all__ = ["REFETCH_DAYS", "stage"]
@@ -30,11 +30,7 @@ def stage(ctx: StageContext) -> StageResult:
     feeds = ctx.catalog
     if feeds is None:
         if ctx.settings.catalog is None:
-            raise ConfigError(
-                "no feed catalog: set catalog in the config file or pass --catalog (the shipped "
-                "one is feeds/global.yaml); an archive of imported events alone runs the other "
-                "stages: nightly --stages series,health,forecast,detect,alerts,report"
-            )
+            raise ConfigError(NO_CATALOG)
         feeds = load_catalog(ctx.settings.catalog)
     state = ctx.archive.table("feeds")
     fallbacks = ctx.archive.table(
