@@ -478,3 +478,27 @@ def test_an_in_memory_sqlite_tracking_uri_is_refused_and_the_calls_kept(
     assert t.pending() == 1
     good = Tracker(f"sqlite:///{tmp_path / 'mlflow.db'}", "nightly", buffer_dir=t.buffer_dir)
     assert good.sync() == 1
+
+
+def test_a_retry_after_of_superscript_digits_is_ignored() -> None:
+    """`Retry-After: ²` (the Latin-1 byte 0xB2, which str.isdigit() calls a digit) on a
+    503: float() raised ValueError out of the hardened client, so the fetch failed as an
+    unexpected 'error' (not `http_503`, no retry), and a robots.txt answered so failed
+    every fetch of its host. Now such a value is no delay; the fetch fails `http_503`."""
+    from tests.hostile import Conn, raw_server
+
+    def busy(c: Conn) -> None:
+        c.send(
+            b"HTTP/1.1 503 Busy\r\nRetry-After: \xb2\r\nContent-Length: 0\r\n"
+            b"Connection: close\r\n\r\n"
+        )
+
+    with raw_server() as srv:
+        srv.routes["/p"] = busy
+        srv.routes["/robots.txt"] = busy
+        with HttpClient(settings(retries=1)) as client:
+            with pytest.raises(HttpFetchError) as info:
+                client.fetch(srv.url("/p"), kind="page")
+            assert info.value.reason == "http_503"
+        with HttpClient(settings(respect_robots=True)) as client:
+            assert not client.allowed(srv.url("/p"))  # a 5xx robots.txt disallows all
