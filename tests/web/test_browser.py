@@ -342,6 +342,8 @@ def test_vietnamese_navigation_names_the_focal_country_in_vietnamese(server: str
         assert "Tiếng Việt" in by_language and "vi" not in by_language, by_language
         latest = page.locator("#latest tbody td:nth-child(3)").all_inner_texts()
         assert latest and "vi" not in latest and "Tiếng Việt" in latest, latest
+        kpi = page.locator("#focal-count + span").inner_text()
+        assert kpi == "bài viết nhắc đến Việt Nam", kpi  # it read 'bài viết nhắc đến VNM'
         # the tone chart's axis numbers with the Vietnamese decimal comma (read 0.5, -0.5)
         page.locator("#focal-tone svg.main-svg").first.wait_for(timeout=15_000)
         ticks = page.locator("#focal-tone g.ytick text").all_text_contents()
