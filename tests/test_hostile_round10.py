@@ -502,3 +502,25 @@ def test_a_retry_after_of_superscript_digits_is_ignored() -> None:
             assert info.value.reason == "http_503"
         with HttpClient(settings(respect_robots=True)) as client:
             assert not client.allowed(srv.url("/p"))  # a 5xx robots.txt disallows all
+
+
+def test_superscript_digits_in_a_catalog_interval_or_a_series_id(tmp_path: Path) -> None:
+    """`str.isdigit()` calls '²' a digit and `int()` refuses it: a catalog's
+    `interval_minutes: "²"` was an internal error (70, ValueError) of `feeds check` and
+    collect, where `"abc"` is a config error; a series id `ev:VNM:q²` (an imported counts
+    file's `unique_id`) raised ValueError in `parse_id`, which the detect stage reads for
+    every series. Now the catalog value is a config error naming the key, the id's odd
+    part is no quad class."""
+    from earlywarn.series.ids import parse_id
+
+    catalog = tmp_path / "cat.yaml"
+    catalog.write_text(
+        "feeds:\n  - url: https://example.com/rss\n    outlet: A\n    language: en\n"
+        '    country: USA\n    interval_minutes: "²"\n',
+        encoding="utf-8",
+    )
+    r = _cli("feeds", "check", str(catalog))
+    assert r.exit_code == 78, r.output  # type: ignore[attr-defined]
+    assert "interval_minutes" in r.output  # type: ignore[attr-defined]
+    assert parse_id("ev:VNM:q²").quad_class is None and parse_id("ev:VNM:r²").root is None
+    assert parse_id("ev:VNM:q2").quad_class == 2

@@ -295,7 +295,7 @@ def _check(entry: Mapping[str, Any], where: str) -> Feed:
         raise ConfigError(f"{where}: key 'kind' must be one of {list(KINDS)} (got {_show(kind)})")
     out["kind"] = kind
     interval = entry.get("interval_minutes", 60)
-    if isinstance(interval, str) and interval.isdigit():
+    if isinstance(interval, str) and interval.isascii() and interval.isdigit():  # not '²'
         interval = int(interval)
     if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
         raise ConfigError(

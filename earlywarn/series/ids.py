@@ -106,9 +106,11 @@ def parse_id(uid: str) -> SeriesId:
         parts = rest.split(":")
         q = r = pl = None
         for p in parts[1:]:
-            if p.startswith("q") and p[1:].isdigit():
+            # ASCII digits: '²' is a digit to str.isdigit() and no number to int() (an
+            # imported counts id 'ev:VNM:q²' failed every stage that reads ids, each night)
+            if p.startswith("q") and p[1:].isascii() and p[1:].isdigit():
                 q = int(p[1:])
-            elif p.startswith("r") and p[1:].isdigit():
+            elif p.startswith("r") and p[1:].isascii() and p[1:].isdigit():
                 r = p[1:]
             elif p.startswith("p") and p[1:].isalpha() and p[1:].isupper():
                 pl = p[1:]
