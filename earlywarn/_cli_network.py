@@ -69,7 +69,7 @@ def network_export(
     """Write the actor network of a window (events and co-mentions; countries, persons,
     organisations) as GEXF or GraphML, with Louvain communities as a node attribute."""
     from earlywarn.cli import _errors, err, existing_archive, settings
-    from earlywarn.errors import UsageError
+    from earlywarn.errors import UsageError, output_file
     from earlywarn.network import archive_slice, communities, ego_network, export_graph, to_graph
     from earlywarn.network.edges import parse_window
     from earlywarn.network.export import FORMATS
@@ -82,6 +82,9 @@ def network_export(
         parse_window(window)
         s = settings()
         day = parse_as_of(as_of)
+        path = output_file(  # a folder or a path under a file, before the archive is read
+            out_file or Path(f"network-{day.isoformat()}-{window}{FORMATS[fmt]}"), "network.gexf"
+        )
         with Archive(existing_archive(s), read_only=True) as archive:
             edges = archive_slice(archive, day, window)
         graph = to_graph(edges, "all")
@@ -89,7 +92,6 @@ def network_export(
             graph = ego_network(graph, s.focal_country)
         for node, comm in communities(graph).itertuples(index=False):
             graph.nodes[node]["community"] = int(comm)
-        path = out_file or Path(f"network-{day.isoformat()}-{window}{FORMATS[fmt]}")
         path.parent.mkdir(parents=True, exist_ok=True)
         export_graph(graph, path, fmt)
         err.print(

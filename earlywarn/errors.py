@@ -163,7 +163,8 @@ def path_problem(path: str | os.PathLike[str]) -> str | None:
 
 def output_file(path: str | os.PathLike[str], example: str) -> Path:
     """``path`` as a file to write, or a UsageError if it is a folder (the writers failed
-    with IsADirectoryError, an internal error); ``example`` names a file for the message.
+    with IsADirectoryError, an internal error) or lies under a file (making its folder
+    failed with FileExistsError); ``example`` names a file for the message.
 
     Examples
     --------
@@ -173,10 +174,17 @@ def output_file(path: str | os.PathLike[str], example: str) -> Path:
     Traceback (most recent call last):
     ...
     earlywarn.errors.UsageError: / is a folder; give a file name such as /results.csv
+    >>> output_file("/dev/null/out.csv", "results.csv")
+    Traceback (most recent call last):
+    ...
+    earlywarn.errors.UsageError: cannot write /dev/null/out.csv: /dev/null is a character device, not a folder; give a file in a folder
     """
     p = Path(path)
     if p.is_dir():
         raise UsageError(f"{p} is a folder; give a file name such as {p / example}")
+    if (problem := folder_problem(p.parent)) is not None:
+        where = f"{p.parent} {problem}" if problem.startswith("is ") else problem
+        raise UsageError(f"cannot write {p}: {where}; give a file in a folder")
     return p
 
 

@@ -74,6 +74,8 @@ EXIT_TABLE = [
     (64, "usage: a future night (perception)", ["--archive", "{a}", "perception", "--as-of", "2099-01-01"], "in the future"),
     (78, "output folder is a file (perception)", ["--archive", "{a}", "--out", "{tmp}/bad.tsv", "perception", "--as-of", "2016-05-31"], "output folder"),
     (64, "--html under a file (perception)", ["--archive", "{a}", "perception", "--as-of", "2016-05-31", "--html", "{tmp}/bad.tsv/p.html"], "bad.tsv is a file, not a folder"),
+    (64, "--html under a file (brief)", ["--archive", "{a}", "brief", "--as-of", "2016-05-31", "--html", "{tmp}/bad.tsv/b.html"], "bad.tsv is a file, not a folder"),
+    (64, "--out under a file (network export)", ["--archive", "{a}", "network", "export", "--as-of", "2016-05-31", "--out", "{tmp}/bad.tsv/n.gexf"], "bad.tsv is a file, not a folder"),
     (64, "usage: unknown import kind", ["--archive", "{a}", "import", "acme", str(YEMEN)], "gdelt"),
     (65, "bad data", ["--archive", "{tmp}/b.duckdb", "import", "icews", "{tmp}/bad.tsv"], "ICEWS"),
     (66, "missing import file", ["--archive", "{a}", "import", "icews", "{tmp}/no.tsv"], "does not exist"),
