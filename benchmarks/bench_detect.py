@@ -44,19 +44,25 @@ def icews_series(n: int, days: int | None = None) -> pd.DataFrame:
     return long
 
 
-def bench(frame: pd.DataFrame, n_ref: int) -> tuple[float, float]:
+def bench(frame: pd.DataFrame, n_ref: int) -> tuple[float, float, float, float]:
+    """(ours, reference) seconds per series, wall and CPU time of this process.
+
+    The reference's series are taken out of the frame before its clock starts: selecting
+    each one by a boolean mask over all rows (365,000 for 1,000 series x 365 days) was timed
+    with the fits and made the reference look slower than STL is."""
     n = frame["unique_id"].nunique()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = detect(frame, as_of=frame["ds"].max(), lookback=None)
-    ours = (time.perf_counter() - t0) / n
+    ours, ours_cpu = (time.perf_counter() - t0) / n, (time.process_time() - c0) / n
     assert not out.empty
     uids = frame["unique_id"].unique()[:n_ref]
-    t0 = time.perf_counter()
+    wanted = set(uids)
+    series = {uid: g.to_numpy() for uid, g in frame.groupby("unique_id")["y"] if uid in wanted}
+    t0, c0 = time.perf_counter(), time.process_time()
     for uid in uids:
-        y = frame.loc[frame["unique_id"] == uid, "y"].to_numpy()
-        STL(np.log1p(y), period=7, robust=True).fit()
-    ref = (time.perf_counter() - t0) / len(uids)
-    return ours, ref
+        STL(np.log1p(series[uid]), period=7, robust=True).fit()
+    ref, ref_cpu = (time.perf_counter() - t0) / len(uids), (time.process_time() - c0) / len(uids)
+    return ours, ref, ours_cpu, ref_cpu
 
 
 def main() -> None:
@@ -67,12 +73,14 @@ def main() -> None:
     for days in (None, 365):
         frame = icews_series(args.series, days)
         n, length = frame["unique_id"].nunique(), frame.groupby("unique_id").size().max()
-        ours, ref = bench(frame, args.ref_series)
+        ours, ref, ours_cpu, ref_cpu = bench(frame, args.ref_series)
         print(
-            f"{n} series x {length} days: default ensemble {ours * 1e3:.2f} ms/series "
+            f"{n} series x {length} days: default ensemble {ours * 1e3:.2f} ms/series wall, "
+            f"{ours_cpu * 1e3:.2f} CPU "
             f"(robust_z + rate_surprise + rate_cusum + share_spike + Cauchy ensemble, every period scored); "
-            f"statsmodels STL fit {ref * 1e3:.2f} ms/series; ratio ours/STL = {ours / ref:.2f}; "
-            f"target <= 60 ms/series: {'OK' if ours <= 0.060 else 'MISSED'}"
+            f"statsmodels STL fit {ref * 1e3:.2f} ms/series wall, {ref_cpu * 1e3:.2f} CPU; "
+            f"ratio ours/STL = {ours / ref:.2f} wall, {ours_cpu / ref_cpu:.2f} CPU; "
+            f"target <= 60 ms/series: {'OK' if ours <= 0.060 else 'MISSED'} (wall)"
         )
 
 
