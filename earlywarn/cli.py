@@ -13,7 +13,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -257,26 +257,37 @@ def nightly(
         print_result(result, s.archive, quiet=state.quiet)
 
 
+def _run_stage(
+    stage: str, as_of: str, force: bool, wait: float | None, catalog: Path | None
+) -> None:
+    from earlywarn.pipeline import parse_as_of, run_nightly
+
+    with _errors():
+        s = settings(catalog=catalog, lock_timeout=wait)
+        day = parse_as_of(as_of)
+        if stage != "collect":  # every other stage reads what earlier stages stored
+            existing_archive(s)
+        with bars_for(state.quiet) as bars:
+            result = run_nightly(s, day, stages=[stage], force=force, progress=bars.count)
+        print_result(result, s.archive, quiet=state.quiet)
+
+
 def _stage_command(stage: str) -> None:
-    def command(
+    """Register ``earlywarn STAGE``; only collect reads a feed catalog, so only collect takes
+    --catalog (health counts the feeds of the latest collection, not a catalog file)."""
+
+    def with_catalog(
         as_of: AsOf = "yesterday",
         force: StageForce = True,
-        catalog: Annotated[
-            Path | None,
-            typer.Option(help="Feed catalog (YAML or OPML; collect and health read it)."),
-        ] = None,
+        catalog: Annotated[Path | None, typer.Option(help="Feed catalog (YAML or OPML).")] = None,
         wait: Wait = None,
     ) -> None:
-        from earlywarn.pipeline import parse_as_of, run_nightly
+        _run_stage(stage, as_of, force, wait, catalog)
 
-        with _errors():
-            s = settings(catalog=catalog, lock_timeout=wait)
-            day = parse_as_of(as_of)
-            if stage != "collect":  # every other stage reads what earlier stages stored
-                existing_archive(s)
-            with bars_for(state.quiet) as bars:
-                result = run_nightly(s, day, stages=[stage], force=force, progress=bars.count)
-            print_result(result, s.archive, quiet=state.quiet)
+    def without(as_of: AsOf = "yesterday", force: StageForce = True, wait: Wait = None) -> None:
+        _run_stage(stage, as_of, force, wait, None)
+
+    command: Callable[..., None] = with_catalog if stage == "collect" else without
 
     command.__doc__ = f"Run only the {stage} stage for one date."
     app.command(name=stage)(command)

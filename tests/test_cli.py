@@ -43,6 +43,18 @@ def test_help_lists_every_stage() -> None:
         assert cmd in r.stdout
 
 
+@pytest.mark.parametrize(
+    ("command", "takes"),
+    [("collect", True), ("nightly", True), ("health", False), ("report", False), ("series", False)],
+)
+def test_only_catalog_readers_offer_catalog(command: str, takes: bool) -> None:
+    """--catalog is offered by the commands that read a feed catalog (collect, nightly),
+    not by single stages that never read one (it was ignored there)."""
+    r = _invoke(command, "--help")
+    assert r.exit_code == 0, r.stderr
+    assert ("--catalog" in r.stdout) is takes, r.stdout
+
+
 def _invoke(*args: str) -> Any:
     """The CLI in this process (typer's CliRunner): stdout and stderr apart, the exit code."""
     from typer.testing import CliRunner
