@@ -494,7 +494,7 @@ def search_(
                 err.print(f"{len(table)} result(s) written to {out_file}")
             return
         hits = search(query, **filters, page=page, per_page=per_page)
-        print_results(hits, out, as_json=as_json)
+        print_results(hits, out, as_json=as_json, locale=s.locale)
 
 
 @app.command()

@@ -40,15 +40,25 @@ def to_records(hits: pd.DataFrame) -> dict[str, Any]:
     return {**{k: hits.attrs.get(k) for k in keys}, "results": rows}
 
 
-def print_results(hits: pd.DataFrame, console: Any, *, as_json: bool = False) -> None:
-    """Print a page of results to a rich console."""
+def print_results(
+    hits: pd.DataFrame, console: Any, *, as_json: bool = False, locale: str = "en"
+) -> None:
+    """Print a page of results to a rich console; the count line in ``locale``, in the
+    right number ('1 article matches', '3 articles match'), as the web search page says it."""
+    from earlywarn.i18n import translations
+
     if as_json:
         console.print_json(json.dumps(to_records(hits), ensure_ascii=False))
         return
     a = hits.attrs
-    console.print(
-        f"{a.get('total', 0)} article(s) match; page {a.get('page', 1)} of {a.get('pages', 1)}"
-    )
+    tr = translations(locale)
+    total = int(a.get("total") or 0)
+    count = tr.ngettext("%(num)d article matches", "%(num)d articles match", total) % {"num": total}
+    where = tr.gettext("page %(page)s of %(pages)s") % {
+        "page": a.get("page", 1),
+        "pages": a.get("pages", 1),
+    }
+    console.print(escape(f"{count}; {where}"))
     for row in hits.to_dict("records"):
         when = row["published"]
         day = "" if pd.isna(when) else pd.Timestamp(when).date().isoformat()

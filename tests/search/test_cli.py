@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,33 @@ def _run(archive: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.parametrize(
+    ("total", "locale", "line"),
+    [
+        (1, "en", "1 article matches; page 1 of 1"),
+        (3, "en", "3 articles match; page 1 of 1"),
+        (0, "en", "0 articles match; page 1 of 1"),
+        (1, "vi", "1 bài viết phù hợp; trang 1/1"),
+    ],
+)
+def test_the_count_line_agrees_in_number_and_follows_the_locale(
+    total: int, locale: str, line: str
+) -> None:
+    """The count line read 'N article(s) match' whatever N and the configured locale."""
+    import io
+
+    import pandas as pd
+    from rich.console import Console
+
+    from earlywarn.search._cli import print_results
+
+    hits = pd.DataFrame(columns=["rank", "title_html", "published", "outlet", "language"])
+    hits.attrs.update(total=total, page=1, pages=1)
+    buf = io.StringIO()
+    print_results(hits, Console(file=buf, width=200), locale=locale)
+    assert buf.getvalue().splitlines()[0] == line
+
+
 def test_search_cli(archive_copy: Path) -> None:
     shutil.rmtree(index_path(archive_copy), ignore_errors=True)
     missing = _run(archive_copy, "Biển Đông")
@@ -32,7 +60,7 @@ def test_search_cli(archive_copy: Path) -> None:
     assert "indexed 156 articles" in built.stderr
     text = _run(archive_copy, "Biển Đông", "--per-page", "3")
     assert text.returncode == 0, text.stderr
-    assert "article(s) match; page 1 of" in text.stdout and "Biển Đông" in text.stdout
+    assert re.search(r"\d+ articles match; page 1 of", text.stdout) and "Biển Đông" in text.stdout
     js = _run(archive_copy, "bien dong", "--json", "--lang", "vi", "--page", "2", "--per-page", "2")
     data = json.loads(js.stdout)
     assert data["page"] == 2 and len(data["results"]) == 2 and data["total"] > 4
