@@ -155,6 +155,37 @@ def test_community_churn_counts_changes() -> None:
     assert c["y"].iloc[0] >= 1
 
 
+def test_community_churn_last_week_stops_at_end() -> None:
+    """The last week's window ran to its Sunday, past ``end``: events after ``end`` (here
+    Japan joining Vietnam's community on Thursday 18 January, ``end`` Tuesday the 16th)
+    made churn, and a week of two days was counted as a whole one. Now that week's network
+    stops at ``end`` and the week is dropped (default) or flagged partial."""
+
+    def ev(day: str, a: tuple[str, str], b: tuple[str, str], n: int = 1) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"date": pd.to_datetime([day] * n), "source_name": a[0], "source_country": a[1],
+             "target_name": b[0], "target_country": b[1], "goldstein": 1.0}
+        )  # fmt: skip
+
+    vn, la, jp, kr = ("Vietnam", "VNM"), ("Laos", "LAO"), ("Japan", "JPN"), ("Korea", "KOR")
+    events = pd.concat(
+        [ev(d, vn, la, 3) for d in ("2024-01-02", "2024-01-09", "2024-01-15")]
+        + [ev(d, jp, kr, 3) for d in ("2024-01-02", "2024-01-09", "2024-01-15")]
+        + [ev("2024-01-18", vn, jp, 20)],
+        ignore_index=True,
+    )
+    kw = {"focal": "VNM", "start": "2024-01-01", "end": "2024-01-16"}
+    dropped = community_churn(events, None, None, **kw)
+    assert dropped["ds"].tolist() == [pd.Timestamp("2024-01-08")]
+    assert dropped["y"].tolist() == [0.0]
+    flagged = community_churn(events, None, None, **kw, partial="flag")
+    assert flagged["ds"].tolist() == [pd.Timestamp("2024-01-08"), pd.Timestamp("2024-01-15")]
+    assert flagged["partial"].tolist() == [False, True]
+    assert flagged["y"].tolist() == [0.0, 0.0]  # Thursday's events are after end
+    whole = community_churn(events, None, None, **{**kw, "end": "2024-01-21"})
+    assert whole["y"].tolist() == [0.0, 2.0]  # in a whole week Japan (and Korea) join
+
+
 def test_ego_figure_is_plotly_json(september: pd.DataFrame) -> None:
     fig = json.loads(ego_figure(september, "VNM", locale="vi", top=10))
     names = fig["data"][1]["text"]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from earlywarn.errors import UsageError
 from earlywarn.network.actors import NODE_KINDS
 from earlywarn.network.edges import MAX_ENTITIES, comention_edges, event_edges, event_nodes
 from earlywarn.network.graph import communities, party, to_graph
@@ -120,10 +121,20 @@ def community_churn(
     start: str | pd.Timestamp,
     end: str | pd.Timestamp,
     seed: int = 0,
+    partial: str = "drop",
 ) -> pd.DataFrame:
     """``comm:FOCAL`` per week (Monday): sides that joined or left the focal country's
     Louvain community (``seed`` fixed) since the previous week; the first week has none.
-    Returns ``unique_id, ds, y``."""
+
+    Each week's network holds the events and co-mentions of its days from ``start`` to
+    ``end`` only (the last week's window stopped at Sunday, past ``end``, reading events
+    after it if the frame held any). A week that ``start`` to ``end`` covers only in part
+    (``end`` on a Wednesday) has a smaller network, so that its churn, and the next week's,
+    is no whole week's: as :func:`earlywarn.series.event_counts` does, ``partial="drop"``
+    (default) drops those rows, ``"flag"`` keeps them with a boolean ``partial`` column,
+    ``"keep"`` keeps them unmarked. Returns ``unique_id, ds, y`` (and ``partial``)."""
+    if partial not in ("drop", "keep", "flag"):
+        raise UsageError(f"partial={partial!r}: use one of ['drop', 'keep', 'flag']")
     lo = pd.Timestamp(start).normalize()
     hi = pd.Timestamp(end).normalize()
     weeks = pd.date_range(lo - pd.Timedelta(days=lo.weekday()), hi, freq="W-MON")
@@ -137,12 +148,14 @@ def community_churn(
             "goldstein",
         ]
     )
-    rows, prev = [], None
+    rows, prev, prev_part = [], None, False
     for wk in weeks:
-        end_wk = wk + pd.Timedelta(days=6)
-        parts = [event_edges(events if events is not None else empty_ev, end_wk, "7D")]
+        first, last = max(wk, lo), min(wk + pd.Timedelta(days=6), hi)
+        part = first > wk or last < wk + pd.Timedelta(days=6)
+        days = f"{(last - first).days + 1}D"
+        parts = [event_edges(events if events is not None else empty_ev, last, days)]
         if mentions is not None and articles is not None and not mentions.empty:
-            parts.append(comention_edges(mentions, articles, end_wk, "7D"))
+            parts.append(comention_edges(mentions, articles, last, days))
         g = to_graph(pd.concat(parts, ignore_index=True), "all")
         members: set[str] = set()
         if focal in g:
@@ -151,8 +164,14 @@ def community_churn(
             members = {party(str(n)) for n in comm.loc[comm["community"] == mine, "node"]}
             members.discard(focal)
         if prev is not None:
-            rows.append((wk, float(len(members ^ prev))))
-        prev = members
-    out = pd.DataFrame(rows, columns=["ds", "y"])
+            rows.append((wk, float(len(members ^ prev)), part or prev_part))
+        prev, prev_part = members, part
+    out = pd.DataFrame(rows, columns=["ds", "y", "partial"])
+    if partial == "drop":
+        out = out[~out["partial"].astype(bool)].reset_index(drop=True)
+    if partial != "flag":
+        out = out.drop(columns="partial")
+    else:
+        out["partial"] = out["partial"].astype(bool)
     out.insert(0, "unique_id", f"comm:{focal}")
     return out
