@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from earlywarn.config import Settings
 
@@ -12,11 +13,11 @@ STAGES = ["series", "detect", "alerts"]
 NIGHT = "2015-03-31"
 
 
-def yemen_night(tmp_path: Path, rules: str) -> tuple[Settings, Path]:
+def yemen_night(tmp_path: Path, rules: str, **extra: Any) -> tuple[Settings, Path]:
     """Settings over a new archive in ``tmp_path`` holding the demo's Yemen monthly GDELT
     counts, with ``rules`` (YAML rule lines) as ``rules.yaml``, after :data:`NIGHT` ran
     through :data:`STAGES` once; returns the settings and the rules file (rewrite it to add
-    a rule before forcing the night again)."""
+    a rule before forcing the night again); ``extra`` are further settings."""
     from earlywarn.demo import CORPUS
     from earlywarn.io.history import import_history
     from earlywarn.pipeline import run_nightly
@@ -28,6 +29,7 @@ def yemen_night(tmp_path: Path, rules: str) -> tuple[Settings, Path]:
         output_dir=tmp_path / "out",
         scheduler="synchronous",
         rules=path,
+        **extra,
     )
     import_history(s, "counts", CORPUS / "YEM_gdelt_monthly_long.csv")
     run_nightly(s, NIGHT, stages=STAGES)

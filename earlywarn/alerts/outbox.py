@@ -193,6 +193,7 @@ def enqueue(
     existing: pd.DataFrame | None = None,
     *,
     now: datetime | str | None = None,
+    locale: str = "en",
 ) -> pd.DataFrame:
     """Outbox rows for ``alerts``: one per alert and channel that accepts it.
 
@@ -209,6 +210,9 @@ def enqueue(
         escalation keyed ``<alert_id>#<severity>`` (see the module docstring).
     now : datetime, optional
         ``created_at`` and ``next_attempt_at`` of the new rows (default: now, UTC).
+    locale : str
+        The language (``en``, ``vi``) the message's labels are written in, frozen in the
+        payload as the brief's is (the configured ``locale``).
 
     Returns
     -------
@@ -216,7 +220,7 @@ def enqueue(
         Columns of the ``outbox`` table: ``alert_id`` (the key), ``channel``,
         ``status`` ('pending'), ``attempts`` (0), ``payload`` (JSON: ``delivery_id``,
         ``key``, ``channel``, ``kind`` ('new' | 'escalation'), ``time``, ``alert`` with
-        its evidence summary), ``last_error``, ``created_at``, ``next_attempt_at``,
+        its evidence summary, ``locale``), ``last_error``, ``created_at``, ``next_attempt_at``,
         ``sent_at``. Commit it in the same transaction as the alerts.
 
     Examples
@@ -271,6 +275,7 @@ def enqueue(
                 "kind": kind,
                 "time": _iso(row.get("updated_at")) or stamp.isoformat(),
                 "alert": alert,
+                "locale": locale,
             }
             records.append(_pending(key, ch.name, payload, stamp))
     return _frame(records)
@@ -306,7 +311,9 @@ def enqueue_digest(
     have = (
         set()
         if existing is None or existing.empty
-        else set(zip(existing["alert_id"].astype(str), existing["channel"].astype(str), strict=True))
+        else set(
+            zip(existing["alert_id"].astype(str), existing["channel"].astype(str), strict=True)
+        )
     )
     body = {k: v for k, v in brief.items() if k != "state"}
     records = []

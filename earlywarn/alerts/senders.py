@@ -214,58 +214,81 @@ def render_message(payload: Mapping[str, Any]) -> tuple[str, str]:
     >>> "https://e.vn/a" in body and "d1" in body
     True
     """
+    from earlywarn.i18n import LOCALES, translations
+
+    locale = str(payload.get("locale")) if payload.get("locale") in LOCALES else LOCALES[0]
+    tr = translations(locale)
+    _ = tr.gettext
+    # the labels outside the f-strings below, where pybabel extract finds them
+    delivery_l, alert_l = _("Delivery id"), _("Alert id")
     if payload.get("kind") == "brief":
         from earlywarn.brief.render import render_text
-        from earlywarn.i18n import LOCALES, translations
 
         brief = payload["brief"]
-        locale = str(payload.get("locale")) if payload.get("locale") in LOCALES else LOCALES[0]
-        title = translations(locale).gettext("Morning brief")
-        subject = f"[earlywarn brief] {brief.get('as_of', '')}: {title}"
+        brief_title = _("Morning brief")
+        subject = f"[earlywarn brief] {brief.get('as_of', '')}: {brief_title}"
         body = render_text(brief, locale=locale)
-        return subject, body + f"\nDelivery id: {payload.get('delivery_id', '')}\n"
+        return subject, body + f"\n{delivery_l}: {payload.get('delivery_id', '')}\n"
+    severity_l, rule_l, score_l, series_l = _("Severity"), _("Rule"), _("Score"), _("Series")
+    period_l, as_of_l, observed_l = _("Period"), _("as of"), _("Observed")
+    episode_l, periods_l = _("Episode"), _("anomalous periods")
     a = payload.get("alert", {})
     sev = str(a.get("severity", "")).upper()
     escalated = payload.get("kind") == "escalation"
+    # the subject's tag stays a fixed code (mail filters sort on it); the body is in the locale
     subject = f"[earlywarn {sev}{' ESCALATED' if escalated else ''}] {a.get('title', '')}"
     lines = [str(a.get("title", "")), ""]
-    sev_line = f"Severity: {sev}"
+    sev_line = f"{severity_l}: {sev}"
     if escalated and a.get("previous_severity"):
-        sev_line += f" (escalated from {a['previous_severity']})"
+        sev_line += " (" + _("escalated from %(severity)s") % {"severity": a["previous_severity"]}
+        sev_line += ")"
     score = a.get("score")
+    rule = f"{rule_l}: {a.get('rule', '')}"
     lines.append(
-        f"{sev_line}   Score: {score:.2f}   Rule: {a.get('rule', '')}"
+        f"{sev_line}   {score_l}: {score:.2f}   {rule}"
         if isinstance(score, (int, float))
-        else f"{sev_line}   Rule: {a.get('rule', '')}"
+        else f"{sev_line}   {rule}"
     )
     label = a.get("label") or a.get("unique_id", "")
-    lines.append(f"Series: {label} ({a.get('unique_id', '')})")
-    lines.append(f"Period: {_fmt_day(a.get('ds'))}   as of {_fmt_day(a.get('as_of'))}")
+    lines.append(f"{series_l}: {label} ({a.get('unique_id', '')})")
+    lines.append(f"{period_l}: {_fmt_day(a.get('ds'))}   {as_of_l} {_fmt_day(a.get('as_of'))}")
     an = a.get("anomaly") or {}
     if an.get("y") is not None:
         exp = an.get("expected")
         lines.append(
-            f"Observed {an['y']:g}" + (f" vs expected {exp:.3g}" if exp is not None else "")
+            f"{observed_l} {an['y']:g}"
+            + (
+                " " + _("vs expected %(value)s") % {"value": f"{exp:.3g}"}
+                if exp is not None
+                else ""
+            )
         )
     ep = a.get("episode") or {}
     if ep:
+        periods = ep.get("periods")
+        count = (
+            tr.ngettext("%(num)d anomalous period", "%(num)d anomalous periods", int(periods))
+            % {"num": int(periods)}
+            if isinstance(periods, (int, float))
+            else f"? {periods_l}"
+        )
         lines.append(
-            f"Episode: {_fmt_day(ep.get('start'))} .. {_fmt_day(ep.get('end'))}, "
-            f"{ep.get('periods', '?')} anomalous period(s)"
+            f"{episode_l}: {_fmt_day(ep.get('start'))} .. {_fmt_day(ep.get('end'))}, {count}"
         )
     if a.get("description"):
         lines += ["", str(a["description"])]
     arts = a.get("articles") or []
     if arts:
-        lines += ["", "Evidence articles:"]
+        lines += ["", _("Evidence articles:")]
         for art in arts:
             meta = ", ".join(str(x) for x in (art.get("outlet"), art.get("published")) if x)
-            lines.append(f" - {art.get('title') or '(untitled)'}" + (f" ({meta})" if meta else ""))
+            title = art.get("title") or _("(untitled)")
+            lines.append(f" - {title}" + (f" ({meta})" if meta else ""))
             if art.get("url"):
                 lines.append(f"   {art['url']}")
     evs = a.get("events") or []
     if evs:
-        lines += ["", "Evidence events:"]
+        lines += ["", _("Evidence events:")]
         for e in evs:
             who = f"{e.get('source_name') or '?'} -> {e.get('target_name') or '?'}"
             lines.append(
@@ -276,7 +299,7 @@ def render_message(payload: Mapping[str, Any]) -> tuple[str, str]:
                 lines.append(f"   {e['url']}")
     lines += [
         "",
-        f"Alert id: {a.get('alert_id', '')}   Delivery id: {payload.get('delivery_id', '')}",
+        f"{alert_l}: {a.get('alert_id', '')}   {delivery_l}: {payload.get('delivery_id', '')}",
     ]
     return subject, "\n".join(lines) + "\n"
 

@@ -84,7 +84,12 @@ def stage(ctx: StageContext) -> StageResult:
             len(held),
             "; ".join(sorted(set(held["scope"]))),
         )
-    outbox = enqueue(alerts, _channels(ctx), outbox_for(ctx.archive, alerts["alert_id"].tolist()))
+    outbox = enqueue(
+        alerts,
+        _channels(ctx),
+        outbox_for(ctx.archive, alerts["alert_id"].tolist()),
+        locale=ctx.settings.locale,
+    )
     known = ctx.archive.query("SELECT alert_id FROM alert_ledger")["alert_id"]
     versions = {r.name: rule_version(r) for r in rules}
     rerun = ctx.archive.stage_done(ctx.as_of, "alerts")  # its first run committed a record

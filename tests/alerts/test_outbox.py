@@ -194,6 +194,57 @@ def test_enqueue_rows_filters_escalation_and_rerun(alerts: pd.DataFrame) -> None
 
 
 # -- delivery to real receivers -------------------------------------------------------------
+def test_alert_message_follows_the_locale(alerts: pd.DataFrame) -> None:
+    """Alert e-mails were English whatever the configured locale, where the brief's
+    followed it: the payload now carries the locale and the body's labels are translated,
+    in the right number; the subject's tag stays a fixed code for mail filters."""
+    from earlywarn.alerts.senders import render_message
+
+    desk = Channel("desk", "apprise", "mailto://u:p@127.0.0.1?to=d@example.org")
+    cov = _coverage(alerts)
+
+    def message(**kw: str) -> tuple[str, str]:
+        rows = enqueue(alerts[alerts["rule"] == "vn-coverage"], [desk], now=T0, **kw)
+        return render_message(json.loads(rows["payload"].iloc[0]))
+
+    (en_subject, en), (vi_subject, vi) = message(), message(locale="vi")
+    assert en_subject == vi_subject == f"[earlywarn HIGH] {cov.title}"
+    assert _article_urls(cov)[0] in vi and cov.title in vi
+    for english, vietnamese in [
+        ("Severity: HIGH", "Mức độ: HIGH"),
+        ("Evidence articles:", "Bài viết làm bằng chứng:"),
+        ("Alert id:", "Mã cảnh báo:"),
+        ("Delivery id:", "Mã lần gửi:"),
+    ]:
+        assert english in en and english not in vi and vietnamese in vi, english
+    one = {"delivery_id": "d1", "kind": "escalation", "alert": {
+        "alert_id": "a1", "title": "t", "severity": "high", "previous_severity": "medium",
+        "episode": {"start": "2024-03-01", "end": "2024-03-01", "periods": 1},
+        "articles": [{"title": None, "url": "https://e.vn/a"}]}}  # fmt: skip
+    body = render_message(one)[1]
+    assert "(escalated from medium)" in body and ", 1 anomalous period\n" in body
+    assert " - (untitled)" in body
+    one["alert"]["episode"]["periods"] = 3  # type: ignore[index]
+    assert ", 3 anomalous periods\n" in render_message(one)[1]
+    body = render_message({**one, "locale": "vi"})[1]
+    assert "(nâng từ mức medium)" in body and ", 3 kỳ bất thường\n" in body
+    assert " - (không có tiêu đề)" in body
+
+
+def test_the_alerts_stage_queues_messages_in_the_configured_locale(tmp_path: Path) -> None:
+    """The nightly alerts stage gives enqueue the configured locale (it sent English)."""
+    from tests.alert_nights import yemen_night
+
+    (tmp_path / "channels.yaml").write_text(
+        "channels:\n  - {name: bus, kind: cloudevents, url: 'http://127.0.0.1:9/e'}\n"
+    )
+    loud = "  - {name: loud, series: ['YEM:root1*'], threshold: 3, window: 3MS}\n"
+    s, _ = yemen_night(tmp_path, loud, channels=tmp_path / "channels.yaml", locale="vi")
+    with Archive(s.archive, read_only=True) as a:
+        payloads = [json.loads(p) for p in a.table("outbox")["payload"]]
+    assert payloads and {p["locale"] for p in payloads} == {"vi"}
+
+
 def test_email_cloudevents_and_apprise_json(alerts, archive, monkeypatch) -> None:
     port = free_port()
     monkeypatch.setenv("EW_SMTP_PASSWORD", "s3cret")
@@ -220,7 +271,14 @@ def test_email_cloudevents_and_apprise_json(alerts, archive, monkeypatch) -> Non
         )
         _commit_alerts(archive, alerts, channels)
         counts = deliver(archive, channels, now=T0, http=HTTP)
-        assert counts == {"attempted": 4, "sent": 4, "retry": 0, "failed": 0, "held": 0, "deferred": 0}
+        assert counts == {
+            "attempted": 4,
+            "sent": 4,
+            "retry": 0,
+            "failed": 0,
+            "held": 0,
+            "deferred": 0,
+        }
         again = deliver(archive, channels, now=T0 + pd.Timedelta(days=1), http=HTTP)
         assert again["attempted"] == 0
     cov = _coverage(alerts)
