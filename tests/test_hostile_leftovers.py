@@ -239,7 +239,16 @@ def test_a_replay_racing_a_call_given_up_at_the_deadline_makes_no_second_run(
             assert t.sync() == 0 and t.pending() == 1
         assert "still waits for the store's answer" in caplog.text
         time.sleep(2.0)
-        assert t.sync() == 1 and t.pending() == 0
+        with caplog.at_level(logging.WARNING, logger="earlywarn"):
+            caplog.clear()
+            synced = t.sync()
+        if synced == 0:
+            # on a loaded machine the pooled connection the held call used can be one the
+            # server has closed by now: that sync stops on it (nothing replayed, nothing
+            # made twice) and the next one goes on, as the next night's would
+            assert "Connection aborted" in caplog.text and t.pending() == 1, caplog.text
+            synced = t.sync()
+        assert synced == 1 and t.pending() == 0
         names = sorted(r.info.run_name for r in direct.search_runs([exp]))
         assert names == ["nightly 2025-01-01", "nightly 2025-01-02"], names
         later.close()
