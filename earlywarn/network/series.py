@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from earlywarn.errors import UsageError
 from earlywarn.network.actors import NODE_KINDS
 from earlywarn.network.edges import MAX_ENTITIES, comention_edges, event_edges, event_nodes
 from earlywarn.network.graph import communities, party, to_graph
+from earlywarn.series.build import apply_partial, check_partial
 
 __all__ = ["community_churn", "tie_id", "tie_series"]
 
@@ -133,8 +133,7 @@ def community_churn(
     is no whole week's: as :func:`earlywarn.series.event_counts` does, ``partial="drop"``
     (default) drops those rows, ``"flag"`` keeps them with a boolean ``partial`` column,
     ``"keep"`` keeps them unmarked. Returns ``unique_id, ds, y`` (and ``partial``)."""
-    if partial not in ("drop", "keep", "flag"):
-        raise UsageError(f"partial={partial!r}: use one of ['drop', 'keep', 'flag']")
+    check_partial(partial)
     lo = pd.Timestamp(start).normalize()
     hi = pd.Timestamp(end).normalize()
     weeks = pd.date_range(lo - pd.Timedelta(days=lo.weekday()), hi, freq="W-MON")
@@ -167,11 +166,6 @@ def community_churn(
             rows.append((wk, float(len(members ^ prev)), part or prev_part))
         prev, prev_part = members, part
     out = pd.DataFrame(rows, columns=["ds", "y", "partial"])
-    if partial == "drop":
-        out = out[~out["partial"].astype(bool)].reset_index(drop=True)
-    if partial != "flag":
-        out = out.drop(columns="partial")
-    else:
-        out["partial"] = out["partial"].astype(bool)
+    out = apply_partial(out.drop(columns="partial"), out["partial"], partial)
     out.insert(0, "unique_id", f"comm:{focal}")
     return out

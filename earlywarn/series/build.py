@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,9 +101,29 @@ _GRID = {"D": "D", "W": "W-MON", "MS": "MS"}
 _PARTIAL = ("drop", "keep", "flag")
 
 
-def _check_partial(partial: str) -> None:
+def check_partial(partial: str) -> None:
+    """Refuse a ``partial=`` that is none of ``drop``, ``keep``, ``flag``."""
     if partial not in _PARTIAL:
         raise UsageError(f"partial={partial!r}: use one of {list(_PARTIAL)}")
+
+
+def apply_partial(frame: pd.DataFrame, cut: Any, partial: str) -> pd.DataFrame:
+    """``frame`` without the rows ``cut`` marks as partial periods (``partial='drop'``), with
+    them marked in a boolean ``partial`` column (``'flag'``) or as it is (``'keep'``).
+
+    >>> f = pd.DataFrame({"y": [1.0, 2.0]})
+    >>> apply_partial(f, [False, True], "drop")["y"].tolist()
+    [1.0]
+    >>> apply_partial(f, [False, True], "flag")["partial"].tolist()
+    [False, True]
+    """
+    check_partial(partial)
+    mask = np.asarray(cut, dtype=bool)
+    if partial == "flag":
+        return frame.assign(partial=mask)
+    if partial == "drop":
+        return frame[~mask].reset_index(drop=True)
+    return frame
 
 
 def _day(value: object) -> pd.Timestamp | None:
@@ -145,9 +166,7 @@ def _edges(
         cut |= first < lo
     if hi is not None:
         cut |= last > hi
-    if partial == "flag":
-        return frame.assign(partial=cut.to_numpy(dtype=bool))
-    return frame[~cut].reset_index(drop=True)
+    return apply_partial(frame, cut, partial)
 
 
 def _grid_start(value: pd.Timestamp | None, freq: str) -> pd.Timestamp | None:
@@ -238,7 +257,7 @@ def event_counts(
         raise UsageError(f"by={list(by)}: must include 'country' and only use {sorted(_BY)}")
     if freq not in _PERIODS:
         raise UsageError(f"freq={freq!r}: use one of {sorted(_PERIODS)}")
-    _check_partial(partial)
+    check_partial(partial)
     needed = {"date", "source_country", "target_country"} | (set(by) & {"quad_class", "root_code"})
     missing = sorted(needed - set(events.columns))
     if missing:
@@ -294,7 +313,7 @@ def counterparts(
     """
     from earlywarn.extract.events import unknown_actor
 
-    _check_partial(partial)
+    check_partial(partial)
 
     def side(country: str, name: str) -> pd.Series:
         names = events.get(name, pd.Series(None, index=events.index, dtype=object))
@@ -374,7 +393,7 @@ def coverage(
     from ``start``), the gazetteer's for the others. ``start``/``end`` (default: the first
     and last publication day) and ``partial`` as for :func:`event_counts`.
     """
-    _check_partial(partial)
+    check_partial(partial)
     arts = articles[articles["duplicate_of"].isna() & articles["published"].notna()][
         ["article_id", "published"]
     ]
