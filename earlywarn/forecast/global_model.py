@@ -313,6 +313,17 @@ class _Global(BaseForecaster):
         return QuantilePredictive(mid, levels, values)
 
 
+def _check_median_levels(model: Any) -> None:
+    """Refuse ``model.quantiles`` outside (0, 1) or without 0.5 (the point forecast ``yhat``
+    is the 0.5 level: without it yhat was another level, or NaN)."""
+    q = list(model.quantiles)
+    if 0.5 not in q or any(not 0 < v < 1 for v in q):
+        raise UsageError(
+            f"{type(model).__name__}: quantiles={model.quantiles!r} must be in (0, 1) and "
+            "include 0.5"
+        )
+
+
 #: bounds sklearn's HistGradientBoostingRegressor checks only when fitting
 _BOOSTING = {
     "max_iter": (1, np.inf, True),
@@ -359,11 +370,7 @@ class GlobalQuantileGB(_Global):
 
     def _validate_params(self) -> None:
         super()._validate_params()
-        q = list(self.quantiles)
-        if 0.5 not in q or any(not 0 < v < 1 for v in q):
-            raise UsageError(
-                f"GlobalQuantileGB: quantiles={self.quantiles!r} must be in (0, 1) and include 0.5"
-            )
+        _check_median_levels(self)
         self._check_bounds(**_BOOSTING, max_leaf_nodes=(2, np.inf, True))
 
     def _levels(self) -> np.ndarray:

@@ -27,8 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from earlywarn.errors import UsageError
-from earlywarn.forecast.global_model import _LEVELS19, FEATURES, _Global
+from earlywarn.forecast.global_model import _LEVELS19, FEATURES, _check_median_levels, _Global
 
 __all__ = ["GlobalNegBin"]
 
@@ -85,11 +84,7 @@ class GlobalNegBin(_Global):
 
     def _validate_params(self) -> None:
         super()._validate_params()
-        q = list(self.quantiles)
-        if 0.5 not in q or any(not 0 < v < 1 for v in q):  # else yhat was another level, or NaN
-            raise UsageError(
-                f"GlobalNegBin: quantiles={self.quantiles!r} must be in (0, 1) and include 0.5"
-            )
+        _check_median_levels(self)
 
     def _levels(self) -> np.ndarray:
         return np.array(sorted(self.quantiles), dtype=float)
